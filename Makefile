@@ -1,0 +1,44 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+ADDRESS ?= 127.0.0.1:8000
+
+.PHONY: install run worker test lint format messages bench
+
+# A virtual environment with everything the project needs, refreshed when requirements change.
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Migrate, load the demo district, then serve with a Celery worker (and its beat) beside it.
+# Without DATABASE_URL the data is an SQLite file under var/; without CELERY_BROKER_URL the
+# broker is kombu's filesystem transport under var/.
+run: install
+	@export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}; \
+	$(PY) manage.py migrate --noinput && \
+	$(PY) manage.py seed_demo && \
+	{ $(VENV)/bin/celery -A socialwork worker --beat --pool=solo --loglevel=INFO & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  echo "Serving http://$(ADDRESS)/ (log in as district / demo-2026)"; \
+	  $(PY) manage.py runserver --noreload $(ADDRESS); }
+
+test: install lint
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Needs GNU gettext (xgettext, msgfmt): only for whoever changes translatable strings.
+messages: install
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages --locale zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --locale zh_Hans --ignore '.venv/*'

@@ -1,0 +1,159 @@
+"""Reads of the network, already scoped to the person asking and already joined."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Substr
+
+from socialwork.scoping import region_scope, unit_scope
+
+from .models import Region, ServiceUnit
+
+STEP = ServiceUnit.steplen
+
+
+def units_visible_to(*, user) -> QuerySet[ServiceUnit]:
+    return ServiceUnit.objects.filter(unit_scope(user)).select_related("region")
+
+
+def regions_visible_to(*, user) -> QuerySet[Region]:
+    return Region.objects.filter(region_scope(user))
+
+
+def with_parent_id(queryset: QuerySet) -> QuerySet:
+    """Annotate each node of a tree queryset with its parent's id, in the same query."""
+    parents = queryset.model.objects.filter(
+        path=Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * STEP)
+    ).values("pk")[:1]
+    return queryset.annotate(parent_id=Subquery(parents))
+
+
+def network_totals(*, user) -> list[tuple[str, int]]:
+    """How many units of each level the person's place holds, in the network's order."""
+    counts = dict(
+        ServiceUnit.objects.filter(unit_scope(user)).values_list("level").annotate(n=Count("pk")).order_by()
+    )
+    return [(label, counts.get(level, 0)) for level, label in ServiceUnit.Level.choices]
+
+
+@dataclass
+class TreeRow:
+    unit: ServiceUnit
+    depth: int = 0
+    below: Counter = field(default_factory=Counter)
+    has_children: bool = False
+    expanded: bool = False
+    closes: range = range(0)
+
+    def counts(self) -> list[tuple[str, int]]:
+        """Units of each lower level inside this one, as (label, count), skipping zeros."""
+        return [(label, self.below[level]) for level, label in ServiceUnit.Level.choices if self.below[level]]
+
+
+def network_tree(*, user) -> tuple[list[TreeRow], list[tuple[str, int]]]:
+    """The visible network as rows in tree order, down to service rooms, with the count of
+    units of each level below every row; and the totals per level. One query."""
+    units = list(
+        ServiceUnit.objects.filter(unit_scope(user))
+        .select_related("region")
+        .only("pk", "path", "depth", "numchild", "name", "level", "is_model", "region__name")
+        .order_by("path")
+    )
+    by_path = {unit.path: TreeRow(unit=unit) for unit in units}
+    totals = Counter()
+    for unit in units:
+        totals[unit.level] += 1
+        for depth in range(1, unit.depth):
+            ancestor = by_path.get(unit.path[: depth * STEP])
+            if ancestor:
+                ancestor.below[unit.level] += 1
+
+    rows = [row for row in by_path.values() if row.unit.level != ServiceUnit.Level.POST]
+    top = min((row.unit.depth for row in rows), default=1)
+    station_rank = ServiceUnit.RANK[ServiceUnit.Level.STATION]
+    for index, row in enumerate(rows):
+        row.depth = row.unit.depth - top
+        following = rows[index + 1].unit.depth if index + 1 < len(rows) else top
+        row.has_children = following > row.unit.depth
+        row.expanded = row.depth == 0 or ServiceUnit.RANK[row.unit.level] < station_rank
+        row.closes = range(max(row.unit.depth - following, 0))
+    return rows, [(label, totals[level]) for level, label in ServiceUnit.Level.choices]
+
+
+@dataclass
+class UnitPage:
+    unit: ServiceUnit
+    ancestors: list[ServiceUnit]
+    children: list[tuple[ServiceUnit, list[ServiceUnit]]]
+    staff: list
+    totals: list[tuple[str, int]]
+
+
+def unit_page(*, user, pk: int) -> UnitPage:
+    """A unit with its children (each with the posts under it), its staff and its totals.
+
+    Raises ServiceUnit.DoesNotExist when the unit is outside the person's place.
+    """
+    unit = units_visible_to(user=user).get(pk=pk)
+    ancestors = list(
+        ServiceUnit.objects.filter(unit_scope(user), path__in=_ancestor_paths(unit)).order_by("path")
+    )
+    descendants = list(unit.get_descendants().select_related("region").order_by("path"))
+    children, totals = [], Counter()
+    for descendant in descendants:
+        totals[descendant.level] += 1
+        if descendant.depth == unit.depth + 1:
+            children.append((descendant, []))
+        elif children and descendant.level == ServiceUnit.Level.POST:
+            children[-1][1].append(descendant)
+    staff = list(
+        get_user_model()
+        .objects.filter(unit__path__startswith=unit.path, is_active=True)
+        .select_related("unit")
+        .prefetch_related("groups")
+        .order_by("unit__path", "full_name", "username")
+    )
+    return UnitPage(
+        unit=unit,
+        ancestors=ancestors,
+        children=children,
+        staff=staff,
+        totals=[(label, totals[level]) for level, label in ServiceUnit.Level.choices if totals[level]],
+    )
+
+
+def _ancestor_paths(unit: ServiceUnit) -> list[str]:
+    return [unit.path[: depth * STEP] for depth in range(1, unit.depth)]
+
+
+@dataclass
+class Coverage:
+    towns: int
+    towns_without_station: list[Region]
+    communities: int
+    communities_without_room: list[Region]
+
+
+def coverage(*, user) -> Coverage:
+    """Every town or street without a service station, every community or village without a
+    service room, inside the person's place."""
+    regions = regions_visible_to(user=user)
+    has_station = Exists(
+        ServiceUnit.objects.filter(level=ServiceUnit.Level.STATION, region__path__startswith=OuterRef("path"))
+    )
+    has_room = Exists(ServiceUnit.objects.filter(level=ServiceUnit.Level.ROOM, region=OuterRef("pk")))
+    towns = regions.filter(level__in=Region.TOWN_LEVELS).annotate(covered=has_station)
+    communities = regions.filter(level__in=Region.COMMUNITY_LEVELS).annotate(covered=has_room)
+    towns, communities = list(towns), list(communities)
+    towns_by_path = {town.path: town for town in towns}
+    gaps = [community for community in communities if not community.covered]
+    for community in gaps:
+        community.town = towns_by_path.get(community.path[: (community.depth - 1) * STEP])
+    return Coverage(
+        towns=len(towns),
+        towns_without_station=[town for town in towns if not town.covered],
+        communities=len(communities),
+        communities_without_room=gaps,
+    )

@@ -1,0 +1,96 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from . import selectors, services
+from .forms import RegionForm, ServiceUnitForm
+from .models import ServiceUnit
+
+
+def network(request):
+    rows, totals = selectors.network_tree(user=request.user)
+    return render(request, "positions/network.html", {"rows": rows, "totals": totals})
+
+
+def unit_detail(request, pk):
+    try:
+        page = selectors.unit_page(user=request.user, pk=pk)
+    except ServiceUnit.DoesNotExist:
+        raise Http404 from None
+    return render(request, "positions/unit_detail.html", {"page": page, "unit": page.unit})
+
+
+def coverage(request):
+    return render(request, "positions/coverage.html", {"coverage": selectors.coverage(user=request.user)})
+
+
+@permission_required("positions.add_serviceunit", raise_exception=True)
+def unit_create(request):
+    initial = {}
+    if parent_id := request.GET.get("parent"):
+        parent = selectors.units_visible_to(user=request.user).filter(pk=parent_id).first()
+        if parent:
+            initial = {"parent": parent, "region": parent.region}
+    form = ServiceUnitForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(actor=request.user, **form.service_kwargs())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(unit)s was added to the network.") % {"unit": unit})
+            return redirect(unit)
+    return render(request, "positions/form.html", {"form": form, "title": _("New service unit")})
+
+
+@permission_required("positions.change_serviceunit", raise_exception=True)
+def unit_update(request, pk):
+    unit = get_object_or_404(selectors.units_visible_to(user=request.user), pk=pk)
+    form = ServiceUnitForm(request.POST or None, instance=unit, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_update(actor=request.user, unit=unit, **form.service_kwargs())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(unit)s was saved.") % {"unit": unit})
+            return redirect(unit)
+    return render(
+        request,
+        "positions/form.html",
+        {"form": form, "title": _("Edit %(unit)s") % {"unit": unit}, "object": unit},
+    )
+
+
+@permission_required("positions.add_region", raise_exception=True)
+def region_create(request):
+    form = RegionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            region = services.region_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(region)s was added.") % {"region": region})
+            return redirect("positions:coverage")
+    return render(request, "positions/form.html", {"form": form, "title": _("New region")})
+
+
+@permission_required("positions.change_region", raise_exception=True)
+def region_update(request, pk):
+    region = get_object_or_404(selectors.regions_visible_to(user=request.user), pk=pk)
+    form = RegionForm(request.POST or None, instance=region, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            region = services.region_update(actor=request.user, region=region, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(region)s was saved.") % {"region": region})
+            return redirect("positions:coverage")
+    return render(
+        request, "positions/form.html", {"form": form, "title": _("Edit %(region)s") % {"region": region}}
+    )

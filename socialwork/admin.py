@@ -1,0 +1,59 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEntry, Notification, NotificationPreference, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Place in the network"), {"fields": ("full_name", "region", "unit", "language")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("Place in the network"), {"fields": ("full_name", "region", "unit", "groups")}),
+    )
+    list_display = ("username", "full_name", "unit", "region", "is_active", "is_staff")
+    list_filter = ("groups", "is_active", "is_staff", "region__level")
+    list_select_related = ("unit", "region")
+    search_fields = ("username", "full_name", "email", "unit__name")
+    autocomplete_fields = ("region", "unit")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("title", "user", "kind", "created_at", "read_at", "emailed_at")
+    list_filter = ("kind", "in_app", "created_at")
+    list_select_related = ("user",)
+    search_fields = ("title", "key", "user__username", "user__full_name")
+    readonly_fields = ("key", "created_at", "updated_at")
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "kind", "in_app", "email")
+    list_filter = ("kind", "in_app", "email")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__full_name", "kind")
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is written by services and never edited by anyone."""
+
+    list_display = ("at", "actor", "action", "target_type", "target_id", "summary")
+    list_filter = ("action", "target_type", "at")
+    list_select_related = ("actor",)
+    search_fields = ("summary", "target_id", "actor__username", "actor__full_name")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class SocialworkConfig(AppConfig):
+    name = "socialwork"
+    verbose_name = _("System")
+
+    def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
+        from . import reminders, roles
+
+        # Every app declares its reminder kinds in a `reminders` module.
+        autodiscover_modules("reminders")
+        post_migrate.connect(roles.sync_role_permissions, sender=self)
+        post_migrate.connect(reminders.sync_reminder_schedules, sender=self)

@@ -1,0 +1,53 @@
+"""The demo district: every app's demo data in order, then one account per role."""
+
+from django.contrib.auth.models import Group
+
+from positions.demo import seed_network
+from positions.models import Region, ServiceUnit
+
+from .models import User
+from .roles import Role
+
+DEMO_PASSWORD = "demo-2026"
+
+# username: (full name, role, unit code or None, region code, staff)
+DEMO_ACCOUNTS = {
+    "admin": ("系统管理员", None, "CT-01", "420506", True),
+    "district": ("王丽（区民政局）", Role.DISTRICT_ADMIN, "CT-01", "420506", True),
+    "station": ("李强（三斗坪镇站长）", Role.STATION_MANAGER, "ST-420506104", "420506104", False),
+    "worker": ("胡群泽（社工）", Role.SOCIAL_WORKER, "RM-420506104001", "420506104001", False),
+    "supervisor": ("陈敏（督导）", Role.SUPERVISOR, "CT-01", "420506", False),
+    "org": ("张华（社会组织）", Role.ORG_STAFF, None, "420506", False),
+    "auditor": ("赵军（审计）", Role.AUDITOR, None, "420506", True),
+}
+
+
+def seed(*, with_accounts: bool) -> list[str]:
+    network = seed_network()
+    report = [f"network: {network['regions']} regions and {network['units']} units created"]
+    if with_accounts:
+        made = seed_accounts()
+        report.append(f"accounts: {made} created (password: {DEMO_PASSWORD})")
+    return report
+
+
+def seed_accounts() -> int:
+    made = 0
+    for username, (full_name, role, unit_code, region_code, staff) in DEMO_ACCOUNTS.items():
+        if User.objects.filter(username=username).exists():
+            continue
+        user = User(
+            username=username,
+            full_name=full_name,
+            email=f"{username}@demo.local",
+            unit=ServiceUnit.objects.get(code=unit_code) if unit_code else None,
+            region=Region.objects.get(code=region_code),
+            is_staff=staff,
+            is_superuser=role is None,
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        made += 1
+    return made

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Chinese unless the person chose otherwise with the language switch.
+
+    The browser's Accept-Language is not consulted: the bureau works in Chinese, and an English
+    page is a choice a person makes, remembered in the language cookie.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        try:
+            language = translation.get_supported_language_variant(chosen or settings.LANGUAGE_CODE)
+        except LookupError:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+
+class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
+    """Every page needs a login unless its view says otherwise.
+
+    The API answers 401/403 itself (DRF), so it is left to its own authentication.
+    """
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path_info.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

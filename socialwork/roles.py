@@ -1,0 +1,56 @@
+"""The roles people hold. Each role is a Django group, created by a migration.
+
+A role's model permissions are declared here and synchronised after every migrate, so a model
+added by a later issue gets its permissions without another data migration.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    DISTRICT_ADMIN = "district_admin", _("District administrator")
+    STATION_MANAGER = "station_manager", _("Station manager")
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    ORG_STAFF = "org_staff", _("Social organization staff")
+    AUDITOR = "auditor", _("Auditor")
+
+
+# Roles whose holders see the whole of their region rather than only their own unit.
+DISTRICT_WIDE_ROLES = (Role.DISTRICT_ADMIN, Role.AUDITOR)
+
+DOMAIN_APPS = ("positions", "training", "projects", "casework")
+
+# Per role: (app label, model name or "*", actions). Later issues extend this table.
+ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
+    Role.DISTRICT_ADMIN: [(app, "*", ("view", "add", "change", "delete")) for app in DOMAIN_APPS]
+    + [("django_celery_beat", "*", ("view", "change"))],
+    Role.AUDITOR: [(app, "*", ("view",)) for app in DOMAIN_APPS] + [("socialwork", "auditentry", ("view",))],
+    Role.STATION_MANAGER: [],
+    Role.SOCIAL_WORKER: [],
+    Role.SUPERVISOR: [],
+    Role.ORG_STAFF: [],
+}
+
+
+def sync_role_permissions(sender=None, **kwargs):
+    """Give each role's group exactly the permissions ROLE_PERMISSIONS declares."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    # post_migrate reaches this app before the apps after it have their permissions made.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+
+    for role in Role:
+        group, _created = Group.objects.get_or_create(name=role.value)
+        wanted = Permission.objects.none()
+        for app_label, model, actions in ROLE_PERMISSIONS[role]:
+            permissions = Permission.objects.filter(content_type__app_label=app_label)
+            if model != "*":
+                permissions = permissions.filter(content_type__model=model)
+            codenames = [p.codename for p in permissions if p.codename.split("_", 1)[0] in actions]
+            wanted = wanted | permissions.filter(codename__in=codenames)
+        group.permissions.set(wanted.distinct())

@@ -1,0 +1,85 @@
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from positions.selectors import network_totals
+
+from . import services
+from .reminders import REGISTRY
+
+
+def home(request):
+    return render(
+        request,
+        "socialwork/home.html",
+        {
+            "totals": network_totals(user=request.user),
+            "recent": request.user.notifications.filter(in_app=True)[:5],
+        },
+    )
+
+
+def inbox(request):
+    notifications = request.user.notifications.filter(in_app=True)[:100]
+    return render(request, "socialwork/inbox.html", {"notifications": notifications})
+
+
+@require_POST
+def inbox_mark_read(request, pk=None):
+    services.notification_mark_read(user=request.user, notification_id=pk)
+    if request.htmx and pk is not None:
+        notification = request.user.notifications.get(pk=pk)
+        return render(request, "socialwork/inbox.html#notification", {"notification": notification})
+    return redirect("inbox")
+
+
+def notification_kinds():
+    """Every kind a person can receive, with its label: the registered reminders."""
+    return sorted(((kind.name, kind.label) for kind in REGISTRY.values()), key=lambda pair: pair[0])
+
+
+class PreferencesForm(forms.Form):
+    def __init__(self, *args, kinds, current, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kinds = kinds
+        for name, label in kinds:
+            in_app, email = current.get(name, (True, True))
+            self.fields[f"{name}__in_app"] = forms.BooleanField(label=label, required=False, initial=in_app)
+            self.fields[f"{name}__email"] = forms.BooleanField(label=label, required=False, initial=email)
+
+    def rows(self):
+        for name, label in self.kinds:
+            yield label, self[f"{name}__in_app"], self[f"{name}__email"]
+
+    def choices(self):
+        return {
+            name: (self.cleaned_data[f"{name}__in_app"], self.cleaned_data[f"{name}__email"])
+            for name, _label in self.kinds
+        }
+
+
+def notification_preferences(request):
+    kinds = notification_kinds()
+    current = {p.kind: (p.in_app, p.email) for p in request.user.notification_preferences.all()}
+    form = PreferencesForm(request.POST or None, kinds=kinds, current=current)
+    if request.method == "POST" and form.is_valid():
+        services.notification_preferences_save(user=request.user, choices=form.choices())
+        messages.success(request, _("Your notification choices are saved."))
+        return redirect("notification_preferences")
+    return render(request, "socialwork/preferences.html", {"form": form})
+
+
+@login_not_required
+def set_language(request):
+    """Django's language switch, also remembered on the account for notifications."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response
