@@ -25,7 +25,7 @@ def _parent_pk(node) -> int | None:
     """The parent's id: annotated on lists (one query for the page), looked up after a write."""
     if hasattr(node, "parent_id"):
         return node.parent_id
-    parent = node.get_parent()
+    parent = type(node).objects.get_parent(node)
     return parent.pk if parent else None
 
 
@@ -83,7 +83,7 @@ class ServiceUnitSerializer(serializers.ModelSerializer):
         return services.unit_create(actor=self.context["request"].user, **validated_data)
 
     def update(self, unit, validated_data):
-        parent = validated_data.pop("parent", unit.get_parent())
+        parent = validated_data.pop("parent", ServiceUnit.objects.get_parent(unit))
         return services.unit_update(
             actor=self.context["request"].user, unit=unit, parent=parent, **validated_data
         )

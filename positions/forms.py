@@ -36,7 +36,7 @@ class ServiceUnitForm(forms.ModelForm):
         units = units_visible_to(user=user).exclude(level=ServiceUnit.Level.POST)
         if self.instance.pk:
             units = units.exclude(path__startswith=self.instance.path)
-            self.initial.setdefault("parent", self.instance.get_parent())
+            self.initial.setdefault("parent", ServiceUnit.objects.get_parent(self.instance))
         self.fields["parent"].queryset = units
         self.fields["region"].queryset = regions_visible_to(user=user)
 

@@ -129,4 +129,5 @@ class ServiceUnit(MP_Node, TimeStampedModel):
 
 def tree_insert(node: Region | ServiceUnit, parent: Region | ServiceUnit | None):
     """Save a new node under `parent`, or as a root when there is none; returns the saved node."""
-    return type(node).add_root(instance=node) if parent is None else parent.add_child(instance=node)
+    manager = type(node).objects
+    return manager.add_root(instance=node) if parent is None else manager.add_child(parent, instance=node)

@@ -30,7 +30,9 @@ def network_coverage_gaps(day):
             user=admin,
             item=f"region:{admin.region_id}",
             title=format_lazy(
-                _("{towns} towns without a service station, {communities} communities without a service room"),
+                _(
+                    "{towns} towns without a service station, {communities} communities without a service room"
+                ),
                 towns=len(towns),
                 communities=len(communities),
             ),

@@ -100,7 +100,7 @@ def unit_page(*, user, pk: int) -> UnitPage:
     ancestors = list(
         ServiceUnit.objects.filter(unit_scope(user), path__in=_ancestor_paths(unit)).order_by("path")
     )
-    descendants = list(unit.get_descendants().select_related("region").order_by("path"))
+    descendants = list(ServiceUnit.objects.get_descendants(unit).select_related("region").order_by("path"))
     children, totals = [], Counter()
     for descendant in descendants:
         totals[descendant.level] += 1

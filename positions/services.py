@@ -86,7 +86,7 @@ def unit_update(*, actor, unit: ServiceUnit, parent: ServiceUnit | None, **chang
         _validate(unit, parent=parent)
         _check_children_fit(unit)
         unit.save()
-        current_parent = unit.get_parent(update=True)
+        current_parent = ServiceUnit.objects.get_parent(unit, update=True)
         if parent != current_parent:
             _move(unit, parent)
             unit.refresh_from_db()
@@ -102,19 +102,19 @@ def unit_update(*, actor, unit: ServiceUnit, parent: ServiceUnit | None, **chang
 
 
 def _check_children_fit(unit: ServiceUnit) -> None:
-    children = unit.get_children().select_related("region")
+    children = ServiceUnit.objects.get_children(unit)
     if any(ServiceUnit.RANK[child.level] <= ServiceUnit.RANK[unit.level] for child in children):
         raise ValidationError({"level": _("Units under this one would outrank it at this level.")})
-    if unit.get_descendants().exclude(region__path__startswith=unit.region.path).exists():
+    if ServiceUnit.objects.get_descendants(unit).exclude(region__path__startswith=unit.region.path).exists():
         raise ValidationError({"region": _("Units under this one lie outside this region.")})
 
 
 def _move(unit: ServiceUnit, parent: ServiceUnit | None) -> None:
     try:
         if parent is None:
-            unit.move(ServiceUnit.get_last_root_node(), "last-sibling")
+            ServiceUnit.objects.move(unit, ServiceUnit.objects.get_last_root_node(), "last-sibling")
         else:
-            unit.move(parent, "last-child")
+            ServiceUnit.objects.move(unit, parent, "last-child")
     except InvalidMoveToDescendant:
         raise ValidationError({"parent": _("A unit cannot move under one of its own units.")}) from None
 

@@ -4,7 +4,7 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialwork.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialwork.settings.site")
 
 app = Celery("socialwork")
 app.config_from_object("django.conf:settings", namespace="CELERY")

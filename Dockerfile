@@ -1,0 +1,18 @@
+# The one image behind web, worker and beat in docker-compose.yml.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=socialwork.settings.site
+WORKDIR /app
+
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+
+COPY . .
+# collectstatic runs with the production storage (hashed, compressed); it needs no real secret.
+RUN DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=build DJANGO_SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-xx \
+    python manage.py collectstatic --noinput
+
+RUN useradd --system --home /app socialwork && mkdir -p /app/var && chown -R socialwork /app/var
+USER socialwork
+EXPOSE 8000
+CMD ["gunicorn", "socialwork.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -1,0 +1,46 @@
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_district_admin_opens_the_network_tree_and_switches_to_english(
+    live_server, page, screenshot, network, district_admin
+):
+    page.goto(f"{live_server.url}/")
+    # Sent to the login page, in Chinese although the browser asks for English.
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    page.fill("#id_username", "district")
+    page.fill("#id_password", "pass-word-42")
+    screenshot("1-login")
+    page.click("button[type=submit]:has-text('登录')")
+
+    page.click("nav >> text=服务网络")
+    page.wait_for_url(f"{live_server.url}/network/")
+    assert page.locator("h1").inner_text() == "服务网络"
+    assert page.locator(".tree").get_by_text("甲镇服务站").is_visible()
+    assert page.locator(".tree").get_by_text("乙街道服务站").is_visible()
+    screenshot("2-network-zh")
+
+    page.select_option("#language-select", "en")
+    page.click("form.language button")
+    page.wait_for_load_state()
+    assert page.url == f"{live_server.url}/network/"
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "Service network"
+    assert page.locator(".tree").get_by_text("甲镇服务站").is_visible()
+    assert "服务网络" not in page.locator("body").inner_text()
+    screenshot("3-network-en")
+
+
+def test_station_manager_opens_their_station_but_not_the_next(live_server, page, network, station_manager):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "manager_a")
+    page.fill("#id_password", "pass-word-42")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/network/")
+    page.get_by_role("link", name="甲镇服务站").click()
+    assert page.locator("h1").inner_text().startswith("甲镇服务站")
+    assert page.get_by_text("甲社区服务室").is_visible()
+    response = page.goto(f"{live_server.url}{network.station_b.get_absolute_url()}")
+    assert response.status == 404

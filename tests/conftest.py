@@ -1,0 +1,105 @@
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from positions.models import Region, ServiceUnit
+from socialwork.roles import Role
+from tests.factories import make_region, make_unit, make_user
+
+L, U = Region.Level, ServiceUnit.Level
+
+
+@dataclass
+class Network:
+    """A small district: town A and street B have stations; town C has none; one village of
+    town A has no service room."""
+
+    district: Region
+    town_a: Region
+    town_b: Region
+    town_c: Region
+    community_a: Region
+    village_a: Region
+    community_b: Region
+    association: ServiceUnit
+    centre: ServiceUnit
+    station_a: ServiceUnit
+    station_b: ServiceUnit
+    room_a: ServiceUnit
+    room_b: ServiceUnit
+    posts_a: list[ServiceUnit]
+    post_b: ServiceUnit
+
+
+@pytest.fixture
+def network(db) -> Network:
+    district = make_region("测试区", L.DISTRICT)
+    town_a = make_region("甲镇", L.TOWN, district)
+    town_b = make_region("乙街道", L.STREET, district)
+    town_c = make_region("丙乡", L.TOWN, district)
+    community_a = make_region("甲社区", L.COMMUNITY, town_a)
+    village_a = make_region("甲一村", L.VILLAGE, town_a)
+    community_b = make_region("乙社区", L.COMMUNITY, town_b)
+    make_region("丙村", L.VILLAGE, town_c)
+    association = make_unit("区社工协会", U.ASSOCIATION, None, district)
+    centre = make_unit("区社工服务中心", U.CENTRE, association, district)
+    station_a = make_unit("甲镇服务站", U.STATION, centre, town_a)
+    station_b = make_unit("乙街道服务站", U.STATION, centre, town_b)
+    room_a = make_unit("甲社区服务室", U.ROOM, station_a, community_a, is_model=True)
+    room_b = make_unit("乙社区服务室", U.ROOM, station_b, community_b)
+    posts_a = [make_unit(f"甲社区岗位{i}", U.POST, room_a, community_a) for i in range(3)]
+    post_b = make_unit("乙社区岗位", U.POST, room_b, community_b)
+    return Network(
+        district, town_a, town_b, town_c, community_a, village_a, community_b,
+        association, centre, station_a, station_b, room_a, room_b, posts_a, post_b,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def district_admin(network):
+    return make_user(
+        "district", Role.DISTRICT_ADMIN, unit=network.centre, region=network.district, is_staff=True
+    )
+
+
+@pytest.fixture
+def auditor(network):
+    return make_user("auditor", Role.AUDITOR, region=network.district, is_staff=True)
+
+
+@pytest.fixture
+def station_manager(network):
+    return make_user("manager_a", Role.STATION_MANAGER, unit=network.station_a, email="a@example.com")
+
+
+@pytest.fixture
+def other_station_manager(network):
+    return make_user("manager_b", Role.STATION_MANAGER, unit=network.station_b)
+
+
+@pytest.fixture
+def social_worker(network):
+    return make_user("worker_a", Role.SOCIAL_WORKER, unit=network.room_a, full_name="胡社工")
+
+
+@pytest.fixture
+def supervisor(network):
+    return make_user("supervisor", Role.SUPERVISOR, unit=network.centre)
+
+
+@pytest.fixture
+def org_staff(network):
+    return make_user("org", Role.ORG_STAFF, region=network.district)
+
+
+@pytest.fixture
+def as_user():
+    """A logged-in test client for a user: `as_user(station_manager).get(...)`."""
+
+    def login(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,82 @@
+"""docker-compose.yml and the README against what the code actually reads and runs."""
+
+import ast
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+APP_SERVICES = ("web", "worker", "beat")
+
+
+def settings_variables() -> set[str]:
+    """Every environment variable the settings read through `env(...)` or `env.<type>(...)`."""
+    names = set()
+    for path in (ROOT / "socialwork" / "settings").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)):
+                continue
+            func = node.func
+            is_env = (isinstance(func, ast.Name) and func.id == "env") or (
+                isinstance(func, ast.Attribute)
+                and isinstance(func.value, ast.Name)
+                and func.value.id == "env"
+            )
+            if is_env and isinstance(node.args[0].value, str):
+                names.add(node.args[0].value)
+    return names
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_settings_read_the_variables_we_expect():
+    # A guard on the scanner itself: it must find the variables we know are there.
+    assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"} <= settings_variables()
+
+
+def test_compose_has_every_service_with_health_checks(compose):
+    services = compose["services"]
+    assert set(services) == {"postgres", "redis", "web", "worker", "beat"}
+    assert services["postgres"]["image"] == "postgres:16"
+    assert services["redis"]["image"] == "redis:7"
+    for name, service in services.items():
+        assert "healthcheck" in service, f"{name} has no health check"
+    assert {"postgres-data", "redis-data"} <= set(compose["volumes"])
+
+
+def test_compose_sets_every_variable_the_settings_read(compose):
+    wanted = settings_variables()
+    for name in APP_SERVICES:
+        missing = wanted - set(compose["services"][name]["environment"])
+        assert not missing, f"{name} does not set {sorted(missing)}"
+
+
+def test_compose_commands_name_real_modules(compose):
+    for name in APP_SERVICES:
+        command = compose["services"][name]["command"]
+        command = command if isinstance(command, str) else " ".join(command)
+        for module, attribute in re.findall(r"\b([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*):([A-Za-z_]\w*)", command):
+            assert getattr(importlib.import_module(module), attribute), f"{module}:{attribute}"
+        for app in re.findall(r"celery -A (\w+)", command):
+            assert importlib.import_module(app).celery_app.main == "socialwork"
+        if "manage.py" in command:
+            assert (ROOT / "manage.py").exists()
+
+
+def test_readme_documents_every_variable():
+    readme = (ROOT / "README.md").read_text()
+    missing = [name for name in sorted(settings_variables()) if f"`{name}`" not in readme]
+    assert not missing, f"README's configuration table lacks {missing}"
+
+
+def test_env_example_names_only_known_variables():
+    known = settings_variables() | {"POSTGRES_PASSWORD"}
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        if line and not line.startswith("#"):
+            assert line.split("=", 1)[0] in known

@@ -1,0 +1,84 @@
+"""Settings in both modes, read the way a deployment reads them: in a fresh process."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ!@#$%^&*()"
+
+
+def run(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_"))
+    }
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    environment.update(env)
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=environment, capture_output=True, text=True)
+
+
+def settings_value(expression: str, **env: str):
+    code = f"import django, json; django.setup(); from django.conf import settings; print(json.dumps({expression}))"
+    result = run(
+        "-c",
+        f"import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'socialwork.settings.site'); {code}",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_deploy_check_is_clean_in_production_mode():
+    result = run(
+        "manage.py", "check", "--deploy", "--fail-level", "WARNING",
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY=SECRET, DJANGO_ALLOWED_HOSTS="socialwork.example.gov.cn",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNING" not in result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run("manage.py", "check", DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="x.example")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_mode_turns_on_transport_security():
+    values = settings_value(
+        "[settings.DEBUG, settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS > 0]",
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY=SECRET, DJANGO_ALLOWED_HOSTS="x.example",
+    )  # fmt: skip
+    assert values == [False, True, True, True]
+
+
+def test_quick_start_uses_sqlite_under_var_and_the_filesystem_broker():
+    engine, name, broker, debug = settings_value(
+        "[settings.DATABASES['default']['ENGINE'], str(settings.DATABASES['default']['NAME']),"
+        " settings.CELERY_BROKER_URL, settings.DEBUG]",
+        DJANGO_DEBUG="1",
+    )
+    assert engine == "django.db.backends.sqlite3"
+    assert Path(name) == ROOT / "var" / "socialwork.sqlite3"
+    assert broker == "filesystem://"
+    assert debug is True
+
+
+def test_database_url_and_broker_url_select_postgresql_and_redis():
+    engine, name, host, broker = settings_value(
+        "[settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['NAME'],"
+        " settings.DATABASES['default']['HOST'], settings.CELERY_BROKER_URL]",
+        DJANGO_DEBUG="1",
+        DATABASE_URL="postgres://postgres@db.internal:5432/socialwork",
+        CELERY_BROKER_URL="redis://redis.internal:6379/0",
+    )
+    assert engine == "django.db.backends.postgresql"
+    assert (name, host) == ("socialwork", "db.internal")
+    assert broker == "redis://redis.internal:6379/0"
+
+
+def test_time_zone_and_language_defaults(settings):
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert settings.LANGUAGE_CODE == "zh-hans"
