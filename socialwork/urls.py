@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import health, views
+from . import health, progress, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,6 +21,7 @@ urlpatterns = [
     path("inbox/read/", views.inbox_mark_read, name="inbox_read_all"),
     path("inbox/<int:pk>/read/", views.inbox_mark_read, name="inbox_read"),
     path("inbox/preferences/", views.notification_preferences, name="notification_preferences"),
+    path("tasks/<uuid:task_id>/", progress.task_progress, name="task_progress"),
     path("network/", include("positions.urls")),
     path("api/v1/", include("socialwork.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

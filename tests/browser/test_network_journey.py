@@ -32,7 +32,10 @@ def test_district_admin_opens_the_network_tree_and_switches_to_english(
     screenshot("3-network-en")
 
 
-def test_station_manager_opens_their_station_but_not_the_next(live_server, page, network, station_manager):
+def test_station_manager_opens_their_station_but_not_the_next(
+    live_server, page, screenshot, network, station_manager, social_worker
+):
+    page.set_viewport_size({"width": 768, "height": 1024})  # a tablet held upright
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "manager_a")
     page.fill("#id_password", "pass-word-42")
@@ -41,6 +44,10 @@ def test_station_manager_opens_their_station_but_not_the_next(live_server, page,
     page.goto(f"{live_server.url}/network/")
     page.get_by_role("link", name="甲镇服务站").click()
     assert page.locator("h1").inner_text().startswith("甲镇服务站")
-    assert page.get_by_text("甲社区服务室").is_visible()
+    assert page.get_by_role("link", name="甲社区服务室").is_visible()
+    assert page.get_by_text("胡社工").is_visible()
+    # Nothing runs off the side of a tablet's screen.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot("station-tablet")
     response = page.goto(f"{live_server.url}{network.station_b.get_absolute_url()}")
     assert response.status == 404

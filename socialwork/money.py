@@ -1,0 +1,29 @@
+"""Money is Decimal in yuan, two places, everywhere: in the database, in code and on the page."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+CENT = Decimal("0.01")
+
+
+def yuan(value) -> Decimal:
+    """A Decimal amount in yuan rounded to the fen, from an int, str or Decimal (never a float)."""
+    if isinstance(value, float):
+        raise TypeError("money must not pass through float; give a str, int or Decimal")
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def format_yuan(value) -> str:
+    """¥1,290,000.00: grouped by thousands, two places, as Chinese financial statements write it."""
+    return f"¥{yuan(value):,.2f}"
+
+
+class MoneyField(models.DecimalField):
+    """An amount in yuan: up to a trillion, to the fen."""
+
+    def __init__(self, verbose_name=_("amount (yuan)"), **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(verbose_name, **kwargs)
