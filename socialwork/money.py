@@ -3,7 +3,6 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 CENT = Decimal("0.01")
 
@@ -23,7 +22,7 @@ def format_yuan(value) -> str:
 class MoneyField(models.DecimalField):
     """An amount in yuan: up to a trillion, to the fen."""
 
-    def __init__(self, verbose_name=_("amount (yuan)"), **kwargs):
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_digits", 14)
         kwargs.setdefault("decimal_places", 2)
-        super().__init__(verbose_name, **kwargs)
+        super().__init__(*args, **kwargs)
