@@ -2,9 +2,9 @@ from django.contrib import admin
 
 from socialwork.scoping import region_scope, unit_scope
 
-from . import services
 from .forms import RegionForm, ServiceUnitForm
 from .models import Region, ServiceUnit
+from .services import network as services
 
 
 class PlaceFormMixin:

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Region, ServiceUnit
-from .selectors import regions_visible_to, units_visible_to
+from .selectors.network import regions_visible_to, units_visible_to
 
 
 class ServiceUnitForm(forms.ModelForm):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from socialwork.reminders import Reminder, reminder
 from socialwork.roles import Role
 
-from .selectors import coverage
+from .selectors.network import coverage
 
 
 @reminder("network_coverage_gaps", label=_("Gaps in the service network"), hour=9, day_of_week=1)

@@ -27,7 +27,11 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     Role.DISTRICT_ADMIN: [(app, "*", ("view", "add", "change", "delete")) for app in DOMAIN_APPS]
     + [("django_celery_beat", "*", ("view", "change"))],
     Role.AUDITOR: [(app, "*", ("view",)) for app in DOMAIN_APPS] + [("socialwork", "auditentry", ("view",))],
-    Role.STATION_MANAGER: [],
+    # Station managers run their own station's posts and people (scoped by their place).
+    Role.STATION_MANAGER: [
+        ("positions", model, ("view", "add", "change"))
+        for model in ("position", "socialworker", "appointment", "exam")
+    ],
     Role.SOCIAL_WORKER: [],
     Role.SUPERVISOR: [],
     Role.ORG_STAFF: [],

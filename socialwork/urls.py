@@ -22,7 +22,7 @@ urlpatterns = [
     path("inbox/<int:pk>/read/", views.inbox_mark_read, name="inbox_read"),
     path("inbox/preferences/", views.notification_preferences, name="notification_preferences"),
     path("tasks/<uuid:task_id>/", progress.task_progress, name="task_progress"),
-    path("network/", include("positions.urls")),
+    path("", include("positions.urls")),
     path("api/v1/", include("socialwork.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

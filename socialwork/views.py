@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from positions.selectors import network_totals
+from positions.selectors.network import network_totals
 
 from . import services
 from .reminders import REGISTRY

@@ -3,11 +3,13 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
 from django.utils.translation import gettext as _
 
-from . import selectors, services
-from .forms import RegionForm, ServiceUnitForm
-from .models import ServiceUnit
+from positions.forms import RegionForm, ServiceUnitForm
+from positions.models import ServiceUnit
+from positions.selectors import network as selectors
+from positions.services import network as services
 
 
 def network(request):
@@ -94,3 +96,14 @@ def region_update(request, pk):
     return render(
         request, "positions/form.html", {"form": form, "title": _("Edit %(region)s") % {"region": region}}
     )
+
+
+urlpatterns = [
+    path("network/", network, name="network"),
+    path("network/coverage/", coverage, name="coverage"),
+    path("network/units/new/", unit_create, name="unit_create"),
+    path("network/units/<int:pk>/", unit_detail, name="unit_detail"),
+    path("network/units/<int:pk>/edit/", unit_update, name="unit_update"),
+    path("network/regions/new/", region_create, name="region_create"),
+    path("network/regions/<int:pk>/edit/", region_update, name="region_update"),
+]

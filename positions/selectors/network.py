@@ -7,9 +7,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Substr
 
+from positions.models import Region, ServiceUnit
 from socialwork.scoping import region_scope, unit_scope
-
-from .models import Region, ServiceUnit
 
 STEP = ServiceUnit.steplen
 

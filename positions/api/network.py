@@ -4,9 +4,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
-from . import selectors, services
-from .filters import RegionFilter, ServiceUnitFilter
-from .models import Region, ServiceUnit
+from positions.filters import RegionFilter, ServiceUnitFilter
+from positions.models import Region, ServiceUnit
+from positions.selectors import network as selectors
+from positions.services import network as services
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -7,10 +7,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from treebeard.exceptions import InvalidMoveToDescendant
 
+from positions.models import Region, ServiceUnit, tree_insert
+from positions.selectors.network import regions_visible_to, units_visible_to
 from socialwork.services import audit_record
-
-from .models import Region, ServiceUnit, tree_insert
-from .selectors import regions_visible_to, units_visible_to
 
 UNIT_FIELDS = ("name", "code", "level", "region", "host", "address", "phone", "established_on", "is_model")
 REGION_FIELDS = ("name", "code", "level")

@@ -1,0 +1,516 @@
+"""The workforce: posts, the people who fill them, their certificates, exams, assessment, pay
+allowances, awards and studios."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from socialwork.idnumbers import mask, validate_id_number
+from socialwork.models import TimeStampedModel
+from socialwork.money import MoneyField
+
+
+class CertificateLevel(models.TextChoices):
+    """The national professional level of a social worker, lowest first."""
+
+    NONE = "none", _("No certificate")
+    ASSISTANT = "assistant", _("Assistant social worker")
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    SENIOR = "senior", _("Senior social worker")
+
+    @classmethod
+    def rank(cls, level: str) -> int:
+        return list(cls.values).index(level)
+
+    @classmethod
+    def certified(cls) -> list[str]:
+        return [cls.ASSISTANT, cls.SOCIAL_WORKER, cls.SENIOR]
+
+
+class HostInstitution(TimeStampedModel):
+    """The institution a post is set up in: civil affairs, health, education, ... or one the
+    district adds."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("host institution")
+        verbose_name_plural = _("host institutions")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Position(TimeStampedModel):
+    """A social work post: where it sits, how it was set up, how many people it holds."""
+
+    class Category(models.TextChoices):
+        STANDARDIZED = "standardized", _("Standardized post in a public institution")
+        GRID = "grid", _("Grid post in a village or community")
+        ASSISTANT = "assistant", _("Civil affairs assistant post")
+        CORRECTION = "correction", _("Community correction post")
+        ANTI_DRUG = "anti_drug", _("Community anti-drug post")
+        ASSISTANCE = "assistance", _("Town full-time social assistance post")
+        STATION = "station", _("Service station post")
+
+    class SetupMode(models.TextChoices):
+        DIRECT = "direct", _("Direct standardization")
+        GOVERNMENT_EMPLOYEE = "government_employee", _("Government employee")
+        CONTRACT = "contract", _("Contract employment")
+        PURCHASED = "purchased", _("Government purchase of posts")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        ABOLISHED = "abolished", _("Abolished")
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=150)
+    unit = models.ForeignKey(
+        "positions.ServiceUnit",
+        verbose_name=_("service unit"),
+        on_delete=models.PROTECT,
+        related_name="positions",
+    )
+    host = models.ForeignKey(
+        HostInstitution,
+        verbose_name=_("host institution"),
+        on_delete=models.PROTECT,
+        related_name="positions",
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, db_index=True)
+    setup_mode = models.CharField(
+        _("how it was set up"), max_length=30, choices=SetupMode.choices, db_index=True
+    )
+    quota = models.PositiveSmallIntegerField(_("headcount quota"), default=1)
+    duties = models.TextField(_("duties"), blank=True)
+    required_level = models.CharField(
+        _("required certificate"),
+        max_length=20,
+        choices=CertificateLevel.choices,
+        default=CertificateLevel.NONE,
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    established_on = models.DateField(_("date set up"), null=True, blank=True)
+    policy_basis = models.CharField(_("policy document"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["code"]
+        constraints = [models.CheckConstraint(condition=Q(quota__gte=1), name="position_quota_positive")]
+
+    def __str__(self):
+        return f"{self.title} ({self.code})"
+
+    def get_absolute_url(self):
+        return reverse("positions:position_detail", args=[self.pk])
+
+
+class SocialWorker(TimeStampedModel):
+    """A person in the social work registry, certified or not."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+
+    class Education(models.TextChoices):
+        SECONDARY = "secondary", _("Secondary school or below")
+        JUNIOR_COLLEGE = "junior_college", _("Junior college")
+        BACHELOR = "bachelor", _("Bachelor")
+        MASTER = "master", _("Master or above")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        LEFT = "left", _("Left")
+
+    name = models.CharField(_("name"), max_length=50, db_index=True)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    id_number = models.CharField(_("ID number"), max_length=18, unique=True, validators=[validate_id_number])
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
+    major = models.CharField(_("major"), max_length=100, blank=True)
+    employer_unit = models.ForeignKey(
+        "positions.ServiceUnit",
+        verbose_name=_("employer (unit)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="workers",
+    )
+    employer_organization = models.ForeignKey(
+        "projects.SocialOrganization",
+        verbose_name=_("employer (social organization)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="workers",
+    )
+    certificate_level = models.CharField(
+        _("certificate level"),
+        max_length=20,
+        choices=CertificateLevel.choices,
+        default=CertificateLevel.NONE,
+        db_index=True,
+    )
+    certificate_number = models.CharField(_("certificate number"), max_length=50, blank=True, db_index=True)
+    certificate_year = models.PositiveSmallIntegerField(_("certificate year"), null=True, blank=True)
+    registration_number = models.CharField(_("registration number"), max_length=50, blank=True)
+    registered_on = models.DateField(_("registered on"), null=True, blank=True)
+    registration_valid_until = models.DateField(_("registration valid until"), null=True, blank=True)
+    professional_title = models.CharField(_("professional title"), max_length=100, blank=True)
+    is_supervisor = models.BooleanField(_("supervisor"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="worker",
+    )
+
+    class Meta:
+        verbose_name = _("social worker")
+        verbose_name_plural = _("social workers")
+        ordering = ["name", "pk"]
+        permissions = [("view_full_id_number", _("Can see full ID numbers of social workers"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate_number"],
+                condition=~Q(certificate_number=""),
+                name="worker_certificate_number_unique",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("positions:worker_detail", args=[self.pk])
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask(self.id_number)
+
+    @property
+    def employer(self):
+        return self.employer_unit or self.employer_organization
+
+
+class Exam(TimeStampedModel):
+    """One sitting of the national professional level exam: who, which level, which year, passed."""
+
+    worker = models.ForeignKey(
+        SocialWorker, verbose_name=_("candidate"), on_delete=models.CASCADE, related_name="exams"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    level = models.CharField(
+        _("level"),
+        max_length=20,
+        choices=[c for c in CertificateLevel.choices if c[0] != CertificateLevel.NONE],
+    )
+    passed = models.BooleanField(_("passed"), default=False)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("exam")
+        verbose_name_plural = _("exams")
+        ordering = ["-year", "worker__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "year", "level"], name="exam_once_per_year_level")
+        ]
+
+    def __str__(self):
+        return f"{self.worker} {self.year} {self.get_level_display()}"
+
+
+class Appointment(TimeStampedModel):
+    """A worker holding a position from a date to a date. Ended appointments are history."""
+
+    worker = models.ForeignKey(
+        SocialWorker, verbose_name=_("social worker"), on_delete=models.PROTECT, related_name="appointments"
+    )
+    position = models.ForeignKey(
+        Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="appointments"
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worker", "position"],
+                condition=Q(ends_on__isnull=True),
+                name="appointment_active_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="appointment_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["position", "ends_on"], name="appointment_active_idx")]
+
+    def __str__(self):
+        return f"{self.worker} · {self.position.title}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ends_on is None
+
+
+class AssessmentScheme(TimeStampedModel):
+    """The district's criteria, weights and grade rules for one year's practice assessment."""
+
+    class Subject(models.TextChoices):
+        WORKER = "worker", _("Social worker")
+        INSTITUTION = "institution", _("Social work institution")
+        POSITION = "position", _("Post")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    subject = models.CharField(
+        _("who is assessed"), max_length=20, choices=Subject.choices, default=Subject.WORKER
+    )
+    title = models.CharField(_("title"), max_length=150)
+
+    class Meta:
+        verbose_name = _("assessment scheme")
+        verbose_name_plural = _("assessment schemes")
+        ordering = ["-year", "subject"]
+        constraints = [models.UniqueConstraint(fields=["year", "subject"], name="assessment_scheme_per_year")]
+
+    def __str__(self):
+        return self.title
+
+
+class AssessmentCriterion(models.Model):
+    scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("criterion"), max_length=150)
+    weight = models.DecimalField(_("weight (%)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("assessment criterion")
+        verbose_name_plural = _("assessment criteria")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Grade(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent")
+    COMPETENT = "competent", _("Competent")
+    BASIC = "basic", _("Basically competent")
+    INCOMPETENT = "incompetent", _("Incompetent")
+
+
+class GradeRule(models.Model):
+    """From which weighted score a grade starts, and what it means for pay."""
+
+    scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="grade_rules")
+    grade = models.CharField(_("grade"), max_length=20, choices=Grade.choices)
+    min_score = models.DecimalField(_("from score"), max_digits=5, decimal_places=2)
+    pay_consequence = models.CharField(_("pay consequence"), max_length=200, blank=True)
+    pay_adjustment = MoneyField(_("monthly pay adjustment (yuan)"), default=0)
+
+    class Meta:
+        verbose_name = _("grade rule")
+        verbose_name_plural = _("grade rules")
+        ordering = ["-min_score"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "grade"], name="grade_rule_once")]
+
+    def __str__(self):
+        return f"{self.get_grade_display()} ≥ {self.min_score}"
+
+
+class Assessment(TimeStampedModel):
+    """One subject's assessment under a scheme: scores per criterion, the grade and its pay."""
+
+    scheme = models.ForeignKey(AssessmentScheme, on_delete=models.PROTECT, related_name="assessments")
+    worker = models.ForeignKey(
+        SocialWorker, on_delete=models.CASCADE, null=True, blank=True, related_name="assessments"
+    )
+    unit = models.ForeignKey(
+        "positions.ServiceUnit", on_delete=models.CASCADE, null=True, blank=True, related_name="assessments"
+    )
+    position = models.ForeignKey(
+        Position, on_delete=models.CASCADE, null=True, blank=True, related_name="assessments"
+    )
+    scores = models.JSONField(_("scores"), default=dict, help_text=_("Score per criterion id, out of 100."))
+    total = models.DecimalField(_("weighted score"), max_digits=6, decimal_places=2)
+    grade = models.CharField(_("grade"), max_length=20, choices=Grade.choices)
+    pay_consequence = models.CharField(_("pay consequence"), max_length=200, blank=True)
+    pay_adjustment = MoneyField(_("monthly pay adjustment (yuan)"), default=0)
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assessor"), on_delete=models.PROTECT, related_name="+"
+    )
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["-scheme__year", "-total"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(worker__isnull=False, unit__isnull=True, position__isnull=True)
+                    | Q(worker__isnull=True, unit__isnull=False, position__isnull=True)
+                    | Q(worker__isnull=True, unit__isnull=True, position__isnull=False)
+                ),
+                name="assessment_one_subject",
+            ),
+            models.UniqueConstraint(fields=["scheme", "worker"], name="assessment_worker_once"),
+            models.UniqueConstraint(fields=["scheme", "unit"], name="assessment_unit_once"),
+            models.UniqueConstraint(fields=["scheme", "position"], name="assessment_position_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.scheme.year} {self.subject}"
+
+    @property
+    def subject(self):
+        return self.worker or self.unit or self.position
+
+
+class AllowancePolicy(TimeStampedModel):
+    """The monthly qualification allowance for a certificate level from a date (seed 001: 200
+    yuan for a social worker, 100 for an assistant)."""
+
+    level = models.CharField(
+        _("certificate level"), max_length=20, choices=[c for c in CertificateLevel.choices if c[0] != "none"]
+    )
+    monthly_amount = MoneyField(_("monthly amount (yuan)"))
+    effective_from = models.DateField(_("effective from"))
+
+    class Meta:
+        verbose_name = _("allowance policy")
+        verbose_name_plural = _("allowance policies")
+        ordering = ["level", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "effective_from"], name="allowance_policy_once"),
+            models.CheckConstraint(condition=Q(monthly_amount__gte=0), name="allowance_policy_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()} {self.monthly_amount} ({self.effective_from})"
+
+
+class AllowanceRoll(TimeStampedModel):
+    """The qualification allowance of one month: who was eligible on its first day, and how much."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        CLOSED = "closed", _("Closed")
+
+    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    total = MoneyField(_("total (yuan)"), default=0)
+    worker_count = models.PositiveIntegerField(_("workers"), default=0)
+    generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("allowance roll")
+        verbose_name_plural = _("allowance rolls")
+        ordering = ["-month"]
+        constraints = [
+            models.CheckConstraint(condition=Q(month__day=1), name="allowance_roll_first_of_month")
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}"
+
+    def get_absolute_url(self):
+        return reverse("positions:allowance_roll_detail", args=[self.pk])
+
+
+class AllowanceLine(models.Model):
+    """One worker on a roll, with what was true on the first of the month, kept as it was."""
+
+    roll = models.ForeignKey(AllowanceRoll, on_delete=models.CASCADE, related_name="lines")
+    worker = models.ForeignKey(SocialWorker, on_delete=models.PROTECT, related_name="allowance_lines")
+    level = models.CharField(_("certificate level"), max_length=20, choices=CertificateLevel.choices)
+    amount = MoneyField(_("amount (yuan)"))
+    unit_name = models.CharField(_("unit"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("allowance line")
+        verbose_name_plural = _("allowance lines")
+        ordering = ["unit_name", "worker__name"]
+        constraints = [models.UniqueConstraint(fields=["roll", "worker"], name="allowance_line_once")]
+
+    def __str__(self):
+        return f"{self.worker} {self.amount}"
+
+
+class Award(TimeStampedModel):
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("National")
+        PROVINCIAL = "provincial", _("Provincial")
+        CITY = "city", _("City")
+        DISTRICT = "district", _("District")
+
+    name = models.CharField(_("award"), max_length=200)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    worker = models.ForeignKey(
+        SocialWorker, verbose_name=_("social worker"), on_delete=models.CASCADE, related_name="awards"
+    )
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        ordering = ["-year", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.year})"
+
+
+class Studio(TimeStampedModel):
+    """A brand studio led by a well-known social worker (seed 000: Niu Huanju, Qiyang, Xuri)."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    leader = models.ForeignKey(
+        SocialWorker, verbose_name=_("leader"), on_delete=models.PROTECT, related_name="studios"
+    )
+    unit = models.ForeignKey(
+        "positions.ServiceUnit",
+        verbose_name=_("service unit"),
+        on_delete=models.PROTECT,
+        related_name="studios",
+    )
+    established_on = models.DateField(_("date set up"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("studio")
+        verbose_name_plural = _("studios")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class StudioProject(models.Model):
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="projects")
+    name = models.CharField(_("project"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("studio project")
+        verbose_name_plural = _("studio projects")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name

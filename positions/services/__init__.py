@@ -1,0 +1,1 @@
+"""Writes of the positions app, one module per area."""

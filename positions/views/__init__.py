@@ -1,0 +1,1 @@
+"""Pages of the positions app; each area module ends with its `urlpatterns`."""

@@ -1,0 +1,3 @@
+"""allowance pages (to be written)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""imports pages (to be written)."""
+
+urlpatterns = []

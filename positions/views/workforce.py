@@ -1,0 +1,3 @@
+"""Workforce pages (written next)."""
+
+urlpatterns = []
