@@ -3,7 +3,26 @@ from django.contrib import admin
 from socialwork.scoping import region_scope, unit_scope
 
 from .forms import RegionForm, ServiceUnitForm
-from .models import Region, ServiceUnit
+from .models import (
+    AllowanceLine,
+    AllowancePolicy,
+    AllowanceRoll,
+    Appointment,
+    Assessment,
+    AssessmentCriterion,
+    AssessmentScheme,
+    Award,
+    Exam,
+    GradeRule,
+    HostInstitution,
+    Position,
+    Region,
+    ServiceUnit,
+    SocialWorker,
+    Studio,
+    StudioProject,
+)
+from .selectors.workforce import worker_scope
 from .services import network as services
 
 
@@ -75,3 +94,137 @@ class ServiceUnitAdmin(PlaceFormMixin, admin.ModelAdmin):
             services.unit_update(actor=request.user, unit=obj, **kwargs)
         else:
             self._adopt(obj, services.unit_create(actor=request.user, **kwargs))
+
+
+class WorkerScopedAdmin(admin.ModelAdmin):
+    """Rows reach the admin through the same scoping as the pages."""
+
+    scope_via = ""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not self.scope_via:
+            return queryset
+        workers = SocialWorker.objects.filter(worker_scope(request.user))
+        return queryset.filter(**{f"{self.scope_via}__in": workers})
+
+
+@admin.register(HostInstitution)
+class HostInstitutionAdmin(admin.ModelAdmin):
+    search_fields = ("name",)
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ("code", "title", "unit", "host", "category", "setup_mode", "quota", "status")
+    list_filter = ("category", "setup_mode", "status", "host", "required_level")
+    list_select_related = ("unit", "host")
+    search_fields = ("code", "title", "unit__name")
+    autocomplete_fields = ("unit",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(unit_scope(request.user, via="unit"))
+
+
+@admin.register(SocialWorker)
+class SocialWorkerAdmin(admin.ModelAdmin):
+    list_display = ("name", "gender", "certificate_level", "certificate_number", "employer_unit", "status")
+    list_filter = ("certificate_level", "status", "is_supervisor", "education", "gender")
+    list_select_related = ("employer_unit",)
+    search_fields = ("name", "certificate_number", "registration_number", "id_number")
+    autocomplete_fields = ("employer_unit", "user")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(worker_scope(request.user))
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(WorkerScopedAdmin):
+    scope_via = "worker"
+    list_display = ("worker", "position", "starts_on", "ends_on")
+    list_filter = ("position__category", "ends_on")
+    list_select_related = ("worker", "position")
+    search_fields = ("worker__name", "position__code", "position__title")
+    raw_id_fields = ("worker", "position")
+
+
+@admin.register(Exam)
+class ExamAdmin(WorkerScopedAdmin):
+    scope_via = "worker"
+    list_display = ("worker", "year", "level", "passed", "score")
+    list_filter = ("year", "level", "passed")
+    list_select_related = ("worker",)
+    search_fields = ("worker__name", "worker__certificate_number")
+    raw_id_fields = ("worker",)
+
+
+class CriterionInline(admin.TabularInline):
+    model = AssessmentCriterion
+    extra = 0
+
+
+class GradeRuleInline(admin.TabularInline):
+    model = GradeRule
+    extra = 0
+
+
+@admin.register(AssessmentScheme)
+class AssessmentSchemeAdmin(admin.ModelAdmin):
+    list_display = ("title", "year", "subject")
+    list_filter = ("year", "subject")
+    search_fields = ("title",)
+    inlines = [CriterionInline, GradeRuleInline]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(WorkerScopedAdmin):
+    list_display = ("scheme", "worker", "unit", "position", "total", "grade", "assessor")
+    list_filter = ("scheme__year", "grade")
+    list_select_related = ("scheme", "worker", "unit", "position", "assessor")
+    search_fields = ("worker__name", "unit__name", "position__code")
+    raw_id_fields = ("worker", "unit", "position", "assessor")
+
+
+@admin.register(AllowancePolicy)
+class AllowancePolicyAdmin(admin.ModelAdmin):
+    list_display = ("level", "monthly_amount", "effective_from")
+    list_filter = ("level",)
+    search_fields = ("level",)
+
+
+class AllowanceLineInline(admin.TabularInline):
+    model = AllowanceLine
+    extra = 0
+    raw_id_fields = ("worker",)
+
+
+@admin.register(AllowanceRoll)
+class AllowanceRollAdmin(admin.ModelAdmin):
+    list_display = ("month", "status", "worker_count", "total", "generated_at", "closed_at")
+    list_filter = ("status",)
+    search_fields = ("month",)
+    date_hierarchy = "month"
+
+
+@admin.register(Award)
+class AwardAdmin(WorkerScopedAdmin):
+    scope_via = "worker"
+    list_display = ("name", "level", "year", "worker")
+    list_filter = ("level", "year")
+    list_select_related = ("worker",)
+    search_fields = ("name", "worker__name")
+    raw_id_fields = ("worker",)
+
+
+class StudioProjectInline(admin.TabularInline):
+    model = StudioProject
+    extra = 0
+
+
+@admin.register(Studio)
+class StudioAdmin(admin.ModelAdmin):
+    list_display = ("name", "leader", "unit", "established_on")
+    list_select_related = ("leader", "unit")
+    search_fields = ("name", "leader__name")
+    raw_id_fields = ("leader", "unit")
+    inlines = [StudioProjectInline]

@@ -1,6 +1,10 @@
 import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
-from .models import Region, ServiceUnit
+from .models import Exam, Position, Region, ServiceUnit, SocialWorker
 
 
 class RegionFilter(django_filters.FilterSet):
@@ -38,3 +42,82 @@ class ServiceUnitFilter(django_filters.FilterSet):
         if region is None:
             return queryset.none()
         return queryset.filter(region__path__startswith=region.path)
+
+
+class PositionFilter(django_filters.FilterSet):
+    """Positions by town, category, set-up mode and vacancy; used by the list page and the API."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    town = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.filter(level__in=Region.TOWN_LEVELS),
+        method="filter_town",
+        label=_("Town or street"),
+    )
+    vacancy = django_filters.ChoiceFilter(
+        choices=[("vacant", _("Has vacancies")), ("full", _("Full"))],
+        method="filter_vacancy",
+        label=_("Vacancy"),
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("code", "code"),
+            ("title", "title"),
+            ("quota", "quota"),
+            ("filled", "filled"),
+            ("vacant", "vacant"),
+            ("unit__path", "unit"),
+        ),  # fmt: skip
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Position
+        fields = ["category", "setup_mode", "status", "host"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(title__icontains=value) | Q(code__icontains=value) | Q(unit__name__icontains=value)
+        )
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_town(self, queryset, name, value):
+        return queryset.filter(unit__region__path__startswith=value.path)
+
+    def filter_vacancy(self, queryset, name, value):
+        return queryset.filter(vacant__gt=0) if value == "vacant" else queryset.filter(vacant__lte=0)
+
+
+class SocialWorkerFilter(django_filters.FilterSet):
+    """Workers by name, certificate number, level and unit."""
+
+    name = django_filters.CharFilter(lookup_expr="icontains", label=_("Name"))
+    certificate_number = django_filters.CharFilter(lookup_expr="icontains", label=_("Certificate number"))
+    unit = django_filters.ModelChoiceFilter(
+        field_name="employer_unit",
+        queryset=ServiceUnit.objects.exclude(level=ServiceUnit.Level.POST),
+        method="filter_unit",
+        label=_("Unit"),
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("certificate_level", "certificate_level"),
+            ("certificate_year", "certificate_year"),
+            ("employer_unit__path", "unit"),
+        ),  # fmt: skip
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = SocialWorker
+        fields = ["certificate_level", "status", "is_supervisor"]
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(employer_unit__path__startswith=value.path)
+
+
+class ExamFilter(django_filters.FilterSet):
+    class Meta:
+        model = Exam
+        fields = ["year", "level", "passed"]

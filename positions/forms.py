@@ -1,7 +1,8 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Region, ServiceUnit
+from .models import Exam, Position, Region, ServiceUnit, SocialWorker
 from .selectors.network import regions_visible_to, units_visible_to
 
 
@@ -74,3 +75,97 @@ class RegionForm(forms.ModelForm):
             self.fields["parent"].queryset = regions_visible_to(user=user).exclude(
                 level__in=Region.COMMUNITY_LEVELS
             )
+
+
+class PositionForm(forms.ModelForm):
+    class Meta:
+        model = Position
+        fields = [
+            "code", "title", "unit", "host", "category", "setup_mode", "quota", "required_level",
+            "status", "established_on", "policy_basis", "duties",
+        ]  # fmt: skip
+        widgets = {
+            "established_on": forms.DateInput(attrs={"type": "date"}),
+            "duties": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_visible_to(user=user).exclude(
+            level=ServiceUnit.Level.ASSOCIATION
+        )
+
+
+class SocialWorkerForm(forms.ModelForm):
+    class Meta:
+        model = SocialWorker
+        fields = [
+            "name", "gender", "birth_date", "id_number", "phone", "education", "major", "employer_unit",
+            "employer_organization", "certificate_level", "certificate_number", "certificate_year",
+            "registration_number", "registered_on", "registration_valid_until", "professional_title",
+            "is_supervisor", "status",
+        ]  # fmt: skip
+        widgets = {
+            name: forms.DateInput(attrs={"type": "date"})
+            for name in ("birth_date", "registered_on", "registration_valid_until")
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer_unit"].queryset = units_visible_to(user=user).exclude(
+            level=ServiceUnit.Level.POST
+        )
+        if not user.is_district_wide:
+            del self.fields["employer_organization"]
+
+
+class AppointmentForm(forms.Form):
+    worker = forms.ModelChoiceField(label=_("social worker"), queryset=SocialWorker.objects.none())
+    starts_on = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, workers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = workers
+
+
+class AppointmentEndForm(forms.Form):
+    ends_on = forms.DateField(label=_("until"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("reason for ending"), max_length=200, required=False)
+
+
+class TransferForm(forms.Form):
+    to_position = forms.ModelChoiceField(label=_("to position"), queryset=Position.objects.none())
+    on = forms.DateField(label=_("on"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("reason"), max_length=200, required=False)
+
+    def __init__(self, *args, positions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_position"].queryset = positions.filter(status=Position.Status.ACTIVE)
+
+
+class WorkerLookupField(forms.CharField):
+    """A worker typed by ID number or certificate number, found among those the person sees."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", _("ID number or certificate number"))
+        super().__init__(*args, **kwargs)
+        self.workers = SocialWorker.objects.none()
+
+    def clean(self, value):
+        value = super().clean(value).strip().upper()
+        worker = self.workers.filter(Q(id_number=value) | Q(certificate_number=value)).first()
+        if worker is None:
+            raise forms.ValidationError(_("No social worker you can see has this ID or certificate number."))
+        return worker
+
+
+class ExamForm(forms.Form):
+    worker = WorkerLookupField(label=_("candidate"))
+    year = forms.IntegerField(label=_("year"), min_value=2008, max_value=2100)
+    level = forms.ChoiceField(label=_("level"), choices=Exam._meta.get_field("level").choices)
+    passed = forms.BooleanField(label=_("passed"), required=False)
+    score = forms.DecimalField(label=_("score"), required=False, max_digits=5, decimal_places=1)
+
+    def __init__(self, *args, workers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].workers = workers

@@ -9,7 +9,7 @@ class PlaceAwareBackend(ModelBackend):
         user_model = get_user_model()
         try:
             user = (
-                user_model._default_manager.select_related("region", "unit__region")
+                user_model._default_manager.select_related("region", "unit__region", "worker")
                 .prefetch_related("groups")
                 .get(pk=user_id)
             )

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from positions.selectors.allowance import can_view_allowances
 from socialwork.roles import Role
 
 
@@ -11,9 +12,21 @@ def navigation(request):
     context = {"languages": [(code, settings.LANGUAGE_LABELS[code]) for code, _name in settings.LANGUAGES]}
     if not user.is_authenticated:
         return context
-    items = [(_("Home"), reverse("home")), (_("Service network"), reverse("positions:network"))]
+    items = [(_("Service network"), reverse("positions:network"))]
     if user.is_district_wide or user.has_role(Role.STATION_MANAGER):
-        items.append((_("Coverage"), reverse("positions:coverage")))
+        items += [
+            (_("Coverage"), reverse("positions:coverage")),
+            (_("Positions"), reverse("positions:position_list")),
+            (_("Social workers"), reverse("positions:worker_list")),
+            (_("Exams"), reverse("positions:exam_list")),
+            (_("Assessments"), reverse("positions:assessment_schemes")),
+        ]
+    if can_view_allowances(user):
+        items.append((_("Allowances"), reverse("positions:allowance_rolls")))
+    if user.is_district_wide or user.has_role(Role.STATION_MANAGER):
+        items.append((_("Statistics"), reverse("positions:workforce_statistics")))
+    if hasattr(user, "worker"):
+        items.append((_("My profile"), user.worker.get_absolute_url()))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
     items.append((_("API"), reverse("api-docs")))

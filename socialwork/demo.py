@@ -3,6 +3,7 @@
 from django.contrib.auth.models import Group
 
 from positions.demo import seed_network
+from positions.demo_workforce import seed_workforce
 from positions.models import Region, ServiceUnit
 
 from .models import User
@@ -25,6 +26,11 @@ DEMO_ACCOUNTS = {
 def seed(*, with_accounts: bool) -> list[str]:
     network = seed_network()
     report = [f"network: {network['regions']} regions and {network['units']} units created"]
+    workforce = seed_workforce()
+    report.append(
+        f"workforce: {workforce['positions']} positions, {workforce['workers']} workers and "
+        f"{workforce['appointments']} appointments created"
+    )
     if with_accounts:
         made = seed_accounts()
         report.append(f"accounts: {made} created (password: {DEMO_PASSWORD})")
@@ -50,4 +56,19 @@ def seed_accounts() -> int:
         if role:
             user.groups.add(Group.objects.get(name=role))
         made += 1
+    _link_worker(User.objects.filter(username="worker", worker__isnull=True).first())
     return made
+
+
+def _link_worker(user: User | None) -> None:
+    """The demo social worker is in the registry too, holding a post in their own room."""
+    from positions.models import SocialWorker
+
+    if user is None:
+        return
+    worker = SocialWorker.objects.filter(
+        employer_unit__path__startswith=user.unit.path, user__isnull=True
+    ).first()
+    if worker:
+        worker.user, worker.name = user, "胡群泽"
+        worker.save(update_fields=["user", "name", "updated_at"])

@@ -22,10 +22,14 @@ DISTRICT_WIDE_ROLES = (Role.DISTRICT_ADMIN, Role.AUDITOR)
 
 DOMAIN_APPS = ("positions", "training", "projects", "casework")
 
-# Per role: (app label, model name or "*", actions). Later issues extend this table.
+# Per role: (app label, model name or "*", actions). An action is a default one (view, add,
+# change, delete) or the codename of a custom permission. Later issues extend this table.
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     Role.DISTRICT_ADMIN: [(app, "*", ("view", "add", "change", "delete")) for app in DOMAIN_APPS]
-    + [("django_celery_beat", "*", ("view", "change"))],
+    + [
+        ("django_celery_beat", "*", ("view", "change")),
+        ("positions", "socialworker", ("view_full_id_number",)),
+    ],
     Role.AUDITOR: [(app, "*", ("view",)) for app in DOMAIN_APPS] + [("socialwork", "auditentry", ("view",))],
     # Station managers run their own station's posts and people (scoped by their place).
     Role.STATION_MANAGER: [
@@ -50,11 +54,17 @@ def sync_role_permissions(sender=None, **kwargs):
 
     for role in Role:
         group, _created = Group.objects.get_or_create(name=role.value)
-        wanted = Permission.objects.none()
+        wanted = []
         for app_label, model, actions in ROLE_PERMISSIONS[role]:
-            permissions = Permission.objects.filter(content_type__app_label=app_label)
+            permissions = Permission.objects.filter(content_type__app_label=app_label).select_related(
+                "content_type"
+            )
             if model != "*":
                 permissions = permissions.filter(content_type__model=model)
-            codenames = [p.codename for p in permissions if p.codename.split("_", 1)[0] in actions]
-            wanted = wanted | permissions.filter(codename__in=codenames)
-        group.permissions.set(wanted.distinct())
+            wanted += [
+                permission
+                for permission in permissions
+                if permission.codename in actions
+                or permission.codename in {f"{action}_{permission.content_type.model}" for action in actions}
+            ]
+        group.permissions.set(wanted)

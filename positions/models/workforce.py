@@ -29,6 +29,10 @@ class CertificateLevel(models.TextChoices):
         return [cls.ASSISTANT, cls.SOCIAL_WORKER, cls.SENIOR]
 
 
+# The levels one can sit an exam for, or be paid an allowance at.
+EXAM_LEVELS = [choice for choice in CertificateLevel.choices if choice[0] != CertificateLevel.NONE]
+
+
 class HostInstitution(TimeStampedModel):
     """The institution a post is set up in: civil affairs, health, education, ... or one the
     district adds."""
@@ -384,9 +388,7 @@ class AllowancePolicy(TimeStampedModel):
     """The monthly qualification allowance for a certificate level from a date (seed 001: 200
     yuan for a social worker, 100 for an assistant)."""
 
-    level = models.CharField(
-        _("certificate level"), max_length=20, choices=[c for c in CertificateLevel.choices if c[0] != "none"]
-    )
+    level = models.CharField(_("certificate level"), max_length=20, choices=EXAM_LEVELS)
     monthly_amount = MoneyField(_("monthly amount (yuan)"))
     effective_from = models.DateField(_("effective from"))
 

@@ -5,10 +5,24 @@ a post; district-wide people also see workers employed by social organizations; 
 their own profile.
 """
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from dataclasses import dataclass
 
-from positions.models import Appointment, Position, SocialWorker
-from socialwork.scoping import unit_scope
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
+
+from positions.models import (
+    Appointment,
+    Award,
+    CertificateLevel,
+    Exam,
+    Position,
+    Region,
+    ServiceUnit,
+    SocialWorker,
+    Studio,
+)
+from socialwork.scoping import region_scope, unit_scope
 
 
 def active_appointments() -> QuerySet[Appointment]:
@@ -46,3 +60,168 @@ def workers_visible_to(*, user) -> QuerySet[SocialWorker]:
 
 def can_see_full_id_number(user, worker: SocialWorker) -> bool:
     return user.has_perm("positions.view_full_id_number") or worker.user_id == user.pk
+
+
+def exams_visible_to(*, user) -> QuerySet[Exam]:
+    return Exam.objects.filter(worker__in=SocialWorker.objects.filter(worker_scope(user))).select_related(
+        "worker"
+    )
+
+
+@dataclass
+class YearFigures:
+    year: int
+    candidates: int
+    passes: int
+    rate: float | None
+    candidates_change: float | None = None
+    passes_change: float | None = None
+
+
+def _change(now: int, before: int | None) -> float | None:
+    """Percentage change on the year before, one decimal; None when there is nothing to compare."""
+    return round(100 * (now - before) / before, 1) if before else None
+
+
+def exam_figures(*, user) -> list[YearFigures]:
+    """Candidates, passes, pass rate and change on the year before, newest year first."""
+    rows = (
+        exams_visible_to(user=user)
+        .values("year")
+        .annotate(candidates=Count("pk"), passes=Count("pk", filter=Q(passed=True)))
+        .order_by("year")
+    )
+    figures, before = [], None
+    for row in rows:
+        rate = round(100 * row["passes"] / row["candidates"], 1) if row["candidates"] else None
+        figures.append(
+            YearFigures(
+                year=row["year"],
+                candidates=row["candidates"],
+                passes=row["passes"],
+                rate=rate,
+                candidates_change=_change(row["candidates"], before and before.candidates),
+                passes_change=_change(row["passes"], before and before.passes),
+            )  # fmt: skip
+        )
+        before = figures[-1]
+    return figures[::-1]
+
+
+@dataclass
+class PostFigures:
+    label: str
+    set: int = 0
+    filled: int = 0
+
+    @property
+    def vacant(self) -> int:
+        return self.set - self.filled
+
+
+def _post_figures(
+    positions: QuerySet[Position], appointments: QuerySet, key: str, labels: dict
+) -> list[PostFigures]:
+    """Posts set (sum of quotas), filled (active appointments) and vacant, grouped by `key`, which
+    both querysets carry."""
+    figures = {value: PostFigures(label=label) for value, label in labels.items()}
+    for row in positions.values(key).annotate(n=Sum("quota")).order_by():
+        figures.setdefault(row[key], PostFigures(label=str(row[key]))).set = row["n"]
+    for row in appointments.values(key).annotate(n=Count("pk")).order_by():
+        figures.setdefault(row[key], PostFigures(label=str(row[key]))).filled = row["n"]
+    return [figure for figure in figures.values() if figure.set or figure.filled]
+
+
+def workforce_statistics(*, user) -> dict:
+    """The statistics page: posts by category and town, certified workers by level, exams by year."""
+    town_of = Substr("unit__region__path", 1, 2 * Region.steplen)
+    positions = Position.objects.filter(unit_scope(user, via="unit"), status=Position.Status.ACTIVE)
+    filled = active_appointments().filter(position__in=positions.values("pk"))
+    # Posts of district-level units (region = the district) form their own row.
+    places = {
+        path: _("District level") for path in Region.objects.filter(depth=1).values_list("path", flat=True)
+    }
+    places.update(
+        Region.objects.filter(region_scope(user), level__in=Region.TOWN_LEVELS).values_list("path", "name")
+    )
+    by_category = _post_figures(
+        positions,
+        filled.annotate(category=F("position__category")),
+        "category",
+        dict(Position.Category.choices),
+    )
+    by_town = _post_figures(
+        positions.annotate(town=town_of),
+        filled.annotate(town=Substr("position__unit__region__path", 1, 2 * Region.steplen)),
+        "town",
+        places,
+    )
+    levels = dict(
+        SocialWorker.objects.filter(worker_scope(user), status=SocialWorker.Status.ACTIVE)
+        .values_list("certificate_level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    certified = [
+        (label, levels.get(level, 0)) for level, label in CertificateLevel.choices if level != "none"
+    ]
+    return {
+        "by_category": by_category,
+        "by_town": by_town,
+        "totals": PostFigures(
+            label=str(_("Total")),
+            set=sum(f.set for f in by_category),
+            filled=sum(f.filled for f in by_category),
+        ),
+        "certified": certified,
+        "certified_total": sum(n for _label, n in certified),
+        "exams": exam_figures(user=user),
+    }
+
+
+def appointment_candidates(*, user, position: Position) -> QuerySet[SocialWorker]:
+    """Who may be appointed to a post: active workers the person sees, employed in the post's own
+    station (or nowhere yet), not already holding it."""
+    unit = position.unit
+    ancestors = [unit.path[: depth * ServiceUnit.steplen] for depth in range(1, unit.depth + 1)]
+    station = ServiceUnit.objects.filter(path__in=ancestors, level=ServiceUnit.Level.STATION).first() or unit
+    return (
+        workers_visible_to(user=user)
+        .filter(status=SocialWorker.Status.ACTIVE)
+        .filter(Q(employer_unit__path__startswith=station.path) | Q(employer_unit__isnull=True))
+        .exclude(appointments__position=position, appointments__ends_on__isnull=True)
+        .order_by("name")
+    )
+
+
+@dataclass
+class WorkerProfile:
+    appointments: list
+    exams: list
+    assessments: list
+    awards: list
+    studios: list
+    allowance_lines: list
+
+
+def worker_profile(*, worker: SocialWorker) -> WorkerProfile:
+    """Everything the system knows about a worker, gathered for their profile page."""
+    return WorkerProfile(
+        appointments=list(worker.appointments.select_related("position__unit", "position__host")),
+        exams=list(worker.exams.order_by("-year")),
+        assessments=list(worker.assessments.select_related("scheme").order_by("-scheme__year")),
+        awards=list(worker.awards.all()),
+        studios=list(worker.studios.prefetch_related("projects")),
+        allowance_lines=list(worker.allowance_lines.select_related("roll").order_by("-roll__month")[:12]),
+    )
+
+
+def honours(*, user) -> dict:
+    workers = SocialWorker.objects.filter(worker_scope(user))
+    return {
+        "awards": Award.objects.filter(worker__in=workers).select_related("worker"),
+        "studios": Studio.objects.filter(unit_scope(user, via="unit") | Q(leader__in=workers))
+        .distinct()
+        .select_related("leader", "unit")
+        .prefetch_related("projects"),
+    }

@@ -33,7 +33,8 @@ def _changes(obj, fields: dict) -> dict:
     """Apply `fields` to `obj`; return {name: [before, after]} of what changed."""
     diff = {}
     for name, value in fields.items():
-        before = getattr(obj, name)
+        # A new object changes from nothing (and has no relations to read yet).
+        before = getattr(obj, name) if obj.pk else None
         if before != value:
             diff[name] = [str(before), str(value)]
         setattr(obj, name, value)

@@ -1,3 +1,134 @@
-"""allowance pages (to be written)."""
+"""Pages of the monthly qualification allowance: rolls, their Excel export, and the policy table."""
 
-urlpatterns = []
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from positions.forms_allowance import AllowancePolicyForm, AllowanceRollGenerateForm
+from positions.models import AllowanceRoll
+from positions.selectors import allowance as selectors
+from positions.services import allowance as services
+from socialwork.progress import task_state
+
+
+def _require_view(user) -> None:
+    if not selectors.can_view_allowances(user):
+        raise PermissionDenied
+
+
+def _require_manage(user, action: str) -> None:
+    if not selectors.can_manage_allowances(user, action=action):
+        raise PermissionDenied
+
+
+def _task_from(request) -> dict | None:
+    try:
+        return task_state(str(UUID(request.GET["task"])))
+    except (KeyError, ValueError):
+        return None
+
+
+def allowance_rolls(request):
+    """The monthly rolls; district administrators generate a month's roll from here."""
+    _require_view(request.user)
+    can_generate = selectors.can_manage_allowances(request.user, action="add")
+    form = AllowanceRollGenerateForm(request.POST or None) if can_generate else None
+    if request.method == "POST":
+        _require_manage(request.user, "add")
+        if form.is_valid():
+            month = form.cleaned_data["month"]
+            try:
+                task_id = services.allowance_roll_schedule(actor=request.user, month=month)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.info(
+                    request,
+                    _("The roll for %(month)s is being generated.") % {"month": f"{month:%Y-%m}"},
+                )
+                query = urlencode({"task": task_id, "month": f"{month:%Y-%m}"})
+                return redirect(f"{reverse('positions:allowance_rolls')}?{query}")
+    context = {
+        "rolls": selectors.allowance_rolls_visible_to(user=request.user),
+        "form": form,
+        "task": _task_from(request),
+        "task_month": request.GET.get("month", "")[:7],
+    }
+    return render(request, "positions/allowance/rolls.html", context)
+
+
+def allowance_roll_detail(request, pk):
+    _require_view(request.user)
+    try:
+        page = selectors.allowance_roll_page(user=request.user, pk=pk)
+    except AllowanceRoll.DoesNotExist:
+        raise Http404 from None
+    context = {
+        "page": page,
+        "roll": page.roll,
+        "can_manage": selectors.can_manage_allowances(request.user),
+        "can_generate": selectors.can_manage_allowances(request.user, action="add"),
+    }
+    return render(request, "positions/allowance/roll_detail.html", context)
+
+
+@require_POST
+def allowance_roll_close(request, pk):
+    _require_manage(request.user, "change")
+    roll = get_object_or_404(selectors.allowance_rolls_visible_to(user=request.user), pk=pk)
+    try:
+        services.allowance_roll_close(actor=request.user, roll=roll)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The roll for %(month)s is closed.") % {"month": f"{roll.month:%Y-%m}"})
+    return redirect(roll)
+
+
+def allowance_roll_export(request, pk):
+    _require_manage(request.user, "change")
+    roll = get_object_or_404(selectors.allowance_rolls_visible_to(user=request.user), pk=pk)
+    workbook = selectors.allowance_roll_workbook(user=request.user, roll=roll)
+    return FileResponse(
+        workbook,
+        as_attachment=True,
+        filename=f"allowance-{roll.month:%Y-%m}.xlsx",
+        content_type=selectors.XLSX_CONTENT_TYPE,
+    )
+
+
+def allowance_policies(request):
+    """The amount per level and from when; district administrators add a new amount here."""
+    _require_view(request.user)
+    can_add = request.user.is_district_wide and request.user.has_perm("positions.add_allowancepolicy")
+    form = AllowancePolicyForm(request.POST or None) if can_add else None
+    if request.method == "POST":
+        if not can_add:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                policy = services.allowance_policy_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("%(policy)s was added.") % {"policy": policy})
+                return redirect("positions:allowance_policies")
+    context = {"policies": selectors.allowance_policies(), "form": form}
+    return render(request, "positions/allowance/policies.html", context)
+
+
+urlpatterns = [
+    path("allowances/", allowance_rolls, name="allowance_rolls"),
+    path("allowances/policies/", allowance_policies, name="allowance_policies"),
+    path("allowances/<int:pk>/", allowance_roll_detail, name="allowance_roll_detail"),
+    path("allowances/<int:pk>/close/", allowance_roll_close, name="allowance_roll_close"),
+    path("allowances/<int:pk>/export/", allowance_roll_export, name="allowance_roll_export"),
+]

@@ -1,3 +1,162 @@
-"""assessment pages (to be written)."""
+"""Pages of the annual practice assessment: the schemes, one scheme with its assessments, the
+scheme form and the scoring form."""
 
-urlpatterns = []
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+
+from positions.forms_assessment import (
+    AssessmentRecordForm,
+    AssessmentSchemeForm,
+    CriterionFormSet,
+    GradeRulesForm,
+    show_service_error,
+)
+from positions.models import AssessmentScheme, Grade
+from positions.selectors import assessment as selectors
+from positions.services import assessment as services
+
+
+def scheme_list(request):
+    return render(
+        request, "positions/assessment/scheme_list.html", {"rows": selectors.scheme_list(user=request.user)}
+    )
+
+
+def scheme_detail(request, pk):
+    try:
+        page = selectors.scheme_page(
+            user=request.user,
+            pk=pk,
+            grade=request.GET.get("grade", ""),
+            search=request.GET.get("q", ""),
+            sort=request.GET.get("sort", "-total"),
+            page=request.GET.get("page", 1),
+        )
+    except AssessmentScheme.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request,
+        "positions/assessment/scheme_detail.html",
+        {
+            "page": page,
+            "scheme": page.scheme,
+            "grade": request.GET.get("grade", ""),
+            "q": request.GET.get("q", ""),
+            "sort": request.GET.get("sort", "-total"),
+        },
+    )
+
+
+def _scheme_form(request, scheme: AssessmentScheme | None):
+    """Create a scheme or change one; one page holds the scheme, its criteria and grade rules."""
+    locked = bool(scheme and scheme.assessments.exists())
+    if scheme is None:
+        initial, criteria_initial, rules_initial = {}, [], {}
+    else:
+        initial = {"year": scheme.year, "subject": scheme.subject, "title": scheme.title}
+        criteria_initial = [{"name": c.name, "weight": c.weight} for c in scheme.criteria.order_by("pk")]
+        rules_initial = GradeRulesForm.initial_from(scheme)
+    data = request.POST if request.method == "POST" else None
+    form = AssessmentSchemeForm(data, initial=initial, locked=locked)
+    criteria = CriterionFormSet(data, initial=criteria_initial, prefix="criteria", locked=locked)
+    rules = GradeRulesForm(data, initial=rules_initial, prefix="rules")
+    sections = {"criteria": [], "grade_rules": []}
+    if data is not None and all([form.is_valid(), criteria.is_valid(), rules.is_valid()]):
+        try:
+            scheme = services.assessment_scheme_save(
+                actor=request.user,
+                scheme=scheme,
+                year=form.cleaned_data["year"],
+                subject=form.cleaned_data["subject"],
+                title=form.cleaned_data["title"],
+                criteria=criteria.rows(),
+                grade_rules=rules.rows(),
+            )
+        except ValidationError as error:
+            show_service_error(error, form, sections)
+        else:
+            messages.success(request, _("The scheme “%(scheme)s” was saved.") % {"scheme": scheme})
+            return redirect("positions:assessment_scheme_detail", pk=scheme.pk)
+    title = _("Edit %(scheme)s") % {"scheme": scheme} if scheme else _("New assessment scheme")
+    return render(
+        request,
+        "positions/assessment/scheme_form.html",
+        {
+            "form": form,
+            "criteria": criteria,
+            "rules": rules,
+            "sections": sections,
+            "locked": locked,
+            "scheme": scheme,
+            "title": title,
+        },
+    )
+
+
+@permission_required("positions.add_assessmentscheme", raise_exception=True)
+def scheme_create(request):
+    return _scheme_form(request, None)
+
+
+@permission_required("positions.change_assessmentscheme", raise_exception=True)
+def scheme_update(request, pk):
+    return _scheme_form(request, get_object_or_404(selectors.schemes_visible_to(user=request.user), pk=pk))
+
+
+@permission_required("positions.add_assessment", raise_exception=True)
+def assessment_record(request, pk):
+    """Score one subject under the scheme; a subject assessed before is scored again."""
+    scheme = get_object_or_404(selectors.schemes_visible_to(user=request.user), pk=pk)
+    criteria = list(scheme.criteria.all())
+    initial = {}
+    if request.method == "GET" and (subject_id := request.GET.get("subject", "")).isdigit():
+        subject = selectors.subject_choices(user=request.user, scheme=scheme).filter(pk=subject_id).first()
+        if subject is not None:
+            initial["subject"] = subject
+            if previous := selectors.assessment_for(user=request.user, scheme=scheme, subject=subject):
+                initial["comment"] = previous.comment
+                for criterion in criteria:
+                    initial[f"score_{criterion.pk}"] = previous.scores.get(str(criterion.pk))
+    data = request.POST if request.method == "POST" else None
+    form = AssessmentRecordForm(data, initial=initial, user=request.user, scheme=scheme, criteria=criteria)
+    if data is not None and form.is_valid():
+        try:
+            assessment = services.assessment_record(
+                actor=request.user,
+                scheme=scheme,
+                subject=form.cleaned_data["subject"],
+                scores=form.scores(),
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            show_service_error(error, form)
+        else:
+            messages.success(
+                request,
+                _("%(subject)s: weighted score %(total)s, %(grade)s.")
+                % {
+                    "subject": assessment.subject,
+                    "total": assessment.total,
+                    "grade": Grade(assessment.grade).label,
+                },
+            )
+            return redirect(reverse("positions:assessment_scheme_detail", args=[scheme.pk]))
+    return render(
+        request,
+        "positions/assessment/record_form.html",
+        {"form": form, "scheme": scheme, "criteria": criteria},
+    )
+
+
+urlpatterns = [
+    path("assessments/", scheme_list, name="assessment_schemes"),
+    path("assessments/new/", scheme_create, name="assessment_scheme_create"),
+    path("assessments/<int:pk>/", scheme_detail, name="assessment_scheme_detail"),
+    path("assessments/<int:pk>/edit/", scheme_update, name="assessment_scheme_update"),
+    path("assessments/<int:pk>/record/", assessment_record, name="assessment_record"),
+]

@@ -1,3 +1,270 @@
-"""Workforce pages (written next)."""
+"""Pages for positions, social workers, appointments, exams and the workforce statistics."""
 
-urlpatterns = []
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from positions.filters import ExamFilter, PositionFilter, SocialWorkerFilter
+from positions.forms import (
+    AppointmentEndForm,
+    AppointmentForm,
+    ExamForm,
+    PositionForm,
+    SocialWorkerForm,
+    TransferForm,
+)
+from positions.models import Appointment
+from positions.selectors import workforce as selectors
+from positions.services import workforce as services
+
+PAGE_SIZE = 50
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _save_or_show_errors(form, save):
+    """Run `save()`; a service's ValidationError lands on the form. Returns the saved object or None."""
+    try:
+        return save()
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+def position_list(request):
+    filters = PositionFilter(
+        request.GET, queryset=selectors.positions_visible_to(user=request.user).order_by("code")
+    )
+    return render(
+        request,
+        "positions/workforce/position_list.html",
+        {"filter": filters, "page": _page(request, filters.qs)},
+    )
+
+
+def position_detail(request, pk):
+    position = get_object_or_404(selectors.positions_visible_to(user=request.user), pk=pk)
+    appointments = position.appointments.select_related("worker").order_by("ends_on", "-starts_on")
+    candidates = selectors.appointment_candidates(user=request.user, position=position)
+    vacancies = selectors.positions_visible_to(user=request.user).filter(vacant__gt=0).exclude(pk=pk)
+    return render(
+        request,
+        "positions/workforce/position_detail.html",
+        {
+            "position": position,
+            "active": [a for a in appointments if a.ends_on is None],
+            "history": [a for a in appointments if a.ends_on is not None],
+            "appoint_form": AppointmentForm(workers=candidates) if position.vacant > 0 else None,
+            "end_form": AppointmentEndForm(),
+            "transfer_form": TransferForm(positions=vacancies.order_by("code")),
+        },
+    )
+
+
+@permission_required("positions.add_position", raise_exception=True)
+def position_create(request):
+    form = PositionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        position = _save_or_show_errors(
+            form, lambda: services.position_save(actor=request.user, **form.cleaned_data)
+        )
+        if position:
+            messages.success(request, _("Position %(code)s was set up.") % {"code": position.code})
+            return redirect(position)
+    return render(request, "positions/form.html", {"form": form, "title": _("New position")})
+
+
+@permission_required("positions.change_position", raise_exception=True)
+def position_update(request, pk):
+    position = get_object_or_404(selectors.positions_visible_to(user=request.user), pk=pk)
+    form = PositionForm(request.POST or None, instance=position, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_or_show_errors(
+            form, lambda: services.position_save(actor=request.user, position=position, **form.cleaned_data)
+        )
+        if saved:
+            messages.success(request, _("Position %(code)s was saved.") % {"code": saved.code})
+            return redirect(saved)
+    title = _("Edit %(position)s") % {"position": position}
+    return render(request, "positions/form.html", {"form": form, "title": title, "object": position})
+
+
+@require_POST
+@permission_required("positions.add_appointment", raise_exception=True)
+def appointment_create(request, pk):
+    position = get_object_or_404(selectors.positions_visible_to(user=request.user), pk=pk)
+    form = AppointmentForm(
+        request.POST, workers=selectors.appointment_candidates(user=request.user, position=position)
+    )
+    if form.is_valid():
+        appointment = _save_or_show_errors(
+            form,
+            lambda: services.appointment_create(actor=request.user, position=position, **form.cleaned_data),
+        )
+        if appointment:
+            messages.success(
+                request, _("%(worker)s now holds this position.") % {"worker": appointment.worker}
+            )
+            return redirect(position)
+    for error in form.errors.values():
+        messages.error(request, " ".join(error))
+    return redirect(position)
+
+
+def _visible_appointment(request, pk) -> Appointment:
+    positions = selectors.positions_visible_to(user=request.user)
+    return get_object_or_404(
+        Appointment.objects.select_related("position", "worker").filter(position__in=positions), pk=pk
+    )
+
+
+@require_POST
+@permission_required("positions.change_appointment", raise_exception=True)
+def appointment_end(request, pk):
+    appointment = _visible_appointment(request, pk)
+    form = AppointmentEndForm(request.POST)
+    if form.is_valid() and _save_or_show_errors(
+        form,
+        lambda: services.appointment_end(
+            actor=request.user,
+            appointment=appointment,
+            ends_on=form.cleaned_data["ends_on"],
+            reason=form.cleaned_data["reason"],
+        ),  # fmt: skip
+    ):
+        messages.success(
+            request, _("The appointment of %(worker)s has ended.") % {"worker": appointment.worker}
+        )
+    else:
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+    return redirect(appointment.position)
+
+
+@require_POST
+@permission_required("positions.change_appointment", raise_exception=True)
+def appointment_transfer(request, pk):
+    appointment = _visible_appointment(request, pk)
+    form = TransferForm(request.POST, positions=selectors.positions_visible_to(user=request.user))
+    if form.is_valid():
+        moved = _save_or_show_errors(
+            form,
+            lambda: services.appointment_transfer(
+                actor=request.user, appointment=appointment, **form.cleaned_data
+            ),
+        )
+        if moved:
+            messages.success(request, _("%(worker)s was transferred.") % {"worker": appointment.worker})
+            return redirect(moved.position)
+    messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+    return redirect(appointment.position)
+
+
+def worker_list(request):
+    workers = selectors.workers_visible_to(user=request.user).order_by("name", "pk")
+    filters = SocialWorkerFilter(request.GET, queryset=workers)
+    return render(
+        request,
+        "positions/workforce/worker_list.html",
+        {"filter": filters, "page": _page(request, filters.qs)},
+    )
+
+
+def worker_detail(request, pk):
+    worker = get_object_or_404(selectors.workers_visible_to(user=request.user), pk=pk)
+    return render(
+        request,
+        "positions/workforce/worker_detail.html",
+        {
+            "worker": worker,
+            "profile": selectors.worker_profile(worker=worker),
+            "show_id_number": selectors.can_see_full_id_number(request.user, worker),
+        },
+    )
+
+
+@permission_required("positions.add_socialworker", raise_exception=True)
+def worker_create(request):
+    form = SocialWorkerForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        worker = _save_or_show_errors(
+            form, lambda: services.worker_save(actor=request.user, **form.cleaned_data)
+        )
+        if worker:
+            messages.success(request, _("%(name)s was added to the registry.") % {"name": worker.name})
+            return redirect(worker)
+    return render(request, "positions/form.html", {"form": form, "title": _("New social worker")})
+
+
+@permission_required("positions.change_socialworker", raise_exception=True)
+def worker_update(request, pk):
+    worker = get_object_or_404(selectors.workers_visible_to(user=request.user), pk=pk)
+    form = SocialWorkerForm(request.POST or None, instance=worker, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_or_show_errors(
+            form, lambda: services.worker_save(actor=request.user, worker=worker, **form.cleaned_data)
+        )
+        if saved:
+            messages.success(request, _("%(name)s was saved.") % {"name": saved.name})
+            return redirect(saved)
+    title = _("Edit %(name)s") % {"name": worker.name}
+    return render(request, "positions/form.html", {"form": form, "title": title, "object": worker})
+
+
+def exam_list(request):
+    exams = selectors.exams_visible_to(user=request.user).order_by("-year", "worker__name")
+    filters = ExamFilter(request.GET, queryset=exams)
+    form = None
+    if request.user.has_perm("positions.add_exam"):
+        form = ExamForm(request.POST or None, workers=selectors.workers_visible_to(user=request.user))
+        if request.method == "POST" and form.is_valid():
+            exam = _save_or_show_errors(
+                form, lambda: services.exam_record(actor=request.user, **form.cleaned_data)
+            )
+            if exam:
+                messages.success(request, _("The exam of %(name)s was recorded.") % {"name": exam.worker})
+                return redirect("positions:exam_list")
+    return render(
+        request,
+        "positions/workforce/exam_list.html",
+        {
+            "filter": filters,
+            "page": _page(request, filters.qs),
+            "figures": selectors.exam_figures(user=request.user),
+            "form": form,
+        },
+    )
+
+
+def statistics(request):
+    return render(
+        request, "positions/workforce/statistics.html", selectors.workforce_statistics(user=request.user)
+    )
+
+
+def awards_and_studios(request):
+    return render(request, "positions/workforce/honours.html", selectors.honours(user=request.user))
+
+
+urlpatterns = [
+    path("positions/", position_list, name="position_list"),
+    path("positions/new/", position_create, name="position_create"),
+    path("positions/<int:pk>/", position_detail, name="position_detail"),
+    path("positions/<int:pk>/edit/", position_update, name="position_update"),
+    path("positions/<int:pk>/appoint/", appointment_create, name="appointment_create"),
+    path("appointments/<int:pk>/end/", appointment_end, name="appointment_end"),
+    path("appointments/<int:pk>/transfer/", appointment_transfer, name="appointment_transfer"),
+    path("workers/", worker_list, name="worker_list"),
+    path("workers/new/", worker_create, name="worker_create"),
+    path("workers/<int:pk>/", worker_detail, name="worker_detail"),
+    path("workers/<int:pk>/edit/", worker_update, name="worker_update"),
+    path("exams/", exam_list, name="exam_list"),
+    path("statistics/", statistics, name="workforce_statistics"),
+    path("honours/", awards_and_studios, name="honours"),
+]

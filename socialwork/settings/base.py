@@ -199,6 +199,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CertificateLevelEnum": "positions.models.workforce.CertificateLevel",
+        "ExamLevelEnum": "positions.models.workforce.EXAM_LEVELS",
+        "PositionStatusEnum": "positions.models.workforce.Position.Status",
+        "WorkerStatusEnum": "positions.models.workforce.SocialWorker.Status",
+        "AllowanceRollStatusEnum": "positions.models.workforce.AllowanceRoll.Status",
+    },
 }
 
 LOGGING = {

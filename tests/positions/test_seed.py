@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from positions.models import Region, ServiceUnit
+from positions.models import CertificateLevel, Region, ServiceUnit
 from socialwork.models import User
 from socialwork.roles import Role
 
@@ -48,3 +48,31 @@ def test_no_demo_accounts_outside_demo_mode(db, settings):
     call_command("seed_demo", verbosity=0)
     assert not User.objects.exists()
     assert ServiceUnit.objects.filter(level=U.STATION).count() == 16
+
+
+def test_demo_statistics_show_the_figures_of_the_seeds(seeded, client):
+    from positions.models import Position
+
+    client.force_login(User.objects.get(username="district"))
+    context = client.get("/statistics/").context
+    posts = {row.label: row.set for row in context["by_category"]}
+    assert posts == {
+        str(Position.Category.STANDARDIZED.label): 57, str(Position.Category.GRID.label): 1367,
+        str(Position.Category.ASSISTANT.label): 22, str(Position.Category.CORRECTION.label): 20,
+        str(Position.Category.ANTI_DRUG.label): 8,
+    }  # fmt: skip
+    certified = {str(label): n for label, n in context["certified"]}
+    assert context["certified_total"] == 3263
+    assert certified[str(CertificateLevel.SOCIAL_WORKER.label)] == 1094
+    assert certified[str(CertificateLevel.ASSISTANT.label)] == 2169
+    exams = {f.year: (f.candidates, f.passes, f.candidates_change, f.passes_change) for f in context["exams"]}
+    assert exams[2015] == (1715, 659, 56.5, 40.5)
+
+
+def test_demo_studios_and_the_social_workers_own_profile(seeded, client):
+    from positions.models import Studio
+
+    assert Studio.objects.count() == 3
+    worker = User.objects.get(username="worker")
+    client.force_login(worker)
+    assert client.get(worker.worker.get_absolute_url()).status_code == 200

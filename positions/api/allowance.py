@@ -1,0 +1,110 @@
+"""/api/v1/allowance-rolls/: the monthly qualification allowance rolls, read-only, and
+`generate/` to build a month's roll in the background (district administrators)."""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from positions.models import AllowanceLine, AllowanceRoll
+from positions.selectors import allowance as selectors
+from positions.services import allowance as services
+
+
+class AllowanceLineSerializer(serializers.ModelSerializer):
+    worker_name = serializers.CharField(source="worker.name", read_only=True)
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+
+    class Meta:
+        model = AllowanceLine
+        fields = ["worker", "worker_name", "level", "level_display", "amount", "unit_name"]
+        read_only_fields = fields
+
+
+class AllowanceRollSerializer(serializers.ModelSerializer):
+    """A roll with the totals the person may see (of their own lines, for a station manager)."""
+
+    month = serializers.DateField(format="%Y-%m", read_only=True)
+    total = serializers.DecimalField(max_digits=14, decimal_places=2, source="shown_total", read_only=True)
+    worker_count = serializers.IntegerField(source="shown_count", read_only=True)
+
+    class Meta:
+        model = AllowanceRoll
+        fields = ["id", "month", "status", "total", "worker_count", "generated_at", "closed_at"]
+        read_only_fields = fields
+
+
+class AllowanceRollDetailSerializer(AllowanceRollSerializer):
+    lines = serializers.SerializerMethodField()
+
+    class Meta(AllowanceRollSerializer.Meta):
+        fields = [*AllowanceRollSerializer.Meta.fields, "lines"]
+        read_only_fields = fields
+
+    def get_lines(self, roll) -> list[dict]:
+        lines = selectors.allowance_lines_visible_to(user=self.context["request"].user, roll=roll)
+        return AllowanceLineSerializer(lines, many=True).data
+
+
+class GenerateSerializer(serializers.Serializer):
+    month = serializers.DateField(input_formats=["%Y-%m", "iso-8601"], help_text="2026-05")
+
+
+class AllowancePermission(permissions.BasePermission):
+    """Reading: district-wide people with the view permission, and station managers.
+    Generating: district-wide people with the add permission."""
+
+    def has_permission(self, request, view):
+        if view.action == "generate":
+            return selectors.can_manage_allowances(request.user, action="add")
+        return selectors.can_view_allowances(request.user)
+
+
+class AllowanceRollViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [permissions.IsAuthenticated, AllowancePermission]
+    filterset_fields = ["status"]
+    ordering_fields = ["month"]
+
+    def get_queryset(self):
+        return selectors.allowance_rolls_visible_to(user=self.request.user).order_by("-month")
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return AllowanceRollDetailSerializer
+        if self.action == "generate":
+            return GenerateSerializer
+        return AllowanceRollSerializer
+
+    @extend_schema(
+        request=GenerateSerializer,
+        responses={
+            202: inline_serializer(
+                "AllowanceGenerateAccepted",
+                {
+                    "task_id": serializers.UUIDField(),
+                    "month": serializers.CharField(),
+                    "progress_url": serializers.CharField(),
+                },
+            )
+        },
+    )
+    @action(detail=False, methods=["post"])
+    def generate(self, request):
+        """Generate a month's roll in the background; follow it at `progress_url`."""
+        serializer = GenerateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        month = serializer.validated_data["month"]
+        task_id = services.allowance_roll_schedule(actor=request.user, month=month)
+        return Response(
+            {
+                "task_id": task_id,
+                "month": f"{month:%Y-%m}",
+                "progress_url": reverse("task_progress", args=[task_id]),
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+def register(router) -> None:
+    router.register("allowance-rolls", AllowanceRollViewSet, basename="allowance-roll")

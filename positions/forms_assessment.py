@@ -1,0 +1,160 @@
+"""Forms of the annual practice assessment. They parse what a person typed; the rules (weights
+adding up to 100, grades in order, scores inside the person's place) live in the services."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from positions.models import AssessmentScheme, Grade, ServiceUnit, SocialWorker
+from positions.selectors.assessment import subject_choices
+
+SCORE = {"min_value": 0, "max_value": 100, "max_digits": 5, "decimal_places": 2}
+
+
+class AssessmentSchemeForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    subject = forms.ChoiceField(label=_("who is assessed"), choices=AssessmentScheme.Subject.choices)
+    title = forms.CharField(label=_("title"), max_length=150)
+
+    def __init__(self, *args, locked: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if locked:
+            self.fields["subject"].disabled = True
+            self.fields["subject"].help_text = _("Fixed: assessments are recorded under this scheme.")
+
+
+class CriterionForm(forms.Form):
+    """One criterion row; a row left empty is ignored."""
+
+    name = forms.CharField(label=_("criterion"), max_length=150, required=False)
+    weight = forms.DecimalField(label=_("weight (%)"), required=False, max_digits=5, decimal_places=2)
+
+    def clean(self):
+        cleaned = super().clean()
+        name, weight = cleaned.get("name"), cleaned.get("weight")
+        if name and weight is None and "weight" not in self.errors:
+            self.add_error("weight", _("Give this criterion a weight."))
+        if weight is not None and not name:
+            self.add_error("name", _("Give this criterion a name."))
+        return cleaned
+
+
+class BaseCriterionFormSet(forms.BaseFormSet):
+    def __init__(self, *args, locked: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if locked:
+            self.extra = 0
+            for form in self.forms:
+                for field in form.fields.values():
+                    field.disabled = True
+
+    def rows(self) -> list[tuple[str, object]]:
+        return [
+            (form.cleaned_data["name"], form.cleaned_data["weight"])
+            for form in self.forms
+            if form.cleaned_data.get("name")
+        ]
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, formset=BaseCriterionFormSet, extra=5)
+
+
+class GradeRulesForm(forms.Form):
+    """One row per grade: where it starts and what it means for pay. A grade whose starting
+    score is left empty is not used by the scheme."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grades = []
+        for grade, label in Grade.choices:
+            self.fields[f"{grade}_min_score"] = forms.DecimalField(
+                label=_("%(grade)s from score") % {"grade": label}, required=False, **SCORE
+            )
+            self.fields[f"{grade}_pay_consequence"] = forms.CharField(
+                label=_("%(grade)s: pay consequence") % {"grade": label}, max_length=200, required=False
+            )
+            self.fields[f"{grade}_pay_adjustment"] = forms.DecimalField(
+                label=_("%(grade)s: monthly pay adjustment (yuan)") % {"grade": label},
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+            )
+            self.grades.append(
+                (
+                    label,
+                    *(self[f"{grade}_{name}"] for name in ("min_score", "pay_consequence", "pay_adjustment")),
+                )
+            )
+
+    @staticmethod
+    def initial_from(scheme: AssessmentScheme) -> dict:
+        initial = {}
+        for rule in scheme.grade_rules.all():
+            initial[f"{rule.grade}_min_score"] = rule.min_score
+            initial[f"{rule.grade}_pay_consequence"] = rule.pay_consequence
+            initial[f"{rule.grade}_pay_adjustment"] = rule.pay_adjustment
+        return initial
+
+    def rows(self) -> list[tuple[str, object, str, object]]:
+        data = self.cleaned_data
+        return [
+            (
+                grade,
+                data[f"{grade}_min_score"],
+                data[f"{grade}_pay_consequence"],
+                data[f"{grade}_pay_adjustment"],
+            )
+            for grade in Grade.values
+            if data.get(f"{grade}_min_score") is not None
+        ]
+
+
+class AssessmentRecordForm(forms.Form):
+    """Choose a subject of the scheme's kind inside the person's place, and score every
+    criterion out of 100."""
+
+    subject = forms.ModelChoiceField(label=_("who is assessed"), queryset=None)
+    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user, scheme: AssessmentScheme, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scheme, self.criteria = scheme, criteria
+        self.fields["subject"].queryset = subject_choices(user=user, scheme=scheme)
+        self.fields["subject"].label = scheme.get_subject_display()
+        self.fields["subject"].label_from_instance = _subject_label
+        comment = self.fields.pop("comment")
+        for criterion in criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.DecimalField(
+                label=_("%(criterion)s (weight %(weight)s%%)") % {"criterion": criterion.name, "weight": criterion.weight},
+                **SCORE,
+            )  # fmt: skip
+        self.fields["comment"] = comment
+
+    def scores(self) -> dict[int, object]:
+        return {criterion.pk: self.cleaned_data[f"score_{criterion.pk}"] for criterion in self.criteria}
+
+
+def _subject_label(subject) -> str:
+    """A worker with their employer and an institution with its level, to tell namesakes apart."""
+    if isinstance(subject, SocialWorker):
+        return f"{subject.name} · {subject.employer}" if subject.employer else subject.name
+    if isinstance(subject, ServiceUnit):
+        return f"{subject.name} · {subject.get_level_display()}"
+    return str(subject)
+
+
+def show_service_error(error: ValidationError, form: forms.Form, sections: dict[str, list] | None = None):
+    """Put a service's error beside the field it names, in a section of the page (criteria,
+    grade rules, scores) or, failing both, at the top of the form."""
+    sections = {} if sections is None else sections
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return sections
+    for field, messages in error.message_dict.items():
+        if field in form.fields and not form.fields[field].disabled:
+            form.add_error(field, messages)
+        elif field in sections:
+            sections[field].extend(messages)
+        else:
+            form.add_error(None, messages)
+    return sections

@@ -1,0 +1,45 @@
+"""Forms of the bulk import pages: the upload, and the confirmation of a checked file."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from positions import importing
+
+EXTENSIONS = (".xlsx", ".csv")
+
+
+def kinds_for(user) -> list[tuple[str, str]]:
+    """The kinds of import this person may run, as choices."""
+    return [
+        (kind, label) for kind, label in importing.KINDS.items() if user.has_perm(importing.PERMISSIONS[kind])
+    ]
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What to import"), choices=())
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "An Excel workbook (.xlsx) or a CSV file, at most 5 MB and 20,000 rows; the first row holds "
+            "the column headers, in Chinese or English as in the template."
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds_for(user)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(EXTENSIONS):
+            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
+        if upload.size > importing.MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)d MB; split it into smaller files.")
+                % {"limit": importing.MAX_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+
+class ConfirmForm(forms.Form):
+    token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)

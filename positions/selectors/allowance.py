@@ -1,0 +1,186 @@
+"""Reads of the monthly qualification allowance: policies, who is eligible, rolls and their lines.
+
+A roll belongs to the district. District-wide people holding the view permission see all of it;
+a station manager sees the lines of the workers visible to them (`worker_scope`) and the totals
+of those lines only; nobody else sees rolls at all.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from positions.models import (
+    AllowanceLine,
+    AllowancePolicy,
+    AllowanceRoll,
+    Appointment,
+    CertificateLevel,
+    SocialWorker,
+)
+from positions.selectors.workforce import worker_scope
+from socialwork.money import MoneyField, yuan
+from socialwork.roles import Role
+
+ZERO = Decimal("0.00")
+
+
+def can_view_allowances(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_district_wide:
+        return user.has_perm("positions.view_allowanceroll")
+    return user.has_role(Role.STATION_MANAGER)
+
+
+def can_manage_allowances(user, *, action: str = "change") -> bool:
+    """Generating (`add`), closing and exporting (`change`) are for district-wide people only."""
+    return (
+        user.is_authenticated and user.is_district_wide and user.has_perm(f"positions.{action}_allowanceroll")
+    )
+
+
+def allowance_policies() -> QuerySet[AllowancePolicy]:
+    return AllowancePolicy.objects.order_by("level", "-effective_from")
+
+
+def allowance_amounts_on(*, day: date) -> dict[str, Decimal]:
+    """The monthly amount per certificate level on a day: the policy with the latest
+    `effective_from` on or before it. A senior social worker without a policy of their own gets
+    the social worker's amount. A level without any policy is absent (not paid)."""
+    amounts: dict[str, Decimal] = {}
+    for policy in allowance_policies().filter(effective_from__lte=day):
+        amounts.setdefault(policy.level, policy.monthly_amount)
+    if CertificateLevel.SENIOR not in amounts and CertificateLevel.SOCIAL_WORKER in amounts:
+        amounts[CertificateLevel.SENIOR] = amounts[CertificateLevel.SOCIAL_WORKER]
+    return amounts
+
+
+def appointments_on(*, day: date) -> QuerySet[Appointment]:
+    """Appointments held on a day: started on or before it and not ended before it."""
+    return Appointment.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
+
+
+def workers_eligible_on(*, day: date) -> QuerySet[SocialWorker]:
+    """Workers eligible for the allowance on a day: active, certified, registered on that day and
+    holding a post on it; annotated with `unit_name`, the unit of their post then (the first by
+    position code when they hold several)."""
+    on_duty = appointments_on(day=day).filter(worker=OuterRef("pk"))
+    return (
+        SocialWorker.objects.filter(
+            Q(registration_valid_until__isnull=True) | Q(registration_valid_until__gte=day),
+            status=SocialWorker.Status.ACTIVE,
+            certificate_level__in=CertificateLevel.certified(),
+            registered_on__lte=day,
+        )
+        .filter(Exists(on_duty))
+        .annotate(unit_name=Subquery(on_duty.order_by("position__code").values("position__unit__name")[:1]))
+        .order_by("pk")
+    )
+
+
+def _sees_whole_roll(user) -> bool:
+    return user.is_district_wide
+
+
+def _lines_filter(user, prefix: str = "") -> Q:
+    """The lines this person may see: all, or those of the workers visible to them."""
+    if _sees_whole_roll(user):
+        return Q()
+    return Q(**{f"{prefix}worker__in": SocialWorker.objects.filter(worker_scope(user)).values("pk")})
+
+
+def allowance_rolls_visible_to(*, user) -> QuerySet[AllowanceRoll]:
+    """The rolls this person may open, each annotated with `shown_total` and `shown_count`: the
+    stored totals for district-wide people, the sum and count of their visible lines otherwise."""
+    if not can_view_allowances(user):
+        return AllowanceRoll.objects.none()
+    rolls = AllowanceRoll.objects.select_related("closed_by")
+    if _sees_whole_roll(user):
+        return rolls.annotate(shown_total=F("total"), shown_count=F("worker_count"))
+    visible = _lines_filter(user, prefix="lines__")
+    return rolls.annotate(
+        shown_total=Coalesce(Sum("lines__amount", filter=visible), ZERO, output_field=MoneyField()),
+        shown_count=Count("lines", filter=visible),
+    )
+
+
+def allowance_lines_visible_to(*, user, roll: AllowanceRoll) -> QuerySet[AllowanceLine]:
+    return (
+        AllowanceLine.objects.filter(_lines_filter(user), roll=roll)
+        .select_related("worker")
+        .order_by("unit_name", "worker__name", "worker__pk")
+    )
+
+
+@dataclass
+class RollPage:
+    roll: AllowanceRoll
+    lines: list[AllowanceLine]
+    total: Decimal
+    worker_count: int
+    by_level: list[tuple[str, int, Decimal]]
+
+
+def allowance_roll_page(*, user, pk: int) -> RollPage:
+    """A roll with the lines this person may see and their totals, per level as well. Raises
+    AllowanceRoll.DoesNotExist when it is not theirs to see."""
+    roll = allowance_rolls_visible_to(user=user).get(pk=pk)
+    lines = list(allowance_lines_visible_to(user=user, roll=roll))
+    per_level: dict[str, list] = {}
+    for line in lines:
+        count_total = per_level.setdefault(line.level, [0, ZERO])
+        count_total[0] += 1
+        count_total[1] += line.amount
+    labels = dict(CertificateLevel.choices)
+    by_level = [(labels[level], *per_level[level]) for level in CertificateLevel.values if level in per_level]
+    total = roll.total if _sees_whole_roll(user) else yuan(sum((line.amount for line in lines), ZERO))
+    count = roll.worker_count if _sees_whole_roll(user) else len(lines)
+    return RollPage(roll=roll, lines=lines, total=total, worker_count=count, by_level=by_level)
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def allowance_roll_workbook(*, user, roll: AllowanceRoll) -> BytesIO:
+    """The roll as an Excel workbook: a header row, one row per visible line, a total row."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=f"{roll.month:%Y-%m}")
+    sheet.append(
+        [_("No."), _("Name"), _("Unit"), _("Certificate level"), _("Certificate number"), _("Amount (yuan)")]
+    )
+    labels = dict(CertificateLevel.choices)
+    total, number = ZERO, 0
+    for number, line in enumerate(allowance_lines_visible_to(user=user, roll=roll).iterator(), start=1):
+        sheet.append(
+            [
+                number,
+                line.worker.name,
+                line.unit_name,
+                str(labels.get(line.level, line.level)),
+                line.worker.certificate_number,
+                line.amount,
+            ]
+        )
+        total += line.amount
+    sheet.append(
+        [
+            _("Total"),
+            ngettext("%(count)d worker", "%(count)d workers", number) % {"count": number},
+            None,
+            None,
+            None,
+            yuan(total),
+        ]
+    )
+    output = BytesIO()
+    workbook.save(output)
+    output.seek(0)
+    return output

@@ -1,0 +1,146 @@
+"""Writes of the monthly qualification allowance: policies and monthly rolls. Each runs in one
+transaction and leaves an audit row.
+
+A roll's lines are snapshots (level and amount as they were on the first of the month), so a
+policy changed later never alters a roll; a closed roll is never changed again.
+"""
+
+from datetime import date
+from decimal import Decimal
+from uuid import uuid4
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from positions.models import AllowanceLine, AllowancePolicy, AllowanceRoll
+from positions.selectors.allowance import allowance_amounts_on, workers_eligible_on
+from socialwork.money import yuan
+from socialwork.services import audit_record
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _check_month_open(*, month: date) -> None:
+    """A roll can be generated for a month that has begun and is not closed."""
+    if month > first_of_month(timezone.localdate()):
+        raise ValidationError(
+            {
+                "month": _("The roll for %(month)s can be generated from its first day on.")
+                % {"month": f"{month:%Y-%m}"}
+            }
+        )
+    if AllowanceRoll.objects.filter(month=month, status=AllowanceRoll.Status.CLOSED).exists():
+        raise ValidationError({"month": _closed_message(month)})
+
+
+def _closed_message(month: date) -> str:
+    return _("The roll for %(month)s is closed and cannot be generated again.") % {"month": f"{month:%Y-%m}"}
+
+
+def allowance_policy_create(
+    *, actor, level: str, monthly_amount: Decimal, effective_from: date
+) -> AllowancePolicy:
+    """Set the monthly amount for a certificate level from a date on. Rolls already generated keep
+    their amounts; a draft roll takes the new amount when it is generated again."""
+    if monthly_amount is None or monthly_amount < 0:
+        raise ValidationError({"monthly_amount": _("Enter an amount of zero or more.")})
+    with transaction.atomic():
+        if AllowancePolicy.objects.filter(level=level, effective_from=effective_from).exists():
+            raise ValidationError(
+                {"effective_from": _("There is already an amount for this level from this date.")}
+            )
+        policy = AllowancePolicy(
+            level=level, monthly_amount=yuan(monthly_amount), effective_from=effective_from
+        )
+        policy.full_clean()
+        policy.save()
+        audit_record(
+            actor=actor,
+            action="allowance_policy.create",
+            target=policy,
+            summary=str(policy),
+            changes={"monthly_amount": [None, str(policy.monthly_amount)]},
+        )
+    return policy
+
+
+def allowance_roll_generate(*, actor, month: date) -> AllowanceRoll:
+    """Create the roll of a month, or rebuild a draft one: a line for every worker eligible on the
+    first of the month (active, certified, registered, in post) at the policy amount for their level
+    then. Generating twice gives the same lines. A closed roll is refused and left as it was."""
+    month = first_of_month(month)
+    with transaction.atomic():
+        _check_month_open(month=month)
+        roll, created = AllowanceRoll.objects.select_for_update().get_or_create(month=month)
+        if roll.status == AllowanceRoll.Status.CLOSED:  # closed since the check, by someone else
+            raise ValidationError({"month": _closed_message(month)})
+        before = {"total": str(roll.total), "worker_count": roll.worker_count}
+        amounts = allowance_amounts_on(day=month)
+        lines = [
+            AllowanceLine(
+                roll=roll,
+                worker=worker,
+                level=worker.certificate_level,
+                amount=amounts[worker.certificate_level],
+                unit_name=worker.unit_name or "",
+            )
+            for worker in workers_eligible_on(day=month)
+            if worker.certificate_level in amounts
+        ]
+        roll.lines.all().delete()
+        AllowanceLine.objects.bulk_create(lines)
+        roll.total = yuan(sum((line.amount for line in lines), Decimal(0)))
+        roll.worker_count = len(lines)
+        roll.generated_at = timezone.now()
+        roll.save(update_fields=["total", "worker_count", "generated_at", "updated_at"])
+        after = {"total": str(roll.total), "worker_count": roll.worker_count}
+        audit_record(
+            actor=actor,
+            action="allowance_roll.generate",
+            target=roll,
+            summary=f"{roll}: {roll.worker_count} · {roll.total}",
+            changes={key: [None if created else before[key], after[key]] for key in after},
+        )
+    return roll
+
+
+def allowance_roll_schedule(*, actor, month: date) -> str:
+    """Check that a month's roll may be generated and generate it in the background once the
+    current transaction commits. Returns the task id, for the page to follow its progress."""
+    from positions.tasks import allowance_roll_generate_task
+
+    month = first_of_month(month)
+    _check_month_open(month=month)
+    task_id = str(uuid4())
+    transaction.on_commit(
+        lambda: allowance_roll_generate_task.apply_async(args=[month.isoformat(), actor.pk], task_id=task_id)
+    )
+    return task_id
+
+
+def allowance_roll_close(*, actor, roll: AllowanceRoll) -> AllowanceRoll:
+    """Close a month's roll: from then on it is never generated again nor changed."""
+    with transaction.atomic():
+        roll = AllowanceRoll.objects.select_for_update().get(pk=roll.pk)
+        if roll.status == AllowanceRoll.Status.CLOSED:
+            raise ValidationError(
+                _("The roll for %(month)s is already closed.") % {"month": f"{roll.month:%Y-%m}"}
+            )
+        if roll.generated_at is None:
+            raise ValidationError(_("Generate the roll before closing it."))
+        roll.status = AllowanceRoll.Status.CLOSED
+        roll.closed_at = timezone.now()
+        roll.closed_by = actor
+        roll.save(update_fields=["status", "closed_at", "closed_by", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="allowance_roll.close",
+            target=roll,
+            summary=f"{roll}: {roll.worker_count} · {roll.total}",
+            changes={"status": [AllowanceRoll.Status.DRAFT, AllowanceRoll.Status.CLOSED]},
+        )
+    return roll

@@ -1,0 +1,317 @@
+"""Writes of the annual practice assessment: the district's scheme (criteria, weights, grade rules
+with their pay consequence) and each subject's scores under it. Each runs in one transaction and
+leaves an audit row."""
+
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from positions.models import (
+    Assessment,
+    AssessmentCriterion,
+    AssessmentScheme,
+    Grade,
+    GradeRule,
+    Position,
+    ServiceUnit,
+    SocialWorker,
+)
+from positions.selectors.assessment import subject_choices, subject_field
+from socialwork.money import yuan
+from socialwork.services import audit_record
+
+HUNDRED = Decimal(100)
+POINT = Decimal("0.01")
+SUBJECT_TYPES = {
+    AssessmentScheme.Subject.WORKER: SocialWorker,
+    AssessmentScheme.Subject.INSTITUTION: ServiceUnit,
+    AssessmentScheme.Subject.POSITION: Position,
+}
+
+
+def _decimal(value) -> Decimal | None:
+    """A Decimal from an int, str or Decimal; None when it is empty or not a number."""
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def _clean_criteria(criteria: Iterable) -> list[tuple[str, Decimal]]:
+    """Names present and distinct, weights positive, summing to exactly 100."""
+    cleaned, errors = [], []
+    for name, weight in criteria:
+        name, number = (name or "").strip(), _decimal(weight)
+        if not name:
+            errors.append(_("Every criterion needs a name."))
+        elif number is None or number <= 0:
+            errors.append(_("The weight of “%(name)s” must be a number above 0.") % {"name": name})
+        elif number != number.quantize(POINT):
+            errors.append(_("The weight of “%(name)s” has more than two decimal places.") % {"name": name})
+        else:
+            cleaned.append((name, number.quantize(POINT)))
+    if errors:
+        raise ValidationError({"criteria": errors})
+    if not cleaned:
+        raise ValidationError({"criteria": _("A scheme needs at least one criterion.")})
+    names = [name for name, _weight in cleaned]
+    if duplicates := sorted({name for name in names if names.count(name) > 1}):
+        raise ValidationError(
+            {"criteria": _("Each criterion appears once: “%(names)s” is repeated.") % {"names": "”, “".join(duplicates)}}
+        )  # fmt: skip
+    total = sum(weight for _name, weight in cleaned)
+    if total != HUNDRED:
+        raise ValidationError(
+            {"criteria": _("The weights add up to %(total)s%%; they must add up to exactly 100%%.") % {"total": total}}
+        )  # fmt: skip
+    return cleaned
+
+
+def _clean_grade_rules(grade_rules: Iterable) -> list[tuple[str, Decimal, str, Decimal]]:
+    """Each grade at most once, minimum scores from 0 to 100 falling strictly with the grade's
+    order (excellent highest), and the lowest grade starting at 0 so that every score gets one."""
+    order = list(Grade.values)
+    cleaned, errors, seen = [], [], set()
+    for grade, min_score, pay_consequence, pay_adjustment in grade_rules:
+        if grade not in order:
+            errors.append(_("“%(grade)s” is not a grade.") % {"grade": grade})
+            continue
+        label = Grade(grade).label
+        if grade in seen:
+            errors.append(_("The grade “%(grade)s” has more than one rule.") % {"grade": label})
+            continue
+        seen.add(grade)
+        score = _decimal(min_score)
+        if score is None or not (0 <= score <= HUNDRED):
+            errors.append(_("The grade “%(grade)s” must start at a score from 0 to 100.") % {"grade": label})
+            continue
+        adjustment = _decimal(pay_adjustment if pay_adjustment not in (None, "") else 0)
+        if adjustment is None:
+            errors.append(
+                _("The pay adjustment of “%(grade)s” must be an amount in yuan.") % {"grade": label}
+            )
+            continue
+        cleaned.append((grade, score.quantize(POINT), (pay_consequence or "").strip(), yuan(adjustment)))
+    if errors:
+        raise ValidationError({"grade_rules": errors})
+    if not cleaned:
+        raise ValidationError({"grade_rules": _("A scheme needs at least one grade rule.")})
+    cleaned.sort(key=lambda rule: order.index(rule[0]))
+    for higher, lower in zip(cleaned, cleaned[1:], strict=False):
+        if higher[1] <= lower[1]:
+            raise ValidationError(
+                {"grade_rules": _("“%(higher)s” must start at a higher score than “%(lower)s”.")
+                 % {"higher": Grade(higher[0]).label, "lower": Grade(lower[0]).label}}
+            )  # fmt: skip
+    if cleaned[-1][1] != 0:
+        raise ValidationError(
+            {"grade_rules": _("The lowest grade, “%(grade)s”, must start at 0 so that every score gets a grade.")
+             % {"grade": Grade(cleaned[-1][0]).label}}
+        )  # fmt: skip
+    return cleaned
+
+
+def assessment_scheme_save(
+    *,
+    actor,
+    scheme: AssessmentScheme | None = None,
+    year: int,
+    subject: str,
+    title: str,
+    criteria: list[tuple[str, Decimal]],
+    grade_rules: list[tuple[str, Decimal, str, Decimal]],
+) -> AssessmentScheme:
+    """Create or change a year's scheme. Weights add up to 100; each grade has at most one rule;
+    the grades' minimum scores fall with the grade and the lowest starts at 0. Once assessments
+    are recorded under it, its criteria, their weights and who it assesses are fixed (the scores
+    refer to them); its grade rules may still change, which leaves recorded grades and pay as
+    they were."""
+    title = (title or "").strip()
+    errors = {}
+    if not title:
+        errors["title"] = [_("Give the scheme a title.")]
+    if subject not in AssessmentScheme.Subject.values:
+        errors["subject"] = [_("Choose who the scheme assesses.")]
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        errors["year"] = [_("Give a year between 2000 and 2100.")]
+    try:
+        criteria = _clean_criteria(criteria)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        grade_rules = _clean_grade_rules(grade_rules)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        if scheme is None:
+            scheme, action, before = AssessmentScheme(), "assessment_scheme.create", {}
+        else:
+            scheme = AssessmentScheme.objects.select_for_update().get(pk=scheme.pk)
+            action, before = "assessment_scheme.update", _snapshot(scheme)
+        # Checked for a clear message; the unique constraint still guards a race.
+        if AssessmentScheme.objects.filter(year=year, subject=subject).exclude(pk=scheme.pk).exists():
+            raise ValidationError(
+                {"year": _("%(year)s already has a scheme of this kind (%(subject)s).")
+                 % {"year": year, "subject": AssessmentScheme.Subject(subject).label}}
+            )  # fmt: skip
+        existing = list(scheme.criteria.order_by("pk")) if scheme.pk else []
+        if scheme.pk and scheme.assessments.exists():
+            if subject != scheme.subject:
+                raise ValidationError(
+                    {"subject": _("Assessments are recorded under this scheme, so who it assesses cannot change.")}
+                )  # fmt: skip
+            if [(c.name, c.weight) for c in existing] != criteria:
+                raise ValidationError(
+                    {"criteria": _("Assessments are recorded under this scheme, so its criteria and weights cannot change.")}
+                )  # fmt: skip
+        scheme.year, scheme.subject, scheme.title = year, subject, title
+        scheme.save()
+        # Criteria keep their ids where they can: scores are keyed by criterion id.
+        for index, (name, weight) in enumerate(criteria):
+            if index < len(existing):
+                criterion = existing[index]
+                if (criterion.name, criterion.weight) != (name, weight):
+                    criterion.name, criterion.weight = name, weight
+                    criterion.save(update_fields=["name", "weight"])
+            else:
+                AssessmentCriterion.objects.create(scheme=scheme, name=name, weight=weight)
+        AssessmentCriterion.objects.filter(pk__in=[c.pk for c in existing[len(criteria) :]]).delete()
+        scheme.grade_rules.all().delete()
+        GradeRule.objects.bulk_create(
+            GradeRule(scheme=scheme, grade=g, min_score=m, pay_consequence=c, pay_adjustment=a)
+            for g, m, c, a in grade_rules
+        )
+        after = _snapshot(scheme)
+        changes = {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
+        audit_record(actor=actor, action=action, target=scheme, summary=str(scheme), changes=changes)
+    return scheme
+
+
+def _snapshot(scheme: AssessmentScheme) -> dict:
+    return {
+        "year": scheme.year,
+        "subject": scheme.subject,
+        "title": scheme.title,
+        "criteria": [[c.name, str(c.weight)] for c in scheme.criteria.order_by("pk")],
+        "grade_rules": [
+            [r.grade, str(r.min_score), r.pay_consequence, str(r.pay_adjustment)]
+            for r in scheme.grade_rules.order_by("-min_score")
+        ],
+    }
+
+
+def _clean_scores(criteria: list[AssessmentCriterion], scores: Mapping) -> dict[int, Decimal]:
+    """One score from 0 to 100 for every criterion of the scheme, and none for anything else."""
+    by_id = {criterion.pk: criterion for criterion in criteria}
+    given, seen, errors = {}, set(), []
+    for key, value in scores.items():
+        criterion = by_id.get(_int_or_none(key))
+        if criterion is None:
+            errors.append(_("“%(key)s” is not a criterion of this scheme.") % {"key": key})
+            continue
+        seen.add(criterion.pk)
+        score = _decimal(value)
+        if score is None or not (0 <= score <= HUNDRED):
+            errors.append(
+                _("The score for “%(name)s” must be a number from 0 to 100.") % {"name": criterion.name}
+            )
+        elif score != score.quantize(POINT):
+            errors.append(
+                _("The score for “%(name)s” has more than two decimal places.") % {"name": criterion.name}
+            )
+        else:
+            given[criterion.pk] = score.quantize(POINT)
+    if missing := [criterion.name for criterion in criteria if criterion.pk not in seen]:
+        errors.append(_("Give a score for “%(names)s”.") % {"names": "”, “".join(missing)})
+    if errors:
+        raise ValidationError({"scores": errors})
+    return given
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def weighted_total(criteria: list[AssessmentCriterion], scores: Mapping[int, Decimal]) -> Decimal:
+    """Σ score × weight / 100, rounded half up to two places."""
+    total = sum((scores[c.pk] * c.weight / HUNDRED for c in criteria), Decimal(0))
+    return total.quantize(POINT, rounding=ROUND_HALF_UP)
+
+
+def grade_for(rules: Iterable[GradeRule], total: Decimal) -> GradeRule | None:
+    """The rule with the highest minimum score at or below the total."""
+    reached = [rule for rule in rules if rule.min_score <= total]
+    return max(reached, key=lambda rule: rule.min_score, default=None)
+
+
+def assessment_record(
+    *, actor, scheme: AssessmentScheme, subject, scores: Mapping[int, Decimal], comment: str = ""
+) -> Assessment:
+    """Record one subject's scores under a scheme, or change them: the weighted total, the grade
+    whose minimum score is the highest the total reaches, and that grade's pay consequence as
+    the scheme states it today (kept as recorded when the rules change later). The subject is of
+    the kind the scheme assesses and inside the actor's place; the actor is the assessor."""
+    with transaction.atomic():
+        # Locking the scheme keeps its criteria still while we score against them.
+        scheme = AssessmentScheme.objects.select_for_update().get(pk=scheme.pk)
+        kind = SUBJECT_TYPES[scheme.subject]
+        if not isinstance(subject, kind):
+            raise ValidationError(
+                {"subject": _("Choose a subject of the kind this scheme assesses (%(kind)s).") % {"kind": scheme.get_subject_display()}}
+            )  # fmt: skip
+        if isinstance(subject, ServiceUnit) and subject.level == ServiceUnit.Level.POST:
+            raise ValidationError(
+                {"subject": _("A community service post is not assessed as an institution.")}
+            )
+        if not subject_choices(user=actor, scheme=scheme).filter(pk=subject.pk).exists():
+            raise ValidationError({"subject": _("%(subject)s is outside your place in the network.") % {"subject": subject}})  # fmt: skip
+        criteria = list(scheme.criteria.order_by("pk"))
+        if not criteria:
+            raise ValidationError(_("This scheme has no criteria yet."))
+        given = _clean_scores(criteria, scores)
+        total = weighted_total(criteria, given)
+        rule = grade_for(scheme.grade_rules.all(), total)
+        if rule is None:
+            raise ValidationError(
+                _(
+                    "No grade of this scheme applies to a weighted score of %(total)s; fix its grade rules first."
+                )
+                % {"total": total}
+            )
+        field = subject_field(scheme)
+        assessment = Assessment.objects.select_for_update().filter(scheme=scheme, **{field: subject}).first()
+        if assessment is None:
+            assessment, action, before = (
+                Assessment(scheme=scheme, **{field: subject}),
+                "assessment.create",
+                {},
+            )
+        else:
+            action = "assessment.update"
+            before = {"total": str(assessment.total), "grade": assessment.grade, "scores": assessment.scores}
+        assessment.scores = {str(criterion_id): str(score) for criterion_id, score in given.items()}
+        assessment.total, assessment.grade = total, rule.grade
+        assessment.pay_consequence, assessment.pay_adjustment = rule.pay_consequence, rule.pay_adjustment
+        assessment.assessor, assessment.comment = actor, (comment or "").strip()
+        assessment.save()
+        after = {"total": str(total), "grade": rule.grade, "scores": assessment.scores}
+        audit_record(
+            actor=actor,
+            action=action,
+            target=assessment,
+            summary=f"{scheme.year} {subject} {total} {rule.grade}",
+            changes={k: [before.get(k), v] for k, v in after.items() if before.get(k) != v},
+        )
+    return assessment

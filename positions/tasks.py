@@ -1,0 +1,28 @@
+"""Background tasks of the positions app. Thin: ids in, one service, safe to run twice."""
+
+from datetime import date
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+from django.db import OperationalError
+
+from positions.services import allowance as allowance_services
+from socialwork.progress import report_progress
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    soft_time_limit=300,
+    time_limit=360,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def allowance_roll_generate_task(self, month: str, actor_id: int) -> int:
+    """Generate a month's allowance roll (`month` an ISO date). Running it twice gives the same
+    roll: the service rebuilds a draft under a lock and refuses a closed one."""
+    actor = get_user_model().objects.filter(pk=actor_id).first()
+    report_progress(self, current=0, total=1)
+    roll = allowance_services.allowance_roll_generate(actor=actor, month=date.fromisoformat(month))
+    return roll.pk
