@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from .models import Exam, Position, Region, ServiceUnit, SocialWorker
+from .models import Award, Exam, Position, Region, ServiceUnit, SocialWorker
 
 
 class RegionFilter(django_filters.FilterSet):
@@ -121,3 +121,12 @@ class ExamFilter(django_filters.FilterSet):
     class Meta:
         model = Exam
         fields = ["year", "level", "passed"]
+
+
+class AwardFilter(django_filters.FilterSet):
+    worker__name = django_filters.CharFilter(lookup_expr="icontains", label=_("Social worker"))
+    ordering = django_filters.OrderingFilter(fields=(("year", "year"), ("name", "name")), label=_("Sort by"))
+
+    class Meta:
+        model = Award
+        fields = ["year", "level"]

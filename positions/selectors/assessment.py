@@ -88,12 +88,10 @@ class SchemeRow:
     count: int
 
 
-def scheme_list(*, user, year: int | None = None) -> list[SchemeRow]:
+def scheme_list(*, user) -> list[SchemeRow]:
     """The schemes, newest year first, each with how many assessments this person can see under
     it. Two queries."""
     schemes = AssessmentScheme.objects.order_by("-year", "subject")
-    if year:
-        schemes = schemes.filter(year=year)
     counts = dict(
         Assessment.objects.filter(assessment_scope(user))
         .values_list("scheme")

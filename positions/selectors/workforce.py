@@ -216,12 +216,17 @@ def worker_profile(*, worker: SocialWorker) -> WorkerProfile:
     )
 
 
-def honours(*, user) -> dict:
+def awards_visible_to(*, user) -> QuerySet[Award]:
+    return Award.objects.filter(worker__in=SocialWorker.objects.filter(worker_scope(user))).select_related(
+        "worker"
+    )
+
+
+def studios_visible_to(*, user) -> QuerySet[Studio]:
     workers = SocialWorker.objects.filter(worker_scope(user))
-    return {
-        "awards": Award.objects.filter(worker__in=workers).select_related("worker"),
-        "studios": Studio.objects.filter(unit_scope(user, via="unit") | Q(leader__in=workers))
+    return (
+        Studio.objects.filter(Q(unit_scope(user, via="unit")) | Q(leader__in=workers))
         .distinct()
         .select_related("leader", "unit")
-        .prefetch_related("projects"),
-    }
+        .prefetch_related("projects")
+    )

@@ -1,8 +1,6 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
@@ -10,6 +8,7 @@ from positions.forms import RegionForm, ServiceUnitForm
 from positions.models import ServiceUnit
 from positions.selectors import network as selectors
 from positions.services import network as services
+from socialwork.pages import form_page
 
 
 def network(request):
@@ -37,64 +36,49 @@ def unit_create(request):
         if parent:
             initial = {"parent": parent, "region": parent.region}
     form = ServiceUnitForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            unit = services.unit_create(actor=request.user, **form.service_kwargs())
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("%(unit)s was added to the network.") % {"unit": unit})
-            return redirect(unit)
-    return render(request, "positions/form.html", {"form": form, "title": _("New service unit")})
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.unit_create(actor=request.user, **form.service_kwargs()),
+        message=lambda unit: _("%(unit)s was added to the network.") % {"unit": unit},
+        title=_("New service unit"),
+    )
 
 
 @permission_required("positions.change_serviceunit", raise_exception=True)
 def unit_update(request, pk):
     unit = get_object_or_404(selectors.units_visible_to(user=request.user), pk=pk)
     form = ServiceUnitForm(request.POST or None, instance=unit, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            unit = services.unit_update(actor=request.user, unit=unit, **form.service_kwargs())
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("%(unit)s was saved.") % {"unit": unit})
-            return redirect(unit)
-    return render(
+    return form_page(
         request,
-        "positions/form.html",
-        {"form": form, "title": _("Edit %(unit)s") % {"unit": unit}, "object": unit},
+        form,
+        save=lambda data: services.unit_update(actor=request.user, unit=unit, **form.service_kwargs()),
+        message=lambda saved: _("%(unit)s was saved.") % {"unit": saved},
+        title=_("Edit %(unit)s") % {"unit": unit},
+        cancel=unit,
     )
 
 
 @permission_required("positions.add_region", raise_exception=True)
 def region_create(request):
-    form = RegionForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            region = services.region_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("%(region)s was added.") % {"region": region})
-            return redirect("positions:coverage")
-    return render(request, "positions/form.html", {"form": form, "title": _("New region")})
+    return form_page(
+        request,
+        RegionForm(request.POST or None, user=request.user),
+        save=lambda data: services.region_create(actor=request.user, **data),
+        message=lambda region: _("%(region)s was added.") % {"region": region},
+        title=_("New region"),
+    )
 
 
 @permission_required("positions.change_region", raise_exception=True)
 def region_update(request, pk):
     region = get_object_or_404(selectors.regions_visible_to(user=request.user), pk=pk)
-    form = RegionForm(request.POST or None, instance=region, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            region = services.region_update(actor=request.user, region=region, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("%(region)s was saved.") % {"region": region})
-            return redirect("positions:coverage")
-    return render(
-        request, "positions/form.html", {"form": form, "title": _("Edit %(region)s") % {"region": region}}
+    return form_page(
+        request,
+        RegionForm(request.POST or None, instance=region, user=request.user),
+        save=lambda data: services.region_update(actor=request.user, region=region, **data),
+        message=lambda saved: _("%(region)s was saved.") % {"region": saved},
+        title=_("Edit %(region)s") % {"region": region},
     )
 
 

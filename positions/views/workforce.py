@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from positions.filters import ExamFilter, PositionFilter, SocialWorkerFilter
+from positions.filters import AwardFilter, ExamFilter, PositionFilter, SocialWorkerFilter
 from positions.forms import (
     AppointmentEndForm,
     AppointmentForm,
@@ -21,6 +21,7 @@ from positions.forms import (
 from positions.models import Appointment
 from positions.selectors import workforce as selectors
 from positions.services import workforce as services
+from socialwork.pages import form_page
 
 PAGE_SIZE = 50
 
@@ -70,30 +71,26 @@ def position_detail(request, pk):
 
 @permission_required("positions.add_position", raise_exception=True)
 def position_create(request):
-    form = PositionForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        position = _save_or_show_errors(
-            form, lambda: services.position_save(actor=request.user, **form.cleaned_data)
-        )
-        if position:
-            messages.success(request, _("Position %(code)s was set up.") % {"code": position.code})
-            return redirect(position)
-    return render(request, "positions/form.html", {"form": form, "title": _("New position")})
+    return form_page(
+        request,
+        PositionForm(request.POST or None, user=request.user),
+        save=lambda data: services.position_save(actor=request.user, **data),
+        message=lambda position: _("Position %(code)s was set up.") % {"code": position.code},
+        title=_("New position"),
+    )
 
 
 @permission_required("positions.change_position", raise_exception=True)
 def position_update(request, pk):
     position = get_object_or_404(selectors.positions_visible_to(user=request.user), pk=pk)
-    form = PositionForm(request.POST or None, instance=position, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = _save_or_show_errors(
-            form, lambda: services.position_save(actor=request.user, position=position, **form.cleaned_data)
-        )
-        if saved:
-            messages.success(request, _("Position %(code)s was saved.") % {"code": saved.code})
-            return redirect(saved)
-    title = _("Edit %(position)s") % {"position": position}
-    return render(request, "positions/form.html", {"form": form, "title": title, "object": position})
+    return form_page(
+        request,
+        PositionForm(request.POST or None, instance=position, user=request.user),
+        save=lambda data: services.position_save(actor=request.user, position=position, **data),
+        message=lambda saved: _("Position %(code)s was saved.") % {"code": saved.code},
+        title=_("Edit %(position)s") % {"position": position},
+        cancel=position,
+    )
 
 
 @require_POST
@@ -191,30 +188,26 @@ def worker_detail(request, pk):
 
 @permission_required("positions.add_socialworker", raise_exception=True)
 def worker_create(request):
-    form = SocialWorkerForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        worker = _save_or_show_errors(
-            form, lambda: services.worker_save(actor=request.user, **form.cleaned_data)
-        )
-        if worker:
-            messages.success(request, _("%(name)s was added to the registry.") % {"name": worker.name})
-            return redirect(worker)
-    return render(request, "positions/form.html", {"form": form, "title": _("New social worker")})
+    return form_page(
+        request,
+        SocialWorkerForm(request.POST or None, user=request.user),
+        save=lambda data: services.worker_save(actor=request.user, **data),
+        message=lambda worker: _("%(name)s was added to the registry.") % {"name": worker.name},
+        title=_("New social worker"),
+    )
 
 
 @permission_required("positions.change_socialworker", raise_exception=True)
 def worker_update(request, pk):
     worker = get_object_or_404(selectors.workers_visible_to(user=request.user), pk=pk)
-    form = SocialWorkerForm(request.POST or None, instance=worker, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = _save_or_show_errors(
-            form, lambda: services.worker_save(actor=request.user, worker=worker, **form.cleaned_data)
-        )
-        if saved:
-            messages.success(request, _("%(name)s was saved.") % {"name": saved.name})
-            return redirect(saved)
-    title = _("Edit %(name)s") % {"name": worker.name}
-    return render(request, "positions/form.html", {"form": form, "title": title, "object": worker})
+    return form_page(
+        request,
+        SocialWorkerForm(request.POST or None, instance=worker, user=request.user),
+        save=lambda data: services.worker_save(actor=request.user, worker=worker, **data),
+        message=lambda saved: _("%(name)s was saved.") % {"name": saved.name},
+        title=_("Edit %(name)s") % {"name": worker.name},
+        cancel=worker,
+    )
 
 
 def exam_list(request):
@@ -249,7 +242,18 @@ def statistics(request):
 
 
 def awards_and_studios(request):
-    return render(request, "positions/workforce/honours.html", selectors.honours(user=request.user))
+    awards = AwardFilter(
+        request.GET, queryset=selectors.awards_visible_to(user=request.user).order_by("-year", "name")
+    )
+    return render(
+        request,
+        "positions/workforce/honours.html",
+        {
+            "filter": awards,
+            "page": _page(request, awards.qs),
+            "studios": selectors.studios_visible_to(user=request.user),
+        },
+    )
 
 
 urlpatterns = [

@@ -316,3 +316,14 @@ def test_statistics_page_counts_posts_and_certified_workers(as_user, district_ad
     towns = {row.label: (row.set, row.filled) for row in context["by_town"]}
     assert towns["甲镇"] == (3, 2) and towns["乙街道"] == (1, 0)
     assert dict(context["certified"])[L.SOCIAL_WORKER.label] == 1
+
+
+def test_awards_page_filters_by_year_and_stays_in_scope(as_user, station_manager, network):
+    from positions.models import Award
+
+    mine, theirs = make_worker("甲工", unit=network.room_a), make_worker("乙工", unit=network.room_b)
+    Award.objects.create(name="优秀社工", level=Award.Level.CITY, year=2015, worker=mine)
+    Award.objects.create(name="十佳社工", level=Award.Level.DISTRICT, year=2016, worker=mine)
+    Award.objects.create(name="别站奖", level=Award.Level.CITY, year=2015, worker=theirs)
+    page = as_user(station_manager).get(reverse("positions:honours"), {"year": 2015}).content.decode()
+    assert "优秀社工" in page and "十佳社工" not in page and "别站奖" not in page
