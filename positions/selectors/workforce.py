@@ -22,6 +22,7 @@ from positions.models import (
     SocialWorker,
     Studio,
 )
+from socialwork.roles import Role
 from socialwork.scoping import region_scope, unit_scope
 
 
@@ -39,14 +40,21 @@ def positions_visible_to(*, user) -> QuerySet[Position]:
     )
 
 
+# Roles that look after other people's records; anyone else sees only their own.
+PEOPLE_MANAGING_ROLES = (Role.STATION_MANAGER, Role.SUPERVISOR)
+
+
 def worker_scope(user) -> Q:
     """The filter on SocialWorker for what this person may see."""
     if not user.is_authenticated:
         return Q(pk__in=[])
+    own = Q(user=user)
+    if not (user.is_district_wide or user.has_role(*PEOPLE_MANAGING_ROLES)):
+        return own
     holds_post_here = Exists(
         active_appointments().filter(unit_scope(user, via="position__unit"), worker=OuterRef("pk"))
     )
-    scope = Q(unit_scope(user, via="employer_unit")) | Q(holds_post_here) | Q(user=user)
+    scope = Q(unit_scope(user, via="employer_unit")) | Q(holds_post_here) | own
     if user.is_district_wide:
         scope |= Q(employer_unit__isnull=True)
     return scope

@@ -237,11 +237,14 @@ def test_station_manager_sees_and_changes_only_their_stations_positions_and_work
 
 
 def test_social_worker_sees_their_own_profile_only(as_user, social_worker, network):
-    me = make_worker("胡社工", unit=network.station_b, user=social_worker)
-    colleague = make_worker("同事", unit=network.station_b)
+    me = make_worker("胡社工", unit=network.room_a, user=social_worker)
+    colleague = make_worker("同事", unit=network.room_a)  # same room, still not theirs to read
     client = as_user(social_worker)
     assert client.get(me.get_absolute_url()).status_code == 200
     assert client.get(colleague.get_absolute_url()).status_code == 404
+    api = APIClient()
+    api.force_authenticate(social_worker)
+    assert [w["name"] for w in api.get("/api/v1/workers/").json()["results"]] == ["胡社工"]
 
 
 def test_full_id_number_only_for_those_allowed(as_user, district_admin, station_manager, network):
