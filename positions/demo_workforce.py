@@ -141,7 +141,8 @@ def _seed_workers() -> int:
                 certificate_year=year if certified else None,
                 registration_number=f"DJ{n:06d}" if certified and n % 10 else "",
                 registered_on=date(year, 6, 1) if certified and n % 10 else None,
-                registration_valid_until=date(year + 3 if n % 7 else year + 1, 5, 31)
+                # Renewed and current, but for one in seven whose registration has lapsed.
+                registration_valid_until=(date(2028, 5, 31) if n % 7 else date(2025, 5, 31))
                 if certified and n % 10
                 else None,
                 is_supervisor=level == L.SOCIAL_WORKER and n % 40 == 0,
@@ -173,7 +174,8 @@ def _seed_appointments() -> int:
     if Appointment.objects.exists():
         return 0
     positions = list(Position.objects.select_related("unit").order_by("code"))
-    workers = list(SocialWorker.objects.exclude(certificate_level=L.NONE).order_by("-pk"))
+    # Every other certified worker, so that social workers and assistants both hold posts.
+    workers = list(SocialWorker.objects.exclude(certificate_level=L.NONE).order_by("pk"))[1::2]
     appointments = []
     for index, (position, worker) in enumerate(zip(positions, workers, strict=False)):
         if index % 20 == 19:

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from socialwork.idnumbers import mask, validate_id_number
 from socialwork.models import TimeStampedModel
@@ -15,10 +16,10 @@ from socialwork.money import MoneyField
 class CertificateLevel(models.TextChoices):
     """The national professional level of a social worker, lowest first."""
 
-    NONE = "none", _("No certificate")
-    ASSISTANT = "assistant", _("Assistant social worker")
-    SOCIAL_WORKER = "social_worker", _("Social worker")
-    SENIOR = "senior", _("Senior social worker")
+    NONE = "none", pgettext_lazy("certificate level", "No certificate")
+    ASSISTANT = "assistant", pgettext_lazy("certificate level", "Assistant social worker")
+    SOCIAL_WORKER = "social_worker", pgettext_lazy("certificate level", "Social worker")
+    SENIOR = "senior", pgettext_lazy("certificate level", "Senior social worker")
 
     @classmethod
     def rank(cls, level: str) -> int:

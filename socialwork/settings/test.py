@@ -12,3 +12,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CELERY_TASK_STORE_EAGER_RESULT = True
+# Tests read messages in English; the tests of the Chinese default (i18n, browser journeys) set
+# LANGUAGE_CODE back to zh-hans themselves.
+LANGUAGE_CODE = "en"

@@ -4,8 +4,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_district_admin_opens_the_network_tree_and_switches_to_english(
-    live_server, page, screenshot, network, district_admin
+    live_server, page, screenshot, network, district_admin, settings
 ):
+    settings.LANGUAGE_CODE = "zh-hans"  # the site's default, which the test settings change
     page.goto(f"{live_server.url}/")
     # Sent to the login page, in Chinese although the browser asks for English.
     assert page.locator("html").get_attribute("lang") == "zh-hans"

@@ -88,8 +88,8 @@ def test_preview_lists_every_bad_row_with_reasons_and_writes_nothing(district_ad
     assert sorted(reasons) == [3, 4, 5, 6, 7, 8]
     assert "NOPE" in reasons[3]
     assert "外星局" in reasons[4] and "月球岗位" in reasons[4]
-    assert "名称" in reasons[5] and "设立日期" in reasons[5]
-    assert "定编人数" in reasons[6]
+    assert "title" in reasons[5] and "established_on" in reasons[5]
+    assert "quota" in reasons[6]
     assert "row 2" in reasons[7]
     assert "already on record" in reasons[8]
     assert Position.objects.count() == 1
@@ -118,11 +118,11 @@ def test_worker_preview_reports_id_numbers_and_duplicates_inside_the_file(distri
     reasons = reasons_by_row(preview)
     assert sorted(reasons) == [3, 4, 5, 6, 7, 8]
     assert "check digit" in reasons[3]
-    assert "身份证号" in reasons[4] and "证书编号" in reasons[4] and "row 2" in reasons[4]
+    assert "id_number" in reasons[4] and "certificate_number" in reasons[4] and "row 2" in reasons[4]
     assert "already on record" in reasons[5]
     assert "1985-05-05" in reasons[6]
     assert "Male" in reasons[7]
-    assert "姓名" in reasons[8] and "性别" in reasons[8] and "身份证号" in reasons[8]
+    assert "name" in reasons[8] and "gender" in reasons[8] and "id_number" in reasons[8]
     assert SocialWorker.objects.count() == 1
 
 
@@ -158,7 +158,7 @@ def test_a_row_failing_while_writing_rolls_back_every_row(district_admin, networ
     )
     with pytest.raises(ValidationError) as raised:
         services.import_commit(actor=district_admin, kind="positions", rows=rows)
-    assert raised.value.messages == ["Row 4: 编码: taken meanwhile"]
+    assert raised.value.messages == ["Row 4: code: taken meanwhile"]
     assert not Position.objects.exists()
     assert not AuditEntry.objects.exists()
 
@@ -220,7 +220,7 @@ def test_station_manager_cannot_import_into_another_station(station_manager, net
 def test_station_manager_must_give_an_employer_unit_for_workers(station_manager, network):
     rows = [{"name": "张丽", "gender": "女", "id_number": id_number(), importing.ROW: 2}]
     preview = services.import_preview(actor=station_manager, kind="workers", rows=rows)
-    assert "工作单位编码" in preview.problems[0].reasons[0]
+    assert "employer_unit_code" in preview.problems[0].reasons[0]
 
 
 def test_station_manager_imports_workers_into_own_station(as_user, station_manager, network):
@@ -314,7 +314,8 @@ def test_preview_queries_do_not_grow_with_rows(district_admin, network, django_a
     assert preview.good == 200
 
 
-def test_template_download_opens_and_has_the_headers(as_user, district_admin, network):
+def test_template_download_opens_and_has_the_headers(as_user, district_admin, network, settings):
+    settings.LANGUAGE_CODE = "zh-hans"  # the bureau's default: a template with Chinese headers
     client = as_user(district_admin)
     response = client.get(reverse("positions:import_template", args=["workers"]))
     assert response.status_code == 200

@@ -79,6 +79,7 @@ def test_database_url_and_broker_url_select_postgresql_and_redis():
     assert broker == "redis://redis.internal:6379/0"
 
 
-def test_time_zone_and_language_defaults(settings):
-    assert settings.TIME_ZONE == "Asia/Shanghai"
-    assert settings.LANGUAGE_CODE == "zh-hans"
+def test_time_zone_and_language_defaults():
+    assert settings_value("[settings.TIME_ZONE, settings.LANGUAGE_CODE]", DJANGO_DEBUG="1") == [
+        "Asia/Shanghai", "zh-hans",
+    ]  # fmt: skip
