@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from rest_framework.test import APIClient
 
 from positions.models import Region, ServiceUnit
 from socialwork.roles import Role
@@ -103,3 +104,15 @@ def as_user():
         return client
 
     return login
+
+
+@pytest.fixture
+def api():
+    """An API client authenticated as a user: `api(station_manager).get("/api/v1/...")`."""
+
+    def client_for(user) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return client_for

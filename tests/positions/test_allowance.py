@@ -110,16 +110,6 @@ def staff(network, policies):
     }
 
 
-@pytest.fixture
-def api():
-    def client_for(user) -> APIClient:
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return client_for
-
-
 # Eligibility and amounts.
 
 

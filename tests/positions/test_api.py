@@ -1,20 +1,9 @@
-import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from positions.models import ServiceUnit
 
 U = ServiceUnit.Level
-
-
-@pytest.fixture
-def api():
-    def client_for(user) -> APIClient:
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return client_for
 
 
 def names(response) -> set[str]:

@@ -7,7 +7,6 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from positions.models import Assessment, AssessmentScheme, Grade, HostInstitution, Position, SocialWorker
 from positions.services.assessment import assessment_record, assessment_scheme_save
@@ -79,16 +78,6 @@ def people(network):
 @pytest.fixture
 def scheme(district_admin):
     return make_scheme(district_admin)
-
-
-@pytest.fixture
-def api():
-    def client_for(user) -> APIClient:
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return client_for
 
 
 # The scheme ------------------------------------------------------------------------------------
