@@ -25,6 +25,8 @@ def navigation(request):
         items.append((_("Allowances"), reverse("positions:allowance_rolls")))
     if user.is_district_wide or user.has_role(Role.STATION_MANAGER):
         items.append((_("Statistics"), reverse("positions:workforce_statistics")))
+    if user.is_district_wide or user.has_role(Role.STATION_MANAGER, Role.SUPERVISOR):
+        items.append((_("Training"), reverse("training:series_list")))
     if hasattr(user, "worker"):
         items.append((_("My profile"), user.worker.get_absolute_url()))
     if user.is_staff:

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from positions.demo import seed_network
 from positions.demo_workforce import seed_workforce
 from positions.models import Region, ServiceUnit
+from training.demo import seed_training
 
 from .models import User
 from .roles import Role
@@ -31,6 +32,8 @@ def seed(*, with_accounts: bool) -> list[str]:
         f"workforce: {workforce['positions']} positions, {workforce['workers']} workers and "
         f"{workforce['appointments']} appointments created"
     )
+    training = seed_training()
+    report.append(f"training: {training['series']} series and {training['enrolments']} enrolments created")
     if with_accounts:
         made = seed_accounts()
         report.append(f"accounts: {made} created (password: {DEMO_PASSWORD})")

@@ -19,11 +19,15 @@ from django.utils import timezone
 
 @dataclass(frozen=True)
 class Reminder:
+    """One person to remind of one item. By default once per item and day; `once` makes it once
+    per item for good (a session coming up is announced once, not every day until it starts)."""
+
     user: object
     item: str
     title: object
     body: object = ""
     url: str = ""
+    once: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,8 @@ def reminder_run(*, kind: str, day: date | None = None) -> int:
     reminder_kind = REGISTRY[kind]
     sent = 0
     for item in reminder_kind.find(day):
-        key = f"{kind}:{item.item}:{day.isoformat()}:{item.user.pk}"
+        when = "once" if item.once else day.isoformat()
+        key = f"{kind}:{item.item}:{when}:{item.user.pk}"
         if notification_send(
             user=item.user, kind=kind, key=key, title=item.title, body=item.body, url=item.url
         ):

@@ -35,7 +35,9 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     Role.STATION_MANAGER: [
         ("positions", model, ("view", "add", "change"))
         for model in ("position", "socialworker", "appointment", "exam")
-    ],
+    ]
+    + [("training", "enrolment", ("view", "add", "change"))]
+    + [("training", model, ("view",)) for model in ("trainingseries", "trainingsession", "trainer")],
     Role.SOCIAL_WORKER: [],
     Role.SUPERVISOR: [],
     Role.ORG_STAFF: [],

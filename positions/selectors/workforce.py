@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from positions.models import (
@@ -210,10 +211,18 @@ class WorkerProfile:
     awards: list
     studios: list
     allowance_lines: list
+    enrolments: list
+    training_hours: dict
 
 
 def worker_profile(*, worker: SocialWorker) -> WorkerProfile:
     """Everything the system knows about a worker, gathered for their profile page."""
+    from training.selectors import worker_hours  # training builds on the workforce, not the reverse
+
+    enrolments = list(
+        worker.enrolments.select_related("session__series").order_by("-session__starts_at", "-pk")
+    )
+    years = sorted({timezone.localtime(e.session.starts_at).year for e in enrolments}, reverse=True)
     return WorkerProfile(
         appointments=list(worker.appointments.select_related("position__unit", "position__host")),
         exams=list(worker.exams.order_by("-year")),
@@ -221,6 +230,8 @@ def worker_profile(*, worker: SocialWorker) -> WorkerProfile:
         awards=list(worker.awards.all()),
         studios=list(worker.studios.prefetch_related("projects")),
         allowance_lines=list(worker.allowance_lines.select_related("roll").order_by("-roll__month")[:12]),
+        enrolments=enrolments,
+        training_hours={year: worker_hours(worker=worker, year=year) for year in years},
     )
 
 

@@ -76,3 +76,19 @@ def test_demo_studios_and_the_social_workers_own_profile(seeded, client):
     worker = User.objects.get(username="worker")
     client.force_login(worker)
     assert client.get(worker.worker.get_absolute_url()).status_code == 200
+
+
+def test_demo_training_has_the_figures_of_seed_000(seeded):
+    from training.models import TrainingSeries
+    from training.selectors import training_figures
+
+    district = User.objects.get(username="district")
+    by_category = {f.label: f for f in training_figures(user=district, group_by="category")}
+    C = TrainingSeries.Category
+    assert TrainingSeries.objects.filter(category=C.PRACTICAL_SKILLS).count() == 30
+    assert TrainingSeries.objects.filter(category=C.INTERVIEW_SKILLS).count() == 12
+    assert TrainingSeries.objects.filter(category=C.VOLUNTEER_LECTURE).count() == 10
+    early = [by_category[str(c.label)] for c in (C.PRACTICAL_SKILLS, C.INTERVIEW_SKILLS, C.VOLUNTEER_LECTURE)]
+    assert sum(f.participants for f in early) > 2800
+    expert = by_category[str(C.EXPERT_LECTURE.label)]
+    assert expert.sessions == 13 and expert.person_times > 1100 and expert.participants < expert.person_times

@@ -46,6 +46,17 @@ def test_reminder_runs_twice_a_day_but_notifies_once_per_item(person, due_remind
     assert reminder_run(kind=due_reminder, day=date(2026, 11, 25)) == 2
 
 
+def test_a_once_reminder_is_sent_once_for_good_not_once_a_day(person):
+    reminder("test_once", label="x")(
+        lambda day: [Reminder(user=person, item="event:1", title="Soon", once=True)]
+    )
+    try:
+        assert reminder_run(kind="test_once", day=date(2026, 11, 24)) == 1
+        assert reminder_run(kind="test_once", day=date(2026, 11, 25)) == 0
+    finally:
+        reminders.REGISTRY.pop("test_once")
+
+
 def test_person_who_turned_email_off_gets_only_the_inbox(
     person, due_reminder, django_capture_on_commit_callbacks
 ):

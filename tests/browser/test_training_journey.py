@@ -1,0 +1,82 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.positions.test_workforce import make_worker
+from training.models import Enrolment, TrainingSeries
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_district_admin_fills_a_session_takes_attendance_and_sees_hours_and_the_waiting_list_move(
+    live_server, page, screenshot, network, district_admin
+):
+    # A transactional test starts after a flush: everything it needs is made here.
+    series = TrainingSeries.objects.create(
+        title="实务技能培训", category=TrainingSeries.Category.PRACTICAL_SKILLS,
+        year=timezone.localdate().year, unit=network.centre,
+    )  # fmt: skip
+    first, second = make_worker("叶明", unit=network.room_a), make_worker("周红", unit=network.room_a)
+    starts = timezone.localtime() + timedelta(days=3)
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "district")
+    page.fill("#id_password", "pass-word-42")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}{series.get_absolute_url()}")
+    page.click(f"a[href='/training/series/{series.pk}/sessions/new/']")
+    page.fill("#id_topic", "会谈技巧")
+    page.fill("#id_starts_at", starts.strftime("%Y-%m-%dT09:00"))
+    page.fill("#id_ends_at", starts.strftime("%Y-%m-%dT12:00"))
+    page.fill("#id_venue", "区社工中心三楼")
+    page.select_option("#id_host_unit", label="甲镇服务站")
+    page.fill("#id_capacity", "1")
+    page.fill("#id_credit_hours", "3.0")
+    screenshot("1-new-session")
+    page.click("main button[type=submit]")
+    assert page.locator("h1").inner_text() == "会谈技巧"
+    assert page.locator("#capacity").inner_text() == "1"
+
+    # Two people past a capacity of one: the second waits.
+    for worker in (first, second):
+        page.select_option("#enrol-form select[name=worker]", label=worker.name)
+        page.click("#enrol-form button[type=submit]")
+        page.wait_for_load_state()
+    assert page.locator("#confirmed-count").inner_text() == "1"
+    assert page.locator("#waiting-count").inner_text() == "1"
+    assert page.locator("#confirmed").get_by_role("link", name="叶明").is_visible()
+    assert page.locator("#waiting tbody tr").first.inner_text().startswith("1")
+    assert "周红" in page.locator("#waiting").inner_text()
+    screenshot("2-waiting-list")
+
+    # 叶明 cannot come after all: the place frees and the first on the waiting list moves up.
+    page.locator("#confirmed form button").first.click()
+    page.wait_for_load_state()
+    assert page.locator("#waiting-count").inner_text() == "0"
+    assert page.locator("#confirmed").get_by_role("link", name="周红").is_visible()
+    screenshot("3-waiting-list-moved")
+    assert Enrolment.objects.get(worker=second).status == Enrolment.Status.CONFIRMED
+
+    # Attendance on a phone: one big checkbox per confirmed participant.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.click("#take-attendance")
+    rows = page.locator(".checkin-row")
+    assert rows.count() == 1 and "周红" in rows.first.inner_text()
+    box = rows.first.bounding_box()
+    assert box["width"] <= 390 and box["height"] >= 44  # a comfortable tap target
+    rows.first.click()  # the whole row ticks the box
+    assert rows.first.locator("input").is_checked()
+    screenshot("4-attendance-phone")
+    page.click("#attendance-form button[type=submit]")
+    page.wait_for_load_state()
+    page.set_viewport_size({"width": 1024, "height": 768})
+
+    # The worker's hours rise on their profile.
+    page.goto(f"{live_server.url}{second.get_absolute_url()}")
+    hours = page.locator(f"#training-hours dd[data-year='{starts.year}']")
+    assert hours.inner_text() == "3.0"
+    assert "会谈技巧" in page.locator("#training-enrolments").inner_text()
+    screenshot("5-worker-hours")

@@ -1,0 +1,101 @@
+from django.contrib import admin
+
+from socialwork.scoping import unit_scope
+
+from .models import (
+    Certificate,
+    Enrolment,
+    HoursRequirement,
+    PracticeBase,
+    Trainer,
+    TrainingSeries,
+    TrainingSession,
+)
+from .selectors import series_visible_to, sessions_visible_to
+
+
+@admin.register(Trainer)
+class TrainerAdmin(admin.ModelAdmin):
+    list_display = ("name", "affiliation", "affiliation_kind", "title")
+    list_filter = ("affiliation_kind",)
+    search_fields = ("name", "affiliation", "expertise")
+
+
+@admin.register(PracticeBase)
+class PracticeBaseAdmin(admin.ModelAdmin):
+    list_display = ("university", "unit", "agreement_from", "agreement_until")
+    list_filter = ("agreement_from",)
+    list_select_related = ("unit",)
+    search_fields = ("university", "unit__name")
+    raw_id_fields = ("unit",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(unit_scope(request.user, via="unit"))
+
+
+@admin.register(TrainingSeries)
+class TrainingSeriesAdmin(admin.ModelAdmin):
+    list_display = ("title", "year", "category", "unit", "organizer", "completion_share")
+    list_filter = ("year", "category")
+    list_select_related = ("unit", "organizer")
+    search_fields = ("title", "unit__name")
+    raw_id_fields = ("unit", "organizer")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=series_visible_to(user=request.user).values("pk"))
+
+
+@admin.register(TrainingSession)
+class TrainingSessionAdmin(admin.ModelAdmin):
+    list_display = ("topic", "series", "starts_at", "venue", "host_unit", "capacity", "credit_hours")
+    list_filter = ("series__year", "series__category", "starts_at")
+    list_select_related = ("series", "host_unit")
+    search_fields = ("topic", "venue", "series__title")
+    raw_id_fields = ("series", "host_unit")
+    filter_horizontal = ("trainers",)
+    date_hierarchy = "starts_at"
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).filter(pk__in=sessions_visible_to(user=request.user).values("pk"))
+        )
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = ("participant_name", "session", "status", "attended", "hours_credited")
+    list_filter = ("status", "attended", "outside_kind", "session__series__year")
+    list_select_related = ("worker", "session")
+    search_fields = ("worker__name", "outside_name", "outside_unit", "session__topic")
+    raw_id_fields = ("session", "worker")
+
+    def get_queryset(self, request):
+        sessions = sessions_visible_to(user=request.user).values("pk")
+        return super().get_queryset(request).filter(session__in=sessions)
+
+
+@admin.register(HoursRequirement)
+class HoursRequirementAdmin(admin.ModelAdmin):
+    list_display = ("year", "hours")
+    list_filter = ("year",)
+    search_fields = ("year",)
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = (
+        "number",
+        "participant_name",
+        "series",
+        "issued_on",
+        "attended_sessions",
+        "total_sessions",
+    )
+    list_filter = ("issued_on", "series__year")
+    list_select_related = ("series", "worker")
+    search_fields = ("number", "worker__name", "outside_name", "series__title")
+    raw_id_fields = ("series", "worker")
+
+    def get_queryset(self, request):
+        series = series_visible_to(user=request.user).values("pk")
+        return super().get_queryset(request).filter(series__in=series)

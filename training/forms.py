@@ -1,0 +1,111 @@
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from positions.models import ServiceUnit, SocialWorker
+from positions.selectors.network import units_visible_to
+from socialwork.models import User
+from socialwork.scoping import unit_scope
+
+from .models import Enrolment, HoursRequirement, PracticeBase, Trainer, TrainingSeries, TrainingSession
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class TrainingSeriesForm(forms.ModelForm):
+    class Meta:
+        model = TrainingSeries
+        fields = ["title", "category", "year", "unit", "organizer", "completion_share"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_visible_to(user=user).exclude(level=ServiceUnit.Level.POST)
+        share = self.fields["completion_share"]
+        share.validators += [MinValueValidator(1), MaxValueValidator(100)]
+        share.widget.attrs.update(min=1, max=100)
+        self.fields["organizer"].queryset = User.objects.filter(
+            unit_scope(user, via="unit"), is_active=True
+        ).order_by("username")
+
+
+class TrainingSessionForm(forms.ModelForm):
+    class Meta:
+        model = TrainingSession
+        fields = [
+            "topic", "starts_at", "ends_at", "venue", "host_unit", "capacity", "minimum", "credit_hours",
+            "trainers",
+        ]  # fmt: skip
+        widgets = {"starts_at": DATETIME, "ends_at": DATETIME, "trainers": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, user, series: TrainingSeries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.series = series
+        self.fields["host_unit"].queryset = units_visible_to(user=user).exclude(
+            level=ServiceUnit.Level.ASSOCIATION
+        )
+        self.fields["host_unit"].initial = series.unit_id
+        self.fields["trainers"].queryset = Trainer.objects.order_by("name")
+
+
+class EnrolmentForm(forms.Form):
+    """A registered worker chosen among those the person sees, or an outside person by name."""
+
+    worker = forms.ModelChoiceField(
+        label=_("registered social worker"), queryset=SocialWorker.objects.none(), required=False
+    )
+    outside_name = forms.CharField(label=_("or an outside person: name"), max_length=50, required=False)
+    outside_unit = forms.CharField(label=_("unit"), max_length=150, required=False)
+    outside_kind = forms.ChoiceField(
+        label=_("kind of participant"),
+        choices=[("", "---------"), *Enrolment.OutsideKind.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, workers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = workers
+
+    def clean(self):
+        cleaned = super().clean()
+        worker, name = cleaned.get("worker"), cleaned.get("outside_name", "").strip()
+        if worker and name:
+            raise forms.ValidationError(
+                _("Choose a registered social worker or name an outside person, not both.")
+            )
+        if not worker and not name and not self.errors:
+            raise forms.ValidationError(_("Choose a registered social worker or name an outside person."))
+        return cleaned
+
+
+class AttendanceForm(forms.Form):
+    present = forms.ModelMultipleChoiceField(
+        label=_("present"), queryset=Enrolment.objects.none(), required=False
+    )
+
+    def __init__(self, *args, confirmed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = confirmed
+
+
+class HoursRequirementForm(forms.ModelForm):
+    class Meta:
+        model = HoursRequirement
+        fields = ["hours"]
+
+
+class TrainerForm(forms.ModelForm):
+    class Meta:
+        model = Trainer
+        fields = ["name", "affiliation", "affiliation_kind", "title", "expertise"]
+
+
+class PracticeBaseForm(forms.ModelForm):
+    class Meta:
+        model = PracticeBase
+        fields = ["university", "unit", "agreement_from", "agreement_until"]
+        widgets = {"agreement_from": DATE, "agreement_until": DATE}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_visible_to(user=user).exclude(level=ServiceUnit.Level.POST)

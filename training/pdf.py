@@ -1,0 +1,99 @@
+"""Completion certificates as PDF: A4 landscape, in the district's language, drawn with
+reportlab's built-in Chinese font so that no font file has to be installed."""
+
+import io
+import re
+
+from django.conf import settings
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+from training.models import Certificate
+
+CJK_FONT = "STSong-Light"  # one of the Adobe Asian fonts every PDF reader has
+LATIN_FONT = "Helvetica"  # for the certificate number, so it is searchable as plain text
+RED = colors.Color(0.66, 0.09, 0.09)
+
+
+def _register_fonts() -> None:
+    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Break a line to fit `width`: between words in Latin text, between characters in Chinese."""
+    lines, line = [], ""
+    for token in re.findall(r"[\x21-\x7e]+\s*|\s+|.", text):
+        if line and pdfmetrics.stringWidth((line + token).rstrip(), font, size) > width:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    """The certificate as a one-page PDF (uncompressed, a few kilobytes)."""
+    _register_fonts()
+    series = certificate.series
+    width, height = landscape(A4)
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(width, height), pageCompression=0)
+    with translation.override(settings.LANGUAGE_CODE):
+        pdf.setTitle(_("Completion certificate"))
+        pdf.setAuthor(series.unit.name)
+
+        # A double frame.
+        pdf.setStrokeColor(RED)
+        pdf.setLineWidth(3)
+        pdf.rect(28, 28, width - 56, height - 56)
+        pdf.setLineWidth(0.8)
+        pdf.rect(38, 38, width - 76, height - 76)
+
+        pdf.setFillColor(RED)
+        pdf.setFont(CJK_FONT, 40)
+        pdf.drawCentredString(width / 2, height - 120, _("Completion certificate"))
+
+        pdf.setFillColor(colors.black)
+        pdf.setFont(CJK_FONT, 28)
+        pdf.drawCentredString(width / 2, height - 200, certificate.participant_name)
+        if not certificate.worker_id and certificate.outside_unit:
+            pdf.setFont(CJK_FONT, 14)
+            pdf.drawCentredString(width / 2, height - 225, certificate.outside_unit)
+
+        text = _(
+            "took part in %(year)s %(series)s, attended %(attended)s of its %(total)s sessions "
+            "and has completed the training. This certificate is awarded in recognition."
+        ) % {
+            "year": series.year,
+            "series": series.title,
+            "attended": certificate.attended_sessions,
+            "total": certificate.total_sessions,
+        }
+        y = height - 275
+        for line in _wrap(text, CJK_FONT, 18, width - 220):
+            pdf.setFont(CJK_FONT, 18)
+            pdf.drawCentredString(width / 2, y, line)
+            y -= 30
+
+        # The number at the bottom left, the issuer and date at the bottom right.
+        label = _("Certificate number:") + " "
+        pdf.setFont(CJK_FONT, 12)
+        pdf.drawString(80, 80, label)
+        pdf.setFont(LATIN_FONT, 12)
+        pdf.drawString(80 + pdfmetrics.stringWidth(label, CJK_FONT, 12), 80, certificate.number)
+
+        pdf.setFont(CJK_FONT, 16)
+        pdf.drawRightString(width - 80, 110, series.unit.name)
+        pdf.setFont(CJK_FONT, 14)
+        pdf.drawRightString(width - 80, 80, formats.date_format(certificate.issued_on, "DATE_FORMAT"))
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

@@ -1,0 +1,138 @@
+"""Reads of training, scoped to the person asking.
+
+A series is visible where its organizing unit is, or where one of its sessions is hosted;
+district-wide people see their whole region. A worker's own training is always theirs to see.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from positions.models import SocialWorker
+from positions.selectors.workforce import worker_scope
+from socialwork.scoping import unit_scope
+from training.models import Certificate, Enrolment, HoursRequirement, TrainingSeries, TrainingSession
+
+S = Enrolment.Status
+
+
+def series_visible_to(*, user) -> QuerySet[TrainingSeries]:
+    hosted_here = TrainingSession.objects.filter(unit_scope(user, via="host_unit")).values("series")
+    return TrainingSeries.objects.filter(
+        Q(unit_scope(user, via="unit")) | Q(pk__in=hosted_here)
+    ).select_related("unit", "organizer")
+
+
+def sessions_visible_to(*, user) -> QuerySet[TrainingSession]:
+    return (
+        TrainingSession.objects.filter(
+            Q(unit_scope(user, via="host_unit")) | Q(unit_scope(user, via="series__unit"))
+        )
+        .select_related("series", "host_unit")
+        .annotate(
+            confirmed=Count("enrolments", filter=Q(enrolments__status=S.CONFIRMED)),
+            waiting=Count("enrolments", filter=Q(enrolments__status=S.WAITING)),
+        )
+    )
+
+
+def certificates_visible_to(*, user) -> QuerySet[Certificate]:
+    """Certificates of the series the person sees, and their own."""
+    own = Q(worker__user=user) if user.is_authenticated else Q(pk__in=[])
+    series = series_visible_to(user=user).values("pk")
+    return Certificate.objects.filter(Q(series__in=series) | own).select_related("series__unit", "worker")
+
+
+def worker_can_be_enrolled_by(*, user, worker: SocialWorker) -> bool:
+    return SocialWorker.objects.filter(worker_scope(user), pk=worker.pk).exists()
+
+
+def waiting_list(*, session: TrainingSession) -> QuerySet[Enrolment]:
+    """The waiting list in the order people joined it: the first moves up first."""
+    return session.enrolments.filter(status=S.WAITING).select_related("worker").order_by("created_at", "pk")
+
+
+def hours_by_worker(*, year: int, workers: QuerySet[SocialWorker]) -> dict[int, Decimal]:
+    """Credited hours per worker id in a year (only attended sessions credit hours)."""
+    rows = (
+        Enrolment.objects.filter(worker__in=workers, session__starts_at__year=year, attended=True)
+        .values("worker")
+        .annotate(hours=Sum("hours_credited"))
+    )
+    return {row["worker"]: row["hours"] for row in rows}
+
+
+def worker_hours(*, worker: SocialWorker, year: int) -> Decimal:
+    return hours_by_worker(year=year, workers=SocialWorker.objects.filter(pk=worker.pk)).get(
+        worker.pk, Decimal(0)
+    )
+
+
+@dataclass
+class ShortOfHours:
+    worker: SocialWorker
+    hours: Decimal
+    required: Decimal
+
+    @property
+    def missing(self) -> Decimal:
+        return self.required - self.hours
+
+
+def short_of_hours(*, user, year: int) -> list[ShortOfHours]:
+    """Active certified workers the person sees who have fewer hours than the year requires,
+    ordered by unit, then by how much they lack."""
+    requirement = HoursRequirement.objects.filter(year=year).first()
+    if requirement is None:
+        return []
+    workers = (
+        SocialWorker.objects.filter(worker_scope(user), status=SocialWorker.Status.ACTIVE)
+        .exclude(certificate_level="none")
+        .select_related("employer_unit")
+    )
+    hours = hours_by_worker(year=year, workers=workers)
+    short = [
+        ShortOfHours(worker=w, hours=hours.get(w.pk, Decimal(0)), required=requirement.hours)
+        for w in workers
+        if hours.get(w.pk, Decimal(0)) < requirement.hours
+    ]
+    return sorted(
+        short, key=lambda s: (s.worker.employer_unit.path if s.worker.employer_unit else "", -s.missing)
+    )
+
+
+@dataclass
+class Figures:
+    label: str
+    sessions: int
+    participants: int
+    person_times: int
+
+
+def training_figures(*, user, group_by: str) -> list[Figures]:
+    """Sessions, participants (each person once) and person-times (each attendance) by series,
+    category or year. One person at three sessions counts once and three times."""
+    if group_by not in ("series", "category", "year"):
+        raise ValueError(f"cannot group training figures by {group_by!r}")
+    key = {"series": "series__title", "category": "series__category", "year": "series__year"}[group_by]
+    sessions = sessions_visible_to(user=user)
+    attended = Enrolment.objects.filter(session__in=sessions.values("pk"), attended=True)
+    session_counts = dict(sessions.values_list(key).annotate(n=Count("pk", distinct=True)).order_by())
+    person_times = dict(attended.values_list(f"session__{key}").annotate(n=Count("pk")).order_by())
+    # A person is a worker, or an outside person by name and unit.
+    people: dict = {}
+    for value, worker_id, name, unit in attended.values_list(
+        f"session__{key}", "worker", "outside_name", "outside_unit"
+    ):
+        people.setdefault(value, set()).add((worker_id, name, unit))
+    labels = dict(TrainingSeries.Category.choices) if group_by == "category" else {}
+    return [
+        Figures(
+            label=str(labels.get(value, value)),
+            sessions=count,
+            participants=len(people.get(value, ())),
+            person_times=person_times.get(value, 0),
+        )
+        for value, count in sorted(session_counts.items(), key=lambda item: str(item[0]))
+    ]

@@ -1,0 +1,173 @@
+"""Writes of training. Each runs in one transaction, locks what it must and leaves an audit row."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from positions.models import SocialWorker
+from socialwork.services import audit_record, notification_send
+from training.models import Certificate, Enrolment, TrainingSeries, TrainingSession
+from training.selectors import sessions_visible_to, worker_can_be_enrolled_by
+
+S = Enrolment.Status
+
+
+def _locked_session(*, actor, session: TrainingSession) -> TrainingSession:
+    if not sessions_visible_to(user=actor).filter(pk=session.pk).exists():
+        raise ValidationError({"session": _("This session is outside your place in the network.")})
+    return TrainingSession.objects.select_for_update().get(pk=session.pk)
+
+
+def enrolment_create(
+    *,
+    actor,
+    session: TrainingSession,
+    worker: SocialWorker | None = None,
+    outside_name: str = "",
+    outside_unit: str = "",
+    outside_kind: str = "",
+) -> Enrolment:
+    """Enrol a registered worker or an outside person. While places are free the enrolment is
+    confirmed; past the capacity it joins the end of the waiting list. The session row is locked,
+    so sign-ups at the same moment never pass the capacity."""
+    with transaction.atomic():
+        session = _locked_session(actor=actor, session=session)
+        if session.ends_at <= timezone.now():
+            raise ValidationError({"session": _("This session is over; nobody can enrol any more.")})
+        if worker is not None:
+            if not worker_can_be_enrolled_by(user=actor, worker=worker):
+                raise ValidationError(
+                    {"worker": _("This social worker is outside your place in the network.")}
+                )
+            if session.enrolments.filter(worker=worker).exclude(status=S.CANCELLED).exists():
+                raise ValidationError({"worker": _("%(name)s is already enrolled.") % {"name": worker.name}})
+        elif not outside_name.strip():
+            raise ValidationError(
+                {"outside_name": _("Name the participant, or choose a registered social worker.")}
+            )
+        confirmed = session.enrolments.filter(status=S.CONFIRMED).count()
+        enrolment = Enrolment(
+            session=session,
+            worker=worker,
+            outside_name="" if worker else outside_name.strip(),
+            outside_unit="" if worker else outside_unit.strip(),
+            outside_kind="" if worker else outside_kind,
+            status=S.CONFIRMED if confirmed < session.capacity else S.WAITING,
+        )
+        enrolment.full_clean()
+        enrolment.save()
+        audit_record(
+            actor=actor,
+            action="enrolment.create",
+            target=enrolment,
+            summary=f"{enrolment} {enrolment.status}",
+        )
+    return enrolment
+
+
+def enrolment_cancel(*, actor, enrolment: Enrolment) -> Enrolment | None:
+    """Cancel an enrolment before attendance is taken. If it held a place, the first person on the
+    waiting list (in the order they joined) takes it and is told. Returns the promoted enrolment,
+    if any."""
+    with transaction.atomic():
+        session = _locked_session(actor=actor, session=enrolment.session)
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if enrolment.status == S.CANCELLED:
+            raise ValidationError(_("This enrolment was already cancelled."))
+        if enrolment.attended is not None:
+            raise ValidationError(
+                _("Attendance was taken for this enrolment; it can no longer be cancelled.")
+            )
+        held_a_place = enrolment.status == S.CONFIRMED
+        enrolment.status = S.CANCELLED
+        enrolment.save(update_fields=["status", "updated_at"])
+        audit_record(actor=actor, action="enrolment.cancel", target=enrolment, summary=str(enrolment))
+        promoted = _promote_waiting(session=session) if held_a_place else None
+    return promoted
+
+
+def _promote_waiting(*, session: TrainingSession) -> Enrolment | None:
+    """Give free places to the waiting list, first come first served (caller holds the lock)."""
+    confirmed = session.enrolments.filter(status=S.CONFIRMED).count()
+    promoted = None
+    for waiting in session.enrolments.filter(status=S.WAITING).select_related("worker__user")[
+        : max(session.capacity - confirmed, 0)
+    ]:
+        waiting.status = S.CONFIRMED
+        waiting.save(update_fields=["status", "updated_at"])
+        audit_record(actor=None, action="enrolment.promote", target=waiting, summary=str(waiting))
+        if waiting.worker_id and waiting.worker.user_id:
+            notification_send(
+                user=waiting.worker.user,
+                kind="training_place_freed",
+                key=f"training_place_freed:{waiting.pk}",
+                title=_("A place is yours: %(session)s") % {"session": session},
+                url=session.get_absolute_url(),
+            )
+        promoted = promoted or waiting
+    return promoted
+
+
+def attendance_record(*, actor, session: TrainingSession, present: set[int]) -> int:
+    """Take attendance. Confirmed participants whose enrolment id is in `present` attended and are
+    credited the session's hours; the others are marked absent and credited none. Returns how
+    many attended."""
+    with transaction.atomic():
+        session = _locked_session(actor=actor, session=session)
+        now, attended = timezone.now(), 0
+        for enrolment in session.enrolments.filter(status=S.CONFIRMED).select_for_update():
+            here = enrolment.pk in present
+            enrolment.attended = here
+            enrolment.hours_credited = session.credit_hours if here else 0
+            enrolment.checked_in_at = enrolment.checked_in_at or (now if here else None)
+            enrolment.save(update_fields=["attended", "hours_credited", "checked_in_at", "updated_at"])
+            attended += here
+        unknown = present - set(session.enrolments.filter(status=S.CONFIRMED).values_list("pk", flat=True))
+        if unknown:
+            raise ValidationError(_("Only confirmed participants of this session can be marked present."))
+        audit_record(actor=actor, action="attendance.record", target=session, summary=f"{attended} present")
+    return attended
+
+
+def certificates_issue(*, actor, series: TrainingSeries) -> list[Certificate]:
+    """Issue a completion certificate to everyone who attended at least the series' required share
+    of its sessions and has none yet. Numbers are unique: YEAR-SERIES-SEQUENCE, drawn under a
+    lock on the series."""
+    with transaction.atomic():
+        series = TrainingSeries.objects.select_for_update().get(pk=series.pk)
+        total = series.sessions.count()
+        if total == 0:
+            raise ValidationError(_("This series has no sessions yet."))
+        attended: dict[tuple, int] = {}
+        for enrolment in Enrolment.objects.filter(session__series=series, attended=True):
+            key = (enrolment.worker_id, enrolment.outside_name, enrolment.outside_unit)
+            attended[key] = attended.get(key, 0) + 1
+        issued = {
+            (
+                c.worker_id,
+                c.outside_name if not c.worker_id else "",
+                c.outside_unit if not c.worker_id else "",
+            )
+            for c in series.certificates.all()
+        }
+        sequence = series.certificates.count()
+        new = []
+        for (worker_id, name, unit), count in sorted(attended.items(), key=lambda item: str(item[0])):
+            if 100 * count < series.completion_share * total or (worker_id, name, unit) in issued:
+                continue
+            sequence += 1
+            new.append(
+                Certificate.objects.create(
+                    series=series,
+                    worker_id=worker_id,
+                    outside_name=name,
+                    outside_unit=unit,
+                    number=f"{series.year}-{series.pk:04d}-{sequence:04d}",
+                    issued_on=timezone.localdate(),
+                    attended_sessions=count,
+                    total_sessions=total,
+                )  # fmt: skip
+            )
+        audit_record(actor=actor, action="certificate.issue", target=series, summary=f"{len(new)} issued")
+    return new
