@@ -15,3 +15,6 @@ CELERY_TASK_STORE_EAGER_RESULT = True
 # Tests read messages in English; the tests of the Chinese default (i18n, browser journeys) set
 # LANGUAGE_CODE back to zh-hans themselves.
 LANGUAGE_CODE = "en"
+# Django runs tests with DEBUG off; static files still come from the finders, as in development.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
