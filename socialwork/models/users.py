@@ -29,6 +29,15 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("The unit of the network this person belongs to."),
     )
+    organization = models.ForeignKey(
+        "projects.SocialOrganization",
+        verbose_name=_("social organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text=_("For social organization staff: the organization they work for."),
+    )
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
 
     class Meta(AbstractUser.Meta):
