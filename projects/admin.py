@@ -1,9 +1,280 @@
+"""The admin for projects. Every list goes through the selectors, so a person sees here no more
+than on the pages."""
+
 from django.contrib import admin
 
-from .models import SocialOrganization
+from .models import (
+    Acceptance,
+    Bid,
+    BudgetLine,
+    Call,
+    Contract,
+    Honour,
+    Milestone,
+    Payment,
+    Procurement,
+    ProgressReport,
+    Project,
+    Review,
+    ServiceTeam,
+    SocialOrganization,
+    Stationing,
+    SupervisionVisit,
+    TeamMember,
+    Transition,
+    YearBudget,
+)
+from .selectors import organizations_visible_to, projects_visible_to
+
+
+class OrganizationScoped(admin.ModelAdmin):
+    """Rows of the organizations the person sees, reached through `organization_path`."""
+
+    organization_path = "organization"
+
+    def get_queryset(self, request):
+        organizations = organizations_visible_to(user=request.user).values("pk")
+        return super().get_queryset(request).filter(**{f"{self.organization_path}__in": organizations})
+
+
+class ProjectScoped(admin.ModelAdmin):
+    """Rows of the projects the person sees, reached through `project_path`."""
+
+    project_path = "project"
+
+    def get_queryset(self, request):
+        projects = projects_visible_to(user=request.user).values("pk")
+        return super().get_queryset(request).filter(**{f"{self.project_path}__in": projects})
+
+
+class ServiceTeamInline(admin.TabularInline):
+    model = ServiceTeam
+    extra = 0
 
 
 @admin.register(SocialOrganization)
 class SocialOrganizationAdmin(admin.ModelAdmin):
-    list_display = ("name", "credit_code")
-    search_fields = ("name", "credit_code")
+    list_display = ("name", "credit_code", "kind", "registration", "grade", "grade_year", "region")
+    list_filter = ("kind", "registration", "grade")
+    list_select_related = ("region",)
+    search_fields = ("name", "credit_code", "contact_person")
+    raw_id_fields = ("region",)
+    inlines = [ServiceTeamInline]
+
+    def get_queryset(self, request):
+        organizations = organizations_visible_to(user=request.user).values("pk")
+        return super().get_queryset(request).filter(pk__in=organizations)
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    extra = 0
+    raw_id_fields = ("worker",)
+
+
+@admin.register(ServiceTeam)
+class ServiceTeamAdmin(OrganizationScoped):
+    list_display = ("name", "organization", "speciality")
+    list_filter = ("speciality",)
+    list_select_related = ("organization",)
+    search_fields = ("name", "speciality", "organization__name")
+    raw_id_fields = ("organization",)
+    inlines = [TeamMemberInline]
+
+
+@admin.register(TeamMember)
+class TeamMemberAdmin(OrganizationScoped):
+    organization_path = "team__organization"
+    list_display = ("name", "role", "team", "worker")
+    list_filter = ("team__organization",)
+    list_select_related = ("team", "worker")
+    search_fields = ("name", "role", "team__name", "worker__name")
+    raw_id_fields = ("team", "worker")
+
+
+@admin.register(Stationing)
+class StationingAdmin(OrganizationScoped):
+    list_display = ("worker", "organization", "kind", "starts_on", "ends_on")
+    list_filter = ("kind", "starts_on")
+    list_select_related = ("worker", "organization")
+    search_fields = ("worker__name", "organization__name")
+    raw_id_fields = ("worker", "organization")
+
+
+@admin.register(YearBudget)
+class YearBudgetAdmin(admin.ModelAdmin):
+    list_display = ("year", "amount")
+    list_filter = ("year",)
+    search_fields = ("year",)
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    list_display = ("title", "year", "kind", "budget_ceiling", "opens_on", "closes_on")
+    list_filter = ("year", "kind")
+    search_fields = ("title",)
+    date_hierarchy = "opens_on"
+
+
+class BudgetLineInline(admin.TabularInline):
+    model = BudgetLine
+    extra = 0
+
+
+class TransitionInline(admin.TabularInline):
+    model = Transition
+    extra = 0
+    can_delete = False
+    fields = ("at", "from_status", "to_status", "actor", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = (
+        "title", "call", "service_area", "community", "organization", "requested_amount", "approved_amount",
+        "status",
+    )  # fmt: skip
+    list_filter = ("status", "service_area", "call__year", "call__kind")
+    list_select_related = ("call", "community", "organization")
+    search_fields = ("title", "organization__name", "community__name", "beneficiaries")
+    raw_id_fields = ("call", "community", "organization", "studio", "created_by")
+    # The status moves only through the workflow's services, which record each move.
+    readonly_fields = ("status",)
+    inlines = [BudgetLineInline, TransitionInline]
+
+    def get_queryset(self, request):
+        projects = projects_visible_to(user=request.user).values("pk")
+        return super().get_queryset(request).filter(pk__in=projects)
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(ProjectScoped):
+    list_display = ("item", "amount", "project")
+    list_filter = ("project__call__year",)
+    list_select_related = ("project",)
+    search_fields = ("item", "project__title")
+    raw_id_fields = ("project",)
+
+
+@admin.register(Transition)
+class TransitionAdmin(ProjectScoped):
+    list_display = ("project", "from_status", "to_status", "actor", "at")
+    list_filter = ("to_status", "from_status", "at")
+    list_select_related = ("project", "actor")
+    search_fields = ("project__title", "actor__username", "reason")
+    raw_id_fields = ("project", "actor")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(ProjectScoped):
+    list_display = ("project", "reviewer", "score")
+    list_filter = ("project__call__year",)
+    list_select_related = ("project", "reviewer")
+    search_fields = ("project__title", "reviewer__username", "comment")
+    raw_id_fields = ("project", "reviewer")
+
+
+class BidInline(admin.TabularInline):
+    model = Bid
+    extra = 0
+    raw_id_fields = ("organization",)
+
+
+@admin.register(Procurement)
+class ProcurementAdmin(ProjectScoped):
+    list_display = ("project", "method")
+    list_filter = ("method",)
+    list_select_related = ("project",)
+    search_fields = ("project__title", "notes")
+    raw_id_fields = ("project",)
+    inlines = [BidInline]
+
+
+@admin.register(Bid)
+class BidAdmin(ProjectScoped):
+    project_path = "procurement__project"
+    list_display = ("organization", "procurement", "price", "score", "awarded")
+    list_filter = ("awarded", "procurement__method")
+    list_select_related = ("organization", "procurement__project")
+    search_fields = ("organization__name", "procurement__project__title")
+    raw_id_fields = ("procurement", "organization")
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+@admin.register(Contract)
+class ContractAdmin(ProjectScoped):
+    list_display = ("number", "project", "organization", "year", "amount", "signed_on")
+    list_filter = ("year",)
+    list_select_related = ("project", "organization")
+    search_fields = ("number", "project__title", "organization__name")
+    raw_id_fields = ("project", "organization")
+    date_hierarchy = "signed_on"
+    inlines = [MilestoneInline]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ProjectScoped):
+    project_path = "contract__project"
+    list_display = ("title", "contract", "due_on", "completed_on")
+    list_filter = ("due_on", "completed_on")
+    list_select_related = ("contract",)
+    search_fields = ("title", "contract__number")
+    raw_id_fields = ("contract",)
+
+
+@admin.register(Payment)
+class PaymentAdmin(ProjectScoped):
+    project_path = "contract__project"
+    list_display = ("contract", "amount", "paid_on", "recorded_by")
+    list_filter = ("contract__year", "paid_on")
+    list_select_related = ("contract", "recorded_by")
+    search_fields = ("contract__number", "contract__project__title", "note")
+    raw_id_fields = ("contract", "recorded_by")
+    date_hierarchy = "paid_on"
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ProjectScoped):
+    list_display = ("project", "period", "submitted_by", "created_at")
+    list_filter = ("created_at",)
+    list_select_related = ("project", "submitted_by")
+    search_fields = ("project__title", "period", "content")
+    raw_id_fields = ("project", "submitted_by")
+
+
+@admin.register(SupervisionVisit)
+class SupervisionVisitAdmin(ProjectScoped):
+    list_display = ("project", "visited_on", "inspector", "rating")
+    list_filter = ("rating", "visited_on")
+    list_select_related = ("project",)
+    search_fields = ("project__title", "inspector", "findings")
+    raw_id_fields = ("project",)
+
+
+@admin.register(Acceptance)
+class AcceptanceAdmin(ProjectScoped):
+    list_display = ("project", "evaluated_on", "evaluator", "score", "conclusion")
+    list_filter = ("conclusion", "evaluated_on")
+    list_select_related = ("project",)
+    search_fields = ("project__title", "evaluator")
+    raw_id_fields = ("project",)
+
+
+@admin.register(Honour)
+class HonourAdmin(ProjectScoped):
+    list_display = ("name", "project", "awarded_by", "year")
+    list_filter = ("year",)
+    list_select_related = ("project",)
+    search_fields = ("name", "awarded_by", "project__title")
+    raw_id_fields = ("project",)

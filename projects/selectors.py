@@ -5,11 +5,14 @@ projects of communities in their place; social organization staff their own orga
 projects; anyone the projects they drafted.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Substr
 
-from projects.models import Contract, Payment, Project, SocialOrganization, YearBudget
+from positions.models import Region
+from projects.models import Contract, Payment, Project, ServiceArea, SocialOrganization, YearBudget
 from socialwork.roles import Role
 from socialwork.scoping import region_scope
 
@@ -33,6 +36,8 @@ def projects_visible_to(*, user) -> QuerySet[Project]:
 
 def organizations_visible_to(*, user) -> QuerySet[SocialOrganization]:
     """District-wide people see every organization; staff their own."""
+    if not user.is_authenticated:
+        return SocialOrganization.objects.none()
     if user.is_district_wide:
         return SocialOrganization.objects.all()
     if user.organization_id:
@@ -46,3 +51,72 @@ def year_money(*, year: int) -> dict[str, Decimal]:
     committed = Contract.objects.filter(year=year).aggregate(total=Sum("amount"))["total"] or Decimal(0)
     spent = Payment.objects.filter(contract__year=year).aggregate(total=Sum("amount"))["total"] or Decimal(0)
     return {"budget": budget, "committed": committed, "spent": spent, "uncommitted": budget - committed}
+
+
+@dataclass
+class MoneyRow:
+    label: str
+    approved: Decimal = Decimal(0)
+    committed: Decimal = Decimal(0)
+    paid: Decimal = Decimal(0)
+
+
+def _sums(queryset: QuerySet, *, project: str, key: str, field: str) -> dict:
+    """Sum `field` over `queryset`, grouped by `key` of the project reached through `project`
+    ("" for projects themselves). A town groups by the first two steps of the community's path."""
+    prefix = f"{project}__" if project else ""
+    if key == "town":
+        group = Substr(f"{prefix}community__path", 1, 2 * Region.steplen)
+    else:
+        group = F(f"{prefix}{key}")
+    return dict(queryset.annotate(group=group).values_list("group").annotate(total=Sum(field)).order_by())
+
+
+def overview(*, user, year: int | None = None) -> dict[str, list[MoneyRow]]:
+    """Budget against spend: approved, committed (contracts) and paid, by service area, by town
+    and by year, over the projects the person sees."""
+    projects = projects_visible_to(user=user)
+    if year:
+        projects = projects.filter(call__year=year)
+    ids = projects.values("pk")
+    towns = dict(Region.objects.filter(level__in=Region.TOWN_LEVELS).values_list("path", "name"))
+    groupings = {"by_area": ("service_area", dict(ServiceArea.choices)), "by_town": ("town", towns),
+                 "by_year": ("call__year", {})}  # fmt: skip
+    result = {}
+    for name, (key, labels) in groupings.items():
+        approved = _sums(projects, project="", key=key, field="approved_amount")
+        committed = _sums(
+            Contract.objects.filter(project__in=ids), project="project", key=key, field="amount"
+        )
+        paid = _sums(
+            Payment.objects.filter(contract__project__in=ids),
+            project="contract__project",
+            key=key,
+            field="amount",
+        )
+        rows = [
+            MoneyRow(
+                label=str(labels.get(value, value)),
+                approved=approved.get(value) or Decimal(0),
+                committed=committed.get(value) or Decimal(0),
+                paid=paid.get(value) or Decimal(0),
+            )
+            for value in approved.keys() | committed.keys() | paid.keys()
+        ]
+        result[name] = sorted(rows, key=lambda row: row.label)
+    return result
+
+
+def communities_short(*, user, call) -> list[tuple[Region, int]]:
+    """Communities and villages in the person's place with fewer applications to the call than
+    it asks of each: (community, how many they made), fewest first."""
+    if not call.min_applications_per_community:
+        return []
+    made = dict(Project.objects.filter(call=call).values_list("community").annotate(n=Count("pk")).order_by())
+    communities = Region.objects.filter(region_scope(user), level__in=Region.COMMUNITY_LEVELS).order_by(
+        "path"
+    )
+    short = [
+        (c, made.get(c.pk, 0)) for c in communities if made.get(c.pk, 0) < call.min_applications_per_community
+    ]
+    return sorted(short, key=lambda pair: pair[1])

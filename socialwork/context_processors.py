@@ -27,6 +27,10 @@ def navigation(request):
         items.append((_("Statistics"), reverse("positions:workforce_statistics")))
     if user.is_district_wide or user.has_role(Role.STATION_MANAGER, Role.SUPERVISOR):
         items.append((_("Training"), reverse("training:series_list")))
+    if user.is_district_wide or user.has_role(Role.STATION_MANAGER, Role.SUPERVISOR, Role.ORG_STAFF):
+        items.append((_("Projects"), reverse("projects:project_list")))
+    if user.is_district_wide:
+        items.append((_("Organizations"), reverse("projects:organization_list")))
     if hasattr(user, "worker"):
         items.append((_("My profile"), user.worker.get_absolute_url()))
     if user.is_staff:

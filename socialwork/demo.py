@@ -5,6 +5,8 @@ from django.contrib.auth.models import Group
 from positions.demo import seed_network
 from positions.demo_workforce import seed_workforce
 from positions.models import Region, ServiceUnit
+from projects.demo import seed_projects
+from projects.models import SocialOrganization
 from training.demo import seed_training
 
 from .models import User
@@ -34,6 +36,10 @@ def seed(*, with_accounts: bool) -> list[str]:
     )
     training = seed_training()
     report.append(f"training: {training['series']} series and {training['enrolments']} enrolments created")
+    projects = seed_projects()
+    report.append(
+        f"projects: {projects['organizations']} organizations and {projects['projects']} projects created"
+    )
     if with_accounts:
         made = seed_accounts()
         report.append(f"accounts: {made} created (password: {DEMO_PASSWORD})")
@@ -60,6 +66,9 @@ def seed_accounts() -> int:
             user.groups.add(Group.objects.get(name=role))
         made += 1
     _link_worker(User.objects.filter(username="worker", worker__isnull=True).first())
+    User.objects.filter(username="org", organization__isnull=True).update(
+        organization=SocialOrganization.objects.order_by("pk").first()
+    )
     return made
 
 

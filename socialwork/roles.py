@@ -40,7 +40,11 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     + [("training", model, ("view",)) for model in ("trainingseries", "trainingsession", "trainer")],
     Role.SOCIAL_WORKER: [],
     Role.SUPERVISOR: [],
-    Role.ORG_STAFF: [],
+    # Organization staff apply and report for their own organization (scoped by projects.selectors).
+    Role.ORG_STAFF: [
+        ("projects", model, ("view", "add", "change"))
+        for model in ("project", "budgetline", "progressreport")
+    ],
 }
 
 

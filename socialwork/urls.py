@@ -24,6 +24,7 @@ urlpatterns = [
     path("tasks/<uuid:task_id>/", progress.task_progress, name="task_progress"),
     path("", include("positions.urls")),
     path("training/", include("training.urls")),
+    path("projects/", include("projects.urls")),
     path("api/v1/", include("socialwork.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -205,6 +205,8 @@ SPECTACULAR_SETTINGS = {
         "PositionStatusEnum": "positions.models.workforce.Position.Status",
         "WorkerStatusEnum": "positions.models.workforce.SocialWorker.Status",
         "AllowanceRollStatusEnum": "positions.models.workforce.AllowanceRoll.Status",
+        "GradeEnum": "positions.models.workforce.Grade",
+        "OrganizationGradeEnum": "projects.models.SocialOrganization.Grade",
     },
 }
 

@@ -46,7 +46,9 @@ def test_one_demo_account_per_role_in_demo_mode(seeded):
 def test_no_demo_accounts_outside_demo_mode(db, settings):
     settings.DEMO_MODE = False
     call_command("seed_demo", verbosity=0)
-    assert not User.objects.exists()
+    # Only the author of the demo records, who cannot log in.
+    assert list(User.objects.values_list("username", "is_active")) == [("demo-data", False)]
+    assert not User.objects.get().has_usable_password()
     assert ServiceUnit.objects.filter(level=U.STATION).count() == 16
 
 
@@ -92,3 +94,20 @@ def test_demo_training_has_the_figures_of_seed_000(seeded):
     assert sum(f.participants for f in early) > 2800
     expert = by_category[str(C.EXPERT_LECTURE.label)]
     assert expert.sessions == 13 and expert.person_times > 1100 and expert.participants < expert.person_times
+
+
+def test_demo_projects_have_the_figures_of_seed_000(seeded):
+    from decimal import Decimal
+
+    from projects.models import Call, Contract, ServiceTeam, SocialOrganization
+    from projects.selectors import year_money
+
+    assert SocialOrganization.objects.filter(registration="registered").count() == 289
+    assert SocialOrganization.objects.filter(registration="filed").count() == 459
+    assert ServiceTeam.objects.count() == 16
+    micro = Contract.objects.filter(project__call__kind=Call.Kind.MICRO, year=2015)
+    assert micro.count() == 19 and sum(c.amount for c in micro) == Decimal("500000")
+    money = year_money(year=2015)
+    assert (money["budget"], money["spent"]) == (Decimal("1290000"), Decimal("660000"))
+    assert money["committed"] <= money["budget"]
+    assert User.objects.get(username="org").organization is not None

@@ -1,0 +1,190 @@
+"""Demo projects and organizations with the figures of seed 000.
+
+289 registered and 459 filed social organizations; 16 professional service teams; 500,000 yuan
+supporting 19 community practice projects; the 2015 budget of 1.29 million yuan of which
+660,000 spent; the "Interpersonal Psychology Training Camp" as a national excellent case and the
+Xing'an community child care centre's national prize; this year's call asking every community
+for at least 10 applications. Idempotent: nothing is made twice.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from positions.models import Region, Studio
+from projects.models import (
+    BudgetLine,
+    Call,
+    Contract,
+    Honour,
+    Payment,
+    Project,
+    ServiceArea,
+    ServiceTeam,
+    SocialOrganization,
+    TeamMember,
+    Transition,
+    YearBudget,
+)
+from socialwork.creditcodes import check_character
+
+REGISTERED, FILED = 289, 459
+MICRO_PROJECTS, MICRO_TOTAL = 19, Decimal("500000.00")
+BUDGET_2015, SPENT_2015 = Decimal("1290000.00"), Decimal("660000.00")
+PURCHASED = [  # (title, area, amount): government purchase of services in 2015
+    ("心连心脑瘫儿童康复服务", ServiceArea.DISABILITY, Decimal("200000.00")),
+    ("妇女志愿服务三留守服务", ServiceArea.LEFT_BEHIND, Decimal("180000.00")),
+    ("军民鱼水一家亲", ServiceArea.MILITARY, Decimal("150000.00")),
+    ("青少年人际交往训练营", ServiceArea.YOUTH, Decimal("160000.00")),
+]
+TEAMS = ["残疾人康复训练师团队", "法律服务律师团队", "心理咨询师团队", "家庭教育指导团队"]
+S = Project.Status
+FULL_PATH = [S.SUBMITTED, S.UNDER_REVIEW, S.APPROVED, S.CONTRACTED, S.IN_PROGRESS]
+
+
+def _credit_code(n: int) -> str:
+    first17 = f"52420506MJH{n:06d}"
+    return first17 + check_character(first17)
+
+
+def seed_projects() -> dict[str, int]:
+    if YearBudget.objects.filter(year=2015).exists():
+        return {"organizations": 0, "projects": 0}
+    actor, created = get_user_model().objects.get_or_create(
+        username="demo-data", defaults={"full_name": "演示数据", "is_active": False}
+    )
+    if created:  # the author of the demo records; nobody logs in as it
+        actor.set_unusable_password()
+        actor.save(update_fields=["password"])
+    organizations = _seed_organizations()
+    YearBudget.objects.create(year=2015, amount=BUDGET_2015)
+    YearBudget.objects.get_or_create(
+        year=timezone.localdate().year, defaults={"amount": Decimal("1500000.00")}
+    )
+    communities = list(Region.objects.filter(level__in=Region.COMMUNITY_LEVELS).order_by("path"))
+    micro = Call.objects.create(
+        year=2015, kind=Call.Kind.MICRO, title="2015年社区社会工作实务专项", budget_ceiling=Decimal("40000.00"),
+        opens_on=date(2015, 3, 1), closes_on=date(2015, 4, 30), min_applications_per_community=0,
+    )  # fmt: skip
+    purchase = Call.objects.create(
+        year=2015, kind=Call.Kind.PURCHASE, title="2015年政府购买社会工作服务", budget_ceiling=Decimal("200000.00"),
+        opens_on=date(2015, 3, 1), closes_on=date(2015, 5, 31),
+    )  # fmt: skip
+    today = timezone.localdate()
+    Call.objects.create(
+        year=today.year, kind=Call.Kind.MICRO, title=f"{today.year}年社区公益微项目",
+        budget_ceiling=Decimal("30000.00"), opens_on=today - timedelta(days=20), closes_on=today + timedelta(days=2),
+        min_applications_per_community=10,
+    )  # fmt: skip
+
+    projects, amounts = [], []
+    each = (MICRO_TOTAL / MICRO_PROJECTS).quantize(Decimal("1"))
+    for number in range(MICRO_PROJECTS):
+        amount = each if number < MICRO_PROJECTS - 1 else MICRO_TOTAL - each * (MICRO_PROJECTS - 1)
+        title = "人际心理训练营" if number == 0 else f"社区实务专项{number + 1:02d}"
+        projects.append(
+            _project(
+                micro,
+                title,
+                list(ServiceArea)[number % 9],
+                communities[number * 7],
+                organizations[number],
+                actor,
+                amount,
+            )
+        )
+        amounts.append(amount)
+    studios = list(Studio.objects.order_by("pk"))
+    for number, (title, area, amount) in enumerate(PURCHASED):
+        project = _project(
+            purchase, title, area, communities[number * 11 + 3], organizations[20 + number], actor, amount
+        )
+        project.studio = studios[number % len(studios)] if studios else None
+        project.save(update_fields=["studio"])
+        projects.append(project)
+        amounts.append(amount)
+
+    # Contracts for every project; 660,000 paid in instalments, oldest contracts first.
+    left = SPENT_2015
+    for index, (project, amount) in enumerate(zip(projects, amounts, strict=True)):
+        contract = Contract.objects.create(
+            project=project, number=f"YL-GM-2015-{index + 1:03d}", year=2015, organization=project.organization,
+            amount=amount, starts_on=date(2015, 6, 1), ends_on=date(2015, 12, 31), signed_on=date(2015, 5, 20),
+            deliverables="按项目计划书完成服务。",
+        )  # fmt: skip
+        paid = min(left, amount)
+        if paid:
+            Payment.objects.create(
+                contract=contract, amount=paid, paid_on=date(2015, 7, 1), recorded_by=actor, note="首期"
+            )
+            left -= paid
+    Honour.objects.create(
+        project=projects[0], name="全国社会工作实务创新优秀案例", awarded_by="中国社会工作联合会", year=2015
+    )
+    Honour.objects.create(project=projects[5], name="一社区一品牌", awarded_by="夷陵区民政局", year=2015)
+    return {"organizations": len(organizations), "projects": len(projects)}
+
+
+def _seed_organizations() -> list[SocialOrganization]:
+    kinds = [SocialOrganization.Kind.SOCIAL_WORK_INSTITUTION, SocialOrganization.Kind.ASSOCIATION,
+             SocialOrganization.Kind.FOUNDATION]  # fmt: skip
+    grades = ["5A", "4A", "3A", "", ""]
+    district = Region.objects.get(level=Region.Level.DISTRICT)
+    registered = [
+        SocialOrganization(
+            name=f"夷陵区{_ORG_NAMES[n % len(_ORG_NAMES)]}{n + 1:03d}",
+            credit_code=_credit_code(n + 1),
+            kind=kinds[n % 3],
+            registration=SocialOrganization.Registration.REGISTERED,
+            registered_on=date(2010 + n % 6, 1 + n % 12, 1),
+            region=district,
+            grade=grades[n % 5],
+            grade_year=2015 if grades[n % 5] else None,
+            service_areas=[list(ServiceArea)[n % 9].value],
+        )  # fmt: skip
+        for n in range(REGISTERED)
+    ]
+    filed = [
+        SocialOrganization(
+            name=f"社区社会组织{n + 1:03d}",
+            kind=SocialOrganization.Kind.COMMUNITY,
+            registration=SocialOrganization.Registration.FILED,
+            registered_on=date(2014, 1 + n % 12, 1),
+            region=district,
+        )  # fmt: skip
+        for n in range(FILED)
+    ]
+    organizations = SocialOrganization.objects.bulk_create(registered + filed)
+    for number in range(16):  # 16 professional service teams across the first institutions
+        team = ServiceTeam.objects.create(
+            organization=organizations[number % 8], name=f"{TEAMS[number % 4]}{number // 4 + 1}"
+        )
+        TeamMember.objects.bulk_create(
+            TeamMember(team=team, name=f"队员{number + 1}-{m}", role="成员") for m in range(1, 4)
+        )
+    return organizations
+
+
+_ORG_NAMES = [
+    "心连心社会工作服务中心",
+    "阳光社会工作服务社",
+    "夕阳红养老服务中心",
+    "青苗青少年服务中心",
+    "同心志愿者协会",
+]
+
+
+def _project(call, title, area, community, organization, actor, amount) -> Project:
+    project = Project.objects.create(
+        call=call, title=title, service_area=area, community=community, organization=organization,
+        beneficiaries="辖区困难群体", beneficiary_count=120, requested_amount=amount, approved_amount=amount,
+        status=S.IN_PROGRESS, created_by=actor,
+    )  # fmt: skip
+    BudgetLine.objects.create(project=project, item="服务活动经费", amount=amount)
+    moves = zip([S.DRAFT, *FULL_PATH[:-1]], FULL_PATH, strict=True)
+    Transition.objects.bulk_create(
+        Transition(project=project, from_status=a, to_status=b, actor=actor) for a, b in moves
+    )
+    return project

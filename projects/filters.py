@@ -1,0 +1,59 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from positions.models import Region
+
+from .models import Call, Project, SocialOrganization
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    """Organizations searched by name or credit code, by kind, registration and grade."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+
+    class Meta:
+        model = SocialOrganization
+        fields = ["kind", "registration", "grade"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(credit_code__icontains=value))
+
+
+class CallFilter(django_filters.FilterSet):
+    title = django_filters.CharFilter(lookup_expr="icontains", label=_("Title"))
+
+    class Meta:
+        model = Call
+        fields = ["year", "kind"]
+
+
+class ProjectFilter(django_filters.FilterSet):
+    """Projects by year, call, service area, status and town, searched by title."""
+
+    title = django_filters.CharFilter(lookup_expr="icontains", label=_("Title"))
+    year = django_filters.NumberFilter(field_name="call__year", label=_("Year"))
+    call = django_filters.ModelChoiceFilter(queryset=Call.objects.order_by("-year", "title"), label=_("Call"))
+    town = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.filter(level__in=Region.TOWN_LEVELS).order_by("path"),
+        method="filter_town",
+        label=_("Town or street"),
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("title", "title"),
+            ("call__year", "year"),
+            ("requested_amount", "requested"),
+            ("approved_amount", "approved"),
+            ("status", "status"),
+            ("created_at", "created"),
+        ),  # fmt: skip
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Project
+        fields = ["service_area", "status"]
+
+    def filter_town(self, queryset, name, value):
+        return queryset.filter(community__path__startswith=value.path)

@@ -1,0 +1,310 @@
+"""Forms for organizations, calls, applications and each step of a project. They parse and check
+input only; the services in projects/services.py enforce the rules."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from positions.models import Region, Studio
+
+from .models import (
+    Acceptance,
+    Call,
+    Procurement,
+    Project,
+    ServiceArea,
+    SocialOrganization,
+    SupervisionVisit,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+UPLOAD_EXTENSIONS = ["pdf", "doc", "docx", "xlsx"]
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+MONEY = {"max_digits": 14, "decimal_places": 2}
+MILESTONE_ROWS = 5
+
+
+def validate_upload(upload) -> None:
+    """A document people attach: PDF, Word or Excel, at most 10 MB."""
+    if not upload or not hasattr(upload, "size"):
+        return
+    FileExtensionValidator(
+        UPLOAD_EXTENSIONS, message=_("Upload a PDF, Word (.doc, .docx) or Excel (.xlsx) file.")
+    )(upload)
+    if upload.size > UPLOAD_MAX_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB."), code="file_too_large")
+
+
+def upload_field(label, **kwargs) -> forms.FileField:
+    return forms.FileField(
+        label=label,
+        required=False,
+        validators=[validate_upload],
+        help_text=_("PDF, Word or Excel, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.doc,.docx,.xlsx"}),
+        **kwargs,
+    )
+
+
+def new_upload(value):
+    """The file just uploaded, or None when the field kept (or cleared) the stored one."""
+    return value if value and hasattr(value, "content_type") else None
+
+
+# Organizations and calls
+
+
+class OrganizationForm(forms.ModelForm):
+    service_areas = forms.MultipleChoiceField(
+        label=_("Service areas"),
+        choices=ServiceArea.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = SocialOrganization
+        fields = [
+            "name", "credit_code", "kind", "registration", "registered_on", "region", "grade", "grade_year",
+            "service_areas", "contact_person", "phone", "address",
+        ]  # fmt: skip
+        widgets = {"registered_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.order_by("path")
+
+
+class CallForm(forms.ModelForm):
+    class Meta:
+        model = Call
+        fields = [
+            "year", "kind", "title", "budget_ceiling", "opens_on", "closes_on", "min_applications_per_community",
+        ]  # fmt: skip
+        widgets = {"opens_on": DATE, "closes_on": DATE}
+
+
+# Applications
+
+
+class ApplicationForm(forms.ModelForm):
+    """An application. Organization staff apply for their own organization only: the field is
+    fixed to it."""
+
+    plan_document = upload_field(_("Planning document"))
+
+    class Meta:
+        model = Project
+        fields = [
+            "call", "title", "service_area", "community", "organization", "studio", "beneficiaries",
+            "beneficiary_count", "summary", "plan_document",
+        ]  # fmt: skip
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        calls = Call.objects.filter(opens_on__lte=today, closes_on__gte=today)
+        if self.instance.pk:
+            calls = Call.objects.filter(pk=self.instance.call_id) | calls
+        self.fields["call"].queryset = calls.order_by("-year", "title")
+        self.fields["community"].queryset = Region.objects.filter(level__in=Region.COMMUNITY_LEVELS).order_by(
+            "path"
+        )
+        self.fields["studio"].queryset = Studio.objects.order_by("name")
+        self.fields["organization"].queryset = SocialOrganization.objects.order_by("name")
+        if user.organization_id and not user.is_district_wide:
+            # Staff of an organization apply only for it.
+            self.fields["organization"].queryset = SocialOrganization.objects.filter(pk=user.organization_id)
+            self.initial["organization"] = self.instance.organization_id or user.organization_id
+            self.fields["organization"].disabled = True
+            del self.fields["studio"]
+
+    def _post_clean(self):
+        # The service saves the project; the model's own checks need fields the form lacks.
+        pass
+
+
+class BudgetLineForm(forms.Form):
+    item = forms.CharField(label=_("Item"), max_length=150, required=False)
+    amount = forms.DecimalField(label=_("Amount (yuan)"), min_value=0.01, required=False, **MONEY)
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("item")) != (cleaned.get("amount") is not None) and not self.errors:
+            raise ValidationError(_("Give both the item and its amount."))
+        return cleaned
+
+
+class BaseBudgetLineFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        if not self.lines():
+            raise ValidationError(_("Add at least one budget line."))
+
+    def lines(self) -> list[tuple[str, object]]:
+        return [
+            (form.cleaned_data["item"], form.cleaned_data["amount"])
+            for form in self.forms
+            if form.cleaned_data.get("item")
+        ]
+
+
+BudgetLineFormSet = forms.formset_factory(BudgetLineForm, formset=BaseBudgetLineFormSet, extra=3)
+
+
+# The district's steps
+
+
+class MoveForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReviewForm(forms.Form):
+    score = forms.DecimalField(label=_("Score"), max_digits=5, decimal_places=1, min_value=0, max_value=100)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(forms.Form):
+    APPROVE, REJECT = "approve", "reject"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(APPROVE, _("Approve")), (REJECT, _("Reject"))],
+    )
+    amount = forms.DecimalField(label=_("Approved amount (yuan)"), required=False, min_value=0.01, **MONEY)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision == self.APPROVE and cleaned.get("amount") is None and "amount" not in self.errors:
+            self.add_error("amount", _("Give the amount approved."))
+        if decision == self.REJECT and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Give the reason for the rejection."))
+        return cleaned
+
+
+class ProcurementForm(forms.ModelForm):
+    class Meta:
+        model = Procurement
+        fields = ["method", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class BidForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Organization"), queryset=SocialOrganization.objects.none())
+    price = forms.DecimalField(label=_("Price (yuan)"), min_value=0.01, **MONEY)
+    score = forms.DecimalField(
+        label=_("Score"), max_digits=5, decimal_places=1, min_value=0, max_value=100, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = SocialOrganization.objects.order_by("name")
+
+
+class ContractForm(forms.Form):
+    number = forms.CharField(label=_("Contract number"), max_length=50)
+    organization = forms.ModelChoiceField(label=_("Provider"), queryset=SocialOrganization.objects.none())
+    amount = forms.DecimalField(label=_("Amount (yuan)"), min_value=0.01, **MONEY)
+    starts_on = forms.DateField(label=_("From"), widget=DATE)
+    ends_on = forms.DateField(label=_("Until"), widget=DATE)
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
+    deliverables = forms.CharField(
+        label=_("Deliverables"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    signed_file = upload_field(_("Signed contract"))
+
+    def __init__(self, *args, project: Project, awarded=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = SocialOrganization.objects.order_by("name")
+        self.initial.setdefault(
+            "organization", awarded.organization_id if awarded else project.organization_id
+        )
+        self.initial.setdefault("amount", awarded.price if awarded else project.approved_amount)
+        self.initial.setdefault("signed_on", timezone.localdate())
+        for row in range(1, MILESTONE_ROWS + 1):
+            self.fields[f"milestone_{row}"] = forms.CharField(
+                label=_("Milestone %(row)d") % {"row": row}, max_length=200, required=False
+            )
+            self.fields[f"milestone_{row}_due"] = forms.DateField(
+                label=_("Due on"), required=False, widget=DATE
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for row in range(1, MILESTONE_ROWS + 1):
+            title, due = cleaned.get(f"milestone_{row}"), cleaned.get(f"milestone_{row}_due")
+            if title and not due and f"milestone_{row}_due" not in self.errors:
+                self.add_error(f"milestone_{row}_due", _("Give the date this milestone is due."))
+            if due and not title:
+                self.add_error(f"milestone_{row}", _("Name the milestone."))
+        return cleaned
+
+    def milestone_rows(self):
+        """Pairs of bound fields, one milestone row each, for the template."""
+        return [
+            (self[f"milestone_{row}"], self[f"milestone_{row}_due"]) for row in range(1, MILESTONE_ROWS + 1)
+        ]
+
+    def service_arguments(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.fields if not name.startswith("milestone_")}
+        data["signed_file"] = new_upload(data["signed_file"])
+        data["milestones"] = [
+            (self.cleaned_data[f"milestone_{row}"], self.cleaned_data[f"milestone_{row}_due"])
+            for row in range(1, MILESTONE_ROWS + 1)
+            if self.cleaned_data.get(f"milestone_{row}")
+        ]
+        return data
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount (yuan)"), min_value=0.01, **MONEY)
+    paid_on = forms.DateField(label=_("Paid on"), widget=DATE, initial=timezone.localdate)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class MilestoneCompleteForm(forms.Form):
+    completed_on = forms.DateField(label=_("Completed on"), widget=DATE, initial=timezone.localdate)
+
+
+class SupervisionVisitForm(forms.ModelForm):
+    class Meta:
+        model = SupervisionVisit
+        fields = ["visited_on", "inspector", "findings", "rating"]
+        widgets = {"visited_on": DATE, "findings": forms.Textarea(attrs={"rows": 2})}
+
+    def _post_clean(self):
+        pass
+
+
+class AcceptanceForm(forms.ModelForm):
+    report = upload_field(_("Evaluation report"))
+
+    class Meta:
+        model = Acceptance
+        fields = ["evaluator", "score", "conclusion", "evaluated_on", "report"]
+        widgets = {"evaluated_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["score"].validators += [MinValueValidator(0), MaxValueValidator(100)]
+        self.fields["evaluated_on"].initial = timezone.localdate
+
+    def _post_clean(self):
+        pass
+
+
+class ProgressReportForm(forms.Form):
+    period = forms.CharField(label=_("Period"), max_length=50)
+    content = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
+    attachment = upload_field(_("Attachment"))
+
+
+class HonourForm(forms.Form):
+    name = forms.CharField(label=_("Honour"), max_length=200)
+    awarded_by = forms.CharField(label=_("Awarded by"), max_length=150, required=False)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)

@@ -1,0 +1,584 @@
+"""Writes of projects, from the call to acceptance. Each runs in one transaction, checks who may
+act, locks what it must and leaves an audit row; a status moves only through `_transition`, which
+also records the Transition."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from positions.models import Region
+from projects import workflow
+from projects.models import (
+    Acceptance,
+    Bid,
+    BudgetLine,
+    Call,
+    Contract,
+    Honour,
+    Milestone,
+    Payment,
+    Procurement,
+    ProgressReport,
+    Project,
+    Review,
+    SocialOrganization,
+    SupervisionVisit,
+    YearBudget,
+)
+from projects.selectors import projects_visible_to
+from socialwork.scoping import region_scope
+from socialwork.services import audit_record
+
+S = Project.Status
+
+ORGANIZATION_FIELDS = (
+    "name", "credit_code", "kind", "registration", "registered_on", "region", "grade", "grade_year",
+    "service_areas", "contact_person", "phone", "address",
+)  # fmt: skip
+CALL_FIELDS = (
+    "year", "kind", "title", "budget_ceiling", "opens_on", "closes_on", "min_applications_per_community",
+)  # fmt: skip
+# Statuses in which the work runs: reports, visits and milestones belong to them.
+RUNNING = (S.CONTRACTED, S.IN_PROGRESS, S.UNDER_ACCEPTANCE)
+PAYABLE = (S.CONTRACTED, S.IN_PROGRESS, S.UNDER_ACCEPTANCE, S.COMPLETED)
+
+
+def _changes(obj, fields: dict) -> dict:
+    """Apply `fields` to `obj`; return {name: [before, after]} of what changed."""
+    diff = {}
+    for name, value in fields.items():
+        before = getattr(obj, name) if obj.pk else None
+        if before != value:
+            diff[name] = [str(before), str(value)]
+        setattr(obj, name, value)
+    return diff
+
+
+def _money(value, *, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError({field: _("Enter an amount in yuan.")}) from None
+    if not amount.is_finite() or amount <= 0:
+        raise ValidationError({field: _("The amount must be more than zero.")})
+    return amount
+
+
+def _require_district(actor, permission: str = "projects.change_project") -> None:
+    if not (actor.is_district_wide and actor.has_perm(permission)):
+        raise ValidationError(_("Only the district's project administrators can do this."))
+
+
+def _locked_project(*, actor, project: Project) -> Project:
+    """The project, locked, once the actor is known to see it."""
+    if not projects_visible_to(user=actor).filter(pk=project.pk).exists():
+        raise ValidationError(_("This project is outside what you can see."))
+    return Project.objects.select_for_update(of=("self",)).select_related("call").get(pk=project.pk)
+
+
+def _require_status(project: Project, statuses, message: str) -> None:
+    if project.status not in statuses:
+        raise ValidationError(message)
+
+
+def _transition(*, actor, project: Project, name: str, reason: str = "") -> Project:
+    """Move a locked project along the workflow move `name`, record the Transition and audit it.
+    Refuses a move that does not start from the current status, one the actor's side may not
+    make, and a move that needs a reason without one."""
+    move = workflow.MOVES.get(name)
+    if move is None:
+        raise ValidationError({"move": _("There is no such step in the project workflow.")})
+    if project.status not in move.sources:
+        raise ValidationError(
+            {
+                "move": _("A project that is %(status)s cannot take the step “%(move)s”.")
+                % {"status": project.get_status_display().lower(), "move": move.label}
+            }
+        )
+    if move.by not in workflow.roles_of(actor, project):
+        who = _("the district") if move.by == workflow.DISTRICT else _("the applicant")
+        raise ValidationError(
+            {"move": _("Only %(who)s can take the step “%(move)s”.") % {"who": who, "move": move.label}}
+        )
+    reason = (reason or "").strip()
+    if move.needs_reason and not reason:
+        raise ValidationError({"reason": _("Give a reason for “%(move)s”.") % {"move": move.label}})
+    before = project.status
+    project.status = move.target
+    project.save(update_fields=["status", "updated_at"])
+    project.transitions.create(from_status=before, to_status=move.target, actor=actor, reason=reason)
+    audit_record(
+        actor=actor,
+        action=f"project.{name}",
+        target=project,
+        summary=f"{before} → {move.target} {reason}".strip(),
+        changes={"status": [before, move.target]},
+    )
+    return project
+
+
+def organization_save(
+    *, actor, organization: SocialOrganization | None = None, **fields
+) -> SocialOrganization:
+    """Register a social organization or change its record (district administrators). The credit
+    code must pass the GB 32100 check."""
+    unknown = set(fields) - set(ORGANIZATION_FIELDS)
+    if unknown:
+        raise TypeError(f"organization_save got unexpected fields: {sorted(unknown)}")
+    if "credit_code" in fields:
+        fields["credit_code"] = (fields["credit_code"] or "").strip().upper()
+    with transaction.atomic():
+        if organization is None:
+            _require_district(actor, "projects.add_socialorganization")
+            organization, action = SocialOrganization(), "organization.create"
+        else:
+            _require_district(actor, "projects.change_socialorganization")
+            organization = SocialOrganization.objects.select_for_update().get(pk=organization.pk)
+            action = "organization.update"
+        diff = _changes(organization, fields)
+        organization.full_clean()
+        organization.save()
+        audit_record(actor=actor, action=action, target=organization, summary=organization.name, changes=diff)
+    return organization
+
+
+def call_save(*, actor, call: Call | None = None, **fields) -> Call:
+    """Open a call for projects or change one (district administrators). It closes on or after the
+    day it opens."""
+    unknown = set(fields) - set(CALL_FIELDS)
+    if unknown:
+        raise TypeError(f"call_save got unexpected fields: {sorted(unknown)}")
+    with transaction.atomic():
+        if call is None:
+            _require_district(actor, "projects.add_call")
+            call, action = Call(), "call.create"
+        else:
+            _require_district(actor, "projects.change_call")
+            call, action = Call.objects.select_for_update().get(pk=call.pk), "call.update"
+        diff = _changes(call, fields)
+        if call.opens_on and call.closes_on and call.closes_on < call.opens_on:
+            raise ValidationError({"closes_on": _("A call cannot close before it opens.")})
+        call.full_clean()
+        call.save()
+        audit_record(actor=actor, action=action, target=call, summary=call.title, changes=diff)
+    return call
+
+
+def project_save(
+    *,
+    actor,
+    project: Project | None = None,
+    call: Call,
+    title: str,
+    service_area: str,
+    community: Region,
+    organization: SocialOrganization | None = None,
+    studio=None,
+    beneficiaries: str,
+    beneficiary_count: int = 0,
+    summary: str = "",
+    plan_document=None,
+    budget_lines: list[tuple[str, Decimal]],
+) -> Project:
+    """Draft an application or change a draft. Only drafts change; organization staff apply only
+    for their own organization; a new application (or a move to another call) needs the call
+    open today. The budget lines replace the old ones; the requested amount is their sum, with
+    at least one line and no more than the call's ceiling per project."""
+    lines = []
+    for item, amount in budget_lines:
+        item = (item or "").strip()
+        if not item:
+            raise ValidationError({"budget_lines": _("Every budget line needs an item.")})
+        lines.append((item, _money(amount, field="budget_lines")))
+    if not lines:
+        raise ValidationError({"budget_lines": _("Add at least one budget line.")})
+    requested = sum((amount for _item, amount in lines), Decimal(0))
+
+    with transaction.atomic():
+        if project is None:
+            if not actor.has_perm("projects.add_project"):
+                raise ValidationError(_("You may not apply for projects."))
+            project, action = Project(created_by=actor), "project.create"
+        else:
+            project = _locked_project(actor=actor, project=project)
+            if not (workflow.roles_of(actor, project) and actor.has_perm("projects.change_project")):
+                raise ValidationError(_("You may not change this application."))
+            if project.status != S.DRAFT:
+                raise ValidationError(_("Only a draft can be changed; this project is already submitted."))
+            action = "project.update"
+        if not actor.is_district_wide:
+            if actor.organization_id:
+                organization = organization or actor.organization
+                if organization.pk != actor.organization_id:
+                    raise ValidationError(
+                        {"organization": _("You can apply only for your own organization.")}
+                    )
+        elif not Region.objects.filter(region_scope(actor)).filter(pk=community.pk).exists():
+            raise ValidationError({"community": _("This community is outside your region.")})
+        if project.pk is None or project.call_id != call.pk:
+            today = timezone.localdate()
+            if not call.opens_on <= today <= call.closes_on:
+                raise ValidationError(
+                    {
+                        "call": _("This call takes applications from %(opens)s to %(closes)s only.")
+                        % {"opens": call.opens_on, "closes": call.closes_on}
+                    }
+                )
+        if requested > call.budget_ceiling:
+            raise ValidationError(
+                {
+                    "budget_lines": _(
+                        "The budget adds up to %(total)s yuan, above the call's ceiling of %(ceiling)s."
+                    )
+                    % {"total": requested, "ceiling": call.budget_ceiling}
+                }
+            )
+        fields = {
+            "call": call,
+            "title": title,
+            "service_area": service_area,
+            "community": community,
+            "organization": organization,
+            "studio": studio,
+            "beneficiaries": beneficiaries,
+            "beneficiary_count": beneficiary_count,
+            "summary": summary,
+            "requested_amount": requested,
+        }
+        if plan_document is not None:
+            fields["plan_document"] = plan_document
+        diff = _changes(project, fields)
+        diff.pop("plan_document", None)
+        project.full_clean(exclude=["created_by"])
+        project.save()
+        project.budget_lines.all().delete()
+        BudgetLine.objects.bulk_create(
+            BudgetLine(project=project, item=item, amount=amount) for item, amount in lines
+        )
+        audit_record(actor=actor, action=action, target=project, summary=project.title, changes=diff)
+    return project
+
+
+def project_move(*, actor, project: Project, move: str, reason: str = "") -> Project:
+    """Take one direct step of the workflow (submit, start the review, return for changes, reject,
+    start the work, ask for acceptance, terminate). Approving goes through `project_decide`, since
+    it needs an amount; signing and accepting through their own services."""
+    spec = workflow.MOVES.get(move)
+    if spec is None:
+        raise ValidationError({"move": _("There is no such step in the project workflow.")})
+    if not spec.direct or move == "approve":
+        raise ValidationError(
+            {
+                "move": _("“%(move)s” is done through its own form, not as a single step.")
+                % {"move": spec.label}
+            }
+        )
+    with transaction.atomic():
+        project = _locked_project(actor=actor, project=project)
+        if move == "submit" and not project.budget_lines.exists():
+            raise ValidationError(_("Add at least one budget line before submitting."))
+        return _transition(actor=actor, project=project, name=move, reason=reason)
+
+
+def project_decide(*, actor, project: Project, approve: bool, amount=None, reason: str = "") -> Project:
+    """Decide an application under review: approve it with an amount (more than zero, at most what
+    was requested and at most the call's ceiling), or reject it with a reason."""
+    with transaction.atomic():
+        project = _locked_project(actor=actor, project=project)
+        if not approve:
+            return _transition(actor=actor, project=project, name="reject", reason=reason)
+        if amount in (None, ""):
+            raise ValidationError({"amount": _("Give the approved amount.")})
+        amount = _money(amount, field="amount")
+        limit = min(project.requested_amount, project.call.budget_ceiling)
+        if amount > limit:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "At most %(limit)s yuan can be approved: what was requested, within the call's ceiling."
+                    )
+                    % {"limit": limit}
+                }
+            )
+        project = _transition(actor=actor, project=project, name="approve", reason=reason)
+        project.approved_amount = amount
+        project.save(update_fields=["approved_amount", "updated_at"])
+    return project
+
+
+def review_record(*, actor, project: Project, score, comment: str = "") -> Review:
+    """Record the actor's expert review of a project under review; recording again updates it."""
+    with transaction.atomic():
+        _require_district(actor)
+        project = _locked_project(actor=actor, project=project)
+        _require_status(project, (S.UNDER_REVIEW,), _("Only a project under review can be reviewed."))
+        try:
+            score = Decimal(str(score))
+        except (InvalidOperation, TypeError, ValueError):
+            raise ValidationError({"score": _("Enter a score from 0 to 100.")}) from None
+        if not (score.is_finite() and 0 <= score <= 100):
+            raise ValidationError({"score": _("Enter a score from 0 to 100.")})
+        review, created = Review.objects.update_or_create(
+            project=project, reviewer=actor, defaults={"score": score, "comment": comment}
+        )
+        audit_record(
+            actor=actor,
+            action="review.create" if created else "review.update",
+            target=review,
+            summary=f"{project} {score}",
+        )
+    return review
+
+
+def procurement_open(*, actor, project: Project, method: str, notes: str = "") -> Procurement:
+    """Open the procurement of an approved project; a project has one."""
+    with transaction.atomic():
+        _require_district(actor)
+        project = _locked_project(actor=actor, project=project)
+        _require_status(project, (S.APPROVED,), _("Only an approved project goes to procurement."))
+        if Procurement.objects.filter(project=project).exists():
+            raise ValidationError(_("This project's procurement is already open."))
+        procurement = Procurement(project=project, method=method, notes=notes)
+        procurement.full_clean()
+        procurement.save()
+        audit_record(actor=actor, action="procurement.open", target=procurement, summary=str(procurement))
+    return procurement
+
+
+def bid_record(
+    *, actor, procurement: Procurement, organization: SocialOrganization, price, score=None
+) -> Bid:
+    """Record an organization's bid; each organization bids once, and only before the award."""
+    with transaction.atomic():
+        _require_district(actor)
+        _locked_project(actor=actor, project=procurement.project)
+        procurement = Procurement.objects.select_for_update().get(pk=procurement.pk)
+        if procurement.bids.filter(awarded=True).exists():
+            raise ValidationError(_("This procurement is already awarded."))
+        if procurement.bids.filter(organization=organization).exists():
+            raise ValidationError(
+                {"organization": _("%(name)s has already bid.") % {"name": organization.name}}
+            )
+        bid = Bid(
+            procurement=procurement,
+            organization=organization,
+            price=_money(price, field="price"),
+            score=score,
+        )
+        bid.full_clean()
+        bid.save()
+        audit_record(actor=actor, action="bid.record", target=bid, summary=str(bid))
+    return bid
+
+
+def bid_award(*, actor, bid: Bid) -> Bid:
+    """Award a procurement to one bid; a procurement is awarded once."""
+    with transaction.atomic():
+        _require_district(actor)
+        _locked_project(actor=actor, project=bid.procurement.project)
+        procurement = Procurement.objects.select_for_update().get(pk=bid.procurement_id)
+        if procurement.bids.filter(awarded=True).exists():
+            raise ValidationError(_("This procurement is already awarded."))
+        bid = Bid.objects.get(pk=bid.pk)
+        bid.awarded = True
+        bid.save(update_fields=["awarded", "updated_at"])
+        audit_record(actor=actor, action="bid.award", target=bid, summary=str(bid))
+    return bid
+
+
+def contract_sign(
+    *,
+    actor,
+    project: Project,
+    number: str,
+    organization: SocialOrganization,
+    amount,
+    starts_on: date,
+    ends_on: date,
+    signed_on: date,
+    deliverables: str = "",
+    signed_file=None,
+    milestones: list[tuple[str, date]] = (),
+) -> Contract:
+    """Sign the contract of an approved project, for at most the approved amount, and move the
+    project to contracted. The contracts of a year never add up to more than its budget: the
+    YearBudget row is locked before the sum, so two contracts signed at once cannot both pass."""
+    amount = _money(amount, field="amount")
+    with transaction.atomic():
+        _require_district(actor)
+        project = _locked_project(actor=actor, project=project)
+        _require_status(project, (S.APPROVED,), _("Only an approved project can be contracted."))
+        if project.approved_amount is not None and amount > project.approved_amount:
+            raise ValidationError(
+                {
+                    "amount": _("The contract cannot exceed the approved %(approved)s yuan.")
+                    % {"approved": project.approved_amount}
+                }
+            )
+        if ends_on < starts_on:
+            raise ValidationError({"ends_on": _("A contract cannot end before it starts.")})
+        year = project.call.year
+        budget = YearBudget.objects.select_for_update().filter(year=year).first()
+        if budget is None:
+            raise ValidationError(_("There is no budget for %(year)s yet; set it first.") % {"year": year})
+        committed = Contract.objects.filter(year=year).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+        if committed + amount > budget.amount:
+            raise ValidationError(
+                {
+                    "amount": _("Only %(left)s yuan of the %(year)s budget is left uncommitted.")
+                    % {"left": budget.amount - committed, "year": year}
+                }
+            )
+        contract = Contract(
+            project=project,
+            number=(number or "").strip(),
+            year=year,
+            organization=organization,
+            amount=amount,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            signed_on=signed_on,
+            deliverables=deliverables,
+            signed_file=signed_file or "",
+        )
+        contract.full_clean()
+        contract.save()
+        for title, due_on in milestones:
+            milestone = Milestone(contract=contract, title=(title or "").strip(), due_on=due_on)
+            milestone.full_clean()
+            milestone.save()
+        audit_record(actor=actor, action="contract.sign", target=contract, summary=f"{contract} {amount}")
+        _transition(actor=actor, project=project, name="contract")
+    return contract
+
+
+def milestone_complete(*, actor, milestone: Milestone, completed_on: date) -> Milestone:
+    """Mark a milestone of a running project done (the applicant or the district)."""
+    with transaction.atomic():
+        project = _locked_project(actor=actor, project=milestone.contract.project)
+        if not workflow.roles_of(actor, project):
+            raise ValidationError(_("Only the applicant or the district can complete a milestone."))
+        _require_status(project, RUNNING, _("Milestones are completed while the project runs."))
+        milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if milestone.completed_on is not None:
+            raise ValidationError(_("This milestone is already completed."))
+        milestone.completed_on = completed_on
+        milestone.save(update_fields=["completed_on"])
+        audit_record(actor=actor, action="milestone.complete", target=milestone, summary=str(milestone))
+    return milestone
+
+
+def progress_report_submit(
+    *, actor, project: Project, period: str, content: str, attachment=None
+) -> ProgressReport:
+    """Report progress on a contracted or running project (the applicant or the district)."""
+    with transaction.atomic():
+        project = _locked_project(actor=actor, project=project)
+        if not workflow.roles_of(actor, project):
+            raise ValidationError(_("Only the applicant or the district can report progress."))
+        _require_status(
+            project,
+            (S.CONTRACTED, S.IN_PROGRESS),
+            _("Progress is reported on a contracted or running project."),
+        )
+        report = ProgressReport(
+            project=project, period=period, content=content, attachment=attachment or "", submitted_by=actor
+        )
+        report.full_clean()
+        report.save()
+        audit_record(actor=actor, action="progress_report.submit", target=report, summary=str(report))
+    return report
+
+
+def supervision_visit_record(
+    *, actor, project: Project, visited_on: date, inspector: str, findings: str, rating: str
+) -> SupervisionVisit:
+    """Record a district supervision visit to a running project."""
+    with transaction.atomic():
+        _require_district(actor)
+        project = _locked_project(actor=actor, project=project)
+        _require_status(project, RUNNING, _("Only a running project is visited."))
+        visit = SupervisionVisit(
+            project=project, visited_on=visited_on, inspector=inspector, findings=findings, rating=rating
+        )
+        visit.full_clean()
+        visit.save()
+        audit_record(actor=actor, action="supervision_visit.record", target=visit, summary=str(visit))
+    return visit
+
+
+def payment_record(*, actor, contract: Contract, amount, paid_on: date, note: str = "") -> Payment:
+    """Record an instalment paid under a contract. The instalments never add up to more than the
+    contract: the contract row is locked before the sum, so two payments at once cannot both pass."""
+    amount = _money(amount, field="amount")
+    with transaction.atomic():
+        _require_district(actor)
+        project = _locked_project(actor=actor, project=contract.project)
+        contract = Contract.objects.select_for_update().get(pk=contract.pk)
+        _require_status(project, PAYABLE, _("A project that is not contracted is not paid."))
+        paid = contract.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+        if paid + amount > contract.amount:
+            raise ValidationError(
+                {
+                    "amount": _("Only %(left)s yuan of the contract's %(total)s is still unpaid.")
+                    % {"left": contract.amount - paid, "total": contract.amount}
+                }
+            )
+        payment = Payment(contract=contract, amount=amount, paid_on=paid_on, note=note, recorded_by=actor)
+        payment.full_clean()
+        payment.save()
+        audit_record(actor=actor, action="payment.record", target=payment, summary=f"{contract} {amount}")
+    return payment
+
+
+ACCEPTANCE_MOVES = {
+    Acceptance.Conclusion.PASS: "complete",
+    Acceptance.Conclusion.RECTIFY: "rectify",
+    Acceptance.Conclusion.FAIL: "terminate",
+}
+
+
+def acceptance_record(
+    *, actor, project: Project, evaluator: str, score, conclusion: str, evaluated_on: date, report=None
+) -> Acceptance:
+    """Record the acceptance evaluation of a project under acceptance: a pass completes it, a call
+    to rectify sends it back to work, a fail terminates it."""
+    if conclusion not in ACCEPTANCE_MOVES:
+        raise ValidationError({"conclusion": _("Choose pass, rectify or fail.")})
+    with transaction.atomic():
+        _require_district(actor)
+        project = _locked_project(actor=actor, project=project)
+        _require_status(project, (S.UNDER_ACCEPTANCE,), _("Only a project under acceptance is evaluated."))
+        acceptance = Acceptance(
+            project=project,
+            evaluator=evaluator,
+            score=score,
+            conclusion=conclusion,
+            evaluated_on=evaluated_on,
+            report=report or "",
+        )
+        acceptance.full_clean()
+        acceptance.save()
+        audit_record(actor=actor, action="acceptance.record", target=acceptance, summary=str(acceptance))
+        reason = _("Acceptance evaluation: %(conclusion)s") % {
+            "conclusion": acceptance.get_conclusion_display()
+        }
+        _transition(actor=actor, project=project, name=ACCEPTANCE_MOVES[conclusion], reason=reason)
+    return acceptance
+
+
+def honour_add(*, actor, project: Project, name: str, awarded_by: str = "", year: int) -> Honour:
+    """Record an honour a project won."""
+    with transaction.atomic():
+        _require_district(actor)
+        project = _locked_project(actor=actor, project=project)
+        honour = Honour(project=project, name=(name or "").strip(), awarded_by=awarded_by, year=year)
+        honour.full_clean()
+        honour.save()
+        audit_record(actor=actor, action="honour.add", target=honour, summary=str(honour))
+    return honour

@@ -1,0 +1,631 @@
+"""Pages for social organizations, calls, projects from application to acceptance, and the
+money overview. Every write goes through projects/services.py; every read through the scoped
+selectors."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from socialwork.pages import form_page
+
+from . import selectors, services
+from .filters import CallFilter, OrganizationFilter, ProjectFilter
+from .forms import (
+    AcceptanceForm,
+    ApplicationForm,
+    BidForm,
+    BudgetLineFormSet,
+    CallForm,
+    ContractForm,
+    DecisionForm,
+    HonourForm,
+    MilestoneCompleteForm,
+    MoveForm,
+    OrganizationForm,
+    PaymentForm,
+    ProcurementForm,
+    ProgressReportForm,
+    ReviewForm,
+    SupervisionVisitForm,
+    new_upload,
+)
+from .models import (
+    Bid,
+    Call,
+    Contract,
+    Milestone,
+    Payment,
+    ProgressReport,
+    Project,
+    Review,
+    Stationing,
+    Transition,
+)
+from .workflow import APPLICANT, DISTRICT, MOVES, moves_for, roles_of
+
+PAGE_SIZE = 50
+S = Project.Status
+# Approving and rejecting go through the decision form, which carries the amount or the reason.
+DECIDED_BY_FORM = {"approve", "reject"}
+
+
+def _page(request, items):
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _show_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field when the form has one, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+
+
+# Organizations
+
+
+def organization_list(request):
+    organizations = (
+        selectors.organizations_visible_to(user=request.user)
+        .select_related("region")
+        .annotate(project_count=Count("projects", distinct=True))
+        .order_by("name", "pk")
+    )
+    filters = OrganizationFilter(request.GET, queryset=organizations)
+    return render(
+        request, "projects/organization_list.html", {"filter": filters, "page": _page(request, filters.qs)}
+    )
+
+
+def organization_detail(request, pk):
+    organization = get_object_or_404(
+        selectors.organizations_visible_to(user=request.user).select_related("region"), pk=pk
+    )
+    projects = (
+        selectors.projects_visible_to(user=request.user)
+        .filter(organization=organization)
+        .order_by("-call__year", "title", "pk")
+    )
+    stationings = organization.stationings.select_related("worker").order_by("-starts_on", "pk")
+    return render(
+        request,
+        "projects/organization_detail.html",
+        {
+            "organization": organization,
+            "teams": organization.teams.prefetch_related("members__worker").order_by("name", "pk"),
+            "stationed": [s for s in stationings if s.kind == Stationing.Kind.STATIONED],
+            "mentoring": [s for s in stationings if s.kind == Stationing.Kind.MENTORING],
+            "projects": projects,
+            "contracts": Contract.objects.filter(organization=organization, project__in=projects.values("pk"))
+            .select_related("project")
+            .annotate(paid=Sum("payments__amount"))
+            .order_by("-signed_on", "pk"),
+        },
+    )
+
+
+@permission_required("projects.add_socialorganization", raise_exception=True)
+def organization_create(request):
+    return form_page(
+        request,
+        OrganizationForm(request.POST or None),
+        save=lambda data: services.organization_save(actor=request.user, **data),
+        message=lambda saved: _("The organization %(name)s was added.") % {"name": saved.name},
+        title=_("New social organization"),
+    )
+
+
+@permission_required("projects.change_socialorganization", raise_exception=True)
+def organization_update(request, pk):
+    organization = get_object_or_404(selectors.organizations_visible_to(user=request.user), pk=pk)
+    return form_page(
+        request,
+        OrganizationForm(request.POST or None, instance=organization),
+        save=lambda data: services.organization_save(actor=request.user, organization=organization, **data),
+        message=lambda saved: _("The organization %(name)s was saved.") % {"name": saved.name},
+        title=_("Edit %(organization)s") % {"organization": organization},
+        cancel=organization,
+    )
+
+
+# Calls
+
+
+def call_list(request):
+    calls = Call.objects.annotate(project_count=Count("projects")).order_by("-year", "-opens_on", "pk")
+    filters = CallFilter(request.GET, queryset=calls)
+    return render(request, "projects/call_list.html", {"filter": filters, "page": _page(request, filters.qs)})
+
+
+def call_detail(request, pk):
+    call = get_object_or_404(Call, pk=pk)
+    return render(
+        request,
+        "projects/call_detail.html",
+        {
+            "call": call,
+            "projects": selectors.projects_visible_to(user=request.user)
+            .filter(call=call)
+            .order_by("community__path", "title", "pk"),
+            "short": selectors.communities_short(user=request.user, call=call),
+        },
+    )
+
+
+@permission_required("projects.add_call", raise_exception=True)
+def call_create(request):
+    return form_page(
+        request,
+        CallForm(request.POST or None),
+        save=lambda data: services.call_save(actor=request.user, **data),
+        message=lambda saved: _("The call %(title)s was opened.") % {"title": saved.title},
+        title=_("New call for projects"),
+    )
+
+
+@permission_required("projects.change_call", raise_exception=True)
+def call_update(request, pk):
+    call = get_object_or_404(Call, pk=pk)
+    return form_page(
+        request,
+        CallForm(request.POST or None, instance=call),
+        save=lambda data: services.call_save(actor=request.user, call=call, **data),
+        message=lambda saved: _("The call %(title)s was saved.") % {"title": saved.title},
+        title=_("Edit %(call)s") % {"call": call},
+        cancel=call,
+    )
+
+
+# Projects
+
+
+def project_list(request):
+    projects = selectors.projects_visible_to(user=request.user).order_by("-call__year", "-created_at", "pk")
+    filters = ProjectFilter(request.GET, queryset=projects)
+    can_apply = request.user.has_perm("projects.add_project") or bool(request.user.organization_id)
+    return render(
+        request,
+        "projects/project_list.html",
+        {"filter": filters, "page": _page(request, filters.qs), "can_apply": can_apply},
+    )
+
+
+def _visible_project(request, pk) -> Project:
+    return get_object_or_404(selectors.projects_visible_to(user=request.user), pk=pk)
+
+
+def _project_page(request, project: Project, **bound):
+    """The project's page with everything about it, and the forms this person may use now.
+    `bound` holds a form that failed, to show again with its errors."""
+    project = (
+        selectors.projects_visible_to(user=request.user)
+        .select_related("created_by", "contract__organization", "procurement")
+        .prefetch_related(
+            "budget_lines",
+            Prefetch("reviews", queryset=Review.objects.select_related("reviewer")),
+            Prefetch("procurement__bids", queryset=Bid.objects.select_related("organization")),
+            "contract__milestones",
+            Prefetch("contract__payments", queryset=Payment.objects.select_related("recorded_by")),
+            Prefetch("progress_reports", queryset=ProgressReport.objects.select_related("submitted_by")),
+            "supervision_visits",
+            "acceptances",
+            "honours",
+            Prefetch("transitions", queryset=Transition.objects.select_related("actor")),
+        )
+        .get(pk=project.pk)
+    )
+    roles = roles_of(request.user, project)
+    district, applicant = DISTRICT in roles, APPLICANT in roles
+    contract = getattr(project, "contract", None)
+    procurement = getattr(project, "procurement", None)
+    bids = list(procurement.bids.all()) if procurement else []
+    awarded = next((bid for bid in bids if bid.awarded), None)
+    payments = list(contract.payments.all()) if contract else []
+    paid = sum((p.amount for p in payments), Decimal(0))
+    status = project.status
+    running = status in (S.CONTRACTED, S.IN_PROGRESS, S.UNDER_ACCEPTANCE)
+
+    def form(name, build, show):
+        return bound.get(name) or (build() if show else None)
+
+    forms = {
+        "review_form": form(
+            "review_form", lambda: ReviewForm(prefix="review"), district and status == S.UNDER_REVIEW
+        ),
+        "decision_form": form(
+            "decision_form", lambda: DecisionForm(prefix="decision"), district and status == S.UNDER_REVIEW
+        ),
+        "procurement_form": form(
+            "procurement_form",
+            lambda: ProcurementForm(prefix="procurement"),
+            district and status == S.APPROVED and not procurement,
+        ),
+        "bid_form": form(
+            "bid_form",
+            lambda: BidForm(prefix="bid"),
+            district and status == S.APPROVED and procurement and not awarded,
+        ),
+        "contract_form": form(
+            "contract_form",
+            lambda: ContractForm(
+                project=project,
+                prefix="contract",
+                initial={
+                    "organization": awarded.organization_id if awarded else project.organization_id,
+                    "amount": awarded.price if awarded else project.approved_amount,
+                },
+            ),
+            district and status == S.APPROVED and not contract,
+        ),
+        "payment_form": form(
+            "payment_form",
+            lambda: PaymentForm(prefix="payment"),
+            district and contract and (running or status == S.COMPLETED) and paid < contract.amount,
+        ),
+        "visit_form": form("visit_form", lambda: SupervisionVisitForm(prefix="visit"), district and running),
+        "acceptance_form": form(
+            "acceptance_form",
+            lambda: AcceptanceForm(prefix="acceptance"),
+            district and status == S.UNDER_ACCEPTANCE,
+        ),
+        "progress_form": form(
+            "progress_form",
+            lambda: ProgressReportForm(prefix="progress"),
+            (district or applicant) and status in (S.CONTRACTED, S.IN_PROGRESS),
+        ),
+        "honour_form": form(
+            "honour_form",
+            lambda: HonourForm(prefix="honour", initial={"year": timezone.localdate().year}),
+            district and status == S.COMPLETED,
+        ),
+    }
+    moves = [
+        (name, move, bound.get(f"move_{name}") or MoveForm(prefix=name))
+        for name, move in moves_for(request.user, project)
+        if name not in DECIDED_BY_FORM
+    ]
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "district": district,
+            "applicant": applicant,
+            "can_edit": status == S.DRAFT and (district or applicant),
+            "moves": moves,
+            "procurement": procurement,
+            "bids": bids,
+            "awarded": awarded,
+            "contract": contract,
+            "payments": payments,
+            "paid": paid,
+            "unpaid": contract.amount - paid if contract else None,
+            "milestone_form": MilestoneCompleteForm(prefix="milestone")
+            if contract and (district or applicant)
+            else None,
+            **forms,
+        },
+        # Shown again with a form's errors: 400, so scripts and tests can tell.
+        status=400 if bound else 200,
+    )
+
+
+def project_detail(request, pk):
+    return _project_page(request, _visible_project(request, pk))
+
+
+def _step(request, pk, *, form_class, name: str, service, message: str, form_kwargs=None):
+    """A POST of one of the project page's forms: parse, call the service, back to the page;
+    on bad input or a refusal, the page again with the form's errors."""
+    project = _visible_project(request, pk)
+    form = form_class(request.POST, request.FILES, **(form_kwargs or {}))
+    if form.is_valid():
+        try:
+            service(project, form)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, message)
+            return redirect(project)
+    return _project_page(request, project, **{name: form})
+
+
+@require_POST
+def project_move(request, pk, move):
+    project = _visible_project(request, pk)
+    if move not in MOVES:
+        raise Http404
+    form = MoveForm(request.POST, prefix=move)
+    if form.is_valid():
+        try:
+            services.project_move(
+                actor=request.user, project=project, move=move, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(move)s: the project is now %(status)s.")
+                % {"move": MOVES[move].label, "status": Project.Status(MOVES[move].target).label},
+            )
+    return redirect(project)
+
+
+@require_POST
+def project_review(request, pk):
+    return _step(
+        request, pk, form_class=ReviewForm, name="review_form", form_kwargs={"prefix": "review"}, message=_("Your review was recorded."),
+        service=lambda project, form: services.review_record(actor=request.user, project=project, **form.cleaned_data),
+    )  # fmt: skip
+
+
+@require_POST
+def project_decide(request, pk):
+    def decide(project, form):
+        data = form.cleaned_data
+        services.project_decide(
+            actor=request.user,
+            project=project,
+            approve=data["decision"] == DecisionForm.APPROVE,
+            amount=data["amount"],
+            reason=data["reason"],
+        )
+
+    return _step(
+        request, pk, form_class=DecisionForm, name="decision_form", service=decide, form_kwargs={"prefix": "decision"},
+        message=_("The decision was recorded."),
+    )  # fmt: skip
+
+
+@require_POST
+def procurement_open(request, pk):
+    return _step(
+        request, pk, form_class=ProcurementForm, name="procurement_form", form_kwargs={"prefix": "procurement"}, message=_("The procurement was opened."),
+        service=lambda project, form: services.procurement_open(
+            actor=request.user, project=project, **form.cleaned_data
+        ),
+    )  # fmt: skip
+
+
+@require_POST
+def bid_record(request, pk):
+    def record(project, form):
+        procurement = getattr(project, "procurement", None)
+        if procurement is None:
+            raise ValidationError(_("Open the procurement first."))
+        services.bid_record(actor=request.user, procurement=procurement, **form.cleaned_data)
+
+    return _step(
+        request,
+        pk,
+        form_class=BidForm,
+        name="bid_form",
+        service=record,
+        message=_("The bid was recorded."),
+        form_kwargs={"prefix": "bid"},
+    )
+
+
+@require_POST
+def bid_award(request, pk, bid_pk):
+    project = _visible_project(request, pk)
+    bid = get_object_or_404(
+        Bid.objects.select_related("organization"), pk=bid_pk, procurement__project=project
+    )
+    try:
+        services.bid_award(actor=request.user, bid=bid)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The bid of %(organization)s won.") % {"organization": bid.organization})
+    return redirect(project)
+
+
+@require_POST
+def contract_sign(request, pk):
+    return _step(
+        request, pk, form_class=ContractForm, name="contract_form", message=_("The contract was signed."),
+        form_kwargs={"project": _visible_project(request, pk), "prefix": "contract"},
+        service=lambda project, form: services.contract_sign(
+            actor=request.user, project=project, **form.service_arguments()
+        ),
+    )  # fmt: skip
+
+
+@require_POST
+def payment_record(request, pk):
+    def record(project, form):
+        contract = getattr(project, "contract", None)
+        if contract is None:
+            raise ValidationError(_("Sign the contract first."))
+        services.payment_record(actor=request.user, contract=contract, **form.cleaned_data)
+
+    return _step(
+        request, pk, form_class=PaymentForm, name="payment_form", service=record,
+        message=_("The payment was recorded."), form_kwargs={"prefix": "payment"},
+    )  # fmt: skip
+
+
+@require_POST
+def milestone_complete(request, pk, milestone_pk):
+    project = _visible_project(request, pk)
+    milestone = get_object_or_404(Milestone, pk=milestone_pk, contract__project=project)
+    form = MilestoneCompleteForm(request.POST, prefix="milestone")
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Give the date the milestone was completed."))
+        services.milestone_complete(
+            actor=request.user, milestone=milestone, completed_on=form.cleaned_data["completed_on"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The milestone %(title)s was completed.") % {"title": milestone.title})
+    return redirect(project)
+
+
+@require_POST
+def supervision_visit_record(request, pk):
+    return _step(
+        request, pk, form_class=SupervisionVisitForm, name="visit_form", form_kwargs={"prefix": "visit"},
+        message=_("The supervision visit was recorded."),
+        service=lambda project, form: services.supervision_visit_record(
+            actor=request.user, project=project, **form.cleaned_data
+        ),
+    )  # fmt: skip
+
+
+@require_POST
+def acceptance_record(request, pk):
+    def record(project, form):
+        data = dict(form.cleaned_data, report=new_upload(form.cleaned_data["report"]))
+        services.acceptance_record(actor=request.user, project=project, **data)
+
+    return _step(
+        request, pk, form_class=AcceptanceForm, name="acceptance_form", form_kwargs={"prefix": "acceptance"},
+        service=record, message=_("The acceptance evaluation was recorded."),
+    )  # fmt: skip
+
+
+@require_POST
+def progress_report_submit(request, pk):
+    def submit(project, form):
+        data = dict(form.cleaned_data, attachment=new_upload(form.cleaned_data["attachment"]))
+        services.progress_report_submit(actor=request.user, project=project, **data)
+
+    return _step(
+        request, pk, form_class=ProgressReportForm, name="progress_form", form_kwargs={"prefix": "progress"},
+        service=submit, message=_("The progress report was submitted."),
+    )  # fmt: skip
+
+
+@require_POST
+def honour_add(request, pk):
+    return _step(
+        request, pk, form_class=HonourForm, name="honour_form", form_kwargs={"prefix": "honour"},
+        message=_("The honour was added."),
+        service=lambda project, form: services.honour_add(actor=request.user, project=project, **form.cleaned_data),
+    )  # fmt: skip
+
+
+# Applications
+
+
+def _application_page(request, project: Project | None):
+    """The application form with its budget lines. A new application needs the right to add
+    projects or a place in an organization; an edit, a side in the project's workflow."""
+    if project is None and not (
+        request.user.has_perm("projects.add_project") or request.user.organization_id
+    ):
+        raise PermissionDenied
+    if project is not None and not roles_of(request.user, project):
+        raise PermissionDenied
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    form = ApplicationForm(data, files, instance=project, user=request.user)
+    # Initial rows only for the page as first shown: a bound row equal to its initial would
+    # count as unchanged, and an unchanged extra row is skipped.
+    initial = (
+        [{"item": line.item, "amount": line.amount} for line in project.budget_lines.all()]
+        if project and data is None
+        else []
+    )
+    lines = BudgetLineFormSet(data, prefix="lines", initial=initial)
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        arguments = dict(form.cleaned_data, budget_lines=lines.lines())
+        arguments["plan_document"] = new_upload(arguments["plan_document"])
+        if "studio" not in arguments:
+            arguments["studio"] = None
+        try:
+            saved = services.project_save(actor=request.user, project=project, **arguments)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("The application %(title)s was saved.") % {"title": saved.title})
+            return redirect(saved)
+    title = _("Edit %(project)s") % {"project": project} if project else _("New application")
+    return render(
+        request,
+        "projects/application_form.html",
+        {"form": form, "lines": lines, "title": title, "project": project},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def application_create(request):
+    return _application_page(request, None)
+
+
+def application_update(request, pk):
+    return _application_page(request, _visible_project(request, pk))
+
+
+# Overview
+
+
+def overview(request):
+    """The year's tables by service area and by town, and every year side by side. The district's
+    budget figures are for district-wide people only."""
+    year = _year(request)
+    tables = selectors.overview(user=request.user, year=year)
+    return render(
+        request,
+        "projects/overview.html",
+        {
+            "year": year,
+            "money": selectors.year_money(year=year) if request.user.is_district_wide else None,
+            "tables": [
+                ("by-area", _("By service area"), tables["by_area"]),
+                ("by-town", _("By town or street"), tables["by_town"]),
+                ("by-year", _("By year"), selectors.overview(user=request.user)["by_year"]),
+            ],
+        },
+    )
+
+
+urlpatterns = [
+    path("", project_list, name="project_list"),
+    path("overview/", overview, name="overview"),
+    path("apply/", application_create, name="application_create"),
+    path("<int:pk>/", project_detail, name="project_detail"),
+    path("<int:pk>/edit/", application_update, name="application_update"),
+    path("<int:pk>/move/<str:move>/", project_move, name="project_move"),
+    path("<int:pk>/review/", project_review, name="project_review"),
+    path("<int:pk>/decide/", project_decide, name="project_decide"),
+    path("<int:pk>/procurement/", procurement_open, name="procurement_open"),
+    path("<int:pk>/bids/", bid_record, name="bid_record"),
+    path("<int:pk>/bids/<int:bid_pk>/award/", bid_award, name="bid_award"),
+    path("<int:pk>/contract/", contract_sign, name="contract_sign"),
+    path("<int:pk>/payments/", payment_record, name="payment_record"),
+    path("<int:pk>/milestones/<int:milestone_pk>/complete/", milestone_complete, name="milestone_complete"),
+    path("<int:pk>/visits/", supervision_visit_record, name="supervision_visit_record"),
+    path("<int:pk>/acceptance/", acceptance_record, name="acceptance_record"),
+    path("<int:pk>/progress/", progress_report_submit, name="progress_report_submit"),
+    path("<int:pk>/honours/", honour_add, name="honour_add"),
+    path("organizations/", organization_list, name="organization_list"),
+    path("organizations/new/", organization_create, name="organization_create"),
+    path("organizations/<int:pk>/", organization_detail, name="organization_detail"),
+    path("organizations/<int:pk>/edit/", organization_update, name="organization_update"),
+    path("calls/", call_list, name="call_list"),
+    path("calls/new/", call_create, name="call_create"),
+    path("calls/<int:pk>/", call_detail, name="call_detail"),
+    path("calls/<int:pk>/edit/", call_update, name="call_update"),
+]
