@@ -391,6 +391,16 @@ def bid_award(*, actor, bid: Bid) -> Bid:
     return bid
 
 
+def _check_provider(project: Project, organization: SocialOrganization) -> None:
+    """The provider is the awarded bidder when there was a procurement, else the applicant."""
+    awarded = Bid.objects.filter(procurement__project=project, awarded=True).select_related("organization").first()
+    expected = awarded.organization if awarded else project.organization
+    if expected is not None and organization != expected:
+        raise ValidationError(
+            {"organization": _("The contract must be signed with %(provider)s.") % {"provider": expected}}
+        )
+
+
 def contract_sign(
     *,
     actor,
@@ -422,6 +432,7 @@ def contract_sign(
             )
         if ends_on < starts_on:
             raise ValidationError({"ends_on": _("A contract cannot end before it starts.")})
+        _check_provider(project, organization)
         year = project.call.year
         budget = YearBudget.objects.select_for_update().filter(year=year).first()
         if budget is None:

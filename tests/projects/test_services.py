@@ -413,6 +413,24 @@ def test_contract_cannot_exceed_the_approved_amount(district_admin, approved, or
         sign(district_admin, approved, organization, amount="50000.01")
 
 
+def test_contract_is_signed_with_the_applicant_or_the_awarded_bidder(
+    district_admin, approved, organization, budget
+):
+    approved.organization = organization
+    approved.save(update_fields=["organization"])
+    stranger = make_organization("另一家机构")
+    with pytest.raises(ValidationError, match="must be signed with"):
+        sign(district_admin, approved, stranger)
+    procurement = services.procurement_open(actor=district_admin, project=approved, method="open_bidding")
+    bid = services.bid_record(
+        actor=district_admin, procurement=procurement, organization=stranger, price="45000"
+    )
+    services.bid_award(actor=district_admin, bid=bid)
+    with pytest.raises(ValidationError, match="must be signed with"):
+        sign(district_admin, approved, organization)
+    assert sign(district_admin, approved, stranger).organization == stranger
+
+
 def test_contract_needs_the_year_budget(district_admin, approved, organization):
     with pytest.raises(ValidationError, match="no budget"):
         sign(district_admin, approved, organization)
