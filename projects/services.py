@@ -393,7 +393,9 @@ def bid_award(*, actor, bid: Bid) -> Bid:
 
 def _check_provider(project: Project, organization: SocialOrganization) -> None:
     """The provider is the awarded bidder when there was a procurement, else the applicant."""
-    awarded = Bid.objects.filter(procurement__project=project, awarded=True).select_related("organization").first()
+    awarded = (
+        Bid.objects.filter(procurement__project=project, awarded=True).select_related("organization").first()
+    )
     expected = awarded.organization if awarded else project.organization
     if expected is not None and organization != expected:
         raise ValidationError(
