@@ -23,16 +23,6 @@ from projects.models import (
 WRITE_METHODS = ["get", "post", "put", "patch", "head", "options"]
 
 
-def contracts_visible_to(*, user):
-    """Contracts of the projects the person sees; organization staff only their organization's."""
-    if not user.is_authenticated:
-        return Contract.objects.none()
-    contracts = Contract.objects.filter(project__in=selectors.projects_visible_to(user=user).values("pk"))
-    if not user.is_district_wide and user.organization_id:
-        contracts = contracts.filter(organization_id=user.organization_id)
-    return contracts
-
-
 # Organizations and calls
 
 
@@ -272,7 +262,7 @@ class ContractViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            contracts_visible_to(user=self.request.user)
+            selectors.contracts_visible_to(user=self.request.user)
             .select_related("project", "organization")
             .prefetch_related("milestones")
             .order_by("-signed_on", "pk")
@@ -283,7 +273,7 @@ class ContractViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class PaymentSerializer(serializers.ModelSerializer):
-    contract = ScopedRelatedField(contracts_visible_to)
+    contract = ScopedRelatedField(selectors.contracts_visible_to)
     contract_number = serializers.CharField(source="contract.number", read_only=True)
 
     class Meta:
@@ -312,7 +302,7 @@ class PaymentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["contract"]
 
     def get_queryset(self):
-        contracts = contracts_visible_to(user=self.request.user).values("pk")
+        contracts = selectors.contracts_visible_to(user=self.request.user).values("pk")
         return (
             Payment.objects.filter(contract__in=contracts)
             .select_related("contract")

@@ -34,6 +34,16 @@ def projects_visible_to(*, user) -> QuerySet[Project]:
     )
 
 
+def contracts_visible_to(*, user) -> QuerySet[Contract]:
+    """Contracts of the projects the person sees; organization staff only their organization's."""
+    if not user.is_authenticated:
+        return Contract.objects.none()
+    contracts = Contract.objects.filter(project__in=projects_visible_to(user=user).values("pk"))
+    if not user.is_district_wide and user.organization_id:
+        contracts = contracts.filter(organization_id=user.organization_id)
+    return contracts
+
+
 def organizations_visible_to(*, user) -> QuerySet[SocialOrganization]:
     """District-wide people see every organization; staff their own."""
     if not user.is_authenticated:
