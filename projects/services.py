@@ -32,7 +32,7 @@ from projects.models import (
 )
 from projects.selectors import projects_visible_to
 from socialwork.scoping import region_scope
-from socialwork.services import audit_record
+from socialwork.services import apply_changes, audit_record
 
 S = Project.Status
 
@@ -46,17 +46,6 @@ CALL_FIELDS = (
 # Statuses in which the work runs: reports, visits and milestones belong to them.
 RUNNING = (S.CONTRACTED, S.IN_PROGRESS, S.UNDER_ACCEPTANCE)
 PAYABLE = (S.CONTRACTED, S.IN_PROGRESS, S.UNDER_ACCEPTANCE, S.COMPLETED)
-
-
-def _changes(obj, fields: dict) -> dict:
-    """Apply `fields` to `obj`; return {name: [before, after]} of what changed."""
-    diff = {}
-    for name, value in fields.items():
-        before = getattr(obj, name) if obj.pk else None
-        if before != value:
-            diff[name] = [str(before), str(value)]
-        setattr(obj, name, value)
-    return diff
 
 
 def _money(value, *, field: str) -> Decimal:
@@ -140,7 +129,7 @@ def organization_save(
             _require_district(actor, "projects.change_socialorganization")
             organization = SocialOrganization.objects.select_for_update().get(pk=organization.pk)
             action = "organization.update"
-        diff = _changes(organization, fields)
+        diff = apply_changes(organization, fields)
         organization.full_clean()
         organization.save()
         audit_record(actor=actor, action=action, target=organization, summary=organization.name, changes=diff)
@@ -160,7 +149,7 @@ def call_save(*, actor, call: Call | None = None, **fields) -> Call:
         else:
             _require_district(actor, "projects.change_call")
             call, action = Call.objects.select_for_update().get(pk=call.pk), "call.update"
-        diff = _changes(call, fields)
+        diff = apply_changes(call, fields)
         if call.opens_on and call.closes_on and call.closes_on < call.opens_on:
             raise ValidationError({"closes_on": _("A call cannot close before it opens.")})
         call.full_clean()
@@ -252,7 +241,7 @@ def project_save(
         }
         if plan_document is not None:
             fields["plan_document"] = plan_document
-        diff = _changes(project, fields)
+        diff = apply_changes(project, fields)
         diff.pop("plan_document", None)
         project.full_clean(exclude=["created_by"])
         project.save()

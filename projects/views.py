@@ -7,7 +7,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from socialwork.pages import form_page
+from socialwork.pages import form_page, page_of, show_errors, year_of
 
 from . import selectors, services
 from .filters import CallFilter, OrganizationFilter, ProjectFilter
@@ -53,30 +52,9 @@ from .models import (
 )
 from .workflow import APPLICANT, DISTRICT, MOVES, moves_for, roles_of
 
-PAGE_SIZE = 50
 S = Project.Status
 # Approving and rejecting go through the decision form, which carries the amount or the reason.
 DECIDED_BY_FORM = {"approve", "reject"}
-
-
-def _page(request, items):
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _show_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has one, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _year(request) -> int:
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year
 
 
 # Organizations
@@ -91,7 +69,7 @@ def organization_list(request):
     )
     filters = OrganizationFilter(request.GET, queryset=organizations)
     return render(
-        request, "projects/organization_list.html", {"filter": filters, "page": _page(request, filters.qs)}
+        request, "projects/organization_list.html", {"filter": filters, "page": page_of(request, filters.qs)}
     )
 
 
@@ -152,7 +130,9 @@ def organization_update(request, pk):
 def call_list(request):
     calls = Call.objects.annotate(project_count=Count("projects")).order_by("-year", "-opens_on", "pk")
     filters = CallFilter(request.GET, queryset=calls)
-    return render(request, "projects/call_list.html", {"filter": filters, "page": _page(request, filters.qs)})
+    return render(
+        request, "projects/call_list.html", {"filter": filters, "page": page_of(request, filters.qs)}
+    )
 
 
 def call_detail(request, pk):
@@ -204,7 +184,7 @@ def project_list(request):
     return render(
         request,
         "projects/project_list.html",
-        {"filter": filters, "page": _page(request, filters.qs), "can_apply": can_apply},
+        {"filter": filters, "page": page_of(request, filters.qs), "can_apply": can_apply},
     )
 
 
@@ -341,7 +321,7 @@ def _step(request, pk, *, form_class, name: str, service, message: str, form_kwa
         try:
             service(project, form)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, message)
             return redirect(project)
@@ -557,7 +537,7 @@ def _application_page(request, project: Project | None):
         try:
             saved = services.project_save(actor=request.user, project=project, **arguments)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, _("The application %(title)s was saved.") % {"title": saved.title})
             return redirect(saved)
@@ -584,7 +564,7 @@ def application_update(request, pk):
 def overview(request):
     """The year's tables by service area and by town, and every year side by side. The district's
     budget figures are for district-wide people only."""
-    year = _year(request)
+    year = year_of(request)
     tables = selectors.overview(user=request.user, year=year)
     return render(
         request,

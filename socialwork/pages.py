@@ -4,7 +4,33 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
+
+PAGE_SIZE = 50
+
+
+def page_of(request, items) -> Page:
+    """The page of `items` the request asks for (?page=), PAGE_SIZE rows a page."""
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def year_of(request) -> int:
+    """The year the request asks for (?year=), this year when it asks for none or nonsense."""
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+
+
+def show_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field when the form has one, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 def form_page(
@@ -17,7 +43,7 @@ def form_page(
         try:
             saved = save(form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_errors(form, error)
         else:
             messages.success(request, message(saved))
             return redirect(saved)

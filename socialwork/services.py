@@ -7,6 +7,18 @@ from django.utils import timezone, translation
 from .models import AuditEntry, Notification, NotificationPreference, User
 
 
+def apply_changes(obj, fields: dict) -> dict:
+    """Set `fields` on `obj`; return {name: [before, after]} of what changed, for the audit row.
+    A new object changes from nothing (and has no relations to read yet)."""
+    diff = {}
+    for name, value in fields.items():
+        before = getattr(obj, name) if obj.pk else None
+        if before != value:
+            diff[name] = [str(before), str(value)]
+        setattr(obj, name, value)
+    return diff
+
+
 def audit_record(
     *, actor: User | None, action: str, target: Model, summary: str = "", changes=None
 ) -> AuditEntry:

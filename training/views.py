@@ -4,7 +4,6 @@ figures, trainers and practice bases."""
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from positions.models import SocialWorker
 from positions.selectors.workforce import workers_visible_to
-from socialwork.pages import form_page
+from socialwork.pages import form_page, page_of, show_errors, year_of
 from socialwork.scoping import unit_scope
 from socialwork.services import audit_record
 
@@ -34,21 +33,7 @@ from .forms import (
 from .models import Enrolment, HoursRequirement, PracticeBase, Trainer, TrainingSession
 from .pdf import certificate_pdf
 
-PAGE_SIZE = 50
 S = Enrolment.Status
-
-
-def _page(request, items):
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _show_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has one, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _saved(*, actor, form, action: str):
@@ -76,7 +61,7 @@ def series_list(request):
     )
     filters = TrainingSeriesFilter(request.GET, queryset=series)
     return render(
-        request, "training/series_list.html", {"filter": filters, "page": _page(request, filters.qs)}
+        request, "training/series_list.html", {"filter": filters, "page": page_of(request, filters.qs)}
     )
 
 
@@ -218,7 +203,7 @@ def enrolment_create(request, pk):
         try:
             enrolment = services.enrolment_create(actor=request.user, session=session, **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             if enrolment.status == S.CONFIRMED:
                 message = _("%(name)s has a place.") % {"name": enrolment.participant_name}
@@ -267,7 +252,7 @@ def attendance(request, pk):
                 actor=request.user, session=session, present={e.pk for e in form.cleaned_data["present"]}
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, _("Attendance saved: %(count)d present.") % {"count": present})
             return redirect(session)
@@ -282,15 +267,8 @@ def attendance(request, pk):
 # Hours and figures
 
 
-def _year(request) -> int:
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year
-
-
 def hours(request):
-    year = _year(request)
+    year = year_of(request)
     requirement = HoursRequirement.objects.filter(year=year).first()
     form = None
     if request.user.has_perms(["training.add_hoursrequirement", "training.change_hoursrequirement"]):
@@ -306,7 +284,7 @@ def hours(request):
     return render(
         request,
         "training/hours.html",
-        {"year": year, "requirement": requirement, "form": form, "page": _page(request, short)},
+        {"year": year, "requirement": requirement, "form": form, "page": page_of(request, short)},
     )
 
 
@@ -349,7 +327,7 @@ def trainer_list(request):
     return render(
         request,
         "training/trainer_list.html",
-        {"filter": trainers, "page": _page(request, trainers.qs), "form": form},
+        {"filter": trainers, "page": page_of(request, trainers.qs), "form": form},
     )
 
 
@@ -370,7 +348,7 @@ def practice_base_list(request):
     return render(
         request,
         "training/practice_base_list.html",
-        {"filter": bases, "page": _page(request, bases.qs), "form": form},
+        {"filter": bases, "page": page_of(request, bases.qs), "form": form},
     )
 
 

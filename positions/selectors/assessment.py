@@ -23,10 +23,10 @@ from positions.models import (
 )
 from positions.selectors.network import units_visible_to
 from positions.selectors.workforce import positions_visible_to, worker_scope, workers_visible_to
+from socialwork.pages import PAGE_SIZE
 from socialwork.scoping import unit_scope
 
 Subject = AssessmentScheme.Subject
-PAGE_SIZE = 50
 SORTS = {"total": ("total", "pk"), "-total": ("-total", "pk"), "name": ("subject_name", "pk")}
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from positions.models import Appointment, CertificateLevel, Exam, Position, ServiceUnit, SocialWorker
 from positions.selectors.network import units_visible_to
 from socialwork.idnumbers import normalize
-from socialwork.services import audit_record
+from socialwork.services import apply_changes, audit_record
 
 POSITION_FIELDS = (
     "code", "title", "unit", "host", "category", "setup_mode", "quota", "duties", "required_level",
@@ -29,18 +29,6 @@ def _check_unit_in_place(*, actor, unit: ServiceUnit | None, field: str) -> None
         raise ValidationError({field: _("This unit is outside your place in the network.")})
 
 
-def _changes(obj, fields: dict) -> dict:
-    """Apply `fields` to `obj`; return {name: [before, after]} of what changed."""
-    diff = {}
-    for name, value in fields.items():
-        # A new object changes from nothing (and has no relations to read yet).
-        before = getattr(obj, name) if obj.pk else None
-        if before != value:
-            diff[name] = [str(before), str(value)]
-        setattr(obj, name, value)
-    return diff
-
-
 def position_save(*, actor, position: Position | None = None, **fields) -> Position:
     """Create a position, or change one. A post sits in a unit of the actor's place, and its quota
     never drops below the people holding it now."""
@@ -52,7 +40,7 @@ def position_save(*, actor, position: Position | None = None, **fields) -> Posit
             position, action = Position(), "position.create"
         else:
             position, action = Position.objects.select_for_update().get(pk=position.pk), "position.update"
-        diff = _changes(position, fields)
+        diff = apply_changes(position, fields)
         _check_unit_in_place(actor=actor, unit=position.unit, field="unit")
         position.full_clean()
         if position.pk:
@@ -80,7 +68,7 @@ def worker_save(*, actor, worker: SocialWorker | None = None, **fields) -> Socia
             worker, action = SocialWorker(), "worker.create"
         else:
             worker, action = SocialWorker.objects.select_for_update().get(pk=worker.pk), "worker.update"
-        diff = _changes(worker, fields)
+        diff = apply_changes(worker, fields)
         diff.pop("id_number", None)  # the audit log never holds an ID number
         _check_unit_in_place(actor=actor, unit=worker.employer_unit, field="employer_unit")
         worker.full_clean()

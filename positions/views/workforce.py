@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -21,13 +20,7 @@ from positions.forms import (
 from positions.models import Appointment
 from positions.selectors import workforce as selectors
 from positions.services import workforce as services
-from socialwork.pages import form_page
-
-PAGE_SIZE = 50
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+from socialwork.pages import form_page, page_of, show_errors
 
 
 def _save_or_show_errors(form, save):
@@ -35,7 +28,7 @@ def _save_or_show_errors(form, save):
     try:
         return save()
     except ValidationError as error:
-        form.add_error(None, error)
+        show_errors(form, error)
         return None
 
 
@@ -46,7 +39,7 @@ def position_list(request):
     return render(
         request,
         "positions/workforce/position_list.html",
-        {"filter": filters, "page": _page(request, filters.qs)},
+        {"filter": filters, "page": page_of(request, filters.qs)},
     )
 
 
@@ -169,7 +162,7 @@ def worker_list(request):
     return render(
         request,
         "positions/workforce/worker_list.html",
-        {"filter": filters, "page": _page(request, filters.qs)},
+        {"filter": filters, "page": page_of(request, filters.qs)},
     )
 
 
@@ -228,7 +221,7 @@ def exam_list(request):
         "positions/workforce/exam_list.html",
         {
             "filter": filters,
-            "page": _page(request, filters.qs),
+            "page": page_of(request, filters.qs),
             "figures": selectors.exam_figures(user=request.user),
             "form": form,
         },
@@ -250,7 +243,7 @@ def awards_and_studios(request):
         "positions/workforce/honours.html",
         {
             "filter": awards,
-            "page": _page(request, awards.qs),
+            "page": page_of(request, awards.qs),
             "studios": selectors.studios_visible_to(user=request.user),
         },
     )
