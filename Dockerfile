@@ -10,6 +10,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 # collectstatic runs with the production storage (hashed, compressed); it needs no real secret.
 RUN DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=build DJANGO_SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-xx \
+    FIELD_ENCRYPTION_SALTS=build-only-not-a-secret-build-only \
     python manage.py collectstatic --noinput
 
 RUN useradd --system --home /app socialwork && mkdir -p /app/var && chown -R socialwork /app/var

@@ -7,14 +7,21 @@ from socialwork.roles import Role
 
 
 def navigation(request):
-    """The header: navigation by role, the unread count and the language switch."""
+    """The header: navigation by role, grouped into menus, the unread count and the language switch.
+
+    `nav_menus` is what the header shows, each entry (label, url, items): a link when `items` is
+    empty, else a menu of (label, url) items. `nav_items` is every link flat, for whoever needs to
+    know what a person can reach."""
     user = request.user
     context = {"languages": [(code, settings.LANGUAGE_LABELS[code]) for code, _name in settings.LANGUAGES]}
     if not user.is_authenticated:
         return context
-    items = [(_("Service network"), reverse("positions:network"))]
-    if user.is_district_wide or user.has_role(Role.STATION_MANAGER):
-        items += [
+    menus = [(_("Service network"), reverse("positions:network"))]
+    place_wide = user.is_district_wide or user.has_role(Role.STATION_MANAGER)
+
+    workforce = []
+    if place_wide:
+        workforce += [
             (_("Coverage"), reverse("positions:coverage")),
             (_("Positions"), reverse("positions:position_list")),
             (_("Social workers"), reverse("positions:worker_list")),
@@ -22,20 +29,57 @@ def navigation(request):
             (_("Assessments"), reverse("positions:assessment_schemes")),
         ]
     if can_view_allowances(user):
-        items.append((_("Allowances"), reverse("positions:allowance_rolls")))
-    if user.is_district_wide or user.has_role(Role.STATION_MANAGER):
-        items.append((_("Statistics"), reverse("positions:workforce_statistics")))
+        workforce.append((_("Allowances"), reverse("positions:allowance_rolls")))
+    if place_wide:
+        workforce.append((_("Statistics"), reverse("positions:workforce_statistics")))
+    if workforce:
+        menus.append((_("Workforce"), workforce))
+
     if user.is_district_wide or user.has_role(Role.STATION_MANAGER, Role.SUPERVISOR):
-        items.append((_("Training"), reverse("training:series_list")))
+        menus.append((_("Training"), reverse("training:series_list")))
+
+    projects = []
     if user.is_district_wide or user.has_role(Role.STATION_MANAGER, Role.SUPERVISOR, Role.ORG_STAFF):
-        items.append((_("Projects"), reverse("projects:project_list")))
+        projects.append((_("Projects"), reverse("projects:project_list")))
     if user.is_district_wide:
-        items.append((_("Organizations"), reverse("projects:organization_list")))
+        projects.append((_("Organizations"), reverse("projects:organization_list")))
+    if projects:
+        menus.append((_("Projects"), projects) if len(projects) > 1 else projects[0])
+
+    casework = []
+    if user.has_role(Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.STATION_MANAGER):
+        casework += [
+            (_("My cases"), reverse("casework:my_cases")),
+            (_("Cases"), reverse("casework:case_list")),
+            (_("Clients"), reverse("casework:client_list")),
+            (_("Groups"), reverse("casework:group_list")),
+        ]
+    if user.is_district_wide or user.has_role(Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.STATION_MANAGER):
+        casework += [
+            (_("Community activities"), reverse("casework:activity_list")),
+            (_("Volunteers"), reverse("casework:volunteer_list")),
+            (_("Policy advocacy"), reverse("casework:advocacy_list")),
+        ]
+    if user.is_district_wide and user.has_perm("casework.add_accessgrant"):
+        casework += [
+            (_("Case access grants"), reverse("casework:grant_list")),
+            (_("Case records policy"), reverse("casework:policy")),
+        ]
+    if casework:
+        menus.append((_("Casework"), casework))
+
     if hasattr(user, "worker"):
-        items.append((_("My profile"), user.worker.get_absolute_url()))
+        menus.append((_("My profile"), user.worker.get_absolute_url()))
     if user.is_staff:
-        items.append((_("Administration"), reverse("admin:index")))
-    items.append((_("API"), reverse("api-docs")))
-    context["nav_items"] = items
+        menus.append((_("Administration"), reverse("admin:index")))
+    menus.append((_("API"), reverse("api-docs")))
+    context["nav_menus"] = [
+        (label, None, target) if isinstance(target, list) else (label, target, []) for label, target in menus
+    ]
+    context["nav_items"] = [
+        link
+        for label, target in menus
+        for link in (target if isinstance(target, list) else [(label, target)])
+    ]
     context["unread_count"] = user.notifications.filter(in_app=True, read_at__isnull=True).count()
     return context

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import Group
 
+from casework.demo import seed_casework
 from positions.demo import seed_network
 from positions.demo_workforce import seed_workforce
 from positions.models import Region, ServiceUnit
@@ -43,6 +44,11 @@ def seed(*, with_accounts: bool) -> list[str]:
     if with_accounts:
         made = seed_accounts()
         report.append(f"accounts: {made} created (password: {DEMO_PASSWORD})")
+        casework = seed_casework()  # the demo cases belong to the demo accounts
+        report.append(
+            f"casework: {casework['cases']} cases ({casework['closed']} closed) for {casework['clients']} clients, "
+            f"{casework['groups']} group, {casework['activities']} activities, {casework['advocacy']} advocacy record"
+        )
     return report
 
 

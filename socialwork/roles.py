@@ -22,6 +22,18 @@ DISTRICT_WIDE_ROLES = (Role.DISTRICT_ADMIN, Role.AUDITOR)
 
 DOMAIN_APPS = ("positions", "training", "projects", "casework")
 
+# Case records: who may touch them at all. Which case a person reaches is decided per case by
+# casework.selectors (worker, supervisor, station manager), not by these permissions.
+CASEWORK_WORK = [
+    ("casework", model, ("view", "add", "change"))
+    for model in (
+        "client", "householdmember", "case", "caseclient", "assessment", "assessmentdomain", "serviceplan",
+        "plangoal", "plantask", "servicenote", "referral", "followup", "supervisorreview", "closing", "transfer",
+        "group", "groupmember", "groupsession", "groupattendance", "communityactivity", "volunteer",
+        "volunteerhours", "volunteerpairing", "advocacyrecord",
+    )
+] + [("casework", "vulnerabilitycategory", ("view",))]  # fmt: skip
+
 # Per role: (app label, model name or "*", actions). An action is a default one (view, add,
 # change, delete) or the codename of a custom permission. Later issues extend this table.
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
@@ -37,9 +49,10 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         for model in ("position", "socialworker", "appointment", "exam")
     ]
     + [("training", "enrolment", ("view", "add", "change"))]
-    + [("training", model, ("view",)) for model in ("trainingseries", "trainingsession", "trainer")],
-    Role.SOCIAL_WORKER: [],
-    Role.SUPERVISOR: [],
+    + [("training", model, ("view",)) for model in ("trainingseries", "trainingsession", "trainer")]
+    + CASEWORK_WORK,
+    Role.SOCIAL_WORKER: CASEWORK_WORK,
+    Role.SUPERVISOR: CASEWORK_WORK,
     # Organization staff apply and report for their own organization (scoped by projects.selectors).
     Role.ORG_STAFF: [
         ("projects", model, ("view", "add", "change"))

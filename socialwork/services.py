@@ -27,7 +27,7 @@ def audit_record(
         actor=actor if actor and actor.is_authenticated else None,
         action=action,
         target_type=target._meta.label_lower,
-        target_id=str(target.pk),
+        target_id="" if target.pk is None else str(target.pk),
         summary=summary[:255],
         changes=changes or {},
     )

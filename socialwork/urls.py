@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("positions.urls")),
     path("training/", include("training.urls")),
     path("projects/", include("projects.urls")),
+    path("casework/", include("casework.urls")),
     path("api/v1/", include("socialwork.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -17,6 +17,9 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
+# Client ID numbers, phones and addresses are encrypted with keys derived from SECRET_KEY and
+# these salts (django-fernet-encrypted-fields): the first encrypts, all decrypt, for rotation.
+SALT_KEY = env.list("FIELD_ENCRYPTION_SALTS", default=[])
 
 INSTALLED_APPS = [
     "socialwork",
@@ -207,6 +210,13 @@ SPECTACULAR_SETTINGS = {
         "AllowanceRollStatusEnum": "positions.models.workforce.AllowanceRoll.Status",
         "GradeEnum": "positions.models.workforce.Grade",
         "OrganizationGradeEnum": "projects.models.SocialOrganization.Grade",
+        "CaseStatusEnum": "casework.models.Case.Status",
+        "ApprovalEnum": "casework.models.common.Approval",
+        "ReferralStatusEnum": "casework.models.Referral.Status",
+        "RiskLevelEnum": "casework.models.common.RiskLevel",
+        "GroupKindEnum": "casework.models.Group.Kind",
+        "GroupStatusEnum": "casework.models.Group.Status",
+        "AdvocacyStatusEnum": "casework.models.AdvocacyRecord.Status",
     },
 }
 

@@ -7,6 +7,7 @@ DEBUG = True
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-" + "x" * 50)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 DEMO_MODE = env.bool("DEMO_MODE", default=True)
+SALT_KEY = env.list("FIELD_ENCRYPTION_SALTS", default=["dev-only-salt-" + "y" * 32])
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -3,12 +3,18 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, SECRET_KEY, env
+from .base import ALLOWED_HOSTS, SALT_KEY, SECRET_KEY, env
 
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY must be set to a random string of at least 50 characters "
         "(or set DJANGO_DEBUG=1 for development)."
+    )
+if not SALT_KEY or any(len(salt) < 32 for salt in SALT_KEY):
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_SALTS must hold at least one random salt of 32 characters or more; it "
+        "encrypts client data, so keep it (and DJANGO_SECRET_KEY) safe and never change it without "
+        "keeping the old one after the new."
     )
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the hosts this site answers to.")

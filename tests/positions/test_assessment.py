@@ -395,7 +395,9 @@ def test_record_form_shows_score_errors_inline(as_user, district_admin, scheme, 
 
 def test_recorder_outside_the_subjects_station_gets_a_form_error(as_user, station_manager, scheme, people):
     """Even with the permission to record, a station manager cannot choose another station's worker."""
-    station_manager.user_permissions.add(Permission.objects.get(codename="add_assessment"))
+    station_manager.user_permissions.add(
+        Permission.objects.get(codename="add_assessment", content_type__app_label="positions")
+    )
     data = {
         "subject": people["b"].pk,
         **{f"score_{pk}": v for pk, v in scores_for(scheme, 95, 90, 92).items()},
@@ -568,7 +570,9 @@ def test_api_refuses_recording_to_a_station_manager_and_outside_the_place(
     ids = list(scheme.criteria.order_by("pk").values_list("pk", flat=True))
     body = {"scheme": scheme.pk, "worker": people["b"].pk, "scores": {str(i): "90" for i in ids}}
     assert api(station_manager).post("/api/v1/assessments/", body, format="json").status_code == 403
-    station_manager.user_permissions.add(Permission.objects.get(codename="add_assessment"))
+    station_manager.user_permissions.add(
+        Permission.objects.get(codename="add_assessment", content_type__app_label="positions")
+    )
     station_manager = type(station_manager).objects.get(pk=station_manager.pk)  # fresh permission cache
     response = api(station_manager).post("/api/v1/assessments/", body, format="json")
     assert response.status_code == 400 and "worker" in response.json()

@@ -1,0 +1,528 @@
+"""The admin for case records.
+
+Every list goes through casework.selectors, so a district administrator or a superuser with no
+part in a case sees no row of it, finds nothing of it by search, and meets the admin's "does not
+exist" on its page. Case records, groups, community work and advocacy are changed on their own
+pages, where every change goes through the services and is audited: here they are read-only, and
+opening a case's or a client's page is written to the audit log like any other view. The
+district edits the vulnerability categories and the case records policy; it revokes access
+grants (they are made on the grants page).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from socialwork.scoping import NOTHING, unit_scope
+from socialwork.services import audit_record
+
+from . import services
+from .masking import mask_id_number, mask_phone
+from .models import (
+    AccessGrant,
+    AdvocacyRecord,
+    Assessment,
+    AssessmentDomain,
+    Case,
+    CaseClient,
+    CaseTransition,
+    CaseworkPolicy,
+    Client,
+    Closing,
+    CommunityActivity,
+    FollowUp,
+    Group,
+    GroupAttendance,
+    GroupMember,
+    GroupSession,
+    HouseholdMember,
+    PlanGoal,
+    PlanTask,
+    Referral,
+    ServiceNote,
+    ServicePlan,
+    SupervisorReview,
+    Transfer,
+    Volunteer,
+    VolunteerHours,
+    VolunteerPairing,
+    VulnerabilityCategory,
+)
+from .selectors import (
+    activities_visible_to,
+    advocacy_visible_to,
+    cases_visible_to,
+    clients_visible_to,
+    groups_visible_to,
+    volunteers_visible_to,
+)
+
+
+class ReadOnly:
+    """Shown, never changed here: the pages change these through the services."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(ReadOnly, admin.TabularInline):
+    extra = 0
+
+
+class ScopedAdmin(ReadOnly, admin.ModelAdmin):
+    """Rows reached through `scope_path` from a record the person sees by `selector`."""
+
+    selector = None
+    scope_path = "pk"
+
+    def get_queryset(self, request):
+        visible = type(self).selector(user=request.user).values("pk")
+        return super().get_queryset(request).filter(**{f"{self.scope_path}__in": visible})
+
+
+class CaseScoped(ScopedAdmin):
+    selector = cases_visible_to
+    scope_path = "case"
+
+
+class AuditedViews:
+    """Opening a record's page, or listing them, is written to the audit log."""
+
+    view_action = ""
+    list_action = ""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and request.method == "GET":
+            services.access_record(actor=request.user, target=obj, action=self.view_action)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            ids = [obj.pk for obj in changelist.result_list]
+            services.access_record(actor=request.user, target=self.model(), action=self.list_action, ids=ids)
+        return response
+
+
+# Clients
+
+
+class HouseholdInline(ReadOnlyInline):
+    model = HouseholdMember
+
+
+@admin.register(Client)
+class ClientAdmin(AuditedViews, ScopedAdmin):
+    selector = clients_visible_to
+    view_action, list_action = "client.view", "client.list"
+    list_display = (
+        "name",
+        "gender",
+        "birth_date",
+        "masked_id_number",
+        "masked_phone",
+        "community",
+        "station",
+    )
+    list_filter = ("gender", "known_elsewhere", "categories")
+    list_select_related = ("community", "station")
+    search_fields = ("name",)  # the numbers are encrypted; the pages find a person by ID number
+    exclude = ("removed_at", "removed_by", "removal_reason")
+    inlines = [HouseholdInline]
+
+    @admin.display(description=_("ID number"))
+    def masked_id_number(self, client):
+        return mask_id_number(client.id_number) if client.id_number else ""
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, client):
+        return mask_phone(client.phone)
+
+
+@admin.register(HouseholdMember)
+class HouseholdMemberAdmin(ScopedAdmin):
+    selector = clients_visible_to
+    scope_path = "client"
+    list_display = ("name", "relation", "client")
+    list_filter = ("relation",)
+    list_select_related = ("client",)
+    search_fields = ("name", "client__name")
+
+
+# Cases
+
+
+class CaseClientInline(ReadOnlyInline):
+    model = CaseClient
+
+
+class TransitionInline(ReadOnlyInline):
+    model = CaseTransition
+    fields = ("at", "from_status", "to_status", "actor", "reason")
+    readonly_fields = fields
+
+
+@admin.register(Case)
+class CaseAdmin(AuditedViews, ScopedAdmin):
+    selector = cases_visible_to
+    view_action, list_action = "case.view", "case.list"
+    list_display = (
+        "number", "status", "risk_level", "category", "station", "worker", "supervisor", "intake_on",
+        "last_note_on",
+    )  # fmt: skip
+    list_filter = ("status", "risk_level", "source", "category")
+    list_select_related = ("category", "station", "worker", "supervisor")
+    search_fields = ("number", "case_clients__client__name")
+    date_hierarchy = "intake_on"
+    exclude = ("clients", "removed_at")
+    inlines = [CaseClientInline, TransitionInline]
+
+
+@admin.register(CaseClient)
+class CaseClientAdmin(CaseScoped):
+    list_display = ("case", "client", "primary")
+    list_select_related = ("case", "client")
+    search_fields = ("case__number", "client__name")
+
+
+@admin.register(CaseTransition)
+class CaseTransitionAdmin(CaseScoped):
+    list_display = ("case", "from_status", "to_status", "actor", "at")
+    list_filter = ("to_status",)
+    list_select_related = ("case", "actor")
+    search_fields = ("case__number", "reason")
+
+
+class DomainInline(ReadOnlyInline):
+    model = AssessmentDomain
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(CaseScoped):
+    list_display = ("case", "assessed_on", "risk_level", "author")
+    list_filter = ("risk_level",)
+    list_select_related = ("case", "author")
+    search_fields = ("case__number", "summary")
+    inlines = [DomainInline]
+
+
+@admin.register(AssessmentDomain)
+class AssessmentDomainAdmin(CaseScoped):
+    scope_path = "assessment__case"
+    list_display = ("assessment", "domain", "risk")
+    list_filter = ("domain", "risk")
+    list_select_related = ("assessment__case",)
+    search_fields = ("assessment__case__number", "needs", "strengths")
+
+
+class GoalInline(ReadOnlyInline):
+    model = PlanGoal
+
+
+class TaskInline(ReadOnlyInline):
+    model = PlanTask
+
+
+@admin.register(ServicePlan)
+class ServicePlanAdmin(CaseScoped):
+    list_display = ("case", "version", "status", "author", "submitted_at", "decided_at")
+    list_filter = ("status",)
+    list_select_related = ("case", "author")
+    search_fields = ("case__number",)
+    inlines = [GoalInline, TaskInline]
+
+
+@admin.register(PlanGoal)
+class PlanGoalAdmin(CaseScoped):
+    scope_path = "plan__case"
+    list_display = ("description", "plan", "reached")
+    list_filter = ("reached",)
+    list_select_related = ("plan__case",)
+    search_fields = ("plan__case__number", "description")
+
+
+@admin.register(PlanTask)
+class PlanTaskAdmin(CaseScoped):
+    scope_path = "plan__case"
+    list_display = ("description", "plan", "owner", "due_on", "done_on")
+    list_filter = ("due_on", "done_on")
+    list_select_related = ("plan__case",)
+    search_fields = ("plan__case__number", "description", "owner")
+
+
+@admin.register(ServiceNote)
+class ServiceNoteAdmin(CaseScoped):
+    list_display = ("case", "noted_on", "method", "minutes", "author")
+    list_filter = ("method", "noted_on")
+    list_select_related = ("case", "author")
+    search_fields = ("case__number", "content")
+    date_hierarchy = "noted_on"
+
+
+@admin.register(Referral)
+class ReferralAdmin(CaseScoped):
+    list_display = ("case", "target", "target_kind", "referred_on", "status", "outcome", "amount")
+    list_filter = ("target_kind", "status", "outcome")
+    list_select_related = ("case",)
+    search_fields = ("case__number", "target", "request")
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(CaseScoped):
+    list_display = ("case", "due_on", "purpose", "done_on")
+    list_filter = ("due_on", "done_on")
+    list_select_related = ("case",)
+    search_fields = ("case__number", "purpose")
+
+
+@admin.register(SupervisorReview)
+class SupervisorReviewAdmin(CaseScoped):
+    list_display = ("case", "reviewed_on", "supervisor")
+    list_select_related = ("case", "supervisor")
+    search_fields = ("case__number", "comments")
+
+
+@admin.register(Closing)
+class ClosingAdmin(CaseScoped):
+    list_display = ("case", "reason", "status", "author", "decided_by", "decided_at")
+    list_filter = ("reason", "status")
+    list_select_related = ("case", "author", "decided_by")
+    search_fields = ("case__number", "summary")
+
+
+@admin.register(Transfer)
+class TransferAdmin(CaseScoped):
+    list_display = ("case", "from_station", "to_station", "to_worker", "status", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("case", "from_station", "to_station", "to_worker")
+    search_fields = ("case__number", "reason")
+
+
+@admin.register(AccessGrant)
+class AccessGrantAdmin(ReadOnly, admin.ModelAdmin):
+    """Grants of the district's cases, for the district to see and revoke. It names the case by
+    number only, as the grants page does; the case itself stays out of the admin's reach."""
+
+    list_display = ("case", "user", "reason", "expires_on", "granted_by", "revoked_at")
+    list_filter = ("expires_on", "revoked_at")
+    list_select_related = ("case", "user", "granted_by")
+    search_fields = ("case__number", "user__username", "user__full_name")
+    actions = ["revoke"]
+
+    def get_queryset(self, request):
+        user = request.user
+        scope = unit_scope(user, via="case__station") if user.is_district_wide else NOTHING
+        return super().get_queryset(request).filter(scope, case__removed_at__isnull=True)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_district_wide and super().has_view_permission(request, obj)
+
+    @admin.action(description=_("Revoke the selected grants"))
+    def revoke(self, request, queryset):
+        try:
+            for grant in queryset:
+                services.access_revoke(actor=request.user, grant=grant)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        count = queryset.count()
+        self.message_user(request, ngettext("%d grant revoked.", "%d grants revoked.", count) % count)
+
+    def get_actions(self, request):
+        # The revoke action is a change, which the read-only admin otherwise refuses.
+        actions = super().get_actions(request)
+        if not request.user.has_perm("casework.change_accessgrant"):
+            actions.pop("revoke", None)
+        return actions
+
+
+# Groups
+
+
+class GroupScoped(ScopedAdmin):
+    selector = groups_visible_to
+    scope_path = "group"
+
+
+@admin.register(Group)
+class GroupAdmin(ScopedAdmin):
+    selector = groups_visible_to
+    list_display = ("name", "kind", "category", "station", "worker", "starts_on", "ends_on", "status")
+    list_filter = ("kind", "status", "category")
+    list_select_related = ("category", "station", "worker")
+    search_fields = ("name", "aims")
+
+
+@admin.register(GroupMember)
+class GroupMemberAdmin(GroupScoped):
+    list_display = ("client", "group", "joined_on", "left_on")
+    list_select_related = ("client", "group")
+    search_fields = ("group__name", "client__name")
+
+
+@admin.register(GroupSession)
+class GroupSessionAdmin(GroupScoped):
+    list_display = ("group", "number", "theme", "planned_on", "held_on")
+    list_select_related = ("group",)
+    search_fields = ("group__name", "theme")
+
+
+@admin.register(GroupAttendance)
+class GroupAttendanceAdmin(GroupScoped):
+    scope_path = "session__group"
+    list_display = ("session", "member", "present")
+    list_filter = ("present",)
+    list_select_related = ("session__group", "member__client")
+    search_fields = ("session__group__name",)
+
+
+# Community work and volunteers
+
+
+@admin.register(CommunityActivity)
+class CommunityActivityAdmin(ScopedAdmin):
+    selector = activities_visible_to
+    list_display = ("theme", "held_on", "community", "station", "participants", "organizer")
+    list_filter = ("held_on",)
+    list_select_related = ("community", "station", "organizer")
+    search_fields = ("theme", "partners")
+    date_hierarchy = "held_on"
+
+
+@admin.register(Volunteer)
+class VolunteerAdmin(ScopedAdmin):
+    selector = volunteers_visible_to
+    list_display = ("name", "masked_phone", "station", "skills", "registered_on", "active")
+    list_filter = ("active",)
+    list_select_related = ("station",)
+    search_fields = ("name", "skills")
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, volunteer):
+        return mask_phone(volunteer.phone)
+
+
+@admin.register(VolunteerHours)
+class VolunteerHoursAdmin(ScopedAdmin):
+    selector = volunteers_visible_to
+    scope_path = "volunteer"
+    list_display = ("volunteer", "served_on", "hours", "activity")
+    list_select_related = ("volunteer", "activity")
+    search_fields = ("volunteer__name", "description")
+
+
+@admin.register(VolunteerPairing)
+class VolunteerPairingAdmin(ScopedAdmin):
+    """A pairing names a client: it needs both the volunteer and the client in sight."""
+
+    selector = volunteers_visible_to
+    scope_path = "volunteer"
+    list_display = ("volunteer", "client", "purpose", "starts_on", "ends_on")
+    list_select_related = ("volunteer", "client")
+    search_fields = ("volunteer__name", "purpose")
+
+    def get_queryset(self, request):
+        clients = clients_visible_to(user=request.user).values("pk")
+        return super().get_queryset(request).filter(client__in=clients)
+
+
+# Advocacy
+
+
+@admin.register(AdvocacyRecord)
+class AdvocacyRecordAdmin(ScopedAdmin):
+    """The linked cases show as a count: their numbers are for those who see them."""
+
+    selector = advocacy_visible_to
+    list_display = ("title", "department", "status", "submitted_on", "station", "linked_cases")
+    list_filter = ("status",)
+    list_select_related = ("station",)
+    search_fields = ("title", "department", "problem", "proposal")
+    exclude = ("cases",)
+    readonly_fields = ("linked_cases",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(linked=Count("cases"))
+
+    @admin.display(description=_("linked cases"))
+    def linked_cases(self, record):
+        return record.linked
+
+
+# The district's settings
+
+
+@admin.register(VulnerabilityCategory)
+class VulnerabilityCategoryAdmin(admin.ModelAdmin):
+    """The district adds the groups it serves; the built-in ones keep their code and stay."""
+
+    list_display = ("__str__", "name", "code", "order", "active")
+    list_filter = ("active",)
+    search_fields = ("name", "code")
+    readonly_fields = ("code",)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and (obj.code or obj.cases.exists() or obj.clients.exists()):
+            return False  # in use, or one of the district's built-in groups: retire it instead
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        diff = {
+            name: [str(form.initial.get(name)), str(form.cleaned_data[name])] for name in form.changed_data
+        }
+        obj.save()
+        audit_record(
+            actor=request.user,
+            action="category.update" if change else "category.create",
+            target=obj,
+            summary=obj.name,
+            changes=diff,
+        )
+
+
+class PolicyForm(forms.ModelForm):
+    """Saving runs casework.services.policy_update, so its rules show as the form's errors."""
+
+    class Meta:
+        model = CaseworkPolicy
+        fields = ["retention_days", "quiet_case_days"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            try:
+                self.instance = services.policy_update(actor=self.user, **cleaned)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+@admin.register(CaseworkPolicy)
+class CaseworkPolicyAdmin(admin.ModelAdmin):
+    form = PolicyForm
+    list_display = ("__str__", "retention_days", "quiet_case_days")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def has_add_permission(self, request):
+        return not CaseworkPolicy.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        pass  # saved by the service when the form was cleaned

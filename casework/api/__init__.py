@@ -1,0 +1,9 @@
+"""/api/v1/clients/, cases/ (with notes, plans, referrals and follow-ups), groups/, activities/,
+volunteers/ and advocacy/."""
+
+from . import advocacy, cases, clients, community, groups
+
+
+def register(router) -> None:
+    for module in (clients, cases, groups, community, advocacy):
+        module.register(router)

@@ -1,0 +1,482 @@
+"""Forms for clients, intake and each step of a case. They parse and check input only; the
+services in casework/services/ enforce the rules."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casework.models import (
+    Assessment,
+    Case,
+    Client,
+    Closing,
+    FollowUp,
+    HouseholdMember,
+    PlanGoal,
+    Referral,
+    RiskLevel,
+    ServiceNote,
+    SupervisorReview,
+    VulnerabilityCategory,
+)
+from positions.models import Region, ServiceUnit
+from socialwork import idnumbers
+from socialwork.roles import Role
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TEXT = forms.Textarea(attrs={"rows": 3})
+SHORT_TEXT = forms.Textarea(attrs={"rows": 2})
+User = get_user_model()
+
+
+def today():
+    return timezone.localdate()
+
+
+def social_workers(under: ServiceUnit | None = None):
+    """Active social workers, at a station (and its rooms and posts) when one is given."""
+    users = User.objects.filter(is_active=True, groups__name=Role.SOCIAL_WORKER).select_related("unit")
+    if under is not None:
+        users = users.filter(unit__path__startswith=under.path)
+    return users.order_by("full_name", "username")
+
+
+def supervisors():
+    return User.objects.filter(is_active=True, groups__name=Role.SUPERVISOR).order_by("full_name", "username")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A person with their unit, so that two people of one name can be told apart."""
+
+    def label_from_instance(self, user):
+        return f"{user} · {user.unit.name}" if user.unit_id else str(user)
+
+
+# Clients
+
+
+class ClientForm(forms.ModelForm):
+    """A client's record. The community is one of those in the registering station's town."""
+
+    class Meta:
+        model = Client
+        fields = [
+            "name", "gender", "birth_date", "id_number", "phone", "address", "community", "categories",
+            "consents_to_services", "consents_to_data_processing", "consent_recorded_on",
+        ]  # fmt: skip
+        widgets = {
+            "birth_date": DATE,
+            "consent_recorded_on": DATE,
+            "categories": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "id_number": _("Optional. The date of birth is read from it."),
+            "consent_recorded_on": _("Today unless you give another day."),
+        }
+
+    def __init__(self, *args, station: ServiceUnit, **kwargs):
+        super().__init__(*args, **kwargs)
+        town = station.region.path[: Region.steplen * 2]
+        self.fields["community"].queryset = Region.objects.filter(
+            level__in=Region.COMMUNITY_LEVELS, path__startswith=town
+        ).order_by("path")
+        self.fields["categories"].queryset = VulnerabilityCategory.objects.filter(active=True)
+        self.fields["categories"].required = False
+
+    def clean_id_number(self):
+        number = idnumbers.normalize(self.cleaned_data.get("id_number") or "")
+        if number:
+            idnumbers.validate_id_number(number)
+        return number
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        return {"categories": data.pop("categories"), **data}
+
+    def identity(self) -> dict:
+        """What intake compares to find a person already on record."""
+        number = self.cleaned_data.get("id_number") or ""
+        born = self.cleaned_data.get("birth_date")
+        if number and born is None:
+            born = idnumbers.birth_date(number)
+        return {"id_number": number, "name": self.cleaned_data["name"].strip(), "birth_date": born}
+
+
+class HouseholdMemberForm(forms.ModelForm):
+    class Meta:
+        model = HouseholdMember
+        fields = ["name", "relation", "birth_date", "situation"]
+        widgets = {"birth_date": DATE}
+
+
+HouseholdFormSet = forms.formset_factory(HouseholdMemberForm, extra=2)
+
+
+def household_of(formset) -> list[dict]:
+    """The household rows that name someone."""
+    return [form.cleaned_data for form in formset.forms if (form.cleaned_data.get("name") or "").strip()]
+
+
+class ClientRemoveForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the client removed?"), max_length=200)
+
+
+# Intake
+
+
+class ExistingClientField(forms.ModelChoiceField):
+    def label_from_instance(self, client):
+        born = client.birth_date.isoformat() if client.birth_date else "—"
+        return f"{client.name} ({born}, {client.community.name})"
+
+
+class IntakeForm(forms.Form):
+    """Intake starts from a client the worker sees, or from a new one registered on the page."""
+
+    client = ExistingClientField(
+        label=_("Existing client"),
+        queryset=Client.objects.none(),
+        required=False,
+        empty_label=_("— register a new client below —"),
+    )
+
+    def __init__(self, *args, clients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients.order_by("name", "pk")
+
+
+class CaseForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = [
+            "intake_on", "source", "referred_by", "presenting_problem", "risk_level", "category", "worker",
+            "supervisor",
+        ]  # fmt: skip
+        widgets = {"intake_on": DATE, "presenting_problem": TEXT}
+        field_classes = {"worker": PersonChoiceField, "supervisor": PersonChoiceField}
+
+    def __init__(self, *args, station: ServiceUnit | None = None, choose_worker: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = VulnerabilityCategory.objects.filter(active=True)
+        self.fields["supervisor"].queryset = supervisors().select_related("unit")
+        if choose_worker and station is not None:
+            self.fields["worker"].queryset = social_workers(station)
+        else:
+            del self.fields["worker"]
+        if not self.is_bound and "intake_on" not in self.initial:
+            self.initial["intake_on"] = today()
+
+
+class CaseUpdateForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = ["category", "source", "referred_by", "presenting_problem", "risk_level"]
+        widgets = {"presenting_problem": TEXT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = VulnerabilityCategory.objects.filter(active=True)
+
+
+# The steps of a case
+
+
+class MoveForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False, widget=SHORT_TEXT)
+
+
+class DecisionForm(forms.Form):
+    """A supervisor's or receiver's yes or no, with a comment (required for a no, by the service)."""
+
+    YES, NO = "yes", "no"
+
+    decision = forms.ChoiceField(choices=[(YES, YES), (NO, NO)], widget=forms.HiddenInput)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=SHORT_TEXT)
+
+    @property
+    def approved(self) -> bool:
+        return self.cleaned_data["decision"] == self.YES
+
+
+class AssessmentForm(forms.Form):
+    """An assessment: for each of the seven domains the needs, strengths and risk, then the
+    overall risk and a summary."""
+
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE, initial=today)
+    risk_level = forms.ChoiceField(label=_("Overall risk"), choices=RiskLevel.choices)
+    summary = forms.CharField(label=_("Summary"), required=False, widget=TEXT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for domain in Assessment.Domain.values:
+            self.fields[f"{domain}_needs"] = forms.CharField(
+                label=_("Needs"), required=False, widget=SHORT_TEXT
+            )
+            self.fields[f"{domain}_strengths"] = forms.CharField(
+                label=_("Strengths"), required=False, widget=SHORT_TEXT
+            )
+            self.fields[f"{domain}_risk"] = forms.ChoiceField(
+                label=_("Risk"), required=False, choices=[("", "—"), *RiskLevel.choices]
+            )
+
+    def domain_rows(self):
+        for domain, label in Assessment.Domain.choices:
+            yield label, [self[f"{domain}_{part}"] for part in ("needs", "strengths", "risk")]
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "assessed_on": data["assessed_on"],
+            "risk_level": data["risk_level"],
+            "summary": data["summary"],
+            "domains": {
+                domain: {part: data[f"{domain}_{part}"] for part in ("needs", "strengths", "risk")}
+                for domain in Assessment.Domain.values
+            },
+        }
+
+
+class GoalForm(forms.Form):
+    description = forms.CharField(label=_("Goal"), max_length=300, required=False)
+    indicator = forms.CharField(label=_("Indicator"), max_length=300, required=False)
+
+
+class TaskForm(forms.Form):
+    description = forms.CharField(label=_("Task"), max_length=300, required=False)
+    owner = forms.CharField(label=_("Owner"), max_length=100, required=False)
+    due_on = forms.DateField(label=_("Due on"), required=False, widget=DATE)
+    goal = forms.ChoiceField(label=_("For goal"), required=False)
+
+    def __init__(self, *args, goal_count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].choices = [("", "—")] + [
+            (str(n), _("Goal %(number)s") % {"number": n + 1}) for n in range(goal_count)
+        ]
+
+
+GoalFormSet = forms.formset_factory(GoalForm, extra=2)
+TaskFormSet = forms.formset_factory(TaskForm, extra=3)
+
+
+class PlanForm(forms.Form):
+    """The service plan: goals and tasks, each a small formset. A task names its goal by the
+    goal's row; the service counts goals among the rows that say something."""
+
+    def __init__(self, data=None, *, plan=None):
+        super().__init__(data)
+        goals, tasks = [], []
+        if plan is not None and data is None:
+            plan_goals = list(plan.goals.all())
+            goals = [{"description": g.description, "indicator": g.indicator} for g in plan_goals]
+            rows = {goal.pk: str(index) for index, goal in enumerate(plan_goals)}
+            tasks = [
+                {"description": t.description, "owner": t.owner, "due_on": t.due_on,
+                 "goal": rows.get(t.goal_id, "")}
+                for t in plan.tasks.all()
+            ]  # fmt: skip
+        self.goals = GoalFormSet(data, prefix="goals", initial=goals)
+        self.tasks = TaskFormSet(
+            data, prefix="tasks", initial=tasks, form_kwargs={"goal_count": self.goals.total_form_count()}
+        )
+
+    def is_valid(self):
+        return all([super().is_valid(), self.goals.is_valid(), self.tasks.is_valid()])
+
+    def clean(self):
+        if not (self.goals.is_valid() and self.tasks.is_valid()):
+            return self.cleaned_data
+        filled = {}
+        for row, form in enumerate(self.goals.forms):
+            if (form.cleaned_data.get("description") or "").strip():
+                filled[row] = len(filled)
+        self.cleaned_data["goals"] = [self.goals.forms[row].cleaned_data for row in filled]
+        tasks = []
+        for form in self.tasks.forms:
+            task = dict(form.cleaned_data)
+            if not (task.get("description") or "").strip():
+                continue
+            row = task.get("goal")
+            if row not in ("", None) and int(row) not in filled:
+                raise ValidationError(_("A task names a goal row that is empty."))
+            task["goal"] = filled[int(row)] if row not in ("", None) else None
+            tasks.append(task)
+        self.cleaned_data["tasks"] = tasks
+        return self.cleaned_data
+
+
+class NoteForm(forms.ModelForm):
+    class Meta:
+        model = ServiceNote
+        fields = ["noted_on", "method", "minutes", "content"]
+        widgets = {"noted_on": DATE, "content": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["minutes"].min_value = 1
+        self.fields["minutes"].widget.attrs.update(min=1, inputmode="numeric")
+        if not self.is_bound:
+            self.initial.setdefault("noted_on", today())
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = ["target_kind", "target", "organization", "request", "referred_on"]
+        widgets = {"referred_on": DATE, "request": SHORT_TEXT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = self.fields["organization"].queryset.order_by("name")
+        if not self.is_bound:
+            self.initial.setdefault("referred_on", today())
+
+
+class ReferralUpdateForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = ["status", "outcome", "outcome_note", "amount", "concluded_on"]
+        widgets = {"concluded_on": DATE, "outcome_note": SHORT_TEXT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].min_value = 0
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["due_on", "purpose"]
+        widgets = {"due_on": DATE}
+
+
+class FollowUpDoneForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["done_on", "result"]
+        widgets = {"done_on": DATE, "result": SHORT_TEXT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["done_on"].required = True
+        self.fields["result"].required = True
+        if not self.is_bound:
+            self.initial.setdefault("done_on", today())
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = SupervisorReview
+        fields = ["reviewed_on", "comments", "advice"]
+        widgets = {"reviewed_on": DATE, "comments": TEXT, "advice": SHORT_TEXT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("reviewed_on", today())
+
+
+class GoalsReachedField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, goal):
+        return goal.description
+
+
+class ClosingForm(forms.ModelForm):
+    """The request to close. With an approved plan, its goals are ticked as reached or not."""
+
+    reached_goals = GoalsReachedField(
+        label=_("Goals of the plan reached"),
+        queryset=PlanGoal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Closing
+        fields = ["reason", "summary", "goals_reached", "client_feedback", "satisfaction"]
+        widgets = {"summary": TEXT, "goals_reached": SHORT_TEXT, "client_feedback": SHORT_TEXT}
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if plan is None:
+            del self.fields["reached_goals"]
+        else:
+            self.fields["reached_goals"].queryset = plan.goals.all()
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["reached_goals"] = data.get("reached_goals") if "reached_goals" in self.fields else None
+        return data
+
+
+class TransferForm(forms.Form):
+    to_station = forms.ModelChoiceField(
+        label=_("To station"), queryset=ServiceUnit.objects.filter(level=ServiceUnit.Level.STATION)
+    )
+    to_worker = PersonChoiceField(
+        label=_("To worker"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Leave empty to let the receiving station's manager choose."),
+    )
+    reason = forms.CharField(label=_("Reason"), widget=SHORT_TEXT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_station"].queryset = ServiceUnit.objects.filter(
+            level=ServiceUnit.Level.STATION
+        ).order_by("path")
+        self.fields["to_worker"].queryset = social_workers()
+
+
+class TransferDecisionForm(DecisionForm):
+    """Accept or decline a transfer; a receiving manager may name the worker who takes it."""
+
+    worker = PersonChoiceField(
+        label=_("Worker who takes the case"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args, station: ServiceUnit | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if station is None:
+            del self.fields["worker"]
+        else:
+            self.fields["worker"].queryset = social_workers(station)
+
+
+class AssignForm(forms.Form):
+    worker = PersonChoiceField(label=_("Worker"), queryset=User.objects.none(), required=False)
+    supervisor = PersonChoiceField(label=_("Supervisor"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, station: ServiceUnit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = social_workers(station)
+        self.fields["supervisor"].queryset = supervisors().select_related("unit")
+
+
+# The district
+
+
+class PolicyForm(forms.Form):
+    retention_days = forms.IntegerField(
+        label=_("Keep removed clients for (days)"),
+        min_value=0,
+        help_text=_("A removed client and their cases are erased for good after this many days."),
+    )
+    quiet_case_days = forms.IntegerField(
+        label=_("Flag an open case after this many days without a note"), min_value=1, max_value=32767
+    )
+
+
+class GrantForm(forms.Form):
+    case_number = forms.CharField(label=_("Case number"), max_length=40)
+    user = PersonChoiceField(label=_("Person"), queryset=User.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+    expires_on = forms.DateField(label=_("Until"), widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            User.objects.filter(is_active=True).select_related("unit").order_by("full_name", "username")
+        )

@@ -1,0 +1,33 @@
+"""Case records: the people served, their cases and the work of each case, group work, community
+work and policy advocacy."""
+
+from .advocacy import AdvocacyRecord
+from .cases import (
+    AccessGrant,
+    Assessment,
+    AssessmentDomain,
+    Case,
+    CaseClient,
+    CaseTransition,
+    Closing,
+    FollowUp,
+    PlanGoal,
+    PlanTask,
+    Referral,
+    ServiceNote,
+    ServicePlan,
+    SupervisorReview,
+    Transfer,
+)
+from .clients import CaseworkPolicy, Client, HouseholdMember, VulnerabilityCategory
+from .common import Approval, RiskLevel
+from .community import CommunityActivity, Volunteer, VolunteerHours, VolunteerPairing
+from .groups import Group, GroupAttendance, GroupMember, GroupSession
+
+__all__ = [
+    "AccessGrant", "AdvocacyRecord", "Approval", "Assessment", "AssessmentDomain", "Case", "CaseClient",
+    "CaseTransition", "CaseworkPolicy", "Client", "Closing", "CommunityActivity", "FollowUp", "Group",
+    "GroupAttendance", "GroupMember", "GroupSession", "HouseholdMember", "PlanGoal", "PlanTask", "Referral",
+    "RiskLevel", "ServiceNote", "ServicePlan", "SupervisorReview", "Transfer", "Volunteer", "VolunteerHours",
+    "VolunteerPairing", "VulnerabilityCategory",
+]  # fmt: skip

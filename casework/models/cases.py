@@ -1,0 +1,483 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from socialwork.models import TimeStampedModel
+from socialwork.money import MoneyField
+
+from .clients import Client, VulnerabilityCategory
+from .common import Approval, RiskLevel
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Case(TimeStampedModel):
+    """One piece of casework with one or more clients. Its number is unique per numbering station
+    and year, and stays with the case when it is transferred. Its status moves only along
+    casework.workflow, each move recorded as a CaseTransition."""
+
+    class Source(models.TextChoices):
+        WALK_IN = "walk_in", _("Walk-in")
+        REFERRAL = "referral", _("Referral")
+        OUTREACH = "outreach", _("Outreach")
+        HOTLINE = "hotline", _("Hotline")
+
+    class Status(models.TextChoices):
+        INTAKE = "intake", _("Intake")
+        ASSESSMENT = "assessment", pgettext_lazy("casework", "Assessment")
+        PLANNING = "planning", _("Planning")
+        INTERVENTION = "intervention", _("Intervention")
+        EVALUATION = "evaluation", _("Evaluation")
+        CLOSED = "closed", pgettext_lazy("casework", "Closed")
+        REOPENED = "reopened", _("Reopened")
+
+    number = models.CharField(_("case number"), max_length=40, db_index=True)
+    numbered_by = models.ForeignKey(
+        "positions.ServiceUnit", verbose_name=_("numbered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    clients = models.ManyToManyField(
+        Client, through="CaseClient", related_name="cases", verbose_name=_("clients")
+    )
+    category = models.ForeignKey(
+        VulnerabilityCategory, verbose_name=pgettext_lazy("casework", "category"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="cases",
+    )  # fmt: skip
+    intake_on = models.DateField(_("intake date"))
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    referred_by = models.CharField(_("referred by"), max_length=100, blank=True)
+    presenting_problem = models.TextField(_("presenting problem"))
+    risk_level = models.CharField(
+        _("risk level"), max_length=10, choices=RiskLevel.choices, default=RiskLevel.LOW
+    )
+    station = models.ForeignKey(
+        "positions.ServiceUnit", verbose_name=_("station"), on_delete=models.PROTECT, related_name="cases"
+    )
+    worker = models.ForeignKey(
+        USER, verbose_name=_("assigned worker"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="cases",
+    )  # fmt: skip
+    supervisor = models.ForeignKey(
+        USER, verbose_name=_("supervisor"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="supervised_cases",
+    )  # fmt: skip
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.INTAKE)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    last_note_on = models.DateField(_("last note on"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        USER, verbose_name=_("opened by"), on_delete=models.PROTECT, related_name="+"
+    )
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-intake_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["numbered_by", "year", "sequence"], name="case_number_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["worker", "status"], name="case_worker_status_idx"),
+            models.Index(fields=["station", "status"], name="case_station_status_idx"),
+            models.Index(fields=["supervisor", "status"], name="case_supervisor_status_idx"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("casework:case_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+
+class CaseClient(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_clients")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="case_links")
+    primary = models.BooleanField(_("main client"), default=False)
+
+    class Meta:
+        verbose_name = _("client of a case")
+        verbose_name_plural = _("clients of cases")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "client"], name="case_client_unique"),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(primary=True), name="case_one_primary_client"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case} · {self.client}"
+
+
+class CaseTransition(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(
+        pgettext_lazy("casework", "from"), max_length=20, choices=Case.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=Case.Status.choices)
+    actor = models.ForeignKey(
+        USER, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case status change")
+        verbose_name_plural = _("case status changes")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.case}: {self.from_status} → {self.to_status}"
+
+
+class AccessGrant(TimeStampedModel):
+    """The district lets one more person see one case, for a reason, until a day."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(
+        USER, verbose_name=_("person"), on_delete=models.CASCADE, related_name="case_grants"
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    expires_on = models.DateField(_("until"))
+    granted_by = models.ForeignKey(
+        USER, verbose_name=_("granted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access grant")
+        verbose_name_plural = _("access grants")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.case} → {self.user}"
+
+
+class Assessment(TimeStampedModel):
+    """Needs, strengths and risk across the domains of a client's life."""
+
+    class Domain(models.TextChoices):
+        ECONOMIC = "economic", _("Economic")
+        HEALTH = "health", _("Health")
+        EDUCATION = "education", pgettext_lazy("casework", "Education")
+        EMPLOYMENT = "employment", _("Employment")
+        FAMILY = "family", _("Family")
+        PSYCHOLOGICAL = "psychological", _("Psychological")
+        SOCIAL_SUPPORT = "social_support", _("Social support")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    assessed_on = models.DateField(_("assessed on"))
+    summary = models.TextField(_("summary"), blank=True)
+    risk_level = models.CharField(_("overall risk"), max_length=10, choices=RiskLevel.choices)
+    author = models.ForeignKey(
+        USER, verbose_name=_("assessed by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = pgettext_lazy("casework", "assessment")
+        verbose_name_plural = pgettext_lazy("casework", "assessments")
+        ordering = ["-assessed_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.case} · {self.assessed_on}"
+
+
+class AssessmentDomain(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(_("domain"), max_length=20, choices=Assessment.Domain.choices)
+    needs = models.TextField(_("needs"), blank=True)
+    strengths = models.TextField(_("strengths"), blank=True)
+    risk = models.CharField(_("risk"), max_length=10, choices=RiskLevel.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("assessment domain")
+        verbose_name_plural = _("assessment domains")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "domain"], name="assessment_domain_unique")
+        ]
+
+    def __str__(self):
+        return self.get_domain_display()
+
+
+class ServicePlan(TimeStampedModel):
+    """Goals with indicators and tasks with owners and dates. The supervisor approves it or returns
+    it with a comment; a returned plan is changed and submitted again."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plans")
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    status = models.CharField(_("status"), max_length=20, choices=Approval.choices, default=Approval.DRAFT)
+    author = models.ForeignKey(USER, verbose_name=_("written by"), on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        USER, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(_("supervisor's comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("service plan")
+        verbose_name_plural = _("service plans")
+        ordering = ["case", "version"]
+        constraints = [models.UniqueConstraint(fields=["case", "version"], name="plan_version_unique")]
+
+    def __str__(self):
+        return f"{self.case} · v{self.version}"
+
+
+class PlanGoal(models.Model):
+    plan = models.ForeignKey(ServicePlan, on_delete=models.CASCADE, related_name="goals")
+    description = models.CharField(_("goal"), max_length=300)
+    indicator = models.CharField(_("indicator"), max_length=300, blank=True)
+    reached = models.BooleanField(_("reached"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["plan", "pk"]
+
+    def __str__(self):
+        return self.description
+
+
+class PlanTask(models.Model):
+    plan = models.ForeignKey(ServicePlan, on_delete=models.CASCADE, related_name="tasks")
+    goal = models.ForeignKey(PlanGoal, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks")
+    description = models.CharField(_("task"), max_length=300)
+    owner = models.CharField(_("owner"), max_length=100)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self):
+        return self.description
+
+
+class ServiceNote(TimeStampedModel):
+    class Method(models.TextChoices):
+        HOME_VISIT = "home_visit", _("Home visit")
+        OFFICE = "office", _("Office")
+        PHONE = "phone", _("Phone")
+        ONLINE = "online", _("Online")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    noted_on = models.DateField(_("date"))
+    method = models.CharField(pgettext_lazy("service note", "method"), max_length=20, choices=Method.choices)
+    minutes = models.PositiveSmallIntegerField(_("minutes"))
+    content = models.TextField(_("what happened"))
+    author = models.ForeignKey(USER, verbose_name=_("written by"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("service note")
+        verbose_name_plural = _("service notes")
+        ordering = ["-noted_on", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(minutes__gt=0), name="note_minutes_positive")]
+        indexes = [models.Index(fields=["case", "noted_on"], name="note_case_date_idx")]
+
+    def __str__(self):
+        return f"{self.case} · {self.noted_on}"
+
+
+class Referral(TimeStampedModel):
+    """A resource linked for the client: a department, organization or person asked for something,
+    and what came of it (compensation obtained, tuition waived, a job found)."""
+
+    class TargetKind(models.TextChoices):
+        DEPARTMENT = "department", _("Government department")
+        ORGANIZATION = "organization", _("Organization")
+        PERSON = "person", _("Person")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        IN_PROGRESS = "in_progress", pgettext_lazy("casework", "In progress")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        DECLINED = "declined", _("Declined")
+
+    class Outcome(models.TextChoices):
+        NONE = "", _("—")
+        FINANCIAL_AID = "financial_aid", _("Financial aid")
+        COMPENSATION = "compensation", _("Compensation obtained")
+        FEES_WAIVED = "fees_waived", _("Fees or tuition waived")
+        JOB = "job", _("A job found")
+        SUBSIDY = "subsidy", _("Subsidy or allowance granted")
+        SERVICE = "service", _("Service provided")
+        OTHER = "other", _("Other")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    target_kind = models.CharField(_("to a"), max_length=20, choices=TargetKind.choices)
+    target = models.CharField(_("to whom"), max_length=200)
+    organization = models.ForeignKey(
+        "projects.SocialOrganization", verbose_name=_("social organization"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="referrals",
+    )  # fmt: skip
+    request = models.TextField(_("what was asked"))
+    referred_on = models.DateField(_("referred on"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True, default="")
+    outcome_note = models.TextField(_("outcome in words"), blank=True)
+    amount = MoneyField(_("amount obtained (yuan)"), null=True, blank=True)
+    concluded_on = models.DateField(_("concluded on"), null=True, blank=True)
+    author = models.ForeignKey(
+        USER, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["referred_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="referral_amount_ok"
+            )
+        ]
+
+    def __str__(self):
+        return self.target
+
+
+class FollowUp(TimeStampedModel):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
+    due_on = models.DateField(_("due on"), db_index=True)
+    purpose = models.CharField(_("purpose"), max_length=300)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    result = models.TextField(_("result"), blank=True)
+    author = models.ForeignKey(USER, verbose_name=_("planned by"), on_delete=models.PROTECT, related_name="+")
+    done_by = models.ForeignKey(
+        USER, verbose_name=_("done by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self):
+        return f"{self.case} · {self.due_on}"
+
+
+class SupervisorReview(TimeStampedModel):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField(_("reviewed on"))
+    comments = models.TextField(_("comments"))
+    advice = models.TextField(_("advice to the worker"), blank=True)
+    supervisor = models.ForeignKey(
+        USER, verbose_name=_("supervisor"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("supervisor review")
+        verbose_name_plural = _("supervisor reviews")
+        ordering = ["reviewed_on", "pk"]
+
+    def __str__(self):
+        return f"{self.case} · {self.reviewed_on}"
+
+
+class Closing(TimeStampedModel):
+    """The request to close a case: why, which goals were reached, what the client said. The
+    supervisor approves it (the case closes) or returns it with a comment."""
+
+    class Reason(models.TextChoices):
+        GOALS_REACHED = "goals_reached", _("Goals reached")
+        CLIENT_WITHDREW = "client_withdrew", _("The client withdrew")
+        MOVED_AWAY = "moved_away", _("The client moved away")
+        REFERRED_ON = "referred_on", _("Referred to another service")
+        NO_CONTACT = "no_contact", _("Contact lost")
+        DIED = "died", _("The client died")
+        OTHER = "other", _("Other")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closings")
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    summary = models.TextField(_("summary of the work"))
+    goals_reached = models.TextField(_("goals reached"), blank=True)
+    client_feedback = models.TextField(_("the client's feedback"), blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction (1–5)"), null=True, blank=True, choices=[(n, str(n)) for n in range(1, 6)]
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Approval.choices, default=Approval.SUBMITTED
+    )
+    author = models.ForeignKey(
+        USER, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        USER, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(_("supervisor's comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("closing")
+        verbose_name_plural = _("closings")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status="submitted"), name="closing_one_pending_per_case"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case} · {self.get_reason_display()}"
+
+
+class Transfer(TimeStampedModel):
+    """A case handed to another worker or station, which accepts or declines it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting acceptance")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfers")
+    from_station = models.ForeignKey(
+        "positions.ServiceUnit", verbose_name=_("from station"), on_delete=models.PROTECT, related_name="+"
+    )
+    from_worker = models.ForeignKey(
+        USER, verbose_name=_("from worker"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_station = models.ForeignKey(
+        "positions.ServiceUnit", verbose_name=_("to station"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_worker = models.ForeignKey(
+        USER, verbose_name=_("to worker"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="incoming_transfers",
+    )  # fmt: skip
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        USER, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        USER, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status="pending"), name="transfer_one_pending_per_case"
+            ),
+            models.CheckConstraint(
+                condition=~Q(to_worker=F("from_worker")) | ~Q(to_station=F("from_station")),
+                name="transfer_goes_somewhere",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case} → {self.to_station}"

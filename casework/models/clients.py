@@ -1,0 +1,144 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedCharField
+
+from socialwork.models import TimeStampedModel
+
+
+class VulnerabilityCategory(TimeStampedModel):
+    """A group the district serves. The built-in ones come from a migration with a code (and a
+    translated label); the district adds others by name."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True, null=True, blank=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("vulnerability category")
+        verbose_name_plural = _("vulnerability categories")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        from casework.categories import BUILT_IN
+
+        return str(BUILT_IN.get(self.code, self.name))
+
+
+class Client(TimeStampedModel):
+    """A person served. The ID number, phone and address are encrypted in the database; the ID
+    number's keyed digest lets intake find a person already known without decrypting anyone."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+
+    name = models.CharField(_("name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    id_number = EncryptedCharField(_("ID number"), max_length=18, null=True, blank=True)
+    id_number_digest = models.CharField(max_length=64, blank=True, default="", editable=False, db_index=True)
+    phone = EncryptedCharField(_("phone"), max_length=30, null=True, blank=True)
+    address = EncryptedCharField(_("address"), max_length=200, null=True, blank=True)
+    community = models.ForeignKey(
+        "positions.Region", verbose_name=_("community or village"), on_delete=models.PROTECT,
+        related_name="clients",
+    )  # fmt: skip
+    station = models.ForeignKey(
+        "positions.ServiceUnit", verbose_name=_("registered at"), on_delete=models.PROTECT,
+        related_name="clients",
+    )  # fmt: skip
+    categories = models.ManyToManyField(
+        VulnerabilityCategory, verbose_name=_("vulnerability categories"), blank=True, related_name="clients"
+    )
+    consents_to_services = models.BooleanField(_("consents to services"), default=False)
+    consents_to_data_processing = models.BooleanField(
+        _("consents to the processing of their data"), default=False
+    )
+    consent_recorded_on = models.DateField(_("consent recorded on"), null=True, blank=True)
+    known_elsewhere = models.BooleanField(
+        _("already known elsewhere in the district at registration"), default=False,
+        help_text=_("Someone with the same ID number, or the same name and date of birth, was on record."),
+    )  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("registered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True, db_index=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("removed by"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
+    removal_reason = models.CharField(_("reason for removal"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["name", "birth_date"], name="client_name_birth_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("casework:client_detail", args=[self.pk])
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+
+class HouseholdMember(TimeStampedModel):
+    class Relation(models.TextChoices):
+        SPOUSE = "spouse", _("Spouse")
+        CHILD = "child", _("Child")
+        PARENT = "parent", _("Parent")
+        SIBLING = "sibling", _("Brother or sister")
+        GRANDPARENT = "grandparent", _("Grandparent")
+        GRANDCHILD = "grandchild", _("Grandchild")
+        OTHER = "other", _("Other")
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="household"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    situation = models.CharField(
+        _("situation"), max_length=200, blank=True, help_text=_("Work, school, health.")
+    )
+
+    class Meta:
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+        ordering = ["client", "pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_relation_display()})"
+
+
+class CaseworkPolicy(TimeStampedModel):
+    """The district's settings for case records: one row."""
+
+    retention_days = models.PositiveIntegerField(
+        _("retention of removed clients (days)"),
+        default=3 * 365,
+        help_text=_("A removed client and their cases are kept this long, then erased for good."),
+    )
+    quiet_case_days = models.PositiveSmallIntegerField(
+        _("days without a note before an open case is flagged"), default=30
+    )
+
+    class Meta:
+        verbose_name = _("case records policy")
+        verbose_name_plural = _("case records policy")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="casework_policy_single_row")]
+
+    def __str__(self):
+        return str(_("Case records policy"))
+
+    @classmethod
+    def current(cls) -> "CaseworkPolicy":
+        return cls.objects.get_or_create(pk=1)[0]

@@ -1,0 +1,105 @@
+"""Reminder kinds of case records. Registered with the engine in socialwork.reminders.
+
+A notification goes to the inbox and, as the person chose, by email: its title names the case by
+number only, never a client.
+"""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from casework.models import Case, CaseworkPolicy, FollowUp, RiskLevel
+from socialwork.reminders import Reminder, reminder
+from socialwork.roles import Role
+
+CLOSED = Case.Status.CLOSED
+
+
+def _station_managers(station_ids) -> dict[int, list]:
+    """The active station managers of each station."""
+    managers: dict[int, list] = {}
+    people = get_user_model().objects.filter(
+        unit_id__in=set(station_ids), groups__name=Role.STATION_MANAGER, is_active=True
+    )
+    for user in people.distinct():
+        managers.setdefault(user.unit_id, []).append(user)
+    return managers
+
+
+@reminder("casework_follow_ups_due", label=_("Case follow-up due"), hour=8)
+def casework_follow_ups_due(day):
+    """Each morning the case's assigned worker hears of every follow-up due today or overdue and
+    not yet done (a closed case's follow-ups included: following up after closing is common)."""
+    follow_ups = (
+        FollowUp.objects.filter(
+            done_on__isnull=True,
+            due_on__lte=day,
+            case__removed_at__isnull=True,
+            case__worker__isnull=False,
+            case__worker__is_active=True,
+        )
+        .select_related("case__worker")
+        .order_by("due_on", "pk")
+    )
+    for follow_up in follow_ups:
+        case = follow_up.case
+        if follow_up.due_on < day:
+            title = format_lazy(
+                _("Follow-up of case {case} overdue since {date}"), case=case.number, date=follow_up.due_on
+            )
+        else:
+            title = format_lazy(_("Follow-up of case {case} due today"), case=case.number)
+        yield Reminder(
+            user=case.worker, item=f"follow_up:{follow_up.pk}", title=title, url=case.get_absolute_url()
+        )
+
+
+@reminder("casework_quiet_cases", label=_("Open case without a recent note"), hour=8, day_of_week=1)
+def casework_quiet_cases(day):
+    """Each Monday, the worker and the station manager hear of every open case with no service note
+    for the district's quiet_case_days (default 30) since its last note, or since intake if none."""
+    quiet_days = CaseworkPolicy.current().quiet_case_days
+    cutoff = day - timedelta(days=quiet_days)
+    cases = list(
+        Case.objects.filter(removed_at__isnull=True)
+        .exclude(status=CLOSED)
+        .filter(Q(last_note_on__lte=cutoff) | Q(last_note_on__isnull=True, intake_on__lte=cutoff))
+        .select_related("worker")
+        .order_by("station", "number")
+    )
+    if not cases:
+        return
+    managers = _station_managers(case.station_id for case in cases)
+    for case in cases:
+        since = case.last_note_on or case.intake_on
+        title = format_lazy(
+            _("Case {case} has had no service note for {days} days"),
+            case=case.number,
+            days=(day - since).days,
+        )
+        people = {user.pk: user for user in managers.get(case.station_id, [])}
+        if case.worker is not None and case.worker.is_active:
+            people[case.worker.pk] = case.worker
+        for user in people.values():
+            yield Reminder(user=user, item=f"quiet:{case.pk}", title=title, url=case.get_absolute_url())
+
+
+@reminder("casework_unassigned_high_risk", label=_("High-risk case without a worker"), hour=8)
+def casework_unassigned_high_risk(day):
+    """Each day the station managers of the case's station hear of every open high-risk case that
+    has no assigned worker."""
+    cases = list(
+        Case.objects.filter(removed_at__isnull=True, risk_level=RiskLevel.HIGH, worker__isnull=True)
+        .exclude(status=CLOSED)
+        .order_by("intake_on", "pk")
+    )
+    if not cases:
+        return
+    managers = _station_managers(case.station_id for case in cases)
+    for case in cases:
+        title = format_lazy(_("High-risk case {case} has no worker: assign one"), case=case.number)
+        for user in managers.get(case.station_id, []):
+            yield Reminder(user=user, item=f"unassigned:{case.pk}", title=title, url=case.get_absolute_url())

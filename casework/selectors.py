@@ -1,0 +1,243 @@
+"""Reads of case records, scoped to the person asking. The one rule of who sees a case lives in
+`case_scope`; clients, groups, exports, search, the API and the admin all follow it.
+
+A case is seen by its assigned worker, its supervisor and the station manager of its station,
+by whoever the district granted access to it until the grant ends, and, while a transfer to them
+waits, by the receiving worker or station manager. Nobody else sees it, district administrators
+and superusers included: for them it does not exist. A client is seen by whoever sees one of
+their cases, by the station manager of the station that registered them, and by the worker who
+registered them until a case is opened. Removed clients and their cases are seen by nobody.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from casework.models import (
+    AccessGrant,
+    AdvocacyRecord,
+    Case,
+    CaseClient,
+    Client,
+    Closing,
+    CommunityActivity,
+    FollowUp,
+    Group,
+    PlanTask,
+    ServicePlan,
+    Transfer,
+    Volunteer,
+)
+from casework.models.common import Approval
+from positions.models import ServiceUnit
+from socialwork.roles import Role
+from socialwork.scoping import NOTHING, unit_scope
+
+
+def _manages(user) -> bool:
+    return bool(user.unit_id) and user.has_role(Role.STATION_MANAGER)
+
+
+def case_scope(user) -> Q:
+    if not user.is_authenticated:
+        return NOTHING
+    today = timezone.localdate()
+    scope = Q(worker=user) | Q(supervisor=user)
+    scope |= Q(
+        Exists(
+            AccessGrant.objects.filter(
+                case=OuterRef("pk"), user=user, revoked_at__isnull=True, expires_on__gte=today
+            )
+        )
+    )
+    incoming = Q(to_worker=user)
+    if _manages(user):
+        scope |= Q(station_id=user.unit_id)
+        incoming |= Q(to_station_id=user.unit_id)
+    scope |= Q(Exists(Transfer.objects.filter(incoming, case=OuterRef("pk"), status=Transfer.Status.PENDING)))
+    return scope & Q(removed_at__isnull=True)
+
+
+def cases_visible_to(*, user) -> QuerySet[Case]:
+    return Case.objects.filter(case_scope(user)).select_related("station", "worker", "supervisor", "category")
+
+
+def client_scope(user) -> Q:
+    if not user.is_authenticated:
+        return NOTHING
+    visible_cases = Case.objects.filter(case_scope(user))
+    scope = Q(Exists(CaseClient.objects.filter(client=OuterRef("pk"), case__in=visible_cases)))
+    scope |= Q(created_by=user) & ~Q(Exists(CaseClient.objects.filter(client=OuterRef("pk"))))
+    if _manages(user):
+        scope |= Q(station_id=user.unit_id)
+    return scope & Q(removed_at__isnull=True)
+
+
+def clients_visible_to(*, user) -> QuerySet[Client]:
+    return Client.objects.filter(client_scope(user)).select_related("community", "station")
+
+
+def groups_visible_to(*, user) -> QuerySet[Group]:
+    """Groups hold clients, so they follow the cases' rule: the worker, the supervisor, and the
+    station manager of the group's station."""
+    if not user.is_authenticated:
+        return Group.objects.none()
+    scope = Q(worker=user) | Q(supervisor=user)
+    if _manages(user):
+        scope |= Q(station_id=user.unit_id)
+    return Group.objects.filter(scope).select_related(
+        "station", "worker", "supervisor", "category", "community"
+    )
+
+
+def _station_scope(user) -> Q:
+    """Records kept by a station that name no one: seen across the person's place, and by everyone
+    who works at the station (a worker in one of its rooms included)."""
+    scope = unit_scope(user, via="station")
+    station = station_of(user.unit) if user.is_authenticated and user.unit_id else None
+    if station is not None:
+        scope |= Q(station=station)
+    return scope
+
+
+def activities_visible_to(*, user) -> QuerySet[CommunityActivity]:
+    """Community activities name no one: everyone sees those of the stations in their place."""
+    return CommunityActivity.objects.filter(_station_scope(user) | Q(organizer=user)).select_related(
+        "community", "station", "organizer"
+    )
+
+
+def volunteers_visible_to(*, user) -> QuerySet[Volunteer]:
+    return Volunteer.objects.filter(_station_scope(user)).select_related("station")
+
+
+def advocacy_visible_to(*, user) -> QuerySet[AdvocacyRecord]:
+    """Advocacy records carry counts, never names: they are seen across the author's place."""
+    if not user.is_authenticated:
+        return AdvocacyRecord.objects.none()
+    return AdvocacyRecord.objects.filter(_station_scope(user) | Q(author=user)).select_related(
+        "station", "author"
+    )
+
+
+def station_of(unit: ServiceUnit | None) -> ServiceUnit | None:
+    """The service station a unit belongs to: itself, or the station above its room or post."""
+    if unit is None:
+        return None
+    if unit.level == ServiceUnit.Level.STATION:
+        return unit
+    steps = range(ServiceUnit.steplen, len(unit.path), ServiceUnit.steplen)
+    return ServiceUnit.objects.filter(
+        level=ServiceUnit.Level.STATION, path__in=[unit.path[:n] for n in steps]
+    ).first()
+
+
+@dataclass
+class KnownPerson:
+    """What intake may learn of a person already on record: those the worker can see, by name,
+    and how many others exist elsewhere in the district, with no station and no case."""
+
+    visible: list[Client]
+    elsewhere: int
+
+    def __bool__(self):
+        return bool(self.visible) or self.elsewhere > 0
+
+
+def known_person(*, user, id_number: str = "", name: str = "", birth_date: date | None = None) -> KnownPerson:
+    from casework.services.clients import id_digest
+
+    match = Q(pk__in=[])
+    if id_number:
+        match |= Q(id_number_digest=id_digest(id_number))
+    if name and birth_date:
+        match |= Q(name=name.strip(), birth_date=birth_date)
+    matches = Client.objects.filter(match, removed_at__isnull=True)
+    visible = list(matches.filter(client_scope(user)).select_related("community", "station"))
+    elsewhere = matches.exclude(pk__in=[client.pk for client in visible]).count()
+    return KnownPerson(visible=visible, elsewhere=elsewhere)
+
+
+@dataclass
+class Agenda:
+    """What a social worker has on today: their open cases and what is due."""
+
+    cases: list[Case]
+    follow_ups: list[FollowUp]
+    tasks: list[PlanTask]
+    plans_to_approve: list[ServicePlan]
+    closings_to_approve: list[Closing]
+    transfers_to_accept: list[Transfer]
+
+
+# Highest risk first: the stored values do not sort that way by themselves.
+RISK_FIRST = models.Case(
+    *(
+        models.When(risk_level=level, then=models.Value(rank))
+        for rank, level in enumerate(("high", "medium", "low"))
+    ),
+    default=models.Value(3),
+)
+
+
+def agenda(*, user, day: date | None = None) -> Agenda:
+    """My cases: the open cases I work on, follow-ups and plan tasks due by today, and what waits
+    for me as supervisor or receiving worker."""
+    day = day or timezone.localdate()
+    visible = cases_visible_to(user=user)
+    mine = visible.filter(worker=user).exclude(status=Case.Status.CLOSED)
+    cases = list(
+        mine.annotate(open_follow_ups=Count("follow_ups", filter=Q(follow_ups__done_on__isnull=True)))
+        .prefetch_related("case_clients__client")
+        .order_by(RISK_FIRST, "last_note_on", "pk")
+    )
+    follow_ups = list(
+        FollowUp.objects.filter(case__in=mine, done_on__isnull=True, due_on__lte=day)
+        .select_related("case")
+        .order_by("due_on", "pk")
+    )
+    tasks = list(
+        PlanTask.objects.filter(
+            plan__case__in=mine, plan__status=Approval.APPROVED, done_on__isnull=True, due_on__lte=day
+        )
+        .select_related("plan__case")
+        .order_by("due_on", "pk")
+    )
+    supervised = visible.filter(supervisor=user)
+    plans = list(
+        ServicePlan.objects.filter(case__in=supervised, status=Approval.SUBMITTED).select_related("case")
+    )
+    closings = list(
+        Closing.objects.filter(case__in=supervised, status=Approval.SUBMITTED).select_related("case")
+    )
+    incoming = Q(to_worker=user)
+    if _manages(user):
+        incoming |= Q(to_station_id=user.unit_id, to_worker__isnull=True)
+    transfers = list(
+        Transfer.objects.filter(incoming, status=Transfer.Status.PENDING).select_related(
+            "case", "from_station", "to_station"
+        )
+    )
+    return Agenda(cases, follow_ups, tasks, plans, closings, transfers)
+
+
+def advocacy_evidence(record: AdvocacyRecord) -> dict[str, list[tuple[str, int]]]:
+    """Counts from the linked cases, by category, risk level and status. Never a name."""
+    cases = record.cases.filter(removed_at__isnull=True)
+
+    def counts(field, labels):
+        rows = cases.values_list(field).annotate(n=Count("pk")).order_by(field)
+        return [(str(labels.get(value, value or "—")), n) for value, n in rows]
+
+    from casework.models import RiskLevel
+
+    categories = {c.pk: str(c) for c in record.cases.model.category.field.related_model.objects.all()}
+    return {
+        "total": cases.count(),
+        "by_category": counts("category", categories),
+        "by_risk": counts("risk_level", dict(RiskLevel.choices)),
+        "by_status": counts("status", dict(Case.Status.choices)),
+    }

@@ -1,0 +1,76 @@
+"""Writes of case records. Import from here: `from casework import services`."""
+
+from .advocacy import (
+    advocacy_case_link,
+    advocacy_case_unlink,
+    advocacy_may_write,
+    advocacy_record_response,
+    advocacy_save,
+    advocacy_submit,
+)
+from .cases import (
+    access_grant,
+    access_revoke,
+    assessment_record,
+    case_assign,
+    case_move,
+    case_open,
+    case_update,
+    closing_decide,
+    closing_request,
+    follow_up_done,
+    follow_up_schedule,
+    note_add,
+    plan_decide,
+    plan_save,
+    plan_submit,
+    referral_add,
+    referral_update,
+    review_add,
+    task_done,
+    transfer_cancel,
+    transfer_decide,
+    transfer_request,
+)
+from .clients import (
+    access_record,
+    client_register,
+    client_remove,
+    client_update,
+    clients_purge,
+    id_digest,
+    policy_update,
+)
+from .community import (
+    activity_may_write,
+    activity_save,
+    pairing_end,
+    pairing_start,
+    volunteer_hours_add,
+    volunteer_may_write,
+    volunteer_save,
+)
+from .groups import (
+    group_create,
+    group_evaluate,
+    group_may_write,
+    group_update,
+    member_add,
+    member_leave,
+    session_plan,
+    session_record,
+)
+
+__all__ = [
+    "access_grant", "access_record", "access_revoke", "assessment_record", "case_assign", "case_move", "case_open",
+    "case_update", "client_register", "client_remove", "client_update", "clients_purge", "closing_decide",
+    "closing_request", "follow_up_done", "follow_up_schedule", "id_digest", "note_add", "plan_decide", "plan_save",
+    "plan_submit", "policy_update", "referral_add", "referral_update", "review_add", "task_done", "transfer_cancel",
+    "transfer_decide", "transfer_request",
+]  # fmt: skip
+__all__ += [
+    "activity_may_write", "activity_save", "advocacy_case_link", "advocacy_case_unlink", "advocacy_may_write",
+    "advocacy_record_response", "advocacy_save", "advocacy_submit", "group_create", "group_evaluate",
+    "group_may_write", "group_update", "member_add", "member_leave", "pairing_end", "pairing_start",
+    "session_plan", "session_record", "volunteer_hours_add", "volunteer_may_write", "volunteer_save",
+]  # fmt: skip

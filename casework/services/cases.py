@@ -1,0 +1,727 @@
+"""Writes of a case, from intake to closing. Each runs in one transaction, checks the actor's part
+on the case (casework.workflow.roles_of), locks the case, saves and writes its audit row; the
+status moves only through `_transition`, which records the CaseTransition."""
+
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from casework import workflow
+from casework.models import (
+    AccessGrant,
+    Assessment,
+    AssessmentDomain,
+    Case,
+    CaseClient,
+    Client,
+    Closing,
+    FollowUp,
+    PlanGoal,
+    PlanTask,
+    Referral,
+    ServiceNote,
+    ServicePlan,
+    SupervisorReview,
+    Transfer,
+)
+from casework.models.common import Approval, RiskLevel
+from casework.selectors import cases_visible_to, clients_visible_to, station_of
+from positions.models import ServiceUnit
+from socialwork.roles import Role
+from socialwork.services import apply_changes, audit_record, notification_send
+
+S = Case.Status
+WORKER, SUPERVISOR, MANAGER = workflow.WORKER, workflow.SUPERVISOR, workflow.MANAGER
+TEAM = {WORKER, MANAGER}
+CASE_FIELDS = ("category", "source", "referred_by", "presenting_problem", "risk_level")
+
+
+# Shared steps
+
+
+def _locked_case(*, actor, case: Case) -> Case:
+    """The case, locked, once the actor is known to see it."""
+    if not cases_visible_to(user=actor).filter(pk=case.pk).exists():
+        raise ValidationError(_("This case is outside what you can see."))
+    return Case.objects.select_for_update(of=("self",)).select_related("station").get(pk=case.pk)
+
+
+def _require(actor, case: Case, parts: set[str], message: str) -> set[str]:
+    roles = workflow.roles_of(actor, case)
+    if not roles & parts:
+        raise ValidationError(message)
+    return roles
+
+
+def _require_team(actor, case: Case) -> None:
+    _require(actor, case, TEAM, _("Only the case's worker or its station manager can do this."))
+
+
+def _require_open(case: Case) -> None:
+    if case.status == S.CLOSED:
+        raise ValidationError(_("This case is closed; reopen it first."))
+
+
+def _not_in_future(day: date, field: str) -> None:
+    if day and day > timezone.localdate():
+        raise ValidationError({field: _("This date is in the future.")})
+
+
+def _notify(user, *, key: str, title, url: str = "") -> None:
+    if user is not None and user.is_active:
+        notification_send(user=user, kind="casework", key=key, title=title, url=url)
+
+
+def _transition(*, actor, case: Case, name: str, reason: str = "") -> Case:
+    """Move a locked case along the workflow move `name`, record the transition and audit it."""
+    move = workflow.MOVES.get(name)
+    if move is None:
+        raise ValidationError({"move": _("There is no such step in the case workflow.")})
+    if case.status not in move.sources:
+        raise ValidationError(
+            {
+                "move": _("A case in %(status)s cannot take the step “%(move)s”.")
+                % {"status": case.get_status_display().lower(), "move": move.label}
+            }
+        )
+    if not move.by & workflow.roles_of(actor, case):
+        raise ValidationError(
+            {"move": _("You cannot take the step “%(move)s” on this case.") % {"move": move.label}}
+        )
+    reason = (reason or "").strip()
+    if move.needs_reason and not reason:
+        raise ValidationError({"reason": _("Give a reason for “%(move)s”.") % {"move": move.label}})
+    before = case.status
+    case.status = move.target
+    case.closed_on = timezone.localdate() if move.target == S.CLOSED else None
+    case.save(update_fields=["status", "closed_on", "updated_at"])
+    case.transitions.create(from_status=before, to_status=move.target, actor=actor, reason=reason[:500])
+    audit_record(
+        actor=actor,
+        action=f"case.{name}",
+        target=case,
+        summary=str(case),
+        changes={"status": [before, move.target]},
+    )
+    return case
+
+
+def _worker_at(station: ServiceUnit, worker, field: str = "worker") -> None:
+    if worker is None:
+        return
+    if not (worker.is_active and worker.unit_id and worker.unit.path.startswith(station.path)):
+        raise ValidationError({field: _("The worker must work at the case's station.")})
+
+
+def _check_supervisor(supervisor) -> None:
+    if supervisor is not None and not (supervisor.is_active and supervisor.has_role(Role.SUPERVISOR)):
+        raise ValidationError({"supervisor": _("Choose someone who holds the supervisor role.")})
+
+
+# Intake and the case record
+
+
+def case_open(
+    *,
+    actor,
+    clients: list[Client],
+    intake_on: date,
+    source: str,
+    presenting_problem: str,
+    risk_level: str = RiskLevel.LOW,
+    referred_by: str = "",
+    category=None,
+    worker=None,
+    supervisor=None,
+) -> Case:
+    """Open a case at the actor's station for clients the actor sees. Its number is the next of
+    the station's year (STATIONCODE-YEAR-0001), allocated under a lock on the station. A social
+    worker opening a case is its worker unless another is named."""
+    if not actor.has_perm("casework.add_case"):
+        raise ValidationError(_("You may not open cases."))
+    station = station_of(actor.unit)
+    if station is None:
+        raise ValidationError(_("Only people who work at a service station can open cases."))
+    if not clients:
+        raise ValidationError({"clients": _("A case needs at least one client.")})
+    visible = set(
+        clients_visible_to(user=actor).filter(pk__in=[c.pk for c in clients]).values_list("pk", flat=True)
+    )
+    if any(client.pk not in visible for client in clients):
+        raise ValidationError({"clients": _("One of the clients is outside what you can see.")})
+    presenting_problem = (presenting_problem or "").strip()
+    if not presenting_problem:
+        raise ValidationError({"presenting_problem": _("Describe the presenting problem.")})
+    _not_in_future(intake_on, "intake_on")
+    if worker is None and actor.has_role(Role.SOCIAL_WORKER):
+        worker = actor
+    _worker_at(station, worker)
+    _check_supervisor(supervisor)
+    with transaction.atomic():
+        ServiceUnit.objects.select_for_update().get(pk=station.pk)
+        year = intake_on.year
+        last = Case.objects.filter(numbered_by=station, year=year).aggregate(n=Max("sequence"))["n"] or 0
+        case = Case.objects.create(
+            number=f"{station.code}-{year}-{last + 1:04d}",
+            numbered_by=station,
+            year=year,
+            sequence=last + 1,
+            intake_on=intake_on,
+            source=source,
+            referred_by=(referred_by or "").strip(),
+            presenting_problem=presenting_problem,
+            risk_level=risk_level,
+            category=category,
+            station=station,
+            worker=worker,
+            supervisor=supervisor,
+            opened_by=actor,
+        )
+        for index, client in enumerate(clients):
+            CaseClient.objects.create(case=case, client=client, primary=index == 0)
+        case.transitions.create(from_status="", to_status=S.INTAKE, actor=actor)
+        audit_record(actor=actor, action="case.open", target=case, summary=str(case))
+    if supervisor is not None:
+        transaction.on_commit(
+            lambda: _notify(
+                supervisor,
+                key=f"casework:supervise:{case.pk}:{supervisor.pk}",
+                title=gettext_lazy("You supervise a new case: %(case)s") % {"case": case},
+                url=case.get_absolute_url(),
+            )  # fmt: skip
+        )
+    return case
+
+
+def case_update(*, actor, case: Case, **fields) -> Case:
+    """Change the case's record: category, source, presenting problem, risk level (the team)."""
+    unknown = set(fields) - set(CASE_FIELDS)
+    if unknown:
+        raise TypeError(f"case_update got unexpected fields: {sorted(unknown)}")
+    with transaction.atomic():
+        case = _locked_case(actor=actor, case=case)
+        _require_team(actor, case)
+        diff = apply_changes(case, fields)
+        if not (case.presenting_problem or "").strip():
+            raise ValidationError({"presenting_problem": _("Describe the presenting problem.")})
+        case.save()
+        audit_record(actor=actor, action="case.update", target=case, summary=str(case), changes=diff)
+    return case
+
+
+def case_assign(*, actor, case: Case, worker, supervisor) -> Case:
+    """The station manager assigns the case's worker and supervisor."""
+    with transaction.atomic():
+        case = _locked_case(actor=actor, case=case)
+        _require(actor, case, {MANAGER}, _("Only the station manager assigns a case."))
+        _worker_at(case.station, worker)
+        _check_supervisor(supervisor)
+        old_supervisor = case.supervisor_id
+        diff = apply_changes(case, {"worker": worker, "supervisor": supervisor})
+        case.save(update_fields=["worker", "supervisor", "updated_at"])
+        audit_record(actor=actor, action="case.assign", target=case, summary=str(case), changes=diff)
+    if worker is not None and worker != actor:
+        _notify(worker, key=f"casework:assigned:{case.pk}:{worker.pk}",
+                title=gettext_lazy("A case was assigned to you: %(case)s") % {"case": case},
+                url=case.get_absolute_url())  # fmt: skip
+    if supervisor is not None and supervisor.pk != old_supervisor:
+        _notify(supervisor, key=f"casework:supervise:{case.pk}:{supervisor.pk}",
+                title=gettext_lazy("You supervise a new case: %(case)s") % {"case": case},
+                url=case.get_absolute_url())  # fmt: skip
+    return case
+
+
+def case_move(*, actor, case: Case, move: str, reason: str = "") -> Case:
+    """Take a direct workflow step. Planning needs an assessment on record; the intervention
+    needs an approved service plan."""
+    with transaction.atomic():
+        case = _locked_case(actor=actor, case=case)
+        if move in workflow.MOVES and case.status not in workflow.MOVES[move].sources:
+            return _transition(actor=actor, case=case, name=move, reason=reason)  # refuses with the reason
+        if move == "plan" and not case.assessments.exists():
+            raise ValidationError({"move": _("Record an assessment before planning.")})
+        if move == "intervene" and not case.plans.filter(status=Approval.APPROVED).exists():
+            raise ValidationError(
+                {"move": _("The service plan must be approved before the intervention starts.")}
+            )
+        if move == "close" or (move in workflow.MOVES and not workflow.MOVES[move].direct):
+            raise ValidationError({"move": _("A case closes when the supervisor approves its closing.")})
+        return _transition(actor=actor, case=case, name=move, reason=reason)
+
+
+# The work of a case
+
+
+def assessment_record(
+    *, actor, case: Case, assessed_on: date, risk_level: str, summary: str = "", domains: dict[str, dict]
+) -> Assessment:
+    """Record an assessment across the domains (needs, strengths, risk in each). At least one
+    domain must say something. The case's risk level follows the latest assessment."""
+    _not_in_future(assessed_on, "assessed_on")
+    filled = {
+        domain: values for domain, values in domains.items()
+        if any((values.get(key) or "").strip() for key in ("needs", "strengths", "risk"))
+    }  # fmt: skip
+    unknown = set(filled) - set(Assessment.Domain.values)
+    if unknown:
+        raise ValidationError(
+            {"domains": _("Unknown domain: %(domain)s") % {"domain": ", ".join(sorted(unknown))}}
+        )
+    if not filled:
+        raise ValidationError({"domains": _("Describe the needs or strengths in at least one domain.")})
+    with transaction.atomic():
+        case = _locked_case(actor=actor, case=case)
+        _require_team(actor, case)
+        _require_open(case)
+        assessment = Assessment.objects.create(
+            case=case,
+            assessed_on=assessed_on,
+            risk_level=risk_level,
+            summary=(summary or "").strip(),
+            author=actor,
+        )
+        AssessmentDomain.objects.bulk_create(
+            AssessmentDomain(
+                assessment=assessment,
+                domain=domain,
+                needs=(values.get("needs") or "").strip(),
+                strengths=(values.get("strengths") or "").strip(),
+                risk=values.get("risk") or "",
+            )  # fmt: skip
+            for domain, values in filled.items()
+        )
+        changes = {}
+        latest = case.assessments.order_by("-assessed_on", "-pk").first()
+        if latest == assessment and case.risk_level != risk_level:
+            changes = {"risk_level": [case.risk_level, risk_level]}
+            case.risk_level = risk_level
+            case.save(update_fields=["risk_level", "updated_at"])
+        audit_record(actor=actor, action="case.assess", target=case, summary=str(case), changes=changes)
+    return assessment
+
+
+def plan_save(*, actor, case: Case, goals: list[dict], tasks: list[dict]) -> ServicePlan:
+    """Write the service plan: goals with indicators, tasks with an owner and a due date (a task
+    may name its goal by position, `goal`: 0, 1, ...). A draft or returned plan is rewritten; once
+    a plan is submitted it waits for the supervisor; after approval a change is a new version."""
+    goals = [g for g in goals if (g.get("description") or "").strip()]
+    tasks = [t for t in tasks if (t.get("description") or "").strip()]
+    if not goals:
+        raise ValidationError({"goals": _("A plan needs at least one goal.")})
+    for task in tasks:
+        if not (task.get("owner") or "").strip() or not task.get("due_on"):
+            raise ValidationError({"tasks": _("Every task needs an owner and a due date.")})
+        if task.get("goal") is not None and not 0 <= int(task["goal"]) < len(goals):
+            raise ValidationError({"tasks": _("A task names a goal the plan does not have.")})
+    with transaction.atomic():
+        case = _locked_case(actor=actor, case=case)
+        _require_team(actor, case)
+        _require_open(case)
+        plan = case.plans.order_by("-version").first()
+        if plan is not None and plan.status == Approval.SUBMITTED:
+            raise ValidationError(_("The plan waits for the supervisor; it cannot change until they decide."))
+        if plan is None or plan.status == Approval.APPROVED:
+            plan = ServicePlan.objects.create(
+                case=case, version=(plan.version + 1) if plan else 1, author=actor
+            )
+        else:
+            plan.goals.all().delete()
+            plan.tasks.all().delete()
+            plan.status, plan.author = Approval.DRAFT, actor
+            plan.save(update_fields=["status", "author", "updated_at"])
+        made = [
+            PlanGoal.objects.create(
+                plan=plan, description=g["description"].strip(), indicator=(g.get("indicator") or "").strip()
+            )
+            for g in goals
+        ]
+        for task in tasks:
+            PlanTask.objects.create(
+                plan=plan, goal=made[int(task["goal"])] if task.get("goal") is not None else None,
+                description=task["description"].strip(), owner=task["owner"].strip(), due_on=task["due_on"],
+            )  # fmt: skip
+        audit_record(actor=actor, action="plan.save", target=case, summary=f"{case} v{plan.version}")
+    return plan
+
+
+def plan_submit(*, actor, plan: ServicePlan) -> ServicePlan:
+    """Send the plan to the case's supervisor for approval. The case needs a supervisor."""
+    with transaction.atomic():
+        case = _locked_case(actor=actor, case=plan.case)
+        _require_team(actor, case)
+        plan = ServicePlan.objects.select_for_update().get(pk=plan.pk)
+        if plan.status not in (Approval.DRAFT, Approval.RETURNED):
+            raise ValidationError(_("Only a draft or returned plan can be submitted."))
+        if case.supervisor_id is None:
+            raise ValidationError(_("The case has no supervisor yet; ask the station manager to assign one."))
+        plan.status, plan.submitted_at = Approval.SUBMITTED, timezone.now()
+        plan.save(update_fields=["status", "submitted_at", "updated_at"])
+        audit_record(actor=actor, action="plan.submit", target=case, summary=f"{case} v{plan.version}")
+    _notify(case.supervisor, key=f"casework:plan:{plan.pk}:{plan.submitted_at.timestamp()}",
+            title=gettext_lazy("A service plan waits for your approval: %(case)s") % {"case": case},
+            url=case.get_absolute_url())  # fmt: skip
+    return plan
+
+
+def plan_decide(*, actor, plan: ServicePlan, approve: bool, comment: str = "") -> ServicePlan:
+    """The case's supervisor approves the submitted plan or returns it with a comment."""
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        case = _locked_case(actor=actor, case=plan.case)
+        _require(actor, case, {SUPERVISOR}, _("Only the case's supervisor decides on its plan."))
+        plan = ServicePlan.objects.select_for_update().get(pk=plan.pk)
+        if plan.status != Approval.SUBMITTED:
+            raise ValidationError(_("This plan is not waiting for a decision."))
+        if not approve and not comment:
+            raise ValidationError({"comment": _("Say what should change when returning a plan.")})
+        plan.status = Approval.APPROVED if approve else Approval.RETURNED
+        plan.decided_by, plan.decided_at, plan.comment = actor, timezone.now(), comment
+        plan.save(update_fields=["status", "decided_by", "decided_at", "comment", "updated_at"])
+        audit_record(
+            actor=actor, action=f"plan.{plan.status}", target=case, summary=f"{case} v{plan.version}"
+        )
+    if case.worker is not None:
+        title = (
+            gettext_lazy("Your service plan was approved: %(case)s")
+            if approve
+            else gettext_lazy("Your service plan was returned: %(case)s")
+        )
+        _notify(case.worker, key=f"casework:plan-decided:{plan.pk}:{plan.decided_at.timestamp()}",
+                title=title % {"case": case}, url=case.get_absolute_url())  # fmt: skip
+    return plan
+
+
+def task_done(*, actor, task: PlanTask, done_on: date | None = None) -> PlanTask:
+    done_on = done_on or timezone.localdate()
+    _not_in_future(done_on, "done_on")
+    with transaction.atomic():
+        case = _locked_case(actor=actor, case=task.plan.case)
+        _require_team(actor, case)
+        task.done_on = done_on
+        task.save(update_fields=["done_on"])
+        audit_record(actor=actor, action="task.done", target=case, summary=str(case))
+    return task
+
+
+def note_add(*, actor, case: Case, noted_on: date, method: str, minutes: int, content: str) -> ServiceNote:
+    """Log a service note: what happened, how, for how long. The case's last note date follows."""
+    content = (content or "").strip()
+    if not content:
+        raise ValidationError({"content": _("Write what happened.")})
+    if not minutes or minutes <= 0:
+        raise ValidationError({"minutes": _("Give the minutes spent, more than zero.")})
+    if method not in ServiceNote.Method.values:
+        raise ValidationError({"method": _("Choose how the service was given.")})
+    _not_in_future(noted_on, "noted_on")
+    with transaction.atomic():
+        case = _locked_case(actor=actor, case=case)
+        _require(actor, case, TEAM | {SUPERVISOR}, _("Only the case's team can write notes on it."))
+        _require_open(case)
+        if noted_on < case.intake_on:
+            raise ValidationError({"noted_on": _("A note cannot come before the intake date.")})
+        note = ServiceNote.objects.create(
+            case=case, noted_on=noted_on, method=method, minutes=minutes, content=content, author=actor
+        )
+        if case.last_note_on is None or noted_on > case.last_note_on:
+            case.last_note_on = noted_on
+            case.save(update_fields=["last_note_on", "updated_at"])
+        audit_record(actor=actor, action="note.add", target=case, summary=str(case))
+    return note
+
+
+def referral_add(
+    *, actor, case: Case, target_kind: str, target: str, request: str, referred_on: date, organization=None
+) -> Referral:
+    """Link a resource: ask a department, organization or person for something for the client."""
+    target, request = (target or "").strip(), (request or "").strip()
+    if not target:
+        raise ValidationError({"target": _("Name who the referral goes to.")})
+    if not request:
+        raise ValidationError({"request": _("Say what was asked.")})
+    _not_in_future(referred_on, "referred_on")
+    with transaction.atomic():
+        case = _locked_case(actor=actor, case=case)
+        _require_team(actor, case)
+        _require_open(case)
+        referral = Referral.objects.create(
+            case=case, target_kind=target_kind, target=target, organization=organization, request=request,
+            referred_on=referred_on, author=actor,
+        )  # fmt: skip
+        audit_record(actor=actor, action="referral.add", target=case, summary=str(case))
+    return referral
+
+
+def referral_update(
+    *, actor, referral: Referral, status: str, outcome: str = "", outcome_note: str = "", amount=None,
+    concluded_on: date | None = None,
+) -> Referral:  # fmt: skip
+    """Record where a referral stands and what came of it. A referral that succeeded names its
+    outcome; a concluded one (succeeded or declined) has a date, today unless given."""
+    if status == Referral.Status.SUCCEEDED and not outcome:
+        raise ValidationError({"outcome": _("Say what the referral obtained.")})
+    if amount is not None and amount < 0:
+        raise ValidationError({"amount": _("The amount cannot be negative.")})
+    if status in (Referral.Status.SUCCEEDED, Referral.Status.DECLINED):
+        concluded_on = concluded_on or timezone.localdate()
+    else:
+        concluded_on = None
+    with transaction.atomic():
+        case = _locked_case(actor=actor, case=referral.case)
+        _require_team(actor, case)
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        if concluded_on and concluded_on < referral.referred_on:
+            raise ValidationError({"concluded_on": _("A referral cannot conclude before it was made.")})
+        diff = apply_changes(
+            referral,
+            {"status": status, "outcome": outcome, "outcome_note": (outcome_note or "").strip(), "amount": amount,
+             "concluded_on": concluded_on},
+        )  # fmt: skip
+        referral.save()
+        audit_record(actor=actor, action="referral.update", target=case, summary=str(case), changes=diff)
+    return referral
+
+
+def follow_up_schedule(*, actor, case: Case, due_on: date, purpose: str) -> FollowUp:
+    purpose = (purpose or "").strip()
+    if not purpose:
+        raise ValidationError({"purpose": _("Say what the follow-up is for.")})
+    with transaction.atomic():
+        case = _locked_case(actor=actor, case=case)
+        _require_team(actor, case)
+        if due_on < case.intake_on:
+            raise ValidationError({"due_on": _("A follow-up cannot fall before the intake date.")})
+        follow_up = FollowUp.objects.create(case=case, due_on=due_on, purpose=purpose, author=actor)
+        audit_record(actor=actor, action="follow_up.schedule", target=case, summary=str(case))
+    return follow_up
+
+
+def follow_up_done(*, actor, follow_up: FollowUp, done_on: date, result: str) -> FollowUp:
+    """Record a follow-up as done, with what was found."""
+    result = (result or "").strip()
+    if not result:
+        raise ValidationError({"result": _("Write what the follow-up found.")})
+    _not_in_future(done_on, "done_on")
+    with transaction.atomic():
+        case = _locked_case(actor=actor, case=follow_up.case)
+        _require_team(actor, case)
+        follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+        if follow_up.done_on is not None:
+            raise ValidationError(_("This follow-up is already done."))
+        follow_up.done_on, follow_up.result, follow_up.done_by = done_on, result, actor
+        follow_up.save(update_fields=["done_on", "result", "done_by", "updated_at"])
+        audit_record(actor=actor, action="follow_up.done", target=case, summary=str(case))
+    return follow_up
+
+
+def review_add(*, actor, case: Case, reviewed_on: date, comments: str, advice: str = "") -> SupervisorReview:
+    """The case's supervisor records a supervision review."""
+    comments = (comments or "").strip()
+    if not comments:
+        raise ValidationError({"comments": _("Write the review.")})
+    _not_in_future(reviewed_on, "reviewed_on")
+    with transaction.atomic():
+        case = _locked_case(actor=actor, case=case)
+        _require(actor, case, {SUPERVISOR}, _("Only the case's supervisor reviews it."))
+        review = SupervisorReview.objects.create(
+            case=case,
+            reviewed_on=reviewed_on,
+            comments=comments,
+            advice=(advice or "").strip(),
+            supervisor=actor,
+        )
+        audit_record(actor=actor, action="case.review", target=case, summary=str(case))
+    return review
+
+
+# Closing, transfer and access
+
+
+def closing_request(
+    *, actor, case: Case, reason: str, summary: str, goals_reached: str = "", client_feedback: str = "",
+    satisfaction: int | None = None, reached_goals=None,
+) -> Closing:  # fmt: skip
+    """Ask to close the case: why, what was reached, what the client said. `reached_goals` marks
+    goals of the approved plan reached (the others not). The supervisor decides."""
+    summary = (summary or "").strip()
+    if not summary:
+        raise ValidationError({"summary": _("Summarise the work done.")})
+    if reason not in Closing.Reason.values:
+        raise ValidationError({"reason": _("Choose why the case closes.")})
+    with transaction.atomic():
+        case = _locked_case(actor=actor, case=case)
+        _require_team(actor, case)
+        _require_open(case)
+        if case.closings.filter(status=Approval.SUBMITTED).exists():
+            raise ValidationError(_("A closing already waits for the supervisor."))
+        if case.supervisor_id is None:
+            raise ValidationError(_("The case has no supervisor yet; ask the station manager to assign one."))
+        if reached_goals is not None:
+            plan = case.plans.filter(status=Approval.APPROVED).order_by("-version").first()
+            if plan is not None:
+                reached = {goal.pk for goal in reached_goals}
+                for goal in plan.goals.all():
+                    goal.reached = goal.pk in reached
+                    goal.save(update_fields=["reached"])
+        closing = Closing.objects.create(
+            case=case, reason=reason, summary=summary, goals_reached=(goals_reached or "").strip(),
+            client_feedback=(client_feedback or "").strip(), satisfaction=satisfaction, author=actor,
+        )  # fmt: skip
+        audit_record(actor=actor, action="closing.request", target=case, summary=str(case))
+    _notify(case.supervisor, key=f"casework:closing:{closing.pk}",
+            title=gettext_lazy("A case waits for your approval to close: %(case)s") % {"case": case},
+            url=case.get_absolute_url())  # fmt: skip
+    return closing
+
+
+def closing_decide(*, actor, closing: Closing, approve: bool, comment: str = "") -> Closing:
+    """The supervisor approves the closing, and the case closes, or returns it with a comment."""
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        case = _locked_case(actor=actor, case=closing.case)
+        _require(actor, case, {SUPERVISOR}, _("Only the case's supervisor decides on closing it."))
+        closing = Closing.objects.select_for_update().get(pk=closing.pk)
+        if closing.status != Approval.SUBMITTED:
+            raise ValidationError(_("This closing is not waiting for a decision."))
+        if not approve and not comment:
+            raise ValidationError({"comment": _("Say what is missing when returning a closing.")})
+        closing.status = Approval.APPROVED if approve else Approval.RETURNED
+        closing.decided_by, closing.decided_at, closing.comment = actor, timezone.now(), comment
+        closing.save(update_fields=["status", "decided_by", "decided_at", "comment", "updated_at"])
+        if approve:
+            _transition(actor=actor, case=case, name="close", reason=closing.get_reason_display())
+        else:
+            audit_record(actor=actor, action="closing.returned", target=case, summary=str(case))
+    if case.worker is not None:
+        title = (
+            gettext_lazy("Case closed: %(case)s")
+            if approve
+            else gettext_lazy("Your closing was returned: %(case)s")
+        )
+        _notify(case.worker, key=f"casework:closing-decided:{closing.pk}", title=title % {"case": case},
+                url=case.get_absolute_url())  # fmt: skip
+    return closing
+
+
+def transfer_request(*, actor, case: Case, to_station: ServiceUnit, reason: str, to_worker=None) -> Transfer:
+    """Hand the case to another worker or station; it moves when they accept."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the case is transferred.")})
+    if to_station.level != ServiceUnit.Level.STATION:
+        raise ValidationError({"to_station": _("Choose a service station.")})
+    _worker_at(to_station, to_worker, field="to_worker")
+    with transaction.atomic():
+        case = _locked_case(actor=actor, case=case)
+        _require_team(actor, case)
+        _require_open(case)
+        if to_station == case.station and (to_worker is None or to_worker.pk == case.worker_id):
+            raise ValidationError({"to_worker": _("Name another worker or another station.")})
+        if case.transfers.filter(status=Transfer.Status.PENDING).exists():
+            raise ValidationError(_("A transfer of this case already waits for acceptance."))
+        transfer = Transfer.objects.create(
+            case=case, from_station=case.station, from_worker=case.worker, to_station=to_station,
+            to_worker=to_worker, reason=reason, requested_by=actor,
+        )  # fmt: skip
+        audit_record(actor=actor, action="transfer.request", target=case, summary=str(case))
+    receivers = (
+        [to_worker]
+        if to_worker
+        else list(
+            get_user_model().objects.filter(
+                unit=to_station, groups__name=Role.STATION_MANAGER, is_active=True
+            )
+        )
+    )
+    for receiver in receivers:
+        _notify(receiver, key=f"casework:transfer:{transfer.pk}:{receiver.pk}",
+                title=gettext_lazy("A case is transferred to you: %(case)s") % {"case": case},
+                url=case.get_absolute_url())  # fmt: skip
+    return transfer
+
+
+def transfer_decide(*, actor, transfer: Transfer, accept: bool, comment: str = "", worker=None) -> Transfer:
+    """The receiving worker, or the receiving station's manager, accepts or declines. On
+    acceptance the case moves to the new station and worker (the manager may name the worker)."""
+    with transaction.atomic():
+        transfer = Transfer.objects.select_for_update().select_related("to_station").get(pk=transfer.pk)
+        case = _locked_case(actor=actor, case=transfer.case)
+        if transfer.status != Transfer.Status.PENDING:
+            raise ValidationError(_("This transfer is not waiting for a decision."))
+        manager = actor.has_role(Role.STATION_MANAGER) and actor.unit_id == transfer.to_station_id
+        if not (transfer.to_worker_id == actor.pk or manager):
+            raise ValidationError(_("Only the receiving worker or station manager decides on a transfer."))
+        if not accept and not (comment or "").strip():
+            raise ValidationError({"comment": _("Say why the transfer is declined.")})
+        transfer.status = Transfer.Status.ACCEPTED if accept else Transfer.Status.DECLINED
+        transfer.decided_by, transfer.decided_at = actor, timezone.now()
+        transfer.comment = (comment or "").strip()
+        transfer.save(update_fields=["status", "decided_by", "decided_at", "comment", "updated_at"])
+        if accept:
+            new_worker = transfer.to_worker or worker
+            _worker_at(transfer.to_station, new_worker)
+            diff = apply_changes(case, {"station": transfer.to_station, "worker": new_worker})
+            case.save(update_fields=["station", "worker", "updated_at"])
+            audit_record(actor=actor, action="transfer.accept", target=case, summary=str(case), changes=diff)
+        else:
+            audit_record(actor=actor, action="transfer.decline", target=case, summary=str(case))
+    return transfer
+
+
+def transfer_cancel(*, actor, transfer: Transfer) -> Transfer:
+    with transaction.atomic():
+        case = _locked_case(actor=actor, case=transfer.case)
+        _require_team(actor, case)
+        transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+        if transfer.status != Transfer.Status.PENDING:
+            raise ValidationError(_("This transfer is not waiting for a decision."))
+        transfer.status, transfer.decided_by, transfer.decided_at = (
+            Transfer.Status.CANCELLED,
+            actor,
+            timezone.now(),
+        )
+        transfer.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+        audit_record(actor=actor, action="transfer.cancel", target=case, summary=str(case))
+    return transfer
+
+
+def access_grant(*, actor, case_number: str, user, reason: str, expires_on: date) -> AccessGrant:
+    """The district lets one person see one case (by its number) until a day, for a reason.
+    District administrators grant; they do not see the case by granting."""
+    if not (actor.is_district_wide and actor.has_perm("casework.add_accessgrant")):
+        raise ValidationError(_("Only district administrators grant access to a case."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why access is granted.")})
+    if expires_on < timezone.localdate():
+        raise ValidationError({"expires_on": _("The grant must last until today or later.")})
+    case = Case.objects.filter(number=(case_number or "").strip(), removed_at__isnull=True).first()
+    if case is None:
+        raise ValidationError({"case_number": _("There is no case with this number.")})
+    with transaction.atomic():
+        grant = AccessGrant.objects.create(
+            case=case, user=user, reason=reason, expires_on=expires_on, granted_by=actor
+        )
+        audit_record(
+            actor=actor, action="case.grant", target=case, summary=str(case),
+            changes={"user": user.pk, "until": expires_on.isoformat()},
+        )  # fmt: skip
+    return grant
+
+
+def access_revoke(*, actor, grant: AccessGrant) -> AccessGrant:
+    if not (actor.is_district_wide and actor.has_perm("casework.change_accessgrant")):
+        raise ValidationError(_("Only district administrators revoke access to a case."))
+    with transaction.atomic():
+        grant = AccessGrant.objects.select_for_update().get(pk=grant.pk)
+        if grant.revoked_at is None:
+            grant.revoked_at = timezone.now()
+            grant.save(update_fields=["revoked_at", "updated_at"])
+            audit_record(actor=actor, action="case.revoke", target=grant.case, summary=str(grant.case),
+                         changes={"user": grant.user_id})  # fmt: skip
+    return grant

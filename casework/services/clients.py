@@ -1,0 +1,215 @@
+"""Writes of clients and the district's case records policy."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from casework.models import Case, CaseworkPolicy, Client, HouseholdMember
+from casework.selectors import clients_visible_to, known_person, station_of
+from positions.models import Region
+from socialwork import idnumbers
+from socialwork.roles import Role
+from socialwork.services import apply_changes, audit_record
+
+CLIENT_FIELDS = (
+    "name", "gender", "birth_date", "id_number", "phone", "address", "community",
+    "consents_to_services", "consents_to_data_processing", "consent_recorded_on",
+)  # fmt: skip
+
+
+def id_digest(id_number: str) -> str:
+    """A keyed digest of an ID number: equal for equal numbers, useless without the site's keys.
+    Intake compares digests, so nobody's number is decrypted to find a match."""
+    return salted_hmac(
+        "casework.client.id_number", idnumbers.normalize(id_number), algorithm="sha256"
+    ).hexdigest()
+
+
+def access_record(*, actor, target, action: str, ids=None) -> None:
+    """Write who viewed, listed or exported which case or client records. The summary names the
+    record by number or id only: the audit log never holds a client's name or ID number."""
+    summary = str(target) if isinstance(target, Case) else f"#{target.pk}" if target.pk else ""
+    audit_record(
+        actor=actor, action=action, target=target, summary=summary, changes={"ids": ids} if ids else None
+    )
+
+
+def _check_client(fields: dict) -> dict:
+    fields["name"] = (fields.get("name") or "").strip()
+    number = idnumbers.normalize(fields.get("id_number") or "")
+    if number:
+        try:
+            idnumbers.validate_id_number(number)
+        except ValidationError as error:
+            raise ValidationError({"id_number": error.messages}) from None
+        born = idnumbers.birth_date(number)
+        if fields.get("birth_date") and fields["birth_date"] != born:
+            raise ValidationError(
+                {"birth_date": _("The date of birth does not match the one in the ID number.")}
+            )
+        fields["birth_date"] = born
+    fields["id_number"] = number or None
+    for name in ("phone", "address"):
+        fields[name] = (fields.get(name) or "").strip() or None
+    if fields.get("birth_date") and fields["birth_date"] > timezone.localdate():
+        raise ValidationError({"birth_date": _("The date of birth cannot be in the future.")})
+    if not fields.get("consents_to_data_processing"):
+        raise ValidationError(
+            {
+                "consents_to_data_processing": _(
+                    "Record the client's (or guardian's) consent to the processing of their data first."
+                )
+            }
+        )
+    if not fields.get("consent_recorded_on"):
+        fields["consent_recorded_on"] = timezone.localdate()
+    return fields
+
+
+def _save_household(client: Client, household) -> None:
+    if household is None:
+        return
+    client.household.all().delete()
+    for member in household:
+        if (member.get("name") or "").strip():
+            HouseholdMember.objects.create(client=client, **member)
+
+
+def client_register(*, actor, station=None, categories=(), household=None, **fields) -> Client:
+    """Register a person served, at the actor's station. The client's consent to the processing
+    of their data is required. An ID number must pass the GB 11643 check and sets the date of
+    birth. Someone already on record in the district (same ID number, or same name and date of
+    birth) is flagged `known_elsewhere`, and nothing of the other record is revealed."""
+    unknown = set(fields) - set(CLIENT_FIELDS)
+    if unknown:
+        raise TypeError(f"client_register got unexpected fields: {sorted(unknown)}")
+    if not actor.has_perm("casework.add_client"):
+        raise ValidationError(_("You may not register clients."))
+    station = station or station_of(actor.unit)
+    if station is None:
+        raise ValidationError(_("Only people who work at a service station can register clients."))
+    if station_of(actor.unit) != station:
+        raise ValidationError({"station": _("You can register clients only at your own station.")})
+    fields = _check_client(fields)
+    community: Region = fields["community"]
+    if not community.path.startswith(station.region.path[: Region.steplen * 2]):
+        raise ValidationError({"community": _("The community must lie in the station's town or street.")})
+    with transaction.atomic():
+        known = known_person(
+            user=actor,
+            id_number=fields["id_number"] or "",
+            name=fields["name"],
+            birth_date=fields.get("birth_date"),
+        )
+        client = Client(station=station, created_by=actor, known_elsewhere=bool(known), **fields)
+        client.id_number_digest = id_digest(client.id_number) if client.id_number else ""
+        client.full_clean(exclude=["id_number_digest"])
+        client.save()
+        client.categories.set(categories)
+        _save_household(client, household)
+        audit_record(actor=actor, action="client.create", target=client, summary=f"#{client.pk}")
+    return client
+
+
+def client_update(*, actor, client: Client, categories=None, household=None, **fields) -> Client:
+    """Change a client's record (whoever sees the client). The audit row names the fields that
+    changed, never their values."""
+    unknown = set(fields) - set(CLIENT_FIELDS)
+    if unknown:
+        raise TypeError(f"client_update got unexpected fields: {sorted(unknown)}")
+    with transaction.atomic():
+        if not clients_visible_to(user=actor).filter(pk=client.pk).exists():
+            raise ValidationError(_("This client is outside what you can see."))
+        client = Client.objects.select_for_update().get(pk=client.pk)
+        current = {name: getattr(client, name) for name in CLIENT_FIELDS}
+        fields = _check_client({**current, **fields})
+        changed = sorted(apply_changes(client, fields))
+        client.id_number_digest = id_digest(client.id_number) if client.id_number else ""
+        client.full_clean(exclude=["id_number_digest"])
+        client.save()
+        if categories is not None:
+            client.categories.set(categories)
+            changed.append("categories")
+        if household is not None:
+            _save_household(client, household)
+            changed.append("household")
+        audit_record(
+            actor=actor,
+            action="client.update",
+            target=client,
+            summary=f"#{client.pk}",
+            changes={"fields": changed},
+        )
+    return client
+
+
+def client_remove(*, actor, client: Client, reason: str) -> Client:
+    """Remove a client: the station manager of the registering station, or the worker who
+    registered them before any case. Refused while a case of theirs is open. The client and the
+    cases that were only theirs disappear for everyone and are erased once the district's
+    retention period has passed."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the client is removed.")})
+    with transaction.atomic():
+        if not clients_visible_to(user=actor).filter(pk=client.pk).exists():
+            raise ValidationError(_("This client is outside what you can see."))
+        client = Client.objects.select_for_update().get(pk=client.pk)
+        manager = actor.has_role(Role.STATION_MANAGER) and actor.unit_id == client.station_id
+        own = client.created_by_id == actor.pk and not client.case_links.exists()
+        if not (manager or own):
+            raise ValidationError(
+                _("Only the station manager of the station that registered the client can remove them.")
+            )
+        if client.cases.filter(removed_at__isnull=True).exclude(status=Case.Status.CLOSED).exists():
+            raise ValidationError(_("Close the client's open cases before removing them."))
+        now = timezone.now()
+        client.removed_at, client.removed_by, client.removal_reason = now, actor, reason[:200]
+        client.save(update_fields=["removed_at", "removed_by", "removal_reason", "updated_at"])
+        only_theirs = Case.objects.filter(case_clients__client=client).exclude(
+            case_clients__client__removed_at__isnull=True
+        )
+        only_theirs.update(removed_at=now)
+        audit_record(actor=actor, action="client.remove", target=client, summary=f"#{client.pk}")
+    return client
+
+
+def clients_purge(*, day: date | None = None) -> int:
+    """Erase, for good, clients removed longer ago than the retention period, with the cases that
+    had no other client still on record. Returns how many clients were erased. Safe to run twice."""
+    day = day or timezone.localdate()
+    start_of_day = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+    cutoff = start_of_day - timedelta(days=CaseworkPolicy.current().retention_days)
+    erased = 0
+    for client_id in Client.objects.filter(removed_at__lt=cutoff).values_list("pk", flat=True):
+        with transaction.atomic():
+            client = Client.objects.select_for_update().filter(pk=client_id, removed_at__lt=cutoff).first()
+            if client is None:
+                continue
+            Case.objects.filter(case_clients__client=client).exclude(
+                case_clients__client__removed_at__isnull=True
+            ).delete()
+            client.case_links.all().delete()
+            client.group_memberships.all().delete()
+            audit_record(actor=None, action="client.erase", target=client, summary=f"#{client.pk}")
+            client.delete()
+            erased += 1
+    return erased
+
+
+def policy_update(*, actor, retention_days: int, quiet_case_days: int) -> CaseworkPolicy:
+    """The district sets how long removed clients are kept and when a quiet case is flagged."""
+    if not (actor.is_district_wide and actor.has_perm("casework.change_caseworkpolicy")):
+        raise ValidationError(_("Only district administrators set the case records policy."))
+    if retention_days < 180:
+        raise ValidationError({"retention_days": _("Keep removed clients at least 180 days.")})
+    with transaction.atomic():
+        policy = CaseworkPolicy.objects.select_for_update().get(pk=CaseworkPolicy.current().pk)
+        diff = apply_changes(policy, {"retention_days": retention_days, "quiet_case_days": quiet_case_days})
+        policy.save()
+        audit_record(actor=actor, action="casework_policy.update", target=policy, changes=diff)
+    return policy

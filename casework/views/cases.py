@@ -1,0 +1,807 @@
+"""Casework pages for social workers, supervisors and station managers: my cases, the case list
+and its export, intake, and the case page with every step of a case.
+
+Reads go through casework.selectors, so a case someone may not see is a 404; writes go through
+casework.services; every page that shows a case writes an access row to the audit log."""
+
+import csv
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
+
+from casework import selectors, services, workflow
+from casework.filters import CaseFilter
+from casework.forms import (
+    AssessmentForm,
+    AssignForm,
+    CaseForm,
+    CaseUpdateForm,
+    ClientForm,
+    ClosingForm,
+    DecisionForm,
+    FollowUpDoneForm,
+    FollowUpForm,
+    HouseholdFormSet,
+    IntakeForm,
+    MoveForm,
+    NoteForm,
+    PlanForm,
+    ReferralForm,
+    ReferralUpdateForm,
+    ReviewForm,
+    TransferDecisionForm,
+    TransferForm,
+    household_of,
+)
+from casework.models import Case, CaseClient, CaseworkPolicy, FollowUp, PlanTask, Referral, Transfer
+from casework.models.common import Approval
+from casework.timeline import PREFETCH, case_timeline, note_event
+from socialwork.pages import page_of, show_errors
+from socialwork.roles import Role
+
+WORKER, SUPERVISOR, MANAGER = workflow.WORKER, workflow.SUPERVISOR, workflow.MANAGER
+TEAM = {WORKER, MANAGER}
+MAIN_CLIENT_FIRST = Prefetch(
+    "case_clients", queryset=CaseClient.objects.select_related("client").order_by("-primary", "pk")
+)
+
+
+def main_client(case: Case):
+    """The case's main client, from its prefetched links."""
+    links = list(case.case_clients.all())
+    main = next((link for link in links if link.primary), links[0] if links else None)
+    return main.client if main else None
+
+
+def _audit_list(request, action: str, ids) -> None:
+    ids = sorted(set(ids))
+    if ids:
+        services.access_record(actor=request.user, target=Case(), action=action, ids=ids)
+
+
+# CSV exports
+
+
+class _Echo:
+    """A file that hands back what is written, for csv.writer to feed a streamed response."""
+
+    def write(self, value):
+        return value
+
+
+def _cell(value) -> str:
+    # A cell starting like a formula would run as one in Excel.
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+
+
+def csv_response(filename: str, header, rows) -> StreamingHttpResponse:
+    """Stream rows as CSV in UTF-8 with a byte order mark, so that Excel reads the Chinese."""
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"
+        yield writer.writerow([str(title) for title in header])
+        for row in rows:
+            yield writer.writerow([_cell(value) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# My cases and the case list
+
+
+def my_cases(request):
+    """A worker's home for casework: their open cases and what is due, and what waits for them
+    as supervisor or receiver of a transfer."""
+    agenda = selectors.agenda(user=request.user)
+    today = timezone.localdate()
+    quiet_since = today - timedelta(days=CaseworkPolicy.current().quiet_case_days)
+    cases = [
+        {
+            "case": case,
+            "client": main_client(case),
+            "quiet": (case.last_note_on or case.intake_on) < quiet_since,
+        }
+        for case in agenda.cases
+    ]
+    shown = [case.pk for case in agenda.cases]
+    shown += [
+        item.case_id for item in (*agenda.follow_ups, *agenda.plans_to_approve, *agenda.closings_to_approve)
+    ]
+    shown += [task.plan.case_id for task in agenda.tasks]
+    shown += [transfer.case_id for transfer in agenda.transfers_to_accept]
+    _audit_list(request, "case.list", shown)
+    return render(
+        request,
+        "casework/my_cases.html",
+        {
+            "agenda": agenda,
+            "cases": cases,
+            "today": today,
+            "can_open": request.user.has_perm("casework.add_case")
+            and selectors.station_of(request.user.unit) is not None,
+        },
+    )
+
+
+def _filtered_cases(request) -> CaseFilter:
+    return CaseFilter(request.GET, queryset=selectors.cases_visible_to(user=request.user))
+
+
+def case_list(request):
+    filters = _filtered_cases(request)
+    page = page_of(request, filters.qs.prefetch_related(MAIN_CLIENT_FIRST))
+    rows = [(case, main_client(case)) for case in page]
+    _audit_list(request, "case.list", [case.pk for case, _client in rows])
+    return render(
+        request,
+        "casework/case_list.html",
+        {
+            "filter": filters,
+            "page": page,
+            "rows": rows,
+            "export_query": request.GET.urlencode(),
+            "can_open": request.user.has_perm("casework.add_case")
+            and selectors.station_of(request.user.unit) is not None,
+        },
+    )
+
+
+def case_export(request):
+    """The filtered list as CSV: the visible cases only, with no ID number or phone."""
+    cases = _filtered_cases(request).qs
+    ids = list(cases.values_list("pk", flat=True))
+    services.access_record(actor=request.user, target=Case(), action="case.export", ids=ids)
+    header = [
+        _("Case number"),
+        _("Main client"),
+        _("Status"),
+        _("Risk"),
+        pgettext("casework", "Category"),
+        _("Station"),
+        _("Worker"),
+        _("Supervisor"),
+        _("Intake date"),
+        _("Source"),
+        _("Last note"),
+        _("Closed on"),
+    ]
+    rows = (
+        [
+            case.number,
+            getattr(main_client(case), "name", ""),
+            case.get_status_display(),
+            case.get_risk_level_display(),
+            case.category or "",
+            case.station.name,
+            case.worker or "",
+            case.supervisor or "",
+            case.intake_on,
+            case.get_source_display(),
+            case.last_note_on or "",
+            case.closed_on or "",
+        ]
+        for case in cases.filter(pk__in=ids).prefetch_related(MAIN_CLIENT_FIRST).iterator(chunk_size=500)
+    )
+    return csv_response(f"cases-{timezone.localdate().isoformat()}.csv", header, rows)
+
+
+# Intake
+
+
+def _intake_errors(error: ValidationError, targets, fallback) -> None:
+    """A service's error on whichever of the intake forms has the field, else on top."""
+    if not hasattr(error, "error_dict"):
+        fallback.add_error(None, error)
+        return
+    for field, errors in error.message_dict.items():
+        form = next((form for form in targets if field in form.fields), None)
+        (form or fallback).add_error(field if form else None, errors)
+
+
+def case_open(request):
+    """Intake: pick a client the worker sees or register a new one, and open the case, in one
+    transaction. A new person already on record is flagged first: those the worker sees are
+    offered, the others are only counted."""
+    user = request.user
+    station = selectors.station_of(user.unit)
+    if station is None or not user.has_perm("casework.add_case"):
+        raise PermissionDenied
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        if data.get("use_client"):
+            data["intake-client"] = data["use_client"]
+    visible_clients = selectors.clients_visible_to(user=user)
+    intake = IntakeForm(data, clients=visible_clients, prefix="intake")
+    client_form = ClientForm(data, station=station, prefix="client")
+    household = HouseholdFormSet(data, prefix="household")
+    case_form = CaseForm(
+        data, station=station, choose_worker=user.has_role(Role.STATION_MANAGER), prefix="case"
+    )
+    known = None
+    if data is not None and intake.is_valid() and case_form.is_valid():
+        existing = intake.cleaned_data["client"]
+        if existing is not None:
+            # The new-client part of the page is not used: show it empty again.
+            client_form = ClientForm(station=station, prefix="client")
+            household = HouseholdFormSet(prefix="household")
+        ready = existing is not None or (client_form.is_valid() and household.is_valid())
+        if ready and existing is None and not data.get("register_anyway"):
+            known = selectors.known_person(user=user, **client_form.identity()) or None
+        if ready and known is None:
+            try:
+                with transaction.atomic():
+                    client = existing or services.client_register(
+                        actor=user, household=household_of(household), **client_form.service_arguments()
+                    )
+                    case = services.case_open(actor=user, clients=[client], **case_form.cleaned_data)
+            except ValidationError as error:
+                _intake_errors(error, [client_form, case_form], intake)
+            else:
+                messages.success(request, _("Case %(number)s was opened.") % {"number": case.number})
+                return redirect(case)
+    failed = data is not None and known is None
+    return render(
+        request,
+        "casework/case_open.html",
+        {
+            "intake": intake,
+            "client_form": client_form,
+            "household": household,
+            "case_form": case_form,
+            "known": known,
+            "has_clients": visible_clients.exists(),
+        },
+        status=400 if failed else 200,
+    )
+
+
+# The case page
+
+
+def _visible_case(request, pk) -> Case:
+    return get_object_or_404(selectors.cases_visible_to(user=request.user), pk=pk)
+
+
+def _receives(user, transfer: Transfer | None) -> bool:
+    """Whether this person is the one a pending transfer waits for."""
+    if transfer is None:
+        return False
+    manager = user.has_role(Role.STATION_MANAGER) and user.unit_id == transfer.to_station_id
+    return transfer.to_worker_id == user.pk or manager
+
+
+def _case_page(request, pk, bound=None):
+    """The case's page: its header, the steps this person can take now, the forms of their part
+    on the case, and the timeline. `bound` holds a form that failed, shown again with its errors."""
+    bound = bound or {}
+    user = request.user
+    case = get_object_or_404(selectors.cases_visible_to(user=user).prefetch_related(*PREFETCH), pk=pk)
+    roles = workflow.roles_of(user, case)
+    team, supervising, manager = bool(roles & TEAM), SUPERVISOR in roles, MANAGER in roles
+    is_open = case.is_open
+    plans = list(case.plans.all())
+    plan = plans[-1] if plans else None
+    approved_plan = next((p for p in reversed(plans) if p.status == Approval.APPROVED), None)
+    pending_closing = next((c for c in case.closings.all() if c.status == Approval.SUBMITTED), None)
+    pending_transfer = next((t for t in case.transfers.all() if t.status == Transfer.Status.PENDING), None)
+    receiving = _receives(user, pending_transfer)
+
+    def form(name, build, show):
+        return bound.get(name) or (build() if show else None)
+
+    def transfer_decision():
+        # A receiving manager names the worker when the transfer names none.
+        picks = pending_transfer.to_worker_id is None and user.unit_id == pending_transfer.to_station_id
+        return TransferDecisionForm(
+            prefix="transfer-decision", station=pending_transfer.to_station if picks else None
+        )
+
+    forms = {
+        "note_form": form("note_form", lambda: NoteForm(prefix="note"), bool(roles) and is_open),
+        "assessment_form": form(
+            "assessment_form", lambda: AssessmentForm(prefix="assessment"), team and is_open
+        ),
+        "plan_form": form(
+            "plan_form",
+            lambda: PlanForm(plan=plan),
+            team and is_open and getattr(plan, "status", "") != "submitted",
+        ),
+        "plan_decision_form": form(
+            "plan_decision_form",
+            lambda: DecisionForm(prefix="plan-decision"),
+            supervising and plan is not None and plan.status == Approval.SUBMITTED,
+        ),
+        "referral_form": form("referral_form", lambda: ReferralForm(prefix="referral"), team and is_open),
+        "follow_up_form": form("follow_up_form", lambda: FollowUpForm(prefix="follow-up"), team and is_open),
+        "review_form": form("review_form", lambda: ReviewForm(prefix="review"), supervising),
+        "closing_form": form(
+            "closing_form",
+            lambda: ClosingForm(prefix="closing", plan=approved_plan),
+            team and is_open and pending_closing is None and case.supervisor_id is not None,
+        ),
+        "closing_decision_form": form(
+            "closing_decision_form",
+            lambda: DecisionForm(prefix="closing-decision"),
+            supervising and pending_closing is not None,
+        ),
+        "transfer_form": form(
+            "transfer_form",
+            lambda: TransferForm(prefix="transfer"),
+            team and is_open and pending_transfer is None,
+        ),
+        "transfer_decision_form": form("transfer_decision_form", transfer_decision, receiving),
+        "assign_form": form(
+            "assign_form",
+            lambda: AssignForm(
+                prefix="assign",
+                station=case.station,
+                initial={"worker": case.worker_id, "supervisor": case.supervisor_id},
+            ),
+            manager,
+        ),
+    }
+    referrals = [
+        (
+            referral,
+            bound.get(f"referral-{referral.pk}")
+            or (ReferralUpdateForm(instance=referral, prefix=f"referral-{referral.pk}") if team else None),
+        )
+        for referral in case.referrals.all()
+    ]
+    follow_ups = [
+        (
+            follow_up,
+            bound.get(f"follow-up-{follow_up.pk}")
+            or (
+                FollowUpDoneForm(prefix=f"follow-up-{follow_up.pk}")
+                if team and follow_up.done_on is None
+                else None
+            ),
+        )
+        for follow_up in case.follow_ups.all()
+    ]
+    moves = [
+        (name, move, bound.get(f"move-{name}") or MoveForm(prefix=f"move-{name}"))
+        for name, move in workflow.moves_for(user, case)
+    ]
+    services.access_record(actor=user, target=case, action="case.view")
+    return render(
+        request,
+        "casework/case_detail.html",
+        {
+            "case": case,
+            "clients": [link.client for link in case.case_clients.all()],
+            "roles": roles,
+            "team": team,
+            "supervising": supervising,
+            "moves": moves,
+            "events": case_timeline(case),
+            "plan": plan,
+            "approved_plan": approved_plan,
+            "pending_closing": pending_closing,
+            "pending_transfer": pending_transfer,
+            "receiving": receiving,
+            "referrals": referrals,
+            "follow_ups": follow_ups,
+            "assessments": list(case.assessments.all()),
+            **forms,
+        },
+        # Shown again with a form's errors: 400, so scripts and tests can tell.
+        status=400 if bound else 200,
+    )
+
+
+def case_detail(request, pk):
+    return _case_page(request, pk)
+
+
+def _step(request, pk, *, name: str, build, service, message: str, done=None):
+    """A POST of one of the case page's forms: parse, call the service, back to the case page
+    (or to `done(case)`); on bad input or a refusal, the page again with the form's errors."""
+    case = _visible_case(request, pk)
+    form = build(case)
+    if form.is_valid():
+        try:
+            service(case, form)
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, message)
+            return redirect(done(case) if done else case)
+    return _case_page(request, pk, {name: form})
+
+
+@require_POST
+def case_move(request, pk, move):
+    if move not in workflow.MOVES:
+        raise Http404
+    label = workflow.MOVES[move].label
+    return _step(
+        request,
+        pk,
+        name=f"move-{move}",
+        build=lambda case: MoveForm(request.POST, prefix=f"move-{move}"),
+        service=lambda case, form: services.case_move(
+            actor=request.user, case=case, move=move, reason=form.cleaned_data["reason"]
+        ),
+        message=_("Done: %(move)s.") % {"move": label},
+    )
+
+
+@require_POST
+def assessment_add(request, pk):
+    return _step(
+        request,
+        pk,
+        name="assessment_form",
+        build=lambda case: AssessmentForm(request.POST, prefix="assessment"),
+        service=lambda case, form: services.assessment_record(
+            actor=request.user, case=case, **form.service_arguments()
+        ),
+        message=_("The assessment was recorded."),
+    )
+
+
+@require_POST
+def plan_save(request, pk):
+    return _step(
+        request,
+        pk,
+        name="plan_form",
+        build=lambda case: PlanForm(request.POST),
+        service=lambda case, form: services.plan_save(
+            actor=request.user, case=case, goals=form.cleaned_data["goals"], tasks=form.cleaned_data["tasks"]
+        ),
+        message=_("The service plan was saved."),
+    )
+
+
+def _current_plan(case: Case):
+    plan = case.plans.order_by("-version").first()
+    if plan is None:
+        raise ValidationError(_("The case has no service plan yet."))
+    return plan
+
+
+@require_POST
+def plan_submit(request, pk):
+    case = _visible_case(request, pk)
+    try:
+        services.plan_submit(actor=request.user, plan=_current_plan(case))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The service plan was sent to the supervisor."))
+    return redirect(case)
+
+
+@require_POST
+def plan_decide(request, pk):
+    def decide(case, form):
+        services.plan_decide(
+            actor=request.user,
+            plan=_current_plan(case),
+            approve=form.approved,
+            comment=form.cleaned_data["comment"],
+        )
+
+    return _step(
+        request,
+        pk,
+        name="plan_decision_form",
+        service=decide,
+        build=lambda case: DecisionForm(request.POST, prefix="plan-decision"),
+        message=_("Your decision on the service plan was recorded."),
+    )
+
+
+@require_POST
+def task_done(request, pk, task_pk):
+    case = _visible_case(request, pk)
+    task = get_object_or_404(PlanTask.objects.select_related("plan__case"), pk=task_pk, plan__case=case)
+    try:
+        services.task_done(actor=request.user, task=task)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The task was marked done."))
+    return redirect(case)
+
+
+def note_add(request, pk):
+    """Add a service note: the quick form on the case page (with htmx, the note joins the
+    timeline in place) and a page of its own for a phone."""
+    case = _visible_case(request, pk)
+    if not workflow.roles_of(request.user, case):
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        form = NoteForm(request.POST, prefix="note")
+        if form.is_valid():
+            try:
+                note = services.note_add(actor=request.user, case=case, **form.cleaned_data)
+            except ValidationError as error:
+                show_errors(form, error)
+            else:
+                if request.htmx:
+                    return render(
+                        request,
+                        "casework/_case_note_added.html",
+                        {"case": case, "event": note_event(note), "note_form": NoteForm(prefix="note")},
+                    )
+                messages.success(request, _("The note was added."))
+                return redirect(case)
+        if request.htmx:
+            # htmx swaps only successful responses: the form comes back in place with its errors.
+            response = render(request, "casework/_case_note_form.html", {"case": case, "note_form": form})
+            return retarget(reswap(response, "outerHTML"), "#note-form")
+        status = 400
+    else:
+        form = NoteForm(prefix="note")
+    services.access_record(actor=request.user, target=case, action="case.view")
+    main = case.case_clients.select_related("client").order_by("-primary", "pk").first()
+    return render(
+        request,
+        "casework/note_add.html",
+        {"case": case, "client": main.client if main else None, "note_form": form},
+        status=status,
+    )
+
+
+@require_POST
+def referral_add(request, pk):
+    return _step(
+        request,
+        pk,
+        name="referral_form",
+        build=lambda case: ReferralForm(request.POST, prefix="referral"),
+        service=lambda case, form: services.referral_add(actor=request.user, case=case, **form.cleaned_data),
+        message=_("The referral was recorded."),
+    )
+
+
+@require_POST
+def referral_update(request, pk, referral_pk):
+    def referral_of(case):
+        return get_object_or_404(Referral, pk=referral_pk, case=case)
+
+    return _step(
+        request,
+        pk,
+        name=f"referral-{referral_pk}",
+        build=lambda case: ReferralUpdateForm(
+            request.POST, instance=referral_of(case), prefix=f"referral-{referral_pk}"
+        ),
+        service=lambda case, form: services.referral_update(
+            actor=request.user, referral=referral_of(case), **form.cleaned_data
+        ),
+        message=_("The referral was updated."),
+    )
+
+
+@require_POST
+def follow_up_schedule(request, pk):
+    return _step(
+        request,
+        pk,
+        name="follow_up_form",
+        build=lambda case: FollowUpForm(request.POST, prefix="follow-up"),
+        service=lambda case, form: services.follow_up_schedule(
+            actor=request.user, case=case, **form.cleaned_data
+        ),
+        message=_("The follow-up was scheduled."),
+    )
+
+
+@require_POST
+def follow_up_done(request, pk, follow_up_pk):
+    def done(case, form):
+        follow_up = get_object_or_404(FollowUp, pk=follow_up_pk, case=case)
+        services.follow_up_done(actor=request.user, follow_up=follow_up, **form.cleaned_data)
+
+    return _step(
+        request,
+        pk,
+        name=f"follow-up-{follow_up_pk}",
+        service=done,
+        build=lambda case: FollowUpDoneForm(request.POST, prefix=f"follow-up-{follow_up_pk}"),
+        message=_("The follow-up was recorded as done."),
+    )
+
+
+@require_POST
+def review_add(request, pk):
+    return _step(
+        request,
+        pk,
+        name="review_form",
+        build=lambda case: ReviewForm(request.POST, prefix="review"),
+        service=lambda case, form: services.review_add(actor=request.user, case=case, **form.cleaned_data),
+        message=_("The supervision review was recorded."),
+    )
+
+
+def _approved_plan(case: Case):
+    return case.plans.filter(status=Approval.APPROVED).order_by("-version").first()
+
+
+@require_POST
+def closing_request(request, pk):
+    return _step(
+        request,
+        pk,
+        name="closing_form",
+        build=lambda case: ClosingForm(request.POST, prefix="closing", plan=_approved_plan(case)),
+        service=lambda case, form: services.closing_request(
+            actor=request.user, case=case, **form.service_arguments()
+        ),
+        message=_("The closing was sent to the supervisor."),
+    )
+
+
+@require_POST
+def closing_decide(request, pk):
+    def decide(case, form):
+        closing = case.closings.filter(status=Approval.SUBMITTED).first()
+        if closing is None:
+            raise ValidationError(_("No closing waits for a decision."))
+        services.closing_decide(
+            actor=request.user, closing=closing, approve=form.approved, comment=form.cleaned_data["comment"]
+        )
+
+    return _step(
+        request,
+        pk,
+        name="closing_decision_form",
+        service=decide,
+        build=lambda case: DecisionForm(request.POST, prefix="closing-decision"),
+        message=_("Your decision on the closing was recorded."),
+    )
+
+
+@require_POST
+def transfer_request(request, pk):
+    return _step(
+        request,
+        pk,
+        name="transfer_form",
+        build=lambda case: TransferForm(request.POST, prefix="transfer"),
+        service=lambda case, form: services.transfer_request(
+            actor=request.user, case=case, **form.cleaned_data
+        ),
+        message=_("The transfer was requested; the case moves when it is accepted."),
+    )
+
+
+def _pending_transfer(case: Case) -> Transfer:
+    transfer = case.transfers.filter(status=Transfer.Status.PENDING).select_related("to_station").first()
+    if transfer is None:
+        raise ValidationError(_("No transfer of this case waits for a decision."))
+    return transfer
+
+
+@require_POST
+def transfer_decide(request, pk):
+    """The receiver accepts or declines. Someone who declines no longer sees the case."""
+    case = _visible_case(request, pk)
+    pending = case.transfers.filter(status=Transfer.Status.PENDING).first()
+    picks = (
+        pending is not None and pending.to_worker_id is None and request.user.unit_id == pending.to_station_id
+    )
+
+    def decide(case, form):
+        services.transfer_decide(
+            actor=request.user,
+            transfer=_pending_transfer(case),
+            accept=form.approved,
+            comment=form.cleaned_data["comment"],
+            worker=form.cleaned_data.get("worker"),
+        )
+
+    def after(case):
+        visible = selectors.cases_visible_to(user=request.user).filter(pk=case.pk).exists()
+        return case if visible else "casework:my_cases"
+
+    return _step(
+        request,
+        pk,
+        name="transfer_decision_form",
+        service=decide,
+        done=after,
+        build=lambda case: TransferDecisionForm(
+            request.POST, prefix="transfer-decision", station=pending.to_station if picks else None
+        ),
+        message=_("Your decision on the transfer was recorded."),
+    )
+
+
+@require_POST
+def transfer_cancel(request, pk):
+    case = _visible_case(request, pk)
+    try:
+        services.transfer_cancel(actor=request.user, transfer=_pending_transfer(case))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The transfer was cancelled."))
+    return redirect(case)
+
+
+@require_POST
+def case_assign(request, pk):
+    return _step(
+        request,
+        pk,
+        name="assign_form",
+        build=lambda case: AssignForm(request.POST, prefix="assign", station=case.station),
+        service=lambda case, form: services.case_assign(actor=request.user, case=case, **form.cleaned_data),
+        message=_("The case was assigned."),
+    )
+
+
+def case_update(request, pk):
+    """Edit the case's record (its worker or station manager)."""
+    case = _visible_case(request, pk)
+    if not workflow.roles_of(request.user, case) & TEAM:
+        raise PermissionDenied
+    form = CaseUpdateForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.case_update(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, _("The case record was saved."))
+            return redirect(saved)
+    else:
+        services.access_record(actor=request.user, target=case, action="case.view")
+    return render(
+        request,
+        "partials/form_page.html",
+        {"form": form, "title": _("Edit case %(number)s") % {"number": case.number}, "object": case},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+urlpatterns = [
+    path("", my_cases, name="my_cases"),
+    path("cases/", case_list, name="case_list"),
+    path("cases/export/", case_export, name="case_export"),
+    path("cases/new/", case_open, name="case_open"),
+    path("cases/<int:pk>/", case_detail, name="case_detail"),
+    path("cases/<int:pk>/edit/", case_update, name="case_update"),
+    path("cases/<int:pk>/move/<str:move>/", case_move, name="case_move"),
+    path("cases/<int:pk>/notes/new/", note_add, name="note_add"),
+    path("cases/<int:pk>/assessments/", assessment_add, name="assessment_add"),
+    path("cases/<int:pk>/plan/", plan_save, name="plan_save"),
+    path("cases/<int:pk>/plan/submit/", plan_submit, name="plan_submit"),
+    path("cases/<int:pk>/plan/decide/", plan_decide, name="plan_decide"),
+    path("cases/<int:pk>/tasks/<int:task_pk>/done/", task_done, name="task_done"),
+    path("cases/<int:pk>/referrals/", referral_add, name="referral_add"),
+    path("cases/<int:pk>/referrals/<int:referral_pk>/", referral_update, name="referral_update"),
+    path("cases/<int:pk>/follow-ups/", follow_up_schedule, name="follow_up_schedule"),
+    path("cases/<int:pk>/follow-ups/<int:follow_up_pk>/done/", follow_up_done, name="follow_up_done"),
+    path("cases/<int:pk>/reviews/", review_add, name="review_add"),
+    path("cases/<int:pk>/closing/", closing_request, name="closing_request"),
+    path("cases/<int:pk>/closing/decide/", closing_decide, name="closing_decide"),
+    path("cases/<int:pk>/transfer/", transfer_request, name="transfer_request"),
+    path("cases/<int:pk>/transfer/decide/", transfer_decide, name="transfer_decide"),
+    path("cases/<int:pk>/transfer/cancel/", transfer_cancel, name="transfer_cancel"),
+    path("cases/<int:pk>/assign/", case_assign, name="case_assign"),
+]

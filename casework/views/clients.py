@@ -1,0 +1,165 @@
+"""Client pages: the list (ID numbers and phones masked) and its export, a client's record, its
+edit and removal. A client someone may not see does not exist for them (404)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casework import selectors, services
+from casework.filters import ClientFilter
+from casework.forms import ClientForm, ClientRemoveForm, HouseholdFormSet, household_of
+from casework.masking import mask_id_number, mask_phone
+from casework.models import Case, Client
+from socialwork.pages import page_of, show_errors
+from socialwork.roles import Role
+
+from .cases import MAIN_CLIENT_FIRST, csv_response
+
+
+def _filtered_clients(request) -> ClientFilter:
+    clients = (
+        selectors.clients_visible_to(user=request.user).prefetch_related("categories").order_by("name", "pk")
+    )
+    return ClientFilter(request.GET, queryset=clients)
+
+
+def client_list(request):
+    filters = _filtered_clients(request)
+    visible_cases = selectors.cases_visible_to(user=request.user)
+    clients = filters.qs.annotate(
+        case_count=Count("case_links", filter=Q(case_links__case__in=visible_cases.values("pk")))
+    )
+    page = page_of(request, clients)
+    ids = [client.pk for client in page]
+    if ids:
+        services.access_record(actor=request.user, target=Client(), action="client.list", ids=ids)
+    return render(
+        request,
+        "casework/client_list.html",
+        {"filter": filters, "page": page, "export_query": request.GET.urlencode()},
+    )
+
+
+def client_export(request):
+    """The filtered clients as CSV, ID numbers and phones masked."""
+    clients = _filtered_clients(request).qs
+    ids = list(clients.values_list("pk", flat=True))
+    services.access_record(actor=request.user, target=Client(), action="client.export", ids=ids)
+    header = [
+        _("Name"), _("Gender"), _("Date of birth"), _("ID number"), _("Phone"), _("Community or village"),
+        _("Registered at"), _("Vulnerability categories"),
+    ]  # fmt: skip
+    rows = (
+        [
+            client.name,
+            client.get_gender_display(),
+            client.birth_date or "",
+            mask_id_number(client.id_number),
+            mask_phone(client.phone),
+            client.community.name,
+            client.station.name,
+            "、".join(str(category) for category in client.categories.all()),
+        ]  # fmt: skip
+        for client in clients.filter(pk__in=ids).iterator(chunk_size=500)
+    )
+    return csv_response(f"clients-{timezone.localdate().isoformat()}.csv", header, rows)
+
+
+def _visible_client(request, pk) -> Client:
+    return get_object_or_404(selectors.clients_visible_to(user=request.user), pk=pk)
+
+
+def client_detail(request, pk):
+    """A client's whole record, for those who see the client: full ID number and phone,
+    household, categories, consent, their cases this person sees and volunteer pairings."""
+    client = _visible_client(request, pk)
+    cases = (
+        selectors.cases_visible_to(user=request.user)
+        .filter(case_clients__client=client)
+        .prefetch_related(MAIN_CLIENT_FIRST)
+        .order_by("-intake_on", "-pk")
+    )
+    services.access_record(actor=request.user, target=client, action="client.view")
+    return render(
+        request,
+        "casework/client_detail.html",
+        {
+            "client": client,
+            "household": client.household.all(),
+            "categories": client.categories.all(),
+            "cases": cases,
+            "pairings": client.pairings.select_related("volunteer").order_by("-starts_on", "pk"),
+            "can_remove": request.user.pk == client.created_by_id
+            or (request.user.unit_id == client.station_id and request.user.has_role(Role.STATION_MANAGER)),
+        },
+    )
+
+
+def client_update(request, pk):
+    client = _visible_client(request, pk)
+    data = request.POST if request.method == "POST" else None
+    form = ClientForm(data, instance=client, station=client.station, prefix="client")
+    initial = (
+        [
+            {"name": m.name, "relation": m.relation, "birth_date": m.birth_date, "situation": m.situation}
+            for m in client.household.all()
+        ]
+        if data is None
+        else []
+    )
+    household = HouseholdFormSet(data, prefix="household", initial=initial)
+    if data is not None and form.is_valid() and household.is_valid():
+        try:
+            saved = services.client_update(
+                actor=request.user,
+                client=client,
+                household=household_of(household),
+                **form.service_arguments(),
+            )
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, _("The client's record was saved."))
+            return redirect(saved)
+    if data is None:
+        services.access_record(actor=request.user, target=client, action="client.view")
+    return render(
+        request,
+        "casework/client_form.html",
+        {"form": form, "household": household, "client": client},
+        status=400 if data is not None else 200,
+    )
+
+
+def client_remove(request, pk):
+    """Remove a client, with the reason. The service decides who may."""
+    client = _visible_client(request, pk)
+    form = ClientRemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_remove(actor=request.user, client=client, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, _("The client was removed."))
+            return redirect("casework:client_list")
+    open_cases = selectors.cases_visible_to(user=request.user).filter(case_clients__client=client)
+    return render(
+        request,
+        "casework/client_remove.html",
+        {"form": form, "client": client, "open_cases": open_cases.exclude(status=Case.Status.CLOSED).count()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+urlpatterns = [
+    path("clients/", client_list, name="client_list"),
+    path("clients/export/", client_export, name="client_export"),
+    path("clients/<int:pk>/", client_detail, name="client_detail"),
+    path("clients/<int:pk>/edit/", client_update, name="client_update"),
+    path("clients/<int:pk>/remove/", client_remove, name="client_remove"),
+]
