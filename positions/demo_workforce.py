@@ -27,6 +27,8 @@ from positions.models import (
 )
 from socialwork.idnumbers import check_character
 
+SEED_HOSTS = ["民政", "卫生", "教育", "计划生育", "工会", "共青团", "残疾人联合会", "妇女联合会", "司法所"]
+
 C, M, L = Position.Category, Position.SetupMode, CertificateLevel
 POSTS = {C.STANDARDIZED: 57, C.GRID: 1367, C.ASSISTANT: 22, C.CORRECTION: 20, C.ANTI_DRUG: 8}
 SOCIAL_WORKERS, ASSISTANTS = 1094, 2169
@@ -75,7 +77,9 @@ def _units(level, **filters) -> list[ServiceUnit]:
 
 
 def _seed_positions() -> int:
-    hosts = {host.name: host for host in HostInstitution.objects.all()}
+    # The nine of seed 000 come from a migration; made here too for a database emptied since.
+    hosts = {name: HostInstitution.objects.get_or_create(name=name)[0] for name in SEED_HOSTS}
+    hosts.update({host.name: host for host in HostInstitution.objects.all()})
     department_hosts = ["民政", "卫生", "教育", "计划生育", "工会", "共青团", "残疾人联合会", "妇女联合会"]
     stations = _units(ServiceUnit.Level.STATION, code__startswith="ST-42")
     department_units = _units(ServiceUnit.Level.STATION, code__startswith="ST-D") + _units(

@@ -1,11 +1,14 @@
 """Forms of the annual practice assessment. They parse what a person typed; the rules (weights
 adding up to 100, grades in order, scores inside the person's place) live in the services."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
-from positions.models import AssessmentScheme, Grade, ServiceUnit, SocialWorker
+from positions.models import AssessmentCriterion, AssessmentScheme, Grade, ServiceUnit, SocialWorker
 from positions.selectors.assessment import subject_choices
 
 SCORE = {"min_value": 0, "max_value": 100, "max_digits": 5, "decimal_places": 2}
@@ -24,10 +27,19 @@ class AssessmentSchemeForm(forms.Form):
 
 
 class CriterionForm(forms.Form):
-    """One criterion row; a row left empty is ignored."""
+    """One criterion row; a row left empty is ignored. It may name a figure of the records that
+    suggests its score, with the figure's value that earns full marks."""
 
     name = forms.CharField(label=_("criterion"), max_length=150, required=False)
     weight = forms.DecimalField(label=_("weight (%)"), required=False, max_digits=5, decimal_places=2)
+    source = forms.ChoiceField(
+        label=_("pre-filled from"),
+        required=False,
+        choices=[("", _("— not pre-filled —")), *AssessmentCriterion.Source.choices],
+    )
+    full_marks_at = forms.DecimalField(
+        label=_("full marks at"), required=False, min_value=Decimal("0.01"), max_digits=10, decimal_places=2
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -36,6 +48,11 @@ class CriterionForm(forms.Form):
             self.add_error("weight", _("Give this criterion a weight."))
         if weight is not None and not name:
             self.add_error("name", _("Give this criterion a name."))
+        source, full = cleaned.get("source"), cleaned.get("full_marks_at")
+        if source and full is None and "full_marks_at" not in self.errors:
+            self.add_error("full_marks_at", _("Say which value of the figure earns full marks."))
+        if full is not None and not source:
+            self.add_error("source", _("Choose the figure that full marks refer to, or clear full marks."))
         return cleaned
 
 
@@ -43,14 +60,19 @@ class BaseCriterionFormSet(forms.BaseFormSet):
     def __init__(self, *args, locked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if locked:
+            # Scores refer to the names and weights; the links only suggest scores.
             self.extra = 0
             for form in self.forms:
-                for field in form.fields.values():
-                    field.disabled = True
+                form.fields["name"].disabled = form.fields["weight"].disabled = True
 
-    def rows(self) -> list[tuple[str, object]]:
+    def rows(self) -> list[tuple[str, object, str, object]]:
         return [
-            (form.cleaned_data["name"], form.cleaned_data["weight"])
+            (
+                form.cleaned_data["name"],
+                form.cleaned_data["weight"],
+                form.cleaned_data["source"],
+                form.cleaned_data["full_marks_at"],
+            )
             for form in self.forms
             if form.cleaned_data.get("name")
         ]
@@ -109,9 +131,23 @@ class GradeRulesForm(forms.Form):
         ]
 
 
+class SubjectChooserForm(forms.Form):
+    """The GET form at the top of the recording page: choosing the subject first reloads the
+    page with what the records say and the scores they suggest."""
+
+    subject = forms.ModelChoiceField(label=_("who is assessed"), queryset=None)
+
+    def __init__(self, *args, user, scheme: AssessmentScheme, **kwargs):
+        super().__init__(*args, auto_id="choose_%s", **kwargs)
+        self.fields["subject"].queryset = subject_choices(user=user, scheme=scheme)
+        self.fields["subject"].label = scheme.get_subject_display()
+        self.fields["subject"].label_from_instance = _subject_label
+
+
 class AssessmentRecordForm(forms.Form):
     """Choose a subject of the scheme's kind inside the person's place, and score every
-    criterion out of 100."""
+    criterion out of 100. A criterion linked to a figure of the records carries, hidden, the
+    score the records suggested, so that the audit row can tell it from what was entered."""
 
     subject = forms.ModelChoiceField(label=_("who is assessed"), queryset=None)
     comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -128,10 +164,53 @@ class AssessmentRecordForm(forms.Form):
                 label=_("%(criterion)s (weight %(weight)s%%)") % {"criterion": criterion.name, "weight": criterion.weight},
                 **SCORE,
             )  # fmt: skip
+            if criterion.source:
+                self.fields[f"prefilled_{criterion.pk}"] = forms.DecimalField(
+                    required=False, widget=forms.HiddenInput, **SCORE
+                )
+        if any(criterion.source for criterion in criteria):
+            self.fields["prefilled_for"] = forms.IntegerField(required=False, widget=forms.HiddenInput)
         self.fields["comment"] = comment
 
     def scores(self) -> dict[int, object]:
         return {criterion.pk: self.cleaned_data[f"score_{criterion.pk}"] for criterion in self.criteria}
+
+    def prefilled(self) -> dict[int, object]:
+        """The scores the form suggested from the records, by criterion id; none when the subject
+        was changed on the form after the suggestions were made for another."""
+        subject = self.cleaned_data.get("subject")
+        if subject is None or self.cleaned_data.get("prefilled_for") != subject.pk:
+            return {}
+        return {
+            criterion.pk: value
+            for criterion in self.criteria
+            if (value := self.cleaned_data.get(f"prefilled_{criterion.pk}")) is not None
+        }
+
+    def show_suggestions(self, suggestions) -> None:
+        """Beside each linked score: the figure, where it came from, and whether it pre-filled it."""
+        for pk, suggestion in suggestions.items():
+            field, figure = self.fields[f"score_{pk}"], suggestion.figure
+            words = {
+                "label": figure.label,
+                "value": "–" if figure.value is None else figure.value,
+                "source": figure.source,
+                "full": floatformat(suggestion.criterion.full_marks_at, -2),
+                "score": suggestion.score,
+            }
+            if suggestion.score is None:
+                field.help_text = _("Not pre-filled: %(source)s.") % words
+            elif self[f"prefilled_{pk}"].value() not in (None, ""):
+                field.help_text = (
+                    _(
+                        "Pre-filled from the records: %(label)s %(value)s (full marks at %(full)s) — %(source)s."
+                    )
+                    % words
+                )
+            else:
+                field.help_text = (
+                    _("The records say: %(label)s %(value)s — %(source)s; that suggests %(score)s.") % words
+                )
 
 
 def _subject_label(subject) -> str:

@@ -82,12 +82,14 @@ def _sums(queryset: QuerySet, *, project: str, key: str, field: str) -> dict:
     return dict(queryset.annotate(group=group).values_list("group").annotate(total=Sum(field)).order_by())
 
 
-def overview(*, user, year: int | None = None) -> dict[str, list[MoneyRow]]:
+def overview(*, user, year: int | None = None, town: Region | None = None) -> dict[str, list[MoneyRow]]:
     """Budget against spend: approved, committed (contracts) and paid, by service area, by town
-    and by year, over the projects the person sees."""
+    and by year, over the projects the person sees (in one town or street when given)."""
     projects = projects_visible_to(user=user)
     if year:
         projects = projects.filter(call__year=year)
+    if town is not None:
+        projects = projects.filter(community__path__startswith=town.path)
     ids = projects.values("pk")
     towns = dict(Region.objects.filter(level__in=Region.TOWN_LEVELS).values_list("path", "name"))
     groupings = {"by_area": ("service_area", dict(ServiceArea.choices)), "by_town": ("town", towns),

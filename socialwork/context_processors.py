@@ -68,6 +68,17 @@ def navigation(request):
     if casework:
         menus.append((_("Casework"), casework))
 
+    if user.is_district_wide or user.has_role(Role.STATION_MANAGER):
+        menus.append(
+            (
+                _("Reports"),
+                [
+                    (_("Dashboard"), reverse("reports:dashboard")),
+                    (_("Annual report"), reverse("reports:annual_list")),
+                ],
+            )
+        )
+
     if hasattr(user, "worker"):
         menus.append((_("My profile"), user.worker.get_absolute_url()))
     if user.is_staff:

@@ -20,7 +20,7 @@ class Role(models.TextChoices):
 # Roles whose holders see the whole of their region rather than only their own unit.
 DISTRICT_WIDE_ROLES = (Role.DISTRICT_ADMIN, Role.AUDITOR)
 
-DOMAIN_APPS = ("positions", "training", "projects", "casework")
+DOMAIN_APPS = ("positions", "training", "projects", "casework", "reports")
 
 # Case records: who may touch them at all. Which case a person reaches is decided per case by
 # casework.selectors (worker, supervisor, station manager), not by these permissions.

@@ -63,12 +63,21 @@ def notification_send(
                 user=user, kind=kind, key=key, title=title, body=body, url=url, in_app=in_app
             )
     except IntegrityError:
+        # Sent before. If a worker died between saving it and queueing its email, queue the email
+        # again: the email task sends each notification once, however often it is queued.
+        unsent = Notification.objects.filter(key=key, emailed_at__isnull=True).values_list("pk", flat=True)
+        if email and (pk := unsent.first()):
+            _email_later(pk)
         return None
     if email:
-        from .tasks import notification_email
-
-        transaction.on_commit(lambda: notification_email.delay(notification.pk))
+        _email_later(notification.pk)
     return notification
+
+
+def _email_later(notification_id: int) -> None:
+    from .tasks import notification_email
+
+    transaction.on_commit(lambda: notification_email.delay(notification_id))
 
 
 def notification_email_send(*, notification_id: int) -> bool:

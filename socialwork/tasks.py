@@ -1,15 +1,54 @@
-"""Background tasks of the shared engine. Thin: ids in, one service, safe to run twice."""
+"""Background tasks of the shared engine. Thin: ids in, one service, safe to run twice.
+
+Both tasks may run more than once for the same work: a worker killed halfway has its message
+redelivered (`acks_late` with `reject_on_worker_lost`), a retry after a lost connection starts
+over, and beat may start a reminder run while the last one is still going. That is safe because
+every notification has a key unique in the database and commits on its own: a second run sends
+only what the first did not, and an email is sent under a row lock that records it was sent.
+"""
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerError
 
 from . import reminders, services
 
+# Connection troubles worth another try: the database (restarted, failed over), the broker
+# (queueing an email from inside a run) and the network at large (SMTP, sockets).
+CONNECTION_ERRORS = (ConnectionError, TimeoutError, OperationalError, InterfaceError, BrokerError)
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+# A reminder run reads a few thousand rows at most and writes one row per notification: minutes
+# at worst. The soft limit stops it cleanly; whatever it had sent stays sent, and the next run
+# (or the retry) sends the rest. The hard limit only catches a run stuck in a call.
+REMINDER_SOFT_TIME_LIMIT = 5 * 60
+REMINDER_TIME_LIMIT = 6 * 60
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=REMINDER_SOFT_TIME_LIMIT,
+    time_limit=REMINDER_TIME_LIMIT,
+    autoretry_for=CONNECTION_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=10 * 60,
+    retry_jitter=True,
+    max_retries=5,
+)
 def reminder_task(kind: str) -> int:
     return reminders.reminder_run(kind=kind)
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=60,
+    time_limit=90,
+    autoretry_for=(*CONNECTION_ERRORS, OSError),
+    retry_backoff=True,
+    retry_backoff_max=30 * 60,
+    retry_jitter=True,
+    max_retries=8,
+)
 def notification_email(notification_id: int) -> bool:
     return services.notification_email_send(notification_id=notification_id)

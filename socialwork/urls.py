@@ -26,6 +26,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("projects/", include("projects.urls")),
     path("casework/", include("casework.urls")),
+    path("reports/", include("reports.urls")),
     path("api/v1/", include("socialwork.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -37,7 +37,7 @@ class SchemeFilter(django_filters.FilterSet):
 class CriterionSerializer(serializers.ModelSerializer):
     class Meta:
         model = AssessmentCriterion
-        fields = ["id", "name", "weight"]
+        fields = ["id", "name", "weight", "source", "full_marks_at"]
 
 
 class GradeRuleSerializer(serializers.ModelSerializer):

@@ -2,6 +2,7 @@
 allowances, awards and studios."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -297,17 +298,64 @@ class AssessmentScheme(TimeStampedModel):
 
 
 class AssessmentCriterion(models.Model):
+    """One criterion of a scheme. It may be linked to a figure the records hold about a worker
+    (reports/evidence.py): the recording form then suggests a score, full marks when the figure
+    reaches `full_marks_at`, in proportion below it."""
+
+    class Source(models.TextChoices):
+        # The keys of reports.evidence.worker_evidence's figures.
+        CASELOAD = "caseload", _("Caseload")
+        NOTES_WRITTEN = "notes_written", _("Service notes written")
+        NOTES_ON_TIME = "notes_on_time", _("Cases with a recent note (%)")
+        GOALS_REACHED = "goals_reached", _("Cases closed with goals reached")
+        SUPERVISION = "supervision", _("Supervision given")
+        TRAINING_HOURS = "training_hours", _("Training hours")
+
     scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="criteria")
     name = models.CharField(_("criterion"), max_length=150)
     weight = models.DecimalField(_("weight (%)"), max_digits=5, decimal_places=2)
+    source = models.CharField(
+        _("pre-filled from"),
+        max_length=20,
+        choices=Source.choices,
+        blank=True,
+        help_text=_("A figure from the records that suggests this criterion's score for a worker."),
+    )
+    full_marks_at = models.DecimalField(
+        _("full marks at"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The figure's value that earns a score of 100; less earns its share (for a percentage, 100)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("assessment criterion")
         verbose_name_plural = _("assessment criteria")
         ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source="", full_marks_at__isnull=True)
+                | (~Q(source="") & Q(full_marks_at__isnull=False, full_marks_at__gt=0)),
+                name="criterion_source_with_full_marks",
+            )
+        ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.source and self.full_marks_at is None:
+            raise ValidationError({"full_marks_at": _("Say which value of the figure earns full marks.")})
+        if not self.source and self.full_marks_at is not None:
+            raise ValidationError(
+                {"source": _("Choose the figure that full marks refer to, or clear full marks.")}
+            )
+        if self.full_marks_at is not None and self.full_marks_at <= 0:
+            raise ValidationError({"full_marks_at": _("Full marks must be earned at a value above 0.")})
 
 
 class Grade(models.TextChoices):

@@ -3,6 +3,7 @@ with their pay consequence) and each subject's scores under it. Each runs in one
 leaves an audit row."""
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -25,6 +26,7 @@ from socialwork.services import audit_record
 
 HUNDRED = Decimal(100)
 POINT = Decimal("0.01")
+Source = AssessmentCriterion.Source
 SUBJECT_TYPES = {
     AssessmentScheme.Subject.WORKER: SocialWorker,
     AssessmentScheme.Subject.INSTITUTION: ServiceUnit,
@@ -43,29 +45,47 @@ def _decimal(value) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _clean_criteria(criteria: Iterable) -> list[tuple[str, Decimal]]:
-    """Names present and distinct, weights positive, summing to exactly 100."""
+def _clean_criteria(criteria: Iterable) -> list[tuple[str, Decimal, str, Decimal | None]]:
+    """Names present and distinct, weights positive, summing to exactly 100. A row is (name,
+    weight) or (name, weight, source, full marks at): a criterion linked to a figure of the
+    records names the figure and the positive value that earns full marks, or neither."""
     cleaned, errors = [], []
-    for name, weight in criteria:
+    for row in criteria:
+        name, weight, source, full_marks_at = (*row, "", None)[:4]
         name, number = (name or "").strip(), _decimal(weight)
+        source, full = source or "", _decimal(full_marks_at)
         if not name:
             errors.append(_("Every criterion needs a name."))
         elif number is None or number <= 0:
             errors.append(_("The weight of “%(name)s” must be a number above 0.") % {"name": name})
         elif number != number.quantize(POINT):
             errors.append(_("The weight of “%(name)s” has more than two decimal places.") % {"name": name})
+        elif source not in Source.values and source:
+            errors.append(_("“%(name)s” names a figure the records do not hold.") % {"name": name})
+        elif source and (full is None or full <= 0):
+            errors.append(
+                _("“%(name)s” is pre-filled from a figure: say which value above 0 earns full marks.")
+                % {"name": name}
+            )
+        elif not source and full_marks_at not in (None, ""):
+            errors.append(
+                _("“%(name)s” has full marks but no figure to pre-fill from; choose one or clear full marks.")
+                % {"name": name}
+            )
+        elif full is not None and full != full.quantize(POINT):
+            errors.append(_("Full marks of “%(name)s” have more than two decimal places.") % {"name": name})
         else:
-            cleaned.append((name, number.quantize(POINT)))
+            cleaned.append((name, number.quantize(POINT), source, full.quantize(POINT) if source else None))
     if errors:
         raise ValidationError({"criteria": errors})
     if not cleaned:
         raise ValidationError({"criteria": _("A scheme needs at least one criterion.")})
-    names = [name for name, _weight in cleaned]
+    names = [row[0] for row in cleaned]
     if duplicates := sorted({name for name in names if names.count(name) > 1}):
         raise ValidationError(
             {"criteria": _("Each criterion appears once: “%(names)s” is repeated.") % {"names": "”, “".join(duplicates)}}
         )  # fmt: skip
-    total = sum(weight for _name, weight in cleaned)
+    total = sum(row[1] for row in cleaned)
     if total != HUNDRED:
         raise ValidationError(
             {"criteria": _("The weights add up to %(total)s%%; they must add up to exactly 100%%.") % {"total": total}}
@@ -169,21 +189,27 @@ def assessment_scheme_save(
                 raise ValidationError(
                     {"subject": _("Assessments are recorded under this scheme, so who it assesses cannot change.")}
                 )  # fmt: skip
-            if [(c.name, c.weight) for c in existing] != criteria:
+            if [(c.name, c.weight) for c in existing] != [row[:2] for row in criteria]:
                 raise ValidationError(
                     {"criteria": _("Assessments are recorded under this scheme, so its criteria and weights cannot change.")}
                 )  # fmt: skip
         scheme.year, scheme.subject, scheme.title = year, subject, title
         scheme.save()
-        # Criteria keep their ids where they can: scores are keyed by criterion id.
-        for index, (name, weight) in enumerate(criteria):
+        # Criteria keep their ids where they can: scores are keyed by criterion id. Their links to
+        # the records only suggest scores, so they may change after assessments are recorded.
+        for index, (name, weight, source, full) in enumerate(criteria):
             if index < len(existing):
                 criterion = existing[index]
-                if (criterion.name, criterion.weight) != (name, weight):
+                if (criterion.name, criterion.weight, criterion.source, criterion.full_marks_at) != (
+                    name, weight, source, full,
+                ):  # fmt: skip
                     criterion.name, criterion.weight = name, weight
-                    criterion.save(update_fields=["name", "weight"])
+                    criterion.source, criterion.full_marks_at = source, full
+                    criterion.save(update_fields=["name", "weight", "source", "full_marks_at"])
             else:
-                AssessmentCriterion.objects.create(scheme=scheme, name=name, weight=weight)
+                AssessmentCriterion.objects.create(
+                    scheme=scheme, name=name, weight=weight, source=source, full_marks_at=full
+                )
         AssessmentCriterion.objects.filter(pk__in=[c.pk for c in existing[len(criteria) :]]).delete()
         scheme.grade_rules.all().delete()
         GradeRule.objects.bulk_create(
@@ -197,11 +223,13 @@ def assessment_scheme_save(
 
 
 def _snapshot(scheme: AssessmentScheme) -> dict:
+    criteria = list(scheme.criteria.order_by("pk"))
     return {
         "year": scheme.year,
         "subject": scheme.subject,
         "title": scheme.title,
-        "criteria": [[c.name, str(c.weight)] for c in scheme.criteria.order_by("pk")],
+        "criteria": [[c.name, str(c.weight)] for c in criteria],
+        "criterion_links": [[c.name, c.source, str(c.full_marks_at)] for c in criteria if c.source],
         "grade_rules": [
             [r.grade, str(r.min_score), r.pay_consequence, str(r.pay_adjustment)]
             for r in scheme.grade_rules.order_by("-min_score")
@@ -256,13 +284,55 @@ def grade_for(rules: Iterable[GradeRule], total: Decimal) -> GradeRule | None:
     return max(reached, key=lambda rule: rule.min_score, default=None)
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """A score suggested for a criterion by the figure it is linked to; `score` is None when the
+    records give no number (no login account, no open case to take a share of)."""
+
+    criterion: AssessmentCriterion
+    figure: object  # reports.evidence.Evidence
+    score: Decimal | None
+
+
+def suggested_score(*, value, full_marks_at: Decimal) -> Decimal | None:
+    """value / full marks × 100, rounded half up to a whole score and capped at 100."""
+    if value is None or not full_marks_at or full_marks_at <= 0:
+        return None
+    score = (Decimal(value) / full_marks_at * HUNDRED).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return min(HUNDRED, max(Decimal(0), score))
+
+
+def score_suggestions(*, criteria: Iterable[AssessmentCriterion], figures: Iterable) -> dict[int, Suggestion]:
+    """For each criterion linked to one of the figures, the figure and the score it suggests."""
+    by_key = {figure.key: figure for figure in figures}
+    return {
+        criterion.pk: Suggestion(
+            criterion=criterion,
+            figure=by_key[criterion.source],
+            score=suggested_score(
+                value=by_key[criterion.source].number, full_marks_at=criterion.full_marks_at
+            ),
+        )
+        for criterion in criteria
+        if criterion.source and criterion.source in by_key
+    }
+
+
 def assessment_record(
-    *, actor, scheme: AssessmentScheme, subject, scores: Mapping[int, Decimal], comment: str = ""
+    *,
+    actor,
+    scheme: AssessmentScheme,
+    subject,
+    scores: Mapping[int, Decimal],
+    comment: str = "",
+    prefilled: Mapping[int, Decimal] | None = None,
 ) -> Assessment:
     """Record one subject's scores under a scheme, or change them: the weighted total, the grade
     whose minimum score is the highest the total reaches, and that grade's pay consequence as
     the scheme states it today (kept as recorded when the rules change later). The subject is of
-    the kind the scheme assesses and inside the actor's place; the actor is the assessor."""
+    the kind the scheme assesses and inside the actor's place; the actor is the assessor. The
+    scores are what the assessor entered; `prefilled` gives the scores the form suggested from
+    the records, and the audit row keeps them beside what was entered."""
     with transaction.atomic():
         # Locking the scheme keeps its criteria still while we score against them.
         scheme = AssessmentScheme.objects.select_for_update().get(pk=scheme.pk)
@@ -307,11 +377,19 @@ def assessment_record(
         assessment.assessor, assessment.comment = actor, (comment or "").strip()
         assessment.save()
         after = {"total": str(total), "grade": rule.grade, "scores": assessment.scores}
+        changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+        if suggested := {
+            str(_int_or_none(pk)): str(_decimal(score).quantize(POINT))
+            for pk, score in (prefilled or {}).items()
+            if _int_or_none(pk) in given and _decimal(score) is not None
+        }:
+            # Suggested from the records → entered by the assessor, criterion by criterion.
+            changes["prefilled"] = [suggested, {pk: assessment.scores[pk] for pk in suggested}]
         audit_record(
             actor=actor,
             action=action,
             target=assessment,
             summary=f"{scheme.year} {subject} {total} {rule.grade}",
-            changes={k: [before.get(k), v] for k, v in after.items() if before.get(k) != v},
+            changes=changes,
         )
     return assessment

@@ -14,11 +14,13 @@ from positions.forms_assessment import (
     AssessmentSchemeForm,
     CriterionFormSet,
     GradeRulesForm,
+    SubjectChooserForm,
     show_service_error,
 )
 from positions.models import AssessmentScheme, Grade
 from positions.selectors import assessment as selectors
 from positions.services import assessment as services
+from reports.evidence import worker_evidence
 
 
 def scheme_list(request):
@@ -59,7 +61,10 @@ def _scheme_form(request, scheme: AssessmentScheme | None):
         initial, criteria_initial, rules_initial = {}, [], {}
     else:
         initial = {"year": scheme.year, "subject": scheme.subject, "title": scheme.title}
-        criteria_initial = [{"name": c.name, "weight": c.weight} for c in scheme.criteria.order_by("pk")]
+        criteria_initial = [
+            {"name": c.name, "weight": c.weight, "source": c.source, "full_marks_at": c.full_marks_at}
+            for c in scheme.criteria.order_by("pk")
+        ]
         rules_initial = GradeRulesForm.initial_from(scheme)
     data = request.POST if request.method == "POST" else None
     form = AssessmentSchemeForm(data, initial=initial, locked=locked)
@@ -108,20 +113,36 @@ def scheme_update(request, pk):
     return _scheme_form(request, get_object_or_404(selectors.schemes_visible_to(user=request.user), pk=pk))
 
 
+def _evidence(scheme: AssessmentScheme, subject) -> list:
+    if subject is None or scheme.subject != AssessmentScheme.Subject.WORKER:
+        return []
+    return worker_evidence(worker=subject, year=scheme.year)
+
+
 @permission_required("positions.add_assessment", raise_exception=True)
 def assessment_record(request, pk):
-    """Score one subject under the scheme; a subject assessed before is scored again."""
+    """Score one subject under the scheme; a subject assessed before is scored again. Choosing a
+    worker first shows what the records say and pre-fills the criteria linked to a figure; the
+    assessor confirms or changes every score."""
     scheme = get_object_or_404(selectors.schemes_visible_to(user=request.user), pk=pk)
     criteria = list(scheme.criteria.all())
-    initial = {}
+    initial, evidence, suggestions = {}, [], {}
     if request.method == "GET" and (subject_id := request.GET.get("subject", "")).isdigit():
         subject = selectors.subject_choices(user=request.user, scheme=scheme).filter(pk=subject_id).first()
         if subject is not None:
             initial["subject"] = subject
-            if previous := selectors.assessment_for(user=request.user, scheme=scheme, subject=subject):
+            evidence = _evidence(scheme, subject)
+            suggestions = services.score_suggestions(criteria=criteria, figures=evidence)
+            previous = selectors.assessment_for(user=request.user, scheme=scheme, subject=subject)
+            if previous:
                 initial["comment"] = previous.comment
-                for criterion in criteria:
-                    initial[f"score_{criterion.pk}"] = previous.scores.get(str(criterion.pk))
+            for criterion in criteria:
+                # A score recorded before stands; otherwise the records suggest one.
+                if previous and (score := previous.scores.get(str(criterion.pk))) is not None:
+                    initial[f"score_{criterion.pk}"] = score
+                elif (suggestion := suggestions.get(criterion.pk)) and suggestion.score is not None:
+                    initial[f"score_{criterion.pk}"] = initial[f"prefilled_{criterion.pk}"] = suggestion.score
+                    initial["prefilled_for"] = subject.pk
     data = request.POST if request.method == "POST" else None
     form = AssessmentRecordForm(data, initial=initial, user=request.user, scheme=scheme, criteria=criteria)
     if data is not None and form.is_valid():
@@ -132,6 +153,7 @@ def assessment_record(request, pk):
                 subject=form.cleaned_data["subject"],
                 scores=form.scores(),
                 comment=form.cleaned_data["comment"],
+                prefilled=form.prefilled(),
             )
         except ValidationError as error:
             show_service_error(error, form)
@@ -146,10 +168,23 @@ def assessment_record(request, pk):
                 },
             )
             return redirect(reverse("positions:assessment_scheme_detail", args=[scheme.pk]))
+    subject = initial.get("subject")
+    if form.is_bound and (subject := form.cleaned_data.get("subject")) is not None:
+        evidence = _evidence(scheme, subject)
+        suggestions = services.score_suggestions(criteria=criteria, figures=evidence)
+    form.show_suggestions(suggestions)
+    chooser = SubjectChooserForm(initial={"subject": subject}, user=request.user, scheme=scheme)
     return render(
         request,
         "positions/assessment/record_form.html",
-        {"form": form, "scheme": scheme, "criteria": criteria},
+        {
+            "form": form,
+            "chooser": chooser,
+            "scheme": scheme,
+            "criteria": criteria,
+            "subject": subject,
+            "evidence": evidence,
+        },
     )
 
 

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "training",
     "projects",
     "casework",
+    "reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -176,6 +177,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
 CELERY_TASK_TIME_LIMIT = 11 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A list export longer than this many rows is written in the background (reports.exports).
+EXPORT_INLINE_LIMIT = 20_000
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -211,6 +214,8 @@ SPECTACULAR_SETTINGS = {
         "GradeEnum": "positions.models.workforce.Grade",
         "OrganizationGradeEnum": "projects.models.SocialOrganization.Grade",
         "CaseStatusEnum": "casework.models.Case.Status",
+        "CaseSourceEnum": "casework.models.Case.Source",
+        "CriterionSourceEnum": "positions.models.workforce.AssessmentCriterion.Source",
         "ApprovalEnum": "casework.models.common.Approval",
         "ReferralStatusEnum": "casework.models.Referral.Status",
         "RiskLevelEnum": "casework.models.common.RiskLevel",

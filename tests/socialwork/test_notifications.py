@@ -38,6 +38,18 @@ def test_sending_the_same_key_twice_notifies_once(person, django_capture_on_comm
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["lin@example.com"]
 
 
+def test_a_rerun_queues_the_email_a_dead_worker_never_queued(person, django_capture_on_commit_callbacks):
+    # The first run saved the notification, then died before its email was queued.
+    notification_send(user=person, kind="test", key="k2", title="Hello")
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notification_send(user=person, kind="test", key="k2", title="Hello") is None
+    assert len(mail.outbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_send(user=person, kind="test", key="k2", title="Hello")
+    assert len(mail.outbox) == 1  # emailed once, however often it is run
+
+
 def test_reminder_runs_twice_a_day_but_notifies_once_per_item(person, due_reminder):
     assert reminder_run(kind=due_reminder, day=date(2026, 11, 24)) == 2
     assert reminder_run(kind=due_reminder, day=date(2026, 11, 24)) == 0

@@ -1,0 +1,117 @@
+"""/api/v1/reports/: the annual reports a person may see; starting one; downloading its files."""
+
+from django.http import FileResponse, Http404
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import decorators, mixins, permissions, serializers, status, viewsets
+from rest_framework.renderers import BaseRenderer
+from rest_framework.response import Response
+
+from positions.api.network import ScopedRelatedField
+from positions.selectors.network import regions_visible_to
+from reports import services
+from reports.models import AnnualReport
+from reports.views.annual import CONTENT_TYPES
+from socialwork.progress import task_state
+
+
+class _FileRenderer(BaseRenderer):
+    """Lets `?format=xlsx|pdf` through DRF's content negotiation; the view answers with the file."""
+
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class XlsxRenderer(_FileRenderer):
+    media_type, format = CONTENT_TYPES["xlsx"], "xlsx"
+
+
+class PdfRenderer(_FileRenderer):
+    media_type, format = CONTENT_TYPES["pdf"], "pdf"
+
+
+class AnnualReportSerializer(serializers.ModelSerializer):
+    town = ScopedRelatedField(regions_visible_to, allow_null=True, required=False)
+    progress = serializers.SerializerMethodField()
+    downloads = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AnnualReport
+        fields = [
+            "id", "year", "town", "status", "task_id", "error", "progress", "downloads", "requested_by",
+            "created_at", "finished_at",
+        ]  # fmt: skip
+        read_only_fields = ["status", "task_id", "error", "requested_by", "created_at", "finished_at"]
+
+    def get_progress(self, report) -> int:
+        """Percent done: 100 once finished, else the task's own report."""
+        if report.is_finished:
+            return 100
+        if not self.context.get("with_progress") or not report.task_id:
+            return 0
+        return task_state(report.task_id)["percent"]
+
+    def get_downloads(self, report) -> dict[str, str]:
+        if report.status != AnnualReport.Status.DONE:
+            return {}
+        base = self.context["request"].build_absolute_uri(
+            reverse("annual-report-download", kwargs={"pk": report.pk})
+        )
+        return {kind: f"{base}?format={kind}" for kind in ("xlsx", "pdf")}
+
+    def create(self, validated_data):
+        return services.report_request(actor=self.context["request"].user, **validated_data)
+
+
+class AnnualReportViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Annual reports: district-wide people see those of their region, station managers their
+    station's. Creating one starts it in the background; follow `progress` and `status`."""
+
+    serializer_class = AnnualReportSerializer
+    permission_classes = [permissions.IsAuthenticated]  # who may start one is the service's rule
+    filterset_fields = ["year", "status"]
+
+    def get_queryset(self):
+        if not self.request.user.is_authenticated:  # the schema generator asks anonymously
+            return AnnualReport.objects.none()
+        return AnnualReport.objects.visible_to(self.request.user).select_related("town")
+
+    def get_serializer_context(self):
+        # The task's progress costs a query each: only for one report, not for a list.
+        return {**super().get_serializer_context(), "with_progress": self.action != "list"}
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = serializer.save()
+        return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["xlsx", "pdf"])],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @decorators.action(detail=True, url_path="download", renderer_classes=[XlsxRenderer, PdfRenderer])
+    def download(self, request, pk=None):
+        report = self.get_object()
+        kind = request.query_params.get("format", "xlsx")
+        if (
+            kind not in CONTENT_TYPES
+            or report.status != AnnualReport.Status.DONE
+            or not getattr(report, kind)
+        ):
+            raise Http404
+        return FileResponse(
+            getattr(report, kind).open("rb"),
+            as_attachment=True,
+            filename=f"annual-report-{report.year}.{kind}",
+            content_type=CONTENT_TYPES[kind],
+        )
+
+
+def register(router) -> None:
+    router.register("reports", AnnualReportViewSet, basename="annual-report")

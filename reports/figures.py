@@ -1,0 +1,528 @@
+"""The figures the district reports: for the dashboard, the annual report and the API.
+
+Every figure is read through the apps' own selectors and scoped to the person asking, so a station
+manager's dashboard counts only their station. A figure comes as a `Table` (its chart is drawn
+from the same rows, so every chart has its table); tables are grouped into `Chapter`s, the
+chapters of the annual report.
+
+Each chapter costs a fixed handful of grouped queries (`values().annotate()`), however many rows
+the district holds. Case records are only ever counted here: no name, number or note text leaves
+this module.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
+
+from casework.models import (
+    AdvocacyRecord,
+    Case,
+    CaseClient,
+    CommunityActivity,
+    Group,
+    Referral,
+    ServiceNote,
+    VolunteerHours,
+)
+from positions.models import CertificateLevel, Position, Region, ServiceUnit, SocialWorker
+from positions.selectors.workforce import (
+    active_appointments,
+    exams_visible_to,
+    positions_visible_to,
+    worker_scope,
+)
+from projects.models import ServiceArea, SocialOrganization
+from projects.selectors import organizations_visible_to, overview, year_money
+from socialwork.money import format_yuan
+from socialwork.scoping import region_scope, unit_scope
+from training.models import Enrolment, TrainingSeries
+from training.selectors import sessions_visible_to
+
+
+@dataclass
+class Table:
+    """One figure: a title, column headings and rows. `chart` says how to draw it ("bar",
+    "grouped" for several numeric columns side by side, or "" for a table only); the first
+    column is the label, the others numbers."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list]
+    chart: str = "bar"
+    note: str = ""
+    total: list | None = None  # a closing row of totals, shown in the table but not charted
+    charted: tuple[int, ...] = ()  # the columns the chart draws; all numeric columns when empty
+    orientation: str = "horizontal"  # or "vertical", for a few short labels such as years
+
+
+@dataclass
+class Chapter:
+    key: str
+    title: str
+    headline: list[tuple[str, object]] = field(default_factory=list)  # (label, value) figures
+    tables: list[Table] = field(default_factory=list)
+
+
+def chapters(*, user, year: int, town: Region | None = None) -> list[Chapter]:
+    """The district's figures for a year (and optionally one town or street), as the person
+    may see them: network, positions, workforce, exams, training, projects and organizations,
+    casework."""
+    place = _Place(user=user, town=town)
+    return [
+        _network(place),
+        _positions(place),
+        _workforce(place),
+        _exams(place),
+        _training(place, year),
+        _projects(place, year),
+        _casework(place, year),
+    ]
+
+
+def towns_for(*, user) -> QuerySet[Region]:
+    """The towns and streets inside the person's place: the dashboard's town filter."""
+    return Region.objects.filter(region_scope(user), level__in=Region.TOWN_LEVELS).order_by("path")
+
+
+@dataclass
+class _Place:
+    user: object
+    town: Region | None
+
+    def within(self, via: str) -> Q:
+        """Limit a query reaching a service unit through `via` to the person's place and the town."""
+        scope = unit_scope(self.user, via=via)
+        if self.town is not None:
+            scope &= Q(**{f"{via}__region__path__startswith": self.town.path})
+        return scope
+
+    def in_town(self, region_path: str) -> Q:
+        return Q(**{f"{region_path}__path__startswith": self.town.path}) if self.town is not None else Q()
+
+
+def _counts(queryset: QuerySet, key: str) -> dict:
+    return dict(queryset.values_list(key).annotate(n=Count("pk")).order_by())
+
+
+def _labelled(counts: dict, labels: dict, blank: str = "") -> list[list]:
+    """Rows (label, count) in the order of `labels`, then any value `labels` does not name."""
+    rows = [[str(label), counts.get(value, 0)] for value, label in labels.items()]
+    rows += [
+        [str(value) if value not in (None, "") else blank, n]
+        for value, n in counts.items()
+        if value not in labels
+    ]
+    return rows
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+# Network --------------------------------------------------------------------------------------
+
+
+def _town_names(place: _Place) -> dict[str, str]:
+    """Town path -> name, with the district's own units as "District level"."""
+    names = {
+        path: _("District level") for path in Region.objects.filter(depth=1).values_list("path", flat=True)
+    }
+    names.update(towns_for(user=place.user).values_list("path", "name"))
+    return names
+
+
+def _network(place: _Place) -> Chapter:
+    L = ServiceUnit.Level
+    units = ServiceUnit.objects.filter(unit_scope(place.user), place.in_town("region"))
+    town_of = Substr("region__path", 1, 2 * Region.steplen)
+    rows = (
+        units.filter(level__in=[L.STATION, L.ROOM, L.POST])
+        .annotate(town=town_of)
+        .values("town")
+        .annotate(
+            stations=Count("pk", filter=Q(level=L.STATION)),
+            rooms=Count("pk", filter=Q(level=L.ROOM)),
+            model_rooms=Count("pk", filter=Q(level=L.ROOM, is_model=True)),
+            posts=Count("pk", filter=Q(level=L.POST)),
+        )
+        .order_by("town")
+    )
+    names = _town_names(place)
+    table_rows = [
+        [names.get(row["town"], row["town"]), row["stations"], row["rooms"], row["model_rooms"], row["posts"]]
+        for row in rows
+    ]
+    totals = [sum(row[i] for row in table_rows) for i in range(1, 5)]
+    return Chapter(
+        key="network",
+        title=_("Service network"),
+        headline=[
+            (_("Service stations"), totals[0]),
+            (_("Service rooms"), totals[1]),
+            (_("Model rooms"), totals[2]),
+            (_("Community service posts"), totals[3]),
+        ],
+        tables=[
+            Table(
+                key="network_by_town",
+                title=_("Stations, rooms and posts by town"),
+                columns=[_("Town or street"), _("Stations"), _("Rooms"), _("Model rooms"), _("Posts")],
+                rows=table_rows,
+                chart="grouped",
+                total=[_("Total"), *totals],
+            )
+        ],
+    )
+
+
+# Positions ------------------------------------------------------------------------------------
+
+
+def _post_rows(positions: QuerySet, filled: QuerySet, key: str, labels: dict) -> list[list]:
+    """Rows (label, set, filled, vacant) grouped by `key`; set is the sum of quotas."""
+    quotas = dict(positions.values_list(key).annotate(n=Sum("quota")).order_by())
+    held = dict(filled.values_list(f"position__{key}").annotate(n=Count("pk")).order_by())
+    rows = []
+    for value in [*labels, *(v for v in quotas.keys() | held.keys() if v not in labels)]:
+        posts, taken = quotas.get(value) or 0, held.get(value, 0)
+        if posts or taken:
+            rows.append([str(labels.get(value, value)), posts, taken, posts - taken])
+    return rows
+
+
+def _positions(place: _Place) -> Chapter:
+    positions = positions_visible_to(user=place.user).filter(status=Position.Status.ACTIVE)
+    if place.town is not None:
+        positions = positions.filter(unit__region__path__startswith=place.town.path)
+    positions = Position.objects.filter(pk__in=positions.values("pk"))  # plain rows for grouping
+    filled = active_appointments().filter(position__in=positions.values("pk"))
+    columns = [_("Posts set"), _("Filled"), _("Vacant")]
+    by_category = _post_rows(positions, filled, "category", dict(Position.Category.choices))
+    by_mode = _post_rows(positions, filled, "setup_mode", dict(Position.SetupMode.choices))
+    total = [_("Total"), *(sum(row[i] for row in by_category) for i in range(1, 4))]
+    return Chapter(
+        key="positions",
+        title=_("Social work posts"),
+        headline=[
+            (_("Posts set"), total[1]),
+            (_("Posts filled"), total[2]),
+            (_("Vacancies"), total[3]),
+            (_("Filled share (%)"), _rate(total[2], total[1])),
+        ],
+        tables=[
+            Table(
+                key="positions_by_category",
+                title=_("Posts set and filled by category"),
+                columns=[_("Category"), *columns],
+                rows=by_category,
+                chart="grouped",
+                total=total,
+            ),
+            Table(
+                key="positions_by_mode",
+                title=_("Posts set and filled by set-up mode"),
+                columns=[_("Set-up mode"), *columns],
+                rows=by_mode,
+                chart="grouped",
+                total=total,
+            ),
+        ],
+    )
+
+
+# Workforce and exams --------------------------------------------------------------------------
+
+
+def _workers(place: _Place) -> QuerySet[SocialWorker]:
+    """Active workers the person sees, in the town when one is chosen (employed there or holding
+    a post there)."""
+    workers = SocialWorker.objects.filter(worker_scope(place.user), status=SocialWorker.Status.ACTIVE)
+    if place.town is not None:
+        holds_post = Exists(
+            active_appointments().filter(
+                worker=OuterRef("pk"), position__unit__region__path__startswith=place.town.path
+            )
+        )
+        workers = workers.filter(Q(employer_unit__region__path__startswith=place.town.path) | Q(holds_post))
+    return workers
+
+
+def _workforce(place: _Place) -> Chapter:
+    workers = _workers(place)
+    certified = workers.filter(certificate_level__in=CertificateLevel.certified())
+    totals = workers.aggregate(
+        certified=Count("pk", filter=Q(certificate_level__in=CertificateLevel.certified())),
+        registered=Count("pk", filter=~Q(registration_number="")),
+        supervisors=Count("pk", filter=Q(is_supervisor=True)),
+    )
+    levels = {level: label for level, label in CertificateLevel.choices if level != CertificateLevel.NONE}
+    by_level = _labelled(_counts(certified, "certificate_level"), levels)
+    by_year = sorted(
+        _counts(certified, "certificate_year").items(), key=lambda item: (item[0] is None, item[0] or 0)
+    )
+    return Chapter(
+        key="workforce",
+        title=_("Social workers"),
+        headline=[
+            (_("Certified social workers"), totals["certified"]),
+            (_("Registered"), totals["registered"]),
+            (_("Supervisors"), totals["supervisors"]),
+        ],
+        tables=[
+            Table(
+                key="workforce_by_level",
+                title=_("Certified workers by level"),
+                columns=[_("Level"), _("Workers")],
+                rows=by_level,
+                total=[_("Total"), totals["certified"]],
+            ),
+            Table(
+                key="workforce_by_year",
+                title=_("Certified workers by certificate year"),
+                columns=[_("Certificate year"), _("Workers")],
+                rows=[[str(year) if year else _("Not recorded"), n] for year, n in by_year],
+                orientation="vertical",
+            ),
+        ],
+    )
+
+
+def _exams(place: _Place) -> Chapter:
+    exams = exams_visible_to(user=place.user)
+    if place.town is not None:
+        exams = exams.filter(worker__in=_workers(place).values("pk"))
+    rows = (
+        exams.values("year", "level")
+        .annotate(candidates=Count("pk"), passes=Count("pk", filter=Q(passed=True)))
+        .order_by("year", "level")
+    )
+    levels = dict(CertificateLevel.choices)
+    by_year: dict[int, list[int]] = {}
+    by_level = []
+    for row in rows:
+        year_row = by_year.setdefault(row["year"], [0, 0])
+        year_row[0] += row["candidates"]
+        year_row[1] += row["passes"]
+        by_level.append(
+            [f"{row['year']} {levels.get(row['level'], row['level'])}", row["candidates"], row["passes"],
+             _rate(row["passes"], row["candidates"])]
+        )  # fmt: skip
+    year_rows = [[str(year), c, p, _rate(p, c)] for year, (c, p) in sorted(by_year.items())]
+    latest = year_rows[-1] if year_rows else [None, 0, 0, None]
+    columns = [_("Candidates"), _("Passes"), _("Pass rate (%)")]
+    return Chapter(
+        key="exams",
+        title=_("Professional level exams"),
+        headline=[
+            (_("Candidates in %(year)s") % {"year": latest[0] or "—"}, latest[1]),
+            (_("Passes in %(year)s") % {"year": latest[0] or "—"}, latest[2]),
+            (_("Pass rate (%)"), latest[3]),
+        ],
+        tables=[
+            Table(
+                key="exams_by_year",
+                title=_("Candidates and passes by year"),
+                columns=[_("Year"), *columns],
+                rows=year_rows,
+                chart="grouped",
+                charted=(1, 2),
+                orientation="vertical",
+            ),
+            Table(
+                key="exams_by_level",
+                title=_("Candidates and passes by year and level"),
+                columns=[_("Year and level"), *columns],
+                rows=by_level,
+                chart="grouped",
+                charted=(1, 2),
+            ),
+        ],
+    )
+
+
+# Training -------------------------------------------------------------------------------------
+
+
+def _training(place: _Place, year: int) -> Chapter:
+    sessions = sessions_visible_to(user=place.user).filter(starts_at__year=year)
+    if place.town is not None:
+        sessions = sessions.filter(host_unit__region__path__startswith=place.town.path)
+    ids = sessions.values("pk")
+    session_counts = dict(
+        TrainingSeries.objects.filter(sessions__in=ids)
+        .values_list("category")
+        .annotate(n=Count("sessions", distinct=True))
+        .order_by()
+    )
+    attended = Enrolment.objects.filter(session__in=ids, attended=True)
+    person_times, people = {}, {}
+    # A person is a worker, or an outside person by name and unit; one query, no names kept.
+    for category, worker, name, unit in attended.values_list(
+        "session__series__category", "worker", "outside_name", "outside_unit"
+    ):
+        person_times[category] = person_times.get(category, 0) + 1
+        people.setdefault(category, set()).add((worker, name, unit))
+    rows = [
+        [str(label), session_counts.get(value, 0), len(people.get(value, ())), person_times.get(value, 0)]
+        for value, label in TrainingSeries.Category.choices
+        if session_counts.get(value) or person_times.get(value)
+    ]
+    everyone = set().union(*people.values()) if people else set()
+    return Chapter(
+        key="training",
+        title=_("Training"),
+        headline=[
+            (_("Sessions"), sum(row[1] for row in rows)),
+            (_("Participants"), len(everyone)),
+            (_("Person-times"), sum(row[3] for row in rows)),
+        ],
+        tables=[
+            Table(
+                key="training_by_category",
+                title=_("Training in %(year)s by series category") % {"year": year},
+                columns=[_("Category"), _("Sessions"), _("Participants"), _("Person-times")],
+                rows=rows,
+                chart="grouped",
+            )
+        ],
+    )
+
+
+# Projects and organizations -------------------------------------------------------------------
+
+
+def _projects(place: _Place, year: int) -> Chapter:
+    money = overview(user=place.user, year=year, town=place.town)["by_area"]
+    order = {str(label): index for index, (_value, label) in enumerate(ServiceArea.choices)}
+    rows = [[row.label, row.approved, row.committed, row.paid] for row in money]
+    rows.sort(key=lambda row: order.get(row[0], len(order)))
+    total = [_("Total"), *(sum((row[i] for row in rows), Decimal(0)) for i in range(1, 4))]
+    organizations = organizations_visible_to(user=place.user)
+    if place.town is not None:
+        organizations = organizations.filter(region__path__startswith=place.town.path)
+    kinds = _labelled(_counts(organizations, "kind"), dict(SocialOrganization.Kind.choices))
+    grades = _labelled(_counts(organizations, "grade"), dict(SocialOrganization.Grade.choices))
+    headline = [
+        (_("Approved for projects"), format_yuan(total[1])),
+        (_("Committed by contracts"), format_yuan(total[2])),
+        (_("Paid"), format_yuan(total[3])),
+    ]
+    if place.user.is_district_wide and place.town is None:
+        budget = year_money(year=year)
+        headline.insert(0, (_("Budget for %(year)s") % {"year": year}, format_yuan(budget["budget"])))
+    headline.append((_("Social organizations"), sum(n for _label, n in kinds)))
+    return Chapter(
+        key="projects",
+        title=_("Projects and social organizations"),
+        headline=headline,
+        tables=[
+            Table(
+                key="projects_by_area",
+                title=_("Project money in %(year)s by service area (yuan)") % {"year": year},
+                columns=[_("Service area"), _("Approved"), _("Committed"), _("Paid")],
+                rows=rows,
+                chart="grouped",
+                total=total,
+            ),
+            Table(
+                key="organizations_by_kind",
+                title=_("Social organizations by kind"),
+                columns=[_("Kind"), _("Organizations")],
+                rows=[row for row in kinds if row[1]],
+            ),
+            Table(
+                key="organizations_by_grade",
+                title=_("Social organizations by grade"),
+                columns=[_("Grade"), _("Organizations")],
+                rows=[row for row in grades if row[1]],
+            ),
+        ],
+    )
+
+
+# Casework -------------------------------------------------------------------------------------
+
+
+def _casework(place: _Place, year: int) -> Chapter:
+    """Counts of case work in the person's place. District-wide people never see a case, but they
+    may count them: a count names no one."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    cases = Case.objects.filter(place.within("station"), removed_at__isnull=True)
+    uncategorized = _("Uncategorized")
+    opened = _counts(cases.filter(intake_on__year=year), "category__name")
+    closed = _counts(cases.filter(closed_on__year=year), "category__name")
+    by_category = [
+        [name if name else uncategorized, opened.get(name, 0), closed.get(name, 0)]
+        for name in sorted(opened.keys() | closed.keys(), key=lambda name: (name is None, name or ""))
+    ]
+    open_in_year = cases.filter(Q(intake_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=start)))
+    clients = CaseClient.objects.filter(case__in=open_in_year.values("pk")).aggregate(
+        n=Count("client", distinct=True)
+    )["n"]
+    notes = ServiceNote.objects.filter(case__in=cases.values("pk"), noted_on__year=year).count()
+    referral_outcomes = dict(Referral.Outcome.choices)
+    referral_outcomes[""] = _("No outcome yet")
+    referrals = _labelled(
+        _counts(Referral.objects.filter(case__in=cases.values("pk"), referred_on__year=year), "outcome"),
+        referral_outcomes,
+    )
+    groups = Group.objects.filter(place.within("station"), starts_on__lte=end).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=start)
+    )
+    group_kinds = _labelled(_counts(groups, "kind"), dict(Group.Kind.choices))
+    activities = CommunityActivity.objects.filter(place.within("station"), held_on__year=year).aggregate(
+        n=Count("pk"), people=Sum("participants")
+    )
+    hours = VolunteerHours.objects.filter(place.within("volunteer__station"), served_on__year=year).aggregate(
+        total=Sum("hours")
+    )["total"] or Decimal(0)
+    advocacy = _labelled(
+        _counts(AdvocacyRecord.objects.filter(place.within("station"), created_at__year=year), "status"),
+        dict(AdvocacyRecord.Status.choices),
+    )
+    return Chapter(
+        key="casework",
+        title=_("Case, group and community work"),
+        headline=[
+            (_("Cases opened"), sum(row[1] for row in by_category)),
+            (_("Cases closed"), sum(row[2] for row in by_category)),
+            (_("Clients served"), clients),
+            (_("Service notes"), notes),
+            (_("Groups"), sum(n for _label, n in group_kinds)),
+            (_("Community activities"), activities["n"]),
+            (_("Activity participants"), activities["people"] or 0),
+            (_("Volunteer hours"), hours),
+        ],
+        tables=[
+            Table(
+                key="cases_by_category",
+                title=_("Cases opened and closed in %(year)s by category") % {"year": year},
+                columns=[_("Category"), _("Opened"), _("Closed")],
+                rows=by_category,
+                chart="grouped",
+            ),
+            Table(
+                key="referrals_by_outcome",
+                title=_("Referrals in %(year)s by outcome") % {"year": year},
+                columns=[_("Outcome"), _("Referrals")],
+                rows=[row for row in referrals if row[1]],
+            ),
+            Table(
+                key="groups_by_kind",
+                title=_("Groups running in %(year)s by kind") % {"year": year},
+                columns=[_("Kind"), _("Groups")],
+                rows=[row for row in group_kinds if row[1]],
+            ),
+            Table(
+                key="advocacy_by_status",
+                title=_("Advocacy records of %(year)s by status") % {"year": year},
+                columns=[_("Status"), _("Records")],
+                rows=[row for row in advocacy if row[1]],
+            ),
+        ],
+    )

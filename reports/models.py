@@ -1,0 +1,102 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from socialwork.models.base import TimeStampedModel
+
+
+class AnnualReportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AnnualReportQuerySet":
+        """District-wide people see the reports requested inside their region; a station manager
+        those requested for their own station. The figures inside were scoped to the requester."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_district_wide:
+            if user.region_id:
+                return self.filter(scope_region__path__startswith=user.region.path)
+            return self if user.is_superuser else self.none()
+        if user.unit_id:
+            return self.filter(scope_unit__path__startswith=user.unit.path)
+        return self.none()
+
+
+class AnnualReport(TimeStampedModel):
+    """One request for the district's annual report, built in the background as Excel and PDF.
+
+    The report holds the figures its requester could see, so it is shown only to people whose
+    place covers the requester's: `scope_region` for a district-wide request, `scope_unit` (a
+    station) for a station manager's.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    town = models.ForeignKey(
+        "positions.Region",
+        verbose_name=_("town or street"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Leave empty for the whole district."),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="annual_reports",
+    )
+    scope_region = models.ForeignKey(
+        "positions.Region",
+        verbose_name=_("region of the request"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    scope_unit = models.ForeignKey(
+        "positions.ServiceUnit",
+        verbose_name=_("unit of the request"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Set when the report covers only one station."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    xlsx = models.FileField(_("Excel file"), upload_to="reports/annual/", blank=True)
+    pdf = models.FileField(_("PDF file"), upload_to="reports/annual/", blank=True)
+    error = models.TextField(_("error message"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = AnnualReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("annual report")
+        verbose_name_plural = _("annual reports")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2000, year__lte=2100), name="annual_report_year_range"
+            ),
+        ]
+
+    def __str__(self):
+        place = self.town.name if self.town_id else (self.scope_unit.name if self.scope_unit_id else "")
+        return " ".join(filter(None, [str(self.year), place, str(_("annual report"))]))
+
+    def get_absolute_url(self):
+        return reverse("reports:annual_list") + f"?report={self.pk}"
+
+    def download_url(self, kind: str) -> str:
+        return reverse("reports:annual_download", kwargs={"pk": self.pk, "kind": kind})
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -1,0 +1,121 @@
+"""Writes of the reports app: requesting the annual report and building it in the background."""
+
+import logging
+from collections.abc import Callable
+from uuid import uuid4
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from positions.models import Region
+from positions.selectors.network import regions_visible_to
+from reports import annual, figures
+from reports.models import AnnualReport
+from socialwork.roles import Role
+from socialwork.services import audit_record
+
+logger = logging.getLogger(__name__)
+
+FIRST_YEAR = 2000
+
+
+def can_request_reports(user) -> bool:
+    """District-wide people report on their region, station managers on their station."""
+    if not user.is_authenticated:
+        return False
+    if user.is_district_wide:
+        return bool(user.region_id) or user.is_superuser
+    return user.has_role(Role.STATION_MANAGER) and bool(user.unit_id)
+
+
+def report_request(*, actor, year: int, town: Region | None = None) -> AnnualReport:
+    """Ask for the annual report of a year (and optionally one town or street inside the person's
+    place). Only district-wide people and station managers may; the report is built in the
+    background once this transaction commits."""
+    from reports.tasks import annual_report_generate
+
+    if not can_request_reports(actor):
+        raise ValidationError(
+            _("Only district-wide staff and station managers may request the annual report.")
+        )
+    if not FIRST_YEAR <= year <= timezone.localdate().year:
+        raise ValidationError(
+            {"year": _("Choose a year from %(first)s to this year.") % {"first": FIRST_YEAR}}
+        )
+    if town is not None:
+        if town.level not in Region.TOWN_LEVELS:
+            raise ValidationError({"town": _("Choose a town or street.")})
+        if not regions_visible_to(user=actor).filter(pk=town.pk).exists():
+            raise ValidationError({"town": _("This town or street lies outside your place.")})
+    district_wide = actor.is_district_wide
+    with transaction.atomic():
+        report = AnnualReport.objects.create(
+            year=year,
+            town=town,
+            requested_by=actor,
+            scope_region_id=actor.region_id if district_wide else actor.unit.region_id,
+            scope_unit_id=None if district_wide else actor.unit_id,
+            task_id=str(uuid4()),
+        )
+        audit_record(actor=actor, action="annual_report.request", target=report, summary=str(report))
+        transaction.on_commit(
+            lambda: annual_report_generate.apply_async(args=[report.pk], task_id=report.task_id)
+        )
+    return report
+
+
+def report_generate(*, report_id: int, progress: Callable[[int, int], None] | None = None) -> AnnualReport:
+    """Build a requested report's Excel and PDF files. Safe to run twice: a finished report is left
+    as it is. A failure is kept on the report with its message, for the requester to read."""
+    with transaction.atomic():
+        report = AnnualReport.objects.select_for_update().get(pk=report_id)
+        if report.status == AnnualReport.Status.DONE:
+            return report
+        report.status = AnnualReport.Status.RUNNING
+        report.error = ""
+        report.save(update_fields=["status", "error", "updated_at"])
+    report = AnnualReport.objects.select_related("requested_by", "town", "scope_unit").get(pk=report_id)
+
+    try:
+        chapters = figures.chapters(user=report.requested_by, year=report.year, town=report.town)
+        total = 2 * len(chapters) + 1
+        if progress:
+            progress(1, total)
+
+        def step(offset: int) -> Callable[[int], None]:
+            return lambda done: progress(1 + offset + done, total) if progress else None
+
+        place = (
+            report.town.name if report.town_id else (report.scope_unit.name if report.scope_unit_id else "")
+        )
+        title = annual.report_title(year=report.year, place=place)
+        xlsx = annual.workbook(chapters, title=title, progress=step(0))
+        pdf = annual.pdf(
+            chapters,
+            title=title,
+            subtitle=_("Prepared %(date)s") % {"date": f"{timezone.localdate():%Y-%m-%d}"},
+            progress=step(len(chapters)),
+        )
+    except Exception as error:  # noqa: BLE001 — any failure is the requester's to read, not a crash
+        logger.exception("Annual report %s failed", report_id)
+        return _finish(report_id, status=AnnualReport.Status.FAILED, error=str(error) or type(error).__name__)
+    return _finish(report_id, status=AnnualReport.Status.DONE, files={"xlsx": xlsx, "pdf": pdf})
+
+
+def _finish(report_id: int, *, status: str, error: str = "", files: dict[str, bytes] | None = None):
+    with transaction.atomic():
+        report = AnnualReport.objects.select_for_update().get(pk=report_id)
+        if report.status == AnnualReport.Status.DONE:  # another run finished first
+            return report
+        for kind, content in (files or {}).items():
+            getattr(report, kind).save(
+                f"annual-{report.year}-{report.pk}.{kind}", ContentFile(content), save=False
+            )
+        report.status = status
+        report.error = error[:2000]
+        report.finished_at = timezone.now()
+        report.save()
+    return report

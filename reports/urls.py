@@ -1,0 +1,5 @@
+from .views import annual, dashboard, exports
+
+app_name = "reports"
+
+urlpatterns = [*dashboard.urlpatterns, *annual.urlpatterns, *exports.urlpatterns]

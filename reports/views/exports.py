@@ -1,0 +1,181 @@
+"""Exports of the list pages as CSV or Excel, inline or in the background, and their API.
+
+/reports/export/<key>.<csv|xlsx>?<the list's own filters>: a short list is written during the
+request; a long one (over EXPORT_INLINE_LIMIT rows) is handed to a worker and the page shows its
+progress, then the download link, which only the person who asked can follow.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, QueryDict, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import path, re_path, reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.response import Response
+
+from reports import exports
+from reports.export_tasks import export_path, export_start, started_by
+from socialwork.progress import task_state
+
+
+def _export_or_404(key: str, user) -> exports.Export:
+    export = exports.get(key)
+    if export is None:
+        raise Http404
+    if not export.allowed(user):
+        raise PermissionDenied
+    return export
+
+
+def _query(params: QueryDict) -> str:
+    """The list's filters without its page number."""
+    params = params.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def export(request, key: str, fmt: str):
+    export = _export_or_404(key, request.user)
+    queryset = export.queryset(user=request.user, params=request.GET)
+    count = queryset.count()
+    if count > exports.inline_limit():
+        task_id = export_start(user=request.user, key=key, fmt=fmt, query=_query(request.GET))
+        return render(
+            request,
+            "reports/export_started.html",
+            {"export": export, "count": count, "task": task_state(task_id), "format": fmt},
+        )
+    queryset = exports.export_audit(
+        export=export, user=request.user, queryset=queryset, count=count, fmt=fmt, params=request.GET
+    )
+    rows = exports.rows_of(export, queryset)
+    if fmt == "csv":
+        response = StreamingHttpResponse(exports.csv_chunks(rows), content_type=exports.FORMATS["csv"])
+        response["Content-Disposition"] = f'attachment; filename="{export.filename(fmt)}"'
+        return response
+    return FileResponse(
+        exports.xlsx_file(rows, title=str(export.title)),
+        as_attachment=True,
+        filename=export.filename(fmt),
+        content_type=exports.FORMATS["xlsx"],
+    )
+
+
+def _owned_file(user, task_id: str) -> tuple[str, str] | None:
+    """(storage path, format) of this person's finished background export, or None."""
+    for fmt in exports.FORMATS:
+        stored = export_path(user_id=user.pk, task_id=task_id, fmt=fmt)
+        if default_storage.exists(stored):
+            return stored, fmt
+    return None
+
+
+def export_status(request, task_id):
+    """The progress bar, then the download link (htmx polls this until the export is done).
+    Someone else's export does not exist, finished or not."""
+    task_id = str(task_id)
+    if not started_by(request.user, task_id):
+        raise Http404
+    owned = _owned_file(request.user, task_id)
+    return render(
+        request,
+        "reports/export_status.html",
+        {
+            "task": task_state(task_id),
+            "download": reverse("reports:export_download", args=[task_id]) if owned else "",
+        },
+    )
+
+
+def export_download(request, task_id):
+    owned = _owned_file(request.user, str(task_id))
+    if owned is None:
+        raise Http404
+    stored, fmt = owned
+    return FileResponse(
+        default_storage.open(stored, "rb"),
+        as_attachment=True,
+        filename=f"export-{task_id}.{fmt}",
+        content_type=exports.FORMATS[fmt],
+    )
+
+
+urlpatterns = [
+    re_path(r"^export/(?P<key>[\w-]+)\.(?P<fmt>csv|xlsx)$", export, name="export"),
+    path("export/tasks/<uuid:task_id>/", export_status, name="export_status"),
+    path("export/tasks/<uuid:task_id>/download/", export_download, name="export_download"),
+]
+
+
+# API: POST /api/v1/exports/ starts a background export; GET /api/v1/exports/<task id>/ reads it.
+
+
+class ExportRequestSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    format = serializers.ChoiceField(choices=list(exports.FORMATS))
+    filters = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), required=False, default=dict
+    )
+
+
+class ExportStartedSerializer(serializers.Serializer):
+    task_id = serializers.CharField()
+    status_url = serializers.CharField()
+
+
+class ExportStateSerializer(serializers.Serializer):
+    task_id = serializers.CharField()
+    state = serializers.CharField()
+    percent = serializers.IntegerField()
+    download_url = serializers.CharField(allow_null=True)
+
+
+class ExportViewSet(viewsets.ViewSet):
+    """Exports of the list pages, always written in the background."""
+
+    lookup_value_regex = "[0-9a-f-]{36}"
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=ExportRequestSerializer, responses={202: ExportStartedSerializer})
+    def create(self, request):
+        serializer = ExportRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        export = exports.get(data["key"])
+        if export is None:
+            raise NotFound
+        if not export.allowed(request.user):
+            raise ApiPermissionDenied
+        query = QueryDict(mutable=True)
+        query.update(data["filters"])
+        task_id = export_start(user=request.user, key=export.key, fmt=data["format"], query=query.urlencode())
+        return Response(
+            {"task_id": task_id, "status_url": reverse("report-export-detail", args=[task_id])},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("id", str, OpenApiParameter.PATH)], responses=ExportStateSerializer
+    )
+    def retrieve(self, request, pk=None):
+        """The export's state; its download link once written. Someone else's export does not
+        exist, finished or not."""
+        if not started_by(request.user, pk):
+            raise NotFound
+        state = task_state(pk)
+        owned = _owned_file(request.user, pk)
+        return Response(
+            {
+                "task_id": pk,
+                "state": state["state"],
+                "percent": state["percent"],
+                "download_url": reverse("reports:export_download", args=[pk]) if owned else None,
+            }
+        )
+
+
+def register(router) -> None:
+    router.register("exports", ExportViewSet, basename="report-export")
