@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from casework.models import (
@@ -63,6 +63,18 @@ def case_scope(user) -> Q:
 
 def cases_visible_to(*, user) -> QuerySet[Case]:
     return Case.objects.filter(case_scope(user)).select_related("station", "worker", "supervisor", "category")
+
+
+MAIN_CLIENT_FIRST = Prefetch(
+    "case_clients", queryset=CaseClient.objects.select_related("client").order_by("-primary", "pk")
+)
+
+
+def main_client(case: Case):
+    """The case's main client, from its prefetched links."""
+    links = list(case.case_clients.all())
+    main = next((link for link in links if link.primary), links[0] if links else None)
+    return main.client if main else None
 
 
 def client_scope(user) -> Q:

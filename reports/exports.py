@@ -10,7 +10,7 @@ as casework audits its own lists: the action `case.export` or `client.export` on
 the ids of the exported records; the file then holds exactly those records.
 
 The network page is a tree of counts, not a list, and is not exported; its coverage page lists
-gaps and is. The training hours page lists a computed shortfall, not rows of a table: not yet.
+gaps and is. The training hours page exports the workers short of hours in the year it shows.
 """
 
 import csv
@@ -36,7 +36,6 @@ from casework import selectors as casework_selectors
 from casework.filters import CaseFilter, ClientFilter
 from casework.masking import mask_id_number, mask_phone
 from casework.models import AccessGrant
-from casework.views.cases import MAIN_CLIENT_FIRST, main_client
 from positions.filters import AwardFilter, ExamFilter, PositionFilter, SocialWorkerFilter
 from positions.models import Region, ServiceUnit
 from positions.selectors import network as network_selectors
@@ -183,7 +182,7 @@ def _volunteers(*, user, params):
 
 def _cases(*, user, params):
     return CaseFilter(params, queryset=casework_selectors.cases_visible_to(user=user)).qs.prefetch_related(
-        MAIN_CLIENT_FIRST
+        casework_selectors.MAIN_CLIENT_FIRST
     )
 
 
@@ -347,6 +346,36 @@ register(
         ),
     )
 )
+
+
+def _year(params: QueryDict) -> int:
+    """The year a page shows (?year=), this year when none or nonsense, as socialwork.pages.year_of."""
+    try:
+        return int(params.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+
+
+def _short_of_hours(*, user, params):
+    return training_selectors.workers_short_of_hours(user=user, year=_year(params))
+
+
+register(
+    Export(
+        key="training-hours",
+        title=_("Short of training hours"),
+        permission="positions.view_socialworker",
+        rows=_short_of_hours,
+        personal=True,
+        columns=(
+            _col(_("Unit"), "employer_unit.name"),
+            _col(_("Social worker"), "name"),
+            _col(_("Hours"), "year_hours"),
+            _col(_("Required"), "required"),
+            _col(_("Missing"), lambda worker: worker.required - worker.year_hours),
+        ),
+    )
+)
 register(
     Export(
         key="projects",
@@ -426,7 +455,7 @@ register(
         audit_action="case.export",
         columns=(
             _col(_("Case number"), "number"),
-            _col(_("Main client"), lambda case: getattr(main_client(case), "name", "")),
+            _col(_("Main client"), lambda case: getattr(casework_selectors.main_client(case), "name", "")),
             _col(_("Status"), "get_status_display"),
             _col(_("Risk"), "get_risk_level_display"),
             _col(pgettext_lazy("casework", "Category"), "category"),

@@ -7,7 +7,8 @@ district-wide people see their whole region. A worker's own training is always t
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
 from positions.models import SocialWorker
 from positions.selectors.workforce import worker_scope
@@ -80,26 +81,33 @@ class ShortOfHours:
         return self.required - self.hours
 
 
-def short_of_hours(*, user, year: int) -> list[ShortOfHours]:
-    """Active certified workers the person sees who have fewer hours than the year requires,
-    ordered by unit, then by how much they lack."""
+def workers_short_of_hours(*, user, year: int) -> QuerySet[SocialWorker]:
+    """Active certified workers the person sees who have fewer hours than the year requires, each
+    annotated with `year_hours` and `required`, ordered by unit, then by how much they lack. Empty
+    when the year has no requirement."""
     requirement = HoursRequirement.objects.filter(year=year).first()
     if requirement is None:
-        return []
-    workers = (
+        return SocialWorker.objects.none()
+    credited = Q(enrolments__session__starts_at__year=year, enrolments__attended=True)
+    return (
         SocialWorker.objects.filter(worker_scope(user), status=SocialWorker.Status.ACTIVE)
         .exclude(certificate_level="none")
         .select_related("employer_unit")
+        .annotate(
+            year_hours=Coalesce(Sum("enrolments__hours_credited", filter=credited), Decimal(0)),
+            required=Value(requirement.hours, output_field=DecimalField()),
+        )
+        .filter(year_hours__lt=requirement.hours)
+        .order_by("employer_unit__path", "year_hours", "pk")
     )
-    hours = hours_by_worker(year=year, workers=workers)
-    short = [
-        ShortOfHours(worker=w, hours=hours.get(w.pk, Decimal(0)), required=requirement.hours)
-        for w in workers
-        if hours.get(w.pk, Decimal(0)) < requirement.hours
+
+
+def short_of_hours(*, user, year: int) -> list[ShortOfHours]:
+    """The shortfall page's rows (see workers_short_of_hours)."""
+    return [
+        ShortOfHours(worker=worker, hours=worker.year_hours, required=worker.required)
+        for worker in workers_short_of_hours(user=user, year=year)
     ]
-    return sorted(
-        short, key=lambda s: (s.worker.employer_unit.path if s.worker.employer_unit else "", -s.missing)
-    )
 
 
 @dataclass

@@ -10,7 +10,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -44,7 +43,7 @@ from casework.forms import (
     TransferForm,
     household_of,
 )
-from casework.models import Case, CaseClient, CaseworkPolicy, FollowUp, PlanTask, Referral, Transfer
+from casework.models import Case, CaseworkPolicy, FollowUp, PlanTask, Referral, Transfer
 from casework.models.common import Approval
 from casework.timeline import PREFETCH, case_timeline, note_event
 from socialwork.pages import page_of, show_errors
@@ -52,16 +51,6 @@ from socialwork.roles import Role
 
 WORKER, SUPERVISOR, MANAGER = workflow.WORKER, workflow.SUPERVISOR, workflow.MANAGER
 TEAM = {WORKER, MANAGER}
-MAIN_CLIENT_FIRST = Prefetch(
-    "case_clients", queryset=CaseClient.objects.select_related("client").order_by("-primary", "pk")
-)
-
-
-def main_client(case: Case):
-    """The case's main client, from its prefetched links."""
-    links = list(case.case_clients.all())
-    main = next((link for link in links if link.primary), links[0] if links else None)
-    return main.client if main else None
 
 
 def _audit_list(request, action: str, ids) -> None:
@@ -113,7 +102,7 @@ def my_cases(request):
     cases = [
         {
             "case": case,
-            "client": main_client(case),
+            "client": selectors.main_client(case),
             "quiet": (case.last_note_on or case.intake_on) < quiet_since,
         }
         for case in agenda.cases
@@ -144,8 +133,8 @@ def _filtered_cases(request) -> CaseFilter:
 
 def case_list(request):
     filters = _filtered_cases(request)
-    page = page_of(request, filters.qs.prefetch_related(MAIN_CLIENT_FIRST))
-    rows = [(case, main_client(case)) for case in page]
+    page = page_of(request, filters.qs.prefetch_related(selectors.MAIN_CLIENT_FIRST))
+    rows = [(case, selectors.main_client(case)) for case in page]
     _audit_list(request, "case.list", [case.pk for case, _client in rows])
     return render(
         request,
@@ -183,7 +172,7 @@ def case_export(request):
     rows = (
         [
             case.number,
-            getattr(main_client(case), "name", ""),
+            getattr(selectors.main_client(case), "name", ""),
             case.get_status_display(),
             case.get_risk_level_display(),
             case.category or "",
@@ -195,7 +184,9 @@ def case_export(request):
             case.last_note_on or "",
             case.closed_on or "",
         ]
-        for case in cases.filter(pk__in=ids).prefetch_related(MAIN_CLIENT_FIRST).iterator(chunk_size=500)
+        for case in cases.filter(pk__in=ids)
+        .prefetch_related(selectors.MAIN_CLIENT_FIRST)
+        .iterator(chunk_size=500)
     )
     return csv_response(f"cases-{timezone.localdate().isoformat()}.csv", header, rows)
 

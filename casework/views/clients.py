@@ -17,7 +17,7 @@ from casework.models import Case, Client
 from socialwork.pages import page_of, show_errors
 from socialwork.roles import Role
 
-from .cases import MAIN_CLIENT_FIRST, csv_response
+from .cases import csv_response
 
 
 def _filtered_clients(request) -> ClientFilter:
@@ -80,7 +80,7 @@ def client_detail(request, pk):
     cases = (
         selectors.cases_visible_to(user=request.user)
         .filter(case_clients__client=client)
-        .prefetch_related(MAIN_CLIENT_FIRST)
+        .prefetch_related(selectors.MAIN_CLIENT_FIRST)
         .order_by("-intake_on", "-pk")
     )
     services.access_record(actor=request.user, target=client, action="client.view")

@@ -4,6 +4,7 @@ personal data, safe to open in a spreadsheet, and written in the background when
 import csv
 import io
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.files.storage import default_storage
@@ -21,7 +22,9 @@ from tests.casework.factories import make_case, make_client
 from tests.factories import make_user
 from tests.positions.test_workforce import make_position, make_worker
 from tests.projects.factories import make_call, make_organization, make_project
-from training.models import PracticeBase, Trainer, TrainingSeries
+from tests.training.test_services import make_series, make_session
+from training import services as training_services
+from training.models import HoursRequirement, PracticeBase, Trainer, TrainingSeries
 
 TODAY = timezone.localdate()
 
@@ -97,7 +100,7 @@ LISTS = [
 
 def test_every_list_page_is_registered():
     paged = {key for key, _page, _query in LISTS} | {key for key, _page, _query, _user in RECORD_LISTS}
-    assert paged | {"coverage"} == set(exports.REGISTRY)
+    assert paged | {"coverage", "training-hours"} == set(exports.REGISTRY)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -505,3 +508,27 @@ def test_a_finished_export_status_is_404_to_anyone_else(as_user, api, district, 
     task_id = started.data["task_id"]
     assert as_user(auditor).get(reverse("reports:export_status", args=[task_id])).status_code == 404
     assert api(auditor).get(started.data["status_url"]).status_code == 404
+
+
+def test_the_training_hours_export_holds_the_workers_short_of_hours_on_the_page(
+    as_user, network, district_admin, social_worker
+):
+    year = timezone.localdate().year
+    HoursRequirement.objects.create(year=year, hours=Decimal("6"))
+    series = make_series(network)
+    for name, hours in (("够", "6"), ("差一点", "4"), ("差很多", None)):
+        worker = make_worker(name, unit=network.room_a)
+        if hours:
+            session = make_session(series, capacity=5, hours=hours, topic=f"{name}的课")
+            enrolment = training_services.enrolment_create(
+                actor=district_admin, session=session, worker=worker
+            )
+            training_services.attendance_record(actor=district_admin, session=session, present={enrolment.pk})
+    page = as_user(district_admin).get(reverse("training:hours") + f"?year={year}")
+    assert export_url("training-hours", query=f"year={year}") in page.content.decode().replace("&amp;", "&")
+
+    rows = csv_rows(as_user(district_admin).get(export_url("training-hours", query=f"year={year}")))
+    assert [(row[1], row[4]) for row in rows[1:]] == [("差很多", "6.0"), ("差一点", "2.0")]
+    assert [row[1] for row in rows[1:]] == [short.worker.name for short in page.context["page"]]
+    assert AuditEntry.objects.filter(action="training-hours.export").exists()
+    assert as_user(social_worker).get(export_url("training-hours")).status_code == 403
