@@ -42,3 +42,9 @@ format: install
 messages: install
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages --locale zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'var/*'
 	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
+
+# The benchmark (never part of `make test`): seeds a large region on PostgreSQL (DATABASE_URL, or
+# the database socialwork_bench on 127.0.0.1:5432, dropped and made again), measures, and writes
+# bench/results.md. BENCH_SCALE=0.01 runs it small; see bench/README.md.
+bench: install
+	$(PY) bench/run.py

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from positions import importing
+from socialwork.uploads import content_matches
 
 EXTENSIONS = (".xlsx", ".csv")
 
@@ -37,6 +38,10 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(
                 _("The file is larger than %(limit)d MB; split it into smaller files.")
                 % {"limit": importing.MAX_BYTES // (1024 * 1024)}
+            )
+        if not content_matches(upload, upload.name.rsplit(".", 1)[-1]):
+            raise forms.ValidationError(
+                _("The file's content does not match its name; it may be damaged or renamed.")
             )
         return upload
 

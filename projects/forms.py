@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from positions.models import Region, Studio
+from socialwork.uploads import content_matches
 
 from .models import (
     Acceptance,
@@ -35,6 +36,11 @@ def validate_upload(upload) -> None:
     )(upload)
     if upload.size > UPLOAD_MAX_BYTES:
         raise ValidationError(_("The file is larger than 10 MB."), code="file_too_large")
+    if not content_matches(upload, upload.name.rsplit(".", 1)[-1]):
+        raise ValidationError(
+            _("The file's content does not match its name; it may be damaged or renamed."),
+            code="content_mismatch",
+        )
 
 
 def upload_field(label, **kwargs) -> forms.FileField:

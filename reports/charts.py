@@ -41,7 +41,7 @@ def chart_svg(table: Table) -> SafeString:
     total_height = height + legend_height
     return format_html(
         '<svg class="chart" role="img" aria-labelledby="{key}-title" viewBox="0 0 {w} {h}" width="100%" '
-        'style="max-width:{w}px" font-family="inherit" font-size="{font}" xmlns="http://www.w3.org/2000/svg">'
+        'font-family="inherit" font-size="{font}" xmlns="http://www.w3.org/2000/svg">'
         '<title id="{key}-title">{title}</title>{body}{legend}</svg>',
         key=f"chart-{table.key}",
         w=WIDTH,

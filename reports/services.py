@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
 
 from positions.models import Region
 from positions.selectors.network import regions_visible_to
@@ -35,8 +36,6 @@ def report_request(*, actor, year: int, town: Region | None = None) -> AnnualRep
     """Ask for the annual report of a year (and optionally one town or street inside the person's
     place). Only district-wide people and station managers may; the report is built in the
     background once this transaction commits."""
-    from reports.tasks import annual_report_generate
-
     if not can_request_reports(actor):
         raise ValidationError(
             _("Only district-wide staff and station managers may request the annual report.")
@@ -61,10 +60,24 @@ def report_request(*, actor, year: int, town: Region | None = None) -> AnnualRep
             task_id=str(uuid4()),
         )
         audit_record(actor=actor, action="annual_report.request", target=report, summary=str(report))
-        transaction.on_commit(
-            lambda: annual_report_generate.apply_async(args=[report.pk], task_id=report.task_id)
-        )
+        transaction.on_commit(lambda: _send(report))
     return report
+
+
+def _send(report: AnnualReport) -> None:
+    """Queue the report's build. With the broker down the request stays, failed with a message
+    the requester reads on its page, and may be made again."""
+    from reports.tasks import annual_report_generate
+
+    try:
+        annual_report_generate.apply_async(args=[report.pk], task_id=report.task_id)
+    except BrokerError as error:
+        logger.exception("Annual report %s could not be queued", report.pk)
+        _finish(
+            report.pk,
+            status=AnnualReport.Status.FAILED,
+            error=_("Could not be queued: %(error)s") % {"error": error},
+        )
 
 
 def report_generate(*, report_id: int, progress: Callable[[int, int], None] | None = None) -> AnnualReport:

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry, Notification, NotificationPreference, User
+from .roles import Role
 
 
 @admin.register(User)
@@ -41,7 +42,23 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    """Read-only: the audit log is written by services and never edited by anyone."""
+    """Read-only: the audit log is written by services and never edited by anyone.
+
+    Only the audit administrator (the auditor role) reads it, superusers included: under MLPS
+    2.0's separation of administrators a system or security administrator, or a superuser
+    without the auditor role, does not see the log in the app.
+    """
+
+    @staticmethod
+    def is_audit_administrator(request) -> bool:
+        user = request.user
+        return user.is_active and user.has_role(Role.AUDITOR) and user.has_perm("socialwork.view_auditentry")
+
+    def has_module_permission(self, request):
+        return self.is_audit_administrator(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self.is_audit_administrator(request)
 
     list_display = ("at", "actor", "action", "target_type", "target_id", "summary")
     list_filter = ("action", "target_type", "at")

@@ -17,13 +17,15 @@ DEMO_PASSWORD = "demo-2026"
 
 # username: (full name, role, unit code or None, region code, staff)
 DEMO_ACCOUNTS = {
-    "admin": ("系统管理员", None, "CT-01", "420506", True),
+    "admin": ("超级管理员", None, "CT-01", "420506", True),
     "district": ("王丽（区民政局）", Role.DISTRICT_ADMIN, "CT-01", "420506", True),
     "station": ("李强（三斗坪镇站长）", Role.STATION_MANAGER, "ST-420506104", "420506104", False),
     "worker": ("胡群泽（社工）", Role.SOCIAL_WORKER, "RM-420506104001", "420506104001", False),
     "supervisor": ("陈敏（督导）", Role.SUPERVISOR, "CT-01", "420506", False),
     "org": ("张华（社会组织）", Role.ORG_STAFF, None, "420506", False),
     "auditor": ("赵军（审计）", Role.AUDITOR, None, "420506", True),
+    "sysadmin": ("周涛（系统管理员）", Role.SYSTEM_ADMIN, None, "420506", True),
+    "security": ("吴静（安全管理员）", Role.SECURITY_ADMIN, None, "420506", True),
 }
 
 

@@ -31,3 +31,35 @@ class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class PasswordExpiryMiddleware:
+    """A person whose password is too old changes it before going anywhere else.
+
+    Left alone: the change page itself, logging out, static files, the health check, the language
+    switch and the API (token clients cannot change a password; their requests pass).
+    """
+
+    EXEMPT_NAMES = ("password_change", "password_change_done", "logout", "login", "set_language", "healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.contrib import messages
+        from django.shortcuts import redirect
+
+        from .passwords import expired_message, password_expired
+
+        match = request.resolver_match
+        if (
+            request.path_info.startswith(("/api/", "/" + settings.STATIC_URL.lstrip("/")))
+            or (match and match.url_name in self.EXEMPT_NAMES)
+            or not password_expired(request.user)
+        ):
+            return None
+        messages.warning(request, expired_message())
+        return redirect("password_change")

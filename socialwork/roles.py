@@ -15,6 +15,12 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor")
     ORG_STAFF = "org_staff", _("Social organization staff")
     AUDITOR = "auditor", _("Auditor")
+    # MLPS 2.0 level 3 separates three administrators ("三员分立"): the system administrator runs
+    # accounts, groups and schedules; the security administrator runs lockouts and sessions; the
+    # auditor (above) is the audit administrator, the only one who reads the audit log. None of
+    # the three reads case records.
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
 
 
 # Roles whose holders see the whole of their region rather than only their own unit.
@@ -51,6 +57,17 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     + [("training", "enrolment", ("view", "add", "change"))]
     + [("training", model, ("view",)) for model in ("trainingseries", "trainingsession", "trainer")]
     + CASEWORK_WORK,
+    Role.SYSTEM_ADMIN: [
+        ("socialwork", "user", ("view", "add", "change")),
+        ("auth", "group", ("view", "add", "change")),
+        ("django_celery_beat", "*", ("view", "add", "change", "delete")),
+    ],
+    # Unlocking an account is deleting its django-axes attempt record.
+    Role.SECURITY_ADMIN: [
+        ("axes", "*", ("view", "delete")),
+        ("sessions", "session", ("view", "delete")),
+        ("socialwork", "user", ("view",)),
+    ],
     Role.SOCIAL_WORKER: CASEWORK_WORK,
     Role.SUPERVISOR: CASEWORK_WORK,
     # Organization staff apply and report for their own organization (scoped by projects.selectors).

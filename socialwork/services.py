@@ -77,7 +77,9 @@ def notification_send(
 def _email_later(notification_id: int) -> None:
     from .tasks import notification_email
 
-    transaction.on_commit(lambda: notification_email.delay(notification_id))
+    # robust: a broker that is down must not undo the page's write; the in-app notification stands
+    # and the email is queued again the next time the same notification is sent.
+    transaction.on_commit(lambda: notification_email.delay(notification_id), robust=True)
 
 
 def notification_email_send(*, notification_id: int) -> bool:

@@ -213,3 +213,103 @@ def policy_update(*, actor, retention_days: int, quiet_case_days: int) -> Casewo
         policy.save()
         audit_record(actor=actor, action="casework_policy.update", target=policy, changes=diff)
     return policy
+
+
+# Export on request (Personal Information Protection Law, art. 45): everything held about one person.
+
+SUBJECT_EXPORT_SKIP = {"id_number_digest"}
+CASE_PARTS = {
+    "assessments": ("domains",),
+    "plans": ("goals", "tasks"),
+    "notes": (),
+    "referrals": (),
+    "follow_ups": (),
+    "reviews": (),
+    "closings": (),
+    "transfers": (),
+    "transitions": (),
+}
+
+
+def _plain(value):
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, (bool, int, float, str, list, dict)):
+        return value
+    return str(value)
+
+
+def _record(instance, *, skip=()) -> dict:
+    """Every stored field of a row by its name: choices as their label, links as their name."""
+    row = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in SUBJECT_EXPORT_SKIP or field.name in skip:
+            continue
+        if field.is_relation:
+            related = getattr(instance, field.name)
+            row[field.name] = str(related) if related is not None else None
+        elif field.choices:
+            row[field.name] = getattr(instance, f"get_{field.name}_display")()
+        else:
+            row[field.name] = _plain(field.value_from_object(instance))
+    return row
+
+
+def client_subject_export(*, actor, client: Client) -> dict:
+    """The whole of what the system holds about one client, for a request from that person: their
+    record (ID number, phone and address in full), household, categories, consent, the cases of
+    theirs the exporting person sees with every note, plan, referral and follow-up, their groups
+    and volunteer pairings. The caller has checked the client is visible to `actor`. Audited as
+    client.subject_export; the log names the record by number only."""
+    from casework.selectors import cases_visible_to
+
+    cases = (
+        cases_visible_to(user=actor)
+        .filter(case_clients__client=client)
+        .prefetch_related("case_clients__client", *(f"{part}" for part in CASE_PARTS))
+        .order_by("intake_on", "pk")
+    )
+    exported_cases = []
+    for case in cases:
+        entry = _record(case)
+        entry["clients"] = [
+            {"client": str(link.client), "primary": link.primary} for link in case.case_clients.all()
+        ]
+        for part, children in CASE_PARTS.items():
+            rows = []
+            for row in getattr(case, part).all():
+                item = _record(row, skip=("case",))
+                for child in children:
+                    item[child] = [
+                        _record(c, skip=(row._meta.model_name,)) for c in getattr(row, child).all()
+                    ]
+                rows.append(item)
+            entry[part] = rows
+        exported_cases.append(entry)
+    data = {
+        "exported_at": timezone.localtime().isoformat(),
+        "client": _record(client),
+        "categories": [str(category) for category in client.categories.all()],
+        "household": [_record(member, skip=("client",)) for member in client.household.all()],
+        "cases": exported_cases,
+        "groups": [
+            {
+                **_record(member, skip=("client",)),
+                "sessions_attended": member.attendance.filter(present=True).count(),
+            }
+            for member in client.group_memberships.select_related("group")
+        ],
+        "volunteer_pairings": [
+            _record(pairing, skip=("client",)) for pairing in client.pairings.select_related("volunteer")
+        ],
+    }
+    audit_record(
+        actor=actor,
+        action="client.subject_export",
+        target=client,
+        summary=f"#{client.pk}",
+        changes={"cases": [case["id"] for case in exported_cases]},
+    )
+    return data

@@ -4,16 +4,19 @@ edit and removal. A client someone may not see does not exist for them (404)."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from casework import selectors, services
 from casework.filters import ClientFilter
 from casework.forms import ClientForm, ClientRemoveForm, HouseholdFormSet, household_of
 from casework.masking import mask_id_number, mask_phone
 from casework.models import Case, Client
+from casework.services.clients import client_subject_export as client_subject_export_data
 from socialwork.pages import page_of, show_errors
 from socialwork.roles import Role
 
@@ -99,6 +102,19 @@ def client_detail(request, pk):
     )
 
 
+@require_POST
+def client_subject_export(request, pk):
+    """Everything held about one client as a JSON download, for that person's request to see
+    their data. Whoever sees the client may export it; the export is audited."""
+    client = _visible_client(request, pk)
+    data = client_subject_export_data(actor=request.user, client=client)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    filename = f"client-{client.pk}-{timezone.localdate().isoformat()}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def client_update(request, pk):
     client = _visible_client(request, pk)
     data = request.POST if request.method == "POST" else None
@@ -162,4 +178,5 @@ urlpatterns = [
     path("clients/<int:pk>/", client_detail, name="client_detail"),
     path("clients/<int:pk>/edit/", client_update, name="client_update"),
     path("clients/<int:pk>/remove/", client_remove, name="client_remove"),
+    path("clients/<int:pk>/export/", client_subject_export, name="client_subject_export"),
 ]

@@ -5,6 +5,7 @@ A roll's lines are snapshots (level and amount as they were on the first of the 
 policy changed later never alters a roll; a closed roll is never changed again.
 """
 
+import logging
 from datetime import date
 from decimal import Decimal
 from uuid import uuid4
@@ -13,11 +14,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
 
 from positions.models import AllowanceLine, AllowancePolicy, AllowanceRoll
 from positions.selectors.allowance import allowance_amounts_on, workers_eligible_on
 from socialwork.money import yuan
 from socialwork.services import audit_record
+
+logger = logging.getLogger(__name__)
 
 
 def first_of_month(day: date) -> date:
@@ -116,9 +120,17 @@ def allowance_roll_schedule(*, actor, month: date) -> str:
     month = first_of_month(month)
     _check_month_open(month=month)
     task_id = str(uuid4())
-    transaction.on_commit(
-        lambda: allowance_roll_generate_task.apply_async(args=[month.isoformat(), actor.pk], task_id=task_id)
-    )
+
+    def send() -> None:
+        try:
+            allowance_roll_generate_task.apply_async(args=[month.isoformat(), actor.pk], task_id=task_id)
+        except BrokerError as error:  # the page says so instead of promising a roll that never comes
+            logger.error("Allowance roll %s could not be queued: %s", month, error)
+            raise ValidationError(
+                _("The background service is unavailable; try again in a few minutes.")
+            ) from error
+
+    transaction.on_commit(send)
     return task_id
 
 

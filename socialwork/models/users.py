@@ -2,6 +2,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from socialwork.roles import DISTRICT_WIDE_ROLES, Role
@@ -39,6 +40,13 @@ class User(AbstractUser):
         help_text=_("For social organization staff: the organization they work for."),
     )
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    password_changed_at = models.DateTimeField(
+        _("password changed"),
+        default=timezone.now,
+        help_text=_(
+            "When the password was last set; an old password must be changed (socialwork.passwords)."
+        ),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -47,6 +55,10 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.username
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
     def get_full_name(self):
         return self.full_name or self.username

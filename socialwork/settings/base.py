@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "template_partials",
     "treebeard",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -59,8 +60,10 @@ MIDDLEWARE = [
     "socialwork.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "socialwork.middleware.PasswordExpiryMiddleware",
 ]
 
 ROOT_URLCONF = "socialwork.urls"
@@ -100,6 +103,10 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A stopped Redis reads as an empty cache, and a blackholed one costs a page at most a second.
+    CACHES["default"]["BACKEND"] = "socialwork.cache.TolerantRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=1, socket_timeout=1)
 
 AUTH_USER_MODEL = "socialwork.User"
 AUTHENTICATION_BACKENDS = [
@@ -111,7 +118,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # MLPS 2.0 level 3: at least 10 characters mixing three of lower, upper, digit and symbol.
+    {"NAME": "socialwork.passwords.ComplexityValidator"},
 ]
+# A password older than this many days must be changed before anything else (socialwork.middleware).
+PASSWORD_MAX_AGE_DAYS = 90
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -130,6 +141,30 @@ AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Content Security Policy (django-csp 4): every script, style, image and form target is this site's
+# own. No template carries inline script or style; the Swagger UI page loosens style-src itself
+# (socialwork/urls.py), as Swagger UI's own markup sets style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# Uploads: documents are at most 10 MB (checked per form in socialwork.uploads); a request body
+# other than files is at most 10 MB too, larger files spool to disk while being read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -167,6 +202,15 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     for folder in ("queue", "control", "processed"):
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Queueing a task while the broker is down fails within about two seconds instead of hanging the
+# page; the writes that queue work do so on commit and log the failure (see tests/faults/).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_RESULT_BACKEND = "django-db"
 CELERY_RESULT_EXTENDED = True
 CELERY_TASK_TRACK_STARTED = True

@@ -29,3 +29,6 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Pages send the CSRF token in forms and htmx headers, so no script needs to read the cookie.
+CSRF_COOKIE_HTTPONLY = True

@@ -1,0 +1,197 @@
+"""The measurements: page latency in-process, export speed against COPY, throughput under gunicorn."""
+
+import http.client
+import io
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import QueryDict
+from django.test import Client
+
+from casework.models import Case
+from positions.models import Position, SocialWorker
+from projects.models import Project
+from reports import exports
+from socialwork.models import User
+
+ROOT = Path(__file__).resolve().parent.parent
+REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+
+
+def _timed(client: Client, url: str, repeat: int = REPEAT) -> dict:
+    for _ in range(3):  # warm up
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(url)
+        b"".join(response.streaming_content) if response.streaming else response.content
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {"p50": statistics.median(times), "p95": times[max(0, round(len(times) * 0.95) - 1)]}
+
+
+def latency() -> list[dict]:
+    """p50/p95 of the list, detail and API pages for each role, and of the dashboard."""
+    year = time.localtime().tm_year
+    admin = User.objects.get(username="district")
+    worker = User.objects.get(username="bench-worker-0001")
+    station = User.objects.get(username="station")
+    case = Case.objects.filter(worker=worker).order_by("pk").first()
+    pages = [
+        ("case list", "/casework/cases/"),
+        ("client list", "/casework/clients/"),
+        ("my cases", "/casework/"),
+        ("case detail", f"/casework/cases/{case.pk}/"),
+        ("position list", "/positions/"),
+        ("position detail", f"/positions/{Position.objects.order_by('-pk').first().pk}/"),
+        ("worker list", "/workers/"),
+        ("worker detail", f"/workers/{SocialWorker.objects.order_by('-pk').first().pk}/"),
+        ("project list", "/projects/"),
+        ("project detail", f"/projects/{Project.objects.order_by('-pk').first().pk}/"),
+        ("API cases", "/api/v1/cases/"),
+        ("API clients", "/api/v1/clients/"),
+        ("API workers", "/api/v1/workers/"),
+        ("API positions", "/api/v1/positions/"),
+        ("API projects", "/api/v1/projects/"),
+    ]
+    results = []
+    for role, user in (("district admin", admin), ("station manager", station), ("social worker", worker)):
+        client = Client()
+        client.force_login(user)
+        for name, url in pages:
+            if url.startswith(f"/casework/cases/{case.pk}") and user != worker:
+                continue  # only the case's worker sees it
+            response = client.get(url)
+            if response.status_code != 200:
+                results.append({"what": f"{name} ({role})", "url": url, "skipped": response.status_code})
+                continue
+            kind = "detail" if "detail" in name else "list"
+            results.append({"what": f"{name} ({role})", "url": url, "kind": kind, **_timed(client, url)})
+    client = Client()
+    client.force_login(admin)
+    url = f"/reports/?year={year}"
+    cold = []
+    for _ in range(max(5, REPEAT // 3)):
+        cache.clear()
+        started = time.perf_counter()
+        assert client.get(url).status_code == 200
+        cold.append((time.perf_counter() - started) * 1000)
+    cold.sort()
+    results.append(
+        {"what": "dashboard, cache cleared (district admin)", "url": url, "kind": "dashboard",
+         "p50": statistics.median(cold), "p95": cold[max(0, round(len(cold) * 0.95) - 1)]}
+    )  # fmt: skip
+    results.append(
+        {"what": "dashboard, cached (district admin)", "url": url, "kind": "dashboard", **_timed(client, url)}
+    )
+    return results
+
+
+def export_speed() -> dict:
+    """Rows per second of the workers CSV export (the page's own selector, filterset and columns)
+    against PostgreSQL's COPY of the same rows and columns to STDOUT."""
+    admin = User.objects.get(username="district")
+    export = exports.get("workers")
+    started = time.perf_counter()
+    rows = -1  # the header
+    size = 0
+    for chunk in exports.csv_chunks(exports.rows_of(export, export.rows(user=admin, params=QueryDict()))):
+        size += len(chunk)
+        rows += chunk.count("\n")
+    export_seconds = time.perf_counter() - started
+    sql = (
+        "COPY (SELECT w.name, w.gender, overlay(w.id_number placing '**********' from 7 for 10), w.education,"
+        " COALESCE(u.name, o.name), w.certificate_level, w.certificate_number, w.registration_valid_until,"
+        " w.status FROM positions_socialworker w LEFT JOIN positions_serviceunit u ON u.id = w.employer_unit_id"
+        " LEFT JOIN projects_socialorganization o ON o.id = w.employer_organization_id"
+        " ORDER BY w.name, w.id) TO STDOUT WITH (FORMAT csv)"
+    )
+    sink = io.StringIO()
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.copy_expert(sql, sink)
+    copy_seconds = time.perf_counter() - started
+    copy_rows = sink.getvalue().count("\n")
+    return {
+        "rows": rows,
+        "export_rows_per_s": rows / export_seconds,
+        "copy_rows": copy_rows,
+        "copy_rows_per_s": copy_rows / copy_seconds,
+    }
+
+
+def _load(port: int, path: str, cookie: str, threads: int, seconds: float) -> float:
+    done = []
+    stop = time.monotonic() + seconds
+
+    def hammer():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        count = 0
+        headers = {"Cookie": cookie, "Host": "127.0.0.1"}
+        while time.monotonic() < stop:
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"{path} answered {response.status}")
+            count += 1
+        done.append(count)
+
+    workers = [threading.Thread(target=hammer) for _ in range(threads)]
+    started = time.monotonic()
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    return sum(done) / (time.monotonic() - started)
+
+
+def _serve(app: str, port: int):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), app, "--bind", f"127.0.0.1:{port}",
+         "--workers", str(os.cpu_count() or 1), "--access-logfile", "-", "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", "/healthz/" if "socialwork" in app else "/")
+            conn.getresponse().read()
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError(f"gunicorn {app} did not start")
+
+
+def throughput(seconds: float = 10, threads: int = 8) -> dict:
+    """Requests per second of one authenticated list page and of the bare view, both under gunicorn
+    with one worker per CPU, hit by `threads` keep-alive connections for `seconds`."""
+    client = Client()
+    client.force_login(User.objects.get(username="bench-worker-0001"))
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    path = "/casework/"
+    results = {"threads": threads, "seconds": seconds, "workers": os.cpu_count(), "path": path}
+    for key, app, port, url in (
+        ("app", "socialwork.wsgi:application", 8761, path),
+        ("bare", "bench.bare:application", 8762, "/"),
+    ):
+        process = _serve(app, port)
+        try:
+            _load(port, url, cookie, threads, 1)  # warm up
+            results[key] = _load(port, url, cookie, threads, seconds)
+        finally:
+            process.terminate()
+            process.wait(10)
+    return results

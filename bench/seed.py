@@ -1,0 +1,391 @@
+"""Seed a large region for the benchmark with PostgreSQL's COPY.
+
+The demo district (`seed_demo`: a district, 12 towns and streets, about 200 communities and
+villages, 16 stations, 179 rooms, the demo accounts) is the network. On it this module adds, at
+`scale` times the issue's volumes: social workers, positions (most of them filled), projects,
+training enrolments, and one social worker account per service room, each with its share of the
+cases; each case has one client and five service notes.
+
+Rows are generated in Python and streamed to COPY in chunks (`copy_rows`). Primary keys are
+given explicitly, so later tables can point at earlier ones, and each table's identity sequence
+is moved past them afterwards. Nothing is disabled: constraints, indexes and triggers stay on.
+Every value respects the models' constraints: case numbers are unique per numbering station and
+year, certificate and position codes are unique, a worker enrols once per session. Clients' ID
+numbers, phones and addresses are encrypted fields: they are left NULL (as for a client who gave
+none), which keeps the seed fast and makes no difference to the pages measured, which show none
+of them in lists.
+"""
+
+import io
+import json
+import random
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.db import connection, models
+from django.utils import timezone
+
+from casework.models import Case, CaseClient, Client, ServiceNote, VulnerabilityCategory
+from positions.models import HostInstitution, Position, Region, ServiceUnit, SocialWorker
+from positions.models.workforce import Appointment
+from projects.models import Call, Project, SocialOrganization
+from socialwork.models import User
+from socialwork.roles import Role
+from training.models import Enrolment, TrainingSession
+
+# The issue's volumes at scale 1.
+VOLUMES = {
+    "cases": 1_000_000,
+    "notes": 5_000_000,
+    "workers": 100_000,
+    "positions": 20_000,
+    "projects": 10_000,
+    "enrolments": 50_000,
+}
+NOTES_PER_CASE = 5
+CHUNK = 50_000
+BENCH_PASSWORD = "bench-2026"
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏辉建国丹峰宇浩凯婷雪琳晨阳"
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+
+
+def volumes(scale: float) -> dict[str, int]:
+    counts = {name: max(1, round(count * scale)) for name, count in VOLUMES.items()}
+    counts["notes"] = counts["cases"] * NOTES_PER_CASE
+    return counts
+
+
+def _text(value) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, (dict, list)):
+        value = json.dumps(value, ensure_ascii=False)
+    return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
+
+
+class Copier:
+    """COPY rows into a model's table: `given` names the columns each row supplies (the primary key
+    first); every other column gets the field's default, computed once."""
+
+    def __init__(self, model: type[models.Model], given: list[str]):
+        self.model = model
+        now = timezone.now()
+        fields = list(model._meta.concrete_fields)
+        by_attname = {field.attname: field for field in fields}
+        missing = [name for name in given if name not in by_attname]
+        if missing:
+            raise ValueError(f"{model.__name__} has no columns {missing}")
+        self.columns = list(given)
+        constants = []
+        for field in fields:
+            if field.attname in given:
+                continue
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                value = now
+            elif field.has_default():
+                value = field.get_db_prep_save(field.get_default(), connection)
+            elif field.null:
+                value = None
+            elif field.empty_strings_allowed and field.get_internal_type() in (
+                "CharField",
+                "TextField",
+                "FileField",
+                "SlugField",
+            ):
+                value = ""
+            else:
+                raise ValueError(f"{model.__name__}.{field.name} needs a value")
+            self.columns.append(field.column)
+            constants.append(_text(value))
+        self.suffix = ("\t" + "\t".join(constants)) if constants else ""
+        self.columns = [by_attname[name].column if name in by_attname else name for name in self.columns]
+
+    def copy(self, rows) -> int:
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        sql = f"COPY {table} ({', '.join(connection.ops.quote_name(c) for c in self.columns)}) FROM STDIN"
+        count = 0
+        buffer = io.StringIO()
+        with connection.cursor() as cursor:
+            for row in rows:
+                buffer.write("\t".join(map(_text, row)) + self.suffix + "\n")
+                count += 1
+                if count % CHUNK == 0:
+                    buffer.seek(0)
+                    cursor.copy_expert(sql, buffer)
+                    buffer = io.StringIO()
+            if buffer.tell():
+                buffer.seek(0)
+                cursor.copy_expert(sql, buffer)
+            pk = self.model._meta.pk.column
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE((SELECT MAX({pk}) FROM {table}), 1))",
+                [self.model._meta.db_table, pk],
+            )
+        return count
+
+
+def copy_rows(model, given: list[str], rows) -> int:
+    return Copier(model, given).copy(rows)
+
+
+def _next_id(model) -> int:
+    return (model.objects.aggregate(top=models.Max("pk"))["top"] or 0) + 1
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
+
+
+def _id_number(seq: int, born: date, gender_male: bool) -> str:
+    order = (seq % 500) * 2 + (1 if gender_male else 0)
+    body = f"42{seq // 500 % 10000:04d}{born:%Y%m%d}{order:03d}"
+    return body + ID_CHECK[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
+
+
+def _day(rng: random.Random, start: date, end: date) -> date:
+    return start + timedelta(days=rng.randint(0, max(0, (end - start).days)))
+
+
+def _values(field_owner, name: str) -> list:
+    return [value for value, _label in field_owner._meta.get_field(name).choices if value != ""]
+
+
+def seed(scale: float, *, log=print) -> dict:
+    """Add the benchmark's volumes to the demo district; returns the counts and the seconds taken."""
+    rng = random.Random(2026)
+    counts = volumes(scale)
+    timings = {}
+    today = timezone.localdate()
+    stations = list(ServiceUnit.objects.filter(level=ServiceUnit.Level.STATION).select_related("region"))
+    rooms = list(ServiceUnit.objects.filter(level=ServiceUnit.Level.ROOM).select_related("region"))
+    posts = list(ServiceUnit.objects.filter(level=ServiceUnit.Level.POST).values_list("pk", flat=True))
+    communities = list(Region.objects.filter(level__in=Region.COMMUNITY_LEVELS).values_list("pk", "path"))
+    station_of_room = {}
+    for room in rooms:
+        station_of_room[room.pk] = next(s for s in stations if room.path.startswith(s.path))
+
+    # Accounts: one social worker per service room.
+    started = time.monotonic()
+    password = make_password(BENCH_PASSWORD)
+    first = _next_id(User)
+    users = [(first + i, room) for i, room in enumerate(rooms)]
+    copy_rows(
+        User,
+        ["id", "username", "full_name", "password", "unit_id", "region_id", "is_active", "date_joined"],
+        (
+            (
+                pk,
+                f"bench-worker-{i + 1:04d}",
+                _name(rng),
+                password,
+                room.pk,
+                room.region_id,
+                True,
+                timezone.now(),
+            )
+            for i, (pk, room) in enumerate(users)
+        ),
+    )
+    group = Group.objects.get(name=Role.SOCIAL_WORKER)
+    User.groups.through.objects.bulk_create(
+        User.groups.through(user_id=pk, group_id=group.pk) for pk, _ in users
+    )
+    timings["accounts"] = time.monotonic() - started
+
+    # Social workers, positions and appointments.
+    started = time.monotonic()
+    first_worker = _next_id(SocialWorker)
+    employers = [room.pk for room in rooms] + [s.pk for s in stations] + posts[:2000]
+    levels = _values(SocialWorker, "certificate_level")
+    educations = _values(SocialWorker, "education")
+
+    def workers():
+        for i in range(counts["workers"]):
+            male = rng.random() < 0.3
+            born = _day(rng, date(1965, 1, 1), date(2002, 12, 31))
+            level = rng.choice(levels)
+            certified = level != "none"
+            yield (
+                first_worker + i, _name(rng), "male" if male else "female", born, _id_number(i, born, male),
+                rng.choice(educations), rng.choice(employers), level,
+                f"BENCH{i:08d}" if certified else "", rng.randint(2008, 2025) if certified else None,
+                _day(rng, today, today + timedelta(days=1500)) if certified else None,
+                "left" if rng.random() < 0.05 else "active",
+            )  # fmt: skip
+
+    copy_rows(
+        SocialWorker,
+        ["id", "name", "gender", "birth_date", "id_number", "education", "employer_unit_id",
+         "certificate_level", "certificate_number", "certificate_year", "registration_valid_until", "status"],
+        workers(),
+    )  # fmt: skip
+    # Link each bench account to a worker record, as the demo links its own.
+    with connection.cursor() as cursor:
+        for i, (pk, _room) in enumerate(users[: counts["workers"]]):
+            cursor.execute(
+                "UPDATE positions_socialworker SET user_id = %s WHERE id = %s", [pk, first_worker + i]
+            )
+
+    hosts = list(HostInstitution.objects.values_list("pk", flat=True)) or [
+        HostInstitution.objects.create(name="基准测试主管单位").pk
+    ]
+    units = [room.pk for room in rooms] + posts
+    first_position = _next_id(Position)
+    categories = _values(Position, "category")
+    modes = _values(Position, "setup_mode")
+    copy_rows(
+        Position,
+        ["id", "code", "title", "unit_id", "host_id", "category", "setup_mode", "quota", "established_on"],
+        (
+            (
+                first_position + i, f"BP-{i:06d}", f"社会工作岗位 {i + 1}", rng.choice(units), rng.choice(hosts),
+                rng.choice(categories), rng.choice(modes), rng.randint(1, 3), _day(rng, date(2015, 1, 1), today),
+            )
+            for i in range(counts["positions"])
+        ),
+    )  # fmt: skip
+    first_appointment = _next_id(Appointment)
+    filled = min(counts["workers"], int(counts["positions"] * 0.8))
+    copy_rows(
+        Appointment,
+        ["id", "worker_id", "position_id", "starts_on"],
+        (
+            (first_appointment + i, first_worker + i, first_position + i, _day(rng, date(2018, 1, 1), today))
+            for i in range(filled)
+        ),
+    )
+    timings["workforce"] = time.monotonic() - started
+
+    # Projects and enrolments.
+    started = time.monotonic()
+    calls = list(Call.objects.values_list("pk", flat=True))
+    organizations = list(SocialOrganization.objects.values_list("pk", flat=True)[:500])
+    district = User.objects.get(username="district")
+    areas = _values(Project, "service_area")
+    statuses = _values(Project, "status")
+    first_project = _next_id(Project)
+    copy_rows(
+        Project,
+        ["id", "call_id", "title", "service_area", "community_id", "organization_id", "beneficiaries",
+         "beneficiary_count", "requested_amount", "status", "created_by_id"],
+        (
+            (
+                first_project + i, rng.choice(calls), f"社区服务项目 {i + 1}", rng.choice(areas),
+                rng.choice(communities)[0], rng.choice(organizations), "社区居民", rng.randint(20, 2000),
+                Decimal(rng.randint(2, 30) * 10000), rng.choice(statuses), district.pk,
+            )
+            for i in range(counts["projects"])
+        ),
+    )  # fmt: skip
+    sessions = list(TrainingSession.objects.values_list("pk", flat=True))
+    first_enrolment = _next_id(Enrolment)
+
+    def enrolments():
+        # Distinct (session, worker) pairs: worker i enrols in sessions i, i+1, ... modulo their number.
+        for i in range(counts["enrolments"]):
+            worker = i % counts["workers"]
+            session = sessions[(worker + i // counts["workers"]) % len(sessions)]
+            attended = rng.random() < 0.8
+            yield (
+                first_enrolment + i, session, first_worker + worker, "confirmed", attended,
+                Decimal("3.0") if attended else Decimal("0.0"),
+            )  # fmt: skip
+
+    copy_rows(
+        Enrolment, ["id", "session_id", "worker_id", "status", "attended", "hours_credited"], enrolments()
+    )
+    timings["projects and training"] = time.monotonic() - started
+
+    # Cases, their clients and service notes.
+    started = time.monotonic()
+    categories = list(VulnerabilityCategory.objects.values_list("pk", flat=True)) + [None]
+    sources = _values(Case, "source")
+    risks = _values(Case, "risk_level")
+    case_statuses = [s for s in _values(Case, "status") if s != "reopened"]
+    methods = _values(ServiceNote, "method")
+    communities_of = {
+        s.pk: [pk for pk, path in communities if path.startswith(s.region.path)] or [communities[0][0]]
+        for s in stations
+    }
+    first_case, first_client = _next_id(Case), _next_id(Client)
+    first_link, first_note = _next_id(CaseClient), _next_id(ServiceNote)
+    sequences: dict[tuple[int, int], int] = {}
+    for station_pk, year, sequence in Case.objects.values_list("numbered_by", "year", "sequence"):
+        sequences[(station_pk, year)] = max(sequences.get((station_pk, year), 0), sequence)
+    plan = []  # (case id, worker user id, station, intake date, closed date) kept for the notes
+    for i in range(counts["cases"]):
+        user_pk, room = users[i % len(users)]
+        station = station_of_room[room.pk]
+        year = rng.randint(today.year - 4, today.year)
+        intake = _day(rng, date(year, 1, 1), min(date(year, 12, 31), today))
+        status = rng.choice(case_statuses)
+        closed = _day(rng, intake, min(intake + timedelta(days=300), today)) if status == "closed" else None
+        plan.append((first_case + i, user_pk, station, year, intake, status, closed))
+
+    def cases():
+        for pk, user_pk, station, year, intake, status, closed in plan:
+            sequence = sequences[(station.pk, year)] = sequences.get((station.pk, year), 0) + 1
+            yield (
+                pk, f"{station.code}-{year}-{sequence:04d}", station.pk, year, sequence, rng.choice(categories),
+                intake, rng.choice(sources), "家庭经济困难，需要链接资源与情绪支持", rng.choice(risks), station.pk,
+                user_pk, status, closed, closed or intake, user_pk,
+            )  # fmt: skip
+
+    timings["cases"] = copy_rows(
+        Case,
+        ["id", "number", "numbered_by_id", "year", "sequence", "category_id", "intake_on", "source",
+         "presenting_problem", "risk_level", "station_id", "worker_id", "status", "closed_on", "last_note_on",
+         "opened_by_id"],
+        cases(),
+    )  # fmt: skip
+    copy_rows(
+        Client,
+        ["id", "name", "gender", "birth_date", "community_id", "station_id", "consents_to_services",
+         "consents_to_data_processing", "consent_recorded_on", "created_by_id"],
+        (
+            (
+                first_client + n, _name(rng), rng.choice(("female", "male")),
+                _day(rng, date(1940, 1, 1), date(2015, 12, 31)), rng.choice(communities_of[station.pk]),
+                station.pk, True, True, intake, user_pk,
+            )
+            for n, (_pk, user_pk, station, _year, intake, _status, _closed) in enumerate(plan)
+        ),
+    )  # fmt: skip
+    copy_rows(
+        CaseClient,
+        ["id", "case_id", "client_id", "primary"],
+        ((first_link + n, case[0], first_client + n, True) for n, case in enumerate(plan)),
+    )
+
+    def notes():
+        n = first_note
+        for pk, user_pk, _station, _year, intake, _status, closed in plan:
+            end = closed or today
+            for _ in range(NOTES_PER_CASE):
+                yield (
+                    n, pk, _day(rng, intake, end), rng.choice(methods), rng.choice((30, 45, 60, 90)),
+                    "入户走访，了解近况并商定下一步服务", user_pk,
+                )  # fmt: skip
+                n += 1
+
+    copy_rows(
+        ServiceNote, ["id", "case_id", "noted_on", "method", "minutes", "content", "author_id"], notes()
+    )
+    timings["cases"] = time.monotonic() - started
+
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    timings["analyze"] = time.monotonic() - started
+    log(f"seeded {counts} in {sum(timings.values()):.1f} s")
+    return {"counts": counts, "timings": timings, "first_worker_account": f"bench-worker-{1:04d}"}
