@@ -2,15 +2,13 @@
 process, and the Celery app pointed at a broker that is down."""
 
 import socket
-from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
-from kombu import pools
 
 from socialwork.celery import app
 from socialwork.roles import Role
+from tests.processes import reset_broker_connections
 
 
 def dead_port() -> int:
@@ -18,24 +16,6 @@ def dead_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def database_url() -> str:
-    """The test database pytest-django created, for a server process to use."""
-    db = connection.settings_dict
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("the fault tests need the PostgreSQL test database")
-    credentials = quote(db["USER"] or "postgres") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def reset_broker_connections() -> None:
-    """Forget the app's broker connections so the next message uses the broker configured now."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    app.amqp._producer_pool = None
-    pools.reset()
 
 
 @pytest.fixture

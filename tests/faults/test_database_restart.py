@@ -22,7 +22,8 @@ from django.test import Client
 
 from socialwork.roles import Role
 from tests.factories import make_user
-from tests.faults.conftest import database_url, dead_port
+from tests.faults.conftest import dead_port
+from tests.processes import test_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,7 +46,7 @@ def server(tmp_path):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "socialwork.settings.development",
         "DJANGO_DEBUG": "1",
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": test_database_url(),
         "DATABASE_CONN_MAX_AGE": "600",
         "DJANGO_SECRET_KEY": settings.SECRET_KEY,
         "FIELD_ENCRYPTION_SALTS": ",".join(settings.SALT_KEY),

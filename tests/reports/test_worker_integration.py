@@ -7,19 +7,17 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
 from django.test import Client
-from kombu import pools
 
 from positions.models import Region, ServiceUnit
 from reports.models import AnnualReport
 from socialwork.celery import app
 from socialwork.roles import Role
 from tests.factories import make_region, make_unit, make_user
+from tests.processes import reset_broker_connections, test_database_url
 
 BROKER_URL = "redis://127.0.0.1:6379/5"
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,15 +33,6 @@ def _redis_or_skip():
     except redis.exceptions.ConnectionError as error:
         pytest.skip(f"Redis is not reachable at {BROKER_URL}: {error}")
     return client
-
-
-def _database_url() -> str:
-    """The test database pytest-django created, for the worker to use."""
-    db = connection.settings_dict
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("a worker process needs the PostgreSQL test database")
-    credentials = quote(db["USER"] or "postgres") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -64,21 +53,10 @@ def real_celery(settings, tmp_path):
     # worker's broker.
     app.conf.task_always_eager = False
     app.conf.broker_url = app.conf.broker_write_url = BROKER_URL
-    _reset_connections()
+    reset_broker_connections()
     yield media
     app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_write_url = saved
-    _reset_connections()
-
-
-def _reset_connections() -> None:
-    """Forget the app's broker connections so the next message uses the broker configured now."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    app.amqp._producer_pool = None
-    # kombu keeps producer pools per connection in a global registry; a pool left there would
-    # still hold the connections closed above.
-    pools.reset()
+    reset_broker_connections()
 
 
 @pytest.fixture
@@ -87,7 +65,7 @@ def worker(real_celery, tmp_path):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "socialwork.settings.development",
         "DJANGO_DEBUG": "1",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": test_database_url(),
         "CELERY_BROKER_URL": BROKER_URL,
         "MEDIA_ROOT": str(real_celery),
     }

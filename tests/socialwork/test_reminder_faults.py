@@ -21,6 +21,7 @@ from django.db import connection
 
 from socialwork.celery import app
 from socialwork.models import Notification
+from tests.processes import test_database_url
 from tests.socialwork.fault_reminders import GROUP, KIND
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,19 +41,11 @@ def _redis():
     return client
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] or ""
-    if db["PASSWORD"]:
-        auth += f":{db['PASSWORD']}"
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def _start_worker(name: str, log: Path) -> subprocess.Popen:
     environment = {
         **os.environ,
         "CELERY_BROKER_URL": BROKER_URL,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": test_database_url(),
         "DJANGO_SETTINGS_MODULE": "tests.socialwork.fault_worker_settings",
         "DJANGO_DEBUG": "1",
     }
