@@ -8,7 +8,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from reports.figures import chapters, towns_for
+from reports import figures as report_figures
 from socialwork.pages import year_of
 from socialwork.roles import Role
 
@@ -32,12 +32,12 @@ def dashboard(request):
     if not can_see_dashboard(user):
         raise PermissionDenied
     year = year_of(request)
-    towns = list(towns_for(user=user))
+    towns = list(report_figures.towns_for(user=user))
     town = next((t for t in towns if str(t.pk) == request.GET.get("town", "")), None)
     key = f"reports:dashboard:{_scope_key(user)}:{year}:{town.pk if town else '-'}:{get_language()}"
     figures = cache.get(key)
     if figures is None:
-        figures = chapters(user=user, year=year, town=town)
+        figures = report_figures.chapters(user=user, year=year, town=town)
         cache.set(key, figures, CACHE_SECONDS)
     return render(
         request,
