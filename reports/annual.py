@@ -26,6 +26,7 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 
 from reports.figures import Chapter
 from reports.figures import Table as FigureTable
+from socialwork.spreadsheets import safe_cell
 
 CJK_FONT = "STSong-Light"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -40,15 +41,6 @@ Progress = Callable[[int], None]
 def report_title(*, year: int, place: str = "") -> str:
     title = _("District social work development report %(year)s") % {"year": year}
     return f"{title} · {place}" if place else title
-
-
-def _cell(value):
-    """Numbers stay numbers in Excel; everything else becomes text."""
-    if isinstance(value, bool) or value is None:
-        return "" if value is None else str(value)
-    if isinstance(value, int | float | Decimal):
-        return value
-    return str(value)
 
 
 def _sheet_name(title: str, taken: set[str]) -> str:
@@ -72,7 +64,7 @@ def workbook(chapters: list[Chapter], *, title: str, progress: Progress | None =
 
         def put(row: int, values: list, font=None, sheet=sheet, widths=widths) -> None:
             for column, value in enumerate(values, start=1):
-                cell = sheet.cell(row=row, column=column, value=_cell(value))
+                cell = sheet.cell(row=row, column=column, value=safe_cell(value))
                 if font:
                     cell.font = font
                 widths[column] = max(widths.get(column, 8), min(60, len(str(value)) * 2 + 2))

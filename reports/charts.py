@@ -8,7 +8,7 @@ palette through classes (`chart-s0`…), with the same colours as attributes for
 
 from decimal import Decimal
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -27,7 +27,7 @@ LABEL_CHARS = 13
 def chart_svg(table: Table) -> SafeString:
     """The table drawn as an SVG chart, or an empty string when it has nothing to draw."""
     if not table.chart or not table.rows:
-        return mark_safe("")
+        return SafeString("")
     columns = list(table.charted) or list(range(1, len(table.columns)))
     series = [(table.columns[i], [_number(row[i]) for row in table.rows]) for i in columns]
     labels = [str(row[0]) for row in table.rows]
@@ -51,6 +51,11 @@ def chart_svg(table: Table) -> SafeString:
         body=body,
         legend=_shift(legend, height),
     )
+
+
+def _joined(parts) -> SafeString:
+    """The pieces as one SVG fragment; a piece that is not already safe markup is escaped."""
+    return mark_safe("".join(conditional_escape(part) for part in parts))
 
 
 def _svg(template: str, **values) -> SafeString:
@@ -148,7 +153,7 @@ def _horizontal(labels: list[str], series: list, scale: float) -> tuple[SafeStri
                 value=_show(scale * fraction),
             )
         )
-    return mark_safe("".join(parts)), height
+    return _joined(parts), height
 
 
 def _vertical(labels: list[str], series: list, scale: float) -> tuple[SafeString, int]:
@@ -212,7 +217,7 @@ def _vertical(labels: list[str], series: list, scale: float) -> tuple[SafeString
                 short=_short(label, chars),
             )
         )
-    return mark_safe("".join(parts)), base + 26
+    return _joined(parts), base + 26
 
 
 def _legend(series: list) -> tuple[SafeString, int]:

@@ -13,13 +13,9 @@ The network page is a tree of counts, not a list, and is not exported; its cover
 gaps and is. The training hours page exports the workers short of hours in the year it shows.
 """
 
-import csv
-import io
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -43,8 +39,10 @@ from positions.selectors import workforce as workforce_selectors
 from projects import selectors as projects_selectors
 from projects.filters import CallFilter, OrganizationFilter, ProjectFilter
 from projects.models import Call
+from socialwork.pages import year_in
 from socialwork.scoping import unit_scope
 from socialwork.services import audit_record
+from socialwork.spreadsheets import csv_chunks, safe_cell
 from training import selectors as training_selectors
 from training.filters import PracticeBaseFilter, TrainerFilter, TrainingSeriesFilter
 from training.models import PracticeBase, Trainer
@@ -55,7 +53,6 @@ FORMATS = {
 }
 CHUNK_SIZE = 2000
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def inline_limit() -> int:
@@ -348,16 +345,8 @@ register(
 )
 
 
-def _year(params: QueryDict) -> int:
-    """The year a page shows (?year=), this year when none or nonsense, as socialwork.pages.year_of."""
-    try:
-        return int(params.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year
-
-
 def _short_of_hours(*, user, params):
-    return training_selectors.workers_short_of_hours(user=user, year=_year(params))
+    return training_selectors.workers_short_of_hours(user=user, year=year_in(params))
 
 
 register(
@@ -637,37 +626,11 @@ register(
 # Writing
 
 
-def safe_cell(value):
-    """A cell value a spreadsheet shows as written: text that would run as a formula gets a quote;
-    lazy translations become text; numbers and dates keep their type."""
-    if value is None:
-        return ""
-    if isinstance(value, (int, float, Decimal, date)):
-        return value
-    value = str(value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 def rows_of(export: Export, queryset: QuerySet) -> Iterator[list]:
     """The header, then one list of cell values per row, read chunk by chunk."""
     yield [str(column.header) for column in export.columns]
     for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
         yield [safe_cell(column.value(obj)) for column in export.columns]
-
-
-def csv_chunks(rows: Iterable[list], *, batch: int = 1000) -> Iterator[str]:
-    """CSV text in pieces of `batch` rows, starting with the UTF-8 byte order mark for Excel."""
-    yield "\ufeff"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for number, row in enumerate(rows, start=1):
-        writer.writerow(row)
-        if number % batch == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue()
 
 
 def csv_file(rows: Iterable[list], *, title: str = ""):

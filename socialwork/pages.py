@@ -18,8 +18,13 @@ def page_of(request, items) -> Page:
 
 def year_of(request) -> int:
     """The year the request asks for (?year=), this year when it asks for none or nonsense."""
+    return year_in(request.GET)
+
+
+def year_in(params) -> int:
+    """The `year` of a query (a QueryDict or dict), this year when there is none or nonsense."""
     try:
-        return int(request.GET.get("year", ""))
+        return int(params.get("year", ""))
     except ValueError:
         return timezone.localdate().year
 

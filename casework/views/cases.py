@@ -4,7 +4,6 @@ and its export, intake, and the case page with every step of a case.
 Reads go through casework.selectors, so a case someone may not see is a 404; writes go through
 casework.services; every page that shows a case writes an access row to the audit log."""
 
-import csv
 from datetime import timedelta
 
 from django.contrib import messages
@@ -48,6 +47,7 @@ from casework.models.common import Approval
 from casework.timeline import PREFETCH, case_timeline, note_event
 from socialwork.pages import page_of, show_errors
 from socialwork.roles import Role
+from socialwork.spreadsheets import csv_chunks, safe_cell
 
 WORKER, SUPERVISOR, MANAGER = workflow.WORKER, workflow.SUPERVISOR, workflow.MANAGER
 TEAM = {WORKER, MANAGER}
@@ -62,30 +62,15 @@ def _audit_list(request, action: str, ids) -> None:
 # CSV exports
 
 
-class _Echo:
-    """A file that hands back what is written, for csv.writer to feed a streamed response."""
-
-    def write(self, value):
-        return value
-
-
-def _cell(value) -> str:
-    # A cell starting like a formula would run as one in Excel.
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
-
-
 def csv_response(filename: str, header, rows) -> StreamingHttpResponse:
     """Stream rows as CSV in UTF-8 with a byte order mark, so that Excel reads the Chinese."""
-    writer = csv.writer(_Echo())
 
     def lines():
-        yield "\ufeff"
-        yield writer.writerow([str(title) for title in header])
+        yield [str(title) for title in header]
         for row in rows:
-            yield writer.writerow([_cell(value) for value in row])
+            yield [safe_cell(value) for value in row]
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_chunks(lines()), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -67,7 +67,7 @@ def client_export(request):
             client.station.name,
             "、".join(str(category) for category in client.categories.all()),
         ]  # fmt: skip
-        for client in clients.filter(pk__in=ids).iterator(chunk_size=500)
+        for client in clients.filter(pk__in=ids).prefetch_related("categories").iterator(chunk_size=500)
     )
     return csv_response(f"clients-{timezone.localdate().isoformat()}.csv", header, rows)
 
