@@ -142,7 +142,10 @@ class ActivityForm(forms.ModelForm):
 
 
 class ActivityFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="held_on__year", label=_("Year"))
+    # A whole year a date can hold: `?year=0` must not reach the database's date bounds.
+    year = django_filters.NumberFilter(
+        field_name="held_on__year", label=_("Year"), min_value=1, max_value=9999, decimal_places=0
+    )
     community = django_filters.ModelChoiceFilter(
         queryset=Region.objects.filter(level__in=Region.COMMUNITY_LEVELS).order_by("path"),
         label=_("Community or village"),

@@ -3,7 +3,7 @@ Reads are scoped by projects.selectors; writes go through projects.services."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import decorators, mixins, serializers, status, viewsets
+from rest_framework import decorators, exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from positions.api.network import ScopedRelatedField
@@ -184,8 +184,13 @@ class ProjectViewSet(viewsets.ModelViewSet):
             .order_by("-created_at", "pk")
         )
 
-    def _project(self, pk):
-        return get_object_or_404(self.get_queryset(), pk=pk)
+    def _project(self, pk, *by: str):
+        """The project the person sees (else 404); with `by`, only for who holds one of these
+        workflow roles on it (else 403), before the body is read."""
+        project = get_object_or_404(self.get_queryset(), pk=pk)
+        if by and not workflow.roles_of(self.request.user, project) & set(by):
+            raise exceptions.PermissionDenied
+        return project
 
     def _fresh(self, project):
         return ProjectSerializer(
@@ -195,7 +200,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
     @extend_schema(request=MoveSerializer, responses=ProjectSerializer)
     @decorators.action(detail=True, methods=["post"], serializer_class=MoveSerializer)
     def move(self, request, pk=None):
-        project = self._project(pk)
+        project = self._project(pk, workflow.APPLICANT, workflow.DISTRICT)
         data = MoveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         project = services.project_move(actor=request.user, project=project, **data.validated_data)
@@ -204,7 +209,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
     @extend_schema(request=DecisionSerializer, responses=ProjectSerializer)
     @decorators.action(detail=True, methods=["post"], serializer_class=DecisionSerializer)
     def decide(self, request, pk=None):
-        project = self._project(pk)
+        project = self._project(pk, workflow.DISTRICT)
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         project = services.project_decide(actor=request.user, project=project, **data.validated_data)
@@ -213,7 +218,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
     @extend_schema(request=ReviewSerializer, responses={201: ReviewSerializer})
     @decorators.action(detail=True, methods=["post"], serializer_class=ReviewSerializer)
     def review(self, request, pk=None):
-        project = self._project(pk)
+        project = self._project(pk, workflow.DISTRICT)
         data = ReviewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         review = services.review_record(actor=request.user, project=project, **data.validated_data)

@@ -312,10 +312,19 @@ def project_detail(request, pk):
     return _project_page(request, _visible_project(request, pk))
 
 
-def _step(request, pk, *, form_class, name: str, service, message: str, form_kwargs=None):
+def _project_for(request, pk, *by: str) -> Project:
+    """The project for a step that only the district or the applicant (`by`) takes: 404 for who
+    does not see it, 403 for who sees it but does not hold the role, before any form is read."""
+    project = _visible_project(request, pk)
+    if not roles_of(request.user, project) & set(by):
+        raise PermissionDenied
+    return project
+
+
+def _step(request, pk, *, form_class, name: str, service, message: str, form_kwargs=None, by=(DISTRICT,)):
     """A POST of one of the project page's forms: parse, call the service, back to the page;
     on bad input or a refusal, the page again with the form's errors."""
-    project = _visible_project(request, pk)
+    project = _project_for(request, pk, *by)
     form = form_class(request.POST, request.FILES, **(form_kwargs or {}))
     if form.is_valid():
         try:
@@ -330,9 +339,10 @@ def _step(request, pk, *, form_class, name: str, service, message: str, form_kwa
 
 @require_POST
 def project_move(request, pk, move):
-    project = _visible_project(request, pk)
     if move not in MOVES:
         raise Http404
+    # Whoever holds a part in the project reaches the service, which explains a move not theirs.
+    project = _project_for(request, pk, DISTRICT, APPLICANT)
     form = MoveForm(request.POST, prefix=move)
     if form.is_valid():
         try:
@@ -407,7 +417,7 @@ def bid_record(request, pk):
 
 @require_POST
 def bid_award(request, pk, bid_pk):
-    project = _visible_project(request, pk)
+    project = _project_for(request, pk, DISTRICT)
     bid = get_object_or_404(
         Bid.objects.select_related("organization"), pk=bid_pk, procurement__project=project
     )
@@ -424,7 +434,7 @@ def bid_award(request, pk, bid_pk):
 def contract_sign(request, pk):
     return _step(
         request, pk, form_class=ContractForm, name="contract_form", message=_("The contract was signed."),
-        form_kwargs={"project": _visible_project(request, pk), "prefix": "contract"},
+        form_kwargs={"project": _project_for(request, pk, DISTRICT), "prefix": "contract"},
         service=lambda project, form: services.contract_sign(
             actor=request.user, project=project, **form.service_arguments()
         ),
@@ -447,7 +457,7 @@ def payment_record(request, pk):
 
 @require_POST
 def milestone_complete(request, pk, milestone_pk):
-    project = _visible_project(request, pk)
+    project = _project_for(request, pk, DISTRICT, APPLICANT)
     milestone = get_object_or_404(Milestone, pk=milestone_pk, contract__project=project)
     form = MilestoneCompleteForm(request.POST, prefix="milestone")
     try:
@@ -494,7 +504,7 @@ def progress_report_submit(request, pk):
 
     return _step(
         request, pk, form_class=ProgressReportForm, name="progress_form", form_kwargs={"prefix": "progress"},
-        service=submit, message=_("The progress report was submitted."),
+        service=submit, message=_("The progress report was submitted."), by=(DISTRICT, APPLICANT),
     )  # fmt: skip
 
 

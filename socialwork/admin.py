@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.sessions.models import Session
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry, Notification, NotificationPreference, User
@@ -73,4 +75,30 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    """Who is signed in, for the security administrator to end a session (delete it). The key is
+    a bearer secret, so only its first characters are shown; nothing in a session is edited."""
+
+    list_display = ("key", "user", "expire_date")
+    fields = ("key", "user", "expire_date")
+    readonly_fields = fields
+    date_hierarchy = "expire_date"
+
+    @admin.display(description=_("key"))
+    def key(self, session) -> str:
+        return f"{session.session_key[:6]}…"
+
+    @admin.display(description=_("user"))
+    def user(self, session):
+        user_id = session.get_decoded().get(SESSION_KEY)
+        return User.objects.filter(pk=user_id).first() if user_id else None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

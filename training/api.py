@@ -98,7 +98,7 @@ class SeriesViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.series_visible_to(user=self.request.user).order_by("-year", "title", "pk")
 
     @extend_schema(request=None, responses={201: CertificateSerializer(many=True)})
-    @decorators.action(detail=True, methods=["post"])
+    @decorators.action(detail=True, methods=["post"], pagination_class=None)  # one plain list
     def certificates(self, request, pk=None):
         series = get_object_or_404(self.get_queryset(), pk=pk)
         _require(request, "training.add_certificate", self)

@@ -7,6 +7,7 @@ POST .../submit/ sends the proposal and .../respond/ records the department's re
 from django.db.models import Count, Q
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import decorators, serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from casework import selectors, services
@@ -117,10 +118,17 @@ class AdvocacyViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer):
         serializer.instance = self.get_queryset().get(pk=serializer.save().pk)
 
+    def _writable(self):
+        """The record, when the person may write it: 403 before the body is read otherwise."""
+        record = self.get_object()
+        if not services.advocacy_may_write(self.request.user, record):
+            raise PermissionDenied
+        return record
+
     @extend_schema(request=AdvocacySubmitSerializer, responses=AdvocacyDetailSerializer)
     @decorators.action(detail=True, methods=["post"], serializer_class=AdvocacySubmitSerializer)
     def submit(self, request, pk=None):
-        record = self.get_object()
+        record = self._writable()
         data = AdvocacySubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         record = services.advocacy_submit(
@@ -131,7 +139,7 @@ class AdvocacyViewSet(viewsets.ModelViewSet):
     @extend_schema(request=AdvocacyResponseSerializer, responses=AdvocacyDetailSerializer)
     @decorators.action(detail=True, methods=["post"], serializer_class=AdvocacyResponseSerializer)
     def respond(self, request, pk=None):
-        record = self.get_object()
+        record = self._writable()
         data = AdvocacyResponseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         record = services.advocacy_record_response(actor=request.user, record=record, **data.validated_data)

@@ -56,7 +56,9 @@ class ActivityViewSet(viewsets.ModelViewSet):
 
 class VolunteerHoursSerializer(serializers.ModelSerializer):
     activity = ScopedRelatedField(selectors.activities_visible_to, allow_null=True, required=False)
-    activity_theme = serializers.CharField(source="activity.theme", read_only=True, default=None)
+    activity_theme = serializers.CharField(
+        source="activity.theme", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = VolunteerHours

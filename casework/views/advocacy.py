@@ -122,6 +122,8 @@ def advocacy_update(request, pk):
 
 def _step(request, pk, *, form, name: str, service, message: str):
     record = _visible_record(request, pk)
+    if not services.advocacy_may_write(request.user, record):
+        raise PermissionDenied  # before the form: someone who may only read gets no form errors
     if form.is_valid():
         try:
             service(record, form.cleaned_data)

@@ -220,6 +220,8 @@ def _step(request, pk, *, build, name: str, service, message: str):
     """A POST of one of the volunteer page's forms: call the service, back to the page; on bad
     input or a refusal, the page again with the form's errors."""
     volunteer = _visible_volunteer(request, pk)
+    if not services.volunteer_may_write(request.user, volunteer):
+        raise PermissionDenied  # before the form: someone who may only read gets no form errors
     form = build(volunteer)
     if form.is_valid():
         try:
@@ -257,6 +259,8 @@ def pairing_start(request, pk):
 @require_POST
 def pairing_end(request, pk, pairing_pk):
     volunteer = _visible_volunteer(request, pk)
+    if not services.volunteer_may_write(request.user, volunteer):
+        raise PermissionDenied
     pairing = get_object_or_404(VolunteerPairing, pk=pairing_pk, volunteer=volunteer)
     form = PairingEndForm(request.POST, prefix="end")
     try:

@@ -2,7 +2,7 @@
 `generate/` to build a month's roll in the background (district administrators)."""
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -22,10 +22,15 @@ class AllowanceLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2026-05"})
+class MonthField(serializers.DateField):
+    """A roll's month as the pages write it, `2026-05` (a date, to the schema, would be a lie)."""
+
+
 class AllowanceRollSerializer(serializers.ModelSerializer):
     """A roll with the totals the person may see (of their own lines, for a station manager)."""
 
-    month = serializers.DateField(format="%Y-%m", read_only=True)
+    month = MonthField(format="%Y-%m", read_only=True)
     total = serializers.DecimalField(max_digits=14, decimal_places=2, source="shown_total", read_only=True)
     worker_count = serializers.IntegerField(source="shown_count", read_only=True)
 

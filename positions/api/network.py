@@ -42,6 +42,7 @@ class RegionSerializer(serializers.ModelSerializer):
         return {**super().to_representation(region), "parent": _parent_pk(region)}
 
     def create(self, validated_data):
+        validated_data.setdefault("parent", None)  # left out: a district, which stands alone
         return services.region_create(actor=self.context["request"].user, **validated_data)
 
     def update(self, region, validated_data):
