@@ -1,5 +1,5 @@
-"""Filters of the case and client lists. Their choices come from what the person sees: a
-station or worker appears only when one of their visible cases has it."""
+"""Filters of the case and client lists. Their choices come from the person's place and reach
+(casework.selectors.case_filter_choices), never from scanning every case they see."""
 
 import django_filters
 from django.contrib.auth import get_user_model
@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from casework import selectors
 from casework.models import Case, CaseClient, Client, RiskLevel, VulnerabilityCategory
 from casework.services import id_digest
 from positions.models import ServiceUnit
@@ -28,19 +29,13 @@ class CaseFilter(django_filters.FilterSet):
         model = Case
         fields = []
 
-    def __init__(self, data=None, queryset=None, **kwargs):
-        """`queryset` is the person's visible cases; the choices are drawn from it."""
+    def __init__(self, data=None, queryset=None, *, user, **kwargs):
+        """`queryset` is the person's visible cases; the choices come from their place and reach."""
         super().__init__(data, queryset, **kwargs)
-        self.filters["station"].queryset = ServiceUnit.objects.filter(
-            pk__in=queryset.values("station")
-        ).order_by("path")
-        self.filters["worker"].queryset = (
-            get_user_model()
-            .objects.filter(pk__in=queryset.values("worker"))
-            .order_by("full_name", "username")
-        )
-        years = queryset.dates("intake_on", "year", order="DESC")
-        self.filters["year"].extra["choices"] = [(day.year, day.year) for day in years]
+        choices = selectors.case_filter_choices(user)
+        self.filters["station"].queryset = choices["stations"]
+        self.filters["worker"].queryset = choices["workers"]
+        self.filters["year"].extra["choices"] = [(year, year) for year in choices["years"]]
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

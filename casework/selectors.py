@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from casework.models import (
@@ -41,26 +41,76 @@ def _manages(user) -> bool:
     return bool(user.unit_id) and user.has_role(Role.STATION_MANAGER)
 
 
-def case_scope(user) -> Q:
-    """The cases `user` sees, as one union of indexed look-ups: PostgreSQL then reads only those
-    cases, where an OR of correlated EXISTS made it scan every case (see bench/results.md)."""
-    if not user.is_authenticated:
-        return NOTHING
+def _reached_case_ids(user, *, manages: bool) -> list[int]:
+    """The few cases `user` reaches by an access grant or as receiver of a pending transfer, read
+    in one small query so that the scope itself can be plain indexed conditions."""
     today = timezone.localdate()
     grants = AccessGrant.objects.filter(user=user, revoked_at__isnull=True, expires_on__gte=today)
-    ids = [
-        Case.objects.filter(worker=user).values("pk"),
-        Case.objects.filter(supervisor=user).values("pk"),
-        grants.values("case_id"),
-    ]
-    incoming = Q(to_worker=user)
-    if _manages(user):
-        ids.append(Case.objects.filter(station_id=user.unit_id).values("pk"))
-        incoming |= Q(to_station_id=user.unit_id)
-    ids.append(Transfer.objects.filter(incoming, status=Transfer.Status.PENDING).values("case_id"))
+    incoming = Q(to_worker=user) | Q(to_station_id=user.unit_id) if manages else Q(to_worker=user)
+    transfers = Transfer.objects.filter(incoming, status=Transfer.Status.PENDING)
     # A member of a compound statement takes no ORDER BY (SQLite refuses one); drop the defaults.
-    ids = [query.order_by() for query in ids]
-    return Q(pk__in=ids[0].union(*ids[1:])) & Q(removed_at__isnull=True)
+    reached = (
+        grants.order_by()
+        .values_list("case_id", flat=True)
+        .union(transfers.order_by().values_list("case_id", flat=True))
+    )
+    return list(reached)
+
+
+def case_scope(user) -> Q:
+    """The cases `user` sees: their own, those they supervise, their station's when they manage
+    it, and the few they reach by a grant or a pending transfer. Written as an OR of indexed
+    columns and a short list of ids, PostgreSQL combines the indexes (BitmapOr) and reads only
+    those cases; an OR of correlated EXISTS made it scan every case (see bench/results.md)."""
+    if not user.is_authenticated:
+        return NOTHING
+    manages = _manages(user)
+    scope = Q(worker=user) | Q(supervisor=user)
+    if manages:
+        scope |= Q(station_id=user.unit_id)
+    reached = _reached_case_ids(user, manages=manages)
+    if reached:
+        scope |= Q(pk__in=reached)
+    return scope & Q(removed_at__isnull=True)
+
+
+def case_filter_choices(user) -> dict:
+    """The stations, workers and intake years the case list offers as filters, bounded by the
+    person's place rather than read from every visible case: their own station (and, for its
+    manager, its staff), themselves when they hold cases, and the stations and workers of the
+    few cases they supervise, hold a grant to or are offered by transfer. A station's hundred
+    thousand cases, or a worker's thousands, are never scanned for it."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if not user.is_authenticated:
+        return {"stations": ServiceUnit.objects.none(), "workers": User.objects.none(), "years": []}
+    manages = _manages(user)
+    others = Q(supervisor=user)
+    ids = _reached_case_ids(user, manages=manages)
+    if ids:
+        others |= Q(pk__in=ids)
+    # Read apart first: inside one statement PostgreSQL joined every case to find them.
+    pairs = set(Case.objects.filter(others, removed_at__isnull=True).values_list("station_id", "worker_id"))
+    stations = {station for station, _worker in pairs}
+    workers = {worker for _station, worker in pairs if worker}
+    own_station = station_of(user.unit)
+    if own_station is not None:
+        stations.add(own_station.pk)
+    if Case.objects.filter(worker=user, removed_at__isnull=True).exists():
+        workers.add(user.pk)
+    people = Q(pk__in=workers)
+    if manages:
+        people |= Q(unit__path__startswith=user.unit.path)
+    # The years run back to the district's first intake (one end of an index); a person's own
+    # first year would mean reading all their cases.
+    first = Case.objects.aggregate(first=Min("intake_on"))["first"]
+    this_year = timezone.localdate().year
+    return {
+        "stations": ServiceUnit.objects.filter(pk__in=stations).order_by("path"),
+        "workers": User.objects.filter(people).order_by("full_name", "username"),
+        "years": list(range(this_year, first.year - 1, -1)) if first else [],
+    }
 
 
 def cases_visible_to(*, user) -> QuerySet[Case]:
@@ -183,9 +233,10 @@ def known_person(*, user, id_number: str = "", name: str = "", birth_date: date 
 
 @dataclass
 class Agenda:
-    """What a social worker has on today: their open cases and what is due."""
+    """What a social worker has on today: their open cases (a queryset, paged by the page) and
+    what is due."""
 
-    cases: list[Case]
+    cases: QuerySet[Case]
     follow_ups: list[FollowUp]
     tasks: list[PlanTask]
     plans_to_approve: list[ServicePlan]
@@ -209,11 +260,7 @@ def agenda(*, user, day: date | None = None) -> Agenda:
     day = day or timezone.localdate()
     visible = cases_visible_to(user=user)
     mine = visible.filter(worker=user).exclude(status=Case.Status.CLOSED)
-    cases = list(
-        mine.annotate(open_follow_ups=Count("follow_ups", filter=Q(follow_ups__done_on__isnull=True)))
-        .prefetch_related("case_clients__client")
-        .order_by(RISK_FIRST, "last_note_on", "pk")
-    )
+    cases = mine.prefetch_related("case_clients__client").order_by(RISK_FIRST, "last_note_on", "pk")
     follow_ups = list(
         FollowUp.objects.filter(case__in=mine, done_on__isnull=True, due_on__lte=day)
         .select_related("case")

@@ -119,13 +119,32 @@ class SocialWorkerForm(forms.ModelForm):
             del self.fields["employer_organization"]
 
 
+class WorkerLookupField(forms.CharField):
+    """A worker typed by ID number or certificate number, found among those the person sees."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", _("ID number or certificate number"))
+        super().__init__(*args, **kwargs)
+        self.workers = SocialWorker.objects.none()
+
+    def clean(self, value):
+        value = super().clean(value).strip().upper()
+        worker = self.workers.filter(Q(id_number=value) | Q(certificate_number=value)).first()
+        if worker is None:
+            raise forms.ValidationError(_("No social worker you can see has this ID or certificate number."))
+        return worker
+
+
 class AppointmentForm(forms.Form):
-    worker = forms.ModelChoiceField(label=_("social worker"), queryset=SocialWorker.objects.none())
+    """The worker is typed by ID or certificate number: a station's candidates run to thousands,
+    too many for a list to choose from (and a page of megabytes)."""
+
+    worker = WorkerLookupField(label=_("social worker"))
     starts_on = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, workers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["worker"].queryset = workers
+        self.fields["worker"].workers = workers
 
 
 class AppointmentEndForm(forms.Form):
@@ -141,22 +160,6 @@ class TransferForm(forms.Form):
     def __init__(self, *args, positions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_position"].queryset = positions.filter(status=Position.Status.ACTIVE)
-
-
-class WorkerLookupField(forms.CharField):
-    """A worker typed by ID number or certificate number, found among those the person sees."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("help_text", _("ID number or certificate number"))
-        super().__init__(*args, **kwargs)
-        self.workers = SocialWorker.objects.none()
-
-    def clean(self, value):
-        value = super().clean(value).strip().upper()
-        worker = self.workers.filter(Q(id_number=value) | Q(certificate_number=value)).first()
-        if worker is None:
-            raise forms.ValidationError(_("No social worker you can see has this ID or certificate number."))
-        return worker
 
 
 class ExamForm(forms.Form):

@@ -5,15 +5,35 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 PAGE_SIZE = 50
+# A list counts its rows up to this many; beyond, it says "more than 10,000" (see CappedPaginator).
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """A paginator that stops counting at COUNT_CAP rows. Counting a station's hundred thousand
+    cases on every page view cost more than the rest of the page; a list that long is narrowed
+    with its filters, and the exact figures are on the dashboard."""
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            return self.object_list.order_by()[: COUNT_CAP + 1].count()
+        return len(self.object_list)
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
 
 
 def page_of(request, items) -> Page:
     """The page of `items` the request asks for (?page=), PAGE_SIZE rows a page."""
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return CappedPaginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def year_of(request) -> int:

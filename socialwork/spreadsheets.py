@@ -5,6 +5,7 @@ import io
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
+from itertools import islice, repeat
 
 # A cell starting with one of these would run as a formula in Excel or WPS.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -21,16 +22,48 @@ def safe_cell(value):
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
+def safe_texts(values: list) -> list:
+    """safe_cell over a list of text values (or None) read from the database, one column of a
+    chunk of rows. Most text starts with no formula character, so the list is first scanned in C
+    and only rewritten when it holds None or a formula."""
+    if None in values:
+        values = ["" if value is None else value for value in values]
+    if any(map(str.startswith, values, repeat(FORMULA_STARTS))):
+        values = [safe_cell(value) for value in values]
+    return values
+
+
+def safe_values(values: list) -> list:
+    """safe_cell over a list of numbers or dates (or None): only None needs a change."""
+    if None in values:
+        return ["" if value is None else value for value in values]
+    return values
+
+
+class SafeLabels(dict):
+    """The cell of each value of a column with few distinct values (a choice, a unit's name),
+    computed once by `label` on first sight and made safe: `map(labels.__getitem__, values)`
+    is then a dictionary look-up per cell."""
+
+    def __init__(self, label, known: dict | None = None):
+        super().__init__((key, safe_cell(value)) for key, value in (known or {}).items())
+        self.label = label
+
+    def __missing__(self, key):
+        cell = self[key] = safe_cell(self.label(key))
+        return cell
+
+
 def csv_chunks(rows: Iterable[list], *, batch: int = 1000) -> Iterator[str]:
     """CSV text in pieces of `batch` rows, starting with the UTF-8 byte order mark for Excel."""
     yield "\ufeff"
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for number, row in enumerate(rows, start=1):
-        writer.writerow(row)
-        if number % batch == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    if buffer.tell():
+    rows = iter(rows)
+    while True:
+        writer.writerows(islice(rows, batch))
+        if not buffer.tell():
+            return
         yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()

@@ -84,6 +84,8 @@ class Case(TimeStampedModel):
             models.Index(fields=["worker", "status"], name="case_worker_status_idx"),
             models.Index(fields=["station", "status"], name="case_station_status_idx"),
             models.Index(fields=["supervisor", "status"], name="case_supervisor_status_idx"),
+            # The lists' order, and the first intake year a person's cases offer as a filter.
+            models.Index(fields=["intake_on", "id"], name="case_intake_idx"),
         ]
 
     def __str__(self):

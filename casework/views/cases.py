@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -84,15 +85,24 @@ def my_cases(request):
     agenda = selectors.agenda(user=request.user)
     today = timezone.localdate()
     quiet_since = today - timedelta(days=CaseworkPolicy.current().quiet_case_days)
+    # A worker may hold hundreds of open cases: they come a page at a time, most urgent first.
+    page = page_of(request, agenda.cases)
+    open_follow_ups = dict(
+        FollowUp.objects.filter(case__in=[case.pk for case in page], done_on__isnull=True)
+        .values_list("case")
+        .annotate(Count("pk"))
+        .order_by()
+    )
     cases = [
         {
             "case": case,
             "client": selectors.main_client(case),
             "quiet": (case.last_note_on or case.intake_on) < quiet_since,
+            "open_follow_ups": open_follow_ups.get(case.pk, 0),
         }
-        for case in agenda.cases
+        for case in page
     ]
-    shown = [case.pk for case in agenda.cases]
+    shown = [case.pk for case in page]
     shown += [
         item.case_id for item in (*agenda.follow_ups, *agenda.plans_to_approve, *agenda.closings_to_approve)
     ]
@@ -105,6 +115,7 @@ def my_cases(request):
         {
             "agenda": agenda,
             "cases": cases,
+            "page": page,
             "today": today,
             "can_open": request.user.has_perm("casework.add_case")
             and selectors.station_of(request.user.unit) is not None,
@@ -113,7 +124,8 @@ def my_cases(request):
 
 
 def _filtered_cases(request) -> CaseFilter:
-    return CaseFilter(request.GET, queryset=selectors.cases_visible_to(user=request.user))
+    user = request.user
+    return CaseFilter(request.GET, queryset=selectors.cases_visible_to(user=user), user=user)
 
 
 def case_list(request):

@@ -3,7 +3,7 @@ edit and removal. A client someone may not see does not exist for them (404)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -32,12 +32,18 @@ def _filtered_clients(request) -> ClientFilter:
 
 def client_list(request):
     filters = _filtered_clients(request)
-    visible_cases = selectors.cases_visible_to(user=request.user)
-    clients = filters.qs.annotate(
-        case_count=Count("case_links", filter=Q(case_links__case__in=visible_cases.values("pk")))
-    )
-    page = page_of(request, clients)
+    page = page_of(request, filters.qs)
+    # The visible cases of the page's clients only: counting them for every client in scope
+    # made the paginator's count and the page group the whole list.
     ids = [client.pk for client in page]
+    counts = dict(
+        Case.objects.filter(selectors.case_scope(request.user), case_clients__client__in=ids)
+        .values_list("case_clients__client")
+        .annotate(Count("pk", distinct=True))
+        .order_by()
+    )
+    for client in page:
+        client.case_count = counts.get(client.pk, 0)
     if ids:
         services.access_record(actor=request.user, target=Client(), action="client.list", ids=ids)
     return render(

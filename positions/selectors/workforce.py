@@ -7,8 +7,8 @@ their own profile.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,10 +33,20 @@ def active_appointments() -> QuerySet[Appointment]:
 
 def positions_visible_to(*, user) -> QuerySet[Position]:
     """Positions in the person's place, with their unit, host and how many hold them now."""
+    # A subquery per position rather than a join and GROUP BY: a page of 50 then counts the
+    # holders of its 50 positions, not of every position in the district (bench/results.md).
+    holders = (
+        active_appointments()
+        .filter(position=OuterRef("pk"))
+        .order_by()
+        .values("position")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return (
         Position.objects.filter(unit_scope(user, via="unit"))
         .select_related("unit__region", "host")
-        .annotate(filled=Count("appointments", filter=Q(appointments__ends_on__isnull=True)))
+        .annotate(filled=Coalesce(Subquery(holders), 0))
         .annotate(vacant=F("quota") - F("filled"))
     )
 

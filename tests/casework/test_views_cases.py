@@ -105,7 +105,7 @@ def test_my_cases_stays_within_a_bounded_number_of_queries(
         case = make_case(social_worker, supervisor=supervisor)
         services.follow_up_schedule(actor=social_worker, case=case, due_on=TODAY, purpose="回访")
     browser = as_user(social_worker)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(23):
         response = browser.get(url("my_cases"))
     assert text(response).count("Add a note") == 15
 
@@ -167,7 +167,7 @@ def test_case_list_stays_within_a_bounded_number_of_queries(
     for _n in range(25):
         make_case(social_worker, supervisor=supervisor, category=category())
     browser = as_user(social_worker)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(23):
         response = browser.get(url("case_list"))
     assert len(response.context["rows"]) == 25
 
@@ -177,7 +177,7 @@ def test_case_export_is_a_bom_csv_of_visible_cases_without_id_numbers_or_phones(
 ):
     hidden = make_case(other_worker)
     browser = as_user(social_worker)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(16):
         response = browser.get(url("case_export"))
         raw = b"".join(response.streaming_content)
     assert response["Content-Type"].startswith("text/csv")
@@ -865,3 +865,47 @@ def test_the_worker_cancels_a_pending_transfer(as_user, social_worker, network, 
     response = as_user(social_worker).post(url("transfer_cancel", case.pk))
     assert response.status_code == 302
     assert Transfer.objects.get().status == Transfer.Status.CANCELLED
+
+
+# Long lists: my cases in pages, counts that stop at a cap, filters bounded by the person's place
+
+
+def test_my_cases_come_a_page_at_a_time_most_urgent_first(as_user, social_worker, monkeypatch):
+    monkeypatch.setattr("socialwork.pages.PAGE_SIZE", 3)
+    calm = [make_case(social_worker) for _n in range(3)]
+    urgent = make_case(social_worker)
+    services.case_update(actor=social_worker, case=urgent, risk_level="high")
+    browser = as_user(social_worker)
+    first = browser.get(url("my_cases"))
+    assert [row["case"].pk for row in first.context["cases"]][0] == urgent.pk
+    assert len(first.context["cases"]) == 3 and first.context["page"].paginator.count == 4
+    second = browser.get(url("my_cases"), {"page": 2})
+    assert len(second.context["cases"]) == 1
+    assert {row["case"].pk for row in second.context["cases"]} <= {case.pk for case in calm}
+
+
+def test_a_list_longer_than_the_cap_says_more_than_the_cap(as_user, social_worker, monkeypatch):
+    monkeypatch.setattr("socialwork.pages.COUNT_CAP", 2)
+    for _n in range(3):
+        make_case(social_worker)
+    page = text(as_user(social_worker).get(url("case_list")))
+    assert "more than 2 in all" in page and "3 in all" not in page
+    monkeypatch.setattr("socialwork.pages.COUNT_CAP", 3)
+    assert "3 in all" in text(as_user(social_worker).get(url("case_list")))
+
+
+def test_the_case_filters_offer_the_managers_station_staff_and_years_back_to_the_first_intake(
+    as_user, social_worker, station_manager, other_worker, network
+):
+    make_case(social_worker, intake_on=date(TODAY.year - 2, 3, 1))
+    manager_filters = as_user(station_manager).get(url("case_list")).context["filter"]
+    workers = set(manager_filters.filters["worker"].queryset)
+    assert social_worker in workers and other_worker not in workers
+    assert list(manager_filters.filters["station"].queryset) == [network.station_a]
+    years = [year for year, _label in manager_filters.filters["year"].extra["choices"]]
+    assert years == [TODAY.year, TODAY.year - 1, TODAY.year - 2]
+
+    worker_filters = as_user(social_worker).get(url("case_list")).context["filter"]
+    assert list(worker_filters.filters["worker"].queryset) == [social_worker]
+    filtered = as_user(station_manager).get(url("case_list"), {"worker": other_worker.pk})
+    assert filtered.context["filter"].errors  # someone outside the station is no choice

@@ -97,7 +97,7 @@ def test_client_list_stays_within_a_bounded_number_of_queries(
         client = make_client(social_worker, phone=f"1380000{n:04d}", categories=[category()])
         make_case(social_worker, client=client)
     browser = as_user(station_manager)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(17):
         response = browser.get(url("client_list"))
     assert text(response).count("138****") == 20
     assert all(client.case_count == 1 for client in response.context["page"])
@@ -108,7 +108,7 @@ def test_client_export_is_masked_visible_only_and_audited(
 ):
     make_client(other_worker, name="乙站案主")
     browser = as_user(social_worker)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = browser.get(url("client_export"))
         raw = b"".join(response.streaming_content)
     assert raw.startswith("\ufeff".encode())

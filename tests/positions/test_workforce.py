@@ -332,3 +332,40 @@ def test_awards_page_filters_by_year_and_stays_in_scope(as_user, station_manager
     Award.objects.create(name="别站奖", level=Award.Level.CITY, year=2015, worker=theirs)
     page = as_user(station_manager).get(reverse("positions:honours"), {"year": 2015}).content.decode()
     assert "优秀社工" in page and "十佳社工" not in page and "别站奖" not in page
+
+
+# Appointing from the position's page: the worker is typed, not picked from thousands
+
+
+def test_the_position_page_appoints_a_worker_typed_by_id_number_and_lists_no_candidates(
+    as_user, station_manager, network
+):
+    position = make_position(network.posts_a[0], quota=2)
+    worker = make_worker("叶明", unit=network.room_a)
+    make_worker("陈洁", unit=network.room_a)
+    browser = as_user(station_manager)
+    page = browser.get(position.get_absolute_url()).content.decode()
+    assert "<select" not in page.split('id="appoint-form"')[1].split("</form>")[0]
+    assert "陈洁" not in page  # no list of every candidate
+
+    response = browser.post(
+        reverse("positions:appointment_create", args=[position.pk]),
+        {"worker": worker.id_number.lower(), "starts_on": "2026-11-01"},
+        follow=True,
+    )
+    assert position.appointments.get().worker == worker
+    assert "叶明" in response.content.decode()
+
+
+def test_an_unknown_or_out_of_reach_number_appoints_no_one_and_says_why(as_user, station_manager, network):
+    position = make_position(network.posts_a[0])
+    elsewhere = make_worker("乙站社工", unit=network.room_b)
+    browser = as_user(station_manager)
+    for typed in ("420506199001011234", elsewhere.id_number):
+        response = browser.post(
+            reverse("positions:appointment_create", args=[position.pk]),
+            {"worker": typed, "starts_on": "2026-11-01"},
+            follow=True,
+        )
+        assert "No social worker you can see has this ID or certificate number." in response.content.decode()
+    assert not position.appointments.exists()
