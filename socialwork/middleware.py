@@ -1,4 +1,7 @@
+import time
+
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -63,3 +66,29 @@ class PasswordExpiryMiddleware:
             return None
         messages.warning(request, expired_message())
         return redirect("password_change")
+
+
+class SessionRefreshMiddleware:
+    """The idle timeout without a database write on every request.
+
+    Saving the session on each request (SESSION_SAVE_EVERY_REQUEST) moved its expiry forward but
+    cost an UPDATE per page. Here a signed-in person's session is saved, and so its expiry moved,
+    at most once every REFRESH_SECONDS: the timeout is then exact to within that minute.
+    """
+
+    REFRESH_SECONDS = 60
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # Only a session someone signed in with: an API call authenticated by token has none,
+        # and must not be given one.
+        if session is not None and not session.is_empty() and session.get(SESSION_KEY):
+            now = int(time.time())
+            if now - request.session.get(self.KEY, 0) >= self.REFRESH_SECONDS:
+                session[self.KEY] = now  # marks the session modified: saved, expiry renewed
+        return response

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,10 +15,22 @@ PAGE_SIZE = 50
 COUNT_CAP = 10_000
 
 
+class CappedPage(Page):
+    """A page of a capped list: whether a next page exists is read from the rows, not the count."""
+
+    def __init__(self, object_list, number, paginator, *, has_more: bool):
+        super().__init__(object_list, number, paginator)
+        self.has_more = has_more
+
+    def has_next(self) -> bool:
+        return self.has_more
+
+
 class CappedPaginator(Paginator):
     """A paginator that stops counting at COUNT_CAP rows. Counting a station's hundred thousand
     cases on every page view cost more than the rest of the page; a list that long is narrowed
-    with its filters, and the exact figures are on the dashboard."""
+    with its filters, and the exact figures are on the dashboard. Past the cap every page is
+    still reachable with "Next": each page reads one row more to know whether another follows."""
 
     @cached_property
     def count(self) -> int:
@@ -29,6 +41,34 @@ class CappedPaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self.count > COUNT_CAP
+
+    def validate_number(self, number):
+        if not self.capped:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger from error
+        if number < 1:
+            raise EmptyPage
+        return number
+
+    def get_page(self, number) -> Page:
+        """The page asked for; past the last row, the last counted page."""
+        try:
+            return super().get_page(number)
+        except EmptyPage:
+            return self.page(self.num_pages)
+
+    def page(self, number) -> Page:
+        if not self.capped:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows:
+            raise EmptyPage
+        return CappedPage(rows[: self.per_page], number, self, has_more=len(rows) > self.per_page)
 
 
 def page_of(request, items) -> Page:

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "socialwork.middleware.SessionRefreshMiddleware",
     "socialwork.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -129,7 +130,9 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end after a stretch of inactivity: every request renews the cookie.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The expiry is renewed by socialwork.middleware.SessionRefreshMiddleware at most once a minute,
+# rather than by a write on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Lockout after repeated failed logins (django-axes): an account after N failures from anywhere,

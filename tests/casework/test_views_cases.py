@@ -909,3 +909,19 @@ def test_the_case_filters_offer_the_managers_station_staff_and_years_back_to_the
     assert list(worker_filters.filters["worker"].queryset) == [social_worker]
     filtered = as_user(station_manager).get(url("case_list"), {"worker": other_worker.pk})
     assert filtered.context["filter"].errors  # someone outside the station is no choice
+
+
+def test_past_the_cap_every_page_is_still_reached_with_next(as_user, social_worker, monkeypatch):
+    monkeypatch.setattr("socialwork.pages.PAGE_SIZE", 2)
+    monkeypatch.setattr("socialwork.pages.COUNT_CAP", 3)
+    opened = {make_case(social_worker).pk for _n in range(7)}
+    browser = as_user(social_worker)
+    seen, number = [], 1
+    while True:
+        page = browser.get(url("case_list"), {"page": number}).context["page"]
+        seen += [case.pk for case in page]
+        if not page.has_next():
+            break
+        number = page.next_page_number()
+    assert number == 4 and sorted(seen) == sorted(opened)
+    assert browser.get(url("case_list"), {"page": 9}).context["page"].number == 2  # past the count

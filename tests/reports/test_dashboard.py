@@ -104,6 +104,8 @@ def test_dashboard_queries_stay_flat_as_rows_grow(
 ):
     client = as_user(district_admin)
     make_position(network.posts_a[0])
+    client.get(URL)  # renews the session; the two measured requests come within its minute
+    cache.clear()
     with CaptureQueriesContext(connection) as few:
         client.get(URL)
     for n in range(30):

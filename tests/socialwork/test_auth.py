@@ -64,7 +64,7 @@ def test_change_password(client, person):
 
 
 def test_session_ends_after_the_idle_timeout(client, person, settings):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
     client.force_login(person)
     assert client.get(reverse("home")).status_code == 200
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
@@ -77,6 +77,21 @@ def test_each_request_renews_the_idle_timeout(client, person):
     Session.objects.update(expire_date=timezone.now() + timedelta(minutes=5))
     client.get(reverse("home"))
     assert Session.objects.get().expire_date > timezone.now() + timedelta(minutes=29)
+
+
+def test_the_session_is_written_at_most_once_a_minute(client, person, monkeypatch):
+    client.force_login(person)
+    clock = [1_000_000.0]
+    monkeypatch.setattr("socialwork.middleware.time.time", lambda: clock[0])
+    client.get(reverse("home"))
+    renewed = Session.objects.get().expire_date
+    Session.objects.update(expire_date=renewed - timedelta(minutes=10))
+    clock[0] += 30  # within the minute: no write, the expiry stays where it was
+    client.get(reverse("home"))
+    assert Session.objects.get().expire_date == renewed - timedelta(minutes=10)
+    clock[0] += 31  # a minute on: renewed
+    client.get(reverse("home"))
+    assert Session.objects.get().expire_date > renewed - timedelta(minutes=1)
 
 
 @pytest.mark.django_db
