@@ -152,14 +152,33 @@ class AppointmentEndForm(forms.Form):
     reason = forms.CharField(label=_("reason for ending"), max_length=200, required=False)
 
 
+class PositionCodeField(forms.CharField):
+    """A position typed by its code, found among the active positions the person sees."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", _("The position's code"))
+        super().__init__(*args, **kwargs)
+        self.positions = Position.objects.none()
+
+    def clean(self, value):
+        value = super().clean(value).strip()
+        position = self.positions.filter(code__iexact=value, status=Position.Status.ACTIVE).first()
+        if position is None:
+            raise forms.ValidationError(_("No active position you can see has this code."))
+        return position
+
+
 class TransferForm(forms.Form):
-    to_position = forms.ModelChoiceField(label=_("to position"), queryset=Position.objects.none())
+    """The new position is typed by code: a district has thousands of vacant posts, too many for
+    a list on every holder's row."""
+
+    to_position = PositionCodeField(label=_("to position"))
     on = forms.DateField(label=_("on"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("reason"), max_length=200, required=False)
 
     def __init__(self, *args, positions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_position"].queryset = positions.filter(status=Position.Status.ACTIVE)
+        self.fields["to_position"].positions = positions
 
 
 class ExamForm(forms.Form):

@@ -17,7 +17,7 @@ from positions.forms import (
     SocialWorkerForm,
     TransferForm,
 )
-from positions.models import Appointment
+from positions.models import Appointment, Position
 from positions.selectors import workforce as selectors
 from positions.services import workforce as services
 from socialwork.pages import form_page, page_of, show_errors
@@ -47,7 +47,6 @@ def position_detail(request, pk):
     position = get_object_or_404(selectors.positions_visible_to(user=request.user), pk=pk)
     appointments = position.appointments.select_related("worker").order_by("ends_on", "-starts_on")
     candidates = selectors.appointment_candidates(user=request.user, position=position)
-    vacancies = selectors.positions_visible_to(user=request.user).filter(vacant__gt=0).exclude(pk=pk)
     return render(
         request,
         "positions/workforce/position_detail.html",
@@ -57,7 +56,7 @@ def position_detail(request, pk):
             "history": [a for a in appointments if a.ends_on is not None],
             "appoint_form": AppointmentForm(workers=candidates) if position.vacant > 0 else None,
             "end_form": AppointmentEndForm(),
-            "transfer_form": TransferForm(positions=vacancies.order_by("code")),
+            "transfer_form": TransferForm(positions=Position.objects.none()),  # typed, checked on post
         },
     )
 

@@ -369,3 +369,29 @@ def test_an_unknown_or_out_of_reach_number_appoints_no_one_and_says_why(as_user,
         )
         assert "No social worker you can see has this ID or certificate number." in response.content.decode()
     assert not position.appointments.exists()
+
+
+def test_a_holder_is_transferred_to_a_position_typed_by_its_code(as_user, district_admin, network):
+    first = make_position(network.posts_a[0], code="A-001")
+    make_position(network.posts_a[1], code="A-002")
+    worker = make_worker("叶明", unit=network.room_a)
+    appointment = services.appointment_create(
+        actor=district_admin, worker=worker, position=first, starts_on=date(2026, 1, 1)
+    )
+    browser = as_user(district_admin)
+    page = browser.get(first.get_absolute_url()).content.decode()
+    assert "A-002" not in page  # no list of every vacant position on the holder's row
+
+    refused = browser.post(
+        reverse("positions:appointment_transfer", args=[appointment.pk]),
+        {"to_position": "NO-SUCH", "on": "2026-06-01"},
+        follow=True,
+    )
+    assert "No active position you can see has this code." in refused.content.decode()
+    assert worker.appointments.get().position == first
+
+    browser.post(
+        reverse("positions:appointment_transfer", args=[appointment.pk]),
+        {"to_position": "a-002", "on": "2026-06-01"},
+    )
+    assert worker.appointments.get(ends_on__isnull=True).position.code == "A-002"
