@@ -119,20 +119,38 @@ class SocialWorkerForm(forms.ModelForm):
             del self.fields["employer_organization"]
 
 
-class WorkerLookupField(forms.CharField):
-    """A worker typed by ID number or certificate number, found among those the person sees."""
+class TypedLookupField(forms.CharField):
+    """A record typed by a number the person knows rather than chosen from a list of thousands,
+    found among `self.records` (set by the form to what the person may choose)."""
+
+    help: str = ""
+    not_found: str = ""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("help_text", _("ID number or certificate number"))
+        kwargs.setdefault("help_text", self.help)
         super().__init__(*args, **kwargs)
-        self.workers = SocialWorker.objects.none()
+        self.records = self.model.objects.none()
+
+    def find(self, value: str):
+        raise NotImplementedError
 
     def clean(self, value):
-        value = super().clean(value).strip().upper()
-        worker = self.workers.filter(Q(id_number=value) | Q(certificate_number=value)).first()
-        if worker is None:
-            raise forms.ValidationError(_("No social worker you can see has this ID or certificate number."))
-        return worker
+        found = self.find(super().clean(value).strip())
+        if found is None:
+            raise forms.ValidationError(self.not_found)
+        return found
+
+
+class WorkerLookupField(TypedLookupField):
+    """A worker typed by ID number or certificate number, found among those the person sees."""
+
+    model = SocialWorker
+    help = _("ID number or certificate number")
+    not_found = _("No social worker you can see has this ID or certificate number.")
+
+    def find(self, value: str):
+        value = value.upper()
+        return self.records.filter(Q(id_number=value) | Q(certificate_number=value)).first()
 
 
 class AppointmentForm(forms.Form):
@@ -144,7 +162,7 @@ class AppointmentForm(forms.Form):
 
     def __init__(self, *args, workers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["worker"].workers = workers
+        self.fields["worker"].records = workers
 
 
 class AppointmentEndForm(forms.Form):
@@ -152,20 +170,15 @@ class AppointmentEndForm(forms.Form):
     reason = forms.CharField(label=_("reason for ending"), max_length=200, required=False)
 
 
-class PositionCodeField(forms.CharField):
+class PositionCodeField(TypedLookupField):
     """A position typed by its code, found among the active positions the person sees."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("help_text", _("The position's code"))
-        super().__init__(*args, **kwargs)
-        self.positions = Position.objects.none()
+    model = Position
+    help = _("The position's code")
+    not_found = _("No active position you can see has this code.")
 
-    def clean(self, value):
-        value = super().clean(value).strip()
-        position = self.positions.filter(code__iexact=value, status=Position.Status.ACTIVE).first()
-        if position is None:
-            raise forms.ValidationError(_("No active position you can see has this code."))
-        return position
+    def find(self, value: str):
+        return self.records.filter(code__iexact=value, status=Position.Status.ACTIVE).first()
 
 
 class TransferForm(forms.Form):
@@ -178,7 +191,7 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args, positions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_position"].positions = positions
+        self.fields["to_position"].records = positions
 
 
 class ExamForm(forms.Form):
@@ -190,4 +203,4 @@ class ExamForm(forms.Form):
 
     def __init__(self, *args, workers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["worker"].workers = workers
+        self.fields["worker"].records = workers

@@ -89,6 +89,6 @@ class SessionRefreshMiddleware:
         # and must not be given one.
         if session is not None and not session.is_empty() and session.get(SESSION_KEY):
             now = int(time.time())
-            if now - request.session.get(self.KEY, 0) >= self.REFRESH_SECONDS:
+            if now - session.get(self.KEY, 0) >= self.REFRESH_SECONDS:
                 session[self.KEY] = now  # marks the session modified: saved, expiry renewed
         return response
