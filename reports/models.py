@@ -100,3 +100,33 @@ class AnnualReport(TimeStampedModel):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class DashboardSnapshot(models.Model):
+    """The dashboard's figures for one place, year, town and language, computed in the background
+    (`reports.tasks.dashboard_refresh`): at a million cases they take seconds, which no page should
+    wait for nor a web worker spend. A page shows the latest snapshot and asks for a new one when
+    it is older than a minute, so new records still show within a minute of being looked for.
+
+    The figures are the pickled `reports.figures.Chapter` list, as a cache would hold them; one
+    that no longer unpickles after an upgrade counts as missing and is computed again.
+    """
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    chapters = models.BinaryField(_("figures"), null=True)
+    computed_at = models.DateTimeField(_("computed at"), null=True)
+    requested_at = models.DateTimeField(_("refresh requested at"), null=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("dashboard snapshot")
+        verbose_name_plural = _("dashboard snapshots")
+
+    def __str__(self):
+        return self.key
+
+    @property
+    def refreshing(self) -> bool:
+        """A refresh was asked for and has not yet been written."""
+        return self.requested_at is not None and (
+            self.computed_at is None or self.requested_at > self.computed_at
+        )

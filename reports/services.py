@@ -1,20 +1,24 @@
 """Writes of the reports app: requesting the annual report and building it in the background."""
 
 import logging
+import pickle
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from uuid import uuid4
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import F, Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from positions.models import Region
 from positions.selectors.network import regions_visible_to
 from reports import annual, figures
-from reports.models import AnnualReport
+from reports.models import AnnualReport, DashboardSnapshot
 from socialwork.roles import Role
 from socialwork.services import audit_record
 
@@ -132,3 +136,90 @@ def _finish(report_id: int, *, status: str, error: str = "", files: dict[str, by
         report.finished_at = timezone.now()
         report.save()
     return report
+
+
+# Dashboard ------------------------------------------------------------------------------------
+
+# New records show within a minute: a snapshot older than this is refreshed when looked at.
+DASHBOARD_FRESH = timedelta(seconds=60)
+# A snapshot nobody has looked at for this long is deleted by the next refresh.
+DASHBOARD_KEPT = timedelta(days=30)
+
+
+def dashboard_key(*, user, year: int, town: Region | None, language: str) -> str:
+    """What the figures depend on: the place the person sees and the roles that widen it, the
+    year, the town and the language of the labels."""
+    if user.is_district_wide:
+        scope = f"region-{user.region_id}-{'su' if user.is_superuser else ''}"
+    else:
+        scope = f"unit-{user.unit_id}-user-{user.pk}"
+    return f"{scope}:{year}:{town.pk if town else '-'}:{language}"
+
+
+@dataclass
+class Dashboard:
+    chapters: list[figures.Chapter] | None  # None until the first figures are computed
+    computed_at: datetime | None
+    refreshing: bool  # newer figures are on their way
+
+
+def dashboard(*, user, year: int, town: Region | None = None) -> Dashboard:
+    """The latest figures of the person's dashboard. When they are missing or more than a minute
+    old, the first request of that minute queues their refresh; everyone meanwhile sees what there
+    is. With the broker down the figures are computed here, as the page did before."""
+    language = translation.get_language()
+    key = dashboard_key(user=user, year=year, town=town, language=language)
+    snapshot, _created = DashboardSnapshot.objects.get_or_create(key=key)
+    chapters = _unpickled(snapshot)
+    now = timezone.now()
+    fresh = chapters is not None and snapshot.computed_at > now - DASHBOARD_FRESH
+    if not fresh:
+        # Claimed by whoever asked last, unless those figures came or the asking was a minute ago.
+        unclaimed = (
+            Q(requested_at__isnull=True)
+            | Q(computed_at__gte=F("requested_at"))
+            | Q(requested_at__lte=now - DASHBOARD_FRESH)
+        )
+        if DashboardSnapshot.objects.filter(unclaimed, pk=snapshot.pk).update(requested_at=now):
+            _queue_refresh(snapshot, user=user, year=year, town=town, language=language)
+            snapshot.refresh_from_db()
+            chapters = _unpickled(snapshot)
+    return Dashboard(chapters=chapters, computed_at=snapshot.computed_at, refreshing=snapshot.refreshing)
+
+
+def _queue_refresh(snapshot, *, user, year, town, language) -> None:
+    from reports.tasks import dashboard_refresh
+
+    arguments = {"snapshot_id": snapshot.pk, "user_id": user.pk, "year": year, "language": language}
+    try:
+        dashboard_refresh.delay(**arguments, town_id=town.pk if town else None)
+    except BrokerError:
+        logger.warning("Dashboard %s computed in the request: the broker is down", snapshot.key)
+        dashboard_refresh_now(**arguments, town_id=town.pk if town else None)
+
+
+def dashboard_refresh_now(*, snapshot_id: int, user_id: int, year: int, town_id: int | None, language: str):
+    """Compute a snapshot's figures as its person sees them today, and forget the snapshots nobody
+    has looked at for a month. Safe to run twice: the later run writes the newer figures."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.select_related("region", "unit").get(pk=user_id)
+    town = Region.objects.filter(pk=town_id).first() if town_id else None
+    started = timezone.now()
+    with translation.override(language):
+        chapters = figures.chapters(user=user, year=year, town=town)
+    DashboardSnapshot.objects.filter(pk=snapshot_id).update(
+        chapters=pickle.dumps(chapters, protocol=pickle.HIGHEST_PROTOCOL), computed_at=started
+    )
+    DashboardSnapshot.objects.filter(requested_at__lt=started - DASHBOARD_KEPT).delete()
+
+
+def _unpickled(snapshot: DashboardSnapshot) -> list[figures.Chapter] | None:
+    """The snapshot's figures, or None when there are none yet (or they predate an upgrade that
+    changed their classes)."""
+    if snapshot.chapters is None:
+        return None
+    try:
+        return pickle.loads(snapshot.chapters)  # noqa: S301 — written only by dashboard_refresh_now
+    except (pickle.UnpicklingError, AttributeError, ImportError, TypeError, EOFError):
+        return None

@@ -24,3 +24,20 @@ def annual_report_generate(self, report_id: int) -> str:
         progress=lambda current, total: report_progress(self, current=current, total=total),
     )
     return report.status
+
+
+@shared_task(
+    acks_late=True,
+    soft_time_limit=10 * 60,
+    time_limit=11 * 60,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def dashboard_refresh(
+    snapshot_id: int, user_id: int, year: int, town_id: int | None = None, language: str = "zh-hans"
+) -> None:
+    """Compute one dashboard snapshot's figures (see `reports.models.DashboardSnapshot`)."""
+    services.dashboard_refresh_now(
+        snapshot_id=snapshot_id, user_id=user_id, year=year, town_id=town_id, language=language
+    )

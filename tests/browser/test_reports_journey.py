@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from reports import services, tasks
 from reports.models import AnnualReport
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,3 +48,29 @@ def test_district_staff_prepare_the_annual_report_and_download_it(
     download.value.save_as(path)
     workbook = load_workbook(path, read_only=True)
     assert len(workbook.sheetnames) >= 5
+
+
+def test_the_first_look_at_a_year_shows_its_figures_once_the_worker_has_computed_them(
+    live_server, page, screenshot, settings, monkeypatch
+):
+    settings.LANGUAGE_CODE = "zh-hans"
+    call_command("seed_demo", verbosity=0)
+    queued = []  # a busy worker: the refresh waits in the queue until the test runs it
+    monkeypatch.setattr(tasks.dashboard_refresh, "delay", lambda **arguments: queued.append(arguments))
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "district")
+    page.fill("#id_password", "demo-2026")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/reports/?year=2015")
+    page.get_by_role("status").wait_for()
+    assert page.locator("svg[role=img]").count() == 0 and len(queued) == 1
+    screenshot("1-being-computed")
+
+    services.dashboard_refresh_now(**queued[0])  # the worker's turn comes
+    page.locator("svg[role=img]").first.wait_for()  # fetched by the page itself, no reload
+    assert page.locator("svg[role=img]").count() >= 5
+    assert "1417" in page.locator("main").inner_text().replace(",", "")
+    assert page.get_by_role("status").count() == 0
+    screenshot("2-figures-arrived")

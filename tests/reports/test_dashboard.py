@@ -1,13 +1,16 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
 from positions.models import Position
+from reports import services, tasks
+from reports.models import DashboardSnapshot
 from tests.casework.factories import make_case
 from tests.positions.test_workforce import make_position
 
@@ -15,11 +18,20 @@ URL = "/reports/"
 THIS_YEAR = timezone.localdate().year
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+def age_snapshots(seconds: int) -> None:
+    """What time does to the figures: they were computed (and asked for) that much earlier."""
+    DashboardSnapshot.objects.update(
+        computed_at=F("computed_at") - timedelta(seconds=seconds),
+        requested_at=F("requested_at") - timedelta(seconds=seconds),
+    )
+
+
+@pytest.fixture
+def queued(monkeypatch) -> list[dict]:
+    """The dashboard refreshes sent to the broker, held instead of run: a worker that is busy."""
+    sent = []
+    monkeypatch.setattr(tasks.dashboard_refresh, "delay", lambda **arguments: sent.append(arguments))
+    return sent
 
 
 def grid_row(response):
@@ -79,24 +91,119 @@ def test_a_town_outside_the_place_is_ignored(network, station_manager, as_user):
     assert response.context["town"] is None
 
 
-def test_new_records_show_once_the_cached_figures_expire(network, district_admin, as_user):
+def test_new_records_show_once_the_figures_are_a_minute_old(network, district_admin, as_user):
     client = as_user(district_admin)
     make_position(network.posts_a[0])
     assert grid_row(client.get(URL))[1] == 1
 
     make_position(network.posts_a[1])
-    assert grid_row(client.get(URL))[1] == 1  # still the cached figures
-    cache.clear()  # what sixty seconds do
+    age_snapshots(59)
+    assert grid_row(client.get(URL))[1] == 1  # still the figures of a minute ago
+    age_snapshots(2)
     assert grid_row(client.get(URL))[1] == 2
 
 
-def test_figures_are_cached_at_most_a_minute(network, district_admin, as_user, monkeypatch):
-    timeouts = []
-    monkeypatch.setattr(cache, "set", lambda key, value, timeout=None: timeouts.append(timeout))
+def test_a_first_look_queues_the_figures_and_the_page_fetches_them_when_ready(
+    network, district_admin, as_user, queued
+):
+    client = as_user(district_admin)
+    make_position(network.posts_a[0])
 
+    page = client.get(URL)
+
+    html = page.content.decode()
+    assert page.status_code == 200 and len(queued) == 1
+    assert "being computed in the background" in html and 'hx-trigger="load delay:2s"' in html
+    assert 'id="positions_by_category"' not in html
+
+    client.get(URL)  # a second look within the minute queues nothing more
+    assert len(queued) == 1
+    services.dashboard_refresh_now(**queued[0])
+    fetched = client.get(URL, headers={"HX-Request": "true"})
+
+    html = fetched.content.decode()
+    assert html.lstrip().startswith('<div id="dashboard-figures">'), "only the figures, no page around"
+    assert 'id="positions_by_category"' in html and "hx-trigger" not in html
+    assert grid_row(client.get(URL))[1] == 1
+
+
+def test_old_figures_show_at_once_while_newer_ones_are_computed(network, district_admin, as_user, queued):
+    client = as_user(district_admin)
+    make_position(network.posts_a[0])
+    client.get(URL)
+    services.dashboard_refresh_now(**queued.pop())
+    make_position(network.posts_a[1])
+    age_snapshots(3600)
+
+    page = client.get(URL)
+
+    html = page.content.decode()
+    assert grid_row(page)[1] == 1 and len(queued) == 1
+    assert "Newer figures are being computed" in html and 'hx-trigger="load delay:2s"' in html
+    services.dashboard_refresh_now(**queued.pop())
+    assert "hx-trigger" not in client.get(URL, headers={"HX-Request": "true"}).content.decode()
+    assert grid_row(client.get(URL))[1] == 2
+
+
+def test_a_lost_refresh_is_asked_for_again_after_a_minute(network, district_admin, as_user, queued):
+    client = as_user(district_admin)
+    client.get(URL)
+    age_snapshots(30)
+    client.get(URL)
+    assert len(queued) == 1, "the refresh asked for half a minute ago is still on its way"
+    age_snapshots(31)
+    client.get(URL)
+    assert len(queued) == 2, "a worker killed with the first one must not leave the page waiting"
+
+
+def test_with_the_broker_down_the_figures_are_computed_in_the_request(
+    network, district_admin, as_user, monkeypatch
+):
+    def refuse(**arguments):
+        raise BrokerError("connection refused")
+
+    monkeypatch.setattr(tasks.dashboard_refresh, "delay", refuse)
+    make_position(network.posts_a[0])
+
+    page = as_user(district_admin).get(URL)
+
+    assert grid_row(page)[1] == 1 and "being computed" not in page.content.decode()
+
+
+def test_each_place_and_language_has_its_own_figures(
+    network, district_admin, station_manager, as_user, settings
+):
+    make_position(network.posts_a[0]), make_position(network.post_b)
+    district = as_user(district_admin)
+    manager = as_user(station_manager)
+
+    assert grid_row(district.get(URL))[1] == 2
+    assert grid_row(manager.get(URL))[1] == 1
+    english = district.get(URL)
+    district.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese = district.get(URL)
+    assert "Posts set and filled by category" in english.content.decode()
+    assert "Posts set and filled by category" not in chinese.content.decode()
+    assert DashboardSnapshot.objects.count() == 3
+
+
+def test_figures_from_before_an_upgrade_are_computed_again(network, district_admin, as_user):
+    client = as_user(district_admin)
+    make_position(network.posts_a[0])
+    client.get(URL)
+    DashboardSnapshot.objects.update(chapters=b"not a pickle")
+
+    assert grid_row(client.get(URL))[1] == 1
+
+
+def test_figures_nobody_looked_at_for_a_month_are_deleted(network, district_admin, as_user):
+    forgotten = DashboardSnapshot.objects.create(
+        key="region-0-:2001:-:en", requested_at=timezone.now() - timedelta(days=31)
+    )
     as_user(district_admin).get(URL)
 
-    assert timeouts and all(0 < t <= 60 for t in timeouts)
+    assert not DashboardSnapshot.objects.filter(pk=forgotten.pk).exists()
+    assert DashboardSnapshot.objects.count() == 1
 
 
 def test_dashboard_queries_stay_flat_as_rows_grow(
@@ -105,13 +212,14 @@ def test_dashboard_queries_stay_flat_as_rows_grow(
     client = as_user(district_admin)
     make_position(network.posts_a[0])
     client.get(URL)  # renews the session; the two measured requests come within its minute
-    cache.clear()
+    age_snapshots(61)
     with CaptureQueriesContext(connection) as few:
         client.get(URL)
     for n in range(30):
         make_position(network.posts_a[n % 3], category=list(Position.Category)[n % 7])
-    cache.clear()
-    with django_assert_max_num_queries(50), CaptureQueriesContext(connection) as many:
+    age_snapshots(61)
+    # The figures (computed in the request here: tasks run eagerly in tests) and the snapshot kept.
+    with django_assert_max_num_queries(60), CaptureQueriesContext(connection) as many:
         client.get(URL)
 
     assert len(many) == len(few)
