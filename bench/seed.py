@@ -4,7 +4,8 @@ The demo district (`seed_demo`: a district, 12 towns and streets, about 200 comm
 villages, 16 stations, 179 rooms, the demo accounts) is the network. On it this module adds, at
 `scale` times the issue's volumes: social workers, positions (most of them filled), projects,
 training enrolments, and one social worker account per service room, each with its share of the
-cases; each case has one client and five service notes.
+cases; each case has one client and five service notes. The caseloads the casework services keep
+as they write are then built from those rows in one statement.
 
 Rows are generated in Python and streamed to COPY in chunks (`copy_rows`). Primary keys are
 given explicitly, so later tables can point at earlier ones, and each table's identity sequence
@@ -29,6 +30,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from casework.models import Case, CaseClient, Client, ServiceNote, VulnerabilityCategory
+from casework.services.caseload import caseload_rebuild
 from positions.models import HostInstitution, Position, Region, ServiceUnit, SocialWorker
 from positions.models.workforce import Appointment
 from projects.models import Call, Project, SocialOrganization
@@ -345,14 +347,14 @@ def seed(scale: float, *, log=print) -> dict:
             yield (
                 pk, f"{station.code}-{year}-{sequence:04d}", station.pk, year, sequence, rng.choice(categories),
                 intake, rng.choice(sources), "家庭经济困难，需要链接资源与情绪支持", rng.choice(risks), station.pk,
-                user_pk, status, closed, closed or intake, user_pk,
+                user_pk, status, closed, closed or intake, user_pk, False,
             )  # fmt: skip
 
     timings["cases"] = copy_rows(
         Case,
         ["id", "number", "numbered_by_id", "year", "sequence", "category_id", "intake_on", "source",
          "presenting_problem", "risk_level", "station_id", "worker_id", "status", "closed_on", "last_note_on",
-         "opened_by_id"],
+         "opened_by_id", "clients_elsewhere"],
         cases(),
     )  # fmt: skip
     copy_rows(
@@ -389,6 +391,11 @@ def seed(scale: float, *, log=print) -> dict:
         ServiceNote, ["id", "case_id", "noted_on", "method", "minutes", "content", "author_id"], notes()
     )
     timings["cases"] = time.monotonic() - started
+
+    # What the casework services keep as they write, made in one statement for the copied rows.
+    started = time.monotonic()
+    caseload_rebuild()
+    timings["caseloads"] = time.monotonic() - started
 
     started = time.monotonic()
     # VACUUM as well: autovacuum keeps a production table's visibility map set, which a table just

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import models
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from casework.models import (
@@ -21,6 +21,7 @@ from casework.models import (
     AdvocacyRecord,
     Case,
     CaseClient,
+    CaseloadEntry,
     Client,
     Closing,
     CommunityActivity,
@@ -130,24 +131,51 @@ def main_client(case: Case):
 
 
 def client_scope(user) -> Q:
-    """The clients `user` sees, as one union of indexed look-ups, like `case_scope`."""
+    """The clients `user` sees, like `case_scope` written so that PostgreSQL reads only them.
+
+    A worker's are their caseload (`CaseloadEntry`, one index) and the clients of the few cases
+    they reach by a grant or a transfer. A station manager sees above all the clients registered
+    at the station: one indexed column. The others they see are few and read first as a list:
+    clients registered elsewhere who hold one of the station's cases (those cases are flagged
+    `clients_elsewhere`), their own caseload outside the station and the cases they reach.
+    Joining the station's hundred thousand cases to their clients cost 1.3 s a page."""
     if not user.is_authenticated:
         return NOTHING
-    visible_cases = Case.objects.filter(case_scope(user)).values("pk")
-    ids = [
-        CaseClient.objects.filter(case__in=visible_cases).values("client_id"),
-        Client.objects.filter(created_by=user)
-        .exclude(Exists(CaseClient.objects.filter(client=OuterRef("pk"))))
-        .values("pk"),
-    ]
-    if _manages(user):
-        ids.append(Client.objects.filter(station_id=user.unit_id).values("pk"))
-    ids = [query.order_by() for query in ids]
-    return Q(pk__in=ids[0].union(*ids[1:])) & Q(removed_at__isnull=True)
+    manages = _manages(user)
+    caseload = CaseloadEntry.objects.filter(person=user).values_list("client_id", flat=True)
+    reached_cases = _reached_case_ids(user, manages=manages)
+    reached = CaseClient.objects.filter(case_id__in=reached_cases, case__removed_at__isnull=True)
+    reached = reached.order_by().values_list("client_id", flat=True)
+    if manages:
+        elsewhere = CaseClient.objects.filter(
+            case__station_id=user.unit_id, case__clients_elsewhere=True, case__removed_at__isnull=True
+        )
+        others = caseload.exclude(client__station_id=user.unit_id)
+        ids = list(others.union(elsewhere.order_by().values_list("client_id", flat=True), reached))
+        station = Q(station_id=user.unit_id)
+        scope = station | Q(pk__in=ids) if ids else station
+    else:
+        scope = Q(pk__in=caseload)
+        if reached_cases:
+            scope |= Q(pk__in=reached)
+    return scope & Q(removed_at__isnull=True)
 
 
 def clients_visible_to(*, user) -> QuerySet[Client]:
     return Client.objects.filter(client_scope(user)).select_related("community", "station")
+
+
+def clients_in_list_order(*, user) -> QuerySet[Client]:
+    """The clients `user` sees, in the lists' order: by name, then as registered. A worker who
+    sees only their caseload gets it in the caseload's own order, a range of its index, instead
+    of all their clients read and sorted for one page."""
+    if not user.is_authenticated or _manages(user) or _reached_case_ids(user, manages=False):
+        return clients_visible_to(user=user).order_by("name", "pk")
+    return (
+        Client.objects.filter(caseload_entries__person=user, removed_at__isnull=True)
+        .select_related("community", "station")
+        .order_by("caseload_entries__name", "caseload_entries__client")
+    )
 
 
 def groups_visible_to(*, user) -> QuerySet[Group]:

@@ -131,11 +131,7 @@ class ClientViewSet(ScopedDetailMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         if not self.request.user.is_authenticated:  # the schema generator asks anonymously
             return Client.objects.none()
-        return (
-            selectors.clients_visible_to(user=self.request.user)
-            .prefetch_related("categories")
-            .order_by("name", "pk")
-        )
+        return selectors.clients_in_list_order(user=self.request.user).prefetch_related("categories")
 
     def get_serializer_class(self):
         return ClientListSerializer if self.action == "list" else ClientSerializer

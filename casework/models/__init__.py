@@ -2,6 +2,7 @@
 work and policy advocacy."""
 
 from .advocacy import AdvocacyRecord
+from .caseload import CaseloadEntry
 from .cases import (
     AccessGrant,
     Assessment,
@@ -25,7 +26,7 @@ from .community import CommunityActivity, Volunteer, VolunteerHours, VolunteerPa
 from .groups import Group, GroupAttendance, GroupMember, GroupSession
 
 __all__ = [
-    "AccessGrant", "AdvocacyRecord", "Approval", "Assessment", "AssessmentDomain", "Case", "CaseClient",
+    "AccessGrant", "AdvocacyRecord", "Approval", "Assessment", "AssessmentDomain", "Case", "CaseClient", "CaseloadEntry",
     "CaseTransition", "CaseworkPolicy", "Client", "Closing", "CommunityActivity", "FollowUp", "Group",
     "GroupAttendance", "GroupMember", "GroupSession", "HouseholdMember", "PlanGoal", "PlanTask", "Referral",
     "RiskLevel", "ServiceNote", "ServicePlan", "SupervisorReview", "Transfer", "Volunteer", "VolunteerHours",

@@ -72,6 +72,11 @@ class Case(TimeStampedModel):
         USER, verbose_name=_("opened by"), on_delete=models.PROTECT, related_name="+"
     )
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    # Kept by casework.services: the station manager of such a client's registering station
+    # reaches them through this case, which the client lists read without joining every case.
+    clients_elsewhere = models.BooleanField(
+        _("has clients registered at another station"), default=False, editable=False
+    )
 
     class Meta:
         verbose_name = _("case")
@@ -86,6 +91,11 @@ class Case(TimeStampedModel):
             models.Index(fields=["supervisor", "status"], name="case_supervisor_status_idx"),
             # The lists' order, and the first intake year a person's cases offer as a filter.
             models.Index(fields=["intake_on", "id"], name="case_intake_idx"),
+            models.Index(
+                fields=["station"],
+                condition=models.Q(clients_elsewhere=True),
+                name="case_clients_elsewhere_idx",
+            ),
         ]
 
     def __str__(self):

@@ -32,6 +32,7 @@ from casework.models import (
 )
 from casework.models.common import Approval, RiskLevel
 from casework.selectors import cases_visible_to, clients_visible_to, station_of
+from casework.services.caseload import caseload_refresh
 from positions.models import ServiceUnit
 from socialwork.roles import Role
 from socialwork.services import apply_changes, audit_record, notification_send
@@ -112,6 +113,16 @@ def _transition(*, actor, case: Case, name: str, reason: str = "") -> Case:
     return case
 
 
+def _note_clients_elsewhere(case: Case) -> None:
+    """Mark whether some client of the case is registered at a station other than the case's:
+    the client lists find those clients by this flag (selectors.client_scope). Called wherever a
+    case gets its clients or changes station."""
+    elsewhere = case.case_clients.exclude(client__station_id=case.station_id).exists()
+    if elsewhere != case.clients_elsewhere:
+        case.clients_elsewhere = elsewhere
+        case.save(update_fields=["clients_elsewhere"])
+
+
 def _worker_at(station: ServiceUnit, worker, field: str = "worker") -> None:
     if worker is None:
         return
@@ -185,6 +196,8 @@ def case_open(
         )
         for index, client in enumerate(clients):
             CaseClient.objects.create(case=case, client=client, primary=index == 0)
+        _note_clients_elsewhere(case)
+        caseload_refresh(client.pk for client in clients)
         case.transitions.create(from_status="", to_status=S.INTAKE, actor=actor)
         audit_record(actor=actor, action="case.open", target=case, summary=str(case))
     if supervisor is not None:
@@ -225,6 +238,7 @@ def case_assign(*, actor, case: Case, worker, supervisor) -> Case:
         old_supervisor = case.supervisor_id
         diff = apply_changes(case, {"worker": worker, "supervisor": supervisor})
         case.save(update_fields=["worker", "supervisor", "updated_at"])
+        caseload_refresh(case.case_clients.values_list("client_id", flat=True))
         audit_record(actor=actor, action="case.assign", target=case, summary=str(case), changes=diff)
     if worker is not None and worker != actor:
         _notify(worker, key=f"casework:assigned:{case.pk}:{worker.pk}",
@@ -667,6 +681,8 @@ def transfer_decide(*, actor, transfer: Transfer, accept: bool, comment: str = "
             _worker_at(transfer.to_station, new_worker)
             diff = apply_changes(case, {"station": transfer.to_station, "worker": new_worker})
             case.save(update_fields=["station", "worker", "updated_at"])
+            _note_clients_elsewhere(case)
+            caseload_refresh(case.case_clients.values_list("client_id", flat=True))
             audit_record(actor=actor, action="transfer.accept", target=case, summary=str(case), changes=diff)
         else:
             audit_record(actor=actor, action="transfer.decline", target=case, summary=str(case))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from casework.models import Case, CaseworkPolicy, Client, HouseholdMember
 from casework.selectors import clients_visible_to, known_person, station_of
+from casework.services.caseload import caseload_refresh
 from positions.models import Region
 from socialwork import idnumbers
 from socialwork.roles import Role
@@ -111,6 +112,7 @@ def client_register(*, actor, station=None, categories=(), household=None, **fie
         client.save()
         client.categories.set(categories)
         _save_household(client, household)
+        caseload_refresh([client.pk])
         audit_record(actor=actor, action="client.create", target=client, summary=f"#{client.pk}")
     return client
 
@@ -131,6 +133,8 @@ def client_update(*, actor, client: Client, categories=None, household=None, **f
         client.id_number_digest = id_digest(client.id_number) if client.id_number else ""
         client.full_clean(exclude=["id_number_digest"])
         client.save()
+        if "name" in changed:
+            caseload_refresh([client.pk])
         if categories is not None:
             client.categories.set(categories)
             changed.append("categories")
@@ -174,6 +178,7 @@ def client_remove(*, actor, client: Client, reason: str) -> Client:
             case_clients__client__removed_at__isnull=True
         )
         only_theirs.update(removed_at=now)
+        caseload_refresh([client.pk])
         audit_record(actor=actor, action="client.remove", target=client, summary=f"#{client.pk}")
     return client
 

@@ -24,9 +24,7 @@ from .cases import csv_response
 
 
 def _filtered_clients(request) -> ClientFilter:
-    clients = (
-        selectors.clients_visible_to(user=request.user).prefetch_related("categories").order_by("name", "pk")
-    )
+    clients = selectors.clients_in_list_order(user=request.user).prefetch_related("categories")
     return ClientFilter(request.GET, queryset=clients)
 
 

@@ -86,6 +86,8 @@ TEMPLATES = [
         },
     },
 ]
+# Form widgets through Django's own Jinja2 widget templates (the same markup, in half the time).
+FORM_RENDERER = "socialwork.renderers.FormRenderer"
 
 # Database: PostgreSQL from DATABASE_URL; without it, an SQLite file under var/ for the quick start.
 SQLITE_PATH = VAR_DIR / "socialwork.sqlite3"

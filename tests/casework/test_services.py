@@ -389,6 +389,28 @@ def test_a_transfer_shows_the_case_to_the_receiver_and_moves_it_on_acceptance(
     assert list(cases_visible_to(user=other_station_manager)) == [case]
 
 
+def test_a_transferred_case_shows_its_client_to_the_receiving_station_manager_while_it_is_there(
+    network, social_worker, station_manager, other_station_manager, other_worker
+):
+    case = make_case(social_worker)
+    client = case.clients.get()
+    assert not clients_visible_to(user=other_station_manager).exists()
+
+    there = services.transfer_request(
+        actor=social_worker, case=case, to_station=network.station_b, to_worker=other_worker, reason="搬家"
+    )
+    services.transfer_decide(actor=other_worker, transfer=there, accept=True)
+    assert list(clients_visible_to(user=other_station_manager)) == [client]
+    assert list(clients_visible_to(user=station_manager)) == [client], "registered at their station"
+
+    back = services.transfer_request(
+        actor=other_worker, case=case, to_station=network.station_a, to_worker=social_worker, reason="搬回"
+    )
+    services.transfer_decide(actor=social_worker, transfer=back, accept=True)
+    assert not clients_visible_to(user=other_station_manager).exists()
+    assert list(clients_visible_to(user=station_manager)) == [client]
+
+
 def test_a_declined_transfer_needs_a_reason_and_leaves_the_case(
     network, social_worker, other_station_manager
 ):
