@@ -287,8 +287,9 @@ def agenda(*, user, day: date | None = None) -> Agenda:
     for me as supervisor or receiving worker."""
     day = day or timezone.localdate()
     visible = cases_visible_to(user=user)
-    mine = visible.filter(worker=user).exclude(status=Case.Status.CLOSED)
-    cases = mine.prefetch_related("case_clients__client").order_by(RISK_FIRST, "last_note_on", "pk")
+    # A worker sees every case they hold: no scope to combine, nor its joins for the cards.
+    mine = Case.objects.filter(worker=user, removed_at__isnull=True).exclude(status=Case.Status.CLOSED)
+    cases = mine.prefetch_related(MAIN_CLIENT_FIRST).order_by(RISK_FIRST, "last_note_on", "pk")
     follow_ups = list(
         FollowUp.objects.filter(case__in=mine, done_on__isnull=True, due_on__lte=day)
         .select_related("case")
