@@ -4,15 +4,11 @@ database, served by the same gunicorn settings as the app (`gunicorn bench.bare:
 import django
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
-from django.http import JsonResponse
 from django.urls import path
 
+from bench.views import fixed
+
 settings.configure(DEBUG=False, ALLOWED_HOSTS=["*"], ROOT_URLCONF=__name__, SECRET_KEY="bench-" + "x" * 50)
-
-
-def fixed(request):
-    return JsonResponse({"status": "ok", "items": [1, 2, 3]})
-
 
 urlpatterns = [path("", fixed)]
 django.setup()

@@ -7,6 +7,7 @@ from socialwork.settings.development import *  # noqa: F403
 from socialwork.settings.development import ALLOWED_HOSTS
 
 DEBUG = False
+ROOT_URLCONF = "bench.urls"  # the app's URLs and the bare view behind the app's middleware
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
