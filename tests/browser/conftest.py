@@ -51,6 +51,22 @@ def page(browser, request):
 
 
 @pytest.fixture
+def log_in(page, live_server):
+    """Log in through the login page, as a person does: `log_in("district", "demo-2026")`. Whoever
+    was logged in before is logged out first."""
+
+    def as_person(username: str, password: str = "pass-word-42") -> None:
+        page.context.clear_cookies()
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("main button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+
+    return as_person
+
+
+@pytest.fixture
 def screenshot(page, request):
     ARTIFACTS.mkdir(exist_ok=True)
 

@@ -18,7 +18,9 @@ def zh(label) -> str:
         return str(label)
 
 
-def test_a_social_worker_takes_a_family_from_intake_to_closing(live_server, page, screenshot, settings):
+def test_a_social_worker_takes_a_family_from_intake_to_closing(
+    live_server, page, log_in, screenshot, settings
+):
     settings.LANGUAGE_CODE = "zh-hans"  # the site's default, which the test settings change
     # A transactional test starts after a flush: everything it needs is made here.
     district = make_region("慈溪区", "district")
@@ -32,14 +34,6 @@ def test_a_social_worker_takes_a_family_from_intake_to_closing(live_server, page
     assert VulnerabilityCategory.objects.filter(code="low_income").exists()  # made again after the flush
     today = timezone.localdate()
     intake = today - timedelta(days=20)
-
-    def log_in(username):
-        page.context.clear_cookies()
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", "pass-word-42")
-        page.click("main button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
 
     def submit(form):
         page.click(f"{form} button[type=submit]")

@@ -34,14 +34,10 @@ def test_district_admin_opens_the_network_tree_and_switches_to_english(
 
 
 def test_station_manager_opens_their_station_but_not_the_next(
-    live_server, page, screenshot, network, station_manager, social_worker
+    live_server, page, log_in, screenshot, network, station_manager, social_worker
 ):
     page.set_viewport_size({"width": 768, "height": 1024})  # a tablet held upright
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "manager_a")
-    page.fill("#id_password", "pass-word-42")
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in("manager_a")
     page.goto(f"{live_server.url}/network/")
     page.get_by_role("link", name="甲镇服务站").click()
     assert page.locator("h1").inner_text().startswith("甲镇服务站")

@@ -11,7 +11,7 @@ S = Project.Status
 
 
 def test_an_organization_applies_and_the_district_takes_the_project_to_completion(
-    live_server, page, screenshot, network, district_admin, org_staff
+    live_server, page, log_in, screenshot, network, district_admin, org_staff
 ):
     # A transactional test starts after a flush: everything it needs is made here.
     call = make_call(title="2026年社区公益微创投")
@@ -20,14 +20,6 @@ def test_an_organization_applies_and_the_district_takes_the_project_to_completio
     org_staff.organization = organization
     org_staff.save()
     today = timezone.localdate()
-
-    def log_in(username):
-        page.context.clear_cookies()
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", "pass-word-42")
-        page.click("main button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
 
     def click(selector):
         page.click(selector)

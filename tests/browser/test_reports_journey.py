@@ -12,16 +12,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_district_staff_prepare_the_annual_report_and_download_it(
-    live_server, page, screenshot, tmp_path, settings
+    live_server, page, log_in, screenshot, tmp_path, settings
 ):
     settings.LANGUAGE_CODE = "zh-hans"  # the site's default, which the test settings change
     call_command("seed_demo", verbosity=0)  # a transactional test starts after a flush
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "district")
-    page.fill("#id_password", "demo-2026")
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in("district", "demo-2026")
 
     # The dashboard: every chart beside its table, for the year of the seed's figures.
     page.goto(f"{live_server.url}/reports/?year=2015")
@@ -51,17 +47,13 @@ def test_district_staff_prepare_the_annual_report_and_download_it(
 
 
 def test_the_first_look_at_a_year_shows_its_figures_once_the_worker_has_computed_them(
-    live_server, page, screenshot, settings, monkeypatch
+    live_server, page, log_in, screenshot, settings, monkeypatch
 ):
     settings.LANGUAGE_CODE = "zh-hans"
     call_command("seed_demo", verbosity=0)
     queued = []  # a busy worker: the refresh waits in the queue until the test runs it
     monkeypatch.setattr(tasks.dashboard_refresh, "delay", lambda **arguments: queued.append(arguments))
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "district")
-    page.fill("#id_password", "demo-2026")
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in("district", "demo-2026")
 
     page.goto(f"{live_server.url}/reports/?year=2015")
     page.get_by_role("status").wait_for()

@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_district_admin_fills_a_session_takes_attendance_and_sees_hours_and_the_waiting_list_move(
-    live_server, page, screenshot, network, district_admin
+    live_server, page, log_in, screenshot, network, district_admin
 ):
     # A transactional test starts after a flush: everything it needs is made here.
     series = TrainingSeries.objects.create(
@@ -20,11 +20,7 @@ def test_district_admin_fills_a_session_takes_attendance_and_sees_hours_and_the_
     first, second = make_worker("叶明", unit=network.room_a), make_worker("周红", unit=network.room_a)
     starts = timezone.localtime() + timedelta(days=3)
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "district")
-    page.fill("#id_password", "pass-word-42")
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in("district")
 
     page.goto(f"{live_server.url}{series.get_absolute_url()}")
     page.click(f"a[href='/training/series/{series.pk}/sessions/new/']")

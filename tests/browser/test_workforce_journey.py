@@ -7,7 +7,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_station_manager_sets_up_a_post_appoints_a_worker_and_sees_the_vacancy_drop(
-    live_server, page, screenshot, network, station_manager
+    live_server, page, log_in, screenshot, network, station_manager
 ):
     HostInstitution.objects.get_or_create(name="民政")  # a transactional test may start after a flush
     first17 = "42050619880808123"
@@ -15,11 +15,7 @@ def test_station_manager_sets_up_a_post_appoints_a_worker_and_sees_the_vacancy_d
         name="叶明", gender="male", id_number=first17 + check_character(first17), employer_unit=network.room_a,
         certificate_level=CertificateLevel.ASSISTANT,
     )  # fmt: skip
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "manager_a")
-    page.fill("#id_password", "pass-word-42")
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in("manager_a")
 
     page.goto(f"{live_server.url}/positions/new/")
     page.fill("#id_code", "P-JOURNEY-1")
