@@ -188,6 +188,9 @@ def dashboard(*, user, year: int, town: Region | None = None) -> Dashboard:
 
 
 def _queue_refresh(snapshot, *, user, year, town, language) -> None:
+    """Send the refresh at once: pages run in autocommit, so the snapshot row and its claim are
+    committed before the worker looks for them (were the request one transaction, the worker
+    could miss a new row, and the page would ask again a minute later)."""
     from reports.tasks import dashboard_refresh
 
     arguments = {"snapshot_id": snapshot.pk, "user_id": user.pk, "year": year, "language": language}
@@ -200,15 +203,19 @@ def _queue_refresh(snapshot, *, user, year, town, language) -> None:
 
 def dashboard_refresh_now(*, snapshot_id: int, user_id: int, year: int, town_id: int | None, language: str):
     """Compute a snapshot's figures as its person sees them today, and forget the snapshots nobody
-    has looked at for a month. Safe to run twice: the later run writes the newer figures."""
+    has looked at for a month. Safe to run twice: figures begun earlier than those already
+    written are dropped."""
     from django.contrib.auth import get_user_model
 
-    user = get_user_model().objects.select_related("region", "unit").get(pk=user_id)
+    user = get_user_model().objects.select_related("region", "unit").filter(pk=user_id).first()
+    if user is None:  # gone since they looked: the next person to look asks again
+        return
     town = Region.objects.filter(pk=town_id).first() if town_id else None
     started = timezone.now()
     with translation.override(language):
         chapters = figures.chapters(user=user, year=year, town=town)
-    DashboardSnapshot.objects.filter(pk=snapshot_id).update(
+    older = Q(computed_at__isnull=True) | Q(computed_at__lt=started)
+    DashboardSnapshot.objects.filter(older, pk=snapshot_id).update(
         chapters=pickle.dumps(chapters, protocol=pickle.HIGHEST_PROTOCOL), computed_at=started
     )
     DashboardSnapshot.objects.filter(requested_at__lt=started - DASHBOARD_KEPT).delete()

@@ -223,3 +223,19 @@ def test_dashboard_queries_stay_flat_as_rows_grow(
         client.get(URL)
 
     assert len(many) == len(few)
+
+
+def test_figures_begun_before_those_already_written_are_dropped(network, district_admin, as_user, queued):
+    client = as_user(district_admin)
+    make_position(network.posts_a[0])
+    client.get(URL)
+    late = queued.pop()  # a refresh that waited in the queue
+    age_snapshots(61)
+    client.get(URL)
+    services.dashboard_refresh_now(**queued.pop())
+    written = DashboardSnapshot.objects.get().computed_at
+    DashboardSnapshot.objects.update(computed_at=F("computed_at") + timedelta(minutes=5))
+
+    services.dashboard_refresh_now(**late)
+
+    assert DashboardSnapshot.objects.get().computed_at == written + timedelta(minutes=5)
