@@ -57,6 +57,7 @@ from projects import selectors as projects_selectors
 from projects.filters import CallFilter, OrganizationFilter, ProjectFilter
 from projects.models import Call, Project, SocialOrganization
 from socialwork import idnumbers
+from socialwork.models.base import choice_labels
 from socialwork.pages import year_in
 from socialwork.scoping import unit_scope
 from socialwork.services import audit_record
@@ -189,7 +190,7 @@ def _choice(header, model, name: str) -> Column:
     get_FOO_display)."""
 
     def cells():
-        labels = SafeLabels(lambda value: value, dict(model._meta.get_field(name).flatchoices))
+        labels = SafeLabels(lambda value: value, choice_labels(model._meta.get_field(name)))
         return lambda values: list(map(labels.__getitem__, values))
 
     return Column(header, _attr(f"get_{name}_display"), (name,), cells)

@@ -193,12 +193,15 @@ def _queue_refresh(snapshot, *, user, year, town, language) -> None:
     could miss a new row, and the page would ask again a minute later)."""
     from reports.tasks import dashboard_refresh
 
-    arguments = {"snapshot_id": snapshot.pk, "user_id": user.pk, "year": year, "language": language}
+    arguments = {
+        "snapshot_id": snapshot.pk, "user_id": user.pk, "year": year, "town_id": town.pk if town else None,
+        "language": language,
+    }  # fmt: skip
     try:
-        dashboard_refresh.delay(**arguments, town_id=town.pk if town else None)
+        dashboard_refresh.delay(**arguments)
     except BrokerError:
         logger.warning("Dashboard %s computed in the request: the broker is down", snapshot.key)
-        dashboard_refresh_now(**arguments, town_id=town.pk if town else None)
+        dashboard_refresh_now(**arguments)
 
 
 def dashboard_refresh_now(*, snapshot_id: int, user_id: int, year: int, town_id: int | None, language: str):

@@ -34,9 +34,7 @@ def annual_report_generate(self, report_id: int) -> str:
     retry_backoff=True,
     max_retries=3,
 )
-def dashboard_refresh(
-    snapshot_id: int, user_id: int, year: int, town_id: int | None = None, language: str = "zh-hans"
-) -> None:
+def dashboard_refresh(snapshot_id: int, user_id: int, year: int, town_id: int | None, language: str) -> None:
     """Compute one dashboard snapshot's figures (see `reports.models.DashboardSnapshot`)."""
     services.dashboard_refresh_now(
         snapshot_id=snapshot_id, user_id=user_id, year=year, town_id=town_id, language=language
