@@ -277,7 +277,7 @@ def seed(scale: float, *, log=print) -> dict:
 
     # Projects and enrolments.
     started = time.monotonic()
-    calls = list(Call.objects.values_list("pk", flat=True))
+    calls = list(Call.objects.values_list("pk", "year"))
     organizations = list(SocialOrganization.objects.values_list("pk", flat=True)[:500])
     district = User.objects.get(username="district")
     areas = _values(Project, "service_area")
@@ -285,11 +285,11 @@ def seed(scale: float, *, log=print) -> dict:
     first_project = _next_id(Project)
     copy_rows(
         Project,
-        ["id", "call_id", "title", "service_area", "community_id", "organization_id", "beneficiaries",
+        ["id", "call_id", "year", "title", "service_area", "community_id", "organization_id", "beneficiaries",
          "beneficiary_count", "requested_amount", "status", "created_by_id"],
         (
             (
-                first_project + i, rng.choice(calls), f"社区服务项目 {i + 1}", rng.choice(areas),
+                first_project + i, *rng.choice(calls), f"社区服务项目 {i + 1}", rng.choice(areas),
                 rng.choice(communities)[0], rng.choice(organizations), "社区居民", rng.randint(20, 2000),
                 Decimal(rng.randint(2, 30) * 10000), rng.choice(statuses), district.pk,
             )

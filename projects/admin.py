@@ -138,7 +138,7 @@ class ProjectAdmin(admin.ModelAdmin):
         "title", "call", "service_area", "community", "organization", "requested_amount", "approved_amount",
         "status",
     )  # fmt: skip
-    list_filter = ("status", "service_area", "call__year", "call__kind")
+    list_filter = ("status", "service_area", "year", "call__kind")
     list_select_related = ("call", "community", "organization")
     search_fields = ("title", "organization__name", "community__name", "beneficiaries")
     raw_id_fields = ("call", "community", "organization", "studio", "created_by")

@@ -109,11 +109,11 @@ class ProjectSerializer(serializers.ModelSerializer):
     class Meta:
         model = Project
         fields = [
-            "id", "call", "call_title", "title", "service_area", "community", "community_name", "organization",
-            "organization_name", "studio", "beneficiaries", "beneficiary_count", "summary", "budget_lines",
-            "requested_amount", "approved_amount", "status", "created_at",
+            "id", "call", "call_title", "year", "title", "service_area", "community", "community_name",
+            "organization", "organization_name", "studio", "beneficiaries", "beneficiary_count", "summary",
+            "budget_lines", "requested_amount", "approved_amount", "status", "created_at",
         ]  # fmt: skip
-        read_only_fields = ["requested_amount", "approved_amount", "status", "created_at"]
+        read_only_fields = ["year", "requested_amount", "approved_amount", "status", "created_at"]
 
     def _save(self, project, validated_data):
         lines = validated_data.pop("budget_lines", None)
@@ -181,7 +181,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
         return (
             selectors.projects_visible_to(user=self.request.user)
             .prefetch_related("budget_lines")
-            .order_by("-created_at", "pk")
+            .order_by("-year", "-created_at", "pk")  # as the list page: the latest call's first
         )
 
     def _project(self, pk, *by: str):

@@ -32,7 +32,7 @@ class ProjectFilter(django_filters.FilterSet):
     """Projects by year, call, service area, status and town, searched by title."""
 
     title = django_filters.CharFilter(lookup_expr="icontains", label=_("Title"))
-    year = django_filters.NumberFilter(field_name="call__year", label=_("Year"))
+    year = django_filters.NumberFilter(field_name="year", label=_("Year"))
     call = django_filters.ModelChoiceFilter(queryset=Call.objects.order_by("-year", "title"), label=_("Call"))
     town = django_filters.ModelChoiceFilter(
         queryset=Region.objects.filter(level__in=Region.TOWN_LEVELS).order_by("path"),
@@ -42,7 +42,7 @@ class ProjectFilter(django_filters.FilterSet):
     ordering = django_filters.OrderingFilter(
         fields=(
             ("title", "title"),
-            ("call__year", "year"),
+            ("year", "year"),
             ("requested_amount", "requested"),
             ("approved_amount", "approved"),
             ("status", "status"),

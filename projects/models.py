@@ -3,7 +3,7 @@ and the social organizations that deliver them."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -191,6 +191,10 @@ class Call(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("projects:call_detail", args=[self.pk])
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.projects.exclude(year=self.year).update(year=self.year)  # the year each project keeps
+
 
 class Project(TimeStampedModel):
     """An application and, once approved, the project it becomes. Its status moves only along the
@@ -209,6 +213,8 @@ class Project(TimeStampedModel):
         TERMINATED = "terminated", _("Terminated")
 
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="projects")
+    # The call's year, kept here (by save() and call_save) so that the list sorts on an index.
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
     title = models.CharField(_("title"), max_length=200)
     service_area = models.CharField(
         _("service area"), max_length=20, choices=ServiceArea.choices, db_index=True
@@ -242,9 +248,18 @@ class Project(TimeStampedModel):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         ordering = ["-created_at"]
+        indexes = [models.Index(F("year").desc(), F("created_at").desc(), "id", name="project_list_order")]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "call" in update_fields:
+            self.year = self.call.year
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "year"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("projects:project_detail", args=[self.pk])

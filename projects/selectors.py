@@ -87,13 +87,13 @@ def overview(*, user, year: int | None = None, town: Region | None = None) -> di
     and by year, over the projects the person sees (in one town or street when given)."""
     projects = projects_visible_to(user=user)
     if year:
-        projects = projects.filter(call__year=year)
+        projects = projects.filter(year=year)
     if town is not None:
         projects = projects.filter(community__path__startswith=town.path)
     ids = projects.values("pk")
     towns = dict(Region.objects.filter(level__in=Region.TOWN_LEVELS).values_list("path", "name"))
     groupings = {"by_area": ("service_area", dict(ServiceArea.choices)), "by_town": ("town", towns),
-                 "by_year": ("call__year", {})}  # fmt: skip
+                 "by_year": ("year", {})}  # fmt: skip
     result = {}
     for name, (key, labels) in groupings.items():
         approved = _sums(projects, project="", key=key, field="approved_amount")

@@ -80,7 +80,7 @@ def organization_detail(request, pk):
     projects = (
         selectors.projects_visible_to(user=request.user)
         .filter(organization=organization)
-        .order_by("-call__year", "title", "pk")
+        .order_by("-year", "title", "pk")
     )
     stationings = organization.stationings.select_related("worker").order_by("-starts_on", "pk")
     return render(
@@ -178,7 +178,7 @@ def call_update(request, pk):
 
 
 def project_list(request):
-    projects = selectors.projects_visible_to(user=request.user).order_by("-call__year", "-created_at", "pk")
+    projects = selectors.projects_visible_to(user=request.user).order_by("-year", "-created_at", "pk")
     filters = ProjectFilter(request.GET, queryset=projects)
     can_apply = request.user.has_perm("projects.add_project") or bool(request.user.organization_id)
     return render(

@@ -298,7 +298,7 @@ def _series(*, user, params):
 
 
 def _projects(*, user, params):
-    queryset = projects_selectors.projects_visible_to(user=user).order_by("-call__year", "-created_at", "pk")
+    queryset = projects_selectors.projects_visible_to(user=user).order_by("-year", "-created_at", "pk")
     return ProjectFilter(params, queryset=queryset).qs
 
 

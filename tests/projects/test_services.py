@@ -134,6 +134,15 @@ def test_saving_a_draft_replaces_its_budget_lines(applicant, network, call):
     assert list(project.budget_lines.values_list("item", "amount")) == [("场地", Decimal("5000"))]
 
 
+def test_a_draft_moved_to_another_call_takes_its_year(applicant, network, call):
+    project = draft(applicant, network, call)
+    assert project.year == call.year
+    next_year = make_call(year=call.year + 1)
+    draft(applicant, network, next_year, project=project)
+    project.refresh_from_db()
+    assert (project.call, project.year) == (next_year, call.year + 1)
+
+
 def test_organization_staff_cannot_apply_for_another_organization(
     applicant, network, call, other_organization
 ):

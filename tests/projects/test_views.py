@@ -213,6 +213,24 @@ def test_project_list_filters_by_year_area_status_town_and_searches_titles(
     assert titles(ordering="title") == sorted(["甲镇助老", "乙街道青少年"])
 
 
+def test_project_list_shows_the_latest_calls_projects_first_and_follows_a_corrected_call_year(
+    as_user, district_admin, network, call
+):
+    old_call = make_call(year=call.year - 1, open_now=False)
+    make_project(call=call, community=network.community_a, created_by=district_admin, title="今年的项目")
+    make_project(call=old_call, community=network.community_b, created_by=district_admin, title="去年的项目")
+    client = as_user(district_admin)
+
+    def titles(**query):
+        return [p.title for p in client.get(url("project_list"), query).context["page"]]
+
+    assert titles() == ["今年的项目", "去年的项目"]  # the later project's call is older
+    services.call_save(actor=district_admin, call=old_call, year=call.year + 1)
+    assert titles() == ["去年的项目", "今年的项目"]
+    assert titles(year=call.year + 1) == ["去年的项目"]
+    assert titles(year=call.year - 1) == []
+
+
 def test_organization_list_searches_name_and_credit_code_and_filters(as_user, district_admin):
     make_organization("阳光社工", credit_code=CREDIT_CODES[0], grade="3A")
     make_organization("彩虹基金会", kind=SocialOrganization.Kind.FOUNDATION)
