@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from socialwork.scoping import unit_scope
+
 from .models import Award, Exam, Position, Region, ServiceUnit, SocialWorker
 
 
@@ -88,7 +90,8 @@ class PositionFilter(django_filters.FilterSet):
 
 
 class SocialWorkerFilter(django_filters.FilterSet):
-    """Workers by name, certificate number, level and unit."""
+    """Workers by name, certificate number, level and unit; the units offered are those of the
+    person's place, when the filter is given the request."""
 
     name = django_filters.CharFilter(lookup_expr="icontains", label=_("Name"))
     certificate_number = django_filters.CharFilter(lookup_expr="icontains", label=_("Certificate number"))
@@ -111,6 +114,12 @@ class SocialWorkerFilter(django_filters.FilterSet):
     class Meta:
         model = SocialWorker
         fields = ["certificate_level", "status", "is_supervisor"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.request is not None:
+            units = self.filters["unit"]
+            units.queryset = units.queryset.filter(unit_scope(self.request.user))
 
     @extend_schema_field(OpenApiTypes.INT)
     def filter_unit(self, queryset, name, value):

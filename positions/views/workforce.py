@@ -157,7 +157,7 @@ def appointment_transfer(request, pk):
 
 def worker_list(request):
     workers = selectors.workers_visible_to(user=request.user).order_by("name", "pk")
-    filters = SocialWorkerFilter(request.GET, queryset=workers)
+    filters = SocialWorkerFilter(request.GET, queryset=workers, request=request)
     return render(
         request,
         "positions/workforce/worker_list.html",

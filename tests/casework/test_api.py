@@ -323,6 +323,29 @@ def test_cases_are_searched_by_number_and_client_name_and_filtered(api, social_w
     assert worker.get("/api/v1/clients/?search=陈").json()["count"] == 1
 
 
+def test_past_the_cap_the_count_is_null_unless_asked_exact_and_next_reaches_every_case(
+    api, social_worker, monkeypatch
+):
+    monkeypatch.setattr("socialwork.pages.COUNT_CAP", 3)
+    opened = {make_case(social_worker).pk for _n in range(5)}
+    worker = api(social_worker)
+    first = worker.get("/api/v1/cases/?page_size=2").json()
+    assert first["count"] is None
+    seen, body = [], first
+    while True:
+        seen += [row["id"] for row in body["results"]]
+        if not body["next"]:
+            break
+        body = worker.get(body["next"]).json()
+    assert sorted(seen) == sorted(opened)
+    assert worker.get("/api/v1/cases/?count=exact").json()["count"] == 5
+    last = worker.get("/api/v1/cases/?page=last")
+    assert last.status_code == 404 and "count=exact" in last.json()["detail"]
+    assert worker.get("/api/v1/cases/?page=last&count=exact&page_size=2").json()["results"]
+    monkeypatch.setattr("socialwork.pages.COUNT_CAP", 5)
+    assert worker.get("/api/v1/cases/").json()["count"] == 5
+
+
 def test_clients_are_found_by_exact_id_number(api, social_worker):
     client = make_client(social_worker, id_number=ID_NUMBER, birth_date=None)
     make_client(social_worker)

@@ -236,6 +236,21 @@ def test_station_manager_sees_and_changes_only_their_stations_positions_and_work
     assert api.get(f"/api/v1/workers/{their_worker.pk}/").status_code == 404
 
 
+def test_the_worker_list_offers_the_units_of_the_managers_station_only(as_user, station_manager, network):
+    make_worker("甲工", unit=network.room_a)
+    client = as_user(station_manager)
+    offered = set(client.get(reverse("positions:worker_list")).context["filter"].form.fields["unit"].queryset)
+    assert network.room_a in offered and network.room_b not in offered
+    other_unit = client.get(reverse("positions:worker_list"), {"unit": network.room_b.pk})
+    assert other_unit.context["filter"].errors["unit"]  # another station's unit is no choice
+    api = APIClient()
+    api.force_authenticate(station_manager)
+    assert api.get("/api/v1/workers/", {"unit": network.room_b.pk}).status_code == 400
+    assert [
+        w["name"] for w in api.get("/api/v1/workers/", {"unit": network.room_a.pk}).json()["results"]
+    ] == ["甲工"]
+
+
 def test_social_worker_sees_their_own_profile_only(as_user, social_worker, network):
     me = make_worker("胡社工", unit=network.room_a, user=social_worker)
     colleague = make_worker("同事", unit=network.room_a)  # same room, still not theirs to read
