@@ -12,7 +12,6 @@ registered them until a case is opened. Removed clients and their cases are seen
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import models
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -32,7 +31,7 @@ from casework.models import (
     Transfer,
     Volunteer,
 )
-from casework.models.common import Approval
+from casework.models.common import RISK_FIRST, Approval
 from positions.models import ServiceUnit
 from socialwork.roles import Role
 from socialwork.scoping import NOTHING, unit_scope
@@ -172,10 +171,23 @@ def clients_in_list_order(*, user) -> QuerySet[Client]:
     if not user.is_authenticated or _manages(user) or _reached_case_ids(user, manages=False):
         return clients_visible_to(user=user).order_by("name", "pk")
     return (
-        Client.objects.filter(caseload_entries__person=user, removed_at__isnull=True)
+        _caseload_clients(user)
         .select_related("community", "station")
         .order_by("caseload_entries__name", "caseload_entries__client")
     )
+
+
+def _caseload_clients(user) -> QuerySet[Client]:
+    return Client.objects.filter(caseload_entries__person=user, removed_at__isnull=True)
+
+
+def caseload_counted(*, user, clients: QuerySet[Client]) -> QuerySet | None:
+    """What a list of `clients` counts instead, when it is a worker's whole caseload, unfiltered:
+    their caseload entries, one index range. The caseload holds live clients only, so the two
+    are as many; counting the clients joined each entry to its client (20 ms for 5,000)."""
+    if user.is_authenticated and clients.query.where == _caseload_clients(user).query.where:
+        return CaseloadEntry.objects.filter(person=user)
+    return None
 
 
 def groups_visible_to(*, user) -> QuerySet[Group]:
@@ -272,22 +284,11 @@ class Agenda:
     transfers_to_accept: list[Transfer]
 
 
-# Highest risk first: the stored values do not sort that way by themselves.
-RISK_FIRST = models.Case(
-    *(
-        models.When(risk_level=level, then=models.Value(rank))
-        for rank, level in enumerate(("high", "medium", "low"))
-    ),
-    default=models.Value(3),
-)
-
-
 def agenda(*, user, day: date | None = None) -> Agenda:
     """My cases: the open cases I work on, follow-ups and plan tasks due by today, and what waits
     for me as supervisor or receiving worker."""
     day = day or timezone.localdate()
-    visible = cases_visible_to(user=user)
-    # A worker sees every case they hold: no scope to combine, nor its joins for the cards.
+    # A worker sees every case they hold or supervise: no scope to combine, nor its joins.
     mine = Case.objects.filter(worker=user, removed_at__isnull=True).exclude(status=Case.Status.CLOSED)
     cases = mine.prefetch_related(MAIN_CLIENT_FIRST).order_by(RISK_FIRST, "last_note_on", "pk")
     follow_ups = list(
@@ -302,7 +303,7 @@ def agenda(*, user, day: date | None = None) -> Agenda:
         .select_related("plan__case")
         .order_by("due_on", "pk")
     )
-    supervised = visible.filter(supervisor=user)
+    supervised = Case.objects.filter(supervisor=user, removed_at__isnull=True)
     plans = list(
         ServicePlan.objects.filter(case__in=supervised, status=Approval.SUBMITTED).select_related("case")
     )

@@ -1,5 +1,7 @@
 """What every API endpoint shares: pagination and permissions."""
 
+from functools import partial
+
 from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination, permissions
@@ -18,10 +20,13 @@ class Pagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
     count_query_param = "count"
+    counted = None  # as CappedPaginator's: rows as many as the list's and cheaper to count
 
     def paginate_queryset(self, queryset, request, view=None):
-        exact = request.query_params.get(self.count_query_param) == "exact"
-        self.django_paginator_class = Paginator if exact else CappedPaginator
+        if request.query_params.get(self.count_query_param) == "exact":
+            self.django_paginator_class = Paginator
+        else:
+            self.django_paginator_class = partial(CappedPaginator, counted=self.counted)
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_number(self, request, paginator):

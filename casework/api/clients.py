@@ -137,7 +137,9 @@ class ClientViewSet(ScopedDetailMixin, viewsets.ModelViewSet):
         return ClientListSerializer if self.action == "list" else ClientSerializer
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        clients = self.filter_queryset(self.get_queryset())
+        self.paginator.counted = selectors.caseload_counted(user=request.user, clients=clients)
+        page = self.paginate_queryset(clients)
         audit_page(request, Client, "client.list", page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

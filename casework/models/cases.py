@@ -9,7 +9,7 @@ from socialwork.models import TimeStampedModel
 from socialwork.money import MoneyField
 
 from .clients import Client, VulnerabilityCategory
-from .common import Approval, RiskLevel
+from .common import RISK_FIRST, Approval, RiskLevel
 
 USER = settings.AUTH_USER_MODEL
 
@@ -91,6 +91,16 @@ class Case(TimeStampedModel):
             models.Index(fields=["supervisor", "status"], name="case_supervisor_status_idx"),
             # The lists' order, and the first intake year a person's cases offer as a filter.
             models.Index(fields=["intake_on", "id"], name="case_intake_idx"),
+            # My cases: a worker's open cases in their order, a page read from one end and counted
+            # without the table.
+            models.Index(
+                F("worker"),
+                RISK_FIRST,
+                F("last_note_on"),
+                F("id"),
+                condition=Q(removed_at__isnull=True) & ~Q(status="closed"),
+                name="case_my_open_idx",
+            ),  # fmt: skip
             models.Index(
                 fields=["station"],
                 condition=models.Q(clients_elsewhere=True),

@@ -30,7 +30,9 @@ def _filtered_clients(request) -> ClientFilter:
 
 def client_list(request):
     filters = _filtered_clients(request)
-    page = page_of(request, filters.qs)
+    page = page_of(
+        request, filters.qs, counted=selectors.caseload_counted(user=request.user, clients=filters.qs)
+    )
     # The visible cases of the page's clients only: counting them for every client in scope
     # made the paginator's count and the page group the whole list.
     ids = [client.pk for client in page]

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from casework import services
 from casework.masking import mask_id_number, mask_phone
 from casework.models import Case, Client
 from socialwork.idnumbers import check_character
@@ -83,6 +84,21 @@ def test_client_list_searches_by_name_and_by_a_whole_id_number(as_user, social_w
     assert "叶先生" in by_number and "王女士" not in by_number
     by_part = text(browser.get(url("client_list"), {"q": id_number()[:10]}))
     assert "叶先生" not in by_part
+
+
+def test_a_workers_client_list_counts_their_caseload_and_a_search_counts_what_it_finds(
+    as_user, social_worker, other_worker, client_record
+):
+    wang = make_client(social_worker, name="王女士")
+    make_client(other_worker, name="王先生")
+    browser = as_user(social_worker)
+
+    def count(**query):
+        return browser.get(url("client_list"), query).context["page"].paginator.count
+
+    assert (count(), count(q="王"), count(q="赵")) == (2, 1, 0)
+    services.client_remove(actor=social_worker, client=wang, reason="重复登记")
+    assert (count(), count(q="王")) == (1, 0)
 
 
 def test_client_list_shows_only_visible_clients(as_user, other_station_manager, colleague, client_record):
