@@ -68,13 +68,13 @@ def worker_scope(user) -> Q:
     own = Q(user=user)
     if not (user.is_district_wide or user.has_role(*PEOPLE_MANAGING_ROLES)):
         return own
-    units = ServiceUnit.objects.filter(unit_scope(user)).values("pk")
-    holders = active_appointments().filter(unit_scope(user, via="position__unit")).values("worker_id")
+    units = ServiceUnit.objects.filter(unit_scope(user)).values_list("pk", flat=True)
     if user.is_district_wide:
+        holders = active_appointments().filter(unit_scope(user, via="position__unit")).values("worker_id")
         return own | Q(employer_unit__in=units) | Q(employer_unit__isnull=True) | Q(pk__in=holders)
     # A station's units and post holders are few: read first as lists, the three tests become
     # one index each, which PostgreSQL combines (BitmapOr) instead of testing every worker.
-    units = list(units.values_list("pk", flat=True))
+    units = list(units)
     holders = list(active_appointments().filter(position__unit__in=units).values_list("worker_id", flat=True))
     return own | Q(employer_unit__in=units) | Q(pk__in=holders)
 
