@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from socialwork.scoping import unit_scope
+from socialwork.scoping import region_scope, unit_scope
 
 from .models import Award, Exam, Position, Region, ServiceUnit, SocialWorker
 
@@ -46,8 +46,15 @@ class ServiceUnitFilter(django_filters.FilterSet):
         return queryset.filter(region__path__startswith=region.path)
 
 
+def _person(filterset, user):
+    """Whose place the choices are cut to: `user` when given (the page, the export), else the
+    request's (the API's filter backend passes only the request); None offers every choice."""
+    return user if user is not None else getattr(filterset.request, "user", None)
+
+
 class PositionFilter(django_filters.FilterSet):
-    """Positions by town, category, set-up mode and vacancy; used by the list page and the API."""
+    """Positions by town, category, set-up mode and vacancy; used by the list page, its export and
+    the API. The towns offered are those of the person's place."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     town = django_filters.ModelChoiceFilter(
@@ -76,6 +83,13 @@ class PositionFilter(django_filters.FilterSet):
         model = Position
         fields = ["category", "setup_mode", "status", "host"]
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        person = _person(self, user)
+        if person is not None:
+            towns = self.filters["town"]
+            towns.queryset = towns.queryset.filter(region_scope(person))
+
     def filter_q(self, queryset, name, value):
         return queryset.filter(
             Q(title__icontains=value) | Q(code__icontains=value) | Q(unit__name__icontains=value)
@@ -91,7 +105,7 @@ class PositionFilter(django_filters.FilterSet):
 
 class SocialWorkerFilter(django_filters.FilterSet):
     """Workers by name, certificate number, level and unit; the units offered are those of the
-    person's place, when the filter is given the request."""
+    person's place."""
 
     name = django_filters.CharFilter(lookup_expr="icontains", label=_("Name"))
     certificate_number = django_filters.CharFilter(lookup_expr="icontains", label=_("Certificate number"))
@@ -115,11 +129,12 @@ class SocialWorkerFilter(django_filters.FilterSet):
         model = SocialWorker
         fields = ["certificate_level", "status", "is_supervisor"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.request is not None:
+        person = _person(self, user)
+        if person is not None:
             units = self.filters["unit"]
-            units.queryset = units.queryset.filter(unit_scope(self.request.user))
+            units.queryset = units.queryset.filter(unit_scope(person))
 
     @extend_schema_field(OpenApiTypes.INT)
     def filter_unit(self, queryset, name, value):

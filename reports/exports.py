@@ -1,7 +1,10 @@
 """Exports of the list pages: one registry of what can be exported, written as CSV or Excel.
 
 Each export reads its rows through the list page's own selector and filterset, so a file holds
-exactly the rows the person sees on the page with the same filters. Rows are read in chunks and
+exactly the rows the person sees on the page with the same filters. A filter the page would mark as
+an error (a unit outside the person's place, a year that is not a number) refuses the export
+(`InvalidFilters`): dropped, as django-filter drops it, the file would hold more than was asked
+for. Rows are read in chunks and
 written as they come: a CSV is streamed, an Excel file is written by openpyxl's write-only
 workbook to a temporary file, so memory stays flat however long the list is. Exports that hold
 personal data (workers, exam candidates, volunteers) leave an audit row with the count and the
@@ -73,6 +76,21 @@ FORMATS = {
 CHUNK_SIZE = 2000
 # Rows read as database values are small: fewer round trips for the same memory.
 VALUES_CHUNK_SIZE = 10_000
+
+
+class InvalidFilters(Exception):
+    """The export's filters hold values its list page would mark as errors; `form` has them."""
+
+    def __init__(self, form):
+        super().__init__(form.errors)
+        self.form = form
+
+
+def filtered(filters) -> QuerySet:
+    """The rows of a filterset bound to the list's filters, or InvalidFilters."""
+    if filters.is_bound and not filters.is_valid():
+        raise InvalidFilters(filters.form)
+    return filters.qs
 
 
 def inline_limit() -> int:
@@ -275,17 +293,17 @@ MAIN_CLIENT_NAME = Subquery(
 
 def _positions(*, user, params):
     queryset = workforce_selectors.positions_visible_to(user=user).order_by("code")
-    return PositionFilter(params, queryset=queryset).qs
+    return filtered(PositionFilter(params, queryset=queryset, user=user))
 
 
 def _workers(*, user, params):
     queryset = workforce_selectors.workers_visible_to(user=user).order_by("name", "pk")
-    return SocialWorkerFilter(params, queryset=queryset).qs
+    return filtered(SocialWorkerFilter(params, queryset=queryset, user=user))
 
 
 def _exams(*, user, params):
     queryset = workforce_selectors.exams_visible_to(user=user).order_by("-year", "worker__name")
-    return ExamFilter(params, queryset=queryset).qs
+    return filtered(ExamFilter(params, queryset=queryset))
 
 
 def _series(*, user, params):
@@ -294,12 +312,12 @@ def _series(*, user, params):
         .annotate(session_count=Count("sessions"))
         .order_by("-year", "title", "pk")
     )
-    return TrainingSeriesFilter(params, queryset=queryset).qs
+    return filtered(TrainingSeriesFilter(params, queryset=queryset))
 
 
 def _projects(*, user, params):
     queryset = projects_selectors.projects_visible_to(user=user).order_by("-year", "-created_at", "pk")
-    return ProjectFilter(params, queryset=queryset).qs
+    return filtered(ProjectFilter(params, queryset=queryset))
 
 
 def _organizations(*, user, params):
@@ -309,12 +327,12 @@ def _organizations(*, user, params):
         .annotate(project_count=Count("projects", distinct=True))
         .order_by("name", "pk")
     )
-    return OrganizationFilter(params, queryset=queryset).qs
+    return filtered(OrganizationFilter(params, queryset=queryset))
 
 
 def _activities(*, user, params):
     queryset = casework_selectors.activities_visible_to(user=user).order_by("-held_on", "-pk")
-    return casework_filters.ActivityFilter(params, queryset=queryset).qs
+    return filtered(casework_filters.ActivityFilter(params, queryset=queryset))
 
 
 def _volunteers(*, user, params):
@@ -323,13 +341,12 @@ def _volunteers(*, user, params):
         .annotate(total_hours=Sum("hours__hours"))
         .order_by("name", "pk")
     )
-    return casework_filters.VolunteerFilter(params, queryset=queryset).qs
+    return filtered(casework_filters.VolunteerFilter(params, queryset=queryset))
 
 
 def _cases(*, user, params):
-    return CaseFilter(
-        params, queryset=casework_selectors.cases_visible_to(user=user), user=user
-    ).qs.prefetch_related(casework_selectors.MAIN_CLIENT_FIRST)
+    cases = filtered(CaseFilter(params, queryset=casework_selectors.cases_visible_to(user=user), user=user))
+    return cases.prefetch_related(casework_selectors.MAIN_CLIENT_FIRST)
 
 
 def _clients(*, user, params):
@@ -337,7 +354,7 @@ def _clients(*, user, params):
         casework_selectors.clients_visible_to(user=user).prefetch_related("categories").order_by("name", "pk")
     )
     visible_cases = casework_selectors.cases_visible_to(user=user).values("pk")
-    return ClientFilter(params, queryset=clients).qs.annotate(
+    return filtered(ClientFilter(params, queryset=clients)).annotate(
         case_count=Count("case_links", filter=Q(case_links__case__in=visible_cases))
     )
 
@@ -352,7 +369,7 @@ def _groups(*, user, params):
         )
         .order_by("-starts_on", "pk")
     )
-    return casework_filters.GroupFilter(params, queryset=groups).qs
+    return filtered(casework_filters.GroupFilter(params, queryset=groups))
 
 
 def _advocacy(*, user, params):
@@ -361,7 +378,7 @@ def _advocacy(*, user, params):
         .annotate(case_count=Count("cases", filter=Q(cases__removed_at__isnull=True), distinct=True))
         .order_by("-created_at", "-pk")
     )
-    return casework_filters.AdvocacyFilter(params, queryset=records).qs
+    return filtered(casework_filters.AdvocacyFilter(params, queryset=records))
 
 
 def _grants(*, user, params):
@@ -376,7 +393,7 @@ def _grant_state(grant) -> Any:
 
 def _calls(*, user, params):
     calls = Call.objects.annotate(project_count=Count("projects")).order_by("-year", "-opens_on", "pk")
-    return CallFilter(params, queryset=calls).qs
+    return filtered(CallFilter(params, queryset=calls))
 
 
 def _coverage(*, user, params):
@@ -400,7 +417,7 @@ def _coverage(*, user, params):
 
 def _trainers(*, user, params):
     trainers = Trainer.objects.annotate(session_count=Count("sessions")).order_by("name", "pk")
-    return TrainerFilter(params, queryset=trainers).qs
+    return filtered(TrainerFilter(params, queryset=trainers))
 
 
 def _practice_bases(*, user, params):
@@ -409,12 +426,12 @@ def _practice_bases(*, user, params):
         .select_related("unit")
         .order_by("university", "pk")
     )
-    return PracticeBaseFilter(params, queryset=bases).qs
+    return filtered(PracticeBaseFilter(params, queryset=bases))
 
 
 def _awards(*, user, params):
     awards = workforce_selectors.awards_visible_to(user=user).order_by("-year", "name")
-    return AwardFilter(params, queryset=awards).qs
+    return filtered(AwardFilter(params, queryset=awards))
 
 
 register(

@@ -34,7 +34,9 @@ def _save_or_show_errors(form, save):
 
 def position_list(request):
     filters = PositionFilter(
-        request.GET, queryset=selectors.positions_visible_to(user=request.user).order_by("code")
+        request.GET,
+        queryset=selectors.positions_visible_to(user=request.user).order_by("code"),
+        user=request.user,
     )
     return render(
         request,
@@ -157,7 +159,7 @@ def appointment_transfer(request, pk):
 
 def worker_list(request):
     workers = selectors.workers_visible_to(user=request.user).order_by("name", "pk")
-    filters = SocialWorkerFilter(request.GET, queryset=workers, request=request)
+    filters = SocialWorkerFilter(request.GET, queryset=workers, user=request.user)
     return render(
         request,
         "positions/workforce/worker_list.html",

@@ -2,7 +2,8 @@
 
 /reports/export/<key>.<csv|xlsx>?<the list's own filters>: a short list is written during the
 request; a long one (over EXPORT_INLINE_LIMIT rows) is handed to a worker and the page shows its
-progress, then the download link, which only the person who asked can follow.
+progress, then the download link, which only the person who asked can follow. Filters the list
+page would mark as errors refuse the export: a 400 page naming them, or the API's 400.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -10,10 +11,12 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path, re_path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from reports import exports
@@ -37,9 +40,22 @@ def _query(params: QueryDict) -> str:
     return params.urlencode()
 
 
+def _invalid(request, export: exports.Export, invalid: exports.InvalidFilters):
+    """The filters' errors, with a way back to the list they came from."""
+    back = request.headers.get("referer", "")
+    safe = url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    context = {"export": export, "form": invalid.form, "back": back if safe else ""}
+    return render(request, "reports/export_invalid.html", context, status=400)
+
+
 def export(request, key: str, fmt: str):
     export = _export_or_404(key, request.user)
-    queryset = export.queryset(user=request.user, params=request.GET)
+    try:
+        queryset = export.queryset(user=request.user, params=request.GET)
+    except exports.InvalidFilters as invalid:
+        return _invalid(request, export, invalid)
     count = queryset.count()
     if count > exports.inline_limit():
         task_id = export_start(user=request.user, key=key, fmt=fmt, query=_query(request.GET))
@@ -151,6 +167,13 @@ class ExportViewSet(viewsets.ViewSet):
             raise ApiPermissionDenied
         query = QueryDict(mutable=True)
         query.update(data["filters"])
+        try:
+            export.queryset(user=request.user, params=query)  # checks the filters; reads nothing
+        except exports.InvalidFilters as invalid:
+            errors = invalid.form.errors.get_json_data()
+            raise ApiValidationError(
+                {"filters": {name: [error["message"] for error in found] for name, found in errors.items()}}
+            ) from None
         task_id = export_start(user=request.user, key=export.key, fmt=data["format"], query=query.urlencode())
         return Response(
             {"task_id": task_id, "status_url": reverse("report-export-detail", args=[task_id])},

@@ -251,6 +251,24 @@ def test_the_worker_list_offers_the_units_of_the_managers_station_only(as_user, 
     ] == ["甲工"]
 
 
+def test_the_position_list_offers_the_towns_of_the_persons_place_only(
+    as_user, station_manager, district_admin, network
+):
+    make_position(network.posts_a[0], title="甲岗")
+    url = reverse("positions:position_list")
+    offered = set(as_user(station_manager).get(url).context["filter"].form.fields["town"].queryset)
+    assert offered == {network.town_a}
+    everywhere = set(as_user(district_admin).get(url).context["filter"].form.fields["town"].queryset)
+    assert everywhere == {network.town_a, network.town_b, network.town_c}
+    other_town = as_user(station_manager).get(url, {"town": network.town_b.pk})
+    assert other_town.context["filter"].errors["town"]
+    api = APIClient()
+    api.force_authenticate(station_manager)
+    assert "town" in api.get("/api/v1/positions/", {"town": network.town_b.pk}).json()
+    mine = api.get("/api/v1/positions/", {"town": network.town_a.pk}).json()["results"]
+    assert [p["title"] for p in mine] == ["甲岗"]
+
+
 def test_social_worker_sees_their_own_profile_only(as_user, social_worker, network):
     me = make_worker("胡社工", unit=network.room_a, user=social_worker)
     colleague = make_worker("同事", unit=network.room_a)  # same room, still not theirs to read

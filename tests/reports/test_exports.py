@@ -253,6 +253,47 @@ def test_the_export_api_starts_a_background_export_and_reports_its_download(
     assert len(csv_rows_from(body)) == 3  # the header and the two grid posts
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_whose_filter_the_page_marks_as_an_error_is_refused_and_names_it(
+    as_user, district, district_admin, fmt
+):
+    client = as_user(district_admin)
+    audited = AuditEntry.objects.count()
+    refused = client.get(
+        export_url("exams", fmt, "year=2024x"), HTTP_REFERER="http://testserver/workers/exams/"
+    )
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "<li>Year: Enter a number.</li>" in page
+    assert 'href="http://testserver/workers/exams/"' in page
+    assert AuditEntry.objects.count() == audited  # nothing was exported
+
+
+def test_a_station_manager_cannot_export_by_another_stations_unit_or_town(
+    as_user, district, station_manager, network
+):
+    client = as_user(station_manager)
+    assert client.get(export_url("workers", query=f"unit={network.station_b.pk}")).status_code == 400
+    assert client.get(export_url("positions", query=f"town={network.town_b.pk}")).status_code == 400
+    mine = client.get(export_url("workers", query=f"unit={network.station_a.pk}"))
+    assert [row[0] for row in csv_rows(mine)[1:]] == ["张敏"]
+
+
+def test_the_export_api_refuses_invalid_filters_with_their_errors_and_starts_nothing(
+    api, district, district_admin
+):
+    client = api(district_admin)
+    notified = Notification.objects.count()
+    refused = client.post(
+        "/api/v1/exports/",
+        {"key": "exams", "format": "csv", "filters": {"year": "2024x", "level": "nobody"}},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert set(refused.data["filters"]) == {"year", "level"}
+    assert Notification.objects.count() == notified
+
+
 def test_the_export_api_refuses_a_list_the_person_cannot_see(api, district, social_worker):
     client = api(social_worker)
     refused = client.post("/api/v1/exports/", {"key": "workers", "format": "csv"}, format="json")
