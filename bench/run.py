@@ -128,7 +128,7 @@ def write_results(*, scale, info, seeded, pages, export, load) -> Path:
         f"| reports.exports CSV | {export['rows']:,} | {export['export_rows_per_s']:,.0f} |",
         f"| `COPY (SELECT …) TO STDOUT` | {export['copy_rows']:,} | {export['copy_rows_per_s']:,.0f} |",
         "",
-        f"Export at {share:.0%} of COPY's speed; target at least 25%: {verdict(share >= 0.25)}.",
+        f"Export at {share:.1%} of COPY's speed; target at least 25%: {verdict(share >= 0.25)}.",
         "",
         "## Throughput (gunicorn on loopback)",
         "",
@@ -140,7 +140,7 @@ def write_results(*, scale, info, seeded, pages, export, load) -> Path:
         f"| bare Django view, fixed JSON (`bench/bare.py`) | {load['bare']:,.1f} |",
         f"| the same view behind the app's middleware, logged in (`bench/urls.py`) | {load['bare_app']:,.1f} |",
         "",
-        f"The app at {ratio:.0%} of the bare view; target at least 50%: {verdict(ratio >= 0.5)}.",
+        f"The app at {ratio:.1%} of the bare view; target at least 50%: {verdict(ratio >= 0.5)}.",
         "",
     ]
     path = ROOT / "bench" / "results.md"

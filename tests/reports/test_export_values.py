@@ -3,6 +3,7 @@ labels in the person's language, masked ID numbers and phones, people and catego
 the pages name them, formulas neutralised."""
 
 import csv
+import gc
 import io
 
 import pytest
@@ -90,3 +91,22 @@ def test_the_client_export_names_the_categories_in_the_persons_language(as_user,
     assert rows["en"]["'@张三"][4] == "136****5678"
     assert rows["en"]["'@张三"][7] == "Elderly living alone、People with disabilities"
     assert rows["zh-hans"]["'@张三"][7] == "独居老人、残疾人"
+
+
+def test_the_cycle_collector_runs_again_after_an_export_and_after_one_that_fails(more, district_admin):
+    """Exports hold Python's cycle collector back while they convert a chunk; the rest of the
+    process must find it running again, whatever happened to the export."""
+    export = exports.REGISTRY["workers"]
+    queryset = export.queryset(user=district_admin, params=QueryDict())
+    assert len(list(exports.rows_of(export, queryset))) > 1 and gc.isenabled()
+
+    def broken(*arguments):
+        raise RuntimeError("a column that fails half-way")
+
+    failing = exports.Export(
+        key="broken", title="", permission="", rows=export.rows,
+        columns=(*export.columns, exports.Column("x", str, ("name",), lambda: broken)),
+    )  # fmt: skip
+    with pytest.raises(RuntimeError):
+        list(exports.rows_of(failing, queryset))
+    assert gc.isenabled()
