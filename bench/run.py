@@ -179,6 +179,10 @@ def main() -> None:
         print(", ".join(f"{step} {seconds:.1f} s" for step, seconds in seeded["timings"].items()), flush=True)
         if "--seed-only" in sys.argv:
             return
+    # The pages are measured in this process as a web worker runs them: loaded as gunicorn loads
+    # the app (its views imported, what is loaded frozen out of full collections).
+    import socialwork.wsgi  # noqa: F401
+
     print("measuring pages …", flush=True)
     pages = measure.latency()
     print("measuring export …", flush=True)
