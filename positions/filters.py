@@ -46,10 +46,14 @@ class ServiceUnitFilter(django_filters.FilterSet):
         return queryset.filter(region__path__startswith=region.path)
 
 
-def _person(filterset, user):
-    """Whose place the choices are cut to: `user` when given (the page, the export), else the
-    request's (the API's filter backend passes only the request); None offers every choice."""
-    return user if user is not None else getattr(filterset.request, "user", None)
+def _cut_to_place(filterset, user, name: str, scope) -> None:
+    """Offer in the filter `name` only the choices `scope` gives the person: `user` when given (the
+    page, the export), else the request's (the API's filter backend passes only the request).
+    Without either, every choice is offered."""
+    person = user if user is not None else getattr(filterset.request, "user", None)
+    if person is not None:
+        choices = filterset.filters[name]
+        choices.queryset = choices.queryset.filter(scope(person))
 
 
 class PositionFilter(django_filters.FilterSet):
@@ -85,10 +89,7 @@ class PositionFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        person = _person(self, user)
-        if person is not None:
-            towns = self.filters["town"]
-            towns.queryset = towns.queryset.filter(region_scope(person))
+        _cut_to_place(self, user, "town", region_scope)
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(
@@ -131,10 +132,7 @@ class SocialWorkerFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        person = _person(self, user)
-        if person is not None:
-            units = self.filters["unit"]
-            units.queryset = units.queryset.filter(unit_scope(person))
+        _cut_to_place(self, user, "unit", unit_scope)
 
     @extend_schema_field(OpenApiTypes.INT)
     def filter_unit(self, queryset, name, value):

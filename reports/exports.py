@@ -1,16 +1,16 @@
 """Exports of the list pages: one registry of what can be exported, written as CSV or Excel.
 
 Each export reads its rows through the list page's own selector and filterset, so a file holds
-exactly the rows the person sees on the page with the same filters. A filter the page would mark as
-an error (a unit outside the person's place, a year that is not a number) refuses the export
+exactly the rows the person sees on the page with the same filters. A filter the page would mark
+as an error (a unit outside the person's place, a year that is not a number) refuses the export
 (`InvalidFilters`): dropped, as django-filter drops it, the file would hold more than was asked
-for. Rows are read in chunks and
-written as they come: a CSV is streamed, an Excel file is written by openpyxl's write-only
-workbook to a temporary file, so memory stays flat however long the list is. Exports that hold
-personal data (workers, exam candidates, volunteers) leave an audit row with the count and the
-filter names, never the names of the people exported. Case records (cases, clients) are audited
-as casework audits its own lists: the action `case.export` or `client.export` on the model, with
-the ids of the exported records; the file then holds exactly those records.
+for. Rows are read in chunks and written as they come: a CSV is streamed, an Excel file is
+written by openpyxl's write-only workbook to a temporary file, so memory stays flat however long
+the list is. Exports that hold personal data (workers, exam candidates, volunteers) leave an
+audit row with the count and the filter names, never the names of the people exported. Case
+records (cases, clients) are audited as casework audits its own lists: the action `case.export`
+or `client.export` on the model, with the ids of the exported records; the file then holds
+exactly those records.
 
 Speed: a column says which database values it reads (`fields`) and how a chunk of those values
 becomes cells (`cells`). When every column of an export says so, the rows are read as tuples
