@@ -62,11 +62,21 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return self.is_audit_administrator(request)
 
-    list_display = ("at", "actor", "action", "target_type", "target_id", "summary")
+    list_display = ("at", "actor_shown", "action", "target_type", "target_id", "summary")
     list_filter = ("action", "target_type", "at")
-    list_select_related = ("actor",)
-    search_fields = ("summary", "target_id", "actor__username", "actor__full_name")
+    search_fields = ("summary", "target_id", "actor_username", "actor_name")
     date_hierarchy = "at"
+
+    fields = (
+        "at", "actor_shown", "actor_username", "actor_id", "action", "target_type", "target_id", "summary",
+        "changes",
+    )  # fmt: skip
+    readonly_fields = fields
+
+    @admin.display(description=_("actor"), ordering="actor_name")
+    def actor_shown(self, entry):
+        """The name the actor had when they acted, kept in the row: it outlives the account."""
+        return entry.actor_display or "—"
 
     def has_add_permission(self, request):
         return False

@@ -22,9 +22,13 @@ def apply_changes(obj, fields: dict) -> dict:
 def audit_record(
     *, actor: User | None, action: str, target: Model, summary: str = "", changes=None
 ) -> AuditEntry:
-    """Append one row to the audit log. Called inside the service's own transaction."""
+    """Append one row to the audit log. Called inside the service's own transaction. The
+    database stamps the time; the actor's username and name are kept as they are now."""
+    actor = actor if actor and actor.is_authenticated else None
     return AuditEntry.objects.create(
-        actor=actor if actor and actor.is_authenticated else None,
+        actor=actor,
+        actor_username=actor.username if actor else "",
+        actor_name=actor.full_name if actor else "",
         action=action,
         target_type=target._meta.label_lower,
         target_id="" if target.pk is None else str(target.pk),

@@ -1,20 +1,31 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
-    """Who did what to which record, and when. Rows are only ever added."""
+    """Who did what to which record, and when. Rows are only ever added.
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    The database sets the time (a backdated row cannot be written; on PostgreSQL a trigger
+    overwrites any time supplied) and the actor is kept as a snapshot of their username and name
+    taken at insert: the row never changes when the account does, or is removed.
+    """
+
+    at = models.DateTimeField(_("time"), db_default=Now(), db_index=True, editable=False)
+    # A plain id with a join for convenience: no constraint and nothing done on the user's
+    # deletion, so removing an account never touches (nor is refused by) the append-only log.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",
     )
+    actor_username = models.CharField(_("actor's username"), max_length=150, blank=True)
+    actor_name = models.CharField(_("actor's name"), max_length=100, blank=True)
     action = models.CharField(_("action"), max_length=64, db_index=True)
     target_type = models.CharField(_("record type"), max_length=100)
     target_id = models.CharField(_("record id"), max_length=64)
@@ -29,3 +40,10 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
+
+    @property
+    def actor_display(self) -> str:
+        """Who acted, as they were named when they did: the snapshot, never the live account."""
+        if not (self.actor_id or self.actor_username):
+            return ""
+        return self.actor_name or self.actor_username or f"#{self.actor_id}"

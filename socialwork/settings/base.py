@@ -103,6 +103,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL in production: DATABASE_URL names the runtime role the application connects as, which
+# owns nothing; `migrate` runs with the owner role's URL and DATABASE_RUNTIME_ROLE set, and grants
+# that role its rows (socialwork/dbroles.py; docker-compose.yml's `migrate` service).
+DATABASE_RUNTIME_ROLE = env("DATABASE_RUNTIME_ROLE", default="")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_SERVICES = ("web", "worker", "beat")
+APP_SERVICES = ("web", "worker", "beat", "migrate")
+ONE_SHOT = ("migrate",)
 
 
 def settings_variables() -> set[str]:
@@ -45,11 +46,12 @@ def test_settings_read_the_variables_we_expect():
 
 def test_compose_has_every_service_with_health_checks(compose):
     services = compose["services"]
-    assert set(services) == {"postgres", "redis", "web", "worker", "beat"}
+    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
     assert services["postgres"]["image"] == "postgres:16"
     assert services["redis"]["image"] == "redis:7"
     for name, service in services.items():
         assert "healthcheck" in service, f"{name} has no health check"
+        assert name in ONE_SHOT or service["healthcheck"].get("disable") is not True
     assert {"postgres-data", "redis-data"} <= set(compose["volumes"])
 
 
@@ -72,6 +74,28 @@ def test_compose_commands_name_real_modules(compose):
             assert (ROOT / "manage.py").exists()
 
 
+def test_the_application_connects_as_the_runtime_role_and_only_migrate_as_the_owner(compose):
+    """The audit log is safe only from a role that owns nothing (socialwork/dbroles.py)."""
+    services = compose["services"]
+    postgres = services["postgres"]
+    runtime, owner = (
+        postgres["environment"]["DATABASE_RUNTIME_ROLE"],
+        postgres["environment"]["DATABASE_OWNER_ROLE"],
+    )
+    assert postgres["environment"]["POSTGRES_USER"] not in (runtime, owner)
+    assert "./deploy/postgres:/docker-entrypoint-initdb.d:ro" in postgres["volumes"]
+    assert (ROOT / "deploy" / "postgres" / "10-roles.sh").stat().st_mode & 0o111
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert environment["DATABASE_URL"].startswith(f"postgres://{runtime}:"), name
+        assert "migrate" not in str(services[name]["command"]), f"{name} must not migrate as the runtime role"
+        assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    migrate = services["migrate"]
+    assert migrate["environment"]["DATABASE_URL"].startswith(f"postgres://{owner}:")
+    assert migrate["environment"]["DATABASE_RUNTIME_ROLE"] == runtime
+    assert migrate["command"] == ["python", "manage.py", "migrate", "--noinput"]
+
+
 def test_readme_documents_every_variable():
     readme = (ROOT / "README.md").read_text()
     missing = [name for name in sorted(settings_variables()) if f"`{name}`" not in readme]
@@ -79,7 +103,11 @@ def test_readme_documents_every_variable():
 
 
 def test_env_example_names_only_known_variables():
-    known = settings_variables() | {"POSTGRES_PASSWORD"}
+    known = settings_variables() | {
+        "POSTGRES_PASSWORD",
+        "DATABASE_OWNER_PASSWORD",
+        "DATABASE_RUNTIME_PASSWORD",
+    }
     for line in (ROOT / ".env.example").read_text().splitlines():
         if line and not line.startswith("#"):
             assert line.split("=", 1)[0] in known

@@ -1,7 +1,8 @@
 """Audit rows past their retention: counted here, removed only by the database administrator.
 
 The audit log is kept at least AUDIT_RETENTION_DAYS (180: MLPS 2.0 level 3 asks for six months)
-and the database refuses deletes from the application (migration socialwork/0004). This command
+and the database refuses deletes from the application (its runtime role has no DELETE on the log,
+and a trigger refuses it to anyone: migrations socialwork/0004 and 0006). This command
 refuses a cut-off inside the retention period and, for an older one, says how many rows precede it
 and how the database administrator removes them.
 """
@@ -16,7 +17,8 @@ from socialwork.models import AuditEntry
 AUDIT_RETENTION_DAYS = 180
 
 DBA_STEPS = """\
-Removing audit rows is the database administrator's job, outside the application, e.g. in psql:
+Removing audit rows is the database administrator's job, outside the application: as the owner
+role (never the application's runtime role, which cannot), e.g. in psql:
   BEGIN;
   ALTER TABLE socialwork_auditentry DISABLE TRIGGER socialwork_audit_append_only;
   DELETE FROM socialwork_auditentry WHERE at < '{before}';
