@@ -5,14 +5,16 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from casework import services
+from socialwork import timelimits
 
 PURGE_TASK_NAME = "casework: erase removed clients past retention"
 
 
 @shared_task(
     acks_late=True,
-    soft_time_limit=15 * 60,
-    time_limit=16 * 60,
+    reject_on_worker_lost=True,
+    soft_time_limit=timelimits.CLIENT_PURGE.soft,
+    time_limit=timelimits.CLIENT_PURGE.hard,
     autoretry_for=(OperationalError,),
     retry_backoff=True,
     max_retries=3,

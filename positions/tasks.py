@@ -7,14 +7,16 @@ from django.contrib.auth import get_user_model
 from django.db import OperationalError
 
 from positions.services import allowance as allowance_services
+from socialwork import timelimits
 from socialwork.progress import report_progress
 
 
 @shared_task(
     bind=True,
     acks_late=True,
-    soft_time_limit=300,
-    time_limit=360,
+    reject_on_worker_lost=True,
+    soft_time_limit=timelimits.ALLOWANCE_ROLL.soft,
+    time_limit=timelimits.ALLOWANCE_ROLL.hard,
     autoretry_for=(OperationalError,),
     retry_backoff=True,
     max_retries=3,
@@ -26,3 +28,17 @@ def allowance_roll_generate_task(self, month: str, actor_id: int) -> int:
     report_progress(self, current=0, total=1)
     roll = allowance_services.allowance_roll_generate(actor=actor, month=date.fromisoformat(month))
     return roll.pk
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=timelimits.STALE_RECOVERY.soft,
+    time_limit=timelimits.STALE_RECOVERY.hard,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def allowance_roll_runs_recover() -> int:
+    """Every few minutes (beat): generate again the rolls a killed worker left running."""
+    return allowance_services.allowance_roll_runs_recover()

@@ -1,7 +1,19 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+RECOVER_TASK_NAME = "reports: queue again the annual reports a stopped worker left running"
+
+
+def schedule_recovery(sender=None, **kwargs) -> None:
+    from socialwork.schedules import periodic_task_ensure
+
+    periodic_task_ensure(name=RECOVER_TASK_NAME, task="reports.tasks.annual_reports_recover", minute="*/5")
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        post_migrate.connect(schedule_recovery, sender=self)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from socialwork import timelimits
 from socialwork.progress import report_progress
 from socialwork.services import notification_send
 
@@ -54,7 +55,13 @@ def _counted(rows, *, task, total: int):
         yield row
 
 
-@shared_task(bind=True, acks_late=True, soft_time_limit=30 * 60, time_limit=31 * 60)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=timelimits.EXPORT.soft,
+    time_limit=timelimits.EXPORT.hard,
+)
 def export_build(self, user_id: int, key: str, fmt: str, query: str) -> dict:
     """Write the export to the storage and notify its owner. Safe to run twice: the file and the
     notification are keyed by the task id."""

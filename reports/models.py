@@ -73,6 +73,10 @@ class AnnualReport(TimeStampedModel):
     xlsx = models.FileField(_("Excel file"), upload_to="reports/annual/", blank=True)
     pdf = models.FileField(_("PDF file"), upload_to="reports/annual/", blank=True)
     error = models.TextField(_("error message"), blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # Builds started: a worker killed mid-build leaves the report running, and the recovery
+    # (`reports.services.annual_reports_recover`) queues it again a few times at most.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = AnnualReportQuerySet.as_manager()

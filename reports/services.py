@@ -19,12 +19,15 @@ from positions.models import Region
 from positions.selectors.network import regions_visible_to
 from reports import annual, figures
 from reports.models import AnnualReport, DashboardSnapshot
+from socialwork import timelimits
 from socialwork.roles import Role
 from socialwork.services import audit_record
 
 logger = logging.getLogger(__name__)
 
 FIRST_YEAR = 2000
+# A report whose build was cut off this many times (its worker killed, out of memory) is failed.
+BUILD_ATTEMPTS = 3
 
 
 def can_request_reports(user) -> bool:
@@ -93,7 +96,9 @@ def report_generate(*, report_id: int, progress: Callable[[int, int], None] | No
             return report
         report.status = AnnualReport.Status.RUNNING
         report.error = ""
-        report.save(update_fields=["status", "error", "updated_at"])
+        report.started_at = timezone.now()
+        report.attempts = F("attempts") + 1
+        report.save(update_fields=["status", "error", "started_at", "attempts", "updated_at"])
     report = AnnualReport.objects.select_related("requested_by", "town", "scope_unit").get(pk=report_id)
 
     try:
@@ -120,6 +125,42 @@ def report_generate(*, report_id: int, progress: Callable[[int, int], None] | No
         logger.exception("Annual report %s failed", report_id)
         return _finish(report_id, status=AnnualReport.Status.FAILED, error=str(error) or type(error).__name__)
     return _finish(report_id, status=AnnualReport.Status.DONE, files={"xlsx": xlsx, "pdf": pdf})
+
+
+def annual_reports_recover(*, now: datetime | None = None) -> int:
+    """Recover the reports a dead worker left "running": started longer ago than the build's hard
+    time limit (no live worker is still on it) and not finished. Each is queued again under the
+    same task id, its page saying why; one cut off `BUILD_ATTEMPTS` times is failed instead. Safe
+    to run twice, and beside a redelivery of the same build: rows are locked (a locked one is left
+    to whoever holds it) and a build finishes a report once. Returns how many were recovered."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=timelimits.ANNUAL_REPORT.hard)
+    with transaction.atomic():
+        stale = list(
+            AnnualReport.objects.select_for_update(skip_locked=True).filter(
+                status=AnnualReport.Status.RUNNING, started_at__lt=cutoff, finished_at__isnull=True
+            )
+        )
+        for report in stale:
+            if report.attempts >= BUILD_ATTEMPTS:
+                report.status = AnnualReport.Status.FAILED
+                report.error = _(
+                    "The build stopped %(count)s times before it was done; request the report again."
+                ) % {"count": report.attempts}
+                report.finished_at = timezone.now()
+            else:
+                report.status = AnnualReport.Status.QUEUED
+                report.error = _(
+                    "The build stopped before it was done (its worker ended); it was queued again."
+                )
+                transaction.on_commit(lambda report=report: _send(report))
+            report.save(update_fields=["status", "error", "finished_at", "updated_at"])
+            audit_record(
+                actor=None,
+                action="annual_report.recover",
+                target=report,
+                summary=f"{report}: {report.status}",
+            )
+    return len(stale)
 
 
 def _finish(report_id: int, *, status: str, error: str = "", files: dict[str, bytes] | None = None):

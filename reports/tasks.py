@@ -4,14 +4,16 @@ from celery import shared_task
 from django.db import OperationalError
 
 from reports import services
+from socialwork import timelimits
 from socialwork.progress import report_progress
 
 
 @shared_task(
     bind=True,
     acks_late=True,
-    soft_time_limit=15 * 60,
-    time_limit=16 * 60,
+    reject_on_worker_lost=True,
+    soft_time_limit=timelimits.ANNUAL_REPORT.soft,
+    time_limit=timelimits.ANNUAL_REPORT.hard,
     autoretry_for=(OperationalError,),
     retry_backoff=True,
     max_retries=3,
@@ -28,8 +30,23 @@ def annual_report_generate(self, report_id: int) -> str:
 
 @shared_task(
     acks_late=True,
-    soft_time_limit=10 * 60,
-    time_limit=11 * 60,
+    reject_on_worker_lost=True,
+    soft_time_limit=timelimits.STALE_RECOVERY.soft,
+    time_limit=timelimits.STALE_RECOVERY.hard,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def annual_reports_recover() -> int:
+    """Every few minutes (beat): queue again the reports a killed worker left running."""
+    return services.annual_reports_recover()
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=timelimits.DASHBOARD.soft,
+    time_limit=timelimits.DASHBOARD.hard,
     autoretry_for=(OperationalError,),
     retry_backoff=True,
     max_retries=3,

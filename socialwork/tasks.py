@@ -11,7 +11,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
-from . import reminders, services
+from . import reminders, services, timelimits
 
 # Connection troubles worth another try: the database (restarted, failed over), the broker
 # (queueing an email from inside a run) and the network at large (SMTP, sockets).
@@ -20,8 +20,7 @@ CONNECTION_ERRORS = (ConnectionError, TimeoutError, OperationalError, InterfaceE
 # A reminder run reads a few thousand rows at most and writes one row per notification: minutes
 # at worst. The soft limit stops it cleanly; whatever it had sent stays sent, and the next run
 # (or the retry) sends the rest. The hard limit only catches a run stuck in a call.
-REMINDER_SOFT_TIME_LIMIT = 5 * 60
-REMINDER_TIME_LIMIT = 6 * 60
+REMINDER_SOFT_TIME_LIMIT, REMINDER_TIME_LIMIT = timelimits.REMINDER
 
 
 @shared_task(
@@ -42,8 +41,8 @@ def reminder_task(kind: str) -> int:
 @shared_task(
     acks_late=True,
     reject_on_worker_lost=True,
-    soft_time_limit=60,
-    time_limit=90,
+    soft_time_limit=timelimits.NOTIFICATION_EMAIL.soft,
+    time_limit=timelimits.NOTIFICATION_EMAIL.hard,
     autoretry_for=(*CONNECTION_ERRORS, OSError),
     retry_backoff=True,
     retry_backoff_max=30 * 60,

@@ -5,8 +5,9 @@ A roll's lines are snapshots (level and amount as they were on the first of the 
 policy changed later never alters a roll; a closed roll is never changed again.
 """
 
+import ast
 import logging
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from uuid import uuid4
 
@@ -18,7 +19,9 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from positions.models import AllowanceLine, AllowancePolicy, AllowanceRoll
 from positions.selectors.allowance import allowance_amounts_on, workers_eligible_on
+from socialwork import timelimits
 from socialwork.money import yuan
+from socialwork.progress import PROGRESS
 from socialwork.services import audit_record
 
 logger = logging.getLogger(__name__)
@@ -132,6 +135,68 @@ def allowance_roll_schedule(*, actor, month: date) -> str:
 
     transaction.on_commit(send)
     return task_id
+
+
+GENERATE_TASK = "positions.tasks.allowance_roll_generate_task"
+
+
+def allowance_roll_runs_recover(*, now: datetime | None = None) -> int:
+    """Recover the generations a dead worker left "running": their row in the results backend
+    (which the rolls page follows) says started or in progress, longer ago than the generation's
+    hard time limit, so no live worker is still on it. A generation writes the roll in one
+    transaction, so a killed one left nothing half done: it is sent again under the same task id,
+    and the page following it sees it finish. One whose month cannot be read back (or that cannot
+    be queued) is marked failed, which the page shows. Safe to run twice: rows are locked, a locked
+    one is left to whoever holds it. Returns how many were recovered."""
+    from celery import states
+    from django_celery_results.models import TaskResult
+
+    from positions.tasks import allowance_roll_generate_task as task
+
+    cutoff = (now or timezone.now()) - timedelta(seconds=timelimits.ALLOWANCE_ROLL.hard)
+    with transaction.atomic():
+        stale = [
+            run
+            for run in TaskResult.objects.select_for_update(skip_locked=True).filter(
+                task_name=GENERATE_TASK, status__in=[states.STARTED, PROGRESS]
+            )
+            if (run.date_started or run.date_created) < cutoff
+        ]
+        for run in stale:
+            args = _stored_args(task.backend, run)
+            if args is None:
+                _mark_stopped(task, run.task_id)
+                continue
+            TaskResult.objects.filter(pk=run.pk).update(status=states.PENDING, date_started=None)
+            transaction.on_commit(lambda run=run, args=args: _send_again(task, run.task_id, args))
+            logger.warning("Allowance roll generation %s stopped with its worker; sent again", run.task_id)
+    return len(stale)
+
+
+def _stored_args(backend, run) -> list | None:
+    """The (month, actor id) a generation was sent with, as the results backend kept them."""
+    try:
+        args = backend.decode_content(run, run.task_args)
+        args = ast.literal_eval(args) if isinstance(args, str) else args
+        date.fromisoformat(args[0])
+        return [args[0], int(args[1])]
+    except (TypeError, ValueError, SyntaxError, IndexError):
+        return None
+
+
+def _mark_stopped(task, task_id: str) -> None:
+    from billiard.exceptions import WorkerLostError
+
+    message = _("The worker generating this roll stopped before it was done; generate the month again.")
+    task.backend.mark_as_failure(task_id, WorkerLostError(message))
+
+
+def _send_again(task, task_id: str, args: list) -> None:
+    try:
+        task.apply_async(args=args, task_id=task_id)
+    except BrokerError:
+        logger.exception("Allowance roll generation %s could not be sent again", task_id)
+        _mark_stopped(task, task_id)
 
 
 def allowance_roll_close(*, actor, roll: AllowanceRoll) -> AllowanceRoll:

@@ -6,6 +6,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from socialwork import timelimits
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -210,6 +212,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
     for folder in ("queue", "control", "processed"):
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+else:
+    # A task whose worker was killed runs again after this long (Celery's default is an hour),
+    # and never while it may still be running: drawn from every task's time limit.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": timelimits.VISIBILITY_TIMEOUT}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Queueing a task while the broker is down fails within about two seconds instead of hanging the
 # page; the writes that queue work do so on commit and log the failure (see tests/faults/).
@@ -226,8 +232,7 @@ CELERY_TASK_TRACK_STARTED = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
-CELERY_TASK_TIME_LIMIT = 11 * 60
+CELERY_TASK_SOFT_TIME_LIMIT, CELERY_TASK_TIME_LIMIT = timelimits.DEFAULT
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # A list export longer than this many rows is written in the background (reports.exports).

@@ -1,0 +1,24 @@
+"""Periodic tasks in the database beat schedule (django-celery-beat), made after every migrate.
+
+Beat reads its schedule from the database, so the system administrator sees and edits it in the
+admin (Periodic tasks); a schedule edited there stays as it is.
+"""
+
+from django.utils import timezone
+
+
+def periodic_task_ensure(*, name: str, task: str, minute: str = "*", hour: str = "*") -> None:
+    """Make sure the periodic task `name` exists, running `task` on this crontab."""
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    if PeriodicTask.objects.filter(name=name).exists():
+        return
+    schedule, _created = CrontabSchedule.objects.get_or_create(
+        minute=minute,
+        hour=hour,
+        day_of_week="*",
+        day_of_month="*",
+        month_of_year="*",
+        timezone=timezone.get_default_timezone_name(),
+    )
+    PeriodicTask.objects.create(name=name, task=task, crontab=schedule)

@@ -1,0 +1,38 @@
+"""Every background task's time limits in one place, and the broker's visibility timeout drawn
+from them, so that the two cannot drift apart.
+
+Redis keeps a delivered message unacknowledged until its task ends (`acks_late`); a message not
+acknowledged within the visibility timeout is given to another worker. So the timeout is what a
+task whose worker was killed waits before it runs again, and it must be longer than any task may
+run, or a task still running would be given to a second worker. Read by the settings, so it
+imports nothing of Django.
+"""
+
+from typing import NamedTuple
+
+
+class Limits(NamedTuple):
+    """Seconds: at `soft` the task is told to stop (SoftTimeLimitExceeded), at `hard` it is killed."""
+
+    soft: int
+    hard: int
+
+
+DEFAULT = Limits(10 * 60, 11 * 60)
+REMINDER = Limits(5 * 60, 6 * 60)
+NOTIFICATION_EMAIL = Limits(60, 90)
+NOTIFICATION_OUTBOX = Limits(4 * 60, 5 * 60)
+ALLOWANCE_ROLL = Limits(5 * 60, 6 * 60)
+ANNUAL_REPORT = Limits(15 * 60, 16 * 60)
+DASHBOARD = Limits(10 * 60, 11 * 60)
+CLIENT_PURGE = Limits(15 * 60, 16 * 60)
+EXPORT = Limits(30 * 60, 31 * 60)
+STALE_RECOVERY = Limits(60, 2 * 60)
+
+ALL = (
+    DEFAULT, REMINDER, NOTIFICATION_EMAIL, NOTIFICATION_OUTBOX, ALLOWANCE_ROLL, ANNUAL_REPORT,
+    DASHBOARD, CLIENT_PURGE, EXPORT, STALE_RECOVERY,
+)  # fmt: skip
+
+# The longest hard limit and a margin for the worker to record the end and acknowledge.
+VISIBILITY_TIMEOUT = max(limits.hard for limits in ALL) + 2 * 60
