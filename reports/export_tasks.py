@@ -4,6 +4,7 @@ the person who asked is notified with the download link.
 Everything of a background export is kept under its owner's id, the moment it is started too: an
 empty marker file says whose the task is, so its progress is theirs alone while it runs."""
 
+import logging
 import uuid
 
 from celery import shared_task
@@ -15,12 +16,16 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
 
 from socialwork import timelimits
+from socialwork.exceptions import BackgroundUnavailable
 from socialwork.progress import report_progress
 from socialwork.services import notification_send
 
 from . import exports
+
+logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 5000
 
@@ -36,10 +41,16 @@ def owner_path(*, user_id: int, task_id: str) -> str:
 
 def export_start(*, user, key: str, fmt: str, query: str) -> str:
     """Start a background export for this person; its task id. The owner is recorded before the
-    task is sent, so no one else reads its progress even while it waits in the queue."""
+    task is sent, so no one else reads its progress even while it waits in the queue. With the
+    broker down nothing is started and `BackgroundUnavailable` says so (a 503, not a 500)."""
     task_id = str(uuid.uuid4())
-    default_storage.save(owner_path(user_id=user.pk, task_id=task_id), ContentFile(b""))
-    export_build.apply_async((user.pk, key, fmt, query), task_id=task_id)
+    marker = default_storage.save(owner_path(user_id=user.pk, task_id=task_id), ContentFile(b""))
+    try:
+        export_build.apply_async((user.pk, key, fmt, query), task_id=task_id)
+    except BrokerError as error:
+        logger.error("Export %s could not be queued: %s", key, error)
+        default_storage.delete(marker)
+        raise BackgroundUnavailable from error
     return task_id
 
 

@@ -10,11 +10,12 @@ class SocialworkConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
-        from . import dbroles, reminders, roles
+        from . import dbroles, reminders, roles, schedules
 
         # Every app declares its reminder kinds in a `reminders` module.
         autodiscover_modules("reminders")
         post_migrate.connect(roles.sync_role_permissions, sender=self)
         post_migrate.connect(reminders.sync_reminder_schedules, sender=self)
+        post_migrate.connect(schedules.schedule_outbox, sender=self)
         # Last of this app's steps, so that the rows the steps above wrote were written as owner.
         post_migrate.connect(dbroles.grant_after_migrate, sender=self)

@@ -1,12 +1,37 @@
-"""The API's one error handler."""
+"""The API's one error handler, and the errors it and the pages share."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import status
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
+
+# Seconds a client is told to wait (Retry-After) when background work cannot be queued.
+RETRY_AFTER = 60
+
+
+class BackgroundUnavailable(Exception):
+    """Work a person waits for could not be queued: the broker is down. Nothing was started; a
+    page answers 503 with Retry-After, and so does the API."""
+
+    message = _("The background service is unavailable; try again in a few minutes.")
+
+    def __str__(self):
+        return str(self.message)
+
+
+class ServiceUnavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = BackgroundUnavailable.message
+    default_code = "service_unavailable"
+    wait = RETRY_AFTER  # DRF's handler turns it into the Retry-After header
 
 
 def exception_handler(exc, context):
-    """A service's ValidationError becomes a 400 with field errors, like a form's."""
+    """A service's ValidationError becomes a 400 with field errors, like a form's; background work
+    that could not be queued a 503 with Retry-After."""
+    if isinstance(exc, BackgroundUnavailable):
+        exc = ServiceUnavailable()
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail = {

@@ -22,3 +22,10 @@ def periodic_task_ensure(*, name: str, task: str, minute: str = "*", hour: str =
         timezone=timezone.get_default_timezone_name(),
     )
     PeriodicTask.objects.create(name=name, task=task, crontab=schedule)
+
+
+OUTBOX_TASK_NAME = "notifications: email what is still to be emailed"
+
+
+def schedule_outbox(sender=None, **kwargs) -> None:
+    periodic_task_ensure(name=OUTBOX_TASK_NAME, task="socialwork.tasks.notification_outbox_drain")

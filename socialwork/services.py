@@ -1,10 +1,17 @@
 """Writes that every app shares: the audit log and notifications."""
 
+import logging
+
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone, translation
 
 from .models import AuditEntry, Notification, NotificationPreference, User
+
+logger = logging.getLogger(__name__)
+# The outbox gives up for this run after this many emails in a row could not be sent (the mail
+# server is down): the next run, a minute later, tries again.
+OUTBOX_FAILURES_IN_A_ROW = 3
 
 
 def apply_changes(obj, fields: dict) -> dict:
@@ -51,8 +58,10 @@ def notification_send(
     """Notify one person once per key, through the channels they chose.
 
     The key is unique in the database, so sending the same key twice (two runs of a reminder,
-    two workers at once) leaves one notification and one email. Returns the new notification,
-    or None when it was sent before or the person wants neither channel.
+    two workers at once) leaves one notification and one email. The email is in the database's
+    outbox with the notification, so a broker that is down delays it and loses none: it is queued
+    at once after the commit, and the outbox task sends whatever that missed. Returns the new
+    notification, or None when it was sent before or the person wants neither channel.
     """
     in_app, email = notification_channels(user=user, kind=kind)
     email = email and bool(user.email)
@@ -64,13 +73,20 @@ def notification_send(
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
-                user=user, kind=kind, key=key, title=title, body=body, url=url, in_app=in_app
+                user=user,
+                kind=kind,
+                key=key,
+                title=title,
+                body=body,
+                url=url,
+                in_app=in_app,
+                email_wanted=email,
             )
     except IntegrityError:
-        # Sent before. If a worker died between saving it and queueing its email, queue the email
-        # again: the email task sends each notification once, however often it is queued.
-        unsent = Notification.objects.filter(key=key, emailed_at__isnull=True).values_list("pk", flat=True)
-        if email and (pk := unsent.first()):
+        # Sent before. Its email, if still unsent, waits in the outbox; if a worker died between
+        # saving it and queueing the email, queue it at once too: each is sent once however queued.
+        unsent = Notification.objects.filter(key=key, email_wanted=True, emailed_at__isnull=True)
+        if email and (pk := unsent.values_list("pk", flat=True).first()):
             _email_later(pk)
         return None
     if email:
@@ -81,20 +97,51 @@ def notification_send(
 def _email_later(notification_id: int) -> None:
     from .tasks import notification_email
 
-    # robust: a broker that is down must not undo the page's write; the in-app notification stands
-    # and the email is queued again the next time the same notification is sent.
+    # The fast path. robust: a broker that is down must not undo the page's write; the in-app
+    # notification stands and the outbox task sends the email (`notification_outbox_drain`).
     transaction.on_commit(lambda: notification_email.delay(notification_id), robust=True)
 
 
-def notification_email_send(*, notification_id: int) -> bool:
-    """Email one notification unless it was emailed already. Safe to run twice."""
+def notification_outbox_drain(*, limit: int = 1000) -> int:
+    """Email the notifications that want an email and have none yet, oldest first, each once.
+    Run every minute by beat, so an email whose queueing failed (the broker was down) or whose
+    worker died is sent a minute later. Several drains and the fast path may run at once: each
+    notification is sent under its row lock, and one locked by another is left to it. Returns how
+    many were sent."""
+    pending = (
+        Notification.objects.filter(email_wanted=True, emailed_at__isnull=True)
+        .exclude(user__email="")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = failures = 0
+    for notification_id in list(pending):
+        try:
+            sent += notification_email_send(notification_id=notification_id, skip_locked=True)
+            failures = 0
+        except OSError:  # smtplib's errors and sockets'; the notification stays in the outbox
+            logger.exception("Notification %s could not be emailed", notification_id)
+            failures += 1
+            if failures >= OUTBOX_FAILURES_IN_A_ROW:
+                break
+    return sent
+
+
+def notification_email_send(*, notification_id: int, skip_locked: bool = False) -> bool:
+    """Email one notification unless it was emailed already (or, with `skip_locked`, is being
+    emailed by someone else). Safe to run twice."""
     from django.core.mail import send_mail
 
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update().select_related("user").filter(pk=notification_id).first()
+            # Only the notification's row: a lock on the person's would hold back (or, skipping,
+            # pass over) every other notification of theirs.
+            Notification.objects.select_for_update(skip_locked=skip_locked, of=("self",))
+            .select_related("user")
+            .filter(pk=notification_id)
+            .first()
         )
-        if notification is None or notification.emailed_at is not None:
+        if notification is None or notification.emailed_at is not None or not notification.user.email:
             return False
         body = notification.body
         if notification.url:

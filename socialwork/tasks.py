@@ -51,3 +51,17 @@ def reminder_task(kind: str) -> int:
 )
 def notification_email(notification_id: int) -> bool:
     return services.notification_email_send(notification_id=notification_id)
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=timelimits.NOTIFICATION_OUTBOX.soft,
+    time_limit=timelimits.NOTIFICATION_OUTBOX.hard,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=3,
+)
+def notification_outbox_drain() -> int:
+    """Every minute (beat): email the notifications whose email is still to be sent."""
+    return services.notification_outbox_drain()

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import path, re_path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_filters.utils import translate_validation
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from reports import exports
 from reports.export_tasks import export_path, export_start, started_by
+from socialwork.exceptions import RETRY_AFTER, BackgroundUnavailable
 from socialwork.progress import task_state
 
 
@@ -59,7 +60,17 @@ def export(request, key: str, fmt: str):
         return _invalid(request, export, invalid)
     count = queryset.count()
     if count > exports.inline_limit():
-        task_id = export_start(user=request.user, key=key, fmt=fmt, query=_query(request.GET))
+        try:
+            task_id = export_start(user=request.user, key=key, fmt=fmt, query=_query(request.GET))
+        except BackgroundUnavailable as unavailable:
+            response = render(
+                request,
+                "reports/export_unavailable.html",
+                {"export": export, "message": str(unavailable)},
+                status=503,
+            )
+            response["Retry-After"] = str(RETRY_AFTER)
+            return response
         return render(
             request,
             "reports/export_started.html",
@@ -156,7 +167,15 @@ class ExportViewSet(viewsets.ViewSet):
     lookup_value_regex = "[0-9a-f-]{36}"
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=ExportRequestSerializer, responses={202: ExportStartedSerializer})
+    @extend_schema(
+        request=ExportRequestSerializer,
+        responses={
+            202: ExportStartedSerializer,
+            503: OpenApiResponse(
+                description="The background service is down; retry after Retry-After seconds."
+            ),
+        },
+    )
     def create(self, request):
         serializer = ExportRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -20,6 +20,8 @@ class Notification(TimeStampedModel):
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     in_app = models.BooleanField(_("shown in the inbox"), default=True)
+    # The outbox: wanted and not yet emailed is an email still to send (socialwork.services).
+    email_wanted = models.BooleanField(_("to be emailed"), default=False)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
 
@@ -28,7 +30,14 @@ class Notification(TimeStampedModel):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["key"], name="notification_key_unique")]
-        indexes = [models.Index(fields=["user", "in_app", "read_at"], name="notification_inbox_idx")]
+        indexes = [
+            models.Index(fields=["user", "in_app", "read_at"], name="notification_inbox_idx"),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(email_wanted=True, emailed_at__isnull=True),
+                name="notification_outbox_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.title
