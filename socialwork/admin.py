@@ -27,11 +27,12 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("title", "user", "kind", "created_at", "read_at", "emailed_at")
-    list_filter = ("kind", "in_app", "created_at")
+    list_display = ("title", "user", "kind", "created_at", "read_at", "email_wanted", "emailed_at")
+    # Wanted by email and not yet emailed: the outbox the periodic task drains.
+    list_filter = ("kind", "in_app", "email_wanted", ("emailed_at", admin.EmptyFieldListFilter), "created_at")
     list_select_related = ("user",)
     search_fields = ("title", "key", "user__username", "user__full_name")
-    readonly_fields = ("key", "created_at", "updated_at")
+    readonly_fields = ("key", "email_wanted", "emailed_at", "created_at", "updated_at")
 
 
 @admin.register(NotificationPreference)
