@@ -123,3 +123,30 @@ def test_the_audit_admin_shows_who_acted_as_they_were_named(network, auditor, di
     client.force_login(auditor)
     page = client.get("/admin/socialwork/auditentry/").content.decode()
     assert "李主任" in page and "改名后" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_the_actor_of_existing_audit_rows_as_a_snapshot():
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = (
+        ("socialwork", "0005_user_password_changed_at"),
+        ("socialwork", "0006_audit_time_and_actor_snapshot"),
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    try:
+        old = executor.loader.project_state([before]).apps
+        user = old.get_model("socialwork", "User").objects.create(
+            username="old_hand", full_name="老张", password="!"
+        )
+        entry = old.get_model("socialwork", "AuditEntry").objects.create(
+            actor=user, action="test.action", target_type="x", target_id="1"
+        )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    migrated = AuditEntry.objects.get(pk=entry.pk)
+    assert (migrated.actor_id, migrated.actor_username, migrated.actor_name) == (user.pk, "old_hand", "老张")
+    assert after in MigrationExecutor(connection).loader.applied_migrations
