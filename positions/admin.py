@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from socialwork.admin_base import AuditedAdmin, ReadOnlyAdmin
 from socialwork.scoping import region_scope, unit_scope
@@ -22,7 +23,7 @@ from .models import (
     Studio,
     StudioProject,
 )
-from .selectors.workforce import worker_scope
+from .selectors.workforce import can_see_full_id_number, can_see_full_id_numbers, worker_scope
 
 
 @admin.register(Region)
@@ -87,14 +88,38 @@ class PositionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
 @admin.register(SocialWorker)
 class SocialWorkerAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """The ID number shows as on the worker's page: in full only to those who may see it."""
+
+    fields = (
+        "name", "gender", "birth_date", "shown_id_number", "phone", "education", "major", "employer_unit",
+        "employer_organization", "certificate_level", "certificate_number", "certificate_year",
+        "registration_number", "registered_on", "registration_valid_until", "professional_title",
+        "is_supervisor", "status", "user",
+    )  # fmt: skip
+    readonly_fields = ("shown_id_number",)
     list_display = ("name", "gender", "certificate_level", "certificate_number", "employer_unit", "status")
     list_filter = ("certificate_level", "status", "is_supervisor", "education", "gender")
     list_select_related = ("employer_unit",)
-    search_fields = ("name", "certificate_number", "registration_number", "id_number")
-    autocomplete_fields = ("employer_unit", "user")
+    search_fields = ("name", "certificate_number", "registration_number")
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(worker_scope(request.user))
+
+    def get_search_fields(self, request):
+        # A search by ID number that finds someone says who holds it: only for those who see it.
+        if can_see_full_id_numbers(request.user):
+            return (*self.search_fields, "id_number")
+        return self.search_fields
+
+    def get_object(self, request, object_id, from_field=None):
+        worker = super().get_object(request, object_id, from_field)
+        if worker is not None and can_see_full_id_number(request.user, worker):
+            worker.id_number_shown = worker.id_number
+        return worker
+
+    @admin.display(description=_("ID number"))
+    def shown_id_number(self, worker):
+        return getattr(worker, "id_number_shown", worker.masked_id_number)
 
 
 @admin.register(Appointment)

@@ -40,7 +40,7 @@ CHILD_LISTS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("person", ["district_admin", "superuser"])
+@pytest.mark.parametrize("person", ["district_admin", "auditor", "superuser"])
 def test_admin_shows_nothing_of_a_case_to_someone_without_a_part_in_it(client, request, case, person):
     services.note_add(
         actor=case.worker, case=case, noted_on=TODAY, method="phone", minutes=10, content="电话回访"
@@ -52,6 +52,8 @@ def test_admin_shows_nothing_of_a_case_to_someone_without_a_part_in_it(client, r
         assert case.number not in page.content.decode() and "叶先生" not in page.content.decode(), model
     assert client.get(f"/admin/casework/case/?q={case.number}").context["cl"].result_count == 0
     assert "叶先生" not in client.get("/admin/casework/client/?q=叶").content.decode()
+    for query in (ID_NUMBER, "13812345678"):
+        assert client.get("/admin/casework/client/", {"q": query}).context["cl"].result_count == 0
     response = client.get(f"/admin/casework/case/{case.pk}/change/")
     assert response.status_code == 302 and response.url == "/admin/"
     client_pk = case.clients.get().pk
@@ -77,6 +79,8 @@ def test_client_numbers_are_masked_in_the_admin_list_and_full_on_the_page(client
     listing = client.get("/admin/casework/client/").content.decode()
     assert "110105********002X" in listing and "138****5678" in listing
     assert ID_NUMBER not in listing and "13812345678" not in listing
+    # The numbers are encrypted, and the admin finds a client by name only, as the lists do.
+    assert client.get("/admin/casework/client/", {"q": ID_NUMBER}).context["cl"].result_count == 0
     person = case.clients.get()
     page = client.get(f"/admin/casework/client/{person.pk}/change/").content.decode()
     assert ID_NUMBER in page
