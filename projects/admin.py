@@ -1,7 +1,8 @@
 """The admin for projects. Every list goes through the selectors, so a person sees here no more
 than on the pages. Organizations, calls, budgets, projects and everything of their workflow are
-read-only here (their services write them, on the pages); the organizations' service teams and
-stationed workers, which no service keeps, are edited here and audited."""
+read-only here (their services write them, on the pages); the year's budget and the
+organizations' service teams and stationed workers, which no service keeps, are edited here and
+audited."""
 
 from django.contrib import admin
 
@@ -106,7 +107,9 @@ class StationingAdmin(AuditedAdmin, OrganizationScoped):
 
 
 @admin.register(YearBudget)
-class YearBudgetAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class YearBudgetAdmin(AuditedAdmin, admin.ModelAdmin):
+    """The year's budget for purchased services: contract_sign reads it, no service or page sets it."""
+
     list_display = ("year", "amount")
     list_filter = ("year",)
     search_fields = ("year",)

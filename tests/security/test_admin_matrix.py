@@ -35,6 +35,7 @@ EDITABLE = {
     "training.trainer": "the trainers' roster: the training pages only list it",
     "training.practicebase": "practice bases: the training pages only list them",
     "training.hoursrequirement": "the year's continuing-education hours: read by reminders and pages",
+    "projects.yearbudget": "the year's budget: contract signing reads it, nothing else sets it",
     "projects.serviceteam": "an organization's service teams and their members: shown on its page",
     "projects.teammember": "as service teams",
     "projects.stationing": "workers stationed at or mentoring an organization: shown on its page",
