@@ -2,14 +2,13 @@
 
 Every list goes through casework.selectors, so a district administrator or a superuser with no
 part in a case sees no row of it, finds nothing of it by search, and meets the admin's "does not
-exist" on its page. Case records, groups, community work and advocacy are changed on their own
-pages, where every change goes through the services and is audited: here they are read-only, and
-opening a case's or a client's page is written to the audit log like any other view. The
-district edits the vulnerability categories and the case records policy; it revokes access
-grants (they are made on the grants page).
+exist" on its page. Case records, groups, community work, advocacy and the case records policy
+are changed on their own pages, where every change goes through the services and is audited:
+here they are read-only (socialwork.admin_base), and opening a case's or a client's page is
+written to the audit log like any other view. The district edits the vulnerability categories
+here, each change audited; it revokes access grants (they are made on the grants page).
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
@@ -17,8 +16,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from socialwork.admin_base import AuditedAdmin, ReadOnlyAdmin
 from socialwork.scoping import NOTHING, unit_scope
-from socialwork.services import audit_record
 
 from . import services
 from .masking import mask_id_number, mask_phone
@@ -61,21 +60,13 @@ from .selectors import (
     volunteers_visible_to,
 )
 
-
-class ReadOnly:
-    """Shown, never changed here: the pages change these through the services."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Shown, never changed here: the pages change these through the services.
+ReadOnly = ReadOnlyAdmin
 
 
-class ReadOnlyInline(ReadOnly, admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """An inline of a read-only record (ReadOnlyAdmin makes it read-only)."""
+
     extra = 0
 
 
@@ -465,9 +456,10 @@ class AdvocacyRecordAdmin(ScopedAdmin):
 
 
 @admin.register(VulnerabilityCategory)
-class VulnerabilityCategoryAdmin(admin.ModelAdmin):
+class VulnerabilityCategoryAdmin(AuditedAdmin, admin.ModelAdmin):
     """The district adds the groups it serves; the built-in ones keep their code and stay."""
 
+    audit_name = "category"
     list_display = ("__str__", "name", "code", "order", "active")
     list_filter = ("active",)
     search_fields = ("name", "code")
@@ -478,51 +470,9 @@ class VulnerabilityCategoryAdmin(admin.ModelAdmin):
             return False  # in use, or one of the district's built-in groups: retire it instead
         return super().has_delete_permission(request, obj)
 
-    def save_model(self, request, obj, form, change):
-        diff = {
-            name: [str(form.initial.get(name)), str(form.cleaned_data[name])] for name in form.changed_data
-        }
-        obj.save()
-        audit_record(
-            actor=request.user,
-            action="category.update" if change else "category.create",
-            target=obj,
-            summary=obj.name,
-            changes=diff,
-        )
-
-
-class PolicyForm(forms.ModelForm):
-    """Saving runs casework.services.policy_update, so its rules show as the form's errors."""
-
-    class Meta:
-        model = CaseworkPolicy
-        fields = ["retention_days", "quiet_case_days"]
-
-    def clean(self):
-        cleaned = super().clean()
-        if not self.errors:
-            try:
-                self.instance = services.policy_update(actor=self.user, **cleaned)
-            except ValidationError as error:
-                self.add_error(None, error)
-        return cleaned
-
 
 @admin.register(CaseworkPolicy)
-class CaseworkPolicyAdmin(admin.ModelAdmin):
-    form = PolicyForm
+class CaseworkPolicyAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Changed on the policy page, through casework.services.policy_update."""
+
     list_display = ("__str__", "retention_days", "quiet_case_days")
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
-
-    def has_add_permission(self, request):
-        return not CaseworkPolicy.objects.exists() and super().has_add_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        pass  # saved by the service when the form was cleaned

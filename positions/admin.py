@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from socialwork.admin_base import AuditedAdmin, ReadOnlyAdmin
 from socialwork.scoping import region_scope, unit_scope
 
-from .forms import RegionForm, ServiceUnitForm
 from .models import (
     AllowanceLine,
     AllowancePolicy,
@@ -22,38 +23,14 @@ from .models import (
     Studio,
     StudioProject,
 )
-from .selectors.workforce import worker_scope
-from .services import network as services
-
-
-class PlaceFormMixin:
-    """Admin forms are the pages' forms, given the person so choices stay in their place."""
-
-    place_form = None
-
-    def get_form(self, request, obj=None, **kwargs):
-        kwargs["form"] = self.place_form
-        kwargs["fields"] = None
-        base = super().get_form(request, obj, **kwargs)
-
-        class PlaceForm(base):
-            def __init__(self, *args, **form_kwargs):
-                super().__init__(*args, user=request.user, **form_kwargs)
-
-        return PlaceForm
-
-    def get_fieldsets(self, request, obj=None):
-        return [(None, {"fields": list(self.get_form(request, obj).base_fields)})]
-
-    @staticmethod
-    def _adopt(obj, saved) -> None:
-        # The admin redirects using the object it passed in; give it the saved row's identity.
-        obj.pk, obj.path, obj.depth, obj.numchild = saved.pk, saved.path, saved.depth, saved.numchild
+from .selectors.workforce import can_see_full_id_number, can_see_full_id_numbers, worker_scope
 
 
 @admin.register(Region)
-class RegionAdmin(PlaceFormMixin, admin.ModelAdmin):
-    place_form = RegionForm
+class RegionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Regions are made and renamed on the network page (positions.services.network)."""
+
+    fields = ("name", "code", "level")
     list_display = ("name", "code", "level", "depth")
     list_filter = ("level",)
     search_fields = ("name", "code")
@@ -62,22 +39,12 @@ class RegionAdmin(PlaceFormMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(region_scope(request.user))
 
-    def get_fieldsets(self, request, obj=None):
-        # A region keeps its place once made: only its name and code are edited.
-        fields = ["name", "code"] if obj else ["name", "code", "level", "parent"]
-        return [(None, {"fields": fields})]
-
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        if change:
-            services.region_update(actor=request.user, region=obj, name=data["name"], code=data["code"])
-        else:
-            self._adopt(obj, services.region_create(actor=request.user, **data))
-
 
 @admin.register(ServiceUnit)
-class ServiceUnitAdmin(PlaceFormMixin, admin.ModelAdmin):
-    place_form = ServiceUnitForm
+class ServiceUnitAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Units are set up and changed on the network page (positions.services.network)."""
+
+    exclude = ("path", "depth", "numchild")
     list_display = ("name", "code", "level", "region", "host", "established_on", "is_model")
     list_filter = ("level", "is_model", "region__level")
     list_select_related = ("region",)
@@ -87,13 +54,6 @@ class ServiceUnitAdmin(PlaceFormMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(unit_scope(request.user))
-
-    def save_model(self, request, obj, form, change):
-        kwargs = form.service_kwargs()
-        if change:
-            services.unit_update(actor=request.user, unit=obj, **kwargs)
-        else:
-            self._adopt(obj, services.unit_create(actor=request.user, **kwargs))
 
 
 class WorkerScopedAdmin(admin.ModelAdmin):
@@ -110,12 +70,12 @@ class WorkerScopedAdmin(admin.ModelAdmin):
 
 
 @admin.register(HostInstitution)
-class HostInstitutionAdmin(admin.ModelAdmin):
+class HostInstitutionAdmin(AuditedAdmin, admin.ModelAdmin):
     search_fields = ("name",)
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("code", "title", "unit", "host", "category", "setup_mode", "quota", "status")
     list_filter = ("category", "setup_mode", "status", "host", "required_level")
     list_select_related = ("unit", "host")
@@ -127,19 +87,43 @@ class PositionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SocialWorker)
-class SocialWorkerAdmin(admin.ModelAdmin):
+class SocialWorkerAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """The ID number shows as on the worker's page: in full only to those who may see it."""
+
+    fields = (
+        "name", "gender", "birth_date", "shown_id_number", "phone", "education", "major", "employer_unit",
+        "employer_organization", "certificate_level", "certificate_number", "certificate_year",
+        "registration_number", "registered_on", "registration_valid_until", "professional_title",
+        "is_supervisor", "status", "user",
+    )  # fmt: skip
+    readonly_fields = ("shown_id_number",)
     list_display = ("name", "gender", "certificate_level", "certificate_number", "employer_unit", "status")
     list_filter = ("certificate_level", "status", "is_supervisor", "education", "gender")
     list_select_related = ("employer_unit",)
-    search_fields = ("name", "certificate_number", "registration_number", "id_number")
-    autocomplete_fields = ("employer_unit", "user")
+    search_fields = ("name", "certificate_number", "registration_number")
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(worker_scope(request.user))
 
+    def get_search_fields(self, request):
+        # A search by ID number that finds someone says who holds it: only for those who see it.
+        if can_see_full_id_numbers(request.user):
+            return (*self.search_fields, "id_number")
+        return self.search_fields
+
+    def get_object(self, request, object_id, from_field=None):
+        worker = super().get_object(request, object_id, from_field)
+        if worker is not None and can_see_full_id_number(request.user, worker):
+            worker.id_number_shown = worker.id_number
+        return worker
+
+    @admin.display(description=_("ID number"))
+    def shown_id_number(self, worker):
+        return getattr(worker, "id_number_shown", worker.masked_id_number)
+
 
 @admin.register(Appointment)
-class AppointmentAdmin(WorkerScopedAdmin):
+class AppointmentAdmin(ReadOnlyAdmin, WorkerScopedAdmin):
     scope_via = "worker"
     list_display = ("worker", "position", "starts_on", "ends_on")
     list_filter = ("position__category", "ends_on")
@@ -149,7 +133,7 @@ class AppointmentAdmin(WorkerScopedAdmin):
 
 
 @admin.register(Exam)
-class ExamAdmin(WorkerScopedAdmin):
+class ExamAdmin(ReadOnlyAdmin, WorkerScopedAdmin):
     scope_via = "worker"
     list_display = ("worker", "year", "level", "passed", "score")
     list_filter = ("year", "level", "passed")
@@ -169,7 +153,7 @@ class GradeRuleInline(admin.TabularInline):
 
 
 @admin.register(AssessmentScheme)
-class AssessmentSchemeAdmin(admin.ModelAdmin):
+class AssessmentSchemeAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("title", "year", "subject")
     list_filter = ("year", "subject")
     search_fields = ("title",)
@@ -177,7 +161,7 @@ class AssessmentSchemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(WorkerScopedAdmin):
+class AssessmentAdmin(ReadOnlyAdmin, WorkerScopedAdmin):
     list_display = ("scheme", "worker", "unit", "position", "total", "grade", "assessor")
     list_filter = ("scheme__year", "grade")
     list_select_related = ("scheme", "worker", "unit", "position", "assessor")
@@ -186,7 +170,7 @@ class AssessmentAdmin(WorkerScopedAdmin):
 
 
 @admin.register(AllowancePolicy)
-class AllowancePolicyAdmin(admin.ModelAdmin):
+class AllowancePolicyAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("level", "monthly_amount", "effective_from")
     list_filter = ("level",)
     search_fields = ("level",)
@@ -199,7 +183,7 @@ class AllowanceLineInline(admin.TabularInline):
 
 
 @admin.register(AllowanceRoll)
-class AllowanceRollAdmin(admin.ModelAdmin):
+class AllowanceRollAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("month", "status", "worker_count", "total", "generated_at", "closed_at")
     list_filter = ("status",)
     search_fields = ("month",)
@@ -207,7 +191,7 @@ class AllowanceRollAdmin(admin.ModelAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(WorkerScopedAdmin):
+class AwardAdmin(AuditedAdmin, WorkerScopedAdmin):
     scope_via = "worker"
     list_display = ("name", "level", "year", "worker")
     list_filter = ("level", "year")
@@ -222,7 +206,7 @@ class StudioProjectInline(admin.TabularInline):
 
 
 @admin.register(Studio)
-class StudioAdmin(admin.ModelAdmin):
+class StudioAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("name", "leader", "unit", "established_on")
     list_select_related = ("leader", "unit")
     search_fields = ("name", "leader__name")

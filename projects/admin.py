@@ -1,7 +1,12 @@
 """The admin for projects. Every list goes through the selectors, so a person sees here no more
-than on the pages."""
+than on the pages. Organizations, calls, budgets, projects and everything of their workflow are
+read-only here (their services write them, on the pages); the year's budget and the
+organizations' service teams and stationed workers, which no service keeps, are edited here and
+audited."""
 
 from django.contrib import admin
+
+from socialwork.admin_base import AuditedAdmin, ReadOnlyAdmin
 
 from .models import (
     Acceptance,
@@ -53,7 +58,7 @@ class ServiceTeamInline(admin.TabularInline):
 
 
 @admin.register(SocialOrganization)
-class SocialOrganizationAdmin(admin.ModelAdmin):
+class SocialOrganizationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("name", "credit_code", "kind", "registration", "grade", "grade_year", "region")
     list_filter = ("kind", "registration", "grade")
     list_select_related = ("region",)
@@ -73,7 +78,7 @@ class TeamMemberInline(admin.TabularInline):
 
 
 @admin.register(ServiceTeam)
-class ServiceTeamAdmin(OrganizationScoped):
+class ServiceTeamAdmin(AuditedAdmin, OrganizationScoped):
     list_display = ("name", "organization", "speciality")
     list_filter = ("speciality",)
     list_select_related = ("organization",)
@@ -83,7 +88,7 @@ class ServiceTeamAdmin(OrganizationScoped):
 
 
 @admin.register(TeamMember)
-class TeamMemberAdmin(OrganizationScoped):
+class TeamMemberAdmin(AuditedAdmin, OrganizationScoped):
     organization_path = "team__organization"
     list_display = ("name", "role", "team", "worker")
     list_filter = ("team__organization",)
@@ -93,7 +98,7 @@ class TeamMemberAdmin(OrganizationScoped):
 
 
 @admin.register(Stationing)
-class StationingAdmin(OrganizationScoped):
+class StationingAdmin(AuditedAdmin, OrganizationScoped):
     list_display = ("worker", "organization", "kind", "starts_on", "ends_on")
     list_filter = ("kind", "starts_on")
     list_select_related = ("worker", "organization")
@@ -102,14 +107,16 @@ class StationingAdmin(OrganizationScoped):
 
 
 @admin.register(YearBudget)
-class YearBudgetAdmin(admin.ModelAdmin):
+class YearBudgetAdmin(AuditedAdmin, admin.ModelAdmin):
+    """The year's budget for purchased services: contract_sign reads it, no service or page sets it."""
+
     list_display = ("year", "amount")
     list_filter = ("year",)
     search_fields = ("year",)
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("title", "year", "kind", "budget_ceiling", "opens_on", "closes_on")
     list_filter = ("year", "kind")
     search_fields = ("title",)
@@ -133,7 +140,7 @@ class TransitionInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = (
         "title", "call", "service_area", "community", "organization", "requested_amount", "approved_amount",
         "status",
@@ -142,8 +149,6 @@ class ProjectAdmin(admin.ModelAdmin):
     list_select_related = ("call", "community", "organization")
     search_fields = ("title", "organization__name", "community__name", "beneficiaries")
     raw_id_fields = ("call", "community", "organization", "studio", "created_by")
-    # The status moves only through the workflow's services, which record each move.
-    readonly_fields = ("status",)
     inlines = [BudgetLineInline, TransitionInline]
 
     def get_queryset(self, request):
@@ -152,7 +157,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(ProjectScoped):
+class BudgetLineAdmin(ReadOnlyAdmin, ProjectScoped):
     list_display = ("item", "amount", "project")
     list_filter = ("project__call__year",)
     list_select_related = ("project",)
@@ -161,19 +166,16 @@ class BudgetLineAdmin(ProjectScoped):
 
 
 @admin.register(Transition)
-class TransitionAdmin(ProjectScoped):
+class TransitionAdmin(ReadOnlyAdmin, ProjectScoped):
     list_display = ("project", "from_status", "to_status", "actor", "at")
     list_filter = ("to_status", "from_status", "at")
     list_select_related = ("project", "actor")
     search_fields = ("project__title", "actor__username", "reason")
     raw_id_fields = ("project", "actor")
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Review)
-class ReviewAdmin(ProjectScoped):
+class ReviewAdmin(ReadOnlyAdmin, ProjectScoped):
     list_display = ("project", "reviewer", "score")
     list_filter = ("project__call__year",)
     list_select_related = ("project", "reviewer")
@@ -188,7 +190,7 @@ class BidInline(admin.TabularInline):
 
 
 @admin.register(Procurement)
-class ProcurementAdmin(ProjectScoped):
+class ProcurementAdmin(ReadOnlyAdmin, ProjectScoped):
     list_display = ("project", "method")
     list_filter = ("method",)
     list_select_related = ("project",)
@@ -198,7 +200,7 @@ class ProcurementAdmin(ProjectScoped):
 
 
 @admin.register(Bid)
-class BidAdmin(ProjectScoped):
+class BidAdmin(ReadOnlyAdmin, ProjectScoped):
     project_path = "procurement__project"
     list_display = ("organization", "procurement", "price", "score", "awarded")
     list_filter = ("awarded", "procurement__method")
@@ -213,7 +215,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(ProjectScoped):
+class ContractAdmin(ReadOnlyAdmin, ProjectScoped):
     list_display = ("number", "project", "organization", "year", "amount", "signed_on")
     list_filter = ("year",)
     list_select_related = ("project", "organization")
@@ -224,7 +226,7 @@ class ContractAdmin(ProjectScoped):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ProjectScoped):
+class MilestoneAdmin(ReadOnlyAdmin, ProjectScoped):
     project_path = "contract__project"
     list_display = ("title", "contract", "due_on", "completed_on")
     list_filter = ("due_on", "completed_on")
@@ -234,7 +236,7 @@ class MilestoneAdmin(ProjectScoped):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ProjectScoped):
+class PaymentAdmin(ReadOnlyAdmin, ProjectScoped):
     project_path = "contract__project"
     list_display = ("contract", "amount", "paid_on", "recorded_by")
     list_filter = ("contract__year", "paid_on")
@@ -245,7 +247,7 @@ class PaymentAdmin(ProjectScoped):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(ProjectScoped):
+class ProgressReportAdmin(ReadOnlyAdmin, ProjectScoped):
     list_display = ("project", "period", "submitted_by", "created_at")
     list_filter = ("created_at",)
     list_select_related = ("project", "submitted_by")
@@ -254,7 +256,7 @@ class ProgressReportAdmin(ProjectScoped):
 
 
 @admin.register(SupervisionVisit)
-class SupervisionVisitAdmin(ProjectScoped):
+class SupervisionVisitAdmin(ReadOnlyAdmin, ProjectScoped):
     list_display = ("project", "visited_on", "inspector", "rating")
     list_filter = ("rating", "visited_on")
     list_select_related = ("project",)
@@ -263,7 +265,7 @@ class SupervisionVisitAdmin(ProjectScoped):
 
 
 @admin.register(Acceptance)
-class AcceptanceAdmin(ProjectScoped):
+class AcceptanceAdmin(ReadOnlyAdmin, ProjectScoped):
     list_display = ("project", "evaluated_on", "evaluator", "score", "conclusion")
     list_filter = ("conclusion", "evaluated_on")
     list_select_related = ("project",)
@@ -272,7 +274,7 @@ class AcceptanceAdmin(ProjectScoped):
 
 
 @admin.register(Honour)
-class HonourAdmin(ProjectScoped):
+class HonourAdmin(ReadOnlyAdmin, ProjectScoped):
     list_display = ("name", "project", "awarded_by", "year")
     list_filter = ("year",)
     list_select_related = ("project",)

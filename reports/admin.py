@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from socialwork.admin_base import ReadOnlyAdmin
+
 from .models import AnnualReport
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(admin.ModelAdmin):
+class AnnualReportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Read only: reports are requested on their page and built by the worker."""
 
     list_display = ("year", "town", "requested_by", "status", "created_at", "finished_at")
@@ -14,9 +16,3 @@ class AnnualReportAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.sessions.models import Session
 from django.utils.translation import gettext_lazy as _
 
+from .admin_base import ReadOnlyAdmin
 from .models import AuditEntry, Notification, NotificationPreference, User
 from .roles import Role
 
@@ -26,7 +27,9 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Sent by socialwork.services.notification_send and read in the inbox; never written here."""
+
     list_display = ("title", "user", "kind", "created_at", "read_at", "email_wanted", "emailed_at")
     # Wanted by email and not yet emailed: the outbox the periodic task drains.
     list_filter = ("kind", "in_app", "email_wanted", ("emailed_at", admin.EmptyFieldListFilter), "created_at")
@@ -36,7 +39,9 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Each person chooses their own channels on their preferences page."""
+
     list_display = ("user", "kind", "in_app", "email")
     list_filter = ("kind", "in_app", "email")
     list_select_related = ("user",)

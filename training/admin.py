@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from socialwork.admin_base import AuditedAdmin, ReadOnlyAdmin
 from socialwork.scoping import unit_scope
 
 from .models import (
@@ -15,14 +16,14 @@ from .selectors import series_visible_to, sessions_visible_to
 
 
 @admin.register(Trainer)
-class TrainerAdmin(admin.ModelAdmin):
+class TrainerAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("name", "affiliation", "affiliation_kind", "title")
     list_filter = ("affiliation_kind",)
     search_fields = ("name", "affiliation", "expertise")
 
 
 @admin.register(PracticeBase)
-class PracticeBaseAdmin(admin.ModelAdmin):
+class PracticeBaseAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("university", "unit", "agreement_from", "agreement_until")
     list_filter = ("agreement_from",)
     list_select_related = ("unit",)
@@ -34,7 +35,7 @@ class PracticeBaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrainingSeries)
-class TrainingSeriesAdmin(admin.ModelAdmin):
+class TrainingSeriesAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("title", "year", "category", "unit", "organizer", "completion_share")
     list_filter = ("year", "category")
     list_select_related = ("unit", "organizer")
@@ -46,7 +47,7 @@ class TrainingSeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(admin.ModelAdmin):
+class TrainingSessionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("topic", "series", "starts_at", "venue", "host_unit", "capacity", "credit_hours")
     list_filter = ("series__year", "series__category", "starts_at")
     list_select_related = ("series", "host_unit")
@@ -62,7 +63,7 @@ class TrainingSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("participant_name", "session", "status", "attended", "hours_credited")
     list_filter = ("status", "attended", "outside_kind", "session__series__year")
     list_select_related = ("worker", "session")
@@ -75,14 +76,14 @@ class EnrolmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(HoursRequirement)
-class HoursRequirementAdmin(admin.ModelAdmin):
+class HoursRequirementAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("year", "hours")
     list_filter = ("year",)
     search_fields = ("year",)
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = (
         "number",
         "participant_name",

@@ -85,8 +85,14 @@ def workers_visible_to(*, user) -> QuerySet[SocialWorker]:
     )
 
 
+def can_see_full_id_numbers(user) -> bool:
+    """Whether `user` sees every worker's full ID number (and may look workers up by it); everyone
+    else sees it masked, on the pages, in the API and in the admin alike."""
+    return user.has_perm("positions.view_full_id_number")
+
+
 def can_see_full_id_number(user, worker: SocialWorker) -> bool:
-    return user.has_perm("positions.view_full_id_number") or worker.user_id == user.pk
+    return can_see_full_id_numbers(user) or worker.user_id == user.pk
 
 
 def exams_visible_to(*, user) -> QuerySet[Exam]:

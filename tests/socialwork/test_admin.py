@@ -32,30 +32,17 @@ def test_admin_unit_list_is_scoped_like_the_pages(admin_client_for, network):
     assert "甲镇服务站" in page and "乙街道服务站" not in page
 
 
-def test_unit_added_in_the_admin_goes_through_the_rules_and_is_audited(
-    admin_client_for, district_admin, network
-):
+def test_units_are_set_up_on_the_network_page_not_in_the_admin(admin_client_for, district_admin, network):
     client = admin_client_for(district_admin)
-    response = client.post(
-        reverse("admin:positions_serviceunit_add"),
-        {"name": "丙乡服务站", "code": "ST-C", "level": "station", "parent": network.centre.pk,
-         "region": network.town_c.pk},
-    )  # fmt: skip
-    assert response.status_code == 302
-    station = ServiceUnit.objects.get(code="ST-C")
-    assert ServiceUnit.objects.get_parent(station) == network.centre
-    assert AuditEntry.objects.filter(action="unit.create", target_id=str(station.pk)).exists()
-    bad = client.post(
-        reverse("admin:positions_serviceunit_add"),
-        {
-            "name": "错",
-            "code": "ST-X",
-            "level": "station",
-            "parent": network.room_a.pk,
-            "region": network.town_a.pk,
-        },
-    )
-    assert bad.status_code == 200 and not ServiceUnit.objects.filter(code="ST-X").exists()
+    data = {"name": "丙乡服务站", "code": "ST-C", "level": "station", "parent": network.centre.pk,
+            "region": network.town_c.pk}  # fmt: skip
+    assert client.post(reverse("admin:positions_serviceunit_add"), data).status_code == 403
+    station = network.station_a
+    change = reverse("admin:positions_serviceunit_change", args=[station.pk])
+    assert 'name="_save"' not in client.get(change).content.decode()
+    assert client.post(change, {**data, "code": "ST-Z"}).status_code == 403
+    assert not ServiceUnit.objects.filter(code__in=["ST-C", "ST-Z"]).exists()
+    assert not AuditEntry.objects.filter(action__startswith="unit.").exists()
 
 
 def test_audit_log_is_read_only_for_the_auditor(admin_client_for, auditor, network):

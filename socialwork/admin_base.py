@@ -1,0 +1,114 @@
+"""The two kinds of domain model in the admin.
+
+A record a service writes (workflow records, money, appointments, allowance rolls, exams,
+enrolments, cases, projects and their contracts and payments, units, positions, workers…) is
+changed only on its pages, where the service checks its rules and writes the audit row: in the
+admin it is `ReadOnlyAdmin`, for every role, superusers included, until the admin itself becomes
+a door that calls the services. Reference data the district keeps with no service and no page
+(host institutions, trainers, awards and studios…) stays editable in the admin through
+`AuditedAdmin`, which writes every add, change and delete to the audit log with its values
+before and after. tests/security/test_admin_matrix.py holds every domain model to one of the two.
+"""
+
+from functools import cache
+
+from django.db import transaction
+
+from .services import audit_record
+
+
+class ReadOnlyPermissions:
+    """No add, change or delete, whoever asks: the change page shows the record read-only with no
+    save button, its POST is refused, and the bulk delete action disappears."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@cache
+def read_only_inline(inline_class):
+    """The inline as it shows inside a read-only record: read-only too, whatever its own class."""
+    return type(inline_class.__name__, (ReadOnlyPermissions, inline_class), {"__module__": __name__})
+
+
+class ReadOnlyAdmin(ReadOnlyPermissions):
+    """Mix in first: `class PaymentAdmin(ReadOnlyAdmin, admin.ModelAdmin)`."""
+
+    def get_inlines(self, request, obj):
+        return [read_only_inline(inline) for inline in super().get_inlines(request, obj)]
+
+
+def _values(obj) -> dict[str, str]:
+    """The record's editable values as text, as the audit row keeps them."""
+    return {
+        field.name: "" if (value := field.value_from_object(obj)) is None else str(value)
+        for field in obj._meta.concrete_fields
+        if field.editable and not field.primary_key
+    }
+
+
+def _diff(before: dict, after: dict) -> dict:
+    return {
+        name: [before.get(name, ""), value] for name, value in after.items() if before.get(name, "") != value
+    }
+
+
+def _removed(before: dict) -> dict:
+    return {name: [value, ""] for name, value in before.items()}
+
+
+class AuditedAdmin:
+    """Reference data edited in the admin: every add, change and delete, in the form or in an inline,
+    is an audit row (`<audit_name>.create|update|delete`) with the values before and after.
+
+    The admin's views already run each save in one transaction, so the row and the change commit
+    together; the bulk delete deletes one record at a time, each with its row.
+    """
+
+    audit_name = ""  # the audit action's prefix; the model's name if empty
+
+    def _audit(self, request, obj, verb: str, changes: dict) -> None:
+        prefix = self.audit_name or obj._meta.model_name
+        if obj._meta.model is not self.model:
+            prefix = obj._meta.model_name
+        audit_record(
+            actor=request.user, action=f"{prefix}.{verb}", target=obj, summary=str(obj), changes=changes
+        )
+
+    @staticmethod
+    def _stored(obj) -> dict:
+        return _values(type(obj)._default_manager.get(pk=obj.pk)) if obj.pk else {}
+
+    def save_model(self, request, obj, form, change):
+        before = self._stored(obj) if change else {}
+        super().save_model(request, obj, form, change)
+        changes = _diff(before, _values(obj))
+        if changes or not change:
+            self._audit(request, obj, "update" if change else "create", changes)
+
+    def delete_model(self, request, obj):
+        self._audit(request, obj, "delete", _removed(self._stored(obj)))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        before = {f.instance.pk: self._stored(f.instance) for f in formset.initial_forms if f.instance.pk}
+        for deleted in formset.deleted_forms:
+            if deleted.instance.pk:
+                self._audit(request, deleted.instance, "delete", _removed(before[deleted.instance.pk]))
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            self._audit(request, obj, "create", _diff({}, _values(obj)))
+        for obj, _fields in formset.changed_objects:
+            if changes := _diff(before.get(obj.pk, {}), _values(obj)):
+                self._audit(request, obj, "update", changes)
