@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from socialwork.accounts.selectors import place_lookup_scope
 from socialwork.scoping import region_scope, unit_scope
 
 from .forms import RegionForm, ServiceUnitForm
@@ -60,7 +61,10 @@ class RegionAdmin(PlaceFormMixin, admin.ModelAdmin):
     ordering = ("path",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(region_scope(request.user))
+        # Placing an account (the user admin's autocomplete), the account administrator reads the
+        # network of their region; otherwise a person's own place.
+        scope = place_lookup_scope(request, "region")
+        return super().get_queryset(request).filter(region_scope(request.user) if scope is None else scope)
 
     def get_fieldsets(self, request, obj=None):
         # A region keeps its place once made: only its name and code are edited.
@@ -86,7 +90,8 @@ class ServiceUnitAdmin(PlaceFormMixin, admin.ModelAdmin):
     date_hierarchy = "established_on"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(unit_scope(request.user))
+        scope = place_lookup_scope(request, "serviceunit")
+        return super().get_queryset(request).filter(unit_scope(request.user) if scope is None else scope)
 
     def save_model(self, request, obj, form, change):
         kwargs = form.service_kwargs()
