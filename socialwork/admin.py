@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .accounts import selectors as account_selectors
 from .accounts import services as account_services
@@ -179,7 +180,7 @@ class UserAdmin(admin.ModelAdmin):
             except (PermissionDenied, ValidationError):
                 refused.append(account.username)
         if done:
-            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+            self.message_user(request, done_message(done) % {"count": done}, messages.SUCCESS)
         if refused:
             self.message_user(
                 request,
@@ -190,15 +191,30 @@ class UserAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Deactivate the selected accounts"))
     def deactivate_selected(self, request, queryset):
-        self._each(request, queryset, account_services.user_deactivate, _("%(count)d accounts deactivated."))
+        self._each(
+            request,
+            queryset,
+            account_services.user_deactivate,
+            lambda n: ngettext("%(count)d account deactivated.", "%(count)d accounts deactivated.", n),
+        )
 
     @admin.action(description=_("Reactivate the selected accounts"))
     def reactivate_selected(self, request, queryset):
-        self._each(request, queryset, account_services.user_reactivate, _("%(count)d accounts reactivated."))
+        self._each(
+            request,
+            queryset,
+            account_services.user_reactivate,
+            lambda n: ngettext("%(count)d account reactivated.", "%(count)d accounts reactivated.", n),
+        )
 
     @admin.action(description=_("Unlock the selected accounts"))
     def unlock_selected(self, request, queryset):
-        self._each(request, queryset, account_services.user_unlock, _("%(count)d accounts unlocked."))
+        self._each(
+            request,
+            queryset,
+            account_services.user_unlock,
+            lambda n: ngettext("%(count)d account unlocked.", "%(count)d accounts unlocked.", n),
+        )
 
     # The password page: the system administrator resets through the service.
 
