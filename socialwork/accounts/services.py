@@ -43,9 +43,12 @@ def _locked(account: User) -> User:
     return User.objects.select_for_update().get(pk=account.pk)
 
 
-def _check_place(*, region, unit, organization):
+def _check_place(*, actor: User, region, unit):
+    """A unit inside the account's region, and both inside the administrator's own region."""
     if unit is not None and region is not None and not unit.region.path.startswith(region.path):
         raise ValidationError({"unit": _("The service unit must lie in the person's region.")})
+    if region is not None and actor.region_id and not region.path.startswith(actor.region.path):
+        raise ValidationError({"region": _("You place accounts only inside your own region.")})
 
 
 def user_create(
@@ -64,7 +67,7 @@ def user_create(
     at the first login."""
     _allowed(actor, None, selectors.CREATE)
     region = region or (unit.region if unit else None)
-    _check_place(region=region, unit=unit, organization=organization)
+    _check_place(actor=actor, region=region, unit=unit)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("An account with this username exists.")})
     account = User(
@@ -108,7 +111,7 @@ def user_place(
     The system administrator's, never on their own account."""
     _allowed(actor, account, selectors.PLACE)
     region = region or (unit.region if unit else None)
-    _check_place(region=region, unit=unit, organization=organization)
+    _check_place(actor=actor, region=region, unit=unit)
     with transaction.atomic():
         account = _locked(account)
         fields = {"region": region, "unit": unit, "organization": organization}

@@ -245,3 +245,10 @@ def test_the_security_administrator_unlocks_an_account_and_an_address(secadmin, 
     assert list(AuditEntry.objects.filter(actor=secadmin).values_list("action", flat=True)) == [
         "address.unlock", "account.unlock",
     ]  # fmt: skip
+
+
+def test_a_system_administrator_places_accounts_only_inside_their_own_region(network, worker):
+    town_admin = make_user("town_sysadmin", Role.SYSTEM_ADMIN, region=network.town_a, is_staff=True)
+    services.user_place(actor=town_admin, account=worker, unit=network.posts_a[0])
+    with pytest.raises(ValidationError):
+        services.user_place(actor=town_admin, account=worker, unit=network.room_b)
