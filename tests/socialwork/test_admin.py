@@ -275,3 +275,35 @@ def test_the_account_list_reads_roles_in_few_queries(
     client = admin_client_for(sysadmin)
     with django_assert_max_num_queries(14):  # constant: roles are prefetched
         assert client.get("/admin/socialwork/user/").status_code == 200
+
+
+def test_the_security_administrator_unlocks_in_the_admin_and_deletes_no_attempt(
+    admin_client_for, secadmin, sysadmin, network
+):
+    from axes.models import AccessAttempt
+
+    worker = make_user("worker_x", unit=network.room_a)
+    for username, ip in (("worker_x", "10.0.0.1"), ("nobody", "10.0.0.2")):
+        AccessAttempt.objects.create(
+            username=username, ip_address=ip, user_agent="a", failures_since_start=5,
+            get_data="", post_data="", http_accept="", path_info="/accounts/login/",
+        )  # fmt: skip
+    sys_client = admin_client_for(sysadmin)
+    response = sys_client.post(
+        "/admin/socialwork/user/", {"action": "unlock_selected", "_selected_action": [worker.pk]}
+    )
+    assert AccessAttempt.objects.filter(username="worker_x").exists()  # not the system administrator's
+    client = admin_client_for(secadmin)
+    response = client.post(
+        "/admin/socialwork/user/", {"action": "unlock_selected", "_selected_action": [worker.pk]}
+    )
+    assert response.status_code == 302 and not AccessAttempt.objects.filter(username="worker_x").exists()
+    attempt = AccessAttempt.objects.get(username="nobody")
+    assert client.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"}).status_code == 403
+    client.post(
+        "/admin/axes/accessattempt/", {"action": "unlock_addresses", "_selected_action": [attempt.pk]}
+    )
+    assert not AccessAttempt.objects.exists()
+    assert set(AuditEntry.objects.filter(actor=secadmin).values_list("action", flat=True)) == {
+        "account.unlock", "address.unlock",
+    }  # fmt: skip
