@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from socialwork.accounts.selectors import place_lookup_scope
 from socialwork.admin_base import AuditedAdmin, ReadOnlyAdmin
 from socialwork.scoping import region_scope, unit_scope
 
@@ -37,7 +38,10 @@ class RegionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     ordering = ("path",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(region_scope(request.user))
+        # Placing an account (the user admin's autocomplete), the account administrator reads the
+        # network of their region; otherwise a person's own place.
+        scope = place_lookup_scope(request, "region")
+        return super().get_queryset(request).filter(region_scope(request.user) if scope is None else scope)
 
 
 @admin.register(ServiceUnit)
@@ -53,7 +57,8 @@ class ServiceUnitAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     date_hierarchy = "established_on"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(unit_scope(request.user))
+        scope = place_lookup_scope(request, "serviceunit")
+        return super().get_queryset(request).filter(unit_scope(request.user) if scope is None else scope)
 
 
 class WorkerScopedAdmin(admin.ModelAdmin):

@@ -1,29 +1,326 @@
-from django.contrib import admin
+# Imported first so that their registrations exist to be replaced below (this app's admin
+# module is discovered before theirs).
+import axes.admin as axes_admin
+import django.contrib.auth.admin  # noqa: F401
+from axes.models import AccessAttempt
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import SESSION_KEY
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from .accounts import selectors as account_selectors
+from .accounts import services as account_services
+from .accounts.forms import PLACE_FIELDS, AccountCreateForm, AccountForm, AccountRolesForm, PasswordResetForm
+from .accounts.selectors import account_actions_for
 from .admin_base import ReadOnlyAdmin
 from .models import AuditEntry, Notification, NotificationPreference, User
 from .roles import Role
 
+admin.site.unregister(Group)
+admin.site.unregister(AccessAttempt)
+
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    fieldsets = (
-        *DjangoUserAdmin.fieldsets,
-        (_("Place in the network"), {"fields": ("full_name", "region", "unit", "language")}),
-    )
-    add_fieldsets = (
-        *DjangoUserAdmin.add_fieldsets,
-        (_("Place in the network"), {"fields": ("full_name", "region", "unit", "groups")}),
-    )
-    list_display = ("username", "full_name", "unit", "region", "is_active", "is_staff")
+class UserAdmin(admin.ModelAdmin):
+    """Accounts, through socialwork.accounts.services only: each page and action shows and takes
+    what `account_actions_for` allows its user on that account (nothing on their own), and every
+    change is an audit row. Nobody deletes an account (it is deactivated: its audit rows and
+    records keep pointing at it) and no page sets is_superuser or is_staff."""
+
+    list_display = ("username", "full_name", "unit", "region", "role_list", "is_active", "is_staff")
     list_filter = ("groups", "is_active", "is_staff", "region__level")
     list_select_related = ("unit", "region")
     search_fields = ("username", "full_name", "email", "unit__name")
     autocomplete_fields = ("region", "unit")
+    ordering = ("username",)
+    actions = ("deactivate_selected", "reactivate_selected", "unlock_selected")
+
+    STATUS_FIELDS = (
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "last_login",
+        "date_joined",
+        "password_changed_at",
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    # Who may open what.
+
+    def has_add_permission(self, request):
+        return account_selectors.CREATE in account_actions_for(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return account_selectors.runs_accounts(request.user) or account_selectors.runs_security(
+                request.user
+            )
+        return bool(
+            account_actions_for(request.user, obj) & {account_selectors.PLACE, account_selectors.ROLES_SET}
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not account_selectors.runs_accounts(request.user):
+            actions.pop("deactivate_selected", None)
+            actions.pop("reactivate_selected", None)
+        if not account_selectors.runs_security(request.user):
+            actions.pop("unlock_selected", None)
+        return actions
+
+    # The pages' fields.
+
+    def allowed(self, request, obj):
+        return account_actions_for(request.user, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return (
+                (None, {"fields": ("username", "password1", "password2")}),
+                (_("Place in the network"), {"fields": PLACE_FIELDS}),
+            )
+        return (
+            (None, {"fields": ("username",)}),
+            (_("Place in the network"), {"fields": PLACE_FIELDS}),
+            (
+                _("Roles"),
+                {
+                    "fields": ("roles",)
+                    if account_selectors.ROLES_SET in self.allowed(request, obj)
+                    else ("role_list",)
+                },
+            ),
+            (_("Status"), {"fields": self.STATUS_FIELDS}),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        shown = ["username", "role_list", *self.STATUS_FIELDS]
+        if account_selectors.PLACE not in self.allowed(request, obj):
+            shown += PLACE_FIELDS
+        return shown
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = AccountCreateForm
+        elif account_selectors.ROLES_SET in self.allowed(request, obj):
+            kwargs["form"] = AccountRolesForm
+        else:
+            kwargs["form"] = AccountForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    @admin.display(description=_("roles"))
+    def role_list(self, account) -> str:
+        return ", ".join(str(label) for label in account.role_labels()) or "-"
+
+    # Saving: through the services.
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        account = self.get_object(request, unquote(object_id))
+        if account is not None and account_selectors.PASSWORD_RESET in self.allowed(request, account):
+            extra_context = {
+                **(extra_context or {}),
+                "password_reset_url": reverse("admin:socialwork_user_password_reset", args=[account.pk]),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            account = account_services.user_create(
+                actor=request.user,
+                username=data["username"],
+                password=data["password2"],
+                **{name: data.get(name) for name in PLACE_FIELDS},
+            )
+            obj.pk = account.pk
+            return
+        if account_selectors.PLACE in self.allowed(request, obj) and set(form.changed_data) & set(
+            PLACE_FIELDS
+        ):
+            account_services.user_place(
+                actor=request.user, account=obj, **{name: data.get(name) for name in PLACE_FIELDS}
+            )
+        if "roles" in form.changed_data:
+            account_services.user_roles_set(actor=request.user, account=obj, roles=data["roles"])
+
+    def save_related(self, request, form, formsets, change):
+        """Nothing is saved around the services (roles are not the groups field)."""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        return []
+
+    # Actions on many accounts.
+
+    def _each(self, request, queryset, service, done_message):
+        done, refused = 0, []
+        for account in queryset:
+            try:
+                service(actor=request.user, account=account)
+                done += 1
+            except (PermissionDenied, ValidationError):
+                refused.append(account.username)
+        if done:
+            self.message_user(request, done_message(done) % {"count": done}, messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request,
+                _("Not done, as you may not do it to these accounts: %(usernames)s")
+                % {"usernames": ", ".join(refused)},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Deactivate the selected accounts"))
+    def deactivate_selected(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            account_services.user_deactivate,
+            lambda n: ngettext("%(count)d account deactivated.", "%(count)d accounts deactivated.", n),
+        )
+
+    @admin.action(description=_("Reactivate the selected accounts"))
+    def reactivate_selected(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            account_services.user_reactivate,
+            lambda n: ngettext("%(count)d account reactivated.", "%(count)d accounts reactivated.", n),
+        )
+
+    @admin.action(description=_("Unlock the selected accounts"))
+    def unlock_selected(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            account_services.user_unlock,
+            lambda n: ngettext("%(count)d account unlocked.", "%(count)d accounts unlocked.", n),
+        )
+
+    # The password page: the system administrator resets through the service.
+
+    def get_urls(self):
+        return [
+            path(
+                "<id>/password/",
+                self.admin_site.admin_view(self.password_reset_view),
+                name="socialwork_user_password_reset",
+            ),
+            *super().get_urls(),
+        ]
+
+    def password_reset_view(self, request, id):
+        account = self.get_object(request, unquote(id))
+        if account is None:
+            raise Http404
+        if account_selectors.PASSWORD_RESET not in account_actions_for(request.user, account):
+            raise PermissionDenied
+        form = PasswordResetForm(account, request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            account_services.user_password_reset(
+                actor=request.user, account=account, password=form.cleaned_data["password2"]
+            )
+            self.message_user(
+                request,
+                _(
+                    "The password of %(username)s is reset. They choose their own at the next login, and are told."
+                )
+                % {"username": account.username},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:socialwork_user_change", args=[account.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reset the password of %(username)s") % {"username": account.username},
+            "form": form,
+            "account": account,
+            "opts": self.opts,
+            "original": account,
+            "has_view_permission": True,
+        }
+        return TemplateResponse(request, "admin/socialwork/user/password_reset.html", context)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(admin.ModelAdmin):
+    """Groups are the roles of socialwork.roles, their permissions synchronised after every migrate:
+    read here, changed by nobody (a changed role is a change to roles.py, reviewed and deployed)."""
+
+    list_display = ("name",)
+    search_fields = ("name",)
+    fields = ("name", "permission_list")
+    readonly_fields = fields
+
+    @admin.display(description=_("permissions"))
+    def permission_list(self, group) -> str:
+        return ", ".join(sorted(group.permissions.values_list("codename", flat=True)))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+    """Failed logins, read by the security administrator, who unlocks an account or an address
+    through the services (audited). Nobody edits or deletes the records themselves."""
+
+    actions = ("unlock_addresses", "unlock_accounts")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        return super().get_actions(request) if account_selectors.runs_security(request.user) else {}
+
+    @admin.action(description=_("Unlock the addresses of the selected attempts"))
+    def unlock_addresses(self, request, queryset):
+        addresses = sorted(set(queryset.values_list("ip_address", flat=True)))
+        for address in addresses:
+            account_services.address_unlock(actor=request.user, ip_address=address)
+        self.message_user(request, _("Unlocked: %(list)s") % {"list": ", ".join(addresses)}, messages.SUCCESS)
+
+    @admin.action(description=_("Unlock the accounts of the selected attempts"))
+    def unlock_accounts(self, request, queryset):
+        usernames = set(queryset.values_list("username", flat=True))
+        unlocked = []
+        for account in User.objects.filter(username__in=usernames):
+            try:
+                account_services.user_unlock(actor=request.user, account=account)
+                unlocked.append(account.username)
+            except PermissionDenied:
+                pass
+        self.message_user(
+            request, _("Unlocked: %(list)s") % {"list": ", ".join(unlocked) or "-"}, messages.SUCCESS
+        )
 
 
 @admin.register(Notification)

@@ -64,7 +64,7 @@ class PasswordExpiryMiddleware:
             or not password_expired(request.user)
         ):
             return None
-        messages.warning(request, expired_message())
+        messages.warning(request, expired_message(request.user))
         return redirect("password_change")
 
 

@@ -6,7 +6,7 @@ a person whose password is older than settings.PASSWORD_MAX_AGE_DAYS to the chan
 """
 
 import string
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -47,6 +47,12 @@ class ComplexityValidator:
         ) % {"min_length": self.min_length, "classes": self.min_classes}
 
 
+# A password set by someone else (an account created or a password reset by the system
+# administrator) is marked changed at this moment, long past: it has expired, and its holder
+# chooses their own at the next login (socialwork.accounts.services).
+PASSWORD_RESET_AT = datetime(2000, 1, 1, tzinfo=UTC)
+
+
 def password_expired(user) -> bool:
     """Whether this person must change their password before going on."""
     if not user.is_authenticated or not user.has_usable_password():
@@ -57,7 +63,14 @@ def password_expired(user) -> bool:
     return timezone.now() - changed > timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
 
 
-def expired_message() -> str:
+def password_was_reset(user) -> bool:
+    """Whether the password was set by an administrator and not yet changed by its holder."""
+    return user.is_authenticated and user.password_changed_at == PASSWORD_RESET_AT
+
+
+def expired_message(user=None) -> str:
+    if user is not None and password_was_reset(user):
+        return _("Your password was set by the system administrator. Choose your own to go on.")
     return _("Your password is more than %(days)d days old. Choose a new one to go on.") % {
         "days": settings.PASSWORD_MAX_AGE_DAYS
     }

@@ -57,16 +57,24 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     + [("training", "enrolment", ("view", "add", "change"))]
     + [("training", model, ("view",)) for model in ("trainingseries", "trainingsession", "trainer")]
     + CASEWORK_WORK,
+    # Accounts are created, placed, deactivated and their passwords reset through
+    # socialwork.accounts.services, which decides who may do what (the model permissions only open
+    # the admin's pages). Groups are the roles declared here: nobody edits their permissions. The
+    # network's regions and units are read to place an account (the user admin's autocomplete).
     Role.SYSTEM_ADMIN: [
         ("socialwork", "user", ("view", "add", "change")),
-        ("auth", "group", ("view", "add", "change")),
+        ("auth", "group", ("view",)),
+        ("positions", "region", ("view",)),
+        ("positions", "serviceunit", ("view",)),
         ("django_celery_beat", "*", ("view", "add", "change", "delete")),
     ],
-    # Unlocking an account is deleting its django-axes attempt record.
+    # The security administrator grants and removes roles and unlocks accounts and addresses
+    # (socialwork.accounts.services, audited); login attempts are read, never edited or deleted.
     Role.SECURITY_ADMIN: [
-        ("axes", "*", ("view", "delete")),
+        ("axes", "*", ("view",)),
         ("sessions", "session", ("view", "delete")),
-        ("socialwork", "user", ("view",)),
+        ("socialwork", "user", ("view", "change")),
+        ("auth", "group", ("view",)),
     ],
     Role.SOCIAL_WORKER: CASEWORK_WORK,
     Role.SUPERVISOR: CASEWORK_WORK,
@@ -76,6 +84,46 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         for model in ("project", "budgetline", "progressreport")
     ],
 }
+
+
+# The three administrators of MLPS 2.0 are three people: an account holding one of these roles
+# holds no other role (socialwork.accounts.services.user_roles_set).
+ADMINISTRATOR_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR)
+
+# Roles whose work is in the admin site: their holders are staff (is_staff follows the roles).
+STAFF_ROLES = (Role.DISTRICT_ADMIN, Role.AUDITOR, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
+
+# Models holding personal information of clients, workers or outside people (names, ID numbers,
+# phones, case records, the audit log's account of who did what to whom). A role with view on any
+# of them reads personal data: granting it is audited as such and shown to the audit
+# administrators. "*" stands for every model of the app.
+PERSONAL_DATA_MODELS = {
+    ("casework", "*"),
+    ("positions", "socialworker"),
+    ("positions", "appointment"),
+    ("positions", "exam"),
+    ("positions", "assessment"),
+    ("positions", "allowanceroll"),
+    ("positions", "allowanceline"),
+    ("training", "enrolment"),
+    ("training", "certificate"),
+    ("training", "trainer"),
+    ("projects", "socialorganization"),
+    ("socialwork", "auditentry"),
+}
+
+
+def reads_personal_data(role: str) -> bool:
+    """Whether the role's permissions let its holder view any model of PERSONAL_DATA_MODELS."""
+    for app_label, model, actions in ROLE_PERMISSIONS.get(role, []):
+        if "view" not in actions:
+            continue
+        if model == "*":
+            if any(app == app_label for app, _model in PERSONAL_DATA_MODELS):
+                return True
+        elif (app_label, model) in PERSONAL_DATA_MODELS or (app_label, "*") in PERSONAL_DATA_MODELS:
+            return True
+    return False
 
 
 def sync_role_permissions(sender=None, **kwargs):

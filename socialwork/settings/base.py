@@ -143,14 +143,22 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Lockout after repeated failed logins (django-axes): an account after N failures from anywhere,
-# and one browser (address and user agent) trying many accounts. Not the address alone: a whole
-# office behind one gateway would lock itself out.
+# Lockout after repeated failed logins (django-axes, counted by socialwork.accounts.lockout): an
+# account from one address after LOGIN_FAILURE_LIMIT failures, an address across all usernames
+# after LOGIN_ADDRESS_FAILURE_LIMIT (higher: an office behind one gateway shares it), an account
+# from everywhere after LOGIN_ACCOUNT_FAILURE_LIMIT (higher: nobody locks a colleague out from
+# their own desk with a few requests). The User-Agent a client sends counts for nothing.
+AXES_HANDLER = "socialwork.accounts.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("LOGIN_ACCOUNT_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# A lock lasts its cool-off from the failure that began it: attempts while locked are refused
+# without being counted, so they neither extend it nor tell its holder again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "socialwork.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 
 # Content Security Policy (django-csp 4): every script, style, image and form target is this site's

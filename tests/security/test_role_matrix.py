@@ -618,8 +618,9 @@ ADMIN_PAGES = {
     "admin:sessions_session_changelist": {R.SECURITY_ADMIN, SUPERUSER},
     "admin:axes_accessattempt_changelist": {R.SECURITY_ADMIN, SUPERUSER},
     "admin:socialwork_user_changelist": {R.SYSTEM_ADMIN, R.SECURITY_ADMIN, SUPERUSER},
-    "admin:auth_group_changelist": {R.SYSTEM_ADMIN, SUPERUSER},
-    "admin:auth_group_add": {R.SYSTEM_ADMIN, SUPERUSER},
+    # Groups are the roles of socialwork/roles.py: read, never added or edited (issue 16).
+    "admin:auth_group_changelist": {R.SYSTEM_ADMIN, R.SECURITY_ADMIN, SUPERUSER},
+    "admin:auth_group_add": set(),
     "admin:socialwork_user_add": {R.SYSTEM_ADMIN, SUPERUSER},
     # Open, and scoped to nothing, to the roles with the model's view permission; closed to the two
     # technical administrators.

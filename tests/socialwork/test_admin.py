@@ -1,9 +1,10 @@
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
+from django.test import Client
 from django.urls import reverse
 
 from positions.models import ServiceUnit
-from socialwork.models import AuditEntry
+from socialwork.models import AuditEntry, User
 from socialwork.roles import Role
 from tests.factories import make_user
 
@@ -54,3 +55,242 @@ def test_audit_log_is_read_only_for_the_auditor(admin_client_for, auditor, netwo
     assert 'name="_save"' not in page
     assert client.post(f"/admin/socialwork/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AuditEntry.objects.count() == 1
+
+
+# Issue 16, finding 1: the three administrators are separated (三员分立). The attack, step by step.
+
+
+@pytest.fixture
+def sysadmin(network):
+    return make_user("sysadmin", Role.SYSTEM_ADMIN, region=network.district, is_staff=True)
+
+
+@pytest.fixture
+def secadmin(network):
+    return make_user("security", Role.SECURITY_ADMIN, region=network.district, is_staff=True)
+
+
+@pytest.fixture
+def root(db):
+    return User.objects.create_superuser("root", password="Root-Pass-2026x")
+
+
+def user_page(user, suffix="change/"):
+    return f"/admin/socialwork/user/{user.pk}/{suffix}"
+
+
+def test_the_system_administrator_cannot_make_themselves_superuser_or_take_roles_and_a_unit(
+    admin_client_for, sysadmin, network
+):
+    client = admin_client_for(sysadmin)
+    page = client.get(user_page(sysadmin))
+    assert page.status_code == 200  # shown, read-only
+    assert 'name="is_superuser"' not in page.content.decode() and 'name="_save"' not in page.content.decode()
+    attack = {
+        "username": "sysadmin", "is_superuser": "on", "is_staff": "on", "is_active": "on",
+        "groups": [Group.objects.get(name=Role.AUDITOR).pk, Group.objects.get(name=Role.STATION_MANAGER).pk],
+        "roles": [Role.AUDITOR, Role.STATION_MANAGER], "unit": network.station_a.pk, "region": network.town_a.pk,
+    }  # fmt: skip
+    assert client.post(user_page(sysadmin), attack).status_code == 403
+    sysadmin.refresh_from_db()
+    assert not sysadmin.is_superuser
+    assert set(sysadmin.groups.values_list("name", flat=True)) == {Role.SYSTEM_ADMIN}
+    assert sysadmin.unit is None and sysadmin.region == network.district
+    assert client.get("/admin/socialwork/auditentry/").status_code == 403
+    assert client.get(reverse("casework:case_list")).status_code in (302, 403) or (
+        "甲" not in client.get(reverse("casework:case_list")).content.decode()
+    )
+
+
+def test_the_system_administrator_places_others_but_grants_no_role_nor_flag(
+    admin_client_for, sysadmin, network
+):
+    worker = make_user("worker_x", unit=network.room_a)
+    client = admin_client_for(sysadmin)
+    page = client.get(user_page(worker)).content.decode()
+    assert 'name="unit"' in page and 'name="roles"' not in page and 'name="is_superuser"' not in page
+    response = client.post(
+        user_page(worker),
+        {"username": "worker_x", "full_name": "新名", "email": "", "region": network.community_b.pk,
+         "unit": network.room_b.pk, "is_superuser": "on", "is_staff": "on",
+         "groups": [Group.objects.get(name=Role.DISTRICT_ADMIN).pk], "roles": [Role.DISTRICT_ADMIN]},
+    )  # fmt: skip
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert worker.unit == network.room_b and worker.full_name == "新名"
+    assert not worker.is_superuser and not worker.is_staff and not worker.groups.exists()
+    entry = AuditEntry.objects.get(action="account.place", target_id=str(worker.pk))
+    assert entry.actor == sysadmin and "unit" in entry.changes
+
+
+def test_a_reset_password_must_be_changed_and_its_holder_is_told(admin_client_for, client, sysadmin, network):
+    worker = make_user("worker_x", Role.SOCIAL_WORKER, unit=network.room_a, email="x@example.com")
+    admin = admin_client_for(sysadmin)
+    assert admin.get(user_page(worker, "password/")).status_code == 200
+    new = {"password1": "Reset-Pass-2026", "password2": "Reset-Pass-2026"}
+    assert admin.post(user_page(worker, "password/"), new).status_code == 302
+    entry = AuditEntry.objects.get(action="account.password_reset", target_id=str(worker.pk))
+    assert entry.actor == sysadmin and "Reset-Pass-2026" not in str(entry.changes) + entry.summary
+    assert worker.notifications.filter(kind="password_reset").count() == 1
+    # The attacker logs in with it: sent to change the password before anything else.
+    login = Client()
+    assert (
+        login.post(reverse("login"), {"username": "worker_x", "password": "Reset-Pass-2026"}).status_code
+        == 302
+    )
+    response = login.get(reverse("casework:case_list"))
+    assert response.status_code == 302 and response.url == reverse("password_change")
+
+
+@pytest.mark.parametrize("role", [Role.SECURITY_ADMIN, Role.AUDITOR, Role.SYSTEM_ADMIN, None])
+def test_the_system_administrator_resets_no_administrators_password_nor_their_own(
+    admin_client_for, sysadmin, root, network, role
+):
+    other = root if role is None else make_user("other_admin", role, region=network.district, is_staff=True)
+    client = admin_client_for(sysadmin)
+    new = {"password1": "Reset-Pass-2026", "password2": "Reset-Pass-2026"}
+    for account in (other, sysadmin):
+        assert client.post(user_page(account, "password/"), new).status_code == 403
+        account.refresh_from_db()
+        assert not account.check_password("Reset-Pass-2026")
+
+
+def test_the_system_administrator_edits_no_group_permissions(admin_client_for, sysadmin):
+    group = Group.objects.get(name=Role.SYSTEM_ADMIN)
+    client = admin_client_for(sysadmin)
+    assert client.get("/admin/auth/group/").status_code == 200
+    assert client.get("/admin/auth/group/add/").status_code == 403
+    permission = Permission.objects.get(codename="view_case")
+    response = client.post(
+        f"/admin/auth/group/{group.pk}/change/", {"name": group.name, "permissions": [permission.pk]}
+    )
+    assert response.status_code == 403
+    assert not group.permissions.filter(codename="view_case").exists()
+
+
+def test_the_security_administrator_grants_roles_but_not_to_themselves(
+    admin_client_for, secadmin, auditor, network
+):
+    worker = make_user("worker_x", unit=network.room_a)
+    client = admin_client_for(secadmin)
+    assert (
+        client.post(user_page(secadmin), {"roles": [Role.SECURITY_ADMIN, Role.DISTRICT_ADMIN]}).status_code
+        == 403
+    )
+    assert set(secadmin.groups.values_list("name", flat=True)) == {Role.SECURITY_ADMIN}
+    page = client.get(user_page(worker)).content.decode()
+    assert 'name="roles"' in page and 'name="unit"' not in page
+    assert client.get(user_page(worker, "password/")).status_code == 403
+    response = client.post(user_page(worker), {"roles": [Role.STATION_MANAGER], "unit": network.station_b.pk})
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert set(worker.groups.values_list("name", flat=True)) == {Role.STATION_MANAGER}
+    assert worker.unit == network.room_a  # the place is the system administrator's
+    # A grant that reads personal data is its own audit action, which the auditor filters on.
+    entry = AuditEntry.objects.get(target_id=str(worker.pk), target_type="socialwork.user")
+    assert entry.action == "account.personal_data_role_grant" and entry.actor == secadmin
+    assert auditor.notifications.filter(kind="personal_data_role_granted").count() == 1
+    listing = admin_client_for(auditor).get(
+        "/admin/socialwork/auditentry/?action=account.personal_data_role_grant"
+    )
+    assert "worker_x" in listing.content.decode()
+
+
+def test_an_administrator_role_is_held_alone(admin_client_for, secadmin, network):
+    worker = make_user("worker_x", unit=network.room_a)
+    response = admin_client_for(secadmin).post(
+        user_page(worker), {"roles": [Role.SYSTEM_ADMIN, Role.STATION_MANAGER]}, follow=True
+    )
+    assert "hold their role alone" in response.content.decode()
+    assert not worker.groups.exists()
+
+
+def test_a_superuser_grants_no_role_to_themselves_and_nobody_deletes_an_account(
+    admin_client_for, root, network
+):
+    worker = make_user("worker_x", unit=network.room_a)
+    client = admin_client_for(root)
+    assert client.post(user_page(root), {"roles": [Role.AUDITOR]}).status_code == 403
+    assert not root.groups.exists()
+    assert 'name="is_superuser"' not in client.get(user_page(worker)).content.decode()
+    assert client.post(user_page(worker, "delete/"), {"post": "yes"}).status_code == 403
+    assert User.objects.filter(pk=worker.pk).exists()
+
+
+def test_the_district_administrator_and_the_auditor_change_no_account(
+    admin_client_for, district_admin, auditor, network
+):
+    worker = make_user("worker_x", unit=network.room_a)
+    for person in (district_admin, auditor):
+        client = admin_client_for(person)
+        assert client.post(user_page(worker), {"roles": [Role.DISTRICT_ADMIN]}).status_code == 403
+        assert (
+            client.post(user_page(worker, "password/"), {"password1": "x", "password2": "x"}).status_code
+            == 403
+        )
+        assert client.get("/admin/socialwork/user/add/").status_code == 403
+    assert not worker.groups.exists()
+
+
+def test_the_system_administrator_creates_a_placed_account_with_no_role(admin_client_for, sysadmin, network):
+    client = admin_client_for(sysadmin)
+    found = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "socialwork", "model_name": "user", "field_name": "unit", "term": "甲社区服务室"},
+    )
+    assert found.status_code == 200 and str(network.room_a.pk) in found.content.decode()
+    response = client.post(
+        "/admin/socialwork/user/add/",
+        {"username": "newcomer", "full_name": "新社工", "email": "n@example.com", "region": "",
+         "unit": network.room_a.pk, "password1": "First-Pass-2026", "password2": "First-Pass-2026",
+         "is_superuser": "on", "is_staff": "on", "groups": [Group.objects.get(name=Role.AUDITOR).pk]},
+    )  # fmt: skip
+    assert response.status_code == 302
+    account = User.objects.get(username="newcomer")
+    assert account.unit == network.room_a and account.region == network.community_a
+    assert not account.is_superuser and not account.is_staff and not account.groups.exists()
+    assert AuditEntry.objects.filter(
+        action="account.create", target_id=str(account.pk), actor=sysadmin
+    ).exists()
+
+
+def test_the_account_list_reads_roles_in_few_queries(
+    admin_client_for, sysadmin, network, django_assert_max_num_queries
+):
+    for i in range(10):
+        make_user(f"w{i}", Role.SOCIAL_WORKER, unit=network.room_a)
+    client = admin_client_for(sysadmin)
+    with django_assert_max_num_queries(14):  # constant: roles are prefetched
+        assert client.get("/admin/socialwork/user/").status_code == 200
+
+
+def test_the_security_administrator_unlocks_in_the_admin_and_deletes_no_attempt(
+    admin_client_for, secadmin, sysadmin, network
+):
+    from axes.models import AccessAttempt
+
+    worker = make_user("worker_x", unit=network.room_a)
+    for username, ip in (("worker_x", "10.0.0.1"), ("nobody", "10.0.0.2")):
+        AccessAttempt.objects.create(
+            username=username, ip_address=ip, user_agent="a", failures_since_start=5,
+            get_data="", post_data="", http_accept="", path_info="/accounts/login/",
+        )  # fmt: skip
+    sys_client = admin_client_for(sysadmin)
+    response = sys_client.post(
+        "/admin/socialwork/user/", {"action": "unlock_selected", "_selected_action": [worker.pk]}
+    )
+    assert AccessAttempt.objects.filter(username="worker_x").exists()  # not the system administrator's
+    client = admin_client_for(secadmin)
+    response = client.post(
+        "/admin/socialwork/user/", {"action": "unlock_selected", "_selected_action": [worker.pk]}
+    )
+    assert response.status_code == 302 and not AccessAttempt.objects.filter(username="worker_x").exists()
+    attempt = AccessAttempt.objects.get(username="nobody")
+    assert client.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"}).status_code == 403
+    client.post(
+        "/admin/axes/accessattempt/", {"action": "unlock_addresses", "_selected_action": [attempt.pk]}
+    )
+    assert not AccessAttempt.objects.exists()
+    assert set(AuditEntry.objects.filter(actor=secadmin).values_list("action", flat=True)) == {
+        "account.unlock", "address.unlock",
+    }  # fmt: skip
