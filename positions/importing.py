@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from positions.models import CertificateLevel, HostInstitution, Position, SocialWorker
+from socialwork.spreadsheets import safe_row
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -356,7 +357,7 @@ def template_workbook(*, kind: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(KINDS[kind])
-    sheet.append([column.header() for column in columns])
+    sheet.append(safe_row(column.header() for column in columns))
     for index, column in enumerate(columns, start=1):
         sheet.cell(row=1, column=index).font = Font(bold=True, color="C00000" if column.required else None)
         letter = get_column_letter(index)
@@ -367,7 +368,7 @@ def template_workbook(*, kind: str) -> bytes:
     sheet.freeze_panes = "A2"
 
     notes = workbook.create_sheet(_("Allowed values"))
-    notes.append([_("Column"), _("Required"), _("Allowed values")])
+    notes.append(safe_row([_("Column"), _("Required"), _("Allowed values")]))
     for column in columns:
         if column.choices is not None:
             allowed = listing(label for _value, label in column.choices.choices)
@@ -377,7 +378,8 @@ def template_workbook(*, kind: str) -> bytes:
             allowed = "2024-03-01"
         else:
             allowed = ""
-        notes.append([column.header(), _("yes") if column.required else "", allowed])
+        # The host institutions are names people typed: written through the safe cell writer.
+        notes.append(safe_row([column.header(), _("yes") if column.required else "", allowed]))
     notes.column_dimensions["A"].width = 20
     notes.column_dimensions["C"].width = 80
 
