@@ -241,11 +241,13 @@ def records(data: bytes, *, fmt: str) -> Iterator[tuple]:
 def read_isolated(function: Callable, *args):
     """`function(*args)` run in a forked child process with its memory and CPU time limited and
     killed after PARSE_WALL_SECONDS; its result (which must pickle) or its ValidationError. The
-    child only reads: it never touches the database or the cache. Where fork is not available,
-    it runs here."""
+    child only reads: it never touches the database or the cache. Where fork is not available
+    (or this process may not have children), it runs here."""
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:
+        return function(*args)
+    if multiprocessing.current_process().daemon:  # a daemonic process may not fork children
         return function(*args)
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(sender, function, args), daemon=True)

@@ -262,3 +262,19 @@ def test_the_legitimate_import_still_previews_and_imports(as_user, district_admi
     client.post(reverse("positions:import"), {"token": response.context["confirm"].initial["token"]})
     assert Position.objects.count() == 3
     assert importing.MAX_ROWS == uploaded_sheets.MAX_ROWS == 20_000
+
+
+def test_without_fork_the_caps_and_errors_still_hold(monkeypatch, network):
+    def no_fork(method):
+        raise ValueError(method)
+
+    monkeypatch.setattr(uploaded_sheets.multiprocessing, "get_context", no_fork)
+    with pytest.raises(ValidationError, match="more than 2000 characters"):
+        rows_of(
+            csv_file(POSITION_HEADERS, [["P-1", "x" * 200_000, "U", "民政", "grid", "contract"]]), "positions"
+        )
+    laughs = with_sheet_xml(
+        lambda xml: xml.replace("<worksheet", '<!DOCTYPE w [<!ENTITY a "a">]><worksheet', 1)
+    )
+    with pytest.raises(ValidationError, match="could not be read"):
+        rows_of(SimpleUploadedFile("entity.xlsx", laughs), "positions")
