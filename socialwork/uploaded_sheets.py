@@ -116,9 +116,10 @@ def _check_parts(parts: list[zipfile.ZipInfo]) -> None:
     for part in parts:
         total += part.file_size
         if part.file_size > MAX_PART_BYTES or total > MAX_UNPACKED_BYTES:
+            limit = MAX_PART_BYTES if part.file_size > MAX_PART_BYTES else MAX_UNPACKED_BYTES
             raise ValidationError(
                 _("Unpacked, the workbook holds more than %(limit)d MB; split it into smaller files.")
-                % {"limit": MAX_UNPACKED_BYTES // (1024 * 1024)},
+                % {"limit": limit // (1024 * 1024)},
                 code="too_large_unpacked",
             )
         if part.file_size > RATIO_FROM_BYTES and part.file_size > MAX_RATIO * max(part.compress_size, 1):

@@ -4,6 +4,7 @@
 import io
 import random
 import re
+import struct
 import time
 import tracemalloc
 import zipfile
@@ -135,7 +136,7 @@ def test_parts_declaring_more_than_the_caps_are_refused():
         return info
 
     mb = 1024 * 1024
-    with pytest.raises(ValidationError, match="more than 128 MB") as refused:
+    with pytest.raises(ValidationError, match="more than 64 MB") as refused:
         uploaded_sheets._check_parts([part(SHARED, 65 * mb, 2 * mb)])
     assert refused.value.code == "too_large_unpacked"
     with pytest.raises(ValidationError, match="more than 128 MB"):
@@ -278,3 +279,26 @@ def test_without_fork_the_caps_and_errors_still_hold(monkeypatch, network):
     )
     with pytest.raises(ValidationError, match="could not be read"):
         rows_of(SimpleUploadedFile("entity.xlsx", laughs), "positions")
+
+
+def test_a_part_lying_about_its_unpacked_size_is_never_unpacked_past_it(as_user, district_admin, network):
+    """zipfile stops at the declared size and fails the CRC check: the declared sizes bound the
+    work, and the lie is the form's error."""
+
+    def lie_about(data: bytes, name: str, size: int) -> bytes:
+        data = bytearray(data)
+        central = data.find(b"PK\x01\x02")
+        while central != -1:
+            length = struct.unpack_from("<H", data, central + 28)[0]
+            if data[central + 46 : central + 46 + length] == name.encode():
+                struct.pack_into("<I", data, central + 24, size)
+                local = struct.unpack_from("<I", data, central + 42)[0]
+                struct.pack_into("<I", data, local + 22, size)
+            central = data.find(b"PK\x01\x02", central + 4)
+        return bytes(data)
+
+    hostile = lie_about(
+        rebuilt(workbook_bytes(), add={"xl/filler.xml": b"a" * 5_000_000}), "xl/filler.xml", 10
+    )
+    hostile = lie_about(hostile, SHEET, 10)
+    assert "could not be read" in file_error(post(as_user(district_admin), "liar.xlsx", hostile))
