@@ -4,10 +4,8 @@
 Everything here is about the file; the rules a row must obey live in `services/imports.py`.
 """
 
-import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -18,9 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from positions.models import CertificateLevel, HostInstitution, Position, SocialWorker
+from socialwork import uploaded_sheets
+from socialwork.spreadsheets import safe_row
 
 MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
+MAX_ROWS = uploaded_sheets.MAX_ROWS
 ROW = "_row"  # the key under which each row dict carries its row number in the file (header = 1)
 
 POSITIONS, WORKERS = "positions", "workers"
@@ -150,10 +150,12 @@ def read_rows(upload, *, kind: str) -> list[dict]:
     """The data rows of an uploaded .xlsx or .csv file, as dicts keyed by column key, each with
     its row number in the file under ROW. Blank rows are skipped.
 
-    Raises ValidationError for a file that is too large, of another format, unreadable, with
-    unknown or missing columns, or with more than MAX_ROWS rows.
+    The file is checked before it is parsed and parsed in a child process with limits
+    (`socialwork.uploaded_sheets`). Raises ValidationError for a file that is too large, of
+    another format, unreadable or crafted, with unknown or missing columns, with more than
+    MAX_ROWS rows, MAX_COLUMNS columns, or a cell longer than MAX_CELL_CHARS.
     """
-    columns = columns_for(kind)
+    columns_for(kind)
     if upload.size is not None and upload.size > MAX_BYTES:
         raise ValidationError(
             _("The file is larger than %(limit)d MB; split it into smaller files.")
@@ -167,46 +169,13 @@ def read_rows(upload, *, kind: str) -> list[dict]:
             % {"limit": MAX_BYTES // (1024 * 1024)},
             code="too_large",
         )
-    name = (getattr(upload, "name", "") or "").lower()
-    if name.endswith(".xlsx") or (not name.endswith(".csv") and data.startswith(b"PK\x03\x04")):
-        records = _xlsx_records(data)
-    elif name.endswith(".csv"):
-        records = _csv_records(data)
-    else:
-        raise ValidationError(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."), code="format")
-    return _rows_from_records(records, columns)
+    fmt = uploaded_sheets.checked_format(data, name=getattr(upload, "name", "") or "")
+    return uploaded_sheets.read_isolated(_parse, data, fmt, kind)
 
 
-def _xlsx_records(data: bytes):
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ValidationError(
-            _(
-                "This file could not be read as an Excel workbook (.xlsx). Old .xls files must be saved as .xlsx first."
-            ),
-            code="format",
-        ) from None
-    try:
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
-    finally:
-        workbook.close()
-
-
-def _csv_records(data: bytes):
-    if data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8", errors="replace")
-    else:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            # Chinese Excel saves "CSV" in the system code page.
-            text = data.decode("gb18030", errors="replace")
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count) if first_line else ","
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def _parse(data: bytes, fmt: str, kind: str) -> list[dict]:
+    """In the reading child: the file's rows, in the language of the request that forked it."""
+    return _rows_from_records(uploaded_sheets.records(data, fmt=fmt), columns_for(kind))
 
 
 def _header_map(columns: tuple[Column, ...]) -> dict[str, Column]:
@@ -234,7 +203,7 @@ def _rows_from_records(records, columns: tuple[Column, ...]) -> list[dict]:
             unknown.append(text)
         if column is not None and column.key in seen:
             raise ValidationError(
-                _("The column “%(column)s” appears twice.") % {"column": text}, code="columns"
+                _("The column “%(column)s” appears twice.") % {"column": _short(text)}, code="columns"
             )
         if column is not None:
             seen.add(column.key)
@@ -242,7 +211,10 @@ def _rows_from_records(records, columns: tuple[Column, ...]) -> list[dict]:
     if unknown:
         raise ValidationError(
             _("Unknown columns: %(unknown)s. The columns are: %(known)s.")
-            % {"unknown": listing(unknown), "known": listing(c.header() for c in columns)},
+            % {
+                "unknown": listing(_short(text) for text in unknown[:10]),
+                "known": listing(c.header() for c in columns),
+            },
             code="columns",
         )
     missing = [column.header() for column in columns if column.required and column.key not in seen]
@@ -264,6 +236,11 @@ def _rows_from_records(records, columns: tuple[Column, ...]) -> list[dict]:
             )
         rows.append({**{key: "" for key in keys if key}, **values, ROW: number})
     return rows
+
+
+def _short(text: str, length: int = 40) -> str:
+    """A header as an error message names it: a long or garbled one cut short."""
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _blank(value) -> bool:
@@ -356,7 +333,7 @@ def template_workbook(*, kind: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(KINDS[kind])
-    sheet.append([column.header() for column in columns])
+    sheet.append(safe_row(column.header() for column in columns))
     for index, column in enumerate(columns, start=1):
         sheet.cell(row=1, column=index).font = Font(bold=True, color="C00000" if column.required else None)
         letter = get_column_letter(index)
@@ -367,7 +344,7 @@ def template_workbook(*, kind: str) -> bytes:
     sheet.freeze_panes = "A2"
 
     notes = workbook.create_sheet(_("Allowed values"))
-    notes.append([_("Column"), _("Required"), _("Allowed values")])
+    notes.append(safe_row([_("Column"), _("Required"), _("Allowed values")]))
     for column in columns:
         if column.choices is not None:
             allowed = listing(label for _value, label in column.choices.choices)
@@ -377,7 +354,8 @@ def template_workbook(*, kind: str) -> bytes:
             allowed = "2024-03-01"
         else:
             allowed = ""
-        notes.append([column.header(), _("yes") if column.required else "", allowed])
+        # The host institutions are names people typed: written through the safe cell writer.
+        notes.append(safe_row([column.header(), _("yes") if column.required else "", allowed]))
     notes.column_dimensions["A"].width = 20
     notes.column_dimensions["C"].width = 80
 

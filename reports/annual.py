@@ -26,7 +26,7 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 
 from reports.figures import Chapter
 from reports.figures import Table as FigureTable
-from socialwork.spreadsheets import safe_cell
+from socialwork.spreadsheets import put_cell
 
 CJK_FONT = "STSong-Light"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -64,7 +64,7 @@ def workbook(chapters: list[Chapter], *, title: str, progress: Progress | None =
 
         def put(row: int, values: list, font=None, sheet=sheet, widths=widths) -> None:
             for column, value in enumerate(values, start=1):
-                cell = sheet.cell(row=row, column=column, value=safe_cell(value))
+                cell = put_cell(sheet, row=row, column=column, value=value)
                 if font:
                     cell.font = font
                 widths[column] = max(widths.get(column, 8), min(60, len(str(value)) * 2 + 2))

@@ -1,4 +1,6 @@
-"""Cells and CSV for files people open in a spreadsheet, shared by every export."""
+"""Cells and CSV for files people open in a spreadsheet: the one safe cell writer every workbook
+and CSV the application produces goes through (exports, the allowance roll, the annual report,
+the import templates, casework's lists)."""
 
 import csv
 import io
@@ -7,19 +9,42 @@ from datetime import date
 from decimal import Decimal
 from itertools import islice, repeat
 
-# A cell starting with one of these would run as a formula in Excel or WPS.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of these would run as a formula in Excel, WPS or LibreOffice (OWASP's
+# list), and so may one starting with the full-width and small forms a Chinese input method
+# types, which spreadsheets fold to the ASCII ones.
+FORMULA_STARTS = (
+    *("=", "+", "-", "@", "\t", "\r"),
+    *("\uff1d", "\uff0b", "\uff0d", "\uff20"),  # ＝＋－＠
+    *("\ufe66", "\ufe62", "\ufe63", "\ufe6b"),  # ﹦﹢﹣﹫
+)
 
 
 def safe_cell(value):
-    """A cell value a spreadsheet shows as written: text that would run as a formula gets a quote;
-    lazy translations become text; numbers and dates keep their type."""
+    """A cell value a spreadsheet shows as written: text that would run as a formula gets a
+    single quote in front (OWASP's advice), so that it is text in a CSV and a string cell, never
+    a formula, in a workbook; lazy translations become text; numbers and dates keep their type,
+    a negative amount included."""
     if value is None:
         return ""
     if isinstance(value, (int, float, Decimal, date)):
         return value
     value = str(value)
     return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def safe_row(values: Iterable) -> list:
+    """safe_cell over one row."""
+    return [safe_cell(value) for value in values]
+
+
+def put_cell(sheet, *, row: int, column: int, value):
+    """Write one safe cell into a (not write-only) openpyxl sheet and return it. Text is stored as
+    a string: openpyxl would make a formula of any text starting with "="."""
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value = safe_cell(value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
 
 
 def safe_texts(values: list) -> list:

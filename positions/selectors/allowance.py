@@ -26,6 +26,7 @@ from positions.models import (
 from positions.selectors.workforce import worker_scope
 from socialwork.money import MoneyField, yuan
 from socialwork.roles import Role
+from socialwork.spreadsheets import safe_row
 
 ZERO = Decimal("0.00")
 
@@ -154,31 +155,44 @@ def allowance_roll_workbook(*, user, roll: AllowanceRoll) -> BytesIO:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=f"{roll.month:%Y-%m}")
     sheet.append(
-        [_("No."), _("Name"), _("Unit"), _("Certificate level"), _("Certificate number"), _("Amount (yuan)")]
+        safe_row(
+            [
+                _("No."),
+                _("Name"),
+                _("Unit"),
+                _("Certificate level"),
+                _("Certificate number"),
+                _("Amount (yuan)"),
+            ]
+        )
     )
     labels = dict(CertificateLevel.choices)
     total, number = ZERO, 0
     for number, line in enumerate(allowance_lines_visible_to(user=user, roll=roll).iterator(), start=1):
         sheet.append(
-            [
-                number,
-                line.worker.name,
-                line.unit_name,
-                str(labels.get(line.level, line.level)),
-                line.worker.certificate_number,
-                line.amount,
-            ]
+            safe_row(
+                [
+                    number,
+                    line.worker.name,
+                    line.unit_name,
+                    labels.get(line.level, line.level),
+                    line.worker.certificate_number,
+                    line.amount,
+                ]
+            )
         )
         total += line.amount
     sheet.append(
-        [
-            _("Total"),
-            ngettext("%(count)d worker", "%(count)d workers", number) % {"count": number},
-            None,
-            None,
-            None,
-            yuan(total),
-        ]
+        safe_row(
+            [
+                _("Total"),
+                ngettext("%(count)d worker", "%(count)d workers", number) % {"count": number},
+                None,
+                None,
+                None,
+                yuan(total),
+            ]
+        )
     )
     output = BytesIO()
     workbook.save(output)
