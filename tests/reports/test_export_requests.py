@@ -37,7 +37,9 @@ def sent(monkeypatch):
     original = export_build.apply_async
 
     def spy(args=None, kwargs=None, **options):
-        calls.append({"args": list(args or ()), "kwargs": dict(kwargs or {}), "task_id": options.get("task_id")})
+        calls.append(
+            {"args": list(args or ()), "kwargs": dict(kwargs or {}), "task_id": options.get("task_id")}
+        )
         return original(args, kwargs, **options)
 
     monkeypatch.setattr(export_build, "apply_async", spy)
@@ -89,7 +91,9 @@ def test_the_export_api_sends_the_worker_only_the_requests_id(api, network, soci
     assert not TaskResult.objects.filter(task_args__contains=ID_NUMBER).exists()
 
 
-def test_the_owner_is_told_until_when_the_export_can_be_downloaded(as_user, network, social_worker, background):
+def test_the_owner_is_told_until_when_the_export_can_be_downloaded(
+    as_user, network, social_worker, background
+):
     task_id = export_clients_by_id_number(as_user, social_worker)
     request = ExportRequest.objects.get(pk=task_id)
     assert request.expires_at - request.finished_at == timedelta(hours=24)
@@ -124,7 +128,9 @@ def test_in_production_the_web_server_sends_the_file(as_user, network, social_wo
     assert response["Cache-Control"] == "no-store"
 
 
-def test_an_expired_export_is_refused_then_deleted_with_its_request(as_user, network, social_worker, background):
+def test_an_expired_export_is_refused_then_deleted_with_its_request(
+    as_user, network, social_worker, background
+):
     task_id = export_clients_by_id_number(as_user, social_worker)
     request = ExportRequest.objects.get(pk=task_id)
     name = request.file.name
@@ -134,7 +140,10 @@ def test_an_expired_export_is_refused_then_deleted_with_its_request(as_user, net
     refused = as_user(social_worker).get(download)
     assert refused.status_code == 410
     assert "has been deleted" in refused.content.decode()
-    assert "Deleted" in as_user(social_worker).get(reverse("reports:export_status", args=[task_id])).content.decode()
+    assert (
+        "Deleted"
+        in as_user(social_worker).get(reverse("reports:export_status", args=[task_id])).content.decode()
+    )
 
     assert exports_expire() == 1
     assert not default_storage.exists(name)
