@@ -54,10 +54,6 @@ def requests_of(user):
     return ExportRequest.objects.filter(requested_by=user)
 
 
-def started_by(user, task_id: str) -> bool:
-    return requests_of(user).filter(pk=task_id).exists()
-
-
 class ExportExpired(Exception):
     """The export was written but its time is over; `request` says when it was to be deleted."""
 

@@ -166,7 +166,7 @@ class ExportRequest(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="export_requests",
     )
-    key = models.CharField(_("list"), max_length=50)
+    key = models.CharField(_("exported list"), max_length=50)
     format = models.CharField(_("format"), max_length=4, choices=Format.choices)
     filters = EncryptedTextField(_("filters"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)

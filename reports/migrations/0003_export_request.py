@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('key', models.CharField(max_length=50, verbose_name='list')),
+                ('key', models.CharField(max_length=50, verbose_name='exported list')),
                 ('format', models.CharField(choices=[('csv', 'CSV'), ('xlsx', 'Excel')], max_length=4, verbose_name='format')),
                 ('filters', encrypted_fields.fields.EncryptedTextField(blank=True, null=True, verbose_name='filters')),
                 ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10, verbose_name='status')),

@@ -7,6 +7,8 @@ expires (EXPORT_RETENTION_HOURS after it is written) and is deleted. Filters the
 page would mark as errors refuse the export: a 400 page naming them, or the API's 400.
 """
 
+import uuid
+
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -189,7 +191,10 @@ class ExportViewSet(viewsets.ViewSet):
     def retrieve(self, request, pk=None):
         """The export's state; its download link once written. Someone else's export does not
         exist, finished or not."""
-        requested = requests_of(request.user).filter(pk=pk).first()
+        try:
+            requested = requests_of(request.user).filter(pk=uuid.UUID(pk)).first()
+        except ValueError:  # the route takes 36 hex digits and dashes, not all of them make an id
+            requested = None
         if requested is None:
             raise NotFound
         state = task_state(pk)

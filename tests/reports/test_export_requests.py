@@ -202,3 +202,8 @@ def test_no_task_is_sent_a_personal_argument():
         parameters = set(inspect.signature(task.run).parameters) - {"self"}
         assert parameters <= allowed, (task.name, parameters - allowed)
     assert app.conf.result_extended is False
+
+
+def test_an_export_id_that_is_no_uuid_is_404_not_an_error(api, social_worker):
+    response = api(social_worker).get("/api/v1/exports/" + "-" * 36 + "/")
+    assert response.status_code == 404
