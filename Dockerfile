@@ -1,5 +1,6 @@
-# The one image behind web, worker and beat in docker-compose.yml.
-FROM python:3.11-slim
+# The one image behind web, worker and beat in docker-compose.yml (target `app`, the default), and
+# the nginx in front of them with the collected static files (target `proxy`).
+FROM python:3.11-slim AS build
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=socialwork.settings.site
 WORKDIR /app
@@ -13,6 +14,13 @@ RUN DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=build DJANGO_SECRET_KEY=build-only-not-a
     FIELD_ENCRYPTION_SALTS=build-only-not-a-secret-build-only \
     python manage.py collectstatic --noinput
 
+# nginx: static files from this build; its configuration (nginx/) is mounted by docker-compose.yml.
+FROM nginx:1.27-alpine AS proxy
+COPY --from=build /app/staticfiles /srv/static
+COPY nginx/default.conf /etc/nginx/conf.d/default.conf
+EXPOSE 8080
+
+FROM build AS app
 RUN useradd --system --home /app socialwork && mkdir -p /app/var && chown -R socialwork /app/var
 USER socialwork
 EXPOSE 8000

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from positions import importing
-from socialwork.uploads import content_matches
+from socialwork.uploads import content_error
 
 EXTENSIONS = (".xlsx", ".csv")
 
@@ -39,10 +39,9 @@ class ImportForm(forms.Form):
                 _("The file is larger than %(limit)d MB; split it into smaller files.")
                 % {"limit": importing.MAX_BYTES // (1024 * 1024)}
             )
-        if not content_matches(upload, upload.name.rsplit(".", 1)[-1]):
-            raise forms.ValidationError(
-                _("The file's content does not match its name; it may be damaged or renamed.")
-            )
+        error = content_error(upload, upload.name.rsplit(".", 1)[-1])
+        if error is not None:  # renamed, or a workbook with macros
+            raise error
         return upload
 
 

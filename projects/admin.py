@@ -5,6 +5,9 @@ organizations' service teams and stationed workers, which no service keeps, are 
 audited."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from socialwork.admin_base import AuditedAdmin, ReadOnlyAdmin
 
@@ -29,7 +32,7 @@ from .models import (
     Transition,
     YearBudget,
 )
-from .selectors import organizations_visible_to, projects_visible_to
+from .selectors import DOCUMENTS, organizations_visible_to, projects_visible_to
 
 
 class OrganizationScoped(admin.ModelAdmin):
@@ -50,6 +53,27 @@ class ProjectScoped(admin.ModelAdmin):
     def get_queryset(self, request):
         projects = projects_visible_to(user=request.user).values("pk")
         return super().get_queryset(request).filter(**{f"{self.project_path}__in": projects})
+
+
+class DocumentAdmin(admin.ModelAdmin):
+    """A record with an attached document (`document_kind`, see projects.selectors.DOCUMENTS).
+    The document is not uploaded here (the project's page checks what is uploaded) and is linked
+    to its download view, which checks and audits, never to its place in the storage."""
+
+    document_kind = ""
+
+    def get_exclude(self, request, obj=None):
+        return (*(super().get_exclude(request, obj) or ()), DOCUMENTS[self.document_kind][1])
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "document")
+
+    @admin.display(description=_("document"))
+    def document(self, obj):
+        if obj is None or not obj.pk or not getattr(obj, DOCUMENTS[self.document_kind][1]):
+            return "—"
+        url = reverse("projects:project_document", args=[self.document_kind, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download"))
 
 
 class ServiceTeamInline(admin.TabularInline):
@@ -140,7 +164,8 @@ class TransitionInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class ProjectAdmin(ReadOnlyAdmin, DocumentAdmin):
+    document_kind = "plan"
     list_display = (
         "title", "call", "service_area", "community", "organization", "requested_amount", "approved_amount",
         "status",
@@ -215,7 +240,8 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(ReadOnlyAdmin, ProjectScoped):
+class ContractAdmin(ReadOnlyAdmin, DocumentAdmin, ProjectScoped):
+    document_kind = "contract"
     list_display = ("number", "project", "organization", "year", "amount", "signed_on")
     list_filter = ("year",)
     list_select_related = ("project", "organization")
@@ -247,7 +273,8 @@ class PaymentAdmin(ReadOnlyAdmin, ProjectScoped):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(ReadOnlyAdmin, ProjectScoped):
+class ProgressReportAdmin(ReadOnlyAdmin, DocumentAdmin, ProjectScoped):
+    document_kind = "progress-report"
     list_display = ("project", "period", "submitted_by", "created_at")
     list_filter = ("created_at",)
     list_select_related = ("project", "submitted_by")
@@ -265,7 +292,8 @@ class SupervisionVisitAdmin(ReadOnlyAdmin, ProjectScoped):
 
 
 @admin.register(Acceptance)
-class AcceptanceAdmin(ReadOnlyAdmin, ProjectScoped):
+class AcceptanceAdmin(ReadOnlyAdmin, DocumentAdmin, ProjectScoped):
+    document_kind = "acceptance"
     list_display = ("project", "evaluated_on", "evaluator", "score", "conclusion")
     list_filter = ("conclusion", "evaluated_on")
     list_select_related = ("project",)

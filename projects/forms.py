@@ -3,12 +3,12 @@ input only; the services in projects/services.py enforce the rules."""
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from positions.models import Region, Studio
-from socialwork.uploads import content_matches
+from socialwork import uploads
 
 from .models import (
     Acceptance,
@@ -28,19 +28,11 @@ MILESTONE_ROWS = 5
 
 
 def validate_upload(upload) -> None:
-    """A document people attach: PDF, Word or Excel, at most 10 MB."""
+    """A document people attach: PDF, Word or Excel, at most 10 MB, without macros or active
+    content (socialwork.uploads checks every upload field)."""
     if not upload or not hasattr(upload, "size"):
         return
-    FileExtensionValidator(
-        UPLOAD_EXTENSIONS, message=_("Upload a PDF, Word (.doc, .docx) or Excel (.xlsx) file.")
-    )(upload)
-    if upload.size > UPLOAD_MAX_BYTES:
-        raise ValidationError(_("The file is larger than 10 MB."), code="file_too_large")
-    if not content_matches(upload, upload.name.rsplit(".", 1)[-1]):
-        raise ValidationError(
-            _("The file's content does not match its name; it may be damaged or renamed."),
-            code="content_mismatch",
-        )
+    uploads.validate_upload(upload, UPLOAD_EXTENSIONS, UPLOAD_MAX_BYTES)
 
 
 def upload_field(label, **kwargs) -> forms.FileField:

@@ -12,7 +12,16 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from positions.models import Region
-from projects.models import Contract, Payment, Project, ServiceArea, SocialOrganization, YearBudget
+from projects.models import (
+    Acceptance,
+    Contract,
+    Payment,
+    ProgressReport,
+    Project,
+    ServiceArea,
+    SocialOrganization,
+    YearBudget,
+)
 from socialwork.roles import Role
 from socialwork.scoping import region_scope
 
@@ -42,6 +51,27 @@ def contracts_visible_to(*, user) -> QuerySet[Contract]:
     if not user.is_district_wide and user.organization_id:
         contracts = contracts.filter(organization_id=user.organization_id)
     return contracts
+
+
+# The documents attached to a project's records: kind -> (model, file field).
+DOCUMENTS = {
+    "plan": (Project, "plan_document"),
+    "contract": (Contract, "signed_file"),
+    "progress-report": (ProgressReport, "attachment"),
+    "acceptance": (Acceptance, "report"),
+}
+
+
+def documents_visible_to(*, user, kind: str) -> QuerySet:
+    """The records holding one kind of document that the person may download: those the project's
+    page shows them (a contract as `contracts_visible_to` scopes it)."""
+    if kind == "contract":
+        return contracts_visible_to(user=user)
+    model, _field = DOCUMENTS[kind]
+    projects = projects_visible_to(user=user).values("pk")
+    if model is Project:
+        return Project.objects.filter(pk__in=projects)
+    return model.objects.filter(project__in=projects)
 
 
 def organizations_visible_to(*, user) -> QuerySet[SocialOrganization]:

@@ -584,3 +584,10 @@ def honour_add(*, actor, project: Project, name: str, awarded_by: str = "", year
         honour.save()
         audit_record(actor=actor, action="honour.add", target=honour, summary=str(honour))
     return honour
+
+
+def document_download_audit(*, actor, record, kind: str) -> None:
+    """A document attached to a project's record was downloaded. What an organization attaches
+    (beneficiaries, its staff's ID numbers) may name people, so each download is audited: by whom,
+    which record and which kind of document, never the file's name."""
+    audit_record(actor=actor, action="project.document_download", target=record, summary=kind)

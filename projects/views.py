@@ -2,6 +2,7 @@
 money overview. Every write goes through projects/services.py; every read through the scoped
 selectors."""
 
+import posixpath
 from decimal import Decimal
 
 from django.contrib import messages
@@ -10,11 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, re_path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from socialwork.files import file_response
 from socialwork.pages import form_page, page_of, show_errors, year_of
 
 from . import selectors, services
@@ -298,6 +300,9 @@ def _project_page(request, project: Project, **bound):
             "payments": payments,
             "paid": paid,
             "unpaid": contract.amount - paid if contract else None,
+            # Organization staff see the signed contract only of their own organization's contract.
+            "contract_document": bool(contract and contract.signed_file)
+            and selectors.contracts_visible_to(user=request.user).filter(pk=contract.pk).exists(),
             "milestone_form": MilestoneCompleteForm(prefix="milestone")
             if contract and (district or applicant)
             else None,
@@ -310,6 +315,19 @@ def _project_page(request, project: Project, **bound):
 
 def project_detail(request, pk):
     return _project_page(request, _visible_project(request, pk))
+
+
+def project_document(request, kind, pk):
+    """A document attached to a project's record (its planning document, signed contract, a
+    progress report's attachment, an evaluation report), to whoever sees it on the project's page;
+    404 to anyone else. Every download is audited: what an organization attaches may name people."""
+    record = get_object_or_404(selectors.documents_visible_to(user=request.user, kind=kind), pk=pk)
+    document = getattr(record, selectors.DOCUMENTS[kind][1])
+    if not document:
+        raise Http404
+    response = file_response(document.name, filename=posixpath.basename(document.name))
+    services.document_download_audit(actor=request.user, record=record, kind=kind)
+    return response
 
 
 def _project_for(request, pk, *by: str) -> Project:
@@ -610,6 +628,11 @@ urlpatterns = [
     path("<int:pk>/acceptance/", acceptance_record, name="acceptance_record"),
     path("<int:pk>/progress/", progress_report_submit, name="progress_report_submit"),
     path("<int:pk>/honours/", honour_add, name="honour_add"),
+    re_path(
+        r"^documents/(?P<kind>plan|contract|progress-report|acceptance)/(?P<pk>[0-9]+)/$",
+        project_document,
+        name="project_document",
+    ),
     path("organizations/", organization_list, name="organization_list"),
     path("organizations/new/", organization_create, name="organization_create"),
     path("organizations/<int:pk>/", organization_detail, name="organization_detail"),

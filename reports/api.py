@@ -1,6 +1,6 @@
 """/api/v1/reports/: the annual reports a person may see; starting one; downloading its files."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -12,7 +12,7 @@ from positions.api.network import ScopedRelatedField
 from positions.selectors.network import regions_visible_to
 from reports import services
 from reports.models import AnnualReport
-from reports.views.annual import CONTENT_TYPES
+from reports.views.annual import CONTENT_TYPES, annual_file_response
 from socialwork.progress import task_state
 
 
@@ -105,12 +105,7 @@ class AnnualReportViewSet(
             or not getattr(report, kind)
         ):
             raise Http404
-        return FileResponse(
-            getattr(report, kind).open("rb"),
-            as_attachment=True,
-            filename=f"annual-report-{report.year}.{kind}",
-            content_type=CONTENT_TYPES[kind],
-        )
+        return annual_file_response(report, kind)
 
 
 def register(router) -> None:

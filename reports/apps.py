@@ -11,9 +11,17 @@ def schedule_recovery(sender=None, **kwargs) -> None:
     periodic_task_ensure(name=RECOVER_TASK_NAME, task="reports.tasks.annual_reports_recover", minute="*/5")
 
 
+def _schedule_export_expiry(sender=None, **kwargs) -> None:
+    from .export_tasks import schedule_expiry
+
+    schedule_expiry()
+
+
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
 
     def ready(self):
         post_migrate.connect(schedule_recovery, sender=self)
+        # Background exports are deleted when they expire, by a periodic task kept in the database.
+        post_migrate.connect(_schedule_export_expiry, sender=self)

@@ -1,7 +1,12 @@
+import uuid
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedTextField
 
 from socialwork.models.base import TimeStampedModel
 
@@ -134,3 +139,61 @@ class DashboardSnapshot(models.Model):
         return self.requested_at is not None and (
             self.computed_at is None or self.requested_at > self.computed_at
         )
+
+
+def export_file_name(request: "ExportRequest", filename: str) -> str:
+    """Where a background export is kept: under its owner's id and its own."""
+    return f"exports/{request.requested_by_id}/{request.pk}.{request.format}"
+
+
+class ExportRequest(TimeStampedModel):
+    """A list export written in the background: who asked, for which list, with which filters and
+    in which format, then its file. The worker is sent this row's id and nothing else, so no
+    filter (a name, a full ID number typed into a search box) lies in the broker or in the task
+    results. The filters are encrypted like the client's own fields, and the row goes with its
+    file when it expires (`reports.export_tasks.exports_expire`). The id is also the task's id."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="export_requests",
+    )
+    key = models.CharField(_("exported list"), max_length=50)
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    filters = EncryptedTextField(_("filters"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField(_("file"), upload_to=export_file_name, blank=True, max_length=200)
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("deleted after"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("export request")
+        verbose_name_plural = _("export requests")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.key}.{self.format}"
+
+    @staticmethod
+    def retention() -> timedelta:
+        return timedelta(hours=settings.EXPORT_RETENTION_HOURS)
+
+    @property
+    def expired(self) -> bool:
+        now = timezone.now()
+        if self.expires_at is not None:
+            return self.expires_at <= now
+        return self.created_at is not None and self.created_at + self.retention() <= now

@@ -486,6 +486,26 @@ class AllowanceRoll(TimeStampedModel):
         return reverse("positions:allowance_roll_detail", args=[self.pk])
 
 
+class AllowanceRollRun(models.Model):
+    """A generation of a month's roll sent to the worker: the month and who asked, kept so that a
+    generation a dead worker left running can be sent again, since the results backend keeps no
+    task arguments. Its id is the task's id."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    month = models.DateField(_("month"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("allowance roll generation")
+        verbose_name_plural = _("allowance roll generations")
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} · {self.id}"
+
+
 class AllowanceLine(models.Model):
     """One worker on a roll, with what was true on the first of the month, kept as it was."""
 

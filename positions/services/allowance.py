@@ -5,19 +5,19 @@ A roll's lines are snapshots (level and amount as they were on the first of the 
 policy changed later never alters a roll; a closed roll is never changed again.
 """
 
-import ast
 import logging
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
-from positions.models import AllowanceLine, AllowancePolicy, AllowanceRoll
+from positions.models import AllowanceLine, AllowancePolicy, AllowanceRoll, AllowanceRollRun
 from positions.selectors.allowance import allowance_amounts_on, workers_eligible_on
 from socialwork import timelimits
 from socialwork.money import yuan
@@ -122,7 +122,8 @@ def allowance_roll_schedule(*, actor, month: date) -> str:
 
     month = first_of_month(month)
     _check_month_open(month=month)
-    task_id = str(uuid4())
+    run = AllowanceRollRun.objects.create(id=uuid4(), month=month, requested_by=actor)
+    task_id = str(run.id)
 
     def send() -> None:
         try:
@@ -137,17 +138,14 @@ def allowance_roll_schedule(*, actor, month: date) -> str:
     return task_id
 
 
-GENERATE_TASK = "positions.tasks.allowance_roll_generate_task"
-
-
 def allowance_roll_runs_recover(*, now: datetime | None = None) -> int:
     """Recover the generations a dead worker left "running": their row in the results backend
     (which the rolls page follows) says started or in progress, longer ago than the generation's
     hard time limit, so no live worker is still on it. A generation writes the roll in one
     transaction, so a killed one left nothing half done: it is sent again under the same task id,
-    and the page following it sees it finish. One whose month cannot be read back (or that cannot
-    be queued) is marked failed, which the page shows. Safe to run twice: rows are locked, a locked
-    one is left to whoever holds it. Returns how many were recovered."""
+    with the month and the person its `AllowanceRollRun` keeps, and the page following it sees it
+    finish. One that cannot be queued is marked failed, which the page shows. Safe to run twice:
+    rows are locked, a locked one is left to whoever holds it. Returns how many were recovered."""
     from celery import states
     from django_celery_results.models import TaskResult
 
@@ -155,32 +153,29 @@ def allowance_roll_runs_recover(*, now: datetime | None = None) -> int:
 
     cutoff = (now or timezone.now()) - timedelta(seconds=timelimits.ALLOWANCE_ROLL.hard)
     with transaction.atomic():
-        stale = [
-            run
-            for run in TaskResult.objects.select_for_update(skip_locked=True).filter(
-                task_name=GENERATE_TASK, status__in=[states.STARTED, PROGRESS]
+        running = {
+            result.task_id: result
+            for result in TaskResult.objects.select_for_update(skip_locked=True).filter(
+                Q(date_started__lt=cutoff) | Q(date_started__isnull=True, date_created__lt=cutoff),
+                status__in=[states.STARTED, PROGRESS],
             )
-            if (run.date_started or run.date_created) < cutoff
-        ]
-        for run in stale:
-            args = _stored_args(task.backend, run)
-            if args is None:
-                _mark_stopped(task, run.task_id)
-                continue
-            TaskResult.objects.filter(pk=run.pk).update(status=states.PENDING, date_started=None)
-            transaction.on_commit(lambda run=run, args=args: _send_again(task, run.task_id, args))
-            logger.warning("Allowance roll generation %s stopped with its worker; sent again", run.task_id)
+        }
+        runs = AllowanceRollRun.objects.filter(
+            id__in=[_uuid(task_id) for task_id in running if _uuid(task_id)]
+        )
+        stale = [(running[str(run.id)], run) for run in runs]
+        for result, run in stale:
+            args = [run.month.isoformat(), run.requested_by_id]
+            TaskResult.objects.filter(pk=result.pk).update(status=states.PENDING, date_started=None)
+            transaction.on_commit(lambda result=result, args=args: _send_again(task, result.task_id, args))
+            logger.warning("Allowance roll generation %s stopped with its worker; sent again", result.task_id)
     return len(stale)
 
 
-def _stored_args(backend, run) -> list | None:
-    """The (month, actor id) a generation was sent with, as the results backend kept them."""
+def _uuid(task_id: str) -> UUID | None:
     try:
-        args = backend.decode_content(run, run.task_args)
-        args = ast.literal_eval(args) if isinstance(args, str) else args
-        date.fromisoformat(args[0])
-        return [args[0], int(args[1])]
-    except (TypeError, ValueError, SyntaxError, IndexError):
+        return UUID(task_id)
+    except ValueError:  # a task of another kind, under an id of its own making
         return None
 
 

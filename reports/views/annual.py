@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path
 from django.utils import timezone
@@ -14,6 +14,7 @@ from positions.models import Region
 from positions.selectors.network import regions_visible_to
 from reports import annual, services
 from reports.models import AnnualReport
+from socialwork.files import file_response
 from socialwork.progress import task_state
 
 CONTENT_TYPES = {"xlsx": annual.XLSX_CONTENT_TYPE, "pdf": annual.PDF_CONTENT_TYPE}
@@ -79,9 +80,14 @@ def annual_download(request, pk, kind):
     file = getattr(report, kind)
     if report.status != AnnualReport.Status.DONE or not file:
         raise Http404
-    return FileResponse(
-        file.open("rb"),
-        as_attachment=True,
+    return annual_file_response(report, kind)
+
+
+def annual_file_response(report: AnnualReport, kind: str):
+    """One of a report's files. They hold counts only, no one's name or number: they are kept
+    as the district's record and their downloads are not audited (the request is)."""
+    return file_response(
+        getattr(report, kind).name,
         filename=f"annual-report-{report.year}.{kind}",
         content_type=CONTENT_TYPES[kind],
     )

@@ -2,15 +2,18 @@
 
 /reports/export/<key>.<csv|xlsx>?<the list's own filters>: a short list is written during the
 request; a long one (over EXPORT_INLINE_LIMIT rows) is handed to a worker and the page shows its
-progress, then the download link, which only the person who asked can follow. Filters the list
+progress, then the download link, which only the person who asked can follow, until the file
+expires (EXPORT_RETENTION_HOURS after it is written) and is deleted. Filters the list
 page would mark as errors refuse the export: a 400 page naming them, or the API's 400.
 """
 
+import uuid
+
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, QueryDict, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import path, re_path, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -21,8 +24,9 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from reports import exports
-from reports.export_tasks import export_path, export_start, started_by
+from reports.export_tasks import ExportExpired, export_for_download, export_start, requests_of
 from socialwork.exceptions import RETRY_AFTER, BackgroundUnavailable
+from socialwork.files import file_response
 from socialwork.progress import task_state
 
 
@@ -92,42 +96,43 @@ def export(request, key: str, fmt: str):
     )
 
 
-def _owned_file(user, task_id: str) -> tuple[str, str] | None:
-    """(storage path, format) of this person's finished background export, or None."""
-    for fmt in exports.FORMATS:
-        stored = export_path(user_id=user.pk, task_id=task_id, fmt=fmt)
-        if default_storage.exists(stored):
-            return stored, fmt
-    return None
-
-
 def export_status(request, task_id):
     """The progress bar, then the download link (htmx polls this until the export is done).
     Someone else's export does not exist, finished or not."""
-    task_id = str(task_id)
-    if not started_by(request.user, task_id):
-        raise Http404
-    owned = _owned_file(request.user, task_id)
+    requested = get_object_or_404(requests_of(request.user), pk=task_id)
     return render(
         request,
         "reports/export_status.html",
-        {
-            "task": task_state(task_id),
-            "download": reverse("reports:export_download", args=[task_id]) if owned else "",
-        },
+        {"task": task_state(str(task_id)), "requested": requested, **_download_of(requested)},
     )
 
 
+def _download_of(requested) -> dict:
+    """The download link and until when it holds, once written; whether it expired."""
+    written = requested.status == requested.Status.DONE and bool(requested.file)
+    if not written or requested.expired:
+        return {"download": "", "expires_at": None, "expired": written}
+    return {
+        "download": reverse("reports:export_download", args=[requested.pk]),
+        "expires_at": requested.expires_at,
+        "expired": False,
+    }
+
+
 def export_download(request, task_id):
-    owned = _owned_file(request.user, str(task_id))
-    if owned is None:
+    """The written file, to its owner alone, until it expires (then 410 saying so)."""
+    try:
+        requested = export_for_download(user=request.user, request_id=task_id)
+    except ExportExpired as expired:
+        return render(request, "reports/export_expired.html", {"requested": expired.request}, status=410)
+    if requested is None:
         raise Http404
-    stored, fmt = owned
-    return FileResponse(
-        default_storage.open(stored, "rb"),
-        as_attachment=True,
-        filename=f"export-{task_id}.{fmt}",
-        content_type=exports.FORMATS[fmt],
+    export = exports.get(requested.key)
+    finished = timezone.localtime(requested.finished_at)
+    return file_response(
+        requested.file.name,
+        filename=f"{export.title}-{finished:%Y%m%d-%H%M}.{requested.format}",
+        content_type=exports.FORMATS[requested.format],
     )
 
 
@@ -159,6 +164,7 @@ class ExportStateSerializer(serializers.Serializer):
     state = serializers.CharField()
     percent = serializers.IntegerField()
     download_url = serializers.CharField(allow_null=True)
+    expires_at = serializers.DateTimeField(allow_null=True, help_text="The file is deleted then.")
 
 
 class ExportViewSet(viewsets.ViewSet):
@@ -204,16 +210,21 @@ class ExportViewSet(viewsets.ViewSet):
     def retrieve(self, request, pk=None):
         """The export's state; its download link once written. Someone else's export does not
         exist, finished or not."""
-        if not started_by(request.user, pk):
+        try:
+            requested = requests_of(request.user).filter(pk=uuid.UUID(pk)).first()
+        except ValueError:  # the route takes 36 hex digits and dashes, not all of them make an id
+            requested = None
+        if requested is None:
             raise NotFound
         state = task_state(pk)
-        owned = _owned_file(request.user, pk)
+        download = _download_of(requested)
         return Response(
             {
                 "task_id": pk,
                 "state": state["state"],
                 "percent": state["percent"],
-                "download_url": reverse("reports:export_download", args=[pk]) if owned else None,
+                "download_url": download["download"] or None,
+                "expires_at": download["expires_at"],
             }
         )
 

@@ -1,6 +1,8 @@
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import Project
@@ -50,6 +52,13 @@ def test_an_organization_applies_and_the_district_takes_the_project_to_completio
     assert page.url.endswith(project.get_absolute_url())
     assert page.locator("#requested").inner_text() == "40000.00"
     assert page.locator("#plan-document a").is_visible()
+    # The document comes from the checked download, as an attachment, not from /media/.
+    link = page.locator("#plan-document a")
+    assert link.get_attribute("href") == reverse("projects:project_document", args=["plan", project.pk])
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename.startswith("plan")
+    assert Path(download.value.path()).read_bytes() == b"%PDF-1.4"
     click("#move-submit button")
     screenshot("2-submitted")
 

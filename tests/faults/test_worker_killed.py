@@ -25,8 +25,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from django_celery_results.models import TaskResult
 
-from positions.models import AllowanceRoll
-from positions.services.allowance import GENERATE_TASK
+from positions.models import AllowanceRoll, AllowanceRollRun
 from positions.tasks import allowance_roll_runs_recover
 from reports.models import AnnualReport
 from reports.tasks import annual_reports_recover
@@ -200,23 +199,19 @@ def test_an_annual_report_cut_off_three_times_is_failed_with_its_reason(district
     assert "stopped 3 times" in client.get(report.get_absolute_url()).content.decode()
 
 
-def _stale_generation(*, args_repr: str, status: str = "PROGRESS") -> TaskResult:
-    """The row a generation leaves in the results backend when its worker dies mid-run."""
-    task_id = str(uuid.uuid4())
-    _, _, encoded = app.backend.encode_content(args_repr)
-    return TaskResult.objects.create(
-        task_id=task_id,
-        task_name=GENERATE_TASK,
-        status=status,
-        task_args=encoded,
-        date_started=timezone.now() - timedelta(seconds=timelimits.ALLOWANCE_ROLL.hard + 60),
-    )
+def _stale_generation(*, month: date, actor, status: str = "PROGRESS") -> TaskResult:
+    """What a generation leaves when its worker dies mid-run: its request, and its row in the
+    results backend (which keeps no task arguments) still saying it runs."""
+    run = AllowanceRollRun.objects.create(id=uuid.uuid4(), month=month, requested_by=actor)
+    too_long_ago = timezone.now() - timedelta(seconds=timelimits.ALLOWANCE_ROLL.hard + 60)
+    AllowanceRollRun.objects.filter(pk=run.pk).update(created_at=too_long_ago)
+    return TaskResult.objects.create(task_id=str(run.id), status=status, date_started=too_long_ago)
 
 
 def test_an_allowance_roll_left_running_by_a_killed_worker_is_generated_again(
     district, client, django_capture_on_commit_callbacks
 ):
-    run = _stale_generation(args_repr=repr(["2025-03-01", district.pk]))
+    run = _stale_generation(month=date(2025, 3, 1), actor=district)
     client.force_login(district)
     with django_capture_on_commit_callbacks(execute=True):
         assert allowance_roll_runs_recover.delay().get() == 1
@@ -227,9 +222,29 @@ def test_an_allowance_roll_left_running_by_a_killed_worker_is_generated_again(
     assert allowance_roll_runs_recover.delay().get() == 0, "recovered once"
 
 
-def test_an_allowance_roll_generation_that_cannot_be_read_back_shows_failed(district, client):
-    run = _stale_generation(args_repr="", status=states.STARTED)
-    assert allowance_roll_runs_recover.delay().get() == 1
+def test_a_task_of_another_kind_left_running_is_not_taken_for_a_generation(db):
+    TaskResult.objects.create(
+        task_id=str(uuid.uuid4()),
+        status=states.STARTED,
+        date_started=timezone.now() - timedelta(seconds=timelimits.ALLOWANCE_ROLL.hard + 60),
+    )
+    assert allowance_roll_runs_recover.delay().get() == 0
+
+
+def test_an_allowance_roll_generation_that_cannot_be_sent_again_shows_failed(
+    district, client, django_capture_on_commit_callbacks, monkeypatch
+):
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from positions.tasks import allowance_roll_generate_task
+
+    def broker_down(*args, **kwargs):
+        raise BrokerError("broker down")
+
+    run = _stale_generation(month=date(2025, 3, 1), actor=district, status=states.STARTED)
+    monkeypatch.setattr(allowance_roll_generate_task, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert allowance_roll_runs_recover.delay().get() == 1
     client.force_login(district)
     query = f"?task={run.task_id}&month=2025-03"
     page = client.get(reverse("positions:allowance_rolls") + query).content.decode()

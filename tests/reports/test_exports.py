@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 from casework import services as casework_services
 from positions.models import Award, Exam, Region, SocialWorker
 from reports import exports
-from reports.export_tasks import export_build, export_path
+from reports.export_tasks import export_build
+from reports.models import ExportRequest
 from socialwork.models import AuditEntry, Notification
 from socialwork.roles import Role
 from tests.casework.factories import make_case, make_client
@@ -200,7 +201,8 @@ def test_a_long_list_is_exported_in_the_background_and_its_owner_notified(
     task_id = str(page.context["task"]["id"])
     assert page.templates[0].name == "reports/export_started.html"
 
-    stored = export_path(user_id=district_admin.pk, task_id=task_id, fmt=fmt)
+    stored = ExportRequest.objects.get(pk=task_id).file.name
+    assert stored == f"exports/{district_admin.pk}/{task_id}.{fmt}"
     assert default_storage.exists(stored)
     notification = Notification.objects.get(user=district_admin, kind="export_ready")
     download = reverse("reports:export_download", args=[task_id])

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.test import TestCase
 from django.utils import timezone
 
@@ -120,6 +121,7 @@ def seed() -> District:
     o["project"] = make_project(
         call=o["call"], community=community_a, created_by=users["org_staff"], organization=organization,
         status=Project.Status.APPROVED, approved="40000",
+        plan_document=ContentFile(b"%PDF-1.4 plan", name="plan.pdf"),
     )  # fmt: skip
     procurement = projects.procurement_open(
         actor=admin, project=o["project"], method=Procurement.Method.NEGOTIATION

@@ -257,6 +257,7 @@ ACCESS: dict[str, Rule] = {
     "projects:progress_report_submit": post(DISTRICT, {R.ORG_STAFF}),
     "projects:project_decide": post(DISTRICT),
     "projects:project_detail": get(SEES_STATION_A, {R.ORG_STAFF}),
+    "projects:project_document": get(SEES_STATION_A, {R.ORG_STAFF}),  # as the project's page
     "projects:project_list": get(SIGNED_IN),
     "projects:project_move": post(DISTRICT, {R.ORG_STAFF}),  # submit: the district is told it may not
     "projects:project_review": post(DISTRICT),
@@ -386,6 +387,7 @@ PATH_ARGS = {
     "training:attendance": _pk("session"),
     "training:enrolment_cancel": _pk("enrolment"),
     "projects:project_detail": _pk("project"),
+    "projects:project_document": lambda o: {"kind": "plan", "pk": o["project"].pk},
     "projects:application_update": _pk("draft_project"),
     "projects:project_move": lambda o: {"pk": o["draft_project"].pk, "move": "submit"},
     "projects:project_review": _pk("project"),

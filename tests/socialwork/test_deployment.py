@@ -46,13 +46,36 @@ def test_settings_read_the_variables_we_expect():
 
 def test_compose_has_every_service_with_health_checks(compose):
     services = compose["services"]
-    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
+    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "beat", "nginx"}
     assert services["postgres"]["image"] == "postgres:16"
     assert services["redis"]["image"] == "redis:7"
     for name, service in services.items():
         assert "healthcheck" in service, f"{name} has no health check"
         assert name in ONE_SHOT or service["healthcheck"].get("disable") is not True
     assert {"postgres-data", "redis-data"} <= set(compose["volumes"])
+
+
+def test_nginx_sends_stored_files_only_after_the_apps_check(compose):
+    """No location serves MEDIA_URL; the media volume is read-only in nginx and reached only by
+    the internal location the app's X-Accel-Redirect names; web is reached only through nginx."""
+    services = compose["services"]
+    conf = re.sub(r"#.*", "", (ROOT / "nginx" / "default.conf").read_text())
+    prefix = services["web"]["environment"]["FILES_ACCEL_REDIRECT_PREFIX"]
+    assert prefix == "/protected-media/"
+    internal = re.search(r"location " + re.escape(prefix) + r" \{(.*?)\n    \}", conf, re.S)
+    assert internal and re.search(r"^\s*internal;", internal.group(1), re.M)
+    assert "media" not in conf.replace(prefix, "")
+    assert "media:/srv/protected-media:ro" in services["nginx"]["volumes"]
+    assert "ports" not in services["web"] and services["nginx"]["ports"] == ["8000:8080"]
+    assert "location /static/" in conf
+    assert "proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;" in conf
+
+
+def test_django_serves_nothing_under_media_url(settings):
+    from django.urls import Resolver404, get_resolver
+
+    with pytest.raises(Resolver404):
+        get_resolver().resolve(f"/{settings.MEDIA_URL}projects/plans/plan.pdf")
 
 
 def test_compose_sets_every_variable_the_settings_read(compose):
