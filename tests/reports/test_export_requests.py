@@ -180,7 +180,7 @@ def test_files_left_in_the_exports_folder_without_a_request_are_deleted(db, back
 def test_the_expiry_runs_from_the_database_beat_schedule(db):
     task = PeriodicTask.objects.get(name=export_tasks.EXPIRY_TASK_NAME)  # made by post_migrate
     assert task.task == "reports.export_tasks.export_expire" and task.enabled
-    assert task.interval.every == 15
+    assert task.crontab.minute == "*/15"
     schedule_expiry()
     assert PeriodicTask.objects.filter(name=export_tasks.EXPIRY_TASK_NAME).count() == 1
 
