@@ -6,7 +6,7 @@ from django.utils import timezone
 from casework import services
 from casework.models import AccessGrant, CaseworkPolicy, VulnerabilityCategory
 from socialwork.models import AuditEntry
-from tests.casework.factories import case_in_intervention, make_client
+from tests.casework.factories import case_in_intervention, grant_access, make_client
 from tests.factories import make_user
 
 TODAY = timezone.localdate()
@@ -126,7 +126,7 @@ def test_policy_is_changed_in_the_admin_through_the_service(client, district_adm
 def test_district_admin_revokes_a_grant_in_the_admin_without_seeing_the_case(
     client, district_admin, colleague, case
 ):
-    grant = services.access_grant(
+    grant = grant_access(
         actor=district_admin, case_number=case.number, user=colleague, reason="抽查",
         expires_on=TODAY + timedelta(days=7),
     )  # fmt: skip
