@@ -114,6 +114,25 @@ def case_filter_choices(user) -> dict:
     }
 
 
+def district_administrators_over(region) -> QuerySet:
+    """The active district administrators placed in `region` or a region above it: those who
+    decide for a place and are told what happens there."""
+    from django.contrib.auth import get_user_model
+
+    from positions.models import Region
+
+    if region is None:
+        return get_user_model().objects.none()
+    path = region.path
+    regions = [path[:n] for n in range(Region.steplen, len(path) + 1, Region.steplen)]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.DISTRICT_ADMIN, region__path__in=regions)
+        .distinct()
+        .order_by("pk")
+    )
+
+
 def grant_case_in_reach(*, user, number: str) -> Case | None:
     """The case a district administrator may ask access to by its number: one in their district,
     not removed. One query either way, so that an unknown number and a case elsewhere are told

@@ -32,6 +32,7 @@ from .cases import (
 )
 from .clients import (
     access_record,
+    client_duplicate_check,
     client_register,
     client_remove,
     client_update,
@@ -62,7 +63,7 @@ from .groups import (
 
 __all__ = [
     "access_decide", "access_record", "access_request", "access_revoke", "grant_approvers", "assessment_record", "case_assign", "case_move", "case_open",
-    "case_update", "client_register", "client_remove", "client_update", "clients_purge", "closing_decide",
+    "case_update", "client_duplicate_check", "client_register", "client_remove", "client_update", "clients_purge", "closing_decide",
     "closing_request", "follow_up_done", "follow_up_schedule", "id_digest", "note_add", "plan_decide", "plan_save",
     "plan_submit", "policy_update", "referral_add", "referral_update", "review_add", "task_done", "transfer_cancel",
     "transfer_decide", "transfer_request",

@@ -5,7 +5,6 @@ row, and the people concerned are told by notification, naming the case by its n
 
 from datetime import date, timedelta
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,9 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework.models import AccessGrant, Case, CaseworkPolicy
-from casework.selectors import grant_case_in_reach, grants_visible_to
-from positions.models import Region
-from socialwork.roles import Role
+from casework.selectors import district_administrators_over, grant_case_in_reach, grants_visible_to
 from socialwork.services import audit_record, notification_send
 
 REQUEST_KIND = "casework_access_request"
@@ -30,14 +27,8 @@ def _require_district(actor, permission: str, message: str) -> None:
 def grant_approvers(case: Case, *, exclude=()) -> list:
     """The district administrators who may decide on a request for `case`: active, placed in a
     region that holds the case's station."""
-    path = case.station.region.path
-    regions = [path[:n] for n in range(Region.steplen, len(path) + 1, Region.steplen)]
-    return list(
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.DISTRICT_ADMIN, region__path__in=regions)
-        .exclude(pk__in=[person.pk for person in exclude])
-        .distinct()
-    )
+    people = district_administrators_over(case.station.region)
+    return list(people.exclude(pk__in=[person.pk for person in exclude]))
 
 
 def _tell(people, *, kind: str, key: str, title, url: str = "") -> None:
