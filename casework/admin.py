@@ -505,7 +505,7 @@ class PolicyForm(forms.ModelForm):
 
     class Meta:
         model = CaseworkPolicy
-        fields = ["retention_days", "quiet_case_days"]
+        fields = ["retention_days", "quiet_case_days", "grant_max_days"]
 
     def clean(self):
         cleaned = super().clean()
@@ -520,7 +520,7 @@ class PolicyForm(forms.ModelForm):
 @admin.register(CaseworkPolicy)
 class CaseworkPolicyAdmin(admin.ModelAdmin):
     form = PolicyForm
-    list_display = ("__str__", "retention_days", "quiet_case_days")
+    list_display = ("__str__", "retention_days", "quiet_case_days", "grant_max_days")
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -494,6 +494,9 @@ class GrantForm(forms.Form):
 
 class GrantDecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("approve", pgettext_lazy("access grant", "Approve")), ("decline", _("Decline"))]
+        choices=[
+            ("approve", pgettext_lazy("access grant", "Approve")),
+            ("decline", pgettext_lazy("access grant", "Decline")),
+        ]
     )
-    comment = forms.CharField(label=_("Comment"), max_length=200, required=False)
+    comment = forms.CharField(label=_("Why declined"), max_length=200, required=False)

@@ -79,8 +79,8 @@ def client_duplicate_check(
         _report_probe(actor=actor, why="limit")
         raise RateLimited(
             _(
-                "You have looked up %(count)d people in the last hour, the most allowed. Wait a "
-                "while before registering the next client; the district administrators can help."
+                "You have made the most look-ups of people on record allowed in an hour (%(count)d). "
+                "Wait a while before registering the next client; the district administrators can help."
             )
             % {"count": counts["hour"]},
             code="throttled",

@@ -137,8 +137,15 @@ def access_decide(*, actor, grant: AccessGrant, approve: bool, comment: str = ""
         if approve:
             _tell([grant.user], kind=GRANT_KIND, key=key, url=case.get_absolute_url(),
                   title=gettext_lazy("You may see case %(number)s until %(day)s") % values)  # fmt: skip
-            _tell([case.worker, case.supervisor, grant.requested_by], kind=GRANT_KIND, key=key,
-                  title=gettext_lazy("%(user)s may see case %(number)s until %(day)s") % values)  # fmt: skip
+            told = gettext_lazy("%(user)s may see case %(number)s until %(day)s") % values
+            _tell(
+                [case.worker, case.supervisor],
+                kind=GRANT_KIND,
+                key=key,
+                title=told,
+                url=case.get_absolute_url(),
+            )
+            _tell([grant.requested_by], kind=GRANT_KIND, key=key, title=told, url=_grants_url())
         else:
             _tell([grant.requested_by], kind=GRANT_KIND, key=key, url=_grants_url(),
                   title=gettext_lazy("The request for access to case %(number)s was declined") % values)  # fmt: skip

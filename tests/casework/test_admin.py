@@ -114,12 +114,17 @@ def test_policy_is_changed_in_the_admin_through_the_service(client, district_adm
     client.force_login(district_admin)
     policy = CaseworkPolicy.current()
     url = f"/admin/casework/caseworkpolicy/{policy.pk}/change/"
-    short = client.post(url, {"retention_days": 30, "quiet_case_days": 20})
+    short = client.post(url, {"retention_days": 30, "quiet_case_days": 20, "grant_max_days": 30})
     assert short.status_code == 200 and "180" in short.content.decode()
     assert CaseworkPolicy.current().retention_days != 30
-    assert client.post(url, {"retention_days": 400, "quiet_case_days": 20}).status_code == 302
+    too_long = client.post(url, {"retention_days": 400, "quiet_case_days": 20, "grant_max_days": 400})
+    assert too_long.status_code == 200 and CaseworkPolicy.current().grant_max_days == 30
+    assert (
+        client.post(url, {"retention_days": 400, "quiet_case_days": 20, "grant_max_days": 14}).status_code
+        == 302
+    )
     policy = CaseworkPolicy.current()
-    assert (policy.retention_days, policy.quiet_case_days) == (400, 20)
+    assert (policy.retention_days, policy.quiet_case_days, policy.grant_max_days) == (400, 20, 14)
     assert AuditEntry.objects.filter(action="casework_policy.update").count() == 1
 
 
@@ -137,6 +142,28 @@ def test_district_admin_revokes_a_grant_in_the_admin_without_seeing_the_case(
     assert response.status_code == 302
     assert AccessGrant.objects.get(pk=grant.pk).revoked_at is not None
     assert client.get(f"/admin/casework/case/{case.pk}/change/").status_code == 302
+
+
+def test_the_grants_admin_is_read_only_and_bounded_by_the_district(
+    client, network, district_admin, colleague, case
+):
+    """No grant is made or approved in the admin; its search by case number finds nothing
+    outside the administrator's district, as for an unknown number."""
+    grant = grant_access(
+        actor=district_admin, case_number=case.number, user=colleague, reason="抽查", expires_on=TODAY
+    )
+    client.force_login(district_admin)
+    assert client.get("/admin/casework/accessgrant/add/").status_code == 403
+    response = client.post(f"/admin/casework/accessgrant/{grant.pk}/change/", {"status": "approved"})
+    assert response.status_code in (302, 403) or "submit-row" not in response.content.decode()
+    elsewhere = make_user(
+        "district_b", "district_admin", unit=network.centre, region=network.town_b, is_staff=True
+    )
+    client.force_login(elsewhere)
+    outside = client.get("/admin/casework/accessgrant/", {"q": case.number})
+    unknown = client.get("/admin/casework/accessgrant/", {"q": "ST-000000000-2026-9999"})
+    assert outside.status_code == unknown.status_code == 200
+    assert outside.context["cl"].result_count == unknown.context["cl"].result_count == 0
 
 
 def test_admin_case_list_takes_a_bounded_number_of_queries(

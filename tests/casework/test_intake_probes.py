@@ -67,7 +67,7 @@ def test_past_the_hourly_limit_the_api_answers_429_and_registers_nobody(
         assert worker.post("/api/v1/clients/", body(network, n), format="json").status_code == 201
     response = worker.post("/api/v1/clients/", body(network, 9), format="json")
     assert response.status_code == 429
-    assert "looked up 3 people in the last hour" in response.json()["detail"]
+    assert "the most look-ups of people on record allowed in an hour (3)" in response.json()["detail"]
     assert Client.objects.count() == 3 and checks(social_worker).count() == 3
     # Reaching the limit is reported to the district, once.
     assert Notification.objects.filter(user=district_admin, kind="casework_intake_probe").count() == 1
@@ -100,7 +100,7 @@ def test_past_the_limit_the_intake_page_shows_a_form_error(as_user, settings, so
     }
     response = as_user(social_worker).post(reverse("casework:case_open"), data)
     assert response.status_code == 400
-    assert "looked up 1 people in the last hour" in " ".join(
+    assert "the most look-ups of people on record allowed in an hour (1)" in " ".join(
         response.context["client_form"].non_field_errors()
     )
     assert not Client.objects.exists()
