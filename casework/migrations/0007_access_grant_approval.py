@@ -1,6 +1,5 @@
 """Access grants become requests that a second district administrator approves, within the
-policy's longest duration. Grants made before this rule stay approved, cut to the policy's 30
-days from today, except those a person made to themselves: they are revoked now."""
+policy's longest duration (the fields; 0008 settles the earlier grants, 0009 adds the checks)."""
 
 from datetime import timedelta
 
@@ -9,17 +8,6 @@ from django.conf import settings
 from django.db import migrations, models
 from django.db.models import F
 from django.utils import timezone
-
-
-def settle_earlier_grants(apps, schema_editor):
-    AccessGrant = apps.get_model("casework", "AccessGrant")
-    now = timezone.now()
-    longest = timezone.localdate() + timedelta(days=30)
-    earlier = AccessGrant.objects.all()
-    earlier.filter(revoked_at__isnull=False).update(status="revoked")
-    earlier.filter(revoked_at__isnull=True, user=F("requested_by")).update(status="revoked", revoked_at=now)
-    earlier.filter(revoked_at__isnull=True).update(status="approved")
-    earlier.filter(status="approved", expires_on__gt=longest).update(expires_on=longest)
 
 
 class Migration(migrations.Migration):
@@ -97,26 +85,6 @@ class Migration(migrations.Migration):
                 default=30,
                 help_text="An access grant to a case lasts at most this many days from its request.",
                 verbose_name="longest access grant (days)",
-            ),
-        ),
-        migrations.RunPython(settle_earlier_grants, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name="accessgrant",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("user", models.F("requested_by")), _negated=True)
-                | models.Q(("status", "revoked")),
-                name="accessgrant_not_to_self",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="accessgrant",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("decided_by__isnull", True))
-                | models.Q(
-                    models.Q(("decided_by", models.F("requested_by")), _negated=True),
-                    models.Q(("decided_by", models.F("user")), _negated=True),
-                ),
-                name="accessgrant_second_person_decides",
             ),
         ),
     ]
