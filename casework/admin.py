@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from socialwork.admin_base import AuditedAdmin, ReadOnlyAdmin
-from socialwork.scoping import NOTHING, unit_scope
 
 from . import services
 from .masking import mask_id_number, mask_phone
@@ -56,6 +55,7 @@ from .selectors import (
     advocacy_visible_to,
     cases_visible_to,
     clients_visible_to,
+    grants_visible_to,
     groups_visible_to,
     volunteers_visible_to,
 )
@@ -303,19 +303,27 @@ class TransferAdmin(CaseScoped):
 
 @admin.register(AccessGrant)
 class AccessGrantAdmin(ReadOnly, admin.ModelAdmin):
-    """Grants of the district's cases, for the district to see and revoke. It names the case by
-    number only, as the grants page does; the case itself stays out of the admin's reach."""
+    """Grants of the district's cases, read-only: they are asked for, approved and declined on
+    the grants page, by the services. The one action, revoke, calls the service too. It names the
+    case by number only, as the grants page does; the case itself stays out of the admin's reach."""
 
-    list_display = ("case", "user", "reason", "expires_on", "granted_by", "revoked_at")
-    list_filter = ("expires_on", "revoked_at")
-    list_select_related = ("case", "user", "granted_by")
+    list_display = (
+        "case",
+        "user",
+        "status",
+        "reason",
+        "expires_on",
+        "requested_by",
+        "decided_by",
+        "revoked_at",
+    )
+    list_filter = ("status", "expires_on")
+    list_select_related = ("case", "user", "requested_by", "decided_by")
     search_fields = ("case__number", "user__username", "user__full_name")
     actions = ["revoke"]
 
     def get_queryset(self, request):
-        user = request.user
-        scope = unit_scope(user, via="case__station") if user.is_district_wide else NOTHING
-        return super().get_queryset(request).filter(scope, case__removed_at__isnull=True)
+        return grants_visible_to(user=request.user)
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_district_wide and super().has_view_permission(request, obj)
@@ -475,4 +483,4 @@ class VulnerabilityCategoryAdmin(AuditedAdmin, admin.ModelAdmin):
 class CaseworkPolicyAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Changed on the policy page, through casework.services.policy_update."""
 
-    list_display = ("__str__", "retention_days", "quiet_case_days")
+    list_display = ("__str__", "retention_days", "quiet_case_days", "grant_max_days")

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casework.models import (
     Assessment,
@@ -467,16 +468,35 @@ class PolicyForm(forms.Form):
     quiet_case_days = forms.IntegerField(
         label=_("Flag an open case after this many days without a note"), min_value=1, max_value=32767
     )
+    grant_max_days = forms.IntegerField(
+        label=_("Longest access grant (days)"),
+        min_value=1,
+        max_value=365,
+        help_text=_("An access grant to a case lasts at most this many days from its request."),
+    )
 
 
 class GrantForm(forms.Form):
+    """A request that one person may see one case; a second district administrator decides."""
+
     case_number = forms.CharField(label=_("Case number"), max_length=40)
     user = PersonChoiceField(label=_("Person"), queryset=User.objects.none())
     reason = forms.CharField(label=_("Reason"), max_length=200)
     expires_on = forms.DateField(label=_("Until"), widget=DATE)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, requester=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (
-            User.objects.filter(is_active=True).select_related("unit").order_by("full_name", "username")
-        )
+        people = User.objects.filter(is_active=True).select_related("unit").order_by("full_name", "username")
+        if requester is not None:
+            people = people.exclude(pk=requester.pk)
+        self.fields["user"].queryset = people
+
+
+class GrantDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[
+            ("approve", pgettext_lazy("access grant", "Approve")),
+            ("decline", pgettext_lazy("access grant", "Decline")),
+        ]
+    )
+    comment = forms.CharField(label=_("Why declined"), max_length=200, required=False)

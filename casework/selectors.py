@@ -2,7 +2,8 @@
 `case_scope`; clients, groups, exports, search, the API and the admin all follow it.
 
 A case is seen by its assigned worker, its supervisor and the station manager of its station,
-by whoever the district granted access to it until the grant ends, and, while a transfer to them
+by whoever holds an approved access grant to it until the grant ends (a request waiting for
+approval opens nothing), and, while a transfer to them
 waits, by the receiving worker or station manager. Nobody else sees it, district administrators
 and superusers included: for them it does not exist. A client is seen by whoever sees one of
 their cases, by the station manager of the station that registered them, and by the worker who
@@ -45,7 +46,7 @@ def _reached_case_ids(user, *, manages: bool) -> list[int]:
     """The few cases `user` reaches by an access grant or as receiver of a pending transfer, read
     in one small query so that the scope itself can be plain indexed conditions."""
     today = timezone.localdate()
-    grants = AccessGrant.objects.filter(user=user, revoked_at__isnull=True, expires_on__gte=today)
+    grants = AccessGrant.objects.filter(user=user, status=AccessGrant.Status.APPROVED, expires_on__gte=today)
     incoming = Q(to_worker=user) | Q(to_station_id=user.unit_id) if manages else Q(to_worker=user)
     transfers = Transfer.objects.filter(incoming, status=Transfer.Status.PENDING)
     # A member of a compound statement takes no ORDER BY (SQLite refuses one); drop the defaults.
@@ -111,6 +112,50 @@ def case_filter_choices(user) -> dict:
         "workers": User.objects.filter(people).order_by("full_name", "username"),
         "years": list(range(this_year, first.year - 1, -1)) if first else [],
     }
+
+
+def district_administrators_over(region) -> QuerySet:
+    """The active district administrators placed in `region` or a region above it: those who
+    decide for a place and are told what happens there."""
+    from django.contrib.auth import get_user_model
+
+    from positions.models import Region
+
+    if region is None:
+        return get_user_model().objects.none()
+    path = region.path
+    regions = [path[:n] for n in range(Region.steplen, len(path) + 1, Region.steplen)]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.DISTRICT_ADMIN, region__path__in=regions)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def grant_case_in_reach(*, user, number: str) -> Case | None:
+    """The case a district administrator may ask access to by its number: one in their district,
+    not removed. One query either way, so that an unknown number and a case elsewhere are told
+    apart neither by the answer nor by its path. Reading the case here is not seeing it."""
+    if not (user.is_authenticated and user.is_district_wide):
+        return None
+    return (
+        Case.objects.filter(
+            unit_scope(user, via="station"), number=(number or "").strip()[:40], removed_at__isnull=True
+        )
+        .select_related("station__region", "worker", "supervisor")
+        .first()
+    )
+
+
+def grants_visible_to(*, user) -> QuerySet[AccessGrant]:
+    """The access grants and requests of the cases in a district administrator's district, named
+    by case number; nobody else reads them."""
+    if not (user.is_authenticated and user.is_district_wide):
+        return AccessGrant.objects.none()
+    return AccessGrant.objects.filter(
+        unit_scope(user, via="case__station"), case__removed_at__isnull=True
+    ).select_related("case", "user", "requested_by", "decided_by", "revoked_by")
 
 
 def cases_visible_to(*, user) -> QuerySet[Case]:

@@ -36,7 +36,6 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Substr
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
@@ -384,13 +383,13 @@ def _advocacy(*, user, params):
 
 
 def _grants(*, user, params):
-    return AccessGrant.objects.select_related("case", "user", "granted_by").order_by("-created_at", "-pk")
+    return casework_selectors.grants_visible_to(user=user).order_by("-created_at", "-pk")
 
 
 def _grant_state(grant) -> Any:
-    if grant.revoked_at:
-        return _("Revoked")
-    return _("Ended") if grant.expires_on < timezone.localdate() else _("Active")
+    if grant.status == AccessGrant.Status.APPROVED:
+        return _("Active") if grant.gives_access else _("Ended")
+    return grant.get_status_display()
 
 
 def _calls(*, user, params):
@@ -697,7 +696,8 @@ register(
             _col(_("Person"), "user"),
             _col(_("Reason"), "reason"),
             _col(_("Until"), "expires_on"),
-            _col(_("Granted by"), "granted_by"),
+            _col(_("Requested by"), "requested_by"),
+            _col(_("Decided by"), "decided_by"),
             _col(_("State"), _grant_state),
         ),
     )

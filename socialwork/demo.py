@@ -19,6 +19,7 @@ DEMO_PASSWORD = "demo-2026"
 DEMO_ACCOUNTS = {
     "admin": ("超级管理员", None, "CT-01", "420506", True),
     "district": ("王丽（区民政局）", Role.DISTRICT_ADMIN, "CT-01", "420506", True),
+    "district2": ("刘洋（区民政局）", Role.DISTRICT_ADMIN, "CT-01", "420506", True),
     "station": ("李强（三斗坪镇站长）", Role.STATION_MANAGER, "ST-420506104", "420506104", False),
     "worker": ("胡群泽（社工）", Role.SOCIAL_WORKER, "RM-420506104001", "420506104001", False),
     "supervisor": ("陈敏（督导）", Role.SUPERVISOR, "CT-01", "420506", False),

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, Throttled, ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
 # Seconds a client is told to wait (Retry-After) when background work cannot be queued.
@@ -27,12 +27,19 @@ class ServiceUnavailable(APIException):
     wait = RETRY_AFTER  # DRF's handler turns it into the Retry-After header
 
 
+class RateLimited(DjangoValidationError):
+    """A service refuses because the person did this too often lately: a form shows it as an
+    error, the API answers 429."""
+
+
 def exception_handler(exc, context):
-    """A service's ValidationError becomes a 400 with field errors, like a form's; background work
-    that could not be queued a 503 with Retry-After."""
+    """A service's ValidationError becomes a 400 with field errors, like a form's; a RateLimited
+    one a 429 with its message; background work that could not be queued a 503 with Retry-After."""
     if isinstance(exc, BackgroundUnavailable):
         exc = ServiceUnavailable()
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, RateLimited):
+        exc = Throttled(detail=" ".join(exc.messages))
+    elif isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail = {
                 ("non_field_errors" if field == "__all__" else field): messages

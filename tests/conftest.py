@@ -65,6 +65,14 @@ def district_admin(network):
 
 
 @pytest.fixture
+def district_admin2(network):
+    """A second district administrator: approves what `district_admin` asks for."""
+    return make_user(
+        "district2", Role.DISTRICT_ADMIN, unit=network.centre, region=network.district, is_staff=True
+    )
+
+
+@pytest.fixture
 def auditor(network):
     return make_user("auditor", Role.AUDITOR, region=network.district, is_staff=True)
 

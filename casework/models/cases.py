@@ -160,7 +160,15 @@ class CaseTransition(models.Model):
 
 
 class AccessGrant(TimeStampedModel):
-    """The district lets one more person see one case, for a reason, until a day."""
+    """A request that one more person may see one case, for a reason, until a day. A district
+    administrator asks; another one, neither the asker nor the person, approves or declines. Only
+    an approved grant that has not ended or been revoked lets the person see the case."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", pgettext_lazy("access grant", "Requested")
+        APPROVED = "approved", pgettext_lazy("access grant", "Approved")
+        DECLINED = "declined", pgettext_lazy("access grant", "Declined")
+        REVOKED = "revoked", pgettext_lazy("access grant", "Revoked")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="grants")
     user = models.ForeignKey(
@@ -168,8 +176,19 @@ class AccessGrant(TimeStampedModel):
     )
     reason = models.CharField(_("reason"), max_length=200)
     expires_on = models.DateField(_("until"))
-    granted_by = models.ForeignKey(
-        USER, verbose_name=_("granted by"), on_delete=models.PROTECT, related_name="+"
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED, db_index=True
+    )
+    requested_by = models.ForeignKey(
+        USER, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        USER, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.CharField(_("comment"), max_length=200, blank=True)
+    revoked_by = models.ForeignKey(
+        USER, verbose_name=_("revoked by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
@@ -177,9 +196,26 @@ class AccessGrant(TimeStampedModel):
         verbose_name = _("access grant")
         verbose_name_plural = _("access grants")
         ordering = ["-created_at"]
+        constraints = [
+            # Grants made before a second person had to approve are kept, revoked, when self-made.
+            models.CheckConstraint(
+                condition=~Q(user=F("requested_by")) | Q(status="revoked"), name="accessgrant_not_to_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True)
+                | (~Q(decided_by=F("requested_by")) & ~Q(decided_by=F("user"))),
+                name="accessgrant_second_person_decides",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.case} → {self.user}"
+
+    @property
+    def gives_access(self) -> bool:
+        from django.utils import timezone
+
+        return self.status == self.Status.APPROVED and self.expires_on >= timezone.localdate()
 
 
 class Assessment(TimeStampedModel):

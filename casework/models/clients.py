@@ -130,6 +130,11 @@ class CaseworkPolicy(TimeStampedModel):
     quiet_case_days = models.PositiveSmallIntegerField(
         _("days without a note before an open case is flagged"), default=30
     )
+    grant_max_days = models.PositiveSmallIntegerField(
+        _("longest access grant (days)"),
+        default=30,
+        help_text=_("An access grant to a case lasts at most this many days from its request."),
+    )
 
     class Meta:
         verbose_name = _("case records policy")

@@ -9,8 +9,6 @@ from .advocacy import (
     advocacy_submit,
 )
 from .cases import (
-    access_grant,
-    access_revoke,
     assessment_record,
     case_assign,
     case_move,
@@ -34,6 +32,7 @@ from .cases import (
 )
 from .clients import (
     access_record,
+    client_duplicate_check,
     client_register,
     client_remove,
     client_update,
@@ -50,6 +49,7 @@ from .community import (
     volunteer_may_write,
     volunteer_save,
 )
+from .grants import access_decide, access_request, access_revoke, grant_approvers
 from .groups import (
     group_create,
     group_evaluate,
@@ -62,8 +62,8 @@ from .groups import (
 )
 
 __all__ = [
-    "access_grant", "access_record", "access_revoke", "assessment_record", "case_assign", "case_move", "case_open",
-    "case_update", "client_register", "client_remove", "client_update", "clients_purge", "closing_decide",
+    "access_decide", "access_record", "access_request", "access_revoke", "grant_approvers", "assessment_record", "case_assign", "case_move", "case_open",
+    "case_update", "client_duplicate_check", "client_register", "client_remove", "client_update", "clients_purge", "closing_decide",
     "closing_request", "follow_up_done", "follow_up_schedule", "id_digest", "note_add", "plan_decide", "plan_save",
     "plan_submit", "policy_update", "referral_add", "referral_update", "review_add", "task_done", "transfer_cancel",
     "transfer_decide", "transfer_request",

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy
 
 from casework import workflow
 from casework.models import (
-    AccessGrant,
     Assessment,
     AssessmentDomain,
     Case,
@@ -704,40 +703,3 @@ def transfer_cancel(*, actor, transfer: Transfer) -> Transfer:
         transfer.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
         audit_record(actor=actor, action="transfer.cancel", target=case, summary=str(case))
     return transfer
-
-
-def access_grant(*, actor, case_number: str, user, reason: str, expires_on: date) -> AccessGrant:
-    """The district lets one person see one case (by its number) until a day, for a reason.
-    District administrators grant; they do not see the case by granting."""
-    if not (actor.is_district_wide and actor.has_perm("casework.add_accessgrant")):
-        raise ValidationError(_("Only district administrators grant access to a case."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why access is granted.")})
-    if expires_on < timezone.localdate():
-        raise ValidationError({"expires_on": _("The grant must last until today or later.")})
-    case = Case.objects.filter(number=(case_number or "").strip(), removed_at__isnull=True).first()
-    if case is None:
-        raise ValidationError({"case_number": _("There is no case with this number.")})
-    with transaction.atomic():
-        grant = AccessGrant.objects.create(
-            case=case, user=user, reason=reason, expires_on=expires_on, granted_by=actor
-        )
-        audit_record(
-            actor=actor, action="case.grant", target=case, summary=str(case),
-            changes={"user": user.pk, "until": expires_on.isoformat()},
-        )  # fmt: skip
-    return grant
-
-
-def access_revoke(*, actor, grant: AccessGrant) -> AccessGrant:
-    if not (actor.is_district_wide and actor.has_perm("casework.change_accessgrant")):
-        raise ValidationError(_("Only district administrators revoke access to a case."))
-    with transaction.atomic():
-        grant = AccessGrant.objects.select_for_update().get(pk=grant.pk)
-        if grant.revoked_at is None:
-            grant.revoked_at = timezone.now()
-            grant.save(update_fields=["revoked_at", "updated_at"])
-            audit_record(actor=actor, action="case.revoke", target=grant.case, summary=str(grant.case),
-                         changes={"user": grant.user_id})  # fmt: skip
-    return grant

@@ -2,19 +2,30 @@
 
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from casework.models import Case, CaseworkPolicy, Client, HouseholdMember
-from casework.selectors import clients_visible_to, known_person, station_of
+from casework.selectors import (
+    KnownPerson,
+    clients_visible_to,
+    district_administrators_over,
+    known_person,
+    station_of,
+)
 from casework.services.caseload import caseload_refresh
 from positions.models import Region
 from socialwork import idnumbers
+from socialwork.exceptions import RateLimited
+from socialwork.models import AuditEntry
 from socialwork.roles import Role
-from socialwork.services import apply_changes, audit_record
+from socialwork.services import apply_changes, audit_record, notification_send
 
 CLIENT_FIELDS = (
     "name", "gender", "birth_date", "id_number", "phone", "address", "community",
@@ -37,6 +48,86 @@ def access_record(*, actor, target, action: str, ids=None) -> None:
     audit_record(
         actor=actor, action=action, target=target, summary=summary, changes={"ids": ids} if ids else None
     )
+
+
+# Intake's look-up of a person already on record
+
+
+DUPLICATE_CHECK = "client.duplicate_check"
+PROBE_REPORT = "client.probe_report"
+PROBE_KIND = "casework_intake_probe"
+
+
+def client_duplicate_check(
+    *, actor, id_number: str = "", name: str = "", birth_date: date | None = None
+) -> KnownPerson:
+    """Whether a person is already on record in the district (casework.selectors.known_person),
+    asked by intake. The answer says something of people the worker may not see, so each check
+    is an audit row (who, when, for intake; never the ID number nor the name), a person makes at
+    most CASEWORK_DUPLICATE_CHECKS_PER_HOUR of them an hour, and a burst is reported to the
+    district. Counted from the audit rows themselves (one indexed count), so every web and
+    worker process agrees. Call it outside a transaction that may roll back, or its row goes."""
+    now = timezone.now()
+    burst_since = now - timedelta(minutes=settings.CASEWORK_DUPLICATE_CHECK_BURST_MINUTES)
+    counts = AuditEntry.objects.filter(
+        actor=actor, action=DUPLICATE_CHECK, at__gte=min(now - timedelta(hours=1), burst_since)
+    ).aggregate(
+        hour=Count("pk", filter=Q(at__gte=now - timedelta(hours=1))),
+        burst=Count("pk", filter=Q(at__gte=burst_since)),
+    )
+    if counts["hour"] >= settings.CASEWORK_DUPLICATE_CHECKS_PER_HOUR:
+        _report_probe(actor=actor, why="limit")
+        raise RateLimited(
+            _(
+                "You have made the most look-ups of people on record allowed in an hour (%(count)d). "
+                "Wait a while before registering the next client; the district administrators can help."
+            )
+            % {"count": counts["hour"]},
+            code="throttled",
+        )
+    known = known_person(user=actor, id_number=id_number, name=name, birth_date=birth_date)
+    audit_record(
+        actor=actor, action=DUPLICATE_CHECK, target=actor, summary="intake",
+        changes={"purpose": "intake", "by": "id_number" if id_number else "name_and_birth_date",
+                 "known_elsewhere": known.elsewhere > 0},
+    )  # fmt: skip
+    if counts["burst"] + 1 > settings.CASEWORK_DUPLICATE_CHECK_BURST:
+        _report_probe(actor=actor, why="burst")
+    return known
+
+
+def _report_probe(*, actor, why: str) -> None:
+    """Tell the district administrators over the person's place that intake is used as a
+    search (a burst of look-ups, the hourly limit reached, or a client registered and removed at
+    once): once per person a day, with an audit row."""
+    today = timezone.localdate()
+    start = timezone.make_aware(datetime.combine(today, time.min))
+    if AuditEntry.objects.filter(
+        action=PROBE_REPORT, target_type=actor._meta.label_lower, target_id=str(actor.pk), at__gte=start
+    ).exists():
+        return
+    place = actor.unit.region if actor.unit_id else actor.region
+    told = list(district_administrators_over(place).exclude(pk=actor.pk))
+    audit_record(
+        actor=actor, action=PROBE_REPORT, target=actor, summary=why,
+        changes={"why": why, "told": [person.pk for person in told]},
+    )  # fmt: skip
+    reasons = {
+        "burst": gettext_lazy("%(person)s looked up many people at intake in a few minutes"),
+        "limit": gettext_lazy("%(person)s reached the hourly limit of look-ups at intake"),
+        "remove": gettext_lazy("%(person)s registered a client and removed them at once"),
+    }
+    for person in told:
+        notification_send(
+            user=person,
+            kind=PROBE_KIND,
+            key=f"casework:intake-probe:{actor.pk}:{today.isoformat()}:{person.pk}",
+            title=reasons[why] % {"person": actor},
+            body=gettext_lazy(
+                "Intake may be used to find out who is on record elsewhere in the district. "
+                "The audit log holds each look-up."
+            ),
+        )
 
 
 def _check_client(fields: dict) -> dict:
@@ -99,13 +190,13 @@ def client_register(*, actor, station=None, categories=(), household=None, **fie
     community: Region = fields["community"]
     if not community.path.startswith(station.region.path[: Region.steplen * 2]):
         raise ValidationError({"community": _("The community must lie in the station's town or street.")})
+    known = client_duplicate_check(
+        actor=actor,
+        id_number=fields["id_number"] or "",
+        name=fields["name"],
+        birth_date=fields.get("birth_date"),
+    )
     with transaction.atomic():
-        known = known_person(
-            user=actor,
-            id_number=fields["id_number"] or "",
-            name=fields["name"],
-            birth_date=fields.get("birth_date"),
-        )
         client = Client(station=station, created_by=actor, known_elsewhere=bool(known), **fields)
         client.id_number_digest = id_digest(client.id_number) if client.id_number else ""
         client.full_clean(exclude=["id_number_digest"])
@@ -155,7 +246,8 @@ def client_remove(*, actor, client: Client, reason: str) -> Client:
     """Remove a client: the station manager of the registering station, or the worker who
     registered them before any case. Refused while a case of theirs is open. The client and the
     cases that were only theirs disappear for everyone and are erased once the district's
-    retention period has passed."""
+    retention period has passed. A client removed by the one who registered them within minutes
+    is reported to the district: registering and removing is how intake would be probed."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the client is removed.")})
@@ -180,6 +272,9 @@ def client_remove(*, actor, client: Client, reason: str) -> Client:
         only_theirs.update(removed_at=now)
         caseload_refresh([client.pk])
         audit_record(actor=actor, action="client.remove", target=client, summary=f"#{client.pk}")
+        soon = timedelta(minutes=settings.CASEWORK_DUPLICATE_CHECK_BURST_MINUTES)
+        if client.created_by_id == actor.pk and now - client.created_at < soon:
+            _report_probe(actor=actor, why="remove")
     return client
 
 
@@ -206,15 +301,23 @@ def clients_purge(*, day: date | None = None) -> int:
     return erased
 
 
-def policy_update(*, actor, retention_days: int, quiet_case_days: int) -> CaseworkPolicy:
-    """The district sets how long removed clients are kept and when a quiet case is flagged."""
+def policy_update(
+    *, actor, retention_days: int, quiet_case_days: int, grant_max_days: int | None = None
+) -> CaseworkPolicy:
+    """The district sets how long removed clients are kept, when a quiet case is flagged and how
+    long an access grant may last (a day to a year)."""
     if not (actor.is_district_wide and actor.has_perm("casework.change_caseworkpolicy")):
         raise ValidationError(_("Only district administrators set the case records policy."))
     if retention_days < 180:
         raise ValidationError({"retention_days": _("Keep removed clients at least 180 days.")})
+    if grant_max_days is not None and not 1 <= grant_max_days <= 365:
+        raise ValidationError({"grant_max_days": _("An access grant lasts between 1 and 365 days.")})
     with transaction.atomic():
         policy = CaseworkPolicy.objects.select_for_update().get(pk=CaseworkPolicy.current().pk)
-        diff = apply_changes(policy, {"retention_days": retention_days, "quiet_case_days": quiet_case_days})
+        fields = {"retention_days": retention_days, "quiet_case_days": quiet_case_days}
+        if grant_max_days is not None:
+            fields["grant_max_days"] = grant_max_days
+        diff = apply_changes(policy, fields)
         policy.save()
         audit_record(actor=actor, action="casework_policy.update", target=policy, changes=diff)
     return policy

@@ -230,7 +230,11 @@ def case_open(request):
             household = HouseholdFormSet(prefix="household")
         ready = existing is not None or (client_form.is_valid() and household.is_valid())
         if ready and existing is None and not data.get("register_anyway"):
-            known = selectors.known_person(user=user, **client_form.identity()) or None
+            try:
+                known = services.client_duplicate_check(actor=user, **client_form.identity()) or None
+            except ValidationError as error:
+                client_form.add_error(None, error)
+                ready = False
         if ready and known is None:
             try:
                 with transaction.atomic():

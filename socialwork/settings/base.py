@@ -161,6 +161,14 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "socialwork.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 
+# Intake's look-up of a person already on record in the district is a question about people the
+# worker may not see: each is audited, a person makes at most this many an hour, and a burst (more
+# than BURST within BURST_MINUTES, or a client registered and removed within BURST_MINUTES) is
+# reported to the district administrators once a day (casework.services.clients).
+CASEWORK_DUPLICATE_CHECKS_PER_HOUR = env.int("CASEWORK_DUPLICATE_CHECKS_PER_HOUR", default=60)
+CASEWORK_DUPLICATE_CHECK_BURST = env.int("CASEWORK_DUPLICATE_CHECK_BURST", default=30)
+CASEWORK_DUPLICATE_CHECK_BURST_MINUTES = env.int("CASEWORK_DUPLICATE_CHECK_BURST_MINUTES", default=10)
+
 # Content Security Policy (django-csp 4): every script, style, image and form target is this site's
 # own. No template carries inline script or style; the Swagger UI page loosens style-src itself
 # (socialwork/urls.py), as Swagger UI's own markup sets style attributes.

@@ -56,3 +56,28 @@ def case_in_intervention(actor, supervisor, **fields) -> Case:
     services.case_move(actor=actor, case=case, move="intervene")
     case.refresh_from_db()
     return case
+
+
+def grant_access(*, actor, case_number: str, user, reason: str, expires_on: date, approver=None):
+    """An approved access grant: `actor` asks, a second district administrator approves (made
+    here in the actor's place when none is given)."""
+    from socialwork.roles import Role
+    from tests.factories import make_user
+
+    grant = services.access_request(
+        actor=actor, case_number=case_number, user=user, reason=reason, expires_on=expires_on
+    )
+    if approver is None:
+        others = services.grant_approvers(grant.case, exclude=[actor, user])
+        approver = (
+            others[0]
+            if others
+            else make_user(
+                f"approver{next(_ids)}",
+                Role.DISTRICT_ADMIN,
+                unit=actor.unit,
+                region=actor.region,
+                is_staff=True,
+            )
+        )
+    return services.access_decide(actor=approver, grant=grant, approve=True)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from casework import services
 from casework.models import AccessGrant, CaseworkPolicy, VulnerabilityCategory
 from socialwork.models import AuditEntry
-from tests.casework.factories import case_in_intervention, make_client
+from tests.casework.factories import case_in_intervention, grant_access, make_client
 from tests.factories import make_user
 
 TODAY = timezone.localdate()
@@ -120,7 +120,10 @@ def test_policy_is_read_only_in_the_admin_and_changed_on_its_page(client, distri
     policy = CaseworkPolicy.current()
     url = f"/admin/casework/caseworkpolicy/{policy.pk}/change/"
     assert 'name="_save"' not in client.get(url).content.decode()
-    assert client.post(url, {"retention_days": 400, "quiet_case_days": 20}).status_code == 403
+    assert (
+        client.post(url, {"retention_days": 400, "quiet_case_days": 20, "grant_max_days": 14}).status_code
+        == 403
+    )
     assert CaseworkPolicy.current().retention_days == policy.retention_days
     assert not AuditEntry.objects.filter(action="casework_policy.update").exists()
 
@@ -128,7 +131,7 @@ def test_policy_is_read_only_in_the_admin_and_changed_on_its_page(client, distri
 def test_district_admin_revokes_a_grant_in_the_admin_without_seeing_the_case(
     client, district_admin, colleague, case
 ):
-    grant = services.access_grant(
+    grant = grant_access(
         actor=district_admin, case_number=case.number, user=colleague, reason="抽查",
         expires_on=TODAY + timedelta(days=7),
     )  # fmt: skip
@@ -139,6 +142,28 @@ def test_district_admin_revokes_a_grant_in_the_admin_without_seeing_the_case(
     assert response.status_code == 302
     assert AccessGrant.objects.get(pk=grant.pk).revoked_at is not None
     assert client.get(f"/admin/casework/case/{case.pk}/change/").status_code == 302
+
+
+def test_the_grants_admin_is_read_only_and_bounded_by_the_district(
+    client, network, district_admin, colleague, case
+):
+    """No grant is made or approved in the admin; its search by case number finds nothing
+    outside the administrator's district, as for an unknown number."""
+    grant = grant_access(
+        actor=district_admin, case_number=case.number, user=colleague, reason="抽查", expires_on=TODAY
+    )
+    client.force_login(district_admin)
+    assert client.get("/admin/casework/accessgrant/add/").status_code == 403
+    response = client.post(f"/admin/casework/accessgrant/{grant.pk}/change/", {"status": "approved"})
+    assert response.status_code in (302, 403) or "submit-row" not in response.content.decode()
+    elsewhere = make_user(
+        "district_b", "district_admin", unit=network.centre, region=network.town_b, is_staff=True
+    )
+    client.force_login(elsewhere)
+    outside = client.get("/admin/casework/accessgrant/", {"q": case.number})
+    unknown = client.get("/admin/casework/accessgrant/", {"q": "ST-000000000-2026-9999"})
+    assert outside.status_code == unknown.status_code == 200
+    assert outside.context["cl"].result_count == unknown.context["cl"].result_count == 0
 
 
 def test_admin_case_list_takes_a_bounded_number_of_queries(

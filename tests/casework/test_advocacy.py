@@ -12,7 +12,7 @@ from casework import services
 from casework.models import AdvocacyRecord
 from casework.selectors import advocacy_visible_to
 from socialwork.models import AuditEntry
-from tests.casework.factories import category, make_case, make_client
+from tests.casework.factories import category, grant_access, make_case, make_client
 
 TODAY = timezone.localdate()
 S = AdvocacyRecord.Status
@@ -88,7 +88,7 @@ def test_relinking_keeps_the_cases_the_writer_cannot_see(
     social_worker, station_manager, other_worker, district_admin, autism_cases
 ):
     elsewhere = make_case(other_worker)
-    services.access_grant(
+    grant_access(
         actor=district_admin, case_number=elsewhere.number, user=social_worker, reason="政策调研",
         expires_on=TODAY + timedelta(days=30),
     )  # fmt: skip

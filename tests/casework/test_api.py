@@ -7,7 +7,7 @@ from django.utils import timezone
 from casework import services
 from casework.models import Case, Client, FollowUp, Referral, ServiceNote, Transfer
 from socialwork.models import AuditEntry
-from tests.casework.factories import case_in_intervention, make_case, make_client
+from tests.casework.factories import case_in_intervention, grant_access, make_case, make_client
 
 S = Case.Status
 TODAY = timezone.localdate()
@@ -93,7 +93,7 @@ def test_a_case_of_another_case_is_not_reached_through_this_case(
 
 
 def test_district_grant_lets_a_person_see_the_case_until_it_is_revoked(api, district_admin, colleague, case):
-    grant = services.access_grant(
+    grant = grant_access(
         actor=district_admin, case_number=case.number, user=colleague, reason="督导抽查", expires_on=TODAY
     )
     assert api(colleague).get(f"/api/v1/cases/{case.pk}/").status_code == 200

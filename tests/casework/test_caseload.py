@@ -10,7 +10,7 @@ from django.utils import timezone
 from casework import services
 from casework.models import CaseloadEntry
 from casework.services.caseload import caseload_rebuild
-from tests.casework.factories import make_case, make_client
+from tests.casework.factories import grant_access, make_case, make_client
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def test_a_client_reached_by_a_grant_is_listed_with_the_caseload_until_it_ends(
 ):
     case = make_case(colleague, client=make_client(colleague, name="钱七"))
     make_case(social_worker, client=make_client(social_worker, name="张三"))
-    grant = services.access_grant(
+    grant = grant_access(
         actor=district_admin, case_number=case.number, user=social_worker, reason="督导",
         expires_on=timezone.localdate() + timedelta(days=7),
     )  # fmt: skip

@@ -2,10 +2,14 @@
 and the station manager of its station. For everyone else they do not exist, on every page,
 endpoint, search, export and in the admin; every access by those who may is audited."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from casework import services
+from casework.models import AccessGrant
 from socialwork.models import AuditEntry
 from socialwork.roles import Role
 from tests.casework.factories import case_in_intervention
@@ -141,23 +145,41 @@ def test_the_people_on_the_case_reach_it_and_every_access_is_audited(request, st
         assert AuditEntry.objects.filter(actor=user, action=action).exists(), action
 
 
-def test_a_district_grant_opens_the_case_to_one_person_and_audits_them(
-    story, district_admin, colleague, as_user
+@pytest.mark.parametrize("state", ["requested", "declined", "approved", "revoked", "ended"])
+def test_only_an_approved_grant_still_running_opens_the_case_to_one_person(
+    story, district_admin, district_admin2, colleague, as_user, state
 ):
+    """A request waiting for approval, a declined or revoked one and one past its day open
+    nothing; an approved one opens the case, its client and its API to the person named, and to
+    nobody else: neither the asker nor the approver."""
     case, client = story
     browser = as_user(colleague)
     assert browser.get(case.get_absolute_url()).status_code == 404
-    services.access_grant(
+    grant = services.access_request(
         actor=district_admin,
         case_number=case.number,
         user=colleague,
         reason="代班",
-        expires_on=case.intake_on.max,
+        expires_on=timezone.localdate() + timedelta(days=7),
     )
-    assert browser.get(case.get_absolute_url()).status_code == 200
-    assert browser.get(f"/api/v1/clients/{client.pk}/").status_code == 200
-    assert AuditEntry.objects.filter(actor=colleague, action="case.view", target_id=str(case.pk)).exists()
-    assert as_user(district_admin).get(case.get_absolute_url()).status_code == 404
+    if state in ("approved", "revoked", "ended"):
+        services.access_decide(actor=district_admin2, grant=grant, approve=True)
+    if state == "declined":
+        services.access_decide(actor=district_admin2, grant=grant, approve=False, comment="不必要")
+    if state == "revoked":
+        services.access_revoke(actor=district_admin, grant=grant)
+    if state == "ended":
+        AccessGrant.objects.filter(pk=grant.pk).update(expires_on=timezone.localdate() - timedelta(days=1))
+    opened = state == "approved"
+    expected = 200 if opened else 404
+    for url in page_urls(case, client)[:1] + [page_urls(case, client)[2]] + api_urls(case, client):
+        assert browser.get(url).status_code == expected, url
+    assert (
+        AuditEntry.objects.filter(actor=colleague, action="case.view", target_id=str(case.pk)).exists()
+        == opened
+    )
+    for admin in (district_admin, district_admin2):
+        assert as_user(admin).get(case.get_absolute_url()).status_code == 404
 
 
 def test_the_auditor_reads_the_audit_of_a_case_without_its_content(story, auditor, as_user):

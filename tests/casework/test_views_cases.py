@@ -12,7 +12,7 @@ from casework.models import Case, Client, Closing, FollowUp, ServiceNote, Servic
 from casework.models.common import Approval
 from socialwork.idnumbers import check_character
 from socialwork.models import AuditEntry
-from tests.casework.factories import case_in_intervention, category, make_case, make_client
+from tests.casework.factories import case_in_intervention, category, grant_access, make_case, make_client
 
 pytestmark = pytest.mark.django_db
 S = Case.Status
@@ -505,7 +505,7 @@ def test_the_note_page_defaults_to_today_and_refuses_a_date_before_intake(as_use
 
 
 def test_a_granted_reader_sees_the_case_but_cannot_write_notes(as_user, district_admin, colleague, case):
-    services.access_grant(
+    grant_access(
         actor=district_admin, case_number=case.number, user=colleague, reason="代班", expires_on=TODAY
     )
     browser = as_user(colleague)

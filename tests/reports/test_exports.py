@@ -19,7 +19,7 @@ from reports.export_tasks import export_build
 from reports.models import ExportRequest
 from socialwork.models import AuditEntry, Notification
 from socialwork.roles import Role
-from tests.casework.factories import make_case, make_client
+from tests.casework.factories import grant_access, make_case, make_client
 from tests.factories import make_user
 from tests.positions.test_workforce import make_position, make_worker
 from tests.projects.factories import make_call, make_organization, make_project
@@ -337,7 +337,7 @@ def records(district, district_admin, station_manager, other_station_manager, so
             proposal="建议",
             department="民政局",
         )
-    casework_services.access_grant(
+    grant_access(
         actor=district_admin,
         case_number=theirs.number,
         user=supervisor,

@@ -20,7 +20,7 @@ from reports import services as reports
 from reports.export_tasks import export_start
 from socialwork.roles import Role
 from socialwork.services import notification_send
-from tests.casework.factories import case_in_intervention, make_client
+from tests.casework.factories import case_in_intervention, grant_access, make_client
 from tests.factories import make_region, make_unit, make_user
 from tests.positions.test_workforce import make_position, make_worker
 from tests.projects.factories import make_budget, make_call, make_organization, make_project
@@ -190,7 +190,7 @@ def seed() -> District:
     )
     casework.advocacy_case_link(actor=worker, record=o["advocacy"], number=case.number)
     colleague = make_user("worker_a2", Role.SOCIAL_WORKER, unit=post_a)
-    o["grant"] = casework.access_grant(
+    o["grant"] = grant_access(
         actor=admin,
         case_number=case.number,
         user=colleague,
