@@ -1,10 +1,12 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.sessions.models import Session
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry, Notification, NotificationPreference, User
+from . import tokens
+from .models import ApiToken, ApiTokenPolicy, AuditEntry, Notification, NotificationPreference, User
 from .roles import Role
 
 
@@ -23,6 +25,20 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ("unit", "region")
     search_fields = ("username", "full_name", "email", "unit__name")
     autocomplete_fields = ("region", "unit")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            tokens.api_tokens_revoke(user=obj, actor=request.user, reason=tokens.RevokeReason.DEACTIVATION)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:  # the password was set
+            user = self.get_object(request, unquote(id))
+            tokens.api_tokens_revoke(
+                user=user, actor=request.user, reason=tokens.RevokeReason.PASSWORD_CHANGE
+            )
+        return response
 
 
 @admin.register(Notification)
@@ -102,3 +118,60 @@ class SessionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Who holds an API token until when, for the security administrator to revoke one (delete).
+    Only its first characters are shown: never the token, which is not stored, nor its hash."""
+
+    list_display = ("prefix", "name", "user", "created", "expiry")
+    list_display_links = None
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__full_name", "name")
+    fields = ("prefix", "name", "user", "created", "expiry")
+    readonly_fields = fields
+    date_hierarchy = "created"
+
+    @admin.display(description=_("token"))
+    def prefix(self, token) -> str:
+        return f"{token.prefix}…"
+
+    def get_queryset(self, request):
+        return tokens.api_tokens_all()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        tokens.api_token_revoke(token=obj, actor=request.user, reason=tokens.RevokeReason.SECURITY_ADMIN)
+
+    def delete_queryset(self, request, queryset):
+        for token in queryset.select_related("user"):
+            self.delete_model(request, token)
+
+
+@admin.register(ApiTokenPolicy)
+class ApiTokenPolicyAdmin(admin.ModelAdmin):
+    """The one policy row: how long an API token lasts. Saving it is audited (socialwork.tokens)."""
+
+    fields = ("lifetime_hours", "updated_at")
+    readonly_fields = ("updated_at",)
+
+    def changelist_view(self, request, extra_context=None):
+        """The list of one row is that row's page."""
+        if self.has_view_or_change_permission(request):
+            ApiTokenPolicy.objects.get_or_create(pk=1)  # made by a migration; a flushed database
+        return self.change_view(request, "1", extra_context=extra_context)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        tokens.api_token_policy_set(actor=request.user, lifetime_hours=obj.lifetime_hours)

@@ -40,7 +40,8 @@ class PasswordExpiryMiddleware:
     """A person whose password is too old changes it before going anywhere else.
 
     Left alone: the change page itself, logging out, static files, the health check, the language
-    switch and the API (token clients cannot change a password; their requests pass).
+    switch and the API, which refuses such a person itself (socialwork.api_auth: a 403 telling
+    them to change their password, as a program cannot be sent to a page).
     """
 
     EXEMPT_NAMES = ("password_change", "password_change_done", "logout", "login", "set_language", "healthz")

@@ -36,7 +36,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -230,9 +230,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 EXPORT_INLINE_LIMIT = 20_000
 
 REST_FRAMEWORK = {
+    # The token first: a refused or expired token answers 401 with `WWW-Authenticate: Token`,
+    # which tells a program to ask for a new one.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "socialwork.api_auth.TokenAuthentication",
+        "socialwork.api_auth.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["socialwork.api.RolePermissions"],
     "DEFAULT_PAGINATION_CLASS": "socialwork.api.Pagination",
@@ -244,6 +246,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "socialwork.exceptions.exception_handler",
 }
+# API tokens (django-rest-knox): stored as SHA-512 hashes in socialwork.ApiToken, sent as
+# "Authorization: Token <token>". Their lifetime is the security administrator's to set, in the
+# admin (socialwork.ApiTokenPolicy), not a setting. knox's own table is never used, so its
+# migrations are not run.
+KNOX_TOKEN_MODEL = "socialwork.ApiToken"
+REST_KNOX = {"TOKEN_MODEL": KNOX_TOKEN_MODEL, "AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False}
+MIGRATION_MODULES = {"knox": None}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Social Work Management API",
     "DESCRIPTION": "District social work management system.",

@@ -145,13 +145,50 @@ def test_a_password_older_than_the_limit_sends_its_owner_to_the_change_page(as_u
 
 
 @override_settings(PASSWORD_MAX_AGE_DAYS=90)
-def test_a_recent_password_and_the_api_are_left_alone(as_user, api, social_worker):
+def test_a_recent_password_is_left_alone_and_an_old_one_may_still_log_out(as_user, social_worker):
     age_password(social_worker, 89)
     assert as_user(social_worker).get(reverse("casework:client_list")).status_code == 200
     age_password(social_worker, 200)
     social_worker.refresh_from_db()
-    assert api(social_worker).get("/api/v1/").status_code != 302
     assert as_user(social_worker).post(reverse("logout")).status_code == 302
+
+
+def expired_refusal(response) -> bool:
+    return response.status_code == 403 and "password" in response.json()["detail"].lower()
+
+
+@override_settings(PASSWORD_MAX_AGE_DAYS=90)
+def test_the_api_refuses_a_session_whose_password_is_too_old(as_user, social_worker):
+    client = as_user(social_worker)
+    assert client.get("/api/v1/clients/").status_code == 200
+    age_password(social_worker, 91)
+    for url in ("/api/v1/clients/", "/api/v1/inbox/", "/api/v1/exports/"):
+        assert expired_refusal(client.get(url)), url
+    assert expired_refusal(client.post("/api/v1/clients/", {}, content_type="application/json"))
+
+
+@override_settings(PASSWORD_MAX_AGE_DAYS=90)
+def test_the_api_refuses_a_token_whose_owner_has_a_password_too_old(social_worker):
+    from rest_framework.test import APIClient
+
+    obtained = APIClient().post(reverse("api-token"), {"username": "worker_a", "password": "pass-word-42"})
+    token = obtained.json()["token"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/clients/").status_code == 200
+    age_password(social_worker, 91)
+    assert expired_refusal(client.get("/api/v1/clients/"))
+    assert expired_refusal(client.get("/api/v1/inbox/"))
+
+
+@override_settings(PASSWORD_MAX_AGE_DAYS=90)
+def test_the_token_endpoint_gives_no_token_for_a_password_too_old(social_worker):
+    from rest_framework.test import APIClient
+
+    age_password(social_worker, 91)
+    response = APIClient().post(reverse("api-token"), {"username": "worker_a", "password": "pass-word-42"})
+    assert expired_refusal(response) and "token" not in response.json()
+    assert not AuditEntry.objects.filter(action="api_token.create").exists()
 
 
 # Separated administrators
