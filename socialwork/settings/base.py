@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "socialwork.middleware.NoStoreMiddleware",
     "socialwork.middleware.SessionRefreshMiddleware",
     "socialwork.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

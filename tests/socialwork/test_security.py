@@ -191,6 +191,56 @@ def test_the_token_endpoint_gives_no_token_for_a_password_too_old(social_worker)
     assert not AuditEntry.objects.filter(action="api_token.create").exists()
 
 
+# Responses with personal data are not kept by browsers or proxies (finding 11)
+
+
+def not_stored(response) -> bool:
+    directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+    return {"no-store", "private"} <= directives
+
+
+def test_a_case_page_and_a_client_api_response_are_not_stored(as_user, api, social_worker, supervisor):
+    from rest_framework.test import APIClient
+
+    case = case_in_intervention(social_worker, supervisor)
+    browser = as_user(social_worker)
+    assert not_stored(browser.get(reverse("casework:case_detail", args=[case.pk])))
+    session_api = APIClient()
+    session_api.force_login(social_worker)
+    client_id = case.clients.first().pk
+    assert not_stored(session_api.get(f"/api/v1/clients/{client_id}/"))
+    obtained = APIClient().post(reverse("api-token"), {"username": "worker_a", "password": "pass-word-42"})
+    assert not_stored(obtained)  # the token itself
+    token_api = APIClient()
+    token_api.credentials(HTTP_AUTHORIZATION=f"Token {obtained.json()['token']}")
+    assert not_stored(token_api.get(f"/api/v1/clients/{client_id}/"))
+
+
+def test_a_csv_export_and_a_pdf_download_are_not_stored(as_user, social_worker, district_admin, network):
+    from tests.training.test_services import make_series, make_session
+    from training import services as training_services
+
+    make_client(social_worker, name="叶先生")
+    export = as_user(social_worker).get(reverse("casework:client_export"))
+    assert export.status_code == 200 and not_stored(export)
+    series = make_series(network, completion_share=50)
+    session = make_session(series, capacity=3)
+    enrolment = training_services.enrolment_create(actor=district_admin, session=session, outside_name="王五")
+    training_services.attendance_record(actor=district_admin, session=session, present={enrolment.pk})
+    [certificate] = training_services.certificates_issue(actor=district_admin, series=series)
+    pdf = as_user(district_admin).get(reverse("training:certificate_pdf", args=[certificate.pk]))
+    assert pdf.content.startswith(b"%PDF") and not_stored(pdf)
+
+
+def test_static_files_and_the_health_check_keep_their_own_caching(client, as_user, district_admin):
+    browser = as_user(district_admin)
+    static = browser.get("/static/css/app.css")
+    assert static.status_code == 200 and "no-store" not in static.get("Cache-Control", "")
+    assert browser.get(reverse("healthz")).get("Cache-Control") == client.get(reverse("healthz")).get(
+        "Cache-Control"
+    )
+
+
 # Separated administrators
 
 
