@@ -6,6 +6,7 @@ whatever changed the password (a token made before `password_changed_at` is refu
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
@@ -41,6 +42,15 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
             )
         check_password_policy(user)
         return user, auth_token
+
+    def _cleanup_token(self, auth_token) -> bool:
+        """Whether this token has expired (then it is deleted). knox would also read all the
+        person's tokens on every request to delete their expired ones: a query per request for
+        rows nobody can use. Those go when the person next makes a token (socialwork.tokens)."""
+        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            auth_token.delete()
+            return True
+        return False
 
 
 class SessionScheme(OpenApiAuthenticationExtension):

@@ -77,6 +77,7 @@ def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     refuse_if_password_expired(user)
     lifetime = timedelta(hours=api_token_policy().lifetime_hours)
     with transaction.atomic():
+        ApiToken.objects.filter(user=user, expiry__lte=timezone.now()).delete()  # dead already
         token, raw = ApiToken.objects.create(user=user, expiry=lifetime, name=name.strip()[:100])
         audit_record(
             actor=user,
