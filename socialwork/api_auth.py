@@ -34,6 +34,15 @@ class SessionAuthentication(authentication.SessionAuthentication):
 class TokenAuthentication(knox_auth.TokenAuthentication):
     """`Authorization: Token <token>`, a token of socialwork.ApiToken (stored hashed)."""
 
+    def authenticate_credentials(self, token):
+        try:
+            token.decode("utf-8")
+        except UnicodeDecodeError:  # knox would answer a 500
+            raise exceptions.AuthenticationFailed(
+                _("Invalid token header. Token string should not contain invalid characters.")
+            ) from None
+        return super().authenticate_credentials(token)
+
     def validate_user(self, auth_token):
         user, auth_token = super().validate_user(auth_token)  # refuses an inactive account
         if auth_token.created < user.password_changed_at:

@@ -336,3 +336,9 @@ def test_only_the_security_administrator_and_superuser_open_the_token_admin(netw
     url = reverse("admin:socialwork_apitoken_changelist")
     assert admin_client(sysadmin).get(url).status_code == 403
     assert admin_client(district_admin).get(url).status_code == 403
+
+
+@pytest.mark.parametrize("header", ["Token \xff\xfe", "Token", "Token a b", "Token " + "0" * 64])
+def test_a_malformed_or_unknown_token_is_refused_not_a_server_error(db, header):
+    response = APIClient().get(UNITS, HTTP_AUTHORIZATION=header)
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
