@@ -15,12 +15,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import tokens
 from .accounts import selectors as account_selectors
 from .accounts import services as account_services
 from .accounts.forms import PLACE_FIELDS, AccountCreateForm, AccountForm, AccountRolesForm, PasswordResetForm
 from .accounts.selectors import account_actions_for
 from .admin_base import ReadOnlyAdmin
-from .models import AuditEntry, Notification, NotificationPreference, User
+from .models import ApiToken, ApiTokenPolicy, AuditEntry, Notification, NotificationPreference, User
 from .roles import Role
 
 admin.site.unregister(Group)
@@ -415,3 +416,60 @@ class SessionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Who holds an API token until when, for the security administrator to revoke one (delete).
+    Only its first characters are shown: never the token, which is not stored, nor its hash."""
+
+    list_display = ("prefix", "name", "user", "created", "expiry")
+    list_display_links = None
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__full_name", "name")
+    fields = ("prefix", "name", "user", "created", "expiry")
+    readonly_fields = fields
+    date_hierarchy = "created"
+
+    @admin.display(description=_("token"))
+    def prefix(self, token) -> str:
+        return f"{token.prefix}…"
+
+    def get_queryset(self, request):
+        return tokens.api_tokens_all()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        tokens.api_token_revoke(token=obj, actor=request.user, reason=tokens.RevokeReason.SECURITY_ADMIN)
+
+    def delete_queryset(self, request, queryset):
+        for token in queryset.select_related("user"):
+            self.delete_model(request, token)
+
+
+@admin.register(ApiTokenPolicy)
+class ApiTokenPolicyAdmin(admin.ModelAdmin):
+    """The one policy row: how long an API token lasts. Saving it is audited (socialwork.tokens)."""
+
+    fields = ("lifetime_hours", "updated_at")
+    readonly_fields = ("updated_at",)
+
+    def changelist_view(self, request, extra_context=None):
+        """The list of one row is that row's page."""
+        if self.has_view_or_change_permission(request):
+            ApiTokenPolicy.objects.get_or_create(pk=1)  # made by a migration; a flushed database
+        return self.change_view(request, "1", extra_context=extra_context)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        tokens.api_token_policy_set(actor=request.user, lifetime_hours=obj.lifetime_hours)

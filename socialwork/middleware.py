@@ -5,6 +5,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class LanguageMiddleware(LocaleMiddleware):
@@ -40,7 +41,8 @@ class PasswordExpiryMiddleware:
     """A person whose password is too old changes it before going anywhere else.
 
     Left alone: the change page itself, logging out, static files, the health check, the language
-    switch and the API (token clients cannot change a password; their requests pass).
+    switch and the API, which refuses such a person itself (socialwork.api_auth: a 403 telling
+    them to change their password, as a program cannot be sent to a page).
     """
 
     EXEMPT_NAMES = ("password_change", "password_change_done", "logout", "login", "set_language", "healthz")
@@ -91,4 +93,26 @@ class SessionRefreshMiddleware:
             now = int(time.time())
             if now - session.get(self.KEY, 0) >= self.REFRESH_SECONDS:
                 session[self.KEY] = now  # marks the session modified: saved, expiry renewed
+        return response
+
+
+class NoStoreMiddleware:
+    """Nothing a signed-in person is shown is kept by their browser or a proxy on the way.
+
+    Every response to a signed-in person (pages, exports, downloads, PDFs) and every API response
+    (including the token endpoint's, whose caller is not signed in) carries `Cache-Control:
+    no-store, private` and its kin (Django's never_cache). Static files are served before this
+    middleware (WhiteNoise) and keep their long caching; the health check sets its own.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # Read after the view: an API call authenticated by token sets request.user there.
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or request.path_info.startswith("/api/"):
+            add_never_cache_headers(response)
         return response

@@ -75,6 +75,9 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("sessions", "session", ("view", "delete")),
         ("socialwork", "user", ("view", "change")),
         ("auth", "group", ("view",)),
+        # Who holds an API token (revoking is deleting it) and how long tokens last.
+        ("socialwork", "apitoken", ("view", "delete")),
+        ("socialwork", "apitokenpolicy", ("view", "change")),
     ],
     Role.SOCIAL_WORKER: CASEWORK_WORK,
     Role.SUPERVISOR: CASEWORK_WORK,

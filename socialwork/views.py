@@ -1,15 +1,16 @@
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from positions.selectors.network import network_totals
 
-from . import services
+from . import services, tokens
 from .reminders import REGISTRY
 
 
@@ -72,6 +73,54 @@ def notification_preferences(request):
         messages.success(request, _("Your notification choices are saved."))
         return redirect("notification_preferences")
     return render(request, "socialwork/preferences.html", {"form": form})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; the person's API tokens end with the old password."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        tokens.api_tokens_revoke(
+            user=form.user, actor=self.request.user, reason=tokens.RevokeReason.PASSWORD_CHANGE
+        )
+        return response
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("What it is for"),
+        max_length=100,
+        required=False,
+        help_text=_("For example, the program that will use it."),
+    )
+
+
+def api_tokens(request):
+    """My API tokens: the person's tokens that still work, a new one (shown on this page once,
+    never stored as it is, so never shown again) and revoking one."""
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_token = tokens.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    return render(
+        request,
+        "socialwork/api_tokens.html",
+        {
+            "form": form,
+            "new_token": new_token,
+            "tokens": tokens.api_tokens_of(request.user),
+            "policy": tokens.api_token_policy(),
+        },
+    )
+
+
+@require_POST
+def api_token_revoke(request, pk):
+    token = get_object_or_404(tokens.api_tokens_of(request.user), pk=pk)
+    tokens.api_token_revoke(token=token, actor=request.user, reason=tokens.RevokeReason.OWNER)
+    messages.success(request, _("The token %(prefix)s… no longer works.") % {"prefix": token.prefix})
+    return redirect("api_tokens")
 
 
 @login_not_required

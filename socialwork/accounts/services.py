@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from socialwork import tokens
 from socialwork.models import AuditEntry, User
 from socialwork.passwords import PASSWORD_RESET_AT
 from socialwork.roles import ADMINISTRATOR_ROLES, STAFF_ROLES, Role, reads_personal_data
@@ -138,7 +139,8 @@ def _set_active(*, actor: User, account: User, active: bool, action: str, reason
         _allowed(actor, account, selectors.REACTIVATE if active else selectors.DEACTIVATE)
         changes = apply_changes(account, {"is_active": active})
         account.save(update_fields=["is_active"])
-        # TODO(i16-tokens): a deactivated account's API tokens are revoked here.
+        if not active:
+            tokens.api_tokens_revoke(user=account, actor=actor, reason=tokens.RevokeReason.DEACTIVATION)
         audit_record(
             actor=actor,
             action=action,
@@ -174,7 +176,7 @@ def user_password_reset(*, actor: User, account: User, password: str) -> User:
         account.set_password(password)
         account.password_changed_at = PASSWORD_RESET_AT
         account.save(update_fields=["password", "password_changed_at"])
-        # TODO(i16-tokens): a reset password revokes the account's API tokens here.
+        tokens.api_tokens_revoke(user=account, actor=actor, reason=tokens.RevokeReason.PASSWORD_CHANGE)
         entry = audit_record(
             actor=actor,
             action="account.password_reset",

@@ -1,6 +1,15 @@
 from .audit import AuditEntry
 from .base import TimeStampedModel
 from .notifications import Notification, NotificationPreference
+from .tokens import ApiToken, ApiTokenPolicy
 from .users import User
 
-__all__ = ["AuditEntry", "Notification", "NotificationPreference", "TimeStampedModel", "User"]
+__all__ = [
+    "ApiToken",
+    "ApiTokenPolicy",
+    "AuditEntry",
+    "Notification",
+    "NotificationPreference",
+    "TimeStampedModel",
+    "User",
+]

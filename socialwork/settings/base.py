@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "socialwork.middleware.NoStoreMiddleware",
     "socialwork.middleware.SessionRefreshMiddleware",
     "socialwork.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -262,9 +263,11 @@ EXPORT_INLINE_LIMIT = 20_000
 EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=24)
 
 REST_FRAMEWORK = {
+    # The token first: a refused or expired token answers 401 with `WWW-Authenticate: Token`,
+    # which tells a program to ask for a new one.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "socialwork.api_auth.TokenAuthentication",
+        "socialwork.api_auth.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["socialwork.api.RolePermissions"],
     "DEFAULT_PAGINATION_CLASS": "socialwork.api.Pagination",
@@ -276,6 +279,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "socialwork.exceptions.exception_handler",
 }
+# API tokens (django-rest-knox): stored as SHA-512 hashes in socialwork.ApiToken, sent as
+# "Authorization: Token <token>". Their lifetime is the security administrator's to set, in the
+# admin (socialwork.ApiTokenPolicy), not a setting. knox's own table is never used, so its
+# migrations are not run.
+KNOX_TOKEN_MODEL = "socialwork.ApiToken"
+REST_KNOX = {"TOKEN_MODEL": KNOX_TOKEN_MODEL, "AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False}
+MIGRATION_MODULES = {"knox": None}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Social Work Management API",
     "DESCRIPTION": "District social work management system.",

@@ -1,7 +1,7 @@
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from positions.models import ServiceUnit
+from socialwork.tokens import api_token_create
 
 U = ServiceUnit.Level
 
@@ -113,7 +113,7 @@ def test_parent_outside_the_place_is_rejected(api, district_admin, station_manag
 
 
 def test_token_authentication(station_manager, network):
-    token = Token.objects.create(user=station_manager)
+    _token, key = api_token_create(user=station_manager)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/units/").status_code == 200

@@ -20,6 +20,7 @@ from reports import services as reports
 from reports.export_tasks import export_start
 from socialwork.roles import Role
 from socialwork.services import notification_send
+from socialwork.tokens import api_token_create
 from tests.casework.factories import case_in_intervention, grant_access, make_client
 from tests.factories import make_region, make_unit, make_user
 from tests.positions.test_workforce import make_position, make_worker
@@ -198,8 +199,10 @@ def seed() -> District:
         expires_on=today + timedelta(days=7),
     )
 
-    # The station manager's own things: a notification, an annual report, a background export.
+    # The station manager's own things: a notification, an API token, an annual report, a background
+    # export.
     o["notification"] = notification_send(user=manager, kind="test", title="提醒", key="matrix")
+    o["api_token"], _key = api_token_create(user=manager, name="矩阵")
     with TestCase.captureOnCommitCallbacks(execute=True):
         o["report"] = reports.report_request(actor=manager, year=today.year)
         o["export_task"] = export_start(user=manager, key="positions", fmt="csv", query="")

@@ -24,7 +24,6 @@ from django.test import override_settings
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
@@ -41,6 +40,7 @@ from positions.services.assessment import assessment_record, assessment_scheme_s
 from reports.export_tasks import export_start
 from reports.services import report_request
 from socialwork.models import User
+from socialwork.tokens import api_token_create
 from training.models import TrainingSeries
 from training.services import certificates_issue
 
@@ -79,8 +79,7 @@ def demo(django_db_setup, django_db_blocker):
         call_command("seed_demo", verbosity=0)
         _seed_what_the_demo_lacks(User.objects.get(username="district"))
         tokens = {
-            name: Token.objects.create(user=User.objects.get(username=name)).key
-            for name in ("district", "worker")
+            name: api_token_create(user=User.objects.get(username=name))[1] for name in ("district", "worker")
         }
         for name in ("district", "worker"):
             _collect_ids(User.objects.get(username=name))

@@ -71,7 +71,12 @@ ACCESS: dict[str, Rule] = {
     "api-docs": get(SIGNED_IN),
     "api-root": get(SIGNED_IN),
     "api-schema": get(SIGNED_IN),
+    "api-logout": post(SIGNED_IN),  # a session, not a token: a 400 that says so
     "api-token": post(EVERYONE),  # signing in: an empty post is a 400 for anyone
+    "api-token-detail": get({R.STATION_MANAGER}),  # the seeded token is the manager's
+    "api-token-list": get(SIGNED_IN),  # one's own tokens only
+    "api_token_revoke": post({R.STATION_MANAGER}),
+    "api_tokens": get(SIGNED_IN),
     "appointment-detail": get(SEES_ROOM_A),
     "appointment-end": post(DISTRICT, {R.STATION_MANAGER}),
     "appointment-list": get(SIGNED_IN),
@@ -359,6 +364,7 @@ def _pk(kind):
 PATH_ARGS = {
     # Pages
     "inbox_read": _pk("notification"),
+    "api_token_revoke": _pk("api_token"),
     "task_progress": lambda o: {"task_id": o["export_task"]},
     "positions:unit_detail": _pk("unit"),
     "positions:unit_update": _pk("unit"),
@@ -521,6 +527,7 @@ PATH_ARGS = {
     "advocacy-respond": _pk("advocacy"),
     "advocacy-submit": _pk("advocacy"),
     "inbox-detail": _pk("notification"),
+    "api-token-detail": _pk("api_token"),
     "inbox-read": _pk("notification"),
     "report-export-detail": lambda o: {"pk": o["export_task"]},
     "annual-report-detail": _pk("report"),
@@ -626,6 +633,8 @@ ADMIN_PAGES = {
     "admin:auth_group_changelist": {R.SYSTEM_ADMIN, R.SECURITY_ADMIN, SUPERUSER},
     "admin:auth_group_add": set(),
     "admin:socialwork_user_add": {R.SYSTEM_ADMIN, SUPERUSER},
+    "admin:socialwork_apitoken_changelist": {R.SECURITY_ADMIN, SUPERUSER},
+    "admin:socialwork_apitokenpolicy_changelist": {R.SECURITY_ADMIN, SUPERUSER},  # its one row
     # Open, and scoped to nothing, to the roles with the model's view permission; closed to the two
     # technical administrators.
     "admin:casework_case_changelist": {R.DISTRICT_ADMIN, R.AUDITOR, SUPERUSER},

@@ -252,3 +252,25 @@ def test_a_system_administrator_places_accounts_only_inside_their_own_region(net
     services.user_place(actor=town_admin, account=worker, unit=network.posts_a[0])
     with pytest.raises(ValidationError):
         services.user_place(actor=town_admin, account=worker, unit=network.room_b)
+
+
+def _api_status(token: str) -> int:
+    return Client().get("/api/v1/regions/", HTTP_AUTHORIZATION=f"Token {token}").status_code
+
+
+def test_a_password_reset_and_a_deactivation_end_the_accounts_api_tokens(sysadmin, worker):
+    from socialwork.models import ApiToken
+    from socialwork.tokens import api_token_create
+
+    _, token = api_token_create(user=worker)
+    assert _api_status(token) == 200
+    services.user_password_reset(actor=sysadmin, account=worker, password="Reset-Pass-2026")
+    assert _api_status(token) == 401 and not ApiToken.objects.filter(user=worker).exists()
+    revoked = AuditEntry.objects.get(action="api_token.revoke", target_id=str(worker.pk))
+    assert revoked.changes["reason"] == "password_change" and revoked.actor_id == sysadmin.pk
+
+    worker.set_password(PASSWORD)  # the worker chose their own again
+    worker.save()
+    _, token = api_token_create(user=worker)
+    services.user_deactivate(actor=sysadmin, account=worker, reason="left")
+    assert _api_status(token) == 401 and not ApiToken.objects.filter(user=worker).exists()

@@ -145,13 +145,100 @@ def test_a_password_older_than_the_limit_sends_its_owner_to_the_change_page(as_u
 
 
 @override_settings(PASSWORD_MAX_AGE_DAYS=90)
-def test_a_recent_password_and_the_api_are_left_alone(as_user, api, social_worker):
+def test_a_recent_password_is_left_alone_and_an_old_one_may_still_log_out(as_user, social_worker):
     age_password(social_worker, 89)
     assert as_user(social_worker).get(reverse("casework:client_list")).status_code == 200
     age_password(social_worker, 200)
     social_worker.refresh_from_db()
-    assert api(social_worker).get("/api/v1/").status_code != 302
     assert as_user(social_worker).post(reverse("logout")).status_code == 302
+
+
+def expired_refusal(response) -> bool:
+    return response.status_code == 403 and "password" in response.json()["detail"].lower()
+
+
+@override_settings(PASSWORD_MAX_AGE_DAYS=90)
+def test_the_api_refuses_a_session_whose_password_is_too_old(as_user, social_worker):
+    client = as_user(social_worker)
+    assert client.get("/api/v1/clients/").status_code == 200
+    age_password(social_worker, 91)
+    for url in ("/api/v1/clients/", "/api/v1/inbox/", "/api/v1/exports/"):
+        assert expired_refusal(client.get(url)), url
+    assert expired_refusal(client.post("/api/v1/clients/", {}, content_type="application/json"))
+
+
+@override_settings(PASSWORD_MAX_AGE_DAYS=90)
+def test_the_api_refuses_a_token_whose_owner_has_a_password_too_old(social_worker):
+    from rest_framework.test import APIClient
+
+    obtained = APIClient().post(reverse("api-token"), {"username": "worker_a", "password": "pass-word-42"})
+    token = obtained.json()["token"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/clients/").status_code == 200
+    age_password(social_worker, 91)
+    assert expired_refusal(client.get("/api/v1/clients/"))
+    assert expired_refusal(client.get("/api/v1/inbox/"))
+
+
+@override_settings(PASSWORD_MAX_AGE_DAYS=90)
+def test_the_token_endpoint_gives_no_token_for_a_password_too_old(social_worker):
+    from rest_framework.test import APIClient
+
+    age_password(social_worker, 91)
+    response = APIClient().post(reverse("api-token"), {"username": "worker_a", "password": "pass-word-42"})
+    assert expired_refusal(response) and "token" not in response.json()
+    assert not AuditEntry.objects.filter(action="api_token.create").exists()
+
+
+# Responses with personal data are not kept by browsers or proxies (finding 11)
+
+
+def not_stored(response) -> bool:
+    directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+    return {"no-store", "private"} <= directives
+
+
+def test_a_case_page_and_a_client_api_response_are_not_stored(as_user, api, social_worker, supervisor):
+    from rest_framework.test import APIClient
+
+    case = case_in_intervention(social_worker, supervisor)
+    browser = as_user(social_worker)
+    assert not_stored(browser.get(reverse("casework:case_detail", args=[case.pk])))
+    session_api = APIClient()
+    session_api.force_login(social_worker)
+    client_id = case.clients.first().pk
+    assert not_stored(session_api.get(f"/api/v1/clients/{client_id}/"))
+    obtained = APIClient().post(reverse("api-token"), {"username": "worker_a", "password": "pass-word-42"})
+    assert not_stored(obtained)  # the token itself
+    token_api = APIClient()
+    token_api.credentials(HTTP_AUTHORIZATION=f"Token {obtained.json()['token']}")
+    assert not_stored(token_api.get(f"/api/v1/clients/{client_id}/"))
+
+
+def test_a_csv_export_and_a_pdf_download_are_not_stored(as_user, social_worker, district_admin, network):
+    from tests.training.test_services import make_series, make_session
+    from training import services as training_services
+
+    make_client(social_worker, name="叶先生")
+    export = as_user(social_worker).get(reverse("casework:client_export"))
+    assert export.status_code == 200 and not_stored(export)
+    series = make_series(network, completion_share=50)
+    session = make_session(series, capacity=3)
+    enrolment = training_services.enrolment_create(actor=district_admin, session=session, outside_name="王五")
+    training_services.attendance_record(actor=district_admin, session=session, present={enrolment.pk})
+    [certificate] = training_services.certificates_issue(actor=district_admin, series=series)
+    pdf = as_user(district_admin).get(reverse("training:certificate_pdf", args=[certificate.pk]))
+    assert pdf.content.startswith(b"%PDF") and not_stored(pdf)
+
+
+def test_static_files_and_the_health_check_keep_their_own_caching(client, as_user, district_admin):
+    browser = as_user(district_admin)
+    static = browser.get("/static/css/app.css")
+    assert static.status_code == 200 and "no-store" not in static.get("Cache-Control", "")
+    assert browser.get(reverse("healthz")).get("Cache-Control") == client.get(reverse("healthz")).get(
+        "Cache-Control"
+    )
 
 
 # Separated administrators
