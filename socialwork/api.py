@@ -1,13 +1,27 @@
-"""What every API endpoint shares: pagination and permissions."""
+"""What every API endpoint shares: pagination, permissions and ids."""
 
 from functools import partial
 
 from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, pagination, permissions
+from rest_framework import exceptions, pagination, permissions, serializers
 from rest_framework.response import Response
 
 from socialwork.pages import COUNT_CAP, CappedPaginator
+
+# An id in a URL: digits, no more than a 64-bit key always holds. Anything else (`abc`, a number
+# too large for the database) is a 404 before a view runs, whichever way the view looks it up.
+ID_PATTERN = r"[0-9]{1,18}"
+# The largest id the database's 64-bit keys hold.
+ID_MAX = 2**63 - 1
+
+
+class IdField(serializers.IntegerField):
+    """A record's id in a request body: a positive whole number a 64-bit key holds. A larger one is
+    a 400 here, on every database, instead of an overflow in SQLite's driver."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=ID_MAX, **kwargs)
 
 
 class Pagination(pagination.PageNumberPagination):

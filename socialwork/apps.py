@@ -10,7 +10,7 @@ class SocialworkConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
-        from . import reminders, roles
+        from . import lookups, reminders, roles  # noqa: F401 (lookups registers itself)
 
         # Every app declares its reminder kinds in a `reminders` module.
         autodiscover_modules("reminders")

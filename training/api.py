@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from positions.api.network import ScopedRelatedField
 from positions.selectors import workforce as workforce_selectors
+from socialwork.api import IdField
 from socialwork.scoping import NOTHING
 from training import selectors, services
 from training.models import Certificate, Enrolment, Trainer, TrainingSeries, TrainingSession
@@ -123,7 +124,7 @@ class SessionSerializer(serializers.ModelSerializer):
 
 class AttendanceSerializer(serializers.Serializer):
     present = serializers.ListField(
-        child=serializers.IntegerField(), allow_empty=True, help_text=_("Ids of the enrolments present.")
+        child=IdField(), allow_empty=True, help_text=_("Ids of the enrolments present.")
     )
 
 
