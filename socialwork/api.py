@@ -7,13 +7,8 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination, permissions, serializers
 from rest_framework.response import Response
 
+from socialwork.ids import ID_MAX
 from socialwork.pages import COUNT_CAP, CappedPaginator
-
-# An id in a URL: digits, no more than a 64-bit key always holds. Anything else (`abc`, a number
-# too large for the database) is a 404 before a view runs, whichever way the view looks it up.
-ID_PATTERN = r"[0-9]{1,18}"
-# The largest id the database's 64-bit keys hold.
-ID_MAX = 2**63 - 1
 
 
 class IdField(serializers.IntegerField):

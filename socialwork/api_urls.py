@@ -12,7 +12,7 @@ from reports.views import exports as exports_api
 from training import api as training_api
 
 from . import api_inbox
-from .api import ID_PATTERN
+from .ids import ID_PATTERN
 
 
 class Router(DefaultRouter):

@@ -38,7 +38,8 @@ from casework.models.common import Approval, RiskLevel
 from positions.api.network import ScopedRelatedField
 from positions.models import ServiceUnit
 from projects.models import SocialOrganization
-from socialwork.api import ID_PATTERN, IdField
+from socialwork.api import IdField
+from socialwork.ids import ID_PATTERN
 
 from .clients import ScopedDetailMixin, audit_page
 

@@ -14,7 +14,8 @@ from casework import selectors, services
 from casework.models import Group, GroupMember, GroupSession, VulnerabilityCategory
 from positions.api.network import ScopedRelatedField
 from positions.models import Region
-from socialwork.api import ID_PATTERN, IdField
+from socialwork.api import IdField
+from socialwork.ids import ID_PATTERN
 from socialwork.models import User
 
 GROUP_FIELDS = [

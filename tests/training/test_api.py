@@ -318,3 +318,8 @@ def test_an_enrolment_id_too_large_for_the_database_is_a_400_on_every_database(a
         f"/api/v1/training/sessions/{session.pk}/attendance/", {"present": [2**64]}, format="json"
     )
     assert response.status_code == 400 and "present" in response.json()
+
+
+def test_a_series_id_too_large_for_the_database_is_a_400_on_every_database(api, district_admin, session):
+    response = api(district_admin).get("/api/v1/training/sessions/", {"series": 2**64})
+    assert response.status_code == 400 and "series" in response.json()
