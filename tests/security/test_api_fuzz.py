@@ -49,9 +49,9 @@ from socialwork.models import User
 from training.models import TrainingSeries
 from training.services import certificates_issue
 
-EXAMPLES = 12
+EXAMPLES = 20
 # Chains of up to STEPS requests, CHAINS of them.
-CHAINS = 25
+CHAINS = 50
 STEPS = 10
 CHECKS = [
     not_a_server_error,
