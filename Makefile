@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ADDRESS ?= 127.0.0.1:8000
 
-.PHONY: install run worker test lint format messages bench
+.PHONY: install run seed superuser worker test lint format messages bench
 
 # A virtual environment with everything the project needs, refreshed when requirements change.
 $(STAMP): requirements.txt requirements-dev.txt
@@ -26,6 +26,14 @@ run: install
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  echo "Serving http://$(ADDRESS)/ (log in as district / demo-2026)"; \
 	  $(PY) manage.py runserver --noreload $(ADDRESS); }
+
+# The quick start's own management commands, in its development mode (`make run` sets it for the
+# server; a plain `python manage.py ...` would start in production mode and refuse without a key).
+seed: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py seed_demo
+
+superuser: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py createsuperuser
 
 test: install lint
 	$(PY) -m pytest

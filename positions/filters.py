@@ -4,13 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from socialwork.ids import IdFilter
 from socialwork.scoping import region_scope, unit_scope
 
 from .models import Award, Exam, Position, Region, ServiceUnit, SocialWorker
 
 
 class RegionFilter(django_filters.FilterSet):
-    parent = django_filters.NumberFilter(method="filter_parent", label="parent region id")
+    parent = IdFilter(method="filter_parent", label="parent region id")
 
     class Meta:
         model = Region
@@ -24,10 +25,8 @@ class RegionFilter(django_filters.FilterSet):
 
 
 class ServiceUnitFilter(django_filters.FilterSet):
-    parent = django_filters.NumberFilter(method="filter_parent", label="parent unit id")
-    within_region = django_filters.NumberFilter(
-        method="filter_within_region", label="region id, with its subregions"
-    )
+    parent = IdFilter(method="filter_parent", label="parent unit id")
+    within_region = IdFilter(method="filter_within_region", label="region id, with its subregions")
 
     class Meta:
         model = ServiceUnit

@@ -17,6 +17,7 @@ from projects.models import (
     Payment,
     Project,
     Review,
+    ServiceArea,
     SocialOrganization,
 )
 
@@ -27,6 +28,11 @@ WRITE_METHODS = ["get", "post", "put", "patch", "head", "options"]
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
+    # A list of service areas, as the form offers them: never null, whatever the content type.
+    service_areas = serializers.ListField(
+        child=serializers.ChoiceField(choices=ServiceArea.choices), required=False
+    )
+
     class Meta:
         model = SocialOrganization
         fields = [
@@ -104,7 +110,9 @@ class ProjectSerializer(serializers.ModelSerializer):
     budget_lines = BudgetLineSerializer(many=True)
     call_title = serializers.CharField(source="call.title", read_only=True)
     community_name = serializers.CharField(source="community.name", read_only=True)
-    organization_name = serializers.CharField(source="organization.name", read_only=True, default=None)
+    organization_name = serializers.CharField(
+        source="organization.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Project

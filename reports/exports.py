@@ -29,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import chain, islice
 from typing import Any
 
@@ -77,6 +78,7 @@ FORMATS = {
 CHUNK_SIZE = 2000
 # Rows read as database values are small: fewer round trips for the same memory.
 VALUES_CHUNK_SIZE = 10_000
+TENTH = Decimal("0.1")  # hours are kept to a tenth
 
 
 class InvalidFilters(Exception):
@@ -189,6 +191,27 @@ def _text(header, path: str) -> Column:
 def _number(header, path: str) -> Column:
     """A number or a date, as it is."""
     return Column(header, _attr(path), (_lookup(path),), lambda: safe_values)
+
+
+def _hours(header, path_or_func) -> Column:
+    """Hours as the pages show them, with one decimal place. A sum comes back from PostgreSQL with
+    its column's scale (`6.0`) and from SQLite with a float's digits (`6`): both print `6.0`."""
+    read = _attr(path_or_func) if isinstance(path_or_func, str) else path_or_func
+
+    def value(obj):
+        return _tenths(read(obj))
+
+    if not isinstance(path_or_func, str):
+        return Column(header, value)
+    return Column(header, value, (_lookup(path_or_func),), lambda: _tenths_cells)
+
+
+def _tenths(number):
+    return None if number is None else Decimal(number).quantize(TENTH)
+
+
+def _tenths_cells(values) -> list:
+    return safe_values([_tenths(number) for number in values])
 
 
 def _labelled(header, value: Callable[[Any], Any], fields: tuple, label: Callable[..., Any]) -> Column:
@@ -527,9 +550,9 @@ register(
         columns=(
             _col(_("Unit"), "employer_unit.name"),
             _col(_("Social worker"), "name"),
-            _col(_("Hours"), "year_hours"),
-            _col(_("Required"), "required"),
-            _col(_("Missing"), lambda worker: worker.required - worker.year_hours),
+            _hours(_("Hours"), "year_hours"),
+            _hours(_("Required"), "required"),
+            _hours(_("Missing"), lambda worker: worker.required - worker.year_hours),
         ),
     )
 )
@@ -596,7 +619,7 @@ register(
             _text(_("Skills"), "skills"),
             _number(_("Registered on"), "registered_on"),
             _flag(_("Active"), "active"),
-            _number(_("Hours"), "total_hours"),
+            _hours(_("Hours"), "total_hours"),
         ),
     )
 )

@@ -1,13 +1,22 @@
-"""What every API endpoint shares: pagination and permissions."""
+"""What every API endpoint shares: pagination, permissions and ids."""
 
 from functools import partial
 
 from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, pagination, permissions
+from rest_framework import exceptions, pagination, permissions, serializers
 from rest_framework.response import Response
 
+from socialwork.ids import ID_MAX
 from socialwork.pages import COUNT_CAP, CappedPaginator
+
+
+class IdField(serializers.IntegerField):
+    """A record's id in a request body: a positive whole number a 64-bit key holds. A larger one is
+    a 400 here, on every database, instead of an overflow in SQLite's driver."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=ID_MAX, **kwargs)
 
 
 class Pagination(pagination.PageNumberPagination):

@@ -11,8 +11,21 @@ from reports.views import exports as exports_api
 from training import api as training_api
 
 from . import api_inbox, api_tokens
+from .ids import ID_PATTERN
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    """The API's one router: a record's id in its URLs is an ID_PATTERN, unless its viewset names
+    another pattern (`lookup_value_regex`, as the exports' task ids do)."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        if hasattr(viewset, "lookup_value_regex"):
+            return super().get_lookup_regex(viewset, lookup_prefix)
+        name = getattr(viewset, "lookup_url_kwarg", None) or getattr(viewset, "lookup_field", "pk")
+        return f"(?P<{lookup_prefix}{name}>{ID_PATTERN})"
+
+
+router = Router()
 positions_api.register(router)
 training_api.register(router)
 projects_api.register(router)

@@ -10,7 +10,7 @@ class SocialworkConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
-        from . import dbroles, reminders, roles, schedules
+        from . import dbroles, lookups, reminders, roles, schedules  # noqa: F401 (lookups registers itself)
 
         # Every app declares its reminder kinds in a `reminders` module.
         autodiscover_modules("reminders")

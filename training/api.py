@@ -13,6 +13,8 @@ from rest_framework.response import Response
 
 from positions.api.network import ScopedRelatedField
 from positions.selectors import workforce as workforce_selectors
+from socialwork.api import IdField
+from socialwork.ids import IdFilter
 from socialwork.scoping import NOTHING
 from training import selectors, services
 from training.models import Certificate, Enrolment, Trainer, TrainingSeries, TrainingSession
@@ -28,7 +30,7 @@ class SeriesFilter(django_filters.FilterSet):
 
 
 class SessionFilter(django_filters.FilterSet):
-    series = django_filters.NumberFilter(field_name="series", label=_("series id"))
+    series = IdFilter(field_name="series", label=_("series id"))
     date = django_filters.DateFilter(field_name="starts_at", lookup_expr="date", label=_("day it starts"))
 
     class Meta:
@@ -37,7 +39,7 @@ class SessionFilter(django_filters.FilterSet):
 
 
 class EnrolmentFilter(django_filters.FilterSet):
-    session = django_filters.NumberFilter(field_name="session", label=_("session id"))
+    session = IdFilter(field_name="session", label=_("session id"))
 
     class Meta:
         model = Enrolment
@@ -45,7 +47,7 @@ class EnrolmentFilter(django_filters.FilterSet):
 
 
 class CertificateFilter(django_filters.FilterSet):
-    series = django_filters.NumberFilter(field_name="series", label=_("series id"))
+    series = IdFilter(field_name="series", label=_("series id"))
     year = django_filters.NumberFilter(field_name="series__year", label=_("year"))
 
     class Meta:
@@ -123,7 +125,7 @@ class SessionSerializer(serializers.ModelSerializer):
 
 class AttendanceSerializer(serializers.Serializer):
     present = serializers.ListField(
-        child=serializers.IntegerField(), allow_empty=True, help_text=_("Ids of the enrolments present.")
+        child=IdField(), allow_empty=True, help_text=_("Ids of the enrolments present.")
     )
 
 

@@ -38,6 +38,8 @@ from casework.models.common import Approval, RiskLevel
 from positions.api.network import ScopedRelatedField
 from positions.models import ServiceUnit
 from projects.models import SocialOrganization
+from socialwork.api import IdField
+from socialwork.ids import ID_PATTERN
 
 from .clients import ScopedDetailMixin, audit_page
 
@@ -55,10 +57,11 @@ class CaseClientSerializer(serializers.Serializer):
 
 
 class CaseListSerializer(serializers.ModelSerializer):
-    category_name = serializers.StringRelatedField(source="category")
+    # A case may wait for its category, worker and supervisor: null until then.
+    category_name = serializers.StringRelatedField(source="category", allow_null=True)
     station_name = serializers.CharField(source="station.name")
-    worker_name = serializers.StringRelatedField(source="worker")
-    supervisor_name = serializers.StringRelatedField(source="supervisor")
+    worker_name = serializers.StringRelatedField(source="worker", allow_null=True)
+    supervisor_name = serializers.StringRelatedField(source="supervisor", allow_null=True)
     clients = CaseClientSerializer(source="current_clients", many=True)
 
     class Meta:
@@ -165,7 +168,7 @@ class ClosingRequestSerializer(serializers.Serializer):
     client_feedback = serializers.CharField(required=False, allow_blank=True, default="")
     satisfaction = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
     reached_goals = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=IdField(),
         required=False,
         help_text=gettext_lazy("Ids of the approved plan's goals reached."),
     )
@@ -589,7 +592,7 @@ class FollowUpViewSet(CaseWorkViewSet):
 
 def register(router) -> None:
     router.register("cases", CaseViewSet, basename="case")
-    case = r"cases/(?P<case_pk>[0-9]+)"
+    case = rf"cases/(?P<case_pk>{ID_PATTERN})"
     router.register(f"{case}/notes", NoteViewSet, basename="case-note")
     router.register(f"{case}/plans", PlanViewSet, basename="case-plan")
     router.register(f"{case}/referrals", ReferralViewSet, basename="case-referral")

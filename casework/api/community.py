@@ -2,8 +2,10 @@
 phone is masked in the list and shown whole in a volunteer's record; GET and POST
 .../volunteers/{id}/hours/ list and record their hours."""
 
+from decimal import Decimal
+
 from django.db.models import Sum
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear
 from drf_spectacular.utils import extend_schema
 from rest_framework import decorators, serializers, viewsets
 from rest_framework.response import Response
@@ -80,8 +82,9 @@ class VolunteerSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["station"]
 
+    # Hours to a tenth, as PostgreSQL sums them; SQLite's sum would print 6 for 6.0.
     def get_total_hours(self, volunteer) -> str:
-        return str(volunteer.hours.aggregate(total=Sum("hours"))["total"] or 0)
+        return f"{volunteer.hours.aggregate(total=Sum('hours'))['total'] or 0:.1f}"
 
     def get_hours_by_year(self, volunteer) -> list[dict]:
         rows = (
@@ -90,7 +93,7 @@ class VolunteerSerializer(serializers.ModelSerializer):
             .annotate(total=Sum("hours"))
             .order_by("-year")
         )
-        return [{"year": row["year"], "total": str(row["total"])} for row in rows]
+        return [{"year": row["year"], "total": f"{row['total']:.1f}"} for row in rows]
 
     def create(self, validated_data):
         return services.volunteer_save(actor=self.context["request"].user, **validated_data)
@@ -141,7 +144,8 @@ class VolunteerViewSet(viewsets.ModelViewSet):
             return Volunteer.objects.none()
         volunteers = selectors.volunteers_visible_to(user=self.request.user).order_by("name", "pk")
         if self.action == "list":
-            volunteers = volunteers.annotate(total_hours=Sum("hours__hours"))
+            # A volunteer without hours has 0 of them, not null.
+            volunteers = volunteers.annotate(total_hours=Coalesce(Sum("hours__hours"), Decimal(0)))
         return volunteers
 
     def get_serializer_class(self):

@@ -14,6 +14,8 @@ from casework import selectors, services
 from casework.models import Group, GroupMember, GroupSession, VulnerabilityCategory
 from positions.api.network import ScopedRelatedField
 from positions.models import Region
+from socialwork.api import IdField
+from socialwork.ids import ID_PATTERN
 from socialwork.models import User
 
 GROUP_FIELDS = [
@@ -93,7 +95,7 @@ class MemberLeaveSerializer(serializers.Serializer):
 class SessionRecordSerializer(serializers.Serializer):
     held_on = serializers.DateField()
     record = serializers.CharField()
-    present = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    present = serializers.ListField(child=IdField(), required=False, default=list)
 
 
 class GroupEvaluateSerializer(serializers.Serializer):
@@ -168,7 +170,7 @@ class GroupViewSet(viewsets.ModelViewSet):
     @decorators.action(
         detail=True,
         methods=["post"],
-        url_path=r"members/(?P<member_pk>\d+)/leave",
+        url_path=rf"members/(?P<member_pk>{ID_PATTERN})/leave",
         serializer_class=MemberLeaveSerializer,
     )
     def leave(self, request, pk=None, member_pk=None):
@@ -194,7 +196,7 @@ class GroupViewSet(viewsets.ModelViewSet):
     @decorators.action(
         detail=True,
         methods=["post"],
-        url_path=r"sessions/(?P<session_pk>\d+)/record",
+        url_path=rf"sessions/(?P<session_pk>{ID_PATTERN})/record",
         serializer_class=SessionRecordSerializer,
     )
     def record(self, request, pk=None, session_pk=None):

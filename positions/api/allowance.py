@@ -22,15 +22,23 @@ class AllowanceLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def month_text(month) -> str:
+    """`2026-05`, the year in four digits whatever it is (strftime wrote the year 643 as `643-04`)."""
+    return f"{month.year:04d}-{month.month:02d}"
+
+
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2026-05"})
 class MonthField(serializers.DateField):
     """A roll's month as the pages write it, `2026-05` (a date, to the schema, would be a lie)."""
+
+    def to_representation(self, value):
+        return None if value is None else month_text(value)
 
 
 class AllowanceRollSerializer(serializers.ModelSerializer):
     """A roll with the totals the person may see (of their own lines, for a station manager)."""
 
-    month = MonthField(format="%Y-%m", read_only=True)
+    month = MonthField(read_only=True)
     total = serializers.DecimalField(max_digits=14, decimal_places=2, source="shown_total", read_only=True)
     worker_count = serializers.IntegerField(source="shown_count", read_only=True)
 
@@ -104,7 +112,7 @@ class AllowanceRollViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(
             {
                 "task_id": task_id,
-                "month": f"{month:%Y-%m}",
+                "month": month_text(month),
                 "progress_url": reverse("task_progress", args=[task_id]),
             },
             status=status.HTTP_202_ACCEPTED,

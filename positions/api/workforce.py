@@ -150,6 +150,7 @@ class ExamSerializer(serializers.ModelSerializer):
     class Meta:
         model = Exam
         fields = ["id", "worker", "worker_name", "year", "level", "passed", "score"]
+        extra_kwargs = {"passed": {"required": True}}  # a sitting is recorded with its result
         validators = []  # a second record of the same sitting updates it
 
     def create(self, validated_data):

@@ -8,6 +8,7 @@ from casework import services
 from casework.models import Case, Client, FollowUp, Referral, ServiceNote, Transfer
 from socialwork.models import AuditEntry
 from tests.casework.factories import case_in_intervention, grant_access, make_case, make_client
+from tests.schema import nulls_the_schema_forbids
 
 S = Case.Status
 TODAY = timezone.localdate()
@@ -377,3 +378,51 @@ def test_case_and_client_lists_take_a_bounded_number_of_queries(
         assert worker.get(f"/api/v1/cases/{case.pk}/notes/").json()["count"] == 1
     with django_assert_max_num_queries(5):
         assert worker.get(f"/api/v1/cases/{case.pk}/").status_code == 200
+
+
+# What schemathesis found (issue 16): answers that keep to the schema, and 400s instead of overflows
+
+
+def test_a_case_without_a_supervisor_or_category_is_null_where_the_schema_allows_it(api, social_worker):
+    case = make_case(social_worker)  # no supervisor, no category yet
+    detail = api(social_worker).get(f"/api/v1/cases/{case.pk}/").json()
+    assert detail["supervisor_name"] is None and detail["category_name"] is None
+    assert nulls_the_schema_forbids("Case", detail) == []
+    listed = api(social_worker).get("/api/v1/cases/").json()["results"][0]
+    assert nulls_the_schema_forbids("CaseList", listed) == []
+
+
+def test_a_case_action_answers_with_the_case_as_the_schema_describes_it(api, social_worker, supervisor):
+    case = make_case(social_worker, supervisor=supervisor)
+    response = api(social_worker).post(f"/api/v1/cases/{case.pk}/move/", {"move": "assess"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert nulls_the_schema_forbids("Case", response.json()) == []
+
+
+def test_a_volunteer_without_hours_has_none_in_the_list_not_null(api, social_worker):
+    services.volunteer_save(actor=social_worker, name="新志愿者", registered_on=TODAY)
+    listed = api(social_worker).get("/api/v1/volunteers/").json()["results"]
+    assert [row["total_hours"] for row in listed] == ["0.0"]
+    assert nulls_the_schema_forbids("VolunteerSummary", listed[0]) == []
+
+
+def test_a_case_id_too_large_for_the_database_is_not_found(api, social_worker, case):
+    too_large = 10**20
+    assert api(social_worker).get(f"/api/v1/cases/{too_large}/").status_code == 404
+    assert api(social_worker).get(f"/api/v1/cases/{too_large}/notes/").status_code == 404
+    assert api(social_worker).post("/api/v1/cases/abc/move/", {"move": "assess"}).status_code == 404
+
+
+def test_a_category_id_too_large_for_the_database_is_a_400_on_every_database(api, social_worker, case):
+    response = api(social_worker).get("/api/v1/clients/", {"categories": [1, 2**64]})
+    assert response.status_code == 400 and "categories" in response.json()
+
+
+def test_a_goal_id_too_large_for_the_database_is_a_400_on_every_database(api, social_worker, working_case):
+    response = api(social_worker).post(
+        f"/api/v1/cases/{working_case.pk}/close/",
+        {"reason": "goals_reached", "summary": "完成", "reached_goals": [2**64]},
+        format="json",
+    )
+    assert response.status_code == 400 and "reached_goals" in response.json()
+    assert not working_case.closings.exists()

@@ -488,9 +488,8 @@ def test_the_audit_log_never_holds_a_clients_name_or_id_number(social_worker, su
     text = " ".join(f"{e.summary} {e.changes}" for e in AuditEntry.objects.all())
     for secret in ("叶某", number, "1390000"):
         assert secret not in text
-    assert AuditEntry.objects.filter(
-        action="client.update", changes__fields__contains=["name", "phone"]
-    ).exists()
+    update = AuditEntry.objects.get(action="client.update")  # read in Python: SQLite has no JSON containment
+    assert {"name", "phone"} <= set(update.changes["fields"])
 
 
 def test_only_social_work_roles_open_cases(network, org_staff):

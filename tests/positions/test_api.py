@@ -1,7 +1,11 @@
+from datetime import date
+
 from rest_framework.test import APIClient
 
-from positions.models import ServiceUnit
+from positions.models import Exam, ServiceUnit
+from positions.services.allowance import allowance_roll_generate
 from socialwork.tokens import api_token_create
+from tests.positions.test_workforce import make_worker
 
 U = ServiceUnit.Level
 
@@ -117,3 +121,33 @@ def test_token_authentication(station_manager, network):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/units/").status_code == 200
+
+
+# What schemathesis found (issue 16)
+
+
+def test_an_id_that_is_not_a_number_is_not_found_on_every_route(api, district_admin, network):
+    client = api(district_admin)
+    assert (
+        client.post("/api/v1/appointments/abc/end/", {"ends_on": "2026-01-01", "reason": "x"}).status_code
+        == 404
+    )
+    assert client.get("/api/v1/units/abc/").status_code == 404
+    assert client.get(f"/api/v1/units/{10**20}/").status_code == 404  # too large for the database
+
+
+def test_an_exam_recorded_without_saying_whether_it_was_passed_is_a_400_on_passed(
+    api, district_admin, network
+):
+    worker = make_worker(unit=network.room_a)
+    response = api(district_admin).post(
+        "/api/v1/exams/", {"worker": worker.pk, "year": 2025, "level": "assistant"}, format="json"
+    )
+    assert response.status_code == 400 and "passed" in response.json()
+    assert not Exam.objects.exists()
+
+
+def test_a_roll_month_has_the_four_digit_year_the_schema_promises(api, district_admin, network):
+    allowance_roll_generate(actor=district_admin, month=date(643, 4, 1))
+    [roll] = api(district_admin).get("/api/v1/allowance-rolls/").json()["results"]
+    assert roll["month"] == "0643-04"

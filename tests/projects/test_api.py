@@ -7,6 +7,7 @@ from projects.models import Contract, Project
 from socialwork.roles import Role
 from tests.factories import make_user
 from tests.projects.factories import make_budget, make_call, make_contract, make_milestone, make_project
+from tests.schema import nulls_the_schema_forbids
 
 S = Project.Status
 TODAY = timezone.localdate()
@@ -217,3 +218,30 @@ def test_list_query_count_is_bounded(
     with django_assert_max_num_queries(4):
         response = client.get(path)
     assert response.status_code == 200 and response.json()["count"] == count
+
+
+# What schemathesis found (issue 16)
+
+
+@pytest.mark.parametrize("action", ["decide", "move", "review"])
+def test_a_project_id_that_is_not_a_number_is_not_found(api, district_admin, action):
+    assert api(district_admin).post(f"/api/v1/projects/abc/{action}/", {}, format="json").status_code == 404
+
+
+def test_service_areas_null_in_a_form_is_a_400_not_a_server_error(api, district_admin, organization):
+    url = f"/api/v1/organizations/{organization.pk}/"
+    response = api(district_admin).patch(url, {"service_areas": "null"}, format="multipart")
+    assert response.status_code == 400 and "service_areas" in response.json()
+    response = api(district_admin).patch(url, {"service_areas": ["elderly", "youth"]}, format="multipart")
+    assert response.status_code == 200 and response.json()["service_areas"] == ["elderly", "youth"]
+    organization.refresh_from_db()
+    assert organization.service_areas == ["elderly", "youth"]
+
+
+def test_a_project_without_an_organization_is_null_where_the_schema_allows_it(
+    api, district_admin, network, call
+):
+    project = make_project(call=call, community=network.community_a, created_by=district_admin)
+    data = api(district_admin).get(f"/api/v1/projects/{project.pk}/").json()
+    assert data["organization_name"] is None
+    assert nulls_the_schema_forbids("Project", data) == []

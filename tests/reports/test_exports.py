@@ -13,6 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from casework import services as casework_services
+from casework.models import Volunteer
 from positions.models import Award, Exam, Region, SocialWorker
 from reports import exports
 from reports.export_tasks import export_build
@@ -162,6 +163,20 @@ def test_an_export_without_personal_data_is_not_audited(as_user, district, distr
 def test_volunteer_phones_are_masked_in_the_export(as_user, district, social_worker):
     rows = csv_rows(as_user(social_worker).get(export_url("volunteers")))
     assert {row[1] for row in rows[1:]} == {"138****5678"}
+
+
+def test_a_volunteers_hours_print_with_one_decimal_place_on_every_database(as_user, district, social_worker):
+    # SQLite sums decimals as floats (6 for 6.0); the page and PostgreSQL say 6.0.
+    volunteer = Volunteer.objects.get(name="王阿姨")
+    for hours in ("4", "2"):
+        casework_services.volunteer_hours_add(
+            actor=social_worker,
+            volunteer=volunteer,
+            served_on=TODAY - timedelta(days=1),
+            hours=Decimal(hours),
+        )
+    rows = csv_rows(as_user(social_worker).get(export_url("volunteers")))
+    assert {row[0]: row[-1] for row in rows[1:]} == {"王阿姨": "6.0", "赵叔叔": ""}
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

@@ -4,9 +4,14 @@ describes. Runs in-process against the WSGI application, as a district administr
 operation) and as a social worker (the casework operations, whose records a district administrator
 does not see), on the demo district.
 
-Each generated request runs in a savepoint that is rolled back, so examples do not feed each
-other and the run is the same every time (`derandomize`)."""
+Requests are valid and invalid (`mode: all`): an invalid one, such as `abc` for an id, must be a
+4xx too. Each generated request runs in a savepoint that is rolled back, so examples do not feed
+each other and the run is the same every time (`derandomize`). The stateful test then chains
+requests the way a client does, the id one answer gives into the next request (links inferred
+from the schema), each chain in a savepoint of its own: what only a created record shows (an exam
+for a real worker) is found there."""
 
+import copy
 import json
 import re
 import zlib
@@ -44,7 +49,10 @@ from socialwork.tokens import api_token_create
 from training.models import TrainingSeries
 from training.services import certificates_issue
 
-EXAMPLES = 12
+EXAMPLES = 20
+# Chains of up to STEPS requests, CHAINS of them.
+CHAINS = 50
+STEPS = 10
 CHECKS = [
     not_a_server_error,
     response_schema_conformance,
@@ -60,7 +68,7 @@ raw_schema = SchemaGenerator().get_schema(request=None, public=True)
 config = SchemathesisConfig.from_dict(
     {
         "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
-        "generation": {"max-examples": EXAMPLES, "deterministic": True},
+        "generation": {"max-examples": EXAMPLES, "deterministic": True, "mode": "all"},
     }
 )
 schema = schemathesis.openapi.from_dict(raw_schema, config=config)
@@ -147,9 +155,13 @@ def _real_ids(context, path_parameters):
     """Most generated ids are swapped for ids that exist, so that detail and action endpoints do
     their work; the rest stay as generated, for the 404s. A parent id (`case_pk`) is the one whose
     children were listed."""
+    if not path_parameters:
+        return path_parameters
     template = context.operation.path
     names = re.findall(r"\{(\w+)\}", template)
     for position, name in enumerate(names):
+        if not isinstance(path_parameters.get(name), int):
+            continue  # an invalid id (`abc`) stays: it must be a 404
         ids = known_ids.get(template.split("{" + name + "}")[0]) or []
         choice = zlib.crc32(str(path_parameters.get(name)).encode()) % (len(ids) + 1)
         if choice < len(ids):
@@ -157,7 +169,23 @@ def _real_ids(context, path_parameters):
     return path_parameters
 
 
-for fuzzed in (schema, casework_schema):
+# The links the stateful phase infers are written into the schema it is given: a copy of its own.
+stateful_schema = schemathesis.openapi.from_dict(
+    copy.deepcopy(raw_schema),
+    config=SchemathesisConfig.from_dict(
+        {
+            "phases": {
+                "stateful": {
+                    "enabled": True,
+                    "max-steps": STEPS,
+                    "inference": {"algorithms": ["dependency-analysis", "location-headers"]},
+                }
+            },
+            "generation": {"max-examples": CHAINS, "deterministic": True},
+        }
+    ),
+)
+for fuzzed in (schema, casework_schema, stateful_schema):
     fuzzed.hook("map_path_parameters")(_real_ids)
 
 
@@ -209,3 +237,33 @@ def test_api_as_district_administrator(case, demo):
 @fuzz
 def test_casework_api_as_social_worker(case, demo):
     _call(case, demo["worker"])
+
+
+class Chains(stateful_schema.as_state_machine()):
+    """Each chain of requests in a savepoint rolled back at its end, as the district administrator."""
+
+    token = ""
+
+    def setup(self):
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+
+    def teardown(self):
+        transaction.set_rollback(True)
+        self._atomic.__exit__(None, None, None)
+
+    def call(self, case, **kwargs):
+        return case.call(app=app, headers={"Authorization": f"Token {self.token}"})
+
+    def validate_response(self, response, case, additional_checks=None, **kwargs):
+        case.validate_response(response, checks=CHECKS)
+
+
+@pytest.mark.django_db
+def test_api_chains_as_district_administrator(demo):
+    Chains.token = demo["district"]
+    Chains.run(
+        settings=hypothesis_settings(
+            fuzz, max_examples=CHAINS, stateful_step_count=STEPS, suppress_health_check=list(HealthCheck)
+        )
+    )

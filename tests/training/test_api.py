@@ -301,3 +301,25 @@ def test_cancelling_and_enrolling_at_once_keeps_the_session_exactly_full(network
         .values_list("status", flat=True)
     )
     assert in_order == sorted(in_order, key=lambda status: status != S.CONFIRMED)
+
+
+# What schemathesis found (issue 16)
+
+
+@pytest.mark.parametrize(
+    "action", ["enrolments/abc/cancel", "sessions/abc/attendance", "series/abc/certificates"]
+)
+def test_an_id_that_is_not_a_number_is_not_found(api, district_admin, action):
+    assert api(district_admin).post(f"/api/v1/training/{action}/", {}, format="json").status_code == 404
+
+
+def test_an_enrolment_id_too_large_for_the_database_is_a_400_on_every_database(api, district_admin, session):
+    response = api(district_admin).post(
+        f"/api/v1/training/sessions/{session.pk}/attendance/", {"present": [2**64]}, format="json"
+    )
+    assert response.status_code == 400 and "present" in response.json()
+
+
+def test_a_series_id_too_large_for_the_database_is_a_400_on_every_database(api, district_admin, session):
+    response = api(district_admin).get("/api/v1/training/sessions/", {"series": 2**64})
+    assert response.status_code == 400 and "series" in response.json()
