@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from socialwork.accounts.selectors import place_lookup_scope
+from socialwork.accounts.selectors import account_places_scope
 from socialwork.admin_base import AuditedAdmin, ReadOnlyAdmin
 from socialwork.scoping import region_scope, unit_scope
 
@@ -40,7 +40,7 @@ class RegionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     def get_queryset(self, request):
         # Placing an account (the user admin's autocomplete), the account administrator reads the
         # network of their region; otherwise a person's own place.
-        scope = place_lookup_scope(request, "region")
+        scope = account_places_scope(request.user, "region")
         return super().get_queryset(request).filter(region_scope(request.user) if scope is None else scope)
 
 
@@ -57,7 +57,7 @@ class ServiceUnitAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     date_hierarchy = "established_on"
 
     def get_queryset(self, request):
-        scope = place_lookup_scope(request, "serviceunit")
+        scope = account_places_scope(request.user, "serviceunit")
         return super().get_queryset(request).filter(unit_scope(request.user) if scope is None else scope)
 
 

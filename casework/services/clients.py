@@ -171,11 +171,15 @@ def _save_household(client: Client, household) -> None:
             HouseholdMember.objects.create(client=client, **member)
 
 
-def client_register(*, actor, station=None, categories=(), household=None, **fields) -> Client:
+def client_register(
+    *, actor, station=None, categories=(), household=None, checked: KnownPerson | None = None, **fields
+) -> Client:
     """Register a person served, at the actor's station. The client's consent to the processing
     of their data is required. An ID number must pass the GB 11643 check and sets the date of
     birth. Someone already on record in the district (same ID number, or same name and date of
-    birth) is flagged `known_elsewhere`, and nothing of the other record is revealed."""
+    birth) is flagged `known_elsewhere`, and nothing of the other record is revealed. The look-up
+    is `client_duplicate_check`, audited and counted; a page that has just made it for this same
+    person (intake) passes its answer as `checked`, so that one registration is one look-up."""
     unknown = set(fields) - set(CLIENT_FIELDS)
     if unknown:
         raise TypeError(f"client_register got unexpected fields: {sorted(unknown)}")
@@ -190,14 +194,15 @@ def client_register(*, actor, station=None, categories=(), household=None, **fie
     community: Region = fields["community"]
     if not community.path.startswith(station.region.path[: Region.steplen * 2]):
         raise ValidationError({"community": _("The community must lie in the station's town or street.")})
-    known = client_duplicate_check(
-        actor=actor,
-        id_number=fields["id_number"] or "",
-        name=fields["name"],
-        birth_date=fields.get("birth_date"),
-    )
+    if checked is None:
+        checked = client_duplicate_check(
+            actor=actor,
+            id_number=fields["id_number"] or "",
+            name=fields["name"],
+            birth_date=fields.get("birth_date"),
+        )
     with transaction.atomic():
-        client = Client(station=station, created_by=actor, known_elsewhere=bool(known), **fields)
+        client = Client(station=station, created_by=actor, known_elsewhere=bool(checked), **fields)
         client.id_number_digest = id_digest(client.id_number) if client.id_number else ""
         client.full_clean(exclude=["id_number_digest"])
         client.save()

@@ -221,7 +221,7 @@ def case_open(request):
     case_form = CaseForm(
         data, station=station, choose_worker=user.has_role(Role.STATION_MANAGER), prefix="case"
     )
-    known = None
+    known = checked = None
     if data is not None and intake.is_valid() and case_form.is_valid():
         existing = intake.cleaned_data["client"]
         if existing is not None:
@@ -231,7 +231,8 @@ def case_open(request):
         ready = existing is not None or (client_form.is_valid() and household.is_valid())
         if ready and existing is None and not data.get("register_anyway"):
             try:
-                known = services.client_duplicate_check(actor=user, **client_form.identity()) or None
+                checked = services.client_duplicate_check(actor=user, **client_form.identity())
+                known = checked or None
             except ValidationError as error:
                 client_form.add_error(None, error)
                 ready = False
@@ -239,7 +240,10 @@ def case_open(request):
             try:
                 with transaction.atomic():
                     client = existing or services.client_register(
-                        actor=user, household=household_of(household), **client_form.service_arguments()
+                        actor=user,
+                        household=household_of(household),
+                        checked=checked,
+                        **client_form.service_arguments(),
                     )
                     case = services.case_open(actor=user, clients=[client], **case_form.cleaned_data)
             except ValidationError as error:

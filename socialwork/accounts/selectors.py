@@ -59,16 +59,14 @@ def account_actions_for(actor, account=None) -> frozenset[str]:
     return frozenset(actions)
 
 
-def place_lookup_scope(request, model: str) -> Q | None:
-    """The places (model "region" or "serviceunit") the admin's autocomplete offers when an account
-    administrator places an account: the network of their own region, or all of it when they have
-    no region. None when the request is not such a lookup, so the model's own scope applies."""
-    if request.GET.get("app_label") != "socialwork" or request.GET.get("model_name") != "user":
+def account_places_scope(user, model: str) -> Q | None:
+    """The places (model "region" or "serviceunit") an account administrator reads in the admin,
+    to place accounts in them (the user admin's autocomplete, and the network's lists): the
+    network of their own region, or all of it when they have no region. None for anyone else, for
+    whom their own place's scope applies."""
+    if not runs_accounts(user):
         return None
-    actor = request.user
-    if not runs_accounts(actor):
-        return None
-    if actor.region_id is None:
+    if user.region_id is None:
         return Q()
     prefix = "" if model == "region" else "region__"
-    return Q(**{f"{prefix}path__startswith": actor.region.path})
+    return Q(**{f"{prefix}path__startswith": user.region.path})

@@ -160,6 +160,10 @@ AXES_RESET_ON_SUCCESS = True
 # without being counted, so they neither extend it nor tell its holder again.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "socialwork.accounts.lockout.lockout_response"
+# How many proxies in front of the application append to X-Forwarded-For (two in docker-compose.yml:
+# the TLS proxy and nginx): the lockout counts failures by the address they saw, not by the proxy's.
+TRUSTED_PROXIES = env.int("DJANGO_TRUSTED_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "socialwork.accounts.lockout.client_address"
 AXES_VERBOSE = False
 
 # Intake's look-up of a person already on record in the district is a question about people the
@@ -278,6 +282,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "socialwork.exceptions.exception_handler",
+    "NUM_PROXIES": TRUSTED_PROXIES,
 }
 # API tokens (django-rest-knox): stored as SHA-512 hashes in socialwork.ApiToken, sent as
 # "Authorization: Token <token>". Their lifetime is the security administrator's to set, in the

@@ -89,8 +89,14 @@ def domain_admins() -> dict:
 DOMAIN = sorted(domain_admins())
 
 
+# The system administrator reads the network to place accounts in it (roles.py).
+NETWORK = {"positions.region", "positions.serviceunit"}
+
+
 def viewers(name: str) -> set:
-    return {SUPERUSER} if name in SOCIALWORK_RECORDS else DOMAIN_VIEWERS
+    if name in SOCIALWORK_RECORDS:
+        return {SUPERUSER}
+    return DOMAIN_VIEWERS | {R.SYSTEM_ADMIN} if name in NETWORK else DOMAIN_VIEWERS
 
 
 def test_every_domain_model_is_read_only_in_the_admin_or_reviewed_reference_data(db):

@@ -274,3 +274,24 @@ def test_a_password_reset_and_a_deactivation_end_the_accounts_api_tokens(sysadmi
     _, token = api_token_create(user=worker)
     services.user_deactivate(actor=sysadmin, account=worker, reason="left")
     assert _api_status(token) == 401 and not ApiToken.objects.filter(user=worker).exists()
+
+
+def test_behind_the_proxies_failures_are_counted_by_the_address_the_outermost_proxy_saw(db, settings):
+    """Behind the TLS proxy and nginx every request comes from nginx: counted by that address, one
+    office's typos would lock everyone. A client cannot choose its address by writing the header."""
+    settings.TRUSTED_PROXIES = 2
+    for n in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT):
+        forwarded = f"198.51.100.{n}, 10.0.0.2"  # the person, then the TLS proxy; nginx is REMOTE_ADDR
+        Client(REMOTE_ADDR="10.0.0.3").post(
+            reverse("login"),
+            {"username": f"nobody{n}", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+    person = Client(REMOTE_ADDR="10.0.0.3")
+    forged = "203.0.113.9, 198.51.100.1, 10.0.0.2"  # a forged first entry is not read
+    assert AccessAttempt.objects.filter(ip_address="198.51.100.1").exists()
+    assert not AccessAttempt.objects.filter(ip_address__in=["10.0.0.3", "10.0.0.2", "203.0.113.9"]).exists()
+    response = person.post(
+        reverse("login"), {"username": "nobody1", "password": "wrong"}, HTTP_X_FORWARDED_FOR=forged
+    )
+    assert response.status_code == 200  # one failure more from that address, not a lock
