@@ -318,6 +318,7 @@ SPECTACULAR_SETTINGS = {
         "GroupKindEnum": "casework.models.Group.Kind",
         "GroupStatusEnum": "casework.models.Group.Status",
         "AdvocacyStatusEnum": "casework.models.AdvocacyRecord.Status",
+        "ServiceAreaEnum": "projects.models.ServiceArea",
     },
 }
 
