@@ -1,24 +1,16 @@
 """Background tasks of case records. Thin: one service, safe to run twice."""
 
 from celery import shared_task
-from django.db import OperationalError
 from django.utils import timezone
 
 from casework import services
 from socialwork import timelimits
+from socialwork.task_options import task_options
 
 PURGE_TASK_NAME = "casework: erase removed clients past retention"
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=timelimits.CLIENT_PURGE.soft,
-    time_limit=timelimits.CLIENT_PURGE.hard,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
-)
+@shared_task(**task_options(timelimits.CLIENT_PURGE))
 def purge_removed_clients() -> int:
     """Erase for good the clients removed longer ago than the district's retention period, with
     the cases that were only theirs. Running it twice erases nothing more: the service skips whoever

@@ -11,7 +11,7 @@ import logging
 from celery import shared_task
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import OperationalError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.http import QueryDict
 from django.urls import reverse
@@ -25,6 +25,7 @@ from socialwork.exceptions import BackgroundUnavailable
 from socialwork.models import Notification
 from socialwork.progress import report_progress
 from socialwork.services import audit_record, notification_send
+from socialwork.task_options import task_options
 
 from . import exports
 
@@ -235,15 +236,7 @@ def _delete_stray_files(cutoff) -> None:
                 default_storage.delete(path)
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=timelimits.DEFAULT.soft,
-    time_limit=timelimits.DEFAULT.hard,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
-)
+@shared_task(**task_options(timelimits.DEFAULT))
 def export_expire() -> int:
     """Delete the exports past EXPORT_RETENTION_HOURS. Safe to run twice: what is gone is gone."""
     return exports_expire()

@@ -1,23 +1,14 @@
 """Background tasks of the reports app. Thin: ids in, one service, safe to run twice."""
 
 from celery import shared_task
-from django.db import OperationalError
 
 from reports import services
 from socialwork import timelimits
 from socialwork.progress import report_progress
+from socialwork.task_options import task_options
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=timelimits.ANNUAL_REPORT.soft,
-    time_limit=timelimits.ANNUAL_REPORT.hard,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
-)
+@shared_task(bind=True, **task_options(timelimits.ANNUAL_REPORT))
 def annual_report_generate(self, report_id: int) -> str:
     """Build an annual report's files, reporting progress chapter by chapter. A report already
     done is left alone; a failure is recorded on the report."""
@@ -28,29 +19,13 @@ def annual_report_generate(self, report_id: int) -> str:
     return report.status
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=timelimits.STALE_RECOVERY.soft,
-    time_limit=timelimits.STALE_RECOVERY.hard,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
-)
+@shared_task(**task_options(timelimits.STALE_RECOVERY))
 def annual_reports_recover() -> int:
     """Every few minutes (beat): queue again the reports a killed worker left running."""
     return services.annual_reports_recover()
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=timelimits.DASHBOARD.soft,
-    time_limit=timelimits.DASHBOARD.hard,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
-)
+@shared_task(**task_options(timelimits.DASHBOARD))
 def dashboard_refresh(snapshot_id: int, user_id: int, year: int, town_id: int | None, language: str) -> None:
     """Compute one dashboard snapshot's figures (see `reports.models.DashboardSnapshot`)."""
     services.dashboard_refresh_now(

@@ -12,6 +12,7 @@ from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
 from . import reminders, services, timelimits
+from .task_options import task_options
 
 # Connection troubles worth another try: the database (restarted, failed over), the broker
 # (queueing an email from inside a run) and the network at large (SMTP, sockets).
@@ -53,15 +54,7 @@ def notification_email(notification_id: int) -> bool:
     return services.notification_email_send(notification_id=notification_id)
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=timelimits.NOTIFICATION_OUTBOX.soft,
-    time_limit=timelimits.NOTIFICATION_OUTBOX.hard,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    max_retries=3,
-)
+@shared_task(**task_options(timelimits.NOTIFICATION_OUTBOX, retry_on=(OperationalError, InterfaceError)))
 def notification_outbox_drain() -> int:
     """Every minute (beat): email the notifications whose email is still to be sent."""
     return services.notification_outbox_drain()
