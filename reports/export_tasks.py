@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
+from reports import notifications
 from reports.models import ExportRequest
 from socialwork import timelimits
 from socialwork.exceptions import BackgroundUnavailable
@@ -176,7 +177,7 @@ def _build(task, request: ExportRequest) -> int:
             until = timezone.localtime(request.expires_at)
             notification_send(
                 user=user,
-                kind="export_ready",
+                kind=notifications.EXPORT_READY,
                 key=notification_key(request.pk),
                 title=_("Your export of %(list)s is ready") % {"list": export.title},
                 body=_("%(count)s rows. It can be downloaded until %(until)s; then it is deleted.")

@@ -12,8 +12,10 @@ class SocialworkConfig(AppConfig):
 
         from . import dbroles, lookups, reminders, roles, schedules  # noqa: F401 (lookups registers itself)
 
-        # Every app declares its reminder kinds in a `reminders` module.
+        # Every app declares its reminder kinds in a `reminders` module and the other kinds of
+        # notification it sends in a `notifications` module.
         autodiscover_modules("reminders")
+        autodiscover_modules("notifications")
         post_migrate.connect(roles.sync_role_permissions, sender=self)
         post_migrate.connect(reminders.sync_reminder_schedules, sender=self)
         post_migrate.connect(schedules.schedule_outbox, sender=self)

@@ -44,8 +44,11 @@ REGISTRY: dict[str, ReminderKind] = {}
 def reminder(name: str, *, label, **crontab):
     """Register a reminder kind; `crontab` is its default beat schedule (minute, hour, ...)."""
 
+    from .notifications import notification_kind
+
     def register(find):
         REGISTRY[name] = ReminderKind(name=name, label=label, find=find, crontab=crontab)
+        notification_kind(name, label=label)
         return find
 
     return register

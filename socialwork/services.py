@@ -2,11 +2,13 @@
 
 import logging
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone, translation
 
 from .models import AuditEntry, Notification, NotificationPreference, User
+from .notifications import KINDS
 
 logger = logging.getLogger(__name__)
 # The outbox gives up for this run after this many emails in a row could not be sent (the mail
@@ -63,6 +65,8 @@ def notification_send(
     at once after the commit, and the outbox task sends whatever that missed. Returns the new
     notification, or None when it was sent before or the person wants neither channel.
     """
+    if kind not in KINDS:
+        raise ImproperlyConfigured(f"Notification kind {kind!r} is not declared (socialwork.notifications).")
     in_app, email = notification_channels(user=user, kind=kind)
     email = email and bool(user.email)
     if not (in_app or email):

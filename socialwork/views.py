@@ -10,8 +10,7 @@ from django.views.i18n import set_language as django_set_language
 
 from positions.selectors.network import network_totals
 
-from . import services, tokens
-from .reminders import REGISTRY
+from . import notifications, services, tokens
 
 
 def home(request):
@@ -40,8 +39,8 @@ def inbox_mark_read(request, pk=None):
 
 
 def notification_kinds():
-    """Every kind a person can receive, with its label: the registered reminders."""
-    return sorted(((kind.name, kind.label) for kind in REGISTRY.values()), key=lambda pair: pair[0])
+    """Every kind a person can receive, with its label (socialwork.notifications)."""
+    return [(kind.name, kind.label) for kind in notifications.notification_kinds()]
 
 
 class PreferencesForm(forms.Form):

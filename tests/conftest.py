@@ -5,10 +5,14 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from positions.models import Region, ServiceUnit
+from socialwork.notifications import notification_kind
 from socialwork.roles import Role
 from tests.factories import make_region, make_unit, make_user
 
 L, U = Region.Level, ServiceUnit.Level
+
+# The kind the notification engine's own tests send.
+notification_kind("test", label="Test notices")
 
 
 @dataclass

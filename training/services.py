@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from positions.models import SocialWorker
 from socialwork.services import audit_record, notification_send
+from training import notifications
 from training.models import Certificate, Enrolment, TrainingSeries, TrainingSession
 from training.selectors import sessions_visible_to, worker_can_be_enrolled_by
 
@@ -100,7 +101,7 @@ def _promote_waiting(*, session: TrainingSession) -> Enrolment | None:
         if waiting.worker_id and waiting.worker.user_id:
             notification_send(
                 user=waiting.worker.user,
-                kind="training_place_freed",
+                kind=notifications.PLACE_FREED,
                 key=f"training_place_freed:{waiting.pk}",
                 title=_("A place is yours: %(session)s") % {"session": session},
                 url=session.get_absolute_url(),

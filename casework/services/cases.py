@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from casework import workflow
+from casework import notifications, workflow
 from casework.models import (
     Assessment,
     AssessmentDomain,
@@ -75,7 +75,7 @@ def _not_in_future(day: date, field: str) -> None:
 
 def _notify(user, *, key: str, title, url: str = "") -> None:
     if user is not None and user.is_active:
-        notification_send(user=user, kind="casework", key=key, title=title, url=url)
+        notification_send(user=user, kind=notifications.CASEWORK, key=key, title=title, url=url)
 
 
 def _transition(*, actor, case: Case, name: str, reason: str = "") -> Case:

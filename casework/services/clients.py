@@ -11,6 +11,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from casework import notifications
 from casework.models import Case, CaseworkPolicy, Client, HouseholdMember
 from casework.selectors import (
     KnownPerson,
@@ -55,7 +56,7 @@ def access_record(*, actor, target, action: str, ids=None) -> None:
 
 DUPLICATE_CHECK = "client.duplicate_check"
 PROBE_REPORT = "client.probe_report"
-PROBE_KIND = "casework_intake_probe"
+PROBE_KIND = notifications.INTAKE_PROBE
 
 
 def client_duplicate_check(

@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from casework import notifications
 from casework.models import AccessGrant, Case, CaseworkPolicy
 from casework.selectors import district_administrators_over, grant_case_in_reach, grants_visible_to
 from socialwork.services import audit_record, notification_send
 
-REQUEST_KIND = "casework_access_request"
-GRANT_KIND = "casework_access_grant"
+REQUEST_KIND = notifications.ACCESS_REQUEST
+GRANT_KIND = notifications.ACCESS_GRANT
 
 
 def _require_district(actor, permission: str, message: str) -> None:

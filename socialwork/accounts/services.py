@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from socialwork import tokens
+from socialwork import notifications, tokens
 from socialwork.models import AuditEntry, User
 from socialwork.passwords import PASSWORD_RESET_AT
 from socialwork.roles import ADMINISTRATOR_ROLES, STAFF_ROLES, Role, reads_personal_data
@@ -26,9 +26,9 @@ from socialwork.services import apply_changes, audit_record, notification_send
 from . import selectors
 
 # Notification kinds.
-PASSWORD_RESET_KIND = "password_reset"
-ACCOUNT_LOCKED_KIND = "account_locked"
-PERSONAL_DATA_ROLE_KIND = "personal_data_role_granted"
+PASSWORD_RESET_KIND = notifications.PASSWORD_RESET
+ACCOUNT_LOCKED_KIND = notifications.ACCOUNT_LOCKED
+PERSONAL_DATA_ROLE_KIND = notifications.PERSONAL_DATA_ROLE_GRANTED
 
 # Audit actions. A grant of a role that reads personal data has its own, for the auditor to filter.
 PERSONAL_DATA_ROLE_GRANT = "account.personal_data_role_grant"

@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
@@ -132,6 +133,27 @@ def test_preferences_page_saves_the_choices(client, person, due_reminder):
     assert response.status_code == 302
     preference = NotificationPreference.objects.get(user=person, kind=due_reminder)
     assert (preference.in_app, preference.email) == (True, False)
+
+
+def test_what_i_receive_lists_every_kind_a_person_can_be_sent(client, person, settings):
+    settings.LANGUAGE_CODE = "zh-hans"  # the site's default, which the test settings change
+    client.force_login(person)
+    page = client.get(reverse("notification_preferences")).content.decode()
+    for label in (
+        "我的导出文件已可下载",
+        "有培训名额空出给我",
+        "申请查阅个案",
+        "我的密码被重置",
+        "我的个案：分派、服务计划、结案和转介",
+    ):
+        assert label in page
+    assert 'name="export_ready__email"' in page and 'name="casework_access_grant__in_app"' in page
+
+
+def test_a_kind_nobody_declared_is_refused_before_anyone_receives_it(person):
+    with pytest.raises(ImproperlyConfigured):
+        notification_send(user=person, kind="undeclared", key="k", title="Hello")
+    assert not Notification.objects.exists()
 
 
 @pytest.mark.django_db

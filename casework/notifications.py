@@ -1,0 +1,14 @@
+"""The kinds of notification casework sends (declared in socialwork.notifications)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from socialwork.notifications import notification_kind
+
+CASEWORK = notification_kind("casework", label=_("My cases: assignments, plans, closings and transfers"))
+INTAKE_PROBE = notification_kind(
+    "casework_intake_probe", label=_("Someone looked up a client of mine at intake")
+)
+ACCESS_REQUEST = notification_kind("casework_access_request", label=_("Requests to read a case"))
+ACCESS_GRANT = notification_kind(
+    "casework_access_grant", label=_("Access to a case granted, refused or ended")
+)
