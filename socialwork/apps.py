@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -10,12 +11,14 @@ class SocialworkConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
-        from . import dbroles, lookups, reminders, roles, schedules  # noqa: F401 (lookups registers itself)
+        from . import constraints, dbroles, lookups, reminders, roles, schedules  # noqa: F401 (lookups registers itself)
 
         # Every app declares its reminder kinds in a `reminders` module and the other kinds of
         # notification it sends in a `notifications` module.
         autodiscover_modules("reminders")
         autodiscover_modules("notifications")
+        # A row the database refuses for a named constraint reads as that constraint's message.
+        connection_created.connect(constraints.guard_connection)
         post_migrate.connect(roles.sync_role_permissions, sender=self)
         post_migrate.connect(reminders.sync_reminder_schedules, sender=self)
         post_migrate.connect(schedules.schedule_outbox, sender=self)

@@ -1,10 +1,13 @@
 """The API's one error handler, and the errors it and the pages share."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException, Throttled, ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from socialwork.constraints import violation_of
 
 # Seconds a client is told to wait (Retry-After) when background work cannot be queued.
 RETRY_AFTER = 60
@@ -34,7 +37,12 @@ class RateLimited(DjangoValidationError):
 
 def exception_handler(exc, context):
     """A service's ValidationError becomes a 400 with field errors, like a form's; a RateLimited
-    one a 429 with its message; background work that could not be queued a 503 with Retry-After."""
+    one a 429 with its message; background work that could not be queued a 503 with Retry-After.
+    A row the database refused for a named constraint is a 400 with the constraint's message on its
+    field (socialwork.constraints: most arrive as ConstraintViolation already; this catches those
+    raised outside a statement, such as at commit)."""
+    if isinstance(exc, IntegrityError) and not isinstance(exc, DjangoValidationError):
+        exc = violation_of(exc) or exc
     if isinstance(exc, BackgroundUnavailable):
         exc = ServiceUnavailable()
     if isinstance(exc, RateLimited):
