@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from socialwork.constraints import CheckConstraint, UniqueConstraint
 from socialwork.creditcodes import validate_credit_code
 from socialwork.models import TimeStampedModel
 from socialwork.money import MoneyField
@@ -73,8 +74,14 @@ class SocialOrganization(TimeStampedModel):
         verbose_name_plural = _("social organizations")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["credit_code"], condition=~Q(credit_code=""), name="organization_credit_code_unique"
+            UniqueConstraint(
+                fields=["credit_code"],
+                condition=~Q(credit_code=""),
+                name="organization_credit_code_unique",
+                field="credit_code",
+                violation_error_message=_(
+                    "Another organization already has this unified social credit code."
+                ),
             )
         ]
 
@@ -151,7 +158,14 @@ class YearBudget(TimeStampedModel):
         verbose_name = _("year budget")
         verbose_name_plural = _("year budgets")
         ordering = ["-year"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="year_budget_not_negative")]
+        constraints = [
+            CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="year_budget_not_negative",
+                field="amount",
+                violation_error_message=_("The amount cannot be negative."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.year}: {self.amount}"
@@ -180,8 +194,11 @@ class Call(TimeStampedModel):
         verbose_name_plural = _("calls for projects")
         ordering = ["-year", "-opens_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(closes_on__gte=models.F("opens_on")), name="call_closes_after_opening"
+            CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")),
+                name="call_closes_after_opening",
+                field="closes_on",
+                violation_error_message=_("A call cannot close before it opens."),
             )
         ]
 
@@ -274,7 +291,14 @@ class BudgetLine(models.Model):
         verbose_name = _("budget line")
         verbose_name_plural = _("budget lines")
         ordering = ["pk"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="budget_line_positive")]
+        constraints = [
+            CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="budget_line_positive",
+                field="amount",
+                violation_error_message=_("The amount must be more than zero."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.item}: {self.amount}"
@@ -310,8 +334,18 @@ class Review(TimeStampedModel):
         verbose_name_plural = _("reviews")
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "reviewer"], name="review_once_per_reviewer"),
-            models.CheckConstraint(condition=Q(score__gte=0, score__lte=100), name="review_score_0_100"),
+            UniqueConstraint(
+                fields=["project", "reviewer"],
+                name="review_once_per_reviewer",
+                field="reviewer",
+                violation_error_message=_("This reviewer has already reviewed this project."),
+            ),
+            CheckConstraint(
+                condition=Q(score__gte=0, score__lte=100),
+                name="review_score_0_100",
+                field="score",
+                violation_error_message=_("Enter a score from 0 to 100."),
+            ),
         ]
 
     def __str__(self):
@@ -349,8 +383,19 @@ class Bid(TimeStampedModel):
         verbose_name_plural = _("bids")
         ordering = ["-score", "price"]
         constraints = [
-            models.UniqueConstraint(fields=["procurement", "organization"], name="bid_once_per_organization"),
-            models.UniqueConstraint(fields=["procurement"], condition=Q(awarded=True), name="bid_one_award"),
+            UniqueConstraint(
+                fields=["procurement", "organization"],
+                name="bid_once_per_organization",
+                field="organization",
+                violation_error_message=_("This organization has already bid in this procurement."),
+            ),
+            UniqueConstraint(
+                fields=["procurement"],
+                condition=Q(awarded=True),
+                name="bid_one_award",
+                field=None,
+                violation_error_message=_("Another bid has already won this procurement."),
+            ),
         ]
 
     def __str__(self):
@@ -379,9 +424,17 @@ class Contract(TimeStampedModel):
         verbose_name_plural = _("service contracts")
         ordering = ["-signed_on"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="contract_amount_positive"),
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")), name="contract_ends_after_start"
+            CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="contract_amount_positive",
+                field="amount",
+                violation_error_message=_("The amount must be more than zero."),
+            ),
+            CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="contract_ends_after_start",
+                field="ends_on",
+                violation_error_message=_("A contract cannot end before it starts."),
             ),
         ]
 
@@ -417,7 +470,14 @@ class Payment(TimeStampedModel):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["paid_on", "pk"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive")]
+        constraints = [
+            CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="payment_positive",
+                field="amount",
+                violation_error_message=_("The amount must be more than zero."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.contract} {self.amount}"

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 
+from socialwork.constraints import CheckConstraint
 from socialwork.models.base import TimeStampedModel
 
 
@@ -91,8 +92,11 @@ class AnnualReport(TimeStampedModel):
         verbose_name_plural = _("annual reports")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(year__gte=2000, year__lte=2100), name="annual_report_year_range"
+            CheckConstraint(
+                condition=models.Q(year__gte=2000, year__lte=2100),
+                name="annual_report_year_range",
+                field="year",
+                violation_error_message=_("Give a year between 2000 and 2100."),
             ),
         ]
 

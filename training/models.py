@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from socialwork.constraints import CheckConstraint, UniqueConstraint
 from socialwork.models import TimeStampedModel
 
 
@@ -93,9 +94,11 @@ class TrainingSeries(TimeStampedModel):
         verbose_name_plural = _("training series")
         ordering = ["-year", "title"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(completion_share__gte=1, completion_share__lte=100),
                 name="series_share_is_a_percentage",
+                field="completion_share",
+                violation_error_message=_("The attendance needed is a percentage from 1 to 100."),
             )
         ]
 
@@ -134,10 +137,18 @@ class TrainingSession(TimeStampedModel):
         verbose_name_plural = _("training sessions")
         ordering = ["starts_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="session_ends_after_start",
+                field="ends_at",
+                violation_error_message=_("A session ends after it starts."),
             ),
-            models.CheckConstraint(condition=Q(capacity__gte=1), name="session_capacity_positive"),
+            CheckConstraint(
+                condition=Q(capacity__gte=1),
+                name="session_capacity_positive",
+                field="capacity",
+                violation_error_message=_("A session has room for at least one person."),
+            ),
         ]
 
     def __str__(self):
@@ -187,15 +198,21 @@ class Enrolment(TimeStampedModel):
         verbose_name_plural = _("enrolments")
         ordering = ["created_at", "pk"]  # the order people joined: the waiting list moves in it
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=(Q(worker__isnull=False) & Q(outside_name=""))
                 | (Q(worker__isnull=True) & ~Q(outside_name="")),
                 name="enrolment_worker_or_outside_person",
+                field=None,
+                violation_error_message=_(
+                    "Enrol either a registered social worker or an outside person by name, not both."
+                ),
             ),
-            models.UniqueConstraint(
+            UniqueConstraint(
                 fields=["session", "worker"],
                 condition=Q(worker__isnull=False) & ~Q(status="cancelled"),
                 name="enrolment_worker_once_per_session",
+                field="worker",
+                violation_error_message=_("This social worker is already enrolled in this session."),
             ),
         ]
         indexes = [models.Index(fields=["session", "status"], name="enrolment_session_status_idx")]
@@ -246,13 +263,19 @@ class Certificate(TimeStampedModel):
         verbose_name_plural = _("completion certificates")
         ordering = ["number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["series", "worker"], condition=Q(worker__isnull=False), name="certificate_worker_once"
+            UniqueConstraint(
+                fields=["series", "worker"],
+                condition=Q(worker__isnull=False),
+                name="certificate_worker_once",
+                field="worker",
+                violation_error_message=_("This social worker already has a certificate for this series."),
             ),
-            models.UniqueConstraint(
+            UniqueConstraint(
                 fields=["series", "outside_name", "outside_unit"],
                 condition=Q(worker__isnull=True),
                 name="certificate_outside_person_once",
+                field="outside_name",
+                violation_error_message=_("This person already has a certificate for this series."),
             ),
         ]
 

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from socialwork.constraints import UniqueConstraint
+
 
 class CaseloadEntry(models.Model):
     """One client in a person's caseload: a client of a case they work on or supervise, or one
@@ -24,7 +26,12 @@ class CaseloadEntry(models.Model):
         verbose_name = _("caseload entry")
         verbose_name_plural = _("caseload entries")
         constraints = [
-            models.UniqueConstraint(fields=["person", "client"], name="caseload_person_client_unique")
+            UniqueConstraint(
+                fields=["person", "client"],
+                name="caseload_person_client_unique",
+                field="client",
+                violation_error_message=_("This client is already in this person's caseload."),
+            )
         ]
         indexes = [models.Index(fields=["person", "name", "client"], name="caseload_order_idx")]
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from socialwork.constraints import CheckConstraint, UniqueConstraint
 from socialwork.models import TimeStampedModel
 from socialwork.money import MoneyField
 
@@ -83,7 +84,12 @@ class Case(TimeStampedModel):
         verbose_name_plural = _("cases")
         ordering = ["-intake_on", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["numbered_by", "year", "sequence"], name="case_number_unique"),
+            UniqueConstraint(
+                fields=["numbered_by", "year", "sequence"],
+                name="case_number_unique",
+                field=None,
+                violation_error_message=_("Another case took this number at the same moment; save again."),
+            ),
         ]
         indexes = [
             models.Index(fields=["worker", "status"], name="case_worker_status_idx"),
@@ -128,9 +134,18 @@ class CaseClient(models.Model):
         verbose_name = _("client of a case")
         verbose_name_plural = _("clients of cases")
         constraints = [
-            models.UniqueConstraint(fields=["case", "client"], name="case_client_unique"),
-            models.UniqueConstraint(
-                fields=["case"], condition=Q(primary=True), name="case_one_primary_client"
+            UniqueConstraint(
+                fields=["case", "client"],
+                name="case_client_unique",
+                field="client",
+                violation_error_message=_("This client is already on the case."),
+            ),
+            UniqueConstraint(
+                fields=["case"],
+                condition=Q(primary=True),
+                name="case_one_primary_client",
+                field="primary",
+                violation_error_message=_("A case has one main client."),
             ),
         ]
 
@@ -198,13 +213,22 @@ class AccessGrant(TimeStampedModel):
         ordering = ["-created_at"]
         constraints = [
             # Grants made before a second person had to approve are kept, revoked, when self-made.
-            models.CheckConstraint(
-                condition=~Q(user=F("requested_by")) | Q(status="revoked"), name="accessgrant_not_to_self"
+            CheckConstraint(
+                condition=~Q(user=F("requested_by")) | Q(status="revoked"),
+                name="accessgrant_not_to_self",
+                field="user",
+                violation_error_message=_(
+                    "Nobody is granted access by their own request: name someone else."
+                ),
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(decided_by__isnull=True)
                 | (~Q(decided_by=F("requested_by")) & ~Q(decided_by=F("user"))),
                 name="accessgrant_second_person_decides",
+                field="decided_by",
+                violation_error_message=_(
+                    "Access is decided by someone other than the person who asked for it and the person it is for."
+                ),
             ),
         ]
 
@@ -258,7 +282,12 @@ class AssessmentDomain(models.Model):
         verbose_name = _("assessment domain")
         verbose_name_plural = _("assessment domains")
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "domain"], name="assessment_domain_unique")
+            UniqueConstraint(
+                fields=["assessment", "domain"],
+                name="assessment_domain_unique",
+                field="domain",
+                violation_error_message=_("This domain is already in the assessment."),
+            )
         ]
 
     def __str__(self):
@@ -284,7 +313,16 @@ class ServicePlan(TimeStampedModel):
         verbose_name = _("service plan")
         verbose_name_plural = _("service plans")
         ordering = ["case", "version"]
-        constraints = [models.UniqueConstraint(fields=["case", "version"], name="plan_version_unique")]
+        constraints = [
+            UniqueConstraint(
+                fields=["case", "version"],
+                name="plan_version_unique",
+                field=None,
+                violation_error_message=_(
+                    "Another version of this plan was saved at the same moment; open the case again and retry."
+                ),
+            )
+        ]
 
     def __str__(self):
         return f"{self.case} · v{self.version}"
@@ -340,7 +378,14 @@ class ServiceNote(TimeStampedModel):
         verbose_name = _("service note")
         verbose_name_plural = _("service notes")
         ordering = ["-noted_on", "-pk"]
-        constraints = [models.CheckConstraint(condition=Q(minutes__gt=0), name="note_minutes_positive")]
+        constraints = [
+            CheckConstraint(
+                condition=Q(minutes__gt=0),
+                name="note_minutes_positive",
+                field="minutes",
+                violation_error_message=_("Give the minutes spent, more than zero."),
+            )
+        ]
         indexes = [models.Index(fields=["case", "noted_on"], name="note_case_date_idx")]
 
     def __str__(self):
@@ -395,8 +440,11 @@ class Referral(TimeStampedModel):
         verbose_name_plural = _("referrals")
         ordering = ["referred_on", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="referral_amount_ok"
+            CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="referral_amount_ok",
+                field="amount",
+                violation_error_message=_("The amount cannot be negative."),
             )
         ]
 
@@ -480,8 +528,12 @@ class Closing(TimeStampedModel):
         verbose_name_plural = _("closings")
         ordering = ["created_at", "pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["case"], condition=Q(status="submitted"), name="closing_one_pending_per_case"
+            UniqueConstraint(
+                fields=["case"],
+                condition=Q(status="submitted"),
+                name="closing_one_pending_per_case",
+                field=None,
+                violation_error_message=_("A closing of this case already waits for a decision."),
             )
         ]
 
@@ -528,12 +580,18 @@ class Transfer(TimeStampedModel):
         verbose_name_plural = _("transfers")
         ordering = ["created_at", "pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["case"], condition=Q(status="pending"), name="transfer_one_pending_per_case"
+            UniqueConstraint(
+                fields=["case"],
+                condition=Q(status="pending"),
+                name="transfer_one_pending_per_case",
+                field=None,
+                violation_error_message=_("A transfer of this case already waits for a decision."),
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=~Q(to_worker=F("from_worker")) | ~Q(to_station=F("from_station")),
                 name="transfer_goes_somewhere",
+                field="to_worker",
+                violation_error_message=_("A transfer goes to another worker or another station."),
             ),
         ]
 

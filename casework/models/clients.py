@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField
 
+from socialwork.constraints import CheckConstraint
 from socialwork.models import TimeStampedModel
 
 
@@ -139,7 +140,16 @@ class CaseworkPolicy(TimeStampedModel):
     class Meta:
         verbose_name = _("case records policy")
         verbose_name_plural = _("case records policy")
-        constraints = [models.CheckConstraint(condition=Q(pk=1), name="casework_policy_single_row")]
+        constraints = [
+            CheckConstraint(
+                condition=Q(pk=1),
+                name="casework_policy_single_row",
+                field=None,
+                violation_error_message=_(
+                    "There is one case records policy; change it rather than adding another."
+                ),
+            )
+        ]
 
     def __str__(self):
         return str(_("Case records policy"))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from encrypted_fields.fields import EncryptedCharField
 
+from socialwork.constraints import CheckConstraint, UniqueConstraint
 from socialwork.models import TimeStampedModel
 
 from .clients import Client
@@ -89,8 +90,11 @@ class VolunteerHours(TimeStampedModel):
         verbose_name_plural = _("volunteer hours")
         ordering = ["-served_on", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(hours__gt=Decimal(0)) & Q(hours__lte=Decimal(24)), name="volunteer_hours_in_a_day"
+            CheckConstraint(
+                condition=Q(hours__gt=Decimal(0)) & Q(hours__lte=Decimal(24)),
+                name="volunteer_hours_in_a_day",
+                field="hours",
+                violation_error_message=_("Hours in a day are more than 0 and at most 24."),
             )
         ]
 
@@ -114,8 +118,12 @@ class VolunteerPairing(TimeStampedModel):
         verbose_name_plural = _("volunteer pairings")
         ordering = ["-starts_on", "pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["volunteer", "client"], condition=Q(ends_on__isnull=True), name="pairing_one_open"
+            UniqueConstraint(
+                fields=["volunteer", "client"],
+                condition=Q(ends_on__isnull=True),
+                name="pairing_one_open",
+                field="client",
+                violation_error_message=_("The volunteer is already paired with this client."),
             )
         ]
 

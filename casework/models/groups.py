@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from socialwork.constraints import CheckConstraint, UniqueConstraint
 from socialwork.models import TimeStampedModel
 
 from .clients import Client, VulnerabilityCategory
@@ -60,9 +61,11 @@ class Group(TimeStampedModel):
         verbose_name_plural = _("groups")
         ordering = ["-starts_on", "pk"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="group_dates_ok",
+                field="ends_on",
+                violation_error_message=_("A group cannot end before it starts."),
             )
         ]
 
@@ -85,7 +88,14 @@ class GroupMember(TimeStampedModel):
         verbose_name = _("group member")
         verbose_name_plural = _("group members")
         ordering = ["group", "pk"]
-        constraints = [models.UniqueConstraint(fields=["group", "client"], name="group_member_unique")]
+        constraints = [
+            UniqueConstraint(
+                fields=["group", "client"],
+                name="group_member_unique",
+                field="client",
+                violation_error_message=_("This client is already a member of the group."),
+            )
+        ]
 
     def __str__(self):
         return str(self.client)
@@ -105,7 +115,12 @@ class GroupSession(TimeStampedModel):
         verbose_name_plural = _("group sessions")
         ordering = ["group", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["group", "number"], name="group_session_number_unique")
+            UniqueConstraint(
+                fields=["group", "number"],
+                name="group_session_number_unique",
+                field="number",
+                violation_error_message=_("Another session took this number at the same moment; save again."),
+            )
         ]
 
     def __str__(self):
@@ -120,7 +135,14 @@ class GroupAttendance(models.Model):
     class Meta:
         verbose_name = _("group attendance")
         verbose_name_plural = _("group attendance")
-        constraints = [models.UniqueConstraint(fields=["session", "member"], name="group_attendance_unique")]
+        constraints = [
+            UniqueConstraint(
+                fields=["session", "member"],
+                name="group_attendance_unique",
+                field="member",
+                violation_error_message=_("This member's attendance at this session is already recorded."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.session} · {self.member}"

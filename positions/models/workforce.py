@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from socialwork.constraints import CheckConstraint, UniqueConstraint
 from socialwork.idnumbers import mask, validate_id_number
 from socialwork.models import TimeStampedModel
 from socialwork.money import MoneyField
@@ -107,7 +108,14 @@ class Position(TimeStampedModel):
         verbose_name = _("position")
         verbose_name_plural = _("positions")
         ordering = ["code"]
-        constraints = [models.CheckConstraint(condition=Q(quota__gte=1), name="position_quota_positive")]
+        constraints = [
+            CheckConstraint(
+                condition=Q(quota__gte=1),
+                name="position_quota_positive",
+                field="quota",
+                violation_error_message=_("The quota must be at least 1."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.code})"
@@ -186,10 +194,12 @@ class SocialWorker(TimeStampedModel):
         ordering = ["name", "pk"]
         permissions = [("view_full_id_number", _("Can see full ID numbers of social workers"))]
         constraints = [
-            models.UniqueConstraint(
+            UniqueConstraint(
                 fields=["certificate_number"],
                 condition=~Q(certificate_number=""),
                 name="worker_certificate_number_unique",
+                field="certificate_number",
+                violation_error_message=_("Another social worker already holds this certificate number."),
             )
         ]
 
@@ -228,7 +238,14 @@ class Exam(TimeStampedModel):
         verbose_name_plural = _("exams")
         ordering = ["-year", "worker__name"]
         constraints = [
-            models.UniqueConstraint(fields=["worker", "year", "level"], name="exam_once_per_year_level")
+            UniqueConstraint(
+                fields=["worker", "year", "level"],
+                name="exam_once_per_year_level",
+                field="level",
+                violation_error_message=_(
+                    "This person's exam at this level in this year is already recorded."
+                ),
+            )
         ]
 
     def __str__(self):
@@ -253,14 +270,18 @@ class Appointment(TimeStampedModel):
         verbose_name_plural = _("appointments")
         ordering = ["-starts_on", "-pk"]
         constraints = [
-            models.UniqueConstraint(
+            UniqueConstraint(
                 fields=["worker", "position"],
                 condition=Q(ends_on__isnull=True),
                 name="appointment_active_once",
+                field="position",
+                violation_error_message=_("This social worker already holds this position."),
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="appointment_ends_after_start",
+                field="ends_on",
+                violation_error_message=_("An appointment cannot end before it starts."),
             ),
         ]
         indexes = [models.Index(fields=["position", "ends_on"], name="appointment_active_idx")]
@@ -291,7 +312,14 @@ class AssessmentScheme(TimeStampedModel):
         verbose_name = _("assessment scheme")
         verbose_name_plural = _("assessment schemes")
         ordering = ["-year", "subject"]
-        constraints = [models.UniqueConstraint(fields=["year", "subject"], name="assessment_scheme_per_year")]
+        constraints = [
+            UniqueConstraint(
+                fields=["year", "subject"],
+                name="assessment_scheme_per_year",
+                field="subject",
+                violation_error_message=_("That year already has an assessment scheme of this kind."),
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -337,10 +365,14 @@ class AssessmentCriterion(models.Model):
         verbose_name_plural = _("assessment criteria")
         ordering = ["pk"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(source="", full_marks_at__isnull=True)
                 | (~Q(source="") & Q(full_marks_at__isnull=False, full_marks_at__gt=0)),
                 name="criterion_source_with_full_marks",
+                field="full_marks_at",
+                violation_error_message=_(
+                    "A criterion scored from a figure needs the value that earns full marks, more than zero; one scored by hand has none."
+                ),
             )
         ]
 
@@ -378,7 +410,14 @@ class GradeRule(models.Model):
         verbose_name = _("grade rule")
         verbose_name_plural = _("grade rules")
         ordering = ["-min_score"]
-        constraints = [models.UniqueConstraint(fields=["scheme", "grade"], name="grade_rule_once")]
+        constraints = [
+            UniqueConstraint(
+                fields=["scheme", "grade"],
+                name="grade_rule_once",
+                field="grade",
+                violation_error_message=_("This scheme already has a rule for this grade."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_grade_display()} ≥ {self.min_score}"
@@ -412,17 +451,36 @@ class Assessment(TimeStampedModel):
         verbose_name_plural = _("assessments")
         ordering = ["-scheme__year", "-total"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=(
                     Q(worker__isnull=False, unit__isnull=True, position__isnull=True)
                     | Q(worker__isnull=True, unit__isnull=False, position__isnull=True)
                     | Q(worker__isnull=True, unit__isnull=True, position__isnull=False)
                 ),
                 name="assessment_one_subject",
+                field=None,
+                violation_error_message=_(
+                    "An assessment is of one social worker, one institution or one post."
+                ),
             ),
-            models.UniqueConstraint(fields=["scheme", "worker"], name="assessment_worker_once"),
-            models.UniqueConstraint(fields=["scheme", "unit"], name="assessment_unit_once"),
-            models.UniqueConstraint(fields=["scheme", "position"], name="assessment_position_once"),
+            UniqueConstraint(
+                fields=["scheme", "worker"],
+                name="assessment_worker_once",
+                field="worker",
+                violation_error_message=_("This social worker has already been assessed under this scheme."),
+            ),
+            UniqueConstraint(
+                fields=["scheme", "unit"],
+                name="assessment_unit_once",
+                field="unit",
+                violation_error_message=_("This institution has already been assessed under this scheme."),
+            ),
+            UniqueConstraint(
+                fields=["scheme", "position"],
+                name="assessment_position_once",
+                field="position",
+                violation_error_message=_("This post has already been assessed under this scheme."),
+            ),
         ]
 
     def __str__(self):
@@ -446,8 +504,18 @@ class AllowancePolicy(TimeStampedModel):
         verbose_name_plural = _("allowance policies")
         ordering = ["level", "-effective_from"]
         constraints = [
-            models.UniqueConstraint(fields=["level", "effective_from"], name="allowance_policy_once"),
-            models.CheckConstraint(condition=Q(monthly_amount__gte=0), name="allowance_policy_not_negative"),
+            UniqueConstraint(
+                fields=["level", "effective_from"],
+                name="allowance_policy_once",
+                field="effective_from",
+                violation_error_message=_("An allowance for this level already takes effect on this date."),
+            ),
+            CheckConstraint(
+                condition=Q(monthly_amount__gte=0),
+                name="allowance_policy_not_negative",
+                field="monthly_amount",
+                violation_error_message=_("The amount cannot be negative."),
+            ),
         ]
 
     def __str__(self):
@@ -476,7 +544,14 @@ class AllowanceRoll(TimeStampedModel):
         verbose_name_plural = _("allowance rolls")
         ordering = ["-month"]
         constraints = [
-            models.CheckConstraint(condition=Q(month__day=1), name="allowance_roll_first_of_month")
+            CheckConstraint(
+                condition=Q(month__day=1),
+                name="allowance_roll_first_of_month",
+                field="month",
+                violation_error_message=_(
+                    "An allowance roll covers a whole month: give the month's first day."
+                ),
+            )
         ]
 
     def __str__(self):
@@ -519,7 +594,14 @@ class AllowanceLine(models.Model):
         verbose_name = _("allowance line")
         verbose_name_plural = _("allowance lines")
         ordering = ["unit_name", "worker__name"]
-        constraints = [models.UniqueConstraint(fields=["roll", "worker"], name="allowance_line_once")]
+        constraints = [
+            UniqueConstraint(
+                fields=["roll", "worker"],
+                name="allowance_line_once",
+                field="worker",
+                violation_error_message=_("This social worker is already on this roll."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.worker} {self.amount}"

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from socialwork.constraints import UniqueConstraint
+
 from .base import TimeStampedModel
 
 
@@ -29,7 +31,14 @@ class Notification(TimeStampedModel):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["key"], name="notification_key_unique")]
+        constraints = [
+            UniqueConstraint(
+                fields=["key"],
+                name="notification_key_unique",
+                field="key",
+                violation_error_message=_("This notice has already been sent."),
+            )
+        ]
         indexes = [
             models.Index(fields=["user", "in_app", "read_at"], name="notification_inbox_idx"),
             models.Index(
@@ -60,7 +69,12 @@ class NotificationPreference(TimeStampedModel):
         verbose_name = _("notification preference")
         verbose_name_plural = _("notification preferences")
         constraints = [
-            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")
+            UniqueConstraint(
+                fields=["user", "kind"],
+                name="notification_preference_unique",
+                field="kind",
+                violation_error_message=_("This person already has a setting for this kind of notice."),
+            )
         ]
 
     def __str__(self):

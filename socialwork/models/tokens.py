@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 from knox.settings import CONSTANTS
 
+from socialwork.constraints import CheckConstraint
+
 # How many of a token's first characters identify it on pages and in the admin: enough to tell a
 # person's tokens apart, far too few to guess the rest (a token is 64 random hexadecimal digits).
 TOKEN_PREFIX_LENGTH = 8
@@ -60,7 +62,16 @@ class ApiTokenPolicy(models.Model):
     class Meta:
         verbose_name = _("API token policy")
         verbose_name_plural = _("API token policy")
-        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="api_token_policy_singleton")]
+        constraints = [
+            CheckConstraint(
+                condition=models.Q(id=1),
+                name="api_token_policy_singleton",
+                field=None,
+                violation_error_message=_(
+                    "There is one API token policy; change it rather than adding another."
+                ),
+            )
+        ]
 
     def __str__(self):
         return str(_("API token policy"))
