@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -381,11 +381,3 @@ def test_an_import_meeting_a_certificate_number_saved_meanwhile_names_the_column
     assert len(rejected) == 1 and "Row 2" in rejected[0]
     assert "certificate_number" in rejected[0] and "already holds this certificate number" in rejected[0]
     assert not SocialWorker.objects.filter(name="张丽").exists()
-
-
-# Django's default message, for the record of what people used to read
-
-
-def test_djangos_default_message_names_the_constraint():
-    constraint = models.CheckConstraint(condition=models.Q(pk=1), name="some_rule")
-    assert "some_rule" in str(constraint.get_violation_error_message())
