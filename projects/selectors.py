@@ -6,7 +6,7 @@ projects; anyone the projects they drafted.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr
@@ -15,6 +15,7 @@ from positions.models import Region
 from projects.models import (
     Acceptance,
     Contract,
+    ContractAmendment,
     Payment,
     ProgressReport,
     Project,
@@ -33,7 +34,7 @@ def project_scope(user) -> Q:
     if user.is_district_wide or user.has_role(Role.STATION_MANAGER, Role.SUPERVISOR):
         scope |= Q(region_scope(user, via="community"))
     if user.organization_id:
-        scope |= Q(organization_id=user.organization_id)
+        scope |= Q(organization_id=user.organization_id) | Q(provider_id=user.organization_id)
     return scope
 
 
@@ -53,10 +54,69 @@ def contracts_visible_to(*, user) -> QuerySet[Contract]:
     return contracts
 
 
+@dataclass(frozen=True)
+class ContractMoney:
+    """Where a contract's money stands: paid, due now, waiting for milestones, and held back
+    until acceptance passes (the final share and whatever no milestone releases)."""
+
+    amount: Decimal
+    final_share: Decimal
+    scheduled: Decimal  # the milestones' instalments
+    completed: Decimal  # those of completed milestones
+    paid: Decimal
+    accepted: bool
+
+    @property
+    def released(self) -> Decimal:
+        return self.amount if self.accepted else min(self.completed, self.amount)
+
+    @property
+    def awaiting_milestones(self) -> Decimal:
+        return Decimal(0) if self.accepted else self.scheduled - self.completed
+
+    @property
+    def held_back(self) -> Decimal:
+        return Decimal(0) if self.accepted else self.amount - self.scheduled
+
+    @property
+    def due(self) -> Decimal:
+        return max(self.released - self.paid, Decimal(0))
+
+    @property
+    def unpaid(self) -> Decimal:
+        return self.amount - self.paid
+
+
+def contract_money(*, contract: Contract, milestones=None, paid=None, accepted=None) -> ContractMoney:
+    """The payment schedule's figures for `contract` (its current amount). A completed milestone
+    releases its instalment; a passed acceptance releases everything. Give the milestones, the
+    sum paid and whether acceptance passed when they are already loaded."""
+    if milestones is None:
+        milestones = contract.milestones.all()
+    if paid is None:
+        paid = contract.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    if accepted is None:
+        accepted = Acceptance.objects.filter(
+            project_id=contract.project_id, conclusion=Acceptance.Conclusion.PASS
+        ).exists()
+    final_share = (contract.amount * contract.final_share_percent / 100).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+    return ContractMoney(
+        amount=contract.amount,
+        final_share=final_share,
+        scheduled=sum((m.amount for m in milestones), Decimal(0)),
+        completed=sum((m.amount for m in milestones if m.completed_on), Decimal(0)),
+        paid=paid,
+        accepted=accepted,
+    )
+
+
 # The documents attached to a project's records: kind -> (model, file field).
 DOCUMENTS = {
     "plan": (Project, "plan_document"),
     "contract": (Contract, "signed_file"),
+    "amendment": (ContractAmendment, "signed_file"),
     "progress-report": (ProgressReport, "attachment"),
     "acceptance": (Acceptance, "report"),
 }
@@ -67,6 +127,8 @@ def documents_visible_to(*, user, kind: str) -> QuerySet:
     page shows them (a contract as `contracts_visible_to` scopes it)."""
     if kind == "contract":
         return contracts_visible_to(user=user)
+    if kind == "amendment":  # as the contract it amends
+        return ContractAmendment.objects.filter(contract__in=contracts_visible_to(user=user).values("pk"))
     model, _field = DOCUMENTS[kind]
     projects = projects_visible_to(user=user).values("pk")
     if model is Project:
