@@ -417,7 +417,7 @@ def bid_award_rescind(*, actor, bid: Bid, reason: str) -> Bid:
         if not reason:
             raise ValidationError({"reason": _("Give the reason for rescinding the award.")})
         award = (
-            Award.objects.select_for_update()
+            Award.objects.select_for_update(of=("self",))
             .filter(bid=bid, rescinded_at__isnull=True)
             .select_related("previous_provider")
             .last()
