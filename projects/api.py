@@ -374,6 +374,8 @@ class ContractViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def amend(self, request, pk=None):
         """Record a supplementary agreement: within the approved amount and the year's budget."""
         contract = self.get_object()
+        if workflow.DISTRICT not in workflow.roles_of(request.user, contract.project):
+            raise exceptions.PermissionDenied  # before the body is read, as a project's steps
         data = AmendmentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         amendment = services.contract_amend(actor=request.user, contract=contract, **data.validated_data)

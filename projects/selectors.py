@@ -6,7 +6,7 @@ projects; anyone the projects they drafted.
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr
@@ -23,6 +23,7 @@ from projects.models import (
     SocialOrganization,
     YearBudget,
 )
+from socialwork.money import yuan
 from socialwork.roles import Role
 from socialwork.scoping import region_scope
 
@@ -68,23 +69,23 @@ class ContractMoney:
 
     @property
     def released(self) -> Decimal:
-        return self.amount if self.accepted else min(self.completed, self.amount)
+        return yuan(self.amount if self.accepted else min(self.completed, self.amount))
 
     @property
     def awaiting_milestones(self) -> Decimal:
-        return Decimal(0) if self.accepted else self.scheduled - self.completed
+        return yuan(0 if self.accepted else self.scheduled - self.completed)
 
     @property
     def held_back(self) -> Decimal:
-        return Decimal(0) if self.accepted else self.amount - self.scheduled
+        return yuan(0 if self.accepted else self.amount - self.scheduled)
 
     @property
     def due(self) -> Decimal:
-        return max(self.released - self.paid, Decimal(0))
+        return yuan(max(self.released - self.paid, Decimal(0)))
 
     @property
     def unpaid(self) -> Decimal:
-        return self.amount - self.paid
+        return yuan(self.amount - self.paid)
 
 
 def contract_money(*, contract: Contract, milestones=None, paid=None, accepted=None) -> ContractMoney:
@@ -99,15 +100,12 @@ def contract_money(*, contract: Contract, milestones=None, paid=None, accepted=N
         accepted = Acceptance.objects.filter(
             project_id=contract.project_id, conclusion=Acceptance.Conclusion.PASS
         ).exists()
-    final_share = (contract.amount * contract.final_share_percent / 100).quantize(
-        Decimal("0.01"), rounding=ROUND_HALF_UP
-    )
     return ContractMoney(
-        amount=contract.amount,
-        final_share=final_share,
-        scheduled=sum((m.amount for m in milestones), Decimal(0)),
-        completed=sum((m.amount for m in milestones if m.completed_on), Decimal(0)),
-        paid=paid,
+        amount=yuan(contract.amount),
+        final_share=yuan(contract.amount * contract.final_share_percent / 100),
+        scheduled=yuan(sum((m.amount for m in milestones), Decimal(0))),
+        completed=yuan(sum((m.amount for m in milestones if m.completed_on), Decimal(0))),
+        paid=yuan(paid),
         accepted=accepted,
     )
 

@@ -35,6 +35,7 @@ from projects.models import (
     YearBudget,
 )
 from projects.selectors import contract_money, projects_visible_to
+from socialwork.money import yuan
 from socialwork.scoping import region_scope
 from socialwork.services import apply_changes, audit_record
 
@@ -594,7 +595,7 @@ def _milestone_rows(milestones, *, starts_on: date, ends_on: date) -> list[tuple
 def _check_schedule(rows, *, amount: Decimal, final_share_percent: int, field: str) -> None:
     """The milestones' instalments leave the final share held back for acceptance."""
     scheduled = sum((row[2] for row in rows), Decimal(0))
-    limit = amount - (amount * final_share_percent / 100).quantize(Decimal("0.01"))
+    limit = amount - yuan(amount * final_share_percent / 100)
     if scheduled > limit:
         raise ValidationError(
             {
