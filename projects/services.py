@@ -380,6 +380,8 @@ def bid_award(*, actor, bid: Bid) -> Bid:
         procurement = Procurement.objects.select_for_update().get(pk=bid.procurement_id)
         if procurement.bids.filter(awarded=True).exists():
             raise ValidationError(_("This procurement is already awarded."))
+        # Once contracted, the provider is the contract's: an award then would change who runs it.
+        _require_status(project, (S.APPROVED,), _("Only an approved project's procurement is awarded."))
         bid = Bid.objects.select_related("organization").get(pk=bid.pk)
         if project.approved_amount is not None and bid.price > project.approved_amount:
             raise ValidationError(

@@ -149,13 +149,18 @@ def test_the_awarded_organization_becomes_the_provider_and_its_staff_run_the_pro
     services.milestone_complete(actor=winner_staff, milestone=milestone, completed_on=TODAY)
 
 
-def test_a_contract_signed_without_a_procurement_makes_the_applicant_the_provider(
-    district_admin, applicant, approved, organization
+def test_a_contract_signed_without_an_award_makes_the_applicant_the_provider_and_no_award_follows(
+    district_admin, applicant, approved, procurement, organization, other_organization
 ):
+    late = bid(district_admin, procurement, other_organization, "17000")
     sign(district_admin, approved, organization)
     approved.refresh_from_db()
     assert approved.provider == organization
     assert workflow.roles_of(applicant, approved) == {workflow.APPLICANT}
+    with pytest.raises(ValidationError, match="Only an approved project"):
+        services.bid_award(actor=district_admin, bid=late)
+    approved.refresh_from_db()
+    assert approved.provider == organization
 
 
 # An award can be rescinded by the district, with a reason, before the contract
