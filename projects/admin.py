@@ -13,10 +13,12 @@ from socialwork.admin_base import AuditedAdmin, ReadOnlyAdmin
 
 from .models import (
     Acceptance,
+    Award,
     Bid,
     BudgetLine,
     Call,
     Contract,
+    ContractAmendment,
     Honour,
     Milestone,
     Payment,
@@ -167,13 +169,13 @@ class TransitionInline(admin.TabularInline):
 class ProjectAdmin(ReadOnlyAdmin, DocumentAdmin):
     document_kind = "plan"
     list_display = (
-        "title", "call", "service_area", "community", "organization", "requested_amount", "approved_amount",
-        "status",
+        "title", "call", "service_area", "community", "organization", "provider", "requested_amount",
+        "approved_amount", "status",
     )  # fmt: skip
     list_filter = ("status", "service_area", "year", "call__kind")
-    list_select_related = ("call", "community", "organization")
-    search_fields = ("title", "organization__name", "community__name", "beneficiaries")
-    raw_id_fields = ("call", "community", "organization", "studio", "created_by")
+    list_select_related = ("call", "community", "organization", "provider")
+    search_fields = ("title", "organization__name", "provider__name", "community__name", "beneficiaries")
+    raw_id_fields = ("call", "community", "organization", "provider", "studio", "created_by")
     inlines = [BudgetLineInline, TransitionInline]
 
     def get_queryset(self, request):
@@ -234,27 +236,63 @@ class BidAdmin(ReadOnlyAdmin, ProjectScoped):
     raw_id_fields = ("procurement", "organization")
 
 
+@admin.register(Award)
+class AwardAdmin(ReadOnlyAdmin, ProjectScoped):
+    project_path = "bid__procurement__project"
+    list_display = ("bid", "awarded_by", "awarded_at", "rescinded_by", "rescinded_at")
+    list_filter = ("awarded_at", "rescinded_at")
+    list_select_related = ("bid__organization", "awarded_by", "rescinded_by")
+    search_fields = ("bid__organization__name", "bid__procurement__project__title", "rescind_reason")
+    raw_id_fields = ("bid", "awarded_by", "previous_provider", "rescinded_by")
+
+
 class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 0
 
 
+class AmendmentInline(admin.TabularInline):
+    model = ContractAmendment
+    extra = 0
+    exclude = ("signed_file",)
+
+
 @admin.register(Contract)
 class ContractAdmin(ReadOnlyAdmin, DocumentAdmin, ProjectScoped):
     document_kind = "contract"
-    list_display = ("number", "project", "organization", "year", "amount", "signed_on")
+    list_display = ("number", "project", "organization", "year", "amount", "final_share_percent", "signed_on")
     list_filter = ("year",)
     list_select_related = ("project", "organization")
     search_fields = ("number", "project__title", "organization__name")
     raw_id_fields = ("project", "organization")
     date_hierarchy = "signed_on"
-    inlines = [MilestoneInline]
+    inlines = [MilestoneInline, AmendmentInline]
+
+
+@admin.register(ContractAmendment)
+class ContractAmendmentAdmin(ReadOnlyAdmin, DocumentAdmin, ProjectScoped):
+    document_kind = "amendment"
+    project_path = "contract__project"
+    list_display = (
+        "contract",
+        "signed_on",
+        "previous_amount",
+        "amount",
+        "starts_on",
+        "ends_on",
+        "recorded_by",
+    )
+    list_filter = ("signed_on",)
+    list_select_related = ("contract", "recorded_by")
+    search_fields = ("contract__number", "contract__project__title", "reason")
+    raw_id_fields = ("contract", "recorded_by")
+    date_hierarchy = "signed_on"
 
 
 @admin.register(Milestone)
 class MilestoneAdmin(ReadOnlyAdmin, ProjectScoped):
     project_path = "contract__project"
-    list_display = ("title", "contract", "due_on", "completed_on")
+    list_display = ("title", "contract", "due_on", "amount", "completed_on")
     list_filter = ("due_on", "completed_on")
     list_select_related = ("contract",)
     search_fields = ("title", "contract__number")

@@ -1,8 +1,12 @@
 """/api/v1/organizations/, calls/, projects/, contracts/ and payments/: the pages' rules, as JSON.
 Reads are scoped by projects.selectors; writes go through projects.services."""
 
+from decimal import Decimal
+
+from django.db.models import DecimalField, Exists, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import decorators, exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -10,9 +14,11 @@ from positions.api.network import ScopedRelatedField
 from positions.models import Region, Studio
 from projects import selectors, services, workflow
 from projects.models import (
+    Acceptance,
     BudgetLine,
     Call,
     Contract,
+    ContractAmendment,
     Milestone,
     Payment,
     Project,
@@ -113,15 +119,19 @@ class ProjectSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(
         source="organization.name", read_only=True, default=None, allow_null=True
     )
+    provider_name = serializers.CharField(
+        source="provider.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Project
         fields = [
             "id", "call", "call_title", "year", "title", "service_area", "community", "community_name",
             "organization", "organization_name", "studio", "beneficiaries", "beneficiary_count", "summary",
-            "budget_lines", "requested_amount", "approved_amount", "status", "created_at",
+            "budget_lines", "requested_amount", "approved_amount", "provider", "provider_name", "status",
+            "created_at",
         ]  # fmt: skip
-        read_only_fields = ["year", "requested_amount", "approved_amount", "status", "created_at"]
+        read_only_fields = ["year", "requested_amount", "approved_amount", "provider", "status", "created_at"]
 
     def _save(self, project, validated_data):
         lines = validated_data.pop("budget_lines", None)
@@ -239,8 +249,36 @@ class ProjectViewSet(viewsets.ModelViewSet):
 class MilestoneSerializer(serializers.ModelSerializer):
     class Meta:
         model = Milestone
-        fields = ["id", "title", "due_on", "completed_on"]
+        fields = ["id", "title", "due_on", "amount", "completed_on"]
         read_only_fields = ["completed_on"]
+        extra_kwargs = {"amount": {"required": False}}
+
+
+class AmendmentSerializer(serializers.ModelSerializer):
+    """A supplementary agreement: give the new amount and/or term (left out: unchanged)."""
+
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    starts_on = serializers.DateField(required=False, allow_null=True)
+    ends_on = serializers.DateField(required=False, allow_null=True)
+
+    class Meta:
+        model = ContractAmendment
+        fields = [
+            "id", "amount", "starts_on", "ends_on", "previous_amount", "previous_starts_on", "previous_ends_on",
+            "reason", "signed_on", "recorded_by", "created_at",
+        ]  # fmt: skip
+        read_only_fields = [
+            "previous_amount", "previous_starts_on", "previous_ends_on", "recorded_by", "created_at",
+        ]  # fmt: skip
+
+
+class ContractMoneySerializer(serializers.Serializer):
+    final_share = serializers.DecimalField(max_digits=14, decimal_places=2)
+    paid = serializers.DecimalField(max_digits=14, decimal_places=2)
+    due = serializers.DecimalField(max_digits=14, decimal_places=2)
+    awaiting_milestones = serializers.DecimalField(max_digits=14, decimal_places=2)
+    held_back = serializers.DecimalField(max_digits=14, decimal_places=2)
+    accepted = serializers.BooleanField()
 
 
 class ContractSerializer(serializers.ModelSerializer):
@@ -249,21 +287,48 @@ class ContractSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     project_title = serializers.CharField(source="project.title", read_only=True)
     milestones = MilestoneSerializer(many=True, required=False)
+    money = serializers.SerializerMethodField()
 
     class Meta:
         model = Contract
         fields = [
             "id", "project", "project_title", "number", "year", "purchaser", "organization",
-            "organization_name", "amount", "starts_on", "ends_on", "signed_on", "deliverables", "milestones",
+            "organization_name", "amount", "starts_on", "ends_on", "signed_on", "deliverables",
+            "final_share_percent", "milestones", "money",
         ]  # fmt: skip
         read_only_fields = ["year", "purchaser"]
         validators = []
+        # The range is the service's to enforce, with its message.
+        extra_kwargs = {"final_share_percent": {"validators": [], "required": False}}
+
+    @extend_schema_field(ContractMoneySerializer)
+    def get_money(self, contract):
+        """Paid, due now, awaiting milestones and held back until acceptance."""
+        return ContractMoneySerializer(
+            selectors.contract_money(
+                contract=contract,
+                milestones=contract.milestones.all(),
+                paid=contract.paid_total,
+                accepted=contract.accepted,
+            )
+        ).data
 
     def create(self, validated_data):
-        milestones = [(m["title"], m["due_on"]) for m in validated_data.pop("milestones", [])]
+        milestones = [
+            (m["title"], m["due_on"], m.get("amount")) for m in validated_data.pop("milestones", [])
+        ]
         return services.contract_sign(
             actor=self.context["request"].user, milestones=milestones, **validated_data
         )
+
+
+class ContractDetailSerializer(ContractSerializer):
+    """A contract with its supplementary agreements."""
+
+    amendments = AmendmentSerializer(many=True, read_only=True)
+
+    class Meta(ContractSerializer.Meta):
+        fields = [*ContractSerializer.Meta.fields, "amendments"]
 
 
 class ContractViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -278,11 +343,43 @@ class ContractViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             selectors.contracts_visible_to(user=self.request.user)
             .select_related("project", "organization")
             .prefetch_related("milestones")
+            .annotate(
+                paid_total=Coalesce(
+                    Subquery(
+                        Payment.objects.filter(contract=OuterRef("pk"))
+                        .values("contract")
+                        .annotate(total=Sum("amount"))
+                        .values("total")
+                    ),
+                    Decimal(0),
+                    output_field=DecimalField(max_digits=14, decimal_places=2),
+                ),
+                accepted=Exists(
+                    Acceptance.objects.filter(
+                        project=OuterRef("project"), conclusion=Acceptance.Conclusion.PASS
+                    )
+                ),
+            )
             .order_by("-signed_on", "pk")
         )
 
+    def get_serializer_class(self):
+        return ContractDetailSerializer if self.action == "retrieve" else super().get_serializer_class()
+
     def perform_create(self, serializer):
         serializer.instance = self.get_queryset().get(pk=serializer.save().pk)
+
+    @extend_schema(request=AmendmentSerializer, responses={201: AmendmentSerializer})
+    @decorators.action(detail=True, methods=["post"], serializer_class=AmendmentSerializer)
+    def amend(self, request, pk=None):
+        """Record a supplementary agreement: within the approved amount and the year's budget."""
+        contract = self.get_object()
+        if workflow.DISTRICT not in workflow.roles_of(request.user, contract.project):
+            raise exceptions.PermissionDenied  # before the body is read, as a project's steps
+        data = AmendmentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        amendment = services.contract_amend(actor=request.user, contract=contract, **data.validated_data)
+        return Response(AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED)
 
 
 class PaymentSerializer(serializers.ModelSerializer):

@@ -19,6 +19,7 @@ from projects.models import (
     Call,
     Contract,
     Honour,
+    Milestone,
     Payment,
     Project,
     ServiceArea,
@@ -106,20 +107,33 @@ def seed_projects() -> dict[str, int]:
         projects.append(project)
         amounts.append(amount)
 
-    # Contracts for every project; 660,000 paid in instalments, oldest contracts first.
+    # Contracts for every project, each paying half when the work starts and 40% at the mid-term
+    # review, with 10% held back until acceptance; 660,000 paid on completed milestones, oldest
+    # contracts first.
     left = SPENT_2015
     for index, (project, amount) in enumerate(zip(projects, amounts, strict=True)):
         contract = Contract.objects.create(
             project=project, number=f"YL-GM-2015-{index + 1:03d}", year=2015, organization=project.organization,
             amount=amount, starts_on=date(2015, 6, 1), ends_on=date(2015, 12, 31), signed_on=date(2015, 5, 20),
-            deliverables="按项目计划书完成服务。",
+            deliverables="按项目计划书完成服务。", final_share_percent=10,
         )  # fmt: skip
-        paid = min(left, amount)
-        if paid:
-            Payment.objects.create(
-                contract=contract, amount=paid, paid_on=date(2015, 7, 1), recorded_by=actor, note="首期"
+        project.provider = project.organization
+        project.save(update_fields=["provider"])
+        for title, day, share in (
+            ("项目启动", date(2015, 6, 30), "0.5"),
+            ("中期评估", date(2015, 9, 30), "0.4"),
+        ):
+            instalment = (amount * Decimal(share)).quantize(Decimal("0.01"))
+            Milestone.objects.create(
+                contract=contract, title=title, due_on=day, completed_on=day, amount=instalment
             )
-            left -= paid
+            paid = min(left, instalment)
+            if paid:
+                Payment.objects.create(
+                    contract=contract, amount=paid, paid_on=day + timedelta(days=1), recorded_by=actor,
+                    note="首期" if title == "项目启动" else "中期",
+                )  # fmt: skip
+                left -= paid
     Honour.objects.create(
         project=projects[0], name="全国社会工作实务创新优秀案例", awarded_by="中国社会工作联合会", year=2015
     )

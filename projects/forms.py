@@ -11,6 +11,9 @@ from positions.models import Region, Studio
 from socialwork import uploads
 
 from .models import (
+    FINAL_SHARE_DEFAULT,
+    FINAL_SHARE_MAX,
+    FINAL_SHARE_MIN,
     Acceptance,
     Call,
     Procurement,
@@ -215,6 +218,14 @@ class ContractForm(forms.Form):
         label=_("Deliverables"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     signed_file = upload_field(_("Signed contract"))
+    final_share_percent = forms.IntegerField(
+        label=_("Final share held until acceptance (%)"),
+        min_value=FINAL_SHARE_MIN,
+        max_value=FINAL_SHARE_MAX,
+        initial=FINAL_SHARE_DEFAULT,
+        required=False,
+        help_text=_("Paid only once acceptance passes; the milestones' instalments share the rest."),
+    )
 
     def __init__(self, *args, project: Project, awarded=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -231,6 +242,9 @@ class ContractForm(forms.Form):
             self.fields[f"milestone_{row}_due"] = forms.DateField(
                 label=_("Due on"), required=False, widget=DATE
             )
+            self.fields[f"milestone_{row}_amount"] = forms.DecimalField(
+                label=_("Instalment (yuan)"), required=False, min_value=0, **MONEY
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -238,21 +252,26 @@ class ContractForm(forms.Form):
             title, due = cleaned.get(f"milestone_{row}"), cleaned.get(f"milestone_{row}_due")
             if title and not due and f"milestone_{row}_due" not in self.errors:
                 self.add_error(f"milestone_{row}_due", _("Give the date this milestone is due."))
-            if due and not title:
+            if (due or cleaned.get(f"milestone_{row}_amount")) and not title:
                 self.add_error(f"milestone_{row}", _("Name the milestone."))
         return cleaned
 
     def milestone_rows(self):
-        """Pairs of bound fields, one milestone row each, for the template."""
+        """Bound fields (title, due date, instalment), one milestone row each, for the template."""
         return [
-            (self[f"milestone_{row}"], self[f"milestone_{row}_due"]) for row in range(1, MILESTONE_ROWS + 1)
+            (self[f"milestone_{row}"], self[f"milestone_{row}_due"], self[f"milestone_{row}_amount"])
+            for row in range(1, MILESTONE_ROWS + 1)
         ]
 
     def service_arguments(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.fields if not name.startswith("milestone_")}
         data["signed_file"] = new_upload(data["signed_file"])
         data["milestones"] = [
-            (self.cleaned_data[f"milestone_{row}"], self.cleaned_data[f"milestone_{row}_due"])
+            (
+                self.cleaned_data[f"milestone_{row}"],
+                self.cleaned_data[f"milestone_{row}_due"],
+                self.cleaned_data[f"milestone_{row}_amount"],
+            )
             for row in range(1, MILESTONE_ROWS + 1)
             if self.cleaned_data.get(f"milestone_{row}")
         ]
@@ -263,6 +282,21 @@ class PaymentForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount (yuan)"), min_value=0.01, **MONEY)
     paid_on = forms.DateField(label=_("Paid on"), widget=DATE, initial=timezone.localdate)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class AmendmentForm(forms.Form):
+    """A supplementary agreement: the new amount and/or term (blank: unchanged)."""
+
+    amount = forms.DecimalField(label=_("New amount (yuan)"), required=False, min_value=0.01, **MONEY)
+    starts_on = forms.DateField(label=_("New start"), required=False, widget=DATE)
+    ends_on = forms.DateField(label=_("New end"), required=False, widget=DATE)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    signed_on = forms.DateField(label=_("Agreement signed on"), widget=DATE, initial=timezone.localdate)
+    signed_file = upload_field(_("Signed agreement"))
+
+
+class RescindAwardForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class MilestoneCompleteForm(forms.Form):

@@ -12,6 +12,10 @@ from socialwork.creditcodes import validate_credit_code
 from socialwork.models import TimeStampedModel
 from socialwork.money import MoneyField
 
+# The share of a contract held back until acceptance passes: the district sets it per contract,
+# within this range (percent). The one place the range is declared.
+FINAL_SHARE_MIN, FINAL_SHARE_MAX, FINAL_SHARE_DEFAULT = 10, 30, 10
+
 
 class ServiceArea(models.TextChoices):
     YOUTH = "youth", _("Youth")
@@ -256,6 +260,12 @@ class Project(TimeStampedModel):
     plan_document = models.FileField(_("planning document"), upload_to="projects/plans/", blank=True)
     requested_amount = MoneyField(_("requested (yuan)"), default=0)
     approved_amount = MoneyField(_("approved (yuan)"), null=True, blank=True)
+    # Who delivers the project: the awarded bidder once a procurement is awarded (else, from the
+    # contract on, the applicant). Its staff run the project; the applicant stays on record.
+    provider = models.ForeignKey(
+        SocialOrganization, verbose_name=_("provider"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="provided_projects",
+    )  # fmt: skip
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -402,8 +412,43 @@ class Bid(TimeStampedModel):
         return f"{self.organization} {self.price}"
 
 
+class Award(models.Model):
+    """One award of a procurement to a bid, by whom and when, and its rescission (by whom, when,
+    why) if the district took it back before the contract was signed. The bid's organization
+    became the project's provider; `previous_provider` is what a rescission restores."""
+
+    bid = models.ForeignKey(Bid, verbose_name=_("bid"), on_delete=models.PROTECT, related_name="awards")
+    awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    awarded_at = models.DateTimeField(_("awarded at"), auto_now_add=True)
+    previous_provider = models.ForeignKey(
+        SocialOrganization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    rescinded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    rescinded_at = models.DateTimeField(_("rescinded at"), null=True, blank=True)
+    rescind_reason = models.TextField(_("reason for rescinding"), blank=True)
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        ordering = ["awarded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rescinded_at__isnull=True) | ~Q(rescind_reason=""),
+                name="award_rescinded_with_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.bid}"
+
+
 class Contract(TimeStampedModel):
-    """The service contract of an approved project, within the year's budget."""
+    """The service contract of an approved project, within the year's budget. Its amount and term
+    are the current ones: a supplementary agreement (ContractAmendment) changes them and keeps
+    what they were. It pays in instalments tied to its milestones and holds back a final share
+    until acceptance passes."""
 
     project = models.OneToOneField(Project, on_delete=models.PROTECT, related_name="contract")
     number = models.CharField(_("contract number"), max_length=50, unique=True)
@@ -418,6 +463,9 @@ class Contract(TimeStampedModel):
     signed_on = models.DateField(_("signed on"))
     signed_file = models.FileField(_("signed contract"), upload_to="projects/contracts/", blank=True)
     deliverables = models.TextField(_("deliverables"), blank=True)
+    final_share_percent = models.PositiveSmallIntegerField(
+        _("final share held until acceptance (%)"), default=FINAL_SHARE_DEFAULT
+    )
 
     class Meta:
         verbose_name = _("service contract")
@@ -436,10 +484,48 @@ class Contract(TimeStampedModel):
                 field="ends_on",
                 violation_error_message=_("A contract cannot end before it starts."),
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    final_share_percent__gte=FINAL_SHARE_MIN, final_share_percent__lte=FINAL_SHARE_MAX
+                ),
+                name="contract_final_share_in_range",
+            ),
         ]
 
     def __str__(self):
         return self.number
+
+
+class ContractAmendment(TimeStampedModel):
+    """A supplementary agreement (补充协议) to a signed contract: the amount and term it sets, and
+    those it replaced, why, and when it was signed. The contract's current terms are the latest
+    agreement's; the first agreement's `previous_*` are the contract as signed."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="amendments")
+    amount = MoneyField(_("amount (yuan)"))
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    previous_amount = MoneyField(_("previous amount (yuan)"))
+    previous_starts_on = models.DateField(_("previously from"))
+    previous_ends_on = models.DateField(_("previously until"))
+    reason = models.TextField(_("reason"))
+    signed_on = models.DateField(_("signed on"))
+    signed_file = models.FileField(_("signed agreement"), upload_to="projects/contracts/", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("supplementary agreement")
+        verbose_name_plural = _("supplementary agreements")
+        ordering = ["signed_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="amendment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="amendment_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.contract} · {self.signed_on}"
 
 
 class Milestone(models.Model):
@@ -447,18 +533,24 @@ class Milestone(models.Model):
     title = models.CharField(_("milestone"), max_length=200)
     due_on = models.DateField(_("due on"), db_index=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    # The instalment the milestone releases once completed (0: none).
+    amount = MoneyField(_("instalment (yuan)"), default=0)
 
     class Meta:
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="milestone_amount_not_negative")
+        ]
 
     def __str__(self):
         return self.title
 
 
 class Payment(TimeStampedModel):
-    """An instalment paid under a contract. The instalments never add up to more than the contract."""
+    """An instalment paid under a contract: never more than is due (the instalments of completed
+    milestones; the rest only once acceptance passes), never more than the contract."""
 
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="payments")
     amount = MoneyField(_("amount (yuan)"))

@@ -15,6 +15,7 @@ from positions.models import Region
 from projects.models import (
     Acceptance,
     Contract,
+    ContractAmendment,
     Payment,
     ProgressReport,
     Project,
@@ -22,6 +23,7 @@ from projects.models import (
     SocialOrganization,
     YearBudget,
 )
+from socialwork.money import yuan
 from socialwork.roles import Role
 from socialwork.scoping import region_scope
 
@@ -33,7 +35,7 @@ def project_scope(user) -> Q:
     if user.is_district_wide or user.has_role(Role.STATION_MANAGER, Role.SUPERVISOR):
         scope |= Q(region_scope(user, via="community"))
     if user.organization_id:
-        scope |= Q(organization_id=user.organization_id)
+        scope |= Q(organization_id=user.organization_id) | Q(provider_id=user.organization_id)
     return scope
 
 
@@ -53,10 +55,66 @@ def contracts_visible_to(*, user) -> QuerySet[Contract]:
     return contracts
 
 
+@dataclass(frozen=True)
+class ContractMoney:
+    """Where a contract's money stands: paid, due now, waiting for milestones, and held back
+    until acceptance passes (the final share and whatever no milestone releases)."""
+
+    amount: Decimal
+    final_share: Decimal
+    scheduled: Decimal  # the milestones' instalments
+    completed: Decimal  # those of completed milestones
+    paid: Decimal
+    accepted: bool
+
+    @property
+    def released(self) -> Decimal:
+        return yuan(self.amount if self.accepted else min(self.completed, self.amount))
+
+    @property
+    def awaiting_milestones(self) -> Decimal:
+        return yuan(0 if self.accepted else self.scheduled - self.completed)
+
+    @property
+    def held_back(self) -> Decimal:
+        return yuan(0 if self.accepted else self.amount - self.scheduled)
+
+    @property
+    def due(self) -> Decimal:
+        return yuan(max(self.released - self.paid, Decimal(0)))
+
+    @property
+    def unpaid(self) -> Decimal:
+        return yuan(self.amount - self.paid)
+
+
+def contract_money(*, contract: Contract, milestones=None, paid=None, accepted=None) -> ContractMoney:
+    """The payment schedule's figures for `contract` (its current amount). A completed milestone
+    releases its instalment; a passed acceptance releases everything. Give the milestones, the
+    sum paid and whether acceptance passed when they are already loaded."""
+    if milestones is None:
+        milestones = contract.milestones.all()
+    if paid is None:
+        paid = contract.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    if accepted is None:
+        accepted = Acceptance.objects.filter(
+            project_id=contract.project_id, conclusion=Acceptance.Conclusion.PASS
+        ).exists()
+    return ContractMoney(
+        amount=yuan(contract.amount),
+        final_share=yuan(contract.amount * contract.final_share_percent / 100),
+        scheduled=yuan(sum((m.amount for m in milestones), Decimal(0))),
+        completed=yuan(sum((m.amount for m in milestones if m.completed_on), Decimal(0))),
+        paid=yuan(paid),
+        accepted=accepted,
+    )
+
+
 # The documents attached to a project's records: kind -> (model, file field).
 DOCUMENTS = {
     "plan": (Project, "plan_document"),
     "contract": (Contract, "signed_file"),
+    "amendment": (ContractAmendment, "signed_file"),
     "progress-report": (ProgressReport, "attachment"),
     "acceptance": (Acceptance, "report"),
 }
@@ -67,6 +125,8 @@ def documents_visible_to(*, user, kind: str) -> QuerySet:
     page shows them (a contract as `contracts_visible_to` scopes it)."""
     if kind == "contract":
         return contracts_visible_to(user=user)
+    if kind == "amendment":  # as the contract it amends
+        return ContractAmendment.objects.filter(contract__in=contracts_visible_to(user=user).values("pk"))
     model, _field = DOCUMENTS[kind]
     projects = projects_visible_to(user=user).values("pk")
     if model is Project:

@@ -14,11 +14,15 @@ from django.utils.translation import gettext as _
 from positions.models import Region
 from projects import workflow
 from projects.models import (
+    FINAL_SHARE_MAX,
+    FINAL_SHARE_MIN,
     Acceptance,
+    Award,
     Bid,
     BudgetLine,
     Call,
     Contract,
+    ContractAmendment,
     Honour,
     Milestone,
     Payment,
@@ -30,7 +34,8 @@ from projects.models import (
     SupervisionVisit,
     YearBudget,
 )
-from projects.selectors import projects_visible_to
+from projects.selectors import contract_money, projects_visible_to
+from socialwork.money import yuan
 from socialwork.scoping import region_scope
 from socialwork.services import apply_changes, audit_record
 
@@ -366,18 +371,90 @@ def bid_record(
 
 
 def bid_award(*, actor, bid: Bid) -> Bid:
-    """Award a procurement to one bid; a procurement is awarded once."""
+    """Award a procurement to one bid; a procurement is awarded once, and never to a bid above
+    the project's approved amount. The bid's organization becomes the project's provider: its
+    staff run the project from now on (workflow.roles_of); the Award row keeps who and when."""
     with transaction.atomic():
         _require_district(actor)
-        _locked_project(actor=actor, project=bid.procurement.project)
+        project = _locked_project(actor=actor, project=bid.procurement.project)
         procurement = Procurement.objects.select_for_update().get(pk=bid.procurement_id)
         if procurement.bids.filter(awarded=True).exists():
             raise ValidationError(_("This procurement is already awarded."))
-        bid = Bid.objects.get(pk=bid.pk)
+        # Once contracted, the provider is the contract's: an award then would change who runs it.
+        _require_status(project, (S.APPROVED,), _("Only an approved project's procurement is awarded."))
+        bid = Bid.objects.select_related("organization").get(pk=bid.pk)
+        if project.approved_amount is not None and bid.price > project.approved_amount:
+            raise ValidationError(
+                {
+                    "bid": _(
+                        "The bid of %(price)s yuan is above the approved %(approved)s yuan; "
+                        "a bid above the approved amount cannot be awarded."
+                    )
+                    % {"price": bid.price, "approved": project.approved_amount}
+                }
+            )
         bid.awarded = True
         bid.save(update_fields=["awarded", "updated_at"])
+        Award.objects.create(bid=bid, awarded_by=actor, previous_provider=project.provider)
         audit_record(actor=actor, action="bid.award", target=bid, summary=str(bid))
+        _provider_set(actor=actor, project=project, provider=bid.organization)
     return bid
+
+
+def bid_award_rescind(*, actor, bid: Bid, reason: str) -> Bid:
+    """Take back the award of a procurement (the district, with a reason) while no contract is
+    signed. The project returns to where it stood before the award: no bid awarded, the provider
+    it had before, bids open again."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        _require_district(actor)
+        project = _locked_project(actor=actor, project=bid.procurement.project)
+        Procurement.objects.select_for_update().get(pk=bid.procurement_id)
+        bid = Bid.objects.select_related("organization").get(pk=bid.pk)
+        if not bid.awarded:
+            raise ValidationError({"bid": _("This bid is not awarded.")})
+        if Contract.objects.filter(project=project).exists():
+            raise ValidationError(
+                {"bid": _("The contract is signed; an award is rescinded only before the contract.")}
+            )
+        if not reason:
+            raise ValidationError({"reason": _("Give the reason for rescinding the award.")})
+        award = (
+            Award.objects.select_for_update(of=("self",))
+            .filter(bid=bid, rescinded_at__isnull=True)
+            .select_related("previous_provider")
+            .last()
+        )
+        bid.awarded = False
+        bid.save(update_fields=["awarded", "updated_at"])
+        if award is not None:
+            award.rescinded_by, award.rescinded_at, award.rescind_reason = actor, timezone.now(), reason
+            award.save(update_fields=["rescinded_by", "rescinded_at", "rescind_reason"])
+        audit_record(
+            actor=actor,
+            action="bid.award_rescind",
+            target=bid,
+            summary=f"{bid} {reason}",
+            changes={"awarded": [True, False]},
+        )
+        _provider_set(actor=actor, project=project, provider=award.previous_provider if award else None)
+    return bid
+
+
+def _provider_set(*, actor, project: Project, provider: SocialOrganization | None) -> None:
+    """Make `provider` the locked project's provider, audited (the timeline shows the change)."""
+    if project.provider_id == (provider.pk if provider else None):
+        return
+    before = project.provider
+    project.provider = provider
+    project.save(update_fields=["provider", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="project.provider",
+        target=project,
+        summary=f"{before or '—'} → {provider or '—'}",
+        changes={"provider": [str(before or ""), str(provider or "")]},
+    )
 
 
 def _check_provider(project: Project, organization: SocialOrganization) -> None:
@@ -404,12 +481,21 @@ def contract_sign(
     signed_on: date,
     deliverables: str = "",
     signed_file=None,
-    milestones: list[tuple[str, date]] = (),
+    milestones: list[tuple] = (),
+    final_share_percent: int | None = None,
 ) -> Contract:
     """Sign the contract of an approved project, for at most the approved amount, and move the
     project to contracted. The contracts of a year never add up to more than its budget: the
-    YearBudget row is locked before the sum, so two contracts signed at once cannot both pass."""
+    YearBudget row is locked before the sum, so two contracts signed at once cannot both pass.
+    Its payment schedule: each milestone (title, due date, and the instalment it releases) falls
+    within the contract's term; the final share (FINAL_SHARE_MIN–MAX percent) is held back until
+    acceptance passes, so the instalments add up to no more than the rest."""
     amount = _money(amount, field="amount")
+    if final_share_percent in (None, ""):
+        final_share_percent = Contract._meta.get_field("final_share_percent").default
+    final_share_percent = _final_share(final_share_percent)
+    rows = _milestone_rows(milestones, starts_on=starts_on, ends_on=ends_on)
+    _check_schedule(rows, amount=amount, final_share_percent=final_share_percent, field="milestones")
     with transaction.atomic():
         _require_district(actor)
         project = _locked_project(actor=actor, project=project)
@@ -447,16 +533,81 @@ def contract_sign(
             signed_on=signed_on,
             deliverables=deliverables,
             signed_file=signed_file or "",
+            final_share_percent=final_share_percent,
         )
         contract.full_clean()
         contract.save()
-        for title, due_on in milestones:
-            milestone = Milestone(contract=contract, title=(title or "").strip(), due_on=due_on)
+        for title, due_on, instalment in rows:
+            milestone = Milestone(contract=contract, title=title, due_on=due_on, amount=instalment)
             milestone.full_clean()
             milestone.save()
         audit_record(actor=actor, action="contract.sign", target=contract, summary=f"{contract} {amount}")
+        if project.provider_id is None:
+            _provider_set(actor=actor, project=project, provider=organization)
         _transition(actor=actor, project=project, name="contract")
     return contract
+
+
+def _final_share(value) -> int:
+    try:
+        percent = int(value)
+    except (TypeError, ValueError):
+        percent = None
+    if (
+        percent is None
+        or str(percent) != str(value).strip()
+        or not FINAL_SHARE_MIN <= percent <= FINAL_SHARE_MAX
+    ):
+        raise ValidationError(
+            {
+                "final_share_percent": _("The final share is a whole percentage from %(min)s to %(max)s.")
+                % {"min": FINAL_SHARE_MIN, "max": FINAL_SHARE_MAX}
+            }
+        )
+    return percent
+
+
+def _milestone_rows(milestones, *, starts_on: date, ends_on: date) -> list[tuple[str, date, Decimal]]:
+    """(title, due date, instalment) rows, each due within the contract's term."""
+    rows = []
+    for row in milestones:
+        title, due_on = (row[0] or "").strip(), row[1]
+        try:
+            instalment = Decimal(0) if len(row) < 3 or row[2] in (None, "") else Decimal(str(row[2]))
+        except (InvalidOperation, TypeError, ValueError):
+            instalment = Decimal("NaN")
+        if not title:
+            raise ValidationError({"milestones": _("Name every milestone.")})
+        if not instalment.is_finite() or instalment < 0:
+            raise ValidationError({"milestones": _("An instalment is an amount in yuan, zero or more.")})
+        if starts_on <= ends_on and not starts_on <= due_on <= ends_on:
+            raise ValidationError(
+                {
+                    "milestones": _(
+                        "The milestone “%(title)s” is due on %(due)s, outside the contract's term "
+                        "from %(starts)s to %(ends)s."
+                    )
+                    % {"title": title, "due": due_on, "starts": starts_on, "ends": ends_on}
+                }
+            )
+        rows.append((title, due_on, instalment))
+    return rows
+
+
+def _check_schedule(rows, *, amount: Decimal, final_share_percent: int, field: str) -> None:
+    """The milestones' instalments leave the final share held back for acceptance."""
+    scheduled = sum((row[2] for row in rows), Decimal(0))
+    limit = amount - yuan(amount * final_share_percent / 100)
+    if scheduled > limit:
+        raise ValidationError(
+            {
+                field: _(
+                    "The instalments add up to %(scheduled)s yuan; with %(percent)s%% held back until "
+                    "acceptance, at most %(limit)s yuan is paid on milestones."
+                )
+                % {"scheduled": scheduled, "percent": final_share_percent, "limit": limit}
+            }
+        )
 
 
 def milestone_complete(*, actor, milestone: Milestone, completed_on: date) -> Milestone:
@@ -469,6 +620,8 @@ def milestone_complete(*, actor, milestone: Milestone, completed_on: date) -> Mi
         milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
         if milestone.completed_on is not None:
             raise ValidationError(_("This milestone is already completed."))
+        if completed_on > timezone.localdate():
+            raise ValidationError({"completed_on": _("A milestone cannot be completed on a future date.")})
         milestone.completed_on = completed_on
         milestone.save(update_fields=["completed_on"])
         audit_record(actor=actor, action="milestone.complete", target=milestone, summary=str(milestone))
@@ -515,14 +668,29 @@ def supervision_visit_record(
 
 
 def payment_record(*, actor, contract: Contract, amount, paid_on: date, note: str = "") -> Payment:
-    """Record an instalment paid under a contract. The instalments never add up to more than the
-    contract: the contract row is locked before the sum, so two payments at once cannot both pass."""
+    """Record an instalment paid under a contract, dated today or earlier. The instalments never add
+    up to more than the contract, nor to more than is due now: the instalments of completed
+    milestones, and the rest (the final share) only once acceptance passed. The contract row is
+    locked before the sums, so two payments at once cannot both pass."""
     amount = _money(amount, field="amount")
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": _("A payment cannot be dated in the future.")})
     with transaction.atomic():
         _require_district(actor)
         project = _locked_project(actor=actor, project=contract.project)
         contract = Contract.objects.select_for_update().get(pk=contract.pk)
         _require_status(project, PAYABLE, _("A project that is not contracted is not paid."))
+        money = contract_money(contract=contract)
+        if amount > money.due:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "Only %(due)s yuan is due now: the instalments of completed milestones; "
+                        "%(held)s yuan is held back until acceptance passes."
+                    )
+                    % {"due": money.due, "held": money.held_back}
+                }
+            )
         paid = contract.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
         if paid + amount > contract.amount:
             raise ValidationError(
@@ -536,6 +704,112 @@ def payment_record(*, actor, contract: Contract, amount, paid_on: date, note: st
         payment.save()
         audit_record(actor=actor, action="payment.record", target=payment, summary=f"{contract} {amount}")
     return payment
+
+
+def contract_amend(
+    *,
+    actor,
+    contract: Contract,
+    amount=None,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    reason: str,
+    signed_on: date,
+    signed_file=None,
+) -> ContractAmendment:
+    """Amend a signed contract by a supplementary agreement (the district, while the project
+    runs): a new amount and/or a new term, with a reason and the date it was signed. The new
+    amount stays within the approved amount and the year's budget (the YearBudget row locked
+    before the sum, as at signing), and not below what is paid or scheduled on milestones; the
+    milestones stay within the new term. The contract's terms become the agreement's; the
+    agreement keeps what they were."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the supplementary agreement.")})
+    if signed_on is None:
+        raise ValidationError({"signed_on": _("Give the date the agreement was signed.")})
+    if signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": _("An agreement cannot be signed on a future date.")})
+    new_amount = None if amount in (None, "") else _money(amount, field="amount")
+    with transaction.atomic():
+        _require_district(actor)
+        project = _locked_project(actor=actor, project=contract.project)
+        contract = Contract.objects.select_for_update().get(pk=contract.pk)
+        _require_status(project, RUNNING, _("Only the contract of a running project is amended."))
+        new_amount = contract.amount if new_amount is None else new_amount
+        starts_on, ends_on = starts_on or contract.starts_on, ends_on or contract.ends_on
+        if (new_amount, starts_on, ends_on) == (contract.amount, contract.starts_on, contract.ends_on):
+            raise ValidationError(_("The agreement changes neither the amount nor the term."))
+        if signed_on < contract.signed_on:
+            raise ValidationError({"signed_on": _("An agreement cannot be signed before the contract.")})
+        if ends_on < starts_on:
+            raise ValidationError({"ends_on": _("A contract cannot end before it starts.")})
+        if project.approved_amount is not None and new_amount > project.approved_amount:
+            raise ValidationError(
+                {
+                    "amount": _("The contract cannot exceed the approved %(approved)s yuan.")
+                    % {"approved": project.approved_amount}
+                }
+            )
+        if new_amount > contract.amount:
+            budget = YearBudget.objects.select_for_update().filter(year=contract.year).first()
+            committed = Contract.objects.filter(year=contract.year).exclude(pk=contract.pk).aggregate(
+                total=Sum("amount")
+            )["total"] or Decimal(0)
+            if budget is None or committed + new_amount > budget.amount:
+                left = (budget.amount if budget else Decimal(0)) - committed - contract.amount
+                raise ValidationError(
+                    {
+                        "amount": _("Only %(left)s yuan of the %(year)s budget is left uncommitted.")
+                        % {"left": max(left, Decimal(0)), "year": contract.year}
+                    }
+                )
+        paid = contract.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+        if new_amount < paid:
+            raise ValidationError(
+                {"amount": _("%(paid)s yuan is already paid; the contract cannot be less.") % {"paid": paid}}
+            )
+        milestones = list(contract.milestones.all())
+        _check_schedule(
+            [(m.title, m.due_on, m.amount) for m in milestones],
+            amount=new_amount,
+            final_share_percent=contract.final_share_percent,
+            field="amount",
+        )
+        outside = [m for m in milestones if not starts_on <= m.due_on <= ends_on]
+        if outside:
+            raise ValidationError(
+                {
+                    "ends_on": _("The milestone “%(title)s” due on %(due)s would fall outside the new term.")
+                    % {"title": outside[0].title, "due": outside[0].due_on}
+                }
+            )
+        amendment = ContractAmendment(
+            contract=contract,
+            amount=new_amount,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            previous_amount=contract.amount,
+            previous_starts_on=contract.starts_on,
+            previous_ends_on=contract.ends_on,
+            reason=reason,
+            signed_on=signed_on,
+            signed_file=signed_file or "",
+            recorded_by=actor,
+        )
+        amendment.full_clean()
+        amendment.save()
+        diff = apply_changes(contract, {"amount": new_amount, "starts_on": starts_on, "ends_on": ends_on})
+        contract.full_clean()
+        contract.save(update_fields=["amount", "starts_on", "ends_on", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="contract.amend",
+            target=contract,
+            summary=f"{contract} {amendment.previous_amount} → {new_amount} {reason}",
+            changes=diff,
+        )
+    return amendment
 
 
 ACCEPTANCE_MOVES = {

@@ -23,6 +23,7 @@ from . import selectors, services
 from .filters import CallFilter, OrganizationFilter, ProjectFilter
 from .forms import (
     AcceptanceForm,
+    AmendmentForm,
     ApplicationForm,
     BidForm,
     BudgetLineFormSet,
@@ -36,14 +37,18 @@ from .forms import (
     PaymentForm,
     ProcurementForm,
     ProgressReportForm,
+    RescindAwardForm,
     ReviewForm,
     SupervisionVisitForm,
     new_upload,
 )
 from .models import (
+    Acceptance,
+    Award,
     Bid,
     Call,
     Contract,
+    ContractAmendment,
     Milestone,
     Payment,
     ProgressReport,
@@ -199,12 +204,19 @@ def _project_page(request, project: Project, **bound):
     `bound` holds a form that failed, to show again with its errors."""
     project = (
         selectors.projects_visible_to(user=request.user)
-        .select_related("created_by", "contract__organization", "procurement")
+        .select_related("created_by", "contract__organization", "procurement", "provider")
         .prefetch_related(
             "budget_lines",
             Prefetch("reviews", queryset=Review.objects.select_related("reviewer")),
             Prefetch("procurement__bids", queryset=Bid.objects.select_related("organization")),
+            Prefetch(
+                "procurement__bids__awards",
+                queryset=Award.objects.select_related("awarded_by", "rescinded_by"),
+            ),
             "contract__milestones",
+            Prefetch(
+                "contract__amendments", queryset=ContractAmendment.objects.select_related("recorded_by")
+            ),
             Prefetch("contract__payments", queryset=Payment.objects.select_related("recorded_by")),
             Prefetch("progress_reports", queryset=ProgressReport.objects.select_related("submitted_by")),
             "supervision_visits",
@@ -222,6 +234,20 @@ def _project_page(request, project: Project, **bound):
     awarded = next((bid for bid in bids if bid.awarded), None)
     payments = list(contract.payments.all()) if contract else []
     paid = sum((p.amount for p in payments), Decimal(0))
+    money = (
+        selectors.contract_money(
+            contract=contract,
+            milestones=contract.milestones.all(),
+            paid=paid,
+            accepted=any(a.conclusion == Acceptance.Conclusion.PASS for a in project.acceptances.all()),
+        )
+        if contract
+        else None
+    )
+    approved = project.approved_amount
+    for bid in bids:  # the page explains why a bid above the approved amount has no award button
+        bid.above_approved = approved is not None and bid.price > approved
+    awards = sorted((award for bid in bids for award in bid.awards.all()), key=lambda award: award.pk)
     status = project.status
     running = status in (S.CONTRACTED, S.IN_PROGRESS, S.UNDER_ACCEPTANCE)
 
@@ -260,7 +286,15 @@ def _project_page(request, project: Project, **bound):
         "payment_form": form(
             "payment_form",
             lambda: PaymentForm(prefix="payment"),
-            district and contract and (running or status == S.COMPLETED) and paid < contract.amount,
+            district and contract and (running or status == S.COMPLETED) and money.due > 0,
+        ),
+        "rescind_form": form(
+            "rescind_form",
+            lambda: RescindAwardForm(prefix="rescind"),
+            district and status == S.APPROVED and awarded and not contract,
+        ),
+        "amendment_form": form(
+            "amendment_form", lambda: AmendmentForm(prefix="amendment"), district and contract and running
         ),
         "visit_form": form("visit_form", lambda: SupervisionVisitForm(prefix="visit"), district and running),
         "acceptance_form": form(
@@ -298,6 +332,8 @@ def _project_page(request, project: Project, **bound):
             "awarded": awarded,
             "contract": contract,
             "payments": payments,
+            "money": money,
+            "awards": awards,
             "paid": paid,
             "unpaid": contract.amount - paid if contract else None,
             # Organization staff see the signed contract only of their own organization's contract.
@@ -456,6 +492,36 @@ def contract_sign(request, pk):
         service=lambda project, form: services.contract_sign(
             actor=request.user, project=project, **form.service_arguments()
         ),
+    )  # fmt: skip
+
+
+@require_POST
+def bid_award_rescind(request, pk, bid_pk):
+    project = _project_for(request, pk, DISTRICT)
+    bid = get_object_or_404(
+        Bid.objects.select_related("organization"), pk=bid_pk, procurement__project=project
+    )
+    return _step(
+        request, pk, form_class=RescindAwardForm, name="rescind_form", form_kwargs={"prefix": "rescind"},
+        message=_("The award to %(organization)s was rescinded.") % {"organization": bid.organization},
+        service=lambda project, form: services.bid_award_rescind(
+            actor=request.user, bid=bid, reason=form.cleaned_data["reason"]
+        ),
+    )  # fmt: skip
+
+
+@require_POST
+def contract_amend(request, pk):
+    def amend(project, form):
+        contract = getattr(project, "contract", None)
+        if contract is None:
+            raise ValidationError(_("Sign the contract first."))
+        data = dict(form.cleaned_data, signed_file=new_upload(form.cleaned_data["signed_file"]))
+        services.contract_amend(actor=request.user, contract=contract, **data)
+
+    return _step(
+        request, pk, form_class=AmendmentForm, name="amendment_form", service=amend,
+        message=_("The supplementary agreement was recorded."), form_kwargs={"prefix": "amendment"},
     )  # fmt: skip
 
 
@@ -621,7 +687,9 @@ urlpatterns = [
     path("<int:pk>/procurement/", procurement_open, name="procurement_open"),
     path("<int:pk>/bids/", bid_record, name="bid_record"),
     path("<int:pk>/bids/<int:bid_pk>/award/", bid_award, name="bid_award"),
+    path("<int:pk>/bids/<int:bid_pk>/rescind/", bid_award_rescind, name="bid_award_rescind"),
     path("<int:pk>/contract/", contract_sign, name="contract_sign"),
+    path("<int:pk>/contract/amend/", contract_amend, name="contract_amend"),
     path("<int:pk>/payments/", payment_record, name="payment_record"),
     path("<int:pk>/milestones/<int:milestone_pk>/complete/", milestone_complete, name="milestone_complete"),
     path("<int:pk>/visits/", supervision_visit_record, name="supervision_visit_record"),
@@ -629,7 +697,7 @@ urlpatterns = [
     path("<int:pk>/progress/", progress_report_submit, name="progress_report_submit"),
     path("<int:pk>/honours/", honour_add, name="honour_add"),
     re_path(
-        r"^documents/(?P<kind>plan|contract|progress-report|acceptance)/(?P<pk>[0-9]+)/$",
+        r"^documents/(?P<kind>plan|contract|amendment|progress-report|acceptance)/(?P<pk>[0-9]+)/$",
         project_document,
         name="project_document",
     ),

@@ -2,8 +2,8 @@
 
 draft → submitted → under review → approved or rejected → contracted → in progress →
 under acceptance → completed; a contracted, running or accepted project may be terminated.
-Applicants (the applying organization's staff, or whoever drafted it) submit and report; the
-district reviews, decides, contracts, pays, accepts and terminates.
+Applicants (the applying organization's staff, or whoever drafted it; once a procurement is
+awarded to another organization, that provider's staff) submit and report; the district reviews, decides, contracts, pays, accepts and terminates.
 """
 
 from dataclasses import dataclass
@@ -54,12 +54,19 @@ MOVES = {
 
 
 def roles_of(user, project: Project) -> set[str]:
-    """Which sides of the workflow this person stands on for this project."""
+    """Which sides of the workflow this person stands on for this project. The applicant's side
+    is whoever drafted it and the applying organization's staff until a provider is set; once a
+    procurement is awarded to another organization (Project.provider), that organization's staff
+    alone run the project."""
     roles = set()
     if user.is_district_wide and user.has_perm("projects.change_project"):
         roles.add(DISTRICT)
-    if project.created_by_id == user.pk or (
-        project.organization_id and getattr(user, "organization_id", None) == project.organization_id
+    organization_id = getattr(user, "organization_id", None)
+    if project.provider_id and project.provider_id != project.organization_id:
+        if organization_id == project.provider_id:
+            roles.add(APPLICANT)
+    elif project.created_by_id == user.pk or (
+        project.organization_id and organization_id == project.organization_id
     ):
         roles.add(APPLICANT)
     return roles

@@ -79,9 +79,14 @@ def test_an_organization_applies_and_the_district_takes_the_project_to_completio
     page.fill("#id_contract-ends_on", (today + timedelta(days=180)).isoformat())
     page.fill("#id_contract-milestone_1", "中期评估")
     page.fill("#id_contract-milestone_1_due", (today + timedelta(days=90)).isoformat())
+    page.fill("#id_contract-milestone_1_amount", "15000")
     screenshot("4-contract")
     click("#contract-form button[type=submit]")
     assert page.locator("#contract-number").inner_text() == "YL-2026-001"
+    # Each instalment waits for its milestone; the final 10% for acceptance.
+    assert page.locator("#due").inner_text() == "0.00"
+    click("#milestones form button[type=submit]")
+    assert page.locator("#due").inner_text() == "15000.00"
     page.fill("#id_payment-amount", "15000")
     click("#payment-form button[type=submit]")
     assert page.locator("#paid").inner_text() == "15000.00"

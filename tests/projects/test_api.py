@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from projects import services
 from projects.models import Contract, Project
 from socialwork.roles import Role
 from tests.factories import make_user
@@ -132,7 +133,7 @@ def test_refused_decision_is_a_400_with_the_message(api, district_admin, own_pro
     assert response.status_code == 400 and "cannot take the step" in str(response.json())
 
 
-def test_contract_is_signed_with_milestones_and_payments_stop_at_its_amount(
+def test_contract_is_signed_with_milestones_and_payments_stop_at_what_is_due(
     api, district_admin, own_project, organization
 ):
     make_budget(own_project.call.year)
@@ -147,7 +148,9 @@ def test_contract_is_signed_with_milestones_and_payments_stop_at_its_amount(
             "starts_on": TODAY.isoformat(),
             "ends_on": (TODAY + timedelta(days=200)).isoformat(),
             "signed_on": TODAY.isoformat(),
-            "milestones": [{"title": "中期评估", "due_on": (TODAY + timedelta(days=100)).isoformat()}],
+            "milestones": [
+                {"title": "中期评估", "due_on": (TODAY + timedelta(days=100)).isoformat(), "amount": "30000"}
+            ],
         },
         format="json",
     )
@@ -156,10 +159,14 @@ def test_contract_is_signed_with_milestones_and_payments_stop_at_its_amount(
     contract = Contract.objects.get()
     own_project.refresh_from_db()
     assert own_project.status == S.CONTRACTED
+    services.milestone_complete(actor=district_admin, milestone=contract.milestones.get(), completed_on=TODAY)
     payment = {"contract": contract.pk, "amount": "30000", "paid_on": TODAY.isoformat()}
     assert api(district_admin).post("/api/v1/payments/", payment, format="json").status_code == 201
     response = api(district_admin).post("/api/v1/payments/", payment, format="json")
-    assert response.status_code == 400 and "still unpaid" in response.json()["amount"][0]
+    # The other 10,000 is the final share, held back until acceptance passes.
+    assert response.status_code == 400 and "due now" in response.json()["amount"][0]
+    money = api(district_admin).get(f"/api/v1/contracts/{contract.pk}/").json()["money"]
+    assert (money["paid"], money["due"], money["held_back"]) == ("30000.00", "0.00", "10000.00")
 
 
 def test_organization_with_a_wrong_credit_code_is_a_400(api, district_admin):

@@ -16,6 +16,7 @@ from tests.projects.factories import (
     make_budget,
     make_call,
     make_contract,
+    make_milestone,
     make_organization,
     make_project,
     statuses,
@@ -182,12 +183,15 @@ def test_a_project_runs_the_whole_workflow(applicant, district_admin, network, c
     services.review_record(actor=district_admin, project=project, score=88, comment="好")
     project = services.project_decide(actor=district_admin, project=project, approve=True, amount="35000")
     assert project.approved_amount == Decimal("35000")
-    contract = sign(district_admin, project, organization, amount="35000", milestones=[("中期", TODAY)])
+    contract = sign(
+        district_admin, project, organization, amount="35000", milestones=[("中期", TODAY, "20000")]
+    )
     assert contract.year == call.year and contract.milestones.count() == 1
     project = services.project_move(actor=applicant, project=project, move="start")
     services.progress_report_submit(
         actor=applicant, project=project, period="第一季度", content="开展了3次活动"
     )
+    services.milestone_complete(actor=applicant, milestone=contract.milestones.get(), completed_on=TODAY)
     services.payment_record(actor=district_admin, contract=contract, amount="20000", paid_on=TODAY)
     project = services.project_move(actor=applicant, project=project, move="request_acceptance")
     services.acceptance_record(
@@ -485,22 +489,32 @@ def test_applicant_cannot_sign_a_contract(applicant, approved, organization, bud
         sign(applicant, approved, organization)
 
 
-# Payments: never above the contract
+# Payments: never above what is due, never above the contract
 
 
 @pytest.fixture
 def contract(applicant, network, call, organization):
+    """A running 40,000 contract whose one milestone, completed, released 36,000 (10% held back)."""
     project = make_project(
         call=call, community=network.community_a, created_by=applicant, status=S.IN_PROGRESS, approved="50000"
     )
-    return make_contract(project, organization, amount="40000")
+    contract = make_contract(project, organization, amount="40000")
+    make_milestone(contract, TODAY, title="启动", amount=Decimal("36000"), completed_on=TODAY)
+    return contract
 
 
-def test_payments_never_exceed_the_contract(district_admin, contract):
+def test_payments_never_exceed_what_is_due_nor_the_contract(district_admin, contract):
     services.payment_record(actor=district_admin, contract=contract, amount="30000", paid_on=TODAY)
-    with pytest.raises(ValidationError, match="Only 10000.00 yuan of the contract"):
-        services.payment_record(actor=district_admin, contract=contract, amount="10000.01", paid_on=TODAY)
-    services.payment_record(actor=district_admin, contract=contract, amount="10000", paid_on=TODAY)
+    with pytest.raises(ValidationError, match="Only 6000.00 yuan is due now"):
+        services.payment_record(actor=district_admin, contract=contract, amount="6000.01", paid_on=TODAY)
+    services.payment_record(actor=district_admin, contract=contract, amount="6000", paid_on=TODAY)
+    # The final share waits for a passed acceptance; then the whole contract, and no more.
+    contract.project.acceptances.create(
+        evaluator="第三方", score=90, conclusion=Acceptance.Conclusion.PASS, evaluated_on=TODAY
+    )
+    with pytest.raises(ValidationError, match="Only 4000.00 yuan is due now"):
+        services.payment_record(actor=district_admin, contract=contract, amount="4000.01", paid_on=TODAY)
+    services.payment_record(actor=district_admin, contract=contract, amount="4000", paid_on=TODAY)
     assert sum(p.amount for p in Payment.objects.all()) == contract.amount
 
 
@@ -652,11 +666,12 @@ def test_payments_recorded_at_once_never_exceed_the_contract():
         call=make_call(), community=community, created_by=admin, status=S.IN_PROGRESS, approved="50000"
     )
     contract = make_contract(project, organization, amount="50000")
+    make_milestone(contract, TODAY, amount=Decimal("40000"), completed_on=TODAY)
     errors = _run_at_once(
         *[
             lambda: services.payment_record(actor=admin, contract=contract, amount="20000", paid_on=TODAY)
             for _n in range(5)
         ]
     )
-    assert len(errors) == 3 and all("still unpaid" in message(error) for error in errors)
+    assert len(errors) == 3 and all("due now" in message(error) for error in errors)
     assert sum(payment.amount for payment in Payment.objects.all()) == Decimal("40000")

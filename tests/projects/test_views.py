@@ -61,6 +61,8 @@ def running(call, network, district_admin, organization):
         status=S.IN_PROGRESS, approved="40000", title="乐龄关爱",
     )  # fmt: skip
     contract = make_contract(project, organization)
+    make_milestone(contract, timezone.localdate() - timedelta(days=5), title="启动", amount=Decimal("20000"),
+                   completed_on=timezone.localdate())  # fmt: skip
     make_milestone(contract, timezone.localdate() + timedelta(days=30))
     contract.payments.create(
         amount=Decimal("10000"), paid_on=timezone.localdate(), recorded_by=district_admin
@@ -318,12 +320,16 @@ def test_district_signs_a_contract_with_milestones_and_pays(as_user, district_ad
         "contract-number": "YL-2026-001", "contract-organization": organization.pk, "contract-amount": "40000",
         "contract-starts_on": today, "contract-ends_on": today + timedelta(days=180), "contract-signed_on": today,
         "contract-milestone_1": "中期评估", "contract-milestone_1_due": today + timedelta(days=90),
+        "contract-milestone_1_amount": "20000",
         "contract-milestone_2": "结项", "contract-milestone_2_due": today + timedelta(days=180),
+        "contract-milestone_2_amount": "12000", "contract-final_share_percent": "20",
     }  # fmt: skip
     assert client.post(url("contract_sign", draft.pk), data).status_code == 302
     contract = Contract.objects.get(project=draft)
-    assert [m.title for m in contract.milestones.all()] == ["中期评估", "结项"]
-    assert Project.objects.get(pk=draft.pk).status == S.CONTRACTED
+    assert [(m.title, m.amount) for m in contract.milestones.all()] == [("中期评估", 20000), ("结项", 12000)]
+    assert (contract.final_share_percent, Project.objects.get(pk=draft.pk).status) == (20, S.CONTRACTED)
+    milestone = contract.milestones.first()
+    client.post(url("milestone_complete", draft.pk, milestone.pk), {"milestone-completed_on": today})
     response = client.post(
         url("payment_record", draft.pk), {"payment-amount": "50000", "payment-paid_on": today}
     )
@@ -332,7 +338,10 @@ def test_district_signs_a_contract_with_milestones_and_pays(as_user, district_ad
         url("payment_record", draft.pk), {"payment-amount": "20000", "payment-paid_on": today}
     )
     assert response.status_code == 302
-    assert client.get(url("project_detail", draft.pk)).context["paid"] == Decimal("20000")
+    page = client.get(url("project_detail", draft.pk))
+    assert page.context["paid"] == Decimal("20000")
+    money = page.context["money"]
+    assert (money.due, money.awaiting_milestones, money.held_back) == (0, 12000, 8000)
 
 
 def test_a_contract_milestone_without_a_date_is_an_error(as_user, district_admin, draft, organization):
@@ -523,7 +532,7 @@ def test_visits_milestones_reports_and_honours_on_a_running_project(as_user, dis
         "visit-rating": "good",
     }
     assert client.post(url("supervision_visit_record", running.pk), visit).status_code == 302
-    milestone = running.contract.milestones.get()
+    milestone = running.contract.milestones.get(completed_on=None)
     client.post(url("milestone_complete", running.pk, milestone.pk), {"milestone-completed_on": today})
     milestone.refresh_from_db()
     assert milestone.completed_on == today

@@ -130,12 +130,14 @@ def seed() -> District:
     o["bid"] = projects.bid_record(
         actor=admin, procurement=procurement, organization=organization, price="40000"
     )
+    projects.bid_award(actor=admin, bid=o["bid"])
     o["contract"] = projects.contract_sign(
         actor=admin, project=o["project"], number="HT-0001", organization=organization, amount="40000",
         starts_on=today, ends_on=today + timedelta(days=300), signed_on=today,
-        milestones=[("中期评估", today + timedelta(days=100))],
+        milestones=[("启动", today, "10000"), ("中期评估", today + timedelta(days=100), "20000")],
     )  # fmt: skip
-    o["milestone"] = o["contract"].milestones.get()
+    started, o["milestone"] = o["contract"].milestones.all()
+    projects.milestone_complete(actor=admin, milestone=started, completed_on=today)
     o["payment"] = projects.payment_record(actor=admin, contract=o["contract"], amount="10000", paid_on=today)
     o["draft_project"] = make_project(
         call=o["call"], community=community_a, created_by=users["org_staff"], organization=organization
