@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from socialwork.constraints import CheckConstraint, UniqueConstraint
@@ -434,9 +435,11 @@ class Award(models.Model):
         verbose_name_plural = _("awards")
         ordering = ["awarded_at", "pk"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(rescinded_at__isnull=True) | ~Q(rescind_reason=""),
                 name="award_rescinded_with_reason",
+                field="rescind_reason",
+                violation_error_message=_("Give the reason for rescinding the award."),
             ),
         ]
 
@@ -484,11 +487,17 @@ class Contract(TimeStampedModel):
                 field="ends_on",
                 violation_error_message=_("A contract cannot end before it starts."),
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(
                     final_share_percent__gte=FINAL_SHARE_MIN, final_share_percent__lte=FINAL_SHARE_MAX
                 ),
                 name="contract_final_share_in_range",
+                field="final_share_percent",
+                violation_error_message=format_lazy(
+                    _("The final share held until acceptance must be {low}%–{high}% of the contract."),
+                    low=FINAL_SHARE_MIN,
+                    high=FINAL_SHARE_MAX,
+                ),
             ),
         ]
 
@@ -518,9 +527,17 @@ class ContractAmendment(TimeStampedModel):
         verbose_name_plural = _("supplementary agreements")
         ordering = ["signed_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="amendment_amount_positive"),
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")), name="amendment_ends_after_start"
+            CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="amendment_amount_positive",
+                field="amount",
+                violation_error_message=_("The amount must be more than zero."),
+            ),
+            CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="amendment_ends_after_start",
+                field="ends_on",
+                violation_error_message=_("A contract cannot end before it starts."),
             ),
         ]
 
@@ -541,7 +558,12 @@ class Milestone(models.Model):
         verbose_name_plural = _("milestones")
         ordering = ["due_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="milestone_amount_not_negative")
+            CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="milestone_amount_not_negative",
+                field="amount",
+                violation_error_message=_("An instalment cannot be negative."),
+            )
         ]
 
     def __str__(self):

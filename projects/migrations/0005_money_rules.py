@@ -23,7 +23,7 @@ def providers_from_awards_and_contracts(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0003_project_year'),
+        ('projects', '0004_constraint_messages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
