@@ -154,6 +154,19 @@ class ProjectSerializer(serializers.ModelSerializer):
         return self._save(project, validated_data)
 
 
+class ProjectDetailSerializer(ProjectSerializer):
+    """A project with the actions its reader may take on it now (workflow.actions_for): the names
+    its page marks with data-action."""
+
+    actions = serializers.SerializerMethodField()
+
+    class Meta(ProjectSerializer.Meta):
+        fields = [*ProjectSerializer.Meta.fields, "actions"]
+
+    def get_actions(self, project) -> list[str]:
+        return list(workflow.actions_for(self.context["request"].user, project))
+
+
 class MoveSerializer(serializers.Serializer):
     move = serializers.ChoiceField(
         choices=[name for name, move in workflow.MOVES.items() if move.direct and name != "approve"]
@@ -200,8 +213,11 @@ class ProjectViewSet(viewsets.ModelViewSet):
             raise exceptions.PermissionDenied
         return project
 
+    def get_serializer_class(self):
+        return ProjectDetailSerializer if self.action == "retrieve" else super().get_serializer_class()
+
     def _fresh(self, project):
-        return ProjectSerializer(
+        return ProjectDetailSerializer(
             self.get_queryset().get(pk=project.pk), context={"request": self.request}
         ).data
 
@@ -266,6 +282,18 @@ class ContractSerializer(serializers.ModelSerializer):
         )
 
 
+class ContractDetailSerializer(ContractSerializer):
+    """A contract with the actions its reader may take on it now (paying, completing milestones)."""
+
+    actions = serializers.SerializerMethodField()
+
+    class Meta(ContractSerializer.Meta):
+        fields = [*ContractSerializer.Meta.fields, "actions"]
+
+    def get_actions(self, contract) -> list[str]:
+        return list(workflow.actions_for(self.context["request"].user, contract))
+
+
 class ContractViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Contracts of the projects the person sees. POST signs one, within the year's budget."""
 
@@ -280,6 +308,9 @@ class ContractViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             .prefetch_related("milestones")
             .order_by("-signed_on", "pk")
         )
+
+    def get_serializer_class(self):
+        return ContractDetailSerializer if self.action == "retrieve" else super().get_serializer_class()
 
     def perform_create(self, serializer):
         serializer.instance = self.get_queryset().get(pk=serializer.save().pk)

@@ -1,5 +1,6 @@
-"""Writes of projects, from the call to acceptance. Each runs in one transaction, checks who may
-act, locks what it must and leaves an audit row; a status moves only through `_transition`, which
+"""Writes of projects, from the call to acceptance. Each runs in one transaction, locks what it
+must, first refuses a step not open to the actor now (`workflow.actions_for`, the same answer the
+page and the API show), and leaves an audit row; a status moves only through `_transition`, which
 also records the Transition."""
 
 from datetime import date
@@ -31,6 +32,7 @@ from projects.models import (
     YearBudget,
 )
 from projects.selectors import projects_visible_to
+from socialwork.actions import action_require
 from socialwork.scoping import region_scope
 from socialwork.services import apply_changes, audit_record
 
@@ -195,10 +197,7 @@ def project_save(
             project, action = Project(created_by=actor), "project.create"
         else:
             project = _locked_project(actor=actor, project=project)
-            if not (workflow.roles_of(actor, project) and actor.has_perm("projects.change_project")):
-                raise ValidationError(_("You may not change this application."))
-            if project.status != S.DRAFT:
-                raise ValidationError(_("Only a draft can be changed; this project is already submitted."))
+            action_require(workflow.actions_for(actor, project), "edit")
             action = "project.update"
         if not actor.is_district_wide:
             if actor.organization_id:
@@ -269,6 +268,8 @@ def project_move(*, actor, project: Project, move: str, reason: str = "") -> Pro
         )
     with transaction.atomic():
         project = _locked_project(actor=actor, project=project)
+        # Rejecting is also the decision's other side: whoever may decide may reject here too.
+        action_require(workflow.actions_for(actor, project), "decide" if move == "reject" else move)
         if move == "submit" and not project.budget_lines.exists():
             raise ValidationError(_("Add at least one budget line before submitting."))
         return _transition(actor=actor, project=project, name=move, reason=reason)
@@ -279,6 +280,7 @@ def project_decide(*, actor, project: Project, approve: bool, amount=None, reaso
     was requested and at most the call's ceiling), or reject it with a reason."""
     with transaction.atomic():
         project = _locked_project(actor=actor, project=project)
+        action_require(workflow.actions_for(actor, project), "decide")
         if not approve:
             return _transition(actor=actor, project=project, name="reject", reason=reason)
         if amount in (None, ""):
@@ -303,9 +305,8 @@ def project_decide(*, actor, project: Project, approve: bool, amount=None, reaso
 def review_record(*, actor, project: Project, score, comment: str = "") -> Review:
     """Record the actor's expert review of a project under review; recording again updates it."""
     with transaction.atomic():
-        _require_district(actor)
         project = _locked_project(actor=actor, project=project)
-        _require_status(project, (S.UNDER_REVIEW,), _("Only a project under review can be reviewed."))
+        action_require(workflow.actions_for(actor, project), "review_record")
         try:
             score = Decimal(str(score))
         except (InvalidOperation, TypeError, ValueError):
@@ -327,11 +328,8 @@ def review_record(*, actor, project: Project, score, comment: str = "") -> Revie
 def procurement_open(*, actor, project: Project, method: str, notes: str = "") -> Procurement:
     """Open the procurement of an approved project; a project has one."""
     with transaction.atomic():
-        _require_district(actor)
         project = _locked_project(actor=actor, project=project)
-        _require_status(project, (S.APPROVED,), _("Only an approved project goes to procurement."))
-        if Procurement.objects.filter(project=project).exists():
-            raise ValidationError(_("This project's procurement is already open."))
+        action_require(workflow.actions_for(actor, project), "procurement_open")
         procurement = Procurement(project=project, method=method, notes=notes)
         procurement.full_clean()
         procurement.save()
@@ -344,11 +342,9 @@ def bid_record(
 ) -> Bid:
     """Record an organization's bid; each organization bids once, and only before the award."""
     with transaction.atomic():
-        _require_district(actor)
-        _locked_project(actor=actor, project=procurement.project)
+        project = _locked_project(actor=actor, project=procurement.project)
+        action_require(workflow.actions_for(actor, project), "bid_record")
         procurement = Procurement.objects.select_for_update().get(pk=procurement.pk)
-        if procurement.bids.filter(awarded=True).exists():
-            raise ValidationError(_("This procurement is already awarded."))
         if procurement.bids.filter(organization=organization).exists():
             raise ValidationError(
                 {"organization": _("%(name)s has already bid.") % {"name": organization.name}}
@@ -369,7 +365,8 @@ def bid_award(*, actor, bid: Bid) -> Bid:
     """Award a procurement to one bid; a procurement is awarded once."""
     with transaction.atomic():
         _require_district(actor)
-        _locked_project(actor=actor, project=bid.procurement.project)
+        project = _locked_project(actor=actor, project=bid.procurement.project)
+        action_require(workflow.actions_for(actor, project), "bid_award")
         procurement = Procurement.objects.select_for_update().get(pk=bid.procurement_id)
         if procurement.bids.filter(awarded=True).exists():
             raise ValidationError(_("This procurement is already awarded."))
@@ -413,6 +410,7 @@ def contract_sign(
     with transaction.atomic():
         _require_district(actor)
         project = _locked_project(actor=actor, project=project)
+        action_require(workflow.actions_for(actor, project), "contract_sign")
         _require_status(project, (S.APPROVED,), _("Only an approved project can be contracted."))
         if project.approved_amount is not None and amount > project.approved_amount:
             raise ValidationError(
@@ -463,6 +461,7 @@ def milestone_complete(*, actor, milestone: Milestone, completed_on: date) -> Mi
     """Mark a milestone of a running project done (the applicant or the district)."""
     with transaction.atomic():
         project = _locked_project(actor=actor, project=milestone.contract.project)
+        action_require(workflow.actions_for(actor, project), "milestone_complete")
         if not workflow.roles_of(actor, project):
             raise ValidationError(_("Only the applicant or the district can complete a milestone."))
         _require_status(project, RUNNING, _("Milestones are completed while the project runs."))
@@ -481,13 +480,7 @@ def progress_report_submit(
     """Report progress on a contracted or running project (the applicant or the district)."""
     with transaction.atomic():
         project = _locked_project(actor=actor, project=project)
-        if not workflow.roles_of(actor, project):
-            raise ValidationError(_("Only the applicant or the district can report progress."))
-        _require_status(
-            project,
-            (S.CONTRACTED, S.IN_PROGRESS),
-            _("Progress is reported on a contracted or running project."),
-        )
+        action_require(workflow.actions_for(actor, project), "progress_report_submit")
         report = ProgressReport(
             project=project, period=period, content=content, attachment=attachment or "", submitted_by=actor
         )
@@ -502,9 +495,8 @@ def supervision_visit_record(
 ) -> SupervisionVisit:
     """Record a district supervision visit to a running project."""
     with transaction.atomic():
-        _require_district(actor)
         project = _locked_project(actor=actor, project=project)
-        _require_status(project, RUNNING, _("Only a running project is visited."))
+        action_require(workflow.actions_for(actor, project), "supervision_visit_record")
         visit = SupervisionVisit(
             project=project, visited_on=visited_on, inspector=inspector, findings=findings, rating=rating
         )
@@ -521,6 +513,7 @@ def payment_record(*, actor, contract: Contract, amount, paid_on: date, note: st
     with transaction.atomic():
         _require_district(actor)
         project = _locked_project(actor=actor, project=contract.project)
+        action_require(workflow.actions_for(actor, project), "payment_record")
         contract = Contract.objects.select_for_update().get(pk=contract.pk)
         _require_status(project, PAYABLE, _("A project that is not contracted is not paid."))
         paid = contract.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
@@ -553,9 +546,8 @@ def acceptance_record(
     if conclusion not in ACCEPTANCE_MOVES:
         raise ValidationError({"conclusion": _("Choose pass, rectify or fail.")})
     with transaction.atomic():
-        _require_district(actor)
         project = _locked_project(actor=actor, project=project)
-        _require_status(project, (S.UNDER_ACCEPTANCE,), _("Only a project under acceptance is evaluated."))
+        action_require(workflow.actions_for(actor, project), "acceptance_record")
         acceptance = Acceptance(
             project=project,
             evaluator=evaluator,
@@ -575,10 +567,10 @@ def acceptance_record(
 
 
 def honour_add(*, actor, project: Project, name: str, awarded_by: str = "", year: int) -> Honour:
-    """Record an honour a project won."""
+    """Record an honour a completed project won (the district)."""
     with transaction.atomic():
-        _require_district(actor)
         project = _locked_project(actor=actor, project=project)
+        action_require(workflow.actions_for(actor, project), "honour_add")
         honour = Honour(project=project, name=(name or "").strip(), awarded_by=awarded_by, year=year)
         honour.full_clean()
         honour.save()

@@ -1,4 +1,5 @@
-"""The project workflow: which moves exist, from where, and who may make them.
+"""The project workflow: which moves exist, from where, and who may make them; and, from that,
+every action a person may take on a project and its contract now (`actions_for`).
 
 draft → submitted → under review → approved or rejected → contracted → in progress →
 under acceptance → completed; a contracted, running or accepted project may be terminated.
@@ -7,10 +8,13 @@ district reviews, decides, contracts, pays, accepts and terminates.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Project
+from projects.models import Contract, Project
+from socialwork.actions import Action
 
 S = Project.Status
 APPLICANT, DISTRICT = "applicant", "district"
@@ -73,3 +77,94 @@ def moves_for(user, project: Project) -> list[tuple[str, Move]]:
         for name, move in MOVES.items()
         if move.direct and project.status in move.sources and move.by in roles
     ]
+
+
+# Statuses in which the work runs: reports, visits and milestones belong to them.
+RUNNING = (S.CONTRACTED, S.IN_PROGRESS, S.UNDER_ACCEPTANCE)
+PAYABLE = (*RUNNING, S.COMPLETED)
+
+# What may be done on a project besides its direct moves, with the words of its button. Approving
+# and rejecting are one decision (`project_decide`): it carries the amount or the reason.
+ACTIONS = {
+    "edit": Action(_("Edit the application")),
+    "decide": Action(_("Record the decision")),
+    "review_record": Action(_("Record the review")),
+    "procurement_open": Action(_("Open the procurement")),
+    "bid_record": Action(_("Record the bid")),
+    "bid_award": Action(_("Award")),
+    "contract_sign": Action(_("Sign the contract")),
+    "milestone_complete": Action(_("Completed")),
+    "progress_report_submit": Action(_("Submit the report")),
+    "supervision_visit_record": Action(_("Record the visit")),
+    "payment_record": Action(_("Record the payment")),
+    "acceptance_record": Action(_("Record the evaluation")),
+    "honour_add": Action(_("Add the honour")),
+}
+# The actions taken on the contract itself (its API detail lists these).
+CONTRACT_ACTIONS = ("milestone_complete", "payment_record")
+DECIDED_BY_FORM = ("approve", "reject")
+
+
+def _one(obj, relation: str):
+    """A one-to-one relation that may be missing, as None."""
+    try:
+        return getattr(obj, relation)
+    except ObjectDoesNotExist:
+        return None
+
+
+def _project_actions(user, project: Project) -> dict[str, Action]:
+    roles = roles_of(user, project)
+    if not roles:
+        return {}
+    district, status = DISTRICT in roles, project.status
+    actions = {
+        name: Action(move.label, needs_reason=move.needs_reason)
+        for name, move in MOVES.items()
+        if move.direct and name not in DECIDED_BY_FORM and status in move.sources and move.by in roles
+    }
+
+    def allow(name: str, when) -> None:
+        if when:
+            actions[name] = ACTIONS[name]
+
+    allow("edit", status == S.DRAFT and user.has_perm("projects.change_project"))
+    contract = _one(project, "contract") if status in PAYABLE else None
+    if district:
+        allow("review_record", status == S.UNDER_REVIEW)
+        allow("decide", status == S.UNDER_REVIEW)
+        if status == S.APPROVED:
+            procurement = _one(project, "procurement")
+            bids = list(procurement.bids.all()) if procurement else []
+            open_to_bids = procurement is not None and not any(bid.awarded for bid in bids)
+            allow("procurement_open", procurement is None)
+            allow("bid_record", open_to_bids)
+            allow("bid_award", open_to_bids and bids)
+            allow("contract_sign", _one(project, "contract") is None)
+        allow("supervision_visit_record", status in RUNNING)
+        allow("acceptance_record", status == S.UNDER_ACCEPTANCE)
+        allow("honour_add", status == S.COMPLETED)
+        if contract is not None:
+            paid = sum((payment.amount for payment in contract.payments.all()), Decimal(0))
+            allow("payment_record", paid < contract.amount)
+    allow("progress_report_submit", status in (S.CONTRACTED, S.IN_PROGRESS))
+    allow(
+        "milestone_complete",
+        status in RUNNING
+        and contract is not None
+        and any(milestone.completed_on is None for milestone in contract.milestones.all()),
+    )
+    return actions
+
+
+def actions_for(user, obj: Project | Contract) -> dict[str, Action]:
+    """What this person may do now to a project (every button and form of its page, the direct
+    moves among them) or to its contract (paying, completing its milestones).
+
+    It reads the project's state and its records (procurement, bids, contract, payments,
+    milestones: prefetch them to answer without queries) and the person's side in it. It does
+    not decide whether the person sees the project: every door asks the scoped selector first."""
+    if isinstance(obj, Contract):
+        actions = _project_actions(user, obj.project)
+        return {name: action for name, action in actions.items() if name in CONTRACT_ACTIONS}
+    return _project_actions(user, obj)

@@ -117,19 +117,35 @@ def test_moves_go_through_the_workflow(api, applicant, district_admin, own_proje
     assert response.json()["status"] == S.APPROVED and response.json()["approved_amount"] == "45000.00"
 
 
-def test_refused_move_is_a_400_with_the_message(api, applicant, own_project):
+def test_a_move_not_open_to_the_person_is_a_403_with_the_message(api, applicant, own_project):
     response = api(applicant).post(
         f"/api/v1/projects/{own_project.pk}/move/", {"move": "start_review"}, format="json"
     )
-    assert response.status_code == 400
-    assert "cannot take the step" in response.json()["move"][0]
+    assert response.status_code == 403
+    assert "not open to you" in response.json()["detail"]
 
 
-def test_refused_decision_is_a_400_with_the_message(api, district_admin, own_project):
+def test_a_decision_on_a_draft_is_a_403(api, district_admin, own_project):
     response = api(district_admin).post(
         f"/api/v1/projects/{own_project.pk}/decide/", {"approve": False}, format="json"
     )
-    assert response.status_code == 400 and "cannot take the step" in str(response.json())
+    assert response.status_code == 403 and "not open to you" in response.json()["detail"]
+
+
+def test_a_rejection_without_a_reason_is_a_400_with_the_message(api, district_admin, own_project):
+    Project.objects.filter(pk=own_project.pk).update(status=S.UNDER_REVIEW)
+    response = api(district_admin).post(
+        f"/api/v1/projects/{own_project.pk}/decide/", {"approve": False}, format="json"
+    )
+    assert response.status_code == 400 and "Give a reason" in str(response.json())
+
+
+def test_the_project_detail_lists_the_actions_open_to_its_reader(api, applicant, district_admin, own_project):
+    assert set(api(applicant).get(f"/api/v1/projects/{own_project.pk}/").json()["actions"]) == {
+        "edit",
+        "submit",
+    }
+    assert api(district_admin).get(f"/api/v1/projects/{own_project.pk}/").json()["actions"] == ["edit"]
 
 
 def test_contract_is_signed_with_milestones_and_payments_stop_at_its_amount(
