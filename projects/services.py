@@ -1,7 +1,7 @@
 """Writes of projects, from the call to acceptance. Each runs in one transaction, locks what it
 must, first refuses a step not open to the actor now (`workflow.actions_for`, the same answer the
 page and the API show), and leaves an audit row; a status moves only through `_transition`, which
-also records the Transition."""
+also records the Transition. The people concerned are told of outcomes (projects.notifications)."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from positions.models import Region
-from projects import workflow
+from projects import notifications, workflow
 from projects.models import (
     Acceptance,
     Bid,
@@ -272,7 +272,9 @@ def project_move(*, actor, project: Project, move: str, reason: str = "") -> Pro
         action_require(workflow.actions_for(actor, project), "decide" if move == "reject" else move)
         if move == "submit" and not project.budget_lines.exists():
             raise ValidationError(_("Add at least one budget line before submitting."))
-        return _transition(actor=actor, project=project, name=move, reason=reason)
+        project = _transition(actor=actor, project=project, name=move, reason=reason)
+        notifications.project_moved(actor=actor, project=project, move=move, reason=reason)
+    return project
 
 
 def project_decide(*, actor, project: Project, approve: bool, amount=None, reason: str = "") -> Project:
@@ -282,7 +284,9 @@ def project_decide(*, actor, project: Project, approve: bool, amount=None, reaso
         project = _locked_project(actor=actor, project=project)
         action_require(workflow.actions_for(actor, project), "decide")
         if not approve:
-            return _transition(actor=actor, project=project, name="reject", reason=reason)
+            project = _transition(actor=actor, project=project, name="reject", reason=reason)
+            notifications.project_moved(actor=actor, project=project, move="reject", reason=reason)
+            return project
         if amount in (None, ""):
             raise ValidationError({"amount": _("Give the approved amount.")})
         amount = _money(amount, field="amount")
@@ -299,6 +303,7 @@ def project_decide(*, actor, project: Project, approve: bool, amount=None, reaso
         project = _transition(actor=actor, project=project, name="approve", reason=reason)
         project.approved_amount = amount
         project.save(update_fields=["approved_amount", "updated_at"])
+        notifications.project_moved(actor=actor, project=project, move="approve", reason=reason)
     return project
 
 
@@ -454,6 +459,7 @@ def contract_sign(
             milestone.save()
         audit_record(actor=actor, action="contract.sign", target=contract, summary=f"{contract} {amount}")
         _transition(actor=actor, project=project, name="contract")
+        notifications.contract_signed(actor=actor, contract=contract)
     return contract
 
 
@@ -528,6 +534,7 @@ def payment_record(*, actor, contract: Contract, amount, paid_on: date, note: st
         payment.full_clean()
         payment.save()
         audit_record(actor=actor, action="payment.record", target=payment, summary=f"{contract} {amount}")
+        notifications.payment_made(actor=actor, payment=payment)
     return payment
 
 
@@ -563,6 +570,7 @@ def acceptance_record(
             "conclusion": acceptance.get_conclusion_display()
         }
         _transition(actor=actor, project=project, name=ACCEPTANCE_MOVES[conclusion], reason=reason)
+        notifications.acceptance_concluded(actor=actor, acceptance=acceptance)
     return acceptance
 
 
