@@ -133,11 +133,12 @@ def test_a_step_recorded_without_an_audit_row_still_shows_without_a_name(
 
 
 def test_each_kind_of_record_is_one_source_of_the_timeline():
-    names = [source.__name__ for source in SOURCES]
-    assert names == [
+    # A new kind of step (an award rescinded, a supplementary agreement) is one more function here.
+    names = {source.__name__ for source in SOURCES}
+    assert names >= {
         "transitions", "reviews", "procurement_opened", "bids", "award", "contract_signed", "milestones",
         "progress_reports", "supervision_visits", "payments", "acceptances", "honours",
-    ]  # fmt: skip
+    }  # fmt: skip
 
 
 @pytest.fixture
