@@ -164,6 +164,19 @@ class ProjectSerializer(serializers.ModelSerializer):
         return self._save(project, validated_data)
 
 
+class ProjectDetailSerializer(ProjectSerializer):
+    """A project with the actions its reader may take on it now (workflow.actions_for): the names
+    its page marks with data-action."""
+
+    actions = serializers.SerializerMethodField()
+
+    class Meta(ProjectSerializer.Meta):
+        fields = [*ProjectSerializer.Meta.fields, "actions"]
+
+    def get_actions(self, project) -> list[str]:
+        return list(workflow.actions_for(self.context["request"].user, project))
+
+
 class MoveSerializer(serializers.Serializer):
     move = serializers.ChoiceField(
         choices=[name for name, move in workflow.MOVES.items() if move.direct and name != "approve"]
@@ -210,8 +223,11 @@ class ProjectViewSet(viewsets.ModelViewSet):
             raise exceptions.PermissionDenied
         return project
 
+    def get_serializer_class(self):
+        return ProjectDetailSerializer if self.action == "retrieve" else super().get_serializer_class()
+
     def _fresh(self, project):
-        return ProjectSerializer(
+        return ProjectDetailSerializer(
             self.get_queryset().get(pk=project.pk), context={"request": self.request}
         ).data
 
@@ -323,12 +339,17 @@ class ContractSerializer(serializers.ModelSerializer):
 
 
 class ContractDetailSerializer(ContractSerializer):
-    """A contract with its supplementary agreements."""
+    """A contract with its supplementary agreements and the actions its reader may take on it now
+    (paying, completing milestones, amending)."""
 
     amendments = AmendmentSerializer(many=True, read_only=True)
+    actions = serializers.SerializerMethodField()
 
     class Meta(ContractSerializer.Meta):
-        fields = [*ContractSerializer.Meta.fields, "amendments"]
+        fields = [*ContractSerializer.Meta.fields, "amendments", "actions"]
+
+    def get_actions(self, contract) -> list[str]:
+        return list(workflow.actions_for(self.context["request"].user, contract))
 
 
 class ContractViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -110,6 +110,17 @@ def contract_money(*, contract: Contract, milestones=None, paid=None, accepted=N
     )
 
 
+def contract_money_loaded(project: Project, contract: Contract) -> ContractMoney:
+    """`contract_money` from the records a page already prefetched (milestones, payments, the
+    project's acceptances): no query."""
+    return contract_money(
+        contract=contract,
+        milestones=contract.milestones.all(),
+        paid=sum((payment.amount for payment in contract.payments.all()), Decimal(0)),
+        accepted=any(a.conclusion == Acceptance.Conclusion.PASS for a in project.acceptances.all()),
+    )
+
+
 # The documents attached to a project's records: kind -> (model, file field).
 DOCUMENTS = {
     "plan": (Project, "plan_document"),

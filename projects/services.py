@@ -1,6 +1,7 @@
-"""Writes of projects, from the call to acceptance. Each runs in one transaction, checks who may
-act, locks what it must and leaves an audit row; a status moves only through `_transition`, which
-also records the Transition."""
+"""Writes of projects, from the call to acceptance. Each runs in one transaction, locks what it
+must, first refuses a step not open to the actor now (`workflow.actions_for`, the same answer the
+page and the API show), and leaves an audit row; a status moves only through `_transition`, which
+also records the Transition. The people concerned are told of outcomes (projects.notifications)."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from positions.models import Region
-from projects import workflow
+from projects import notifications, workflow
 from projects.models import (
     FINAL_SHARE_MAX,
     FINAL_SHARE_MIN,
@@ -35,6 +36,7 @@ from projects.models import (
     YearBudget,
 )
 from projects.selectors import contract_money, projects_visible_to
+from socialwork.actions import action_require
 from socialwork.money import yuan
 from socialwork.scoping import region_scope
 from socialwork.services import apply_changes, audit_record
@@ -200,10 +202,7 @@ def project_save(
             project, action = Project(created_by=actor), "project.create"
         else:
             project = _locked_project(actor=actor, project=project)
-            if not (workflow.roles_of(actor, project) and actor.has_perm("projects.change_project")):
-                raise ValidationError(_("You may not change this application."))
-            if project.status != S.DRAFT:
-                raise ValidationError(_("Only a draft can be changed; this project is already submitted."))
+            action_require(workflow.actions_for(actor, project), "edit")
             action = "project.update"
         if not actor.is_district_wide:
             if actor.organization_id:
@@ -274,9 +273,13 @@ def project_move(*, actor, project: Project, move: str, reason: str = "") -> Pro
         )
     with transaction.atomic():
         project = _locked_project(actor=actor, project=project)
+        # Rejecting is also the decision's other side: whoever may decide may reject here too.
+        action_require(workflow.actions_for(actor, project), "decide" if move == "reject" else move)
         if move == "submit" and not project.budget_lines.exists():
             raise ValidationError(_("Add at least one budget line before submitting."))
-        return _transition(actor=actor, project=project, name=move, reason=reason)
+        project = _transition(actor=actor, project=project, name=move, reason=reason)
+        notifications.project_moved(actor=actor, project=project, move=move, reason=reason)
+    return project
 
 
 def project_decide(*, actor, project: Project, approve: bool, amount=None, reason: str = "") -> Project:
@@ -284,8 +287,11 @@ def project_decide(*, actor, project: Project, approve: bool, amount=None, reaso
     was requested and at most the call's ceiling), or reject it with a reason."""
     with transaction.atomic():
         project = _locked_project(actor=actor, project=project)
+        action_require(workflow.actions_for(actor, project), "decide")
         if not approve:
-            return _transition(actor=actor, project=project, name="reject", reason=reason)
+            project = _transition(actor=actor, project=project, name="reject", reason=reason)
+            notifications.project_moved(actor=actor, project=project, move="reject", reason=reason)
+            return project
         if amount in (None, ""):
             raise ValidationError({"amount": _("Give the approved amount.")})
         amount = _money(amount, field="amount")
@@ -302,15 +308,15 @@ def project_decide(*, actor, project: Project, approve: bool, amount=None, reaso
         project = _transition(actor=actor, project=project, name="approve", reason=reason)
         project.approved_amount = amount
         project.save(update_fields=["approved_amount", "updated_at"])
+        notifications.project_moved(actor=actor, project=project, move="approve", reason=reason)
     return project
 
 
 def review_record(*, actor, project: Project, score, comment: str = "") -> Review:
     """Record the actor's expert review of a project under review; recording again updates it."""
     with transaction.atomic():
-        _require_district(actor)
         project = _locked_project(actor=actor, project=project)
-        _require_status(project, (S.UNDER_REVIEW,), _("Only a project under review can be reviewed."))
+        action_require(workflow.actions_for(actor, project), "review_record")
         try:
             score = Decimal(str(score))
         except (InvalidOperation, TypeError, ValueError):
@@ -332,11 +338,8 @@ def review_record(*, actor, project: Project, score, comment: str = "") -> Revie
 def procurement_open(*, actor, project: Project, method: str, notes: str = "") -> Procurement:
     """Open the procurement of an approved project; a project has one."""
     with transaction.atomic():
-        _require_district(actor)
         project = _locked_project(actor=actor, project=project)
-        _require_status(project, (S.APPROVED,), _("Only an approved project goes to procurement."))
-        if Procurement.objects.filter(project=project).exists():
-            raise ValidationError(_("This project's procurement is already open."))
+        action_require(workflow.actions_for(actor, project), "procurement_open")
         procurement = Procurement(project=project, method=method, notes=notes)
         procurement.full_clean()
         procurement.save()
@@ -349,11 +352,9 @@ def bid_record(
 ) -> Bid:
     """Record an organization's bid; each organization bids once, and only before the award."""
     with transaction.atomic():
-        _require_district(actor)
-        _locked_project(actor=actor, project=procurement.project)
+        project = _locked_project(actor=actor, project=procurement.project)
+        action_require(workflow.actions_for(actor, project), "bid_record")
         procurement = Procurement.objects.select_for_update().get(pk=procurement.pk)
-        if procurement.bids.filter(awarded=True).exists():
-            raise ValidationError(_("This procurement is already awarded."))
         if procurement.bids.filter(organization=organization).exists():
             raise ValidationError(
                 {"organization": _("%(name)s has already bid.") % {"name": organization.name}}
@@ -377,6 +378,7 @@ def bid_award(*, actor, bid: Bid) -> Bid:
     with transaction.atomic():
         _require_district(actor)
         project = _locked_project(actor=actor, project=bid.procurement.project)
+        action_require(workflow.actions_for(actor, project), "bid_award")
         procurement = Procurement.objects.select_for_update().get(pk=bid.procurement_id)
         if procurement.bids.filter(awarded=True).exists():
             raise ValidationError(_("This procurement is already awarded."))
@@ -409,6 +411,7 @@ def bid_award_rescind(*, actor, bid: Bid, reason: str) -> Bid:
     with transaction.atomic():
         _require_district(actor)
         project = _locked_project(actor=actor, project=bid.procurement.project)
+        action_require(workflow.actions_for(actor, project), "rescind_award")
         Procurement.objects.select_for_update().get(pk=bid.procurement_id)
         bid = Bid.objects.select_related("organization").get(pk=bid.pk)
         if not bid.awarded:
@@ -499,6 +502,7 @@ def contract_sign(
     with transaction.atomic():
         _require_district(actor)
         project = _locked_project(actor=actor, project=project)
+        action_require(workflow.actions_for(actor, project), "contract_sign")
         _require_status(project, (S.APPROVED,), _("Only an approved project can be contracted."))
         if project.approved_amount is not None and amount > project.approved_amount:
             raise ValidationError(
@@ -545,6 +549,7 @@ def contract_sign(
         if project.provider_id is None:
             _provider_set(actor=actor, project=project, provider=organization)
         _transition(actor=actor, project=project, name="contract")
+        notifications.contract_signed(actor=actor, contract=contract)
     return contract
 
 
@@ -614,6 +619,7 @@ def milestone_complete(*, actor, milestone: Milestone, completed_on: date) -> Mi
     """Mark a milestone of a running project done (the applicant or the district)."""
     with transaction.atomic():
         project = _locked_project(actor=actor, project=milestone.contract.project)
+        action_require(workflow.actions_for(actor, project), "milestone_complete")
         if not workflow.roles_of(actor, project):
             raise ValidationError(_("Only the applicant or the district can complete a milestone."))
         _require_status(project, RUNNING, _("Milestones are completed while the project runs."))
@@ -634,13 +640,7 @@ def progress_report_submit(
     """Report progress on a contracted or running project (the applicant or the district)."""
     with transaction.atomic():
         project = _locked_project(actor=actor, project=project)
-        if not workflow.roles_of(actor, project):
-            raise ValidationError(_("Only the applicant or the district can report progress."))
-        _require_status(
-            project,
-            (S.CONTRACTED, S.IN_PROGRESS),
-            _("Progress is reported on a contracted or running project."),
-        )
+        action_require(workflow.actions_for(actor, project), "progress_report_submit")
         report = ProgressReport(
             project=project, period=period, content=content, attachment=attachment or "", submitted_by=actor
         )
@@ -655,9 +655,8 @@ def supervision_visit_record(
 ) -> SupervisionVisit:
     """Record a district supervision visit to a running project."""
     with transaction.atomic():
-        _require_district(actor)
         project = _locked_project(actor=actor, project=project)
-        _require_status(project, RUNNING, _("Only a running project is visited."))
+        action_require(workflow.actions_for(actor, project), "supervision_visit_record")
         visit = SupervisionVisit(
             project=project, visited_on=visited_on, inspector=inspector, findings=findings, rating=rating
         )
@@ -678,6 +677,7 @@ def payment_record(*, actor, contract: Contract, amount, paid_on: date, note: st
     with transaction.atomic():
         _require_district(actor)
         project = _locked_project(actor=actor, project=contract.project)
+        action_require(workflow.actions_for(actor, project), "payment_record")
         contract = Contract.objects.select_for_update().get(pk=contract.pk)
         _require_status(project, PAYABLE, _("A project that is not contracted is not paid."))
         money = contract_money(contract=contract)
@@ -703,6 +703,7 @@ def payment_record(*, actor, contract: Contract, amount, paid_on: date, note: st
         payment.full_clean()
         payment.save()
         audit_record(actor=actor, action="payment.record", target=payment, summary=f"{contract} {amount}")
+        notifications.payment_made(actor=actor, payment=payment)
     return payment
 
 
@@ -734,6 +735,7 @@ def contract_amend(
     with transaction.atomic():
         _require_district(actor)
         project = _locked_project(actor=actor, project=contract.project)
+        action_require(workflow.actions_for(actor, project), "amend_contract")
         contract = Contract.objects.select_for_update().get(pk=contract.pk)
         _require_status(project, RUNNING, _("Only the contract of a running project is amended."))
         new_amount = contract.amount if new_amount is None else new_amount
@@ -827,9 +829,8 @@ def acceptance_record(
     if conclusion not in ACCEPTANCE_MOVES:
         raise ValidationError({"conclusion": _("Choose pass, rectify or fail.")})
     with transaction.atomic():
-        _require_district(actor)
         project = _locked_project(actor=actor, project=project)
-        _require_status(project, (S.UNDER_ACCEPTANCE,), _("Only a project under acceptance is evaluated."))
+        action_require(workflow.actions_for(actor, project), "acceptance_record")
         acceptance = Acceptance(
             project=project,
             evaluator=evaluator,
@@ -845,14 +846,15 @@ def acceptance_record(
             "conclusion": acceptance.get_conclusion_display()
         }
         _transition(actor=actor, project=project, name=ACCEPTANCE_MOVES[conclusion], reason=reason)
+        notifications.acceptance_concluded(actor=actor, acceptance=acceptance)
     return acceptance
 
 
 def honour_add(*, actor, project: Project, name: str, awarded_by: str = "", year: int) -> Honour:
-    """Record an honour a project won."""
+    """Record an honour a completed project won (the district)."""
     with transaction.atomic():
-        _require_district(actor)
         project = _locked_project(actor=actor, project=project)
+        action_require(workflow.actions_for(actor, project), "honour_add")
         honour = Honour(project=project, name=(name or "").strip(), awarded_by=awarded_by, year=year)
         honour.full_clean()
         honour.save()

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from socialwork.actions import action_require
 from socialwork.files import file_response
 from socialwork.pages import form_page, page_of, show_errors, year_of
 
@@ -43,25 +44,17 @@ from .forms import (
     new_upload,
 )
 from .models import (
-    Acceptance,
-    Award,
     Bid,
     Call,
     Contract,
-    ContractAmendment,
     Milestone,
-    Payment,
-    ProgressReport,
     Project,
-    Review,
     Stationing,
-    Transition,
 )
-from .workflow import APPLICANT, DISTRICT, MOVES, moves_for, roles_of
+from .timeline import TIMELINE_PREFETCH, project_timeline
+from .workflow import APPLICANT, DISTRICT, MOVES, actions_for, roles_of
 
 S = Project.Status
-# Approving and rejecting go through the decision form, which carries the amount or the reason.
-DECIDED_BY_FORM = {"approve", "reject"}
 
 
 # Organizations
@@ -200,79 +193,41 @@ def _visible_project(request, pk) -> Project:
 
 
 def _project_page(request, project: Project, **bound):
-    """The project's page with everything about it, and the forms this person may use now.
-    `bound` holds a form that failed, to show again with its errors."""
+    """The project's page with everything about it, its timeline, and exactly the buttons and
+    forms of the actions this person may take now (workflow.actions_for). `bound` holds a form
+    that failed, to show again with its errors."""
     project = (
         selectors.projects_visible_to(user=request.user)
         .select_related("created_by", "contract__organization", "procurement", "provider")
-        .prefetch_related(
-            "budget_lines",
-            Prefetch("reviews", queryset=Review.objects.select_related("reviewer")),
-            Prefetch("procurement__bids", queryset=Bid.objects.select_related("organization")),
-            Prefetch(
-                "procurement__bids__awards",
-                queryset=Award.objects.select_related("awarded_by", "rescinded_by"),
-            ),
-            "contract__milestones",
-            Prefetch(
-                "contract__amendments", queryset=ContractAmendment.objects.select_related("recorded_by")
-            ),
-            Prefetch("contract__payments", queryset=Payment.objects.select_related("recorded_by")),
-            Prefetch("progress_reports", queryset=ProgressReport.objects.select_related("submitted_by")),
-            "supervision_visits",
-            "acceptances",
-            "honours",
-            Prefetch("transitions", queryset=Transition.objects.select_related("actor")),
-        )
+        .prefetch_related("budget_lines", *TIMELINE_PREFETCH)
         .get(pk=project.pk)
     )
-    roles = roles_of(request.user, project)
-    district, applicant = DISTRICT in roles, APPLICANT in roles
+    actions = actions_for(request.user, project)
     contract = getattr(project, "contract", None)
     procurement = getattr(project, "procurement", None)
     bids = list(procurement.bids.all()) if procurement else []
     awarded = next((bid for bid in bids if bid.awarded), None)
     payments = list(contract.payments.all()) if contract else []
     paid = sum((p.amount for p in payments), Decimal(0))
-    money = (
-        selectors.contract_money(
-            contract=contract,
-            milestones=contract.milestones.all(),
-            paid=paid,
-            accepted=any(a.conclusion == Acceptance.Conclusion.PASS for a in project.acceptances.all()),
-        )
-        if contract
-        else None
-    )
+    money = selectors.contract_money_loaded(project, contract) if contract else None
     approved = project.approved_amount
     for bid in bids:  # the page explains why a bid above the approved amount has no award button
         bid.above_approved = approved is not None and bid.price > approved
     awards = sorted((award for bid in bids for award in bid.awards.all()), key=lambda award: award.pk)
-    status = project.status
-    running = status in (S.CONTRACTED, S.IN_PROGRESS, S.UNDER_ACCEPTANCE)
 
-    def form(name, build, show):
-        return bound.get(name) or (build() if show else None)
+    def form(name, action, build):
+        return bound.get(name) or (build() if action in actions else None)
 
     forms = {
-        "review_form": form(
-            "review_form", lambda: ReviewForm(prefix="review"), district and status == S.UNDER_REVIEW
-        ),
-        "decision_form": form(
-            "decision_form", lambda: DecisionForm(prefix="decision"), district and status == S.UNDER_REVIEW
-        ),
+        "review_form": form("review_form", "review_record", lambda: ReviewForm(prefix="review")),
+        "decision_form": form("decision_form", "decide", lambda: DecisionForm(prefix="decision")),
         "procurement_form": form(
-            "procurement_form",
-            lambda: ProcurementForm(prefix="procurement"),
-            district and status == S.APPROVED and not procurement,
+            "procurement_form", "procurement_open", lambda: ProcurementForm(prefix="procurement")
         ),
-        "bid_form": form(
-            "bid_form",
-            lambda: BidForm(prefix="bid"),
-            district and status == S.APPROVED and procurement and not awarded,
-        ),
+        "bid_form": form("bid_form", "bid_record", lambda: BidForm(prefix="bid")),
         "contract_form": form(
             "contract_form",
+            "contract_sign",
             lambda: ContractForm(
                 project=project,
                 prefix="contract",
@@ -281,51 +236,41 @@ def _project_page(request, project: Project, **bound):
                     "amount": awarded.price if awarded else project.approved_amount,
                 },
             ),
-            district and status == S.APPROVED and not contract,
         ),
-        "payment_form": form(
-            "payment_form",
-            lambda: PaymentForm(prefix="payment"),
-            district and contract and (running or status == S.COMPLETED) and money.due > 0,
+        "payment_form": form("payment_form", "payment_record", lambda: PaymentForm(prefix="payment")),
+        "rescind_form": form("rescind_form", "rescind_award", lambda: RescindAwardForm(prefix="rescind")),
+        "amendment_form": form("amendment_form", "amend_contract", lambda: AmendmentForm(prefix="amendment")),
+        "visit_form": form(
+            "visit_form", "supervision_visit_record", lambda: SupervisionVisitForm(prefix="visit")
         ),
-        "rescind_form": form(
-            "rescind_form",
-            lambda: RescindAwardForm(prefix="rescind"),
-            district and status == S.APPROVED and awarded and not contract,
-        ),
-        "amendment_form": form(
-            "amendment_form", lambda: AmendmentForm(prefix="amendment"), district and contract and running
-        ),
-        "visit_form": form("visit_form", lambda: SupervisionVisitForm(prefix="visit"), district and running),
         "acceptance_form": form(
-            "acceptance_form",
-            lambda: AcceptanceForm(prefix="acceptance"),
-            district and status == S.UNDER_ACCEPTANCE,
+            "acceptance_form", "acceptance_record", lambda: AcceptanceForm(prefix="acceptance")
         ),
         "progress_form": form(
-            "progress_form",
-            lambda: ProgressReportForm(prefix="progress"),
-            (district or applicant) and status in (S.CONTRACTED, S.IN_PROGRESS),
+            "progress_form", "progress_report_submit", lambda: ProgressReportForm(prefix="progress")
         ),
         "honour_form": form(
             "honour_form",
+            "honour_add",
             lambda: HonourForm(prefix="honour", initial={"year": timezone.localdate().year}),
-            district and status == S.COMPLETED,
+        ),
+        "milestone_form": form(
+            "milestone_form", "milestone_complete", lambda: MilestoneCompleteForm(prefix="milestone")
         ),
     }
     moves = [
-        (name, move, bound.get(f"move_{name}") or MoveForm(prefix=name))
-        for name, move in moves_for(request.user, project)
-        if name not in DECIDED_BY_FORM
+        (name, action, bound.get(f"move_{name}") or MoveForm(prefix=name))
+        for name, action in actions.items()
+        if name in MOVES
     ]
     return render(
         request,
         "projects/project_detail.html",
         {
             "project": project,
-            "district": district,
-            "applicant": applicant,
-            "can_edit": status == S.DRAFT and (district or applicant),
+            "actions": actions,
+            "can_edit": "edit" in actions,
+            "can_award": "bid_award" in actions,
             "moves": moves,
             "procurement": procurement,
             "bids": bids,
@@ -339,9 +284,7 @@ def _project_page(request, project: Project, **bound):
             # Organization staff see the signed contract only of their own organization's contract.
             "contract_document": bool(contract and contract.signed_file)
             and selectors.contracts_visible_to(user=request.user).filter(pk=contract.pk).exists(),
-            "milestone_form": MilestoneCompleteForm(prefix="milestone")
-            if contract and (district or applicant)
-            else None,
+            "timeline": project_timeline(project),
             **forms,
         },
         # Shown again with a form's errors: 400, so scripts and tests can tell.
@@ -606,13 +549,13 @@ def honour_add(request, pk):
 
 def _application_page(request, project: Project | None):
     """The application form with its budget lines. A new application needs the right to add
-    projects or a place in an organization; an edit, a side in the project's workflow."""
+    projects or a place in an organization; an edit, the action "edit" (a draft, by its side)."""
     if project is None and not (
         request.user.has_perm("projects.add_project") or request.user.organization_id
     ):
         raise PermissionDenied
-    if project is not None and not roles_of(request.user, project):
-        raise PermissionDenied
+    if project is not None:
+        action_require(actions_for(request.user, project), "edit")
     data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     form = ApplicationForm(data, files, instance=project, user=request.user)
     # Initial rows only for the page as first shown: a bound row equal to its initial would

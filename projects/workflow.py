@@ -1,4 +1,5 @@
-"""The project workflow: which moves exist, from where, and who may make them.
+"""The project workflow: which moves exist, from where, and who may make them; and, from that,
+every action a person may take on a project and its contract now (`actions_for`).
 
 draft → submitted → under review → approved or rejected → contracted → in progress →
 under acceptance → completed; a contracted, running or accepted project may be terminated.
@@ -8,9 +9,13 @@ awarded to another organization, that provider's staff) submit and report; the d
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from projects.models import Project
+from projects.models import Contract, Project
+from projects.selectors import contract_money_loaded
+from socialwork.actions import Action
 
 S = Project.Status
 APPLICANT, DISTRICT = "applicant", "district"
@@ -80,3 +85,104 @@ def moves_for(user, project: Project) -> list[tuple[str, Move]]:
         for name, move in MOVES.items()
         if move.direct and project.status in move.sources and move.by in roles
     ]
+
+
+# Statuses in which the work runs: reports, visits and milestones belong to them.
+RUNNING = (S.CONTRACTED, S.IN_PROGRESS, S.UNDER_ACCEPTANCE)
+PAYABLE = (*RUNNING, S.COMPLETED)
+
+# What may be done on a project besides its direct moves, with the words of its button. Approving
+# and rejecting are one decision (`project_decide`): it carries the amount or the reason.
+ACTIONS = {
+    "edit": Action(_("Edit the application")),
+    "decide": Action(_("Record the decision")),
+    "review_record": Action(_("Record the review")),
+    "procurement_open": Action(_("Open the procurement")),
+    "bid_record": Action(_("Record the bid")),
+    "bid_award": Action(pgettext_lazy("procurement", "Award")),
+    "rescind_award": Action(_("Rescind the award"), needs_reason=True),
+    "contract_sign": Action(_("Sign the contract")),
+    "milestone_complete": Action(_("Completed")),
+    "progress_report_submit": Action(_("Submit the report")),
+    "supervision_visit_record": Action(_("Record the visit")),
+    "payment_record": Action(_("Record the payment")),
+    "amend_contract": Action(_("Record a supplementary agreement"), needs_reason=True),
+    "acceptance_record": Action(_("Record the evaluation")),
+    "honour_add": Action(_("Add the honour")),
+}
+# The actions taken on the contract itself (its API detail lists these).
+CONTRACT_ACTIONS = ("milestone_complete", "payment_record", "amend_contract")
+DECIDED_BY_FORM = ("approve", "reject")
+
+
+def _one(obj, relation: str):
+    """A one-to-one relation that may be missing, as None."""
+    try:
+        return getattr(obj, relation)
+    except ObjectDoesNotExist:
+        return None
+
+
+def _within_approved(project: Project, bid) -> bool:
+    return project.approved_amount is None or bid.price <= project.approved_amount
+
+
+def _project_actions(user, project: Project) -> dict[str, Action]:
+    roles = roles_of(user, project)
+    if not roles:
+        return {}
+    district, status = DISTRICT in roles, project.status
+    actions = {
+        name: Action(move.label, needs_reason=move.needs_reason)
+        for name, move in MOVES.items()
+        if move.direct and name not in DECIDED_BY_FORM and status in move.sources and move.by in roles
+    }
+
+    def allow(name: str, when) -> None:
+        if when:
+            actions[name] = ACTIONS[name]
+
+    allow("edit", status == S.DRAFT and user.has_perm("projects.change_project"))
+    contract = _one(project, "contract") if status in PAYABLE else None
+    if district:
+        allow("review_record", status == S.UNDER_REVIEW)
+        allow("decide", status == S.UNDER_REVIEW)
+        if status == S.APPROVED:
+            procurement = _one(project, "procurement")
+            bids = list(procurement.bids.all()) if procurement else []
+            awarded = any(bid.awarded for bid in bids)
+            open_to_bids = procurement is not None and not awarded
+            unsigned = _one(project, "contract") is None
+            allow("procurement_open", procurement is None)
+            allow("bid_record", open_to_bids)
+            # An award never exceeds the approved amount: a bid above it has no award button.
+            allow("bid_award", open_to_bids and any(_within_approved(project, bid) for bid in bids))
+            allow("rescind_award", awarded and unsigned)
+            allow("contract_sign", unsigned)
+        allow("supervision_visit_record", status in RUNNING)
+        allow("acceptance_record", status == S.UNDER_ACCEPTANCE)
+        allow("honour_add", status == S.COMPLETED)
+        if contract is not None:
+            allow("payment_record", contract_money_loaded(project, contract).due > 0)
+            allow("amend_contract", status in RUNNING)
+    allow("progress_report_submit", status in (S.CONTRACTED, S.IN_PROGRESS))
+    allow(
+        "milestone_complete",
+        status in RUNNING
+        and contract is not None
+        and any(milestone.completed_on is None for milestone in contract.milestones.all()),
+    )
+    return actions
+
+
+def actions_for(user, obj: Project | Contract) -> dict[str, Action]:
+    """What this person may do now to a project (every button and form of its page, the direct
+    moves among them) or to its contract (paying, completing its milestones).
+
+    It reads the project's state and its records (procurement, bids, contract, payments,
+    milestones: prefetch them to answer without queries) and the person's side in it. It does
+    not decide whether the person sees the project: every door asks the scoped selector first."""
+    if isinstance(obj, Contract):
+        actions = _project_actions(user, obj.project)
+        return {name: action for name, action in actions.items() if name in CONTRACT_ACTIONS}
+    return _project_actions(user, obj)

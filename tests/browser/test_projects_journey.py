@@ -118,11 +118,13 @@ def test_an_organization_applies_and_the_district_takes_the_project_to_completio
         (S.UNDER_ACCEPTANCE, S.COMPLETED),
     ]  # fmt: skip
     assert list(project.transitions.values_list("from_status", "to_status")) == steps
-    rows = page.locator("#transitions tbody tr")
+    # The timeline tells every step; its status moves are the transitions, in order.
+    rows = page.locator('#timeline-list tbody tr[data-event="transition"]')
     assert rows.count() == len(steps)
     shown = [(row.get_attribute("data-from"), row.get_attribute("data-to")) for row in rows.all()]
     assert shown == steps
-    assert all(len(row.locator("td").all_inner_texts()) == 5 for row in rows.all())
+    assert all(len(row.locator("td").all_inner_texts()) == 4 for row in rows.all())
+    assert page.locator('#timeline-list tr[data-event="payment"]').count() == 1
     assert "district" in rows.nth(1).inner_text() and "org" in rows.nth(0).inner_text()
     assert "第一季度" in page.locator("#progress-list").inner_text()
     screenshot("7-completed")

@@ -118,19 +118,35 @@ def test_moves_go_through_the_workflow(api, applicant, district_admin, own_proje
     assert response.json()["status"] == S.APPROVED and response.json()["approved_amount"] == "45000.00"
 
 
-def test_refused_move_is_a_400_with_the_message(api, applicant, own_project):
+def test_a_move_not_open_to_the_person_is_a_403_with_the_message(api, applicant, own_project):
     response = api(applicant).post(
         f"/api/v1/projects/{own_project.pk}/move/", {"move": "start_review"}, format="json"
     )
-    assert response.status_code == 400
-    assert "cannot take the step" in response.json()["move"][0]
+    assert response.status_code == 403
+    assert "not open to you" in response.json()["detail"]
 
 
-def test_refused_decision_is_a_400_with_the_message(api, district_admin, own_project):
+def test_a_decision_on_a_draft_is_a_403(api, district_admin, own_project):
     response = api(district_admin).post(
         f"/api/v1/projects/{own_project.pk}/decide/", {"approve": False}, format="json"
     )
-    assert response.status_code == 400 and "cannot take the step" in str(response.json())
+    assert response.status_code == 403 and "not open to you" in response.json()["detail"]
+
+
+def test_a_rejection_without_a_reason_is_a_400_with_the_message(api, district_admin, own_project):
+    Project.objects.filter(pk=own_project.pk).update(status=S.UNDER_REVIEW)
+    response = api(district_admin).post(
+        f"/api/v1/projects/{own_project.pk}/decide/", {"approve": False}, format="json"
+    )
+    assert response.status_code == 400 and "Give a reason" in str(response.json())
+
+
+def test_the_project_detail_lists_the_actions_open_to_its_reader(api, applicant, district_admin, own_project):
+    assert set(api(applicant).get(f"/api/v1/projects/{own_project.pk}/").json()["actions"]) == {
+        "edit",
+        "submit",
+    }
+    assert api(district_admin).get(f"/api/v1/projects/{own_project.pk}/").json()["actions"] == ["edit"]
 
 
 def test_contract_is_signed_with_milestones_and_payments_stop_at_what_is_due(
@@ -160,11 +176,17 @@ def test_contract_is_signed_with_milestones_and_payments_stop_at_what_is_due(
     own_project.refresh_from_db()
     assert own_project.status == S.CONTRACTED
     services.milestone_complete(actor=district_admin, milestone=contract.milestones.get(), completed_on=TODAY)
-    payment = {"contract": contract.pk, "amount": "30000", "paid_on": TODAY.isoformat()}
+    payment = {"contract": contract.pk, "amount": "20000", "paid_on": TODAY.isoformat()}
     assert api(district_admin).post("/api/v1/payments/", payment, format="json").status_code == 201
     response = api(district_admin).post("/api/v1/payments/", payment, format="json")
-    # The other 10,000 is the final share, held back until acceptance passes.
+    # 10,000 of the instalment is still due; the other 10,000 is the final share, held back until
+    # acceptance passes.
     assert response.status_code == 400 and "due now" in response.json()["amount"][0]
+    payment["amount"] = "10000"
+    assert api(district_admin).post("/api/v1/payments/", payment, format="json").status_code == 201
+    assert "payment_record" not in api(district_admin).get(f"/api/v1/contracts/{contract.pk}/").json()["actions"]
+    # Nothing is due now: paying is not open (the page shows no payment form either).
+    assert api(district_admin).post("/api/v1/payments/", payment, format="json").status_code == 403
     money = api(district_admin).get(f"/api/v1/contracts/{contract.pk}/").json()["money"]
     assert (money["paid"], money["due"], money["held_back"]) == ("30000.00", "0.00", "10000.00")
 

@@ -245,8 +245,11 @@ ACCESS: dict[str, Rule] = {
     "projects:acceptance_record": post(DISTRICT),
     "projects:application_create": get(DISTRICT, {R.ORG_STAFF}),
     "projects:application_update": get(DISTRICT, {R.ORG_STAFF}),
-    "projects:bid_award": post(DISTRICT),
-    "projects:bid_award_rescind": post(DISTRICT),
+    # The seeded procurement's project is contracted: awarding and rescinding are open to nobody
+    # now (a 403 from projects.workflow.actions_for; every state is walked in
+    # tests/projects/test_workflow_doors.py).
+    "projects:bid_award": post(NOBODY),
+    "projects:bid_award_rescind": post(NOBODY),
     "projects:bid_record": post(DISTRICT),
     "projects:call_create": get(DISTRICT),
     "projects:call_detail": get(SIGNED_IN),
@@ -268,7 +271,7 @@ ACCESS: dict[str, Rule] = {
     "projects:project_detail": get(SEES_STATION_A, {R.ORG_STAFF}),
     "projects:project_document": get(SEES_STATION_A, {R.ORG_STAFF}),  # as the project's page
     "projects:project_list": get(SIGNED_IN),
-    "projects:project_move": post(DISTRICT, {R.ORG_STAFF}),  # submit: the district is told it may not
+    "projects:project_move": post({R.ORG_STAFF}),  # submit: only the applicant's side; the district 403
     "projects:project_review": post(DISTRICT),
     "projects:supervision_visit_record": post(DISTRICT),
     "region-detail": get(SEES_STATION_A),

@@ -1,0 +1,309 @@
+"""A project's timeline: every step of its record, in the order it was taken, with who took it,
+when, and the amount or the outcome.
+
+The timeline is one list of sources, `SOURCES`, one small function per kind of record. Each reads
+the project as its page loaded it (with its records prefetched, `TIMELINE_PREFETCH`) and yields
+its events. To tell one more kind of step, write its function and add it to the list.
+
+Who acted: transitions, reviews, payments and progress reports keep the person on the record.
+Procurements, bids, contracts, milestones, supervision visits, acceptances and honours do
+not (a visit's inspector and an acceptance's evaluator are names typed in, not the person who
+recorded them); for those the audit log, which every service writes in the same transaction, is
+the record of who acted and when, and the timeline reads it with one query (`_audit_entries`)
+rather than copying it into new fields.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from projects.models import (
+    Award,
+    Bid,
+    ContractAmendment,
+    Payment,
+    ProgressReport,
+    Project,
+    Review,
+    Transition,
+)
+from socialwork.models import AuditEntry
+
+# What the project's page prefetches so that the sources read without queries.
+TIMELINE_PREFETCH = (
+    Prefetch("reviews", queryset=Review.objects.select_related("reviewer")),
+    Prefetch("procurement__bids", queryset=Bid.objects.select_related("organization")),
+    Prefetch(
+        "procurement__bids__awards", queryset=Award.objects.select_related("awarded_by", "rescinded_by")
+    ),
+    "contract__milestones",
+    Prefetch("contract__amendments", queryset=ContractAmendment.objects.select_related("recorded_by")),
+    Prefetch("contract__payments", queryset=Payment.objects.select_related("recorded_by")),
+    Prefetch("progress_reports", queryset=ProgressReport.objects.select_related("submitted_by")),
+    "supervision_visits",
+    "acceptances",
+    "honours",
+    Prefetch("transitions", queryset=Transition.objects.select_related("actor")),
+)
+
+
+@dataclass
+class Event:
+    """One step on the timeline. `at` orders the timeline (when it was recorded: the record's own
+    time, else its audit row's); `on` is the day the record gives for the step when it gives one
+    (a payment's day, a visit's day)."""
+
+    kind: str
+    what: object
+    at: datetime | None = None
+    on: date | None = None
+    who: object = ""
+    detail: object = ""
+    record: object = field(default=None, repr=False)
+    # (audit action, record): where the audit log tells who acted, and when, if the record does not.
+    audited: tuple[str, object] | None = field(default=None, repr=False)
+
+
+def _one(project, relation):
+    return getattr(project, relation, None)
+
+
+def transitions(project: Project) -> Iterable[Event]:
+    for transition in project.transitions.all():
+        yield Event(
+            kind="transition",
+            what=_("%(from)s → %(to)s")
+            % {"from": transition.get_from_status_display(), "to": transition.get_to_status_display()},
+            at=transition.at,
+            who=transition.actor,
+            detail=transition.reason,
+            record=transition,
+        )
+
+
+def reviews(project: Project) -> Iterable[Event]:
+    for review in project.reviews.all():
+        yield Event(
+            kind="review",
+            what=_("Expert review"),
+            at=review.updated_at,
+            who=review.reviewer,
+            detail=_("score %(score)s") % {"score": review.score},
+        )
+
+
+def procurement_opened(project: Project) -> Iterable[Event]:
+    if procurement := _one(project, "procurement"):
+        yield Event(
+            kind="procurement",
+            what=_("Procurement opened"),
+            at=procurement.created_at,
+            detail=procurement.get_method_display(),
+            audited=("procurement.open", procurement),
+        )
+
+
+def bids(project: Project) -> Iterable[Event]:
+    procurement = _one(project, "procurement")
+    for bid in procurement.bids.all() if procurement else ():
+        yield Event(
+            kind="bid",
+            what=_("Bid of %(organization)s") % {"organization": bid.organization.name},
+            at=bid.created_at,
+            detail=_("%(price)s yuan") % {"price": bid.price},
+            audited=("bid.record", bid),
+        )
+
+
+def awards(project: Project) -> Iterable[Event]:
+    """Each award, by whom, and its rescission with the reason: the awarded organization became
+    the project's provider, and a rescission gave the project back to the one before."""
+    procurement = _one(project, "procurement")
+    for bid in procurement.bids.all() if procurement else ():
+        for award in bid.awards.all():
+            yield Event(
+                kind="award",
+                what=_("Awarded to %(organization)s, which now provides the service")
+                % {"organization": bid.organization.name},
+                at=award.awarded_at,
+                who=award.awarded_by,
+                detail=_("%(price)s yuan") % {"price": bid.price},
+            )
+            if award.rescinded_at:
+                yield Event(
+                    kind="award_rescinded",
+                    what=_("Award to %(organization)s rescinded") % {"organization": bid.organization.name},
+                    at=award.rescinded_at,
+                    who=award.rescinded_by,
+                    detail=award.rescind_reason,
+                )
+
+
+def contract_signed(project: Project) -> Iterable[Event]:
+    if contract := _one(project, "contract"):
+        yield Event(
+            kind="contract",
+            what=_("Contract %(number)s signed with %(organization)s")
+            % {"number": contract.number, "organization": contract.organization.name},
+            at=contract.created_at,
+            on=contract.signed_on,
+            detail=_("%(amount)s yuan") % {"amount": contract.amount},
+            audited=("contract.sign", contract),
+        )
+
+
+def milestones(project: Project) -> Iterable[Event]:
+    contract = _one(project, "contract")
+    for milestone in contract.milestones.all() if contract else ():
+        # Milestones are set with the contract, by whoever signed it.
+        yield Event(
+            kind="milestone_set",
+            what=_("Milestone set: %(title)s") % {"title": milestone.title},
+            at=contract.created_at,
+            detail=_("due %(day)s") % {"day": milestone.due_on.isoformat()},
+            audited=("contract.sign", contract),
+        )
+        if milestone.completed_on:
+            yield Event(
+                kind="milestone_completed",
+                what=_("Milestone completed: %(title)s") % {"title": milestone.title},
+                on=milestone.completed_on,
+                audited=("milestone.complete", milestone),
+            )
+
+
+def amendments(project: Project) -> Iterable[Event]:
+    """Each supplementary agreement: the amount and term it set, and why."""
+    contract = _one(project, "contract")
+    for amendment in contract.amendments.all() if contract else ():
+        yield Event(
+            kind="amendment",
+            what=_("Supplementary agreement to contract %(number)s") % {"number": contract.number},
+            at=amendment.created_at,
+            on=amendment.signed_on,
+            who=amendment.recorded_by,
+            detail=_("%(amount)s yuan, %(start)s to %(end)s: %(reason)s")
+            % {
+                "amount": amendment.amount,
+                "start": amendment.starts_on.isoformat(),
+                "end": amendment.ends_on.isoformat(),
+                "reason": amendment.reason,
+            },
+        )
+
+
+def progress_reports(project: Project) -> Iterable[Event]:
+    for report in project.progress_reports.all():
+        yield Event(
+            kind="progress_report",
+            what=_("Progress report: %(period)s") % {"period": report.period},
+            at=report.created_at,
+            who=report.submitted_by,
+        )
+
+
+def supervision_visits(project: Project) -> Iterable[Event]:
+    for visit in project.supervision_visits.all():
+        yield Event(
+            kind="supervision_visit",
+            what=_("Supervision visit by %(inspector)s") % {"inspector": visit.inspector},
+            at=visit.created_at,
+            on=visit.visited_on,
+            detail=visit.get_rating_display(),
+            audited=("supervision_visit.record", visit),
+        )
+
+
+def payments(project: Project) -> Iterable[Event]:
+    contract = _one(project, "contract")
+    for payment in contract.payments.all() if contract else ():
+        yield Event(
+            kind="payment",
+            what=pgettext_lazy("project timeline", "Payment"),
+            at=payment.created_at,
+            on=payment.paid_on,
+            who=payment.recorded_by,
+            detail=_("%(amount)s yuan") % {"amount": payment.amount},
+        )
+
+
+def acceptances(project: Project) -> Iterable[Event]:
+    for acceptance in project.acceptances.all():
+        yield Event(
+            kind="acceptance",
+            what=_("Acceptance evaluation by %(evaluator)s") % {"evaluator": acceptance.evaluator},
+            at=acceptance.created_at,
+            on=acceptance.evaluated_on,
+            detail=_("%(conclusion)s, score %(score)s")
+            % {"conclusion": acceptance.get_conclusion_display(), "score": acceptance.score},
+            audited=("acceptance.record", acceptance),
+        )
+
+
+def honours(project: Project) -> Iterable[Event]:
+    for honour in project.honours.all():
+        yield Event(
+            kind="honour",
+            what=_("Honour: %(name)s") % {"name": honour.name},
+            at=honour.created_at,
+            detail=" ".join(str(part) for part in (honour.awarded_by, honour.year) if part),
+            audited=("honour.add", honour),
+        )
+
+
+SOURCES: list[Callable[[Project], Iterable[Event]]] = [
+    transitions,
+    reviews,
+    procurement_opened,
+    bids,
+    awards,
+    contract_signed,
+    amendments,
+    milestones,
+    progress_reports,
+    supervision_visits,
+    payments,
+    acceptances,
+    honours,
+]
+
+
+def _key(action: str, record) -> tuple[str, str, str]:
+    return action, record._meta.label_lower, str(record.pk)
+
+
+def _audit_entries(keys: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], AuditEntry]:
+    """The audit rows of these (action, record type, record id), the first of each: one query."""
+    if not keys:
+        return {}
+    where = Q()
+    for action, target_type, target_id in keys:
+        where |= Q(action=action, target_type=target_type, target_id=target_id)
+    entries = {}
+    for entry in (
+        AuditEntry.objects.filter(where)
+        .only("at", "action", "target_type", "target_id", "actor_name", "actor_username")
+        .order_by("-at", "-pk")
+    ):
+        entries[(entry.action, entry.target_type, entry.target_id)] = entry  # the earliest wins
+    return entries
+
+
+def project_timeline(project: Project) -> list[Event]:
+    """Every event of every source, oldest first; who (and when, for a record that keeps no time)
+    from the audit log where the record does not keep it."""
+    events = [event for source in SOURCES for event in source(project)]
+    entries = _audit_entries({_key(*event.audited) for event in events if event.audited})
+    for event in events:
+        entry = entries.get(_key(*event.audited)) if event.audited else None
+        if entry is not None:
+            event.who = event.who or entry.actor_name or entry.actor_username
+            event.at = event.at or entry.at
+        if event.at is None:  # neither the record nor the audit log keeps a time: its day
+            event.at = timezone.make_aware(datetime.combine(event.on, time.min))
+    return sorted(events, key=lambda event: event.at)
