@@ -11,9 +11,19 @@ registered them until a case is opened. Removed clients and their cases are seen
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 
 from casework.models import (
@@ -22,13 +32,16 @@ from casework.models import (
     Case,
     CaseClient,
     CaseloadEntry,
+    CaseworkPolicy,
     Client,
     Closing,
     CommunityActivity,
     FollowUp,
     Group,
     PlanTask,
+    ServiceNote,
     ServicePlan,
+    SupervisorReview,
     Transfer,
     Volunteer,
 )
@@ -160,6 +173,67 @@ def grants_visible_to(*, user) -> QuerySet[AccessGrant]:
 
 def cases_visible_to(*, user) -> QuerySet[Case]:
     return Case.objects.filter(case_scope(user)).select_related("station", "worker", "supervisor", "category")
+
+
+def quiet_case_days() -> int:
+    """How many days an open case may go without a service note: the district's policy."""
+    return CaseworkPolicy.current().quiet_case_days
+
+
+def case_open_on(day: date) -> Q:
+    """Cases open on `day`: taken in by then and not closed by then."""
+    not_closed = Q(closed_on__isnull=True) & ~Q(status=Case.Status.CLOSED)
+    return Q(intake_on__lte=day) & (not_closed | Q(closed_on__gt=day))
+
+
+def case_quiet(*, on: date, days: int) -> Q:
+    """The one rule of a quiet case, for the Monday reminder, the flag on My cases and the
+    worker-year figures of the practice assessment: open on `on`, with no service note (by anyone)
+    dated in the `days` days up to it and taken in before them. So its last note, or its intake
+    when it has none, is `days` days old or older. `days` is the policy's `quiet_case_days`
+    (`quiet_case_days()`); the figures of a past year ask for its last day."""
+    cutoff = on - timedelta(days=days)
+    recent = ServiceNote.objects.filter(case=OuterRef("pk"), noted_on__gt=cutoff, noted_on__lte=on)
+    return case_open_on(on) & Q(intake_on__lte=cutoff) & ~Exists(recent)
+
+
+def cases_quiet(*, on: date, days: int | None = None) -> QuerySet[Case]:
+    """The quiet cases of the district on `on` (`case_quiet`), not removed: whom the reminder
+    tells is its own business, so these are not scoped to a person."""
+    days = quiet_case_days() if days is None else days
+    return Case.objects.filter(case_quiet(on=on, days=days), removed_at__isnull=True)
+
+
+def worker_year_cases(*, user, first: date, end: date, quiet_days: int) -> dict[str, int]:
+    """What the case records say of the worker with login `user` between `first` and `end`, as
+    counts only, for the practice assessment (positions.selectors.evidence): cases assigned to
+    them (the case's current worker) open at some time in it (`caseload`); of those open at its
+    end (`open_at_end`) how many were not quiet then (`noted_at_end`, `case_quiet`); cases closed
+    in it (`closed`) and how many with an approved closing for goals reached (`goals`); service
+    notes they wrote (`notes`); supervisor reviews they wrote as supervisor (`reviews`) and on
+    how many cases (`reviewed_cases`). Three queries."""
+    cases = Case.objects.filter(worker=user, removed_at__isnull=True)
+    goals = Closing.objects.filter(
+        case=OuterRef("pk"), reason=Closing.Reason.GOALS_REACHED, status=Approval.APPROVED
+    )
+    open_in_year = Q(intake_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=first))
+    open_at_end = case_open_on(end)
+    closed_in_year = Q(status=Case.Status.CLOSED, closed_on__gte=first, closed_on__lte=end)
+    quiet = ExpressionWrapper(case_quiet(on=end, days=quiet_days), output_field=BooleanField())
+    counts = cases.annotate(quiet=quiet, has_goals=Exists(goals)).aggregate(
+        caseload=Count("pk", filter=open_in_year),
+        open_at_end=Count("pk", filter=open_at_end),
+        noted_at_end=Count("pk", filter=open_at_end & Q(quiet=False)),
+        closed=Count("pk", filter=closed_in_year),
+        goals=Count("pk", filter=closed_in_year & Q(has_goals=True)),
+    )
+    counts["notes"] = ServiceNote.objects.filter(
+        author=user, noted_on__gte=first, noted_on__lte=end, case__removed_at__isnull=True
+    ).count()
+    reviews = SupervisorReview.objects.filter(
+        supervisor=user, reviewed_on__gte=first, reviewed_on__lte=end, case__removed_at__isnull=True
+    ).aggregate(reviews=Count("pk"), reviewed_cases=Count("case", distinct=True))
+    return {**counts, **reviews}
 
 
 MAIN_CLIENT_FIRST = Prefetch(
@@ -330,12 +404,18 @@ class Agenda:
 
 
 def agenda(*, user, day: date | None = None) -> Agenda:
-    """My cases: the open cases I work on, follow-ups and plan tasks due by today, and what waits
-    for me as supervisor or receiving worker."""
+    """My cases: the open cases I work on (each marked `quiet` by the one rule, `case_quiet`),
+    follow-ups and plan tasks due by today, and what waits for me as supervisor or receiving
+    worker."""
     day = day or timezone.localdate()
     # A worker sees every case they hold or supervise: no scope to combine, nor its joins.
     mine = Case.objects.filter(worker=user, removed_at__isnull=True).exclude(status=Case.Status.CLOSED)
-    cases = mine.prefetch_related(MAIN_CLIENT_FIRST).order_by(RISK_FIRST, "last_note_on", "pk")
+    quiet = ExpressionWrapper(case_quiet(on=day, days=quiet_case_days()), output_field=BooleanField())
+    cases = (
+        mine.annotate(quiet=quiet)
+        .prefetch_related(MAIN_CLIENT_FIRST)
+        .order_by(RISK_FIRST, "last_note_on", "pk")
+    )
     follow_ups = list(
         FollowUp.objects.filter(case__in=mine, done_on__isnull=True, due_on__lte=day)
         .select_related("case")
