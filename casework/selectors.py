@@ -12,6 +12,7 @@ registered them until a case is opened. Removed clients and their cases are seen
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import (
     BooleanField,
@@ -23,7 +24,9 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Sum,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from casework.models import (
@@ -463,3 +466,89 @@ def advocacy_evidence(record: AdvocacyRecord) -> dict[str, list[tuple[str, int]]
         "by_risk": counts("risk_level", dict(RiskLevel.choices)),
         "by_status": counts("status", dict(Case.Status.choices)),
     }
+
+
+# The lists. Each list's page, its API list endpoint and its export read it through one selector:
+# the filterset of the list's filters (`params`) over the records the person sees, joined and in
+# the list's order. The filtersets read the selectors above (their choices), so they are imported
+# where they are used.
+
+
+def cases_list(*, user, params=None, filters=None):
+    """The case list: the cases `user` sees, the latest intake first, each with its clients
+    (`MAIN_CLIENT_FIRST`). The API passes `CaseApiFilter`: the same filters and a supervisor."""
+    from casework.filters import CaseFilter
+
+    cases = cases_visible_to(user=user).prefetch_related(MAIN_CLIENT_FIRST).order_by("-intake_on", "-pk")
+    return (filters or CaseFilter)(params, queryset=cases, user=user)
+
+
+def clients_list(*, user, params=None, filters=None):
+    """The client list: the clients `user` sees, by name (`clients_in_list_order`), with their
+    categories. The API passes `ClientApiFilter`: the same filters and a few ids and fields."""
+    from casework.filters import ClientFilter
+
+    clients = clients_in_list_order(user=user).prefetch_related("categories")
+    return (filters or ClientFilter)(params, queryset=clients)
+
+
+def with_case_counts(clients: QuerySet[Client], *, user) -> QuerySet[Client]:
+    """Each client's count of the cases `user` sees (`case_count`): the list page counts those of
+    its page, the export those of every row."""
+    visible_cases = Case.objects.filter(case_scope(user)).values("pk")
+    return clients.annotate(case_count=Count("case_links", filter=Q(case_links__case__in=visible_cases)))
+
+
+def groups_list(*, user, params=None, filters=None):
+    """The group work list: the groups `user` sees with their members, sessions and sessions
+    held, the latest start first. The API passes `GroupApiFilter`: the same filters and a served
+    group."""
+    from casework.forms_groups import GroupFilter
+
+    groups = (
+        groups_visible_to(user=user)
+        .annotate(
+            member_count=Count("members", filter=Q(members__left_on__isnull=True), distinct=True),
+            session_count=Count("sessions", distinct=True),
+            held_count=Count("sessions", filter=Q(sessions__held_on__isnull=False), distinct=True),
+        )
+        .order_by("-starts_on", "pk")
+    )
+    return (filters or GroupFilter)(params, queryset=groups)
+
+
+def activities_list(*, user, params=None):
+    """The community activities list: those `user` sees, the latest first."""
+    from casework.forms_groups import ActivityFilter
+
+    return ActivityFilter(params, queryset=activities_visible_to(user=user).order_by("-held_on", "-pk"))
+
+
+def volunteers_list(*, user, params=None):
+    """The volunteers list: those `user` sees with their hours (0 when they have none), by name."""
+    from casework.forms_groups import VolunteerFilter
+
+    volunteers = (
+        volunteers_visible_to(user=user)
+        .annotate(total_hours=Coalesce(Sum("hours__hours"), Decimal(0)))
+        .order_by("name", "pk")
+    )
+    return VolunteerFilter(params, queryset=volunteers)
+
+
+def advocacy_list(*, user, params=None):
+    """The policy advocacy list: the records `user` sees with their live cases as evidence, the
+    latest first."""
+    from casework.forms_groups import AdvocacyFilter
+
+    records = (
+        advocacy_visible_to(user=user)
+        .annotate(case_count=Count("cases", filter=Q(cases__removed_at__isnull=True), distinct=True))
+        .order_by("-created_at", "-pk")
+    )
+    return AdvocacyFilter(params, queryset=records)
+
+
+def grants_list(*, user, params=None) -> QuerySet[AccessGrant]:
+    """The access grants list (the district's alone), the latest first; it has no filters."""
+    return grants_visible_to(user=user).order_by("-created_at", "-pk")

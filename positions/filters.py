@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from socialwork.ids import IdFilter
+from socialwork.lists import offer
 from socialwork.scoping import region_scope, unit_scope
 
 from .models import Award, Exam, Position, Region, ServiceUnit, SocialWorker
@@ -52,7 +53,7 @@ def _cut_to_place(filterset, user, name: str, scope) -> None:
     person = user if user is not None else getattr(filterset.request, "user", None)
     if person is not None:
         choices = filterset.filters[name]
-        choices.queryset = choices.queryset.filter(scope(person))
+        offer(choices, queryset=choices.queryset.filter(scope(person)))
 
 
 class PositionFilter(django_filters.FilterSet):

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from casework import selectors, services, workflow
-from casework.filters import CaseFilter
 from casework.forms import (
     AssessmentForm,
     AssignForm,
@@ -102,14 +101,9 @@ def my_cases(request):
     )
 
 
-def _filtered_cases(request) -> CaseFilter:
-    user = request.user
-    return CaseFilter(request.GET, queryset=selectors.cases_visible_to(user=user), user=user)
-
-
 def case_list(request):
-    filters = _filtered_cases(request)
-    page = page_of(request, filters.qs.prefetch_related(selectors.MAIN_CLIENT_FIRST))
+    filters = selectors.cases_list(user=request.user, params=request.GET)
+    page = page_of(request, filters.qs)
     rows = [(case, selectors.main_client(case)) for case in page]
     _audit_list(request, "case.list", [case.pk for case, _client in rows])
     return render(

@@ -3,7 +3,6 @@ edit and removal. A client someone may not see does not exist for them (404)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -12,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casework import selectors, services
-from casework.filters import ClientFilter
 from casework.forms import ClientForm, ClientRemoveForm, HouseholdFormSet, household_of
 from casework.models import Case, Client
 from casework.services.clients import client_subject_export as client_subject_export_data
@@ -20,13 +18,8 @@ from socialwork.pages import page_of, show_errors
 from socialwork.roles import Role
 
 
-def _filtered_clients(request) -> ClientFilter:
-    clients = selectors.clients_in_list_order(user=request.user).prefetch_related("categories")
-    return ClientFilter(request.GET, queryset=clients)
-
-
 def client_list(request):
-    filters = _filtered_clients(request)
+    filters = selectors.clients_list(user=request.user, params=request.GET)
     page = page_of(
         request, filters.qs, counted=selectors.caseload_counted(user=request.user, clients=filters.qs)
     )
@@ -34,10 +27,9 @@ def client_list(request):
     # made the paginator's count and the page group the whole list.
     ids = [client.pk for client in page]
     counts = dict(
-        Case.objects.filter(selectors.case_scope(request.user), case_clients__client__in=ids)
-        .values_list("case_clients__client")
-        .annotate(Count("pk", distinct=True))
-        .order_by()
+        selectors.with_case_counts(Client.objects.filter(pk__in=ids), user=request.user).values_list(
+            "pk", "case_count"
+        )
     )
     for client in page:
         client.case_count = counts.get(client.pk, 0)
