@@ -48,8 +48,8 @@ class ServiceUnitFilter(django_filters.FilterSet):
 
 def _cut_to_place(filterset, user, name: str, scope) -> None:
     """Offer in the filter `name` only the choices `scope` gives the person: `user` when given (the
-    page, the export), else the request's (the API's filter backend passes only the request).
-    Without either, every choice is offered."""
+    list's selector, for its page, API and export), else the request's. Without either, every
+    choice is offered."""
     person = user if user is not None else getattr(filterset.request, "user", None)
     if person is not None:
         choices = filterset.filters[name]
