@@ -12,6 +12,8 @@ from casework.models import Case, CaseClient, Client, RiskLevel, VulnerabilityCa
 from casework.services import id_digest
 from positions.models import ServiceUnit
 from socialwork import idnumbers
+from socialwork.ids import IdFilter
+from socialwork.lists import offer
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -32,15 +34,32 @@ class CaseFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         """`queryset` is the person's visible cases; the choices come from their place and reach."""
         super().__init__(data, queryset, **kwargs)
+        if not self.reads_choices(data):
+            return
         choices = selectors.case_filter_choices(user)
-        self.filters["station"].queryset = choices["stations"]
-        self.filters["worker"].queryset = choices["workers"]
-        self.filters["year"].extra["choices"] = [(year, year) for year in choices["years"]]
+        offer(self.filters["station"], queryset=choices["stations"])
+        offer(self.filters["worker"], queryset=choices["workers"])
+        offer(self.filters["year"], choices=[(year, year) for year in choices["years"]])
+
+    def reads_choices(self, data) -> bool:
+        """Whether the choices of station, worker and year are read: the page offers them."""
+        return True
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
         named = CaseClient.objects.filter(case=OuterRef("pk"), client__name__icontains=value)
         return queryset.filter(Q(number__icontains=value) | Q(Exists(named)))
+
+
+class CaseApiFilter(CaseFilter):
+    """The case list's filters, and for programs a supervisor's id. The API list reads it through
+    the same selector as the page and the export (selectors.cases_list)."""
+
+    supervisor = IdFilter(field_name="supervisor", label="supervisor id")
+
+    def reads_choices(self, data) -> bool:
+        """Only to check a station, worker or year asked for: nothing is offered."""
+        return data is not None and any(data.get(name) for name in ("station", "worker", "year"))
 
 
 class ClientFilter(django_filters.FilterSet):
@@ -64,3 +83,19 @@ class ClientFilter(django_filters.FilterSet):
         if len(idnumbers.normalize(value)) == 18:
             match |= Q(id_number_digest=id_digest(value))
         return queryset.filter(match)
+
+
+class ClientApiFilter(ClientFilter):
+    """The client list's filters, and for programs: an exact ID number (by its digest), a
+    station, a community, a category, a gender, whether known elsewhere. The API list reads it
+    through the same selector as the page and the export (selectors.clients_list)."""
+
+    id_number = django_filters.CharFilter(method="by_id_number", label=_("ID number (exact)"))
+
+    class Meta:
+        model = Client
+        fields = ["station", "community", "categories", "gender", "known_elsewhere"]
+
+    def by_id_number(self, queryset, name, value):
+        # The number is encrypted: compare keyed digests, never decrypt the table.
+        return queryset.filter(id_number_digest=id_digest(value))

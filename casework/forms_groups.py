@@ -19,6 +19,7 @@ from casework.models import (
 from casework.selectors import activities_visible_to, clients_visible_to, station_of
 from casework.services.advocacy import RESPONSE_STATUSES
 from positions.models import Region
+from socialwork.ids import IdFilter
 from socialwork.models import User
 from socialwork.roles import Role
 
@@ -124,6 +125,13 @@ class GroupFilter(django_filters.FilterSet):
     class Meta:
         model = Group
         fields = ["status", "kind"]
+
+
+class GroupApiFilter(GroupFilter):
+    """The group list's filters, and for programs the served group's id. The API list reads it
+    through the same selector as the page and the export (selectors.groups_list)."""
+
+    category = IdFilter(field_name="category", label="category id")
 
 
 # Community work

@@ -4,14 +4,12 @@ A notification goes to the inbox and, as the person chose, by email: its title n
 number only, never a client.
 """
 
-from datetime import timedelta
-
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import Case, CaseworkPolicy, FollowUp, RiskLevel
+from casework.models import Case, FollowUp, RiskLevel
+from casework.selectors import cases_quiet
 from socialwork.reminders import Reminder, reminder
 from socialwork.roles import Role
 
@@ -59,17 +57,10 @@ def casework_follow_ups_due(day):
 
 @reminder("casework_quiet_cases", label=_("Open case without a recent note"), hour=8, day_of_week=1)
 def casework_quiet_cases(day):
-    """Each Monday, the worker and the station manager hear of every open case with no service note
-    for the district's quiet_case_days (default 30) since its last note, or since intake if none."""
-    quiet_days = CaseworkPolicy.current().quiet_case_days
-    cutoff = day - timedelta(days=quiet_days)
-    cases = list(
-        Case.objects.filter(removed_at__isnull=True)
-        .exclude(status=CLOSED)
-        .filter(Q(last_note_on__lte=cutoff) | Q(last_note_on__isnull=True, intake_on__lte=cutoff))
-        .select_related("worker")
-        .order_by("station", "number")
-    )
+    """Each Monday, the worker and the station manager hear of every quiet case: open, with no
+    service note for the district's quiet_case_days (default 30) since its last note, or since
+    intake if none (the rule is casework.selectors.case_quiet)."""
+    cases = list(cases_quiet(on=day).select_related("worker").order_by("station", "number"))
     if not cases:
         return
     managers = _station_managers(case.station_id for case in cases)

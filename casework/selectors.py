@@ -11,9 +11,22 @@ registered them until a case is opened. Removed clients and their cases are seen
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from casework.models import (
@@ -22,13 +35,16 @@ from casework.models import (
     Case,
     CaseClient,
     CaseloadEntry,
+    CaseworkPolicy,
     Client,
     Closing,
     CommunityActivity,
     FollowUp,
     Group,
     PlanTask,
+    ServiceNote,
     ServicePlan,
+    SupervisorReview,
     Transfer,
     Volunteer,
 )
@@ -160,6 +176,67 @@ def grants_visible_to(*, user) -> QuerySet[AccessGrant]:
 
 def cases_visible_to(*, user) -> QuerySet[Case]:
     return Case.objects.filter(case_scope(user)).select_related("station", "worker", "supervisor", "category")
+
+
+def quiet_case_days() -> int:
+    """How many days an open case may go without a service note: the district's policy."""
+    return CaseworkPolicy.current().quiet_case_days
+
+
+def case_open_on(day: date) -> Q:
+    """Cases open on `day`: taken in by then and not closed by then."""
+    not_closed = Q(closed_on__isnull=True) & ~Q(status=Case.Status.CLOSED)
+    return Q(intake_on__lte=day) & (not_closed | Q(closed_on__gt=day))
+
+
+def case_quiet(*, on: date, days: int) -> Q:
+    """The one rule of a quiet case, for the Monday reminder, the flag on My cases and the
+    worker-year figures of the practice assessment: open on `on`, with no service note (by anyone)
+    dated in the `days` days up to it and taken in before them. So its last note, or its intake
+    when it has none, is `days` days old or older. `days` is the policy's `quiet_case_days`
+    (`quiet_case_days()`); the figures of a past year ask for its last day."""
+    cutoff = on - timedelta(days=days)
+    recent = ServiceNote.objects.filter(case=OuterRef("pk"), noted_on__gt=cutoff, noted_on__lte=on)
+    return case_open_on(on) & Q(intake_on__lte=cutoff) & ~Exists(recent)
+
+
+def cases_quiet(*, on: date, days: int | None = None) -> QuerySet[Case]:
+    """The quiet cases of the district on `on` (`case_quiet`), not removed: whom the reminder
+    tells is its own business, so these are not scoped to a person."""
+    days = quiet_case_days() if days is None else days
+    return Case.objects.filter(case_quiet(on=on, days=days), removed_at__isnull=True)
+
+
+def worker_year_cases(*, user, first: date, end: date, quiet_days: int) -> dict[str, int]:
+    """What the case records say of the worker with login `user` between `first` and `end`, as
+    counts only, for the practice assessment (positions.selectors.evidence): cases assigned to
+    them (the case's current worker) open at some time in it (`caseload`); of those open at its
+    end (`open_at_end`) how many were not quiet then (`noted_at_end`, `case_quiet`); cases closed
+    in it (`closed`) and how many with an approved closing for goals reached (`goals`); service
+    notes they wrote (`notes`); supervisor reviews they wrote as supervisor (`reviews`) and on
+    how many cases (`reviewed_cases`). Three queries."""
+    cases = Case.objects.filter(worker=user, removed_at__isnull=True)
+    goals = Closing.objects.filter(
+        case=OuterRef("pk"), reason=Closing.Reason.GOALS_REACHED, status=Approval.APPROVED
+    )
+    open_in_year = Q(intake_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=first))
+    open_at_end = case_open_on(end)
+    closed_in_year = Q(status=Case.Status.CLOSED, closed_on__gte=first, closed_on__lte=end)
+    quiet = ExpressionWrapper(case_quiet(on=end, days=quiet_days), output_field=BooleanField())
+    counts = cases.annotate(quiet=quiet, has_goals=Exists(goals)).aggregate(
+        caseload=Count("pk", filter=open_in_year),
+        open_at_end=Count("pk", filter=open_at_end),
+        noted_at_end=Count("pk", filter=open_at_end & Q(quiet=False)),
+        closed=Count("pk", filter=closed_in_year),
+        goals=Count("pk", filter=closed_in_year & Q(has_goals=True)),
+    )
+    counts["notes"] = ServiceNote.objects.filter(
+        author=user, noted_on__gte=first, noted_on__lte=end, case__removed_at__isnull=True
+    ).count()
+    reviews = SupervisorReview.objects.filter(
+        supervisor=user, reviewed_on__gte=first, reviewed_on__lte=end, case__removed_at__isnull=True
+    ).aggregate(reviews=Count("pk"), reviewed_cases=Count("case", distinct=True))
+    return {**counts, **reviews}
 
 
 MAIN_CLIENT_FIRST = Prefetch(
@@ -330,12 +407,18 @@ class Agenda:
 
 
 def agenda(*, user, day: date | None = None) -> Agenda:
-    """My cases: the open cases I work on, follow-ups and plan tasks due by today, and what waits
-    for me as supervisor or receiving worker."""
+    """My cases: the open cases I work on (each marked `quiet` by the one rule, `case_quiet`),
+    follow-ups and plan tasks due by today, and what waits for me as supervisor or receiving
+    worker."""
     day = day or timezone.localdate()
     # A worker sees every case they hold or supervise: no scope to combine, nor its joins.
     mine = Case.objects.filter(worker=user, removed_at__isnull=True).exclude(status=Case.Status.CLOSED)
-    cases = mine.prefetch_related(MAIN_CLIENT_FIRST).order_by(RISK_FIRST, "last_note_on", "pk")
+    quiet = ExpressionWrapper(case_quiet(on=day, days=quiet_case_days()), output_field=BooleanField())
+    cases = (
+        mine.annotate(quiet=quiet)
+        .prefetch_related(MAIN_CLIENT_FIRST)
+        .order_by(RISK_FIRST, "last_note_on", "pk")
+    )
     follow_ups = list(
         FollowUp.objects.filter(case__in=mine, done_on__isnull=True, due_on__lte=day)
         .select_related("case")
@@ -383,3 +466,89 @@ def advocacy_evidence(record: AdvocacyRecord) -> dict[str, list[tuple[str, int]]
         "by_risk": counts("risk_level", dict(RiskLevel.choices)),
         "by_status": counts("status", dict(Case.Status.choices)),
     }
+
+
+# The lists. Each list's page, its API list endpoint and its export read it through one selector:
+# the filterset of the list's filters (`params`) over the records the person sees, joined and in
+# the list's order. The filtersets read the selectors above (their choices), so they are imported
+# where they are used.
+
+
+def cases_list(*, user, params=None, filters=None):
+    """The case list: the cases `user` sees, the latest intake first, each with its clients
+    (`MAIN_CLIENT_FIRST`). The API passes `CaseApiFilter`: the same filters and a supervisor."""
+    from casework.filters import CaseFilter
+
+    cases = cases_visible_to(user=user).prefetch_related(MAIN_CLIENT_FIRST).order_by("-intake_on", "-pk")
+    return (filters or CaseFilter)(params, queryset=cases, user=user)
+
+
+def clients_list(*, user, params=None, filters=None):
+    """The client list: the clients `user` sees, by name (`clients_in_list_order`), with their
+    categories. The API passes `ClientApiFilter`: the same filters and a few ids and fields."""
+    from casework.filters import ClientFilter
+
+    clients = clients_in_list_order(user=user).prefetch_related("categories")
+    return (filters or ClientFilter)(params, queryset=clients)
+
+
+def with_case_counts(clients: QuerySet[Client], *, user) -> QuerySet[Client]:
+    """Each client's count of the cases `user` sees (`case_count`): the list page counts those of
+    its page, the export those of every row."""
+    visible_cases = Case.objects.filter(case_scope(user)).values("pk")
+    return clients.annotate(case_count=Count("case_links", filter=Q(case_links__case__in=visible_cases)))
+
+
+def groups_list(*, user, params=None, filters=None):
+    """The group work list: the groups `user` sees with their members, sessions and sessions
+    held, the latest start first. The API passes `GroupApiFilter`: the same filters and a served
+    group."""
+    from casework.forms_groups import GroupFilter
+
+    groups = (
+        groups_visible_to(user=user)
+        .annotate(
+            member_count=Count("members", filter=Q(members__left_on__isnull=True), distinct=True),
+            session_count=Count("sessions", distinct=True),
+            held_count=Count("sessions", filter=Q(sessions__held_on__isnull=False), distinct=True),
+        )
+        .order_by("-starts_on", "pk")
+    )
+    return (filters or GroupFilter)(params, queryset=groups)
+
+
+def activities_list(*, user, params=None):
+    """The community activities list: those `user` sees, the latest first."""
+    from casework.forms_groups import ActivityFilter
+
+    return ActivityFilter(params, queryset=activities_visible_to(user=user).order_by("-held_on", "-pk"))
+
+
+def volunteers_list(*, user, params=None):
+    """The volunteers list: those `user` sees with their hours (0 when they have none), by name."""
+    from casework.forms_groups import VolunteerFilter
+
+    volunteers = (
+        volunteers_visible_to(user=user)
+        .annotate(total_hours=Coalesce(Sum("hours__hours"), Decimal(0)))
+        .order_by("name", "pk")
+    )
+    return VolunteerFilter(params, queryset=volunteers)
+
+
+def advocacy_list(*, user, params=None):
+    """The policy advocacy list: the records `user` sees with their live cases as evidence, the
+    latest first."""
+    from casework.forms_groups import AdvocacyFilter
+
+    records = (
+        advocacy_visible_to(user=user)
+        .annotate(case_count=Count("cases", filter=Q(cases__removed_at__isnull=True), distinct=True))
+        .order_by("-created_at", "-pk")
+    )
+    return AdvocacyFilter(params, queryset=records)
+
+
+def grants_list(*, user, params=None) -> QuerySet[AccessGrant]:
+    """The access grants list (the district's alone), the latest first; it has no filters."""
+    return grants_visible_to(user=user).order_by("-created_at", "-pk")

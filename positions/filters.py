@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from socialwork.ids import IdFilter
+from socialwork.lists import offer
 from socialwork.scoping import region_scope, unit_scope
 
 from .models import Award, Exam, Position, Region, ServiceUnit, SocialWorker
@@ -47,12 +48,12 @@ class ServiceUnitFilter(django_filters.FilterSet):
 
 def _cut_to_place(filterset, user, name: str, scope) -> None:
     """Offer in the filter `name` only the choices `scope` gives the person: `user` when given (the
-    page, the export), else the request's (the API's filter backend passes only the request).
-    Without either, every choice is offered."""
+    list's selector, for its page, API and export), else the request's. Without either, every
+    choice is offered."""
     person = user if user is not None else getattr(filterset.request, "user", None)
     if person is not None:
         choices = filterset.filters[name]
-        choices.queryset = choices.queryset.filter(scope(person))
+        offer(choices, queryset=choices.queryset.filter(scope(person)))
 
 
 class PositionFilter(django_filters.FilterSet):

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from positions.api.network import ScopedRelatedField
 from positions.models import Region, Studio
 from projects import selectors, services, workflow
+from projects.filters import CallFilter, OrganizationFilter, ProjectApiFilter
 from projects.models import (
     Acceptance,
     BudgetLine,
@@ -26,6 +27,7 @@ from projects.models import (
     ServiceArea,
     SocialOrganization,
 )
+from socialwork.lists import ListSelectorMixin
 
 WRITE_METHODS = ["get", "post", "put", "patch", "head", "options"]
 
@@ -56,12 +58,13 @@ class OrganizationSerializer(serializers.ModelSerializer):
         )
 
 
-class OrganizationViewSet(viewsets.ModelViewSet):
+class OrganizationViewSet(ListSelectorMixin, viewsets.ModelViewSet):
     """Social organizations: district-wide people see all, staff their own. District administrators
     register and change them."""
 
     serializer_class = OrganizationSerializer
-    filterset_fields = ["kind", "grade"]
+    filterset_class = OrganizationFilter
+    list_selector = selectors.organizations_list
     search_fields = ["name", "credit_code"]
     http_method_names = WRITE_METHODS
 
@@ -87,11 +90,12 @@ class CallSerializer(serializers.ModelSerializer):
         return services.call_save(actor=self.context["request"].user, call=call, **validated_data)
 
 
-class CallViewSet(viewsets.ModelViewSet):
+class CallViewSet(ListSelectorMixin, viewsets.ModelViewSet):
     """Calls for projects, open to everyone to read; district administrators open and change them."""
 
     serializer_class = CallSerializer
-    filterset_fields = ["year", "kind"]
+    filterset_class = CallFilter
+    list_selector = selectors.calls_list
     search_fields = ["title"]
     http_method_names = WRITE_METHODS
     queryset = Call.objects.order_by("-year", "-opens_on", "pk")
@@ -198,15 +202,22 @@ class ReviewSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class ProjectViewSet(viewsets.ModelViewSet):
+class ProjectViewSet(ListSelectorMixin, viewsets.ModelViewSet):
     """Projects the person sees. POST creates a draft; PUT/PATCH change it while it is a draft;
     POST .../move/ takes a workflow step, .../decide/ approves or rejects, .../review/ records a
     score."""
 
     serializer_class = ProjectSerializer
-    filterset_fields = ["status", "call", "service_area", "organization", "community"]
+    filterset_class = ProjectApiFilter
     search_fields = ["title", "beneficiaries"]
     http_method_names = WRITE_METHODS
+
+    @staticmethod
+    def list_selector(*, user, params):
+        return selectors.projects_list(user=user, params=params, filters=ProjectApiFilter)
+
+    def list_queryset(self, queryset):
+        return queryset.prefetch_related("budget_lines")
 
     def get_queryset(self):
         return (

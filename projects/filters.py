@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from positions.models import Region
+from socialwork.ids import IdFilter
 
 from .models import Call, Project, SocialOrganization
 
@@ -57,3 +58,11 @@ class ProjectFilter(django_filters.FilterSet):
 
     def filter_town(self, queryset, name, value):
         return queryset.filter(community__path__startswith=value.path)
+
+
+class ProjectApiFilter(ProjectFilter):
+    """The projects list's filters, and for programs the ids they hold: an organization, a
+    community. The API list reads it through the same selector as the page."""
+
+    organization = IdFilter(field_name="organization", label="organization id")
+    community = IdFilter(field_name="community", label="community id")

@@ -12,8 +12,10 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from positions.models import Region
+from projects.filters import CallFilter, OrganizationFilter, ProjectFilter
 from projects.models import (
     Acceptance,
+    Call,
     Contract,
     ContractAmendment,
     Payment,
@@ -233,3 +235,31 @@ def communities_short(*, user, call) -> list[tuple[Region, int]]:
         (c, made.get(c.pk, 0)) for c in communities if made.get(c.pk, 0) < call.min_applications_per_community
     ]
     return sorted(short, key=lambda pair: pair[1])
+
+
+# The lists. Each list's page, its API list endpoint and its export read it through one selector:
+# the filterset of the list's filters (`params`) over the records the person sees, in its order.
+
+
+def projects_list(*, user, params=None, filters: type[ProjectFilter] = ProjectFilter) -> ProjectFilter:
+    """The projects list: the projects `user` sees, the latest call's first. The API passes
+    `ProjectApiFilter`, the same filters and the ids a program holds."""
+    projects = projects_visible_to(user=user).order_by("-year", "-created_at", "pk")
+    return filters(params, queryset=projects)
+
+
+def organizations_list(*, user, params=None) -> OrganizationFilter:
+    """The social organizations list: those `user` sees, with their project counts, by name."""
+    organizations = (
+        organizations_visible_to(user=user)
+        .select_related("region")
+        .annotate(project_count=Count("projects", distinct=True))
+        .order_by("name", "pk")
+    )
+    return OrganizationFilter(params, queryset=organizations)
+
+
+def calls_list(*, user, params=None) -> CallFilter:
+    """The calls for projects: public, everyone reads every call; with their application counts."""
+    calls = Call.objects.annotate(project_count=Count("projects")).order_by("-year", "-opens_on", "pk")
+    return CallFilter(params, queryset=calls)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path
@@ -21,7 +21,6 @@ from socialwork.files import file_response
 from socialwork.pages import form_page, page_of, show_errors, year_of
 
 from . import selectors, services
-from .filters import CallFilter, OrganizationFilter, ProjectFilter
 from .forms import (
     AcceptanceForm,
     AmendmentForm,
@@ -61,13 +60,7 @@ S = Project.Status
 
 
 def organization_list(request):
-    organizations = (
-        selectors.organizations_visible_to(user=request.user)
-        .select_related("region")
-        .annotate(project_count=Count("projects", distinct=True))
-        .order_by("name", "pk")
-    )
-    filters = OrganizationFilter(request.GET, queryset=organizations)
+    filters = selectors.organizations_list(user=request.user, params=request.GET)
     return render(
         request, "projects/organization_list.html", {"filter": filters, "page": page_of(request, filters.qs)}
     )
@@ -128,8 +121,7 @@ def organization_update(request, pk):
 
 
 def call_list(request):
-    calls = Call.objects.annotate(project_count=Count("projects")).order_by("-year", "-opens_on", "pk")
-    filters = CallFilter(request.GET, queryset=calls)
+    filters = selectors.calls_list(user=request.user, params=request.GET)
     return render(
         request, "projects/call_list.html", {"filter": filters, "page": page_of(request, filters.qs)}
     )
@@ -178,8 +170,7 @@ def call_update(request, pk):
 
 
 def project_list(request):
-    projects = selectors.projects_visible_to(user=request.user).order_by("-year", "-created_at", "pk")
-    filters = ProjectFilter(request.GET, queryset=projects)
+    filters = selectors.projects_list(user=request.user, params=request.GET)
     can_apply = request.user.has_perm("projects.add_project") or bool(request.user.organization_id)
     return render(
         request,

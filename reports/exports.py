@@ -1,7 +1,8 @@
 """Exports of the list pages: one registry of what can be exported, written as CSV or Excel.
 
-Each export reads its rows through the list page's own selector and filterset, so a file holds
-exactly the rows the person sees on the page with the same filters. A filter the page would mark
+Each export reads its rows through its list's one selector (`positions_list`, `cases_list`, ...,
+in the app's selectors module), which the list page and the API list endpoint call too, so a
+file holds exactly the rows the person sees on the page with the same filters. A filter the page would mark
 as an error (a unit outside the person's place, a year that is not a number) refuses the export
 (`InvalidFilters`): dropped, as django-filter drops it, the file would hold more than was asked
 for. Rows are read in chunks and written as they come: a CSV is streamed, an Excel file is
@@ -34,17 +35,15 @@ from itertools import chain, islice
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 
-from casework import forms_groups as casework_filters
 from casework import selectors as casework_selectors
 from casework.categories import BUILT_IN
-from casework.filters import CaseFilter, ClientFilter
 from casework.masking import mask_id_number, mask_phone
 from casework.models import (
     AccessGrant,
@@ -54,22 +53,18 @@ from casework.models import (
     Client,
     Group,
 )
-from positions.filters import AwardFilter, ExamFilter, PositionFilter, SocialWorkerFilter
-from positions.models import Award, Exam, Position, Region, ServiceUnit, SocialWorker
+from positions.models import Award, Exam, Position, Region, SocialWorker
 from positions.selectors import network as network_selectors
 from positions.selectors import workforce as workforce_selectors
 from projects import selectors as projects_selectors
-from projects.filters import CallFilter, OrganizationFilter, ProjectFilter
 from projects.models import Call, Project, SocialOrganization
 from socialwork import idnumbers
 from socialwork.models.base import choice_labels
 from socialwork.pages import year_in
-from socialwork.scoping import unit_scope
 from socialwork.services import audit_record
 from socialwork.spreadsheets import SafeLabels, csv_chunks, safe_cell, safe_texts, safe_values
 from training import selectors as training_selectors
-from training.filters import PracticeBaseFilter, TrainerFilter, TrainingSeriesFilter
-from training.models import PracticeBase, Trainer, TrainingSeries
+from training.models import Trainer, TrainingSeries
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -312,101 +307,22 @@ MAIN_CLIENT_NAME = Subquery(
 )
 
 
-# The registry: each list page's selector and filterset, the same order as the page.
+# The registry: each list's own selector (its page and its API list read the same one), so the
+# export holds the page's records for the same person and filters.
 
 
-def _positions(*, user, params):
-    queryset = workforce_selectors.positions_visible_to(user=user).order_by("code")
-    return filtered(PositionFilter(params, queryset=queryset, user=user))
+def _list(selector) -> Callable[..., QuerySet]:
+    """The rows of a list's selector: its filterset over `params`, or InvalidFilters."""
 
+    def rows(*, user, params):
+        return filtered(selector(user=user, params=params))
 
-def _workers(*, user, params):
-    queryset = workforce_selectors.workers_visible_to(user=user).order_by("name", "pk")
-    return filtered(SocialWorkerFilter(params, queryset=queryset, user=user))
-
-
-def _exams(*, user, params):
-    queryset = workforce_selectors.exams_visible_to(user=user).order_by("-year", "worker__name")
-    return filtered(ExamFilter(params, queryset=queryset))
-
-
-def _series(*, user, params):
-    queryset = (
-        training_selectors.series_visible_to(user=user)
-        .annotate(session_count=Count("sessions"))
-        .order_by("-year", "title", "pk")
-    )
-    return filtered(TrainingSeriesFilter(params, queryset=queryset))
-
-
-def _projects(*, user, params):
-    queryset = projects_selectors.projects_visible_to(user=user).order_by("-year", "-created_at", "pk")
-    return filtered(ProjectFilter(params, queryset=queryset))
-
-
-def _organizations(*, user, params):
-    queryset = (
-        projects_selectors.organizations_visible_to(user=user)
-        .select_related("region")
-        .annotate(project_count=Count("projects", distinct=True))
-        .order_by("name", "pk")
-    )
-    return filtered(OrganizationFilter(params, queryset=queryset))
-
-
-def _activities(*, user, params):
-    queryset = casework_selectors.activities_visible_to(user=user).order_by("-held_on", "-pk")
-    return filtered(casework_filters.ActivityFilter(params, queryset=queryset))
-
-
-def _volunteers(*, user, params):
-    queryset = (
-        casework_selectors.volunteers_visible_to(user=user)
-        .annotate(total_hours=Sum("hours__hours"))
-        .order_by("name", "pk")
-    )
-    return filtered(casework_filters.VolunteerFilter(params, queryset=queryset))
-
-
-def _cases(*, user, params):
-    cases = filtered(CaseFilter(params, queryset=casework_selectors.cases_visible_to(user=user), user=user))
-    return cases.prefetch_related(casework_selectors.MAIN_CLIENT_FIRST)
+    return rows
 
 
 def _clients(*, user, params):
-    clients = (
-        casework_selectors.clients_visible_to(user=user).prefetch_related("categories").order_by("name", "pk")
-    )
-    visible_cases = casework_selectors.cases_visible_to(user=user).values("pk")
-    return filtered(ClientFilter(params, queryset=clients)).annotate(
-        case_count=Count("case_links", filter=Q(case_links__case__in=visible_cases))
-    )
-
-
-def _groups(*, user, params):
-    groups = (
-        casework_selectors.groups_visible_to(user=user)
-        .annotate(
-            member_count=Count("members", filter=Q(members__left_on__isnull=True), distinct=True),
-            session_count=Count("sessions", distinct=True),
-            held_count=Count("sessions", filter=Q(sessions__held_on__isnull=False), distinct=True),
-        )
-        .order_by("-starts_on", "pk")
-    )
-    return filtered(casework_filters.GroupFilter(params, queryset=groups))
-
-
-def _advocacy(*, user, params):
-    records = (
-        casework_selectors.advocacy_visible_to(user=user)
-        .annotate(case_count=Count("cases", filter=Q(cases__removed_at__isnull=True), distinct=True))
-        .order_by("-created_at", "-pk")
-    )
-    return filtered(casework_filters.AdvocacyFilter(params, queryset=records))
-
-
-def _grants(*, user, params):
-    return casework_selectors.grants_visible_to(user=user).order_by("-created_at", "-pk")
+    clients = filtered(casework_selectors.clients_list(user=user, params=params))
+    return casework_selectors.with_case_counts(clients, user=user)
 
 
 def _grant_state(grant) -> Any:
@@ -415,55 +331,12 @@ def _grant_state(grant) -> Any:
     return grant.get_status_display()
 
 
-def _calls(*, user, params):
-    calls = Call.objects.annotate(project_count=Count("projects")).order_by("-year", "-opens_on", "pk")
-    return filtered(CallFilter(params, queryset=calls))
-
-
-def _coverage(*, user, params):
-    """The coverage page's gaps: towns and streets without a service station, then communities and
-    villages without a service room, each with its town."""
-    has_station = Exists(
-        ServiceUnit.objects.filter(level=ServiceUnit.Level.STATION, region__path__startswith=OuterRef("path"))
-    )
-    has_room = Exists(ServiceUnit.objects.filter(level=ServiceUnit.Level.ROOM, region=OuterRef("pk")))
-    parent = Region.objects.filter(path=Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * Region.steplen))
-    gaps = (Q(level__in=Region.TOWN_LEVELS) & ~has_station) | (
-        Q(level__in=Region.COMMUNITY_LEVELS) & ~has_room
-    )
-    return (
-        network_selectors.regions_visible_to(user=user)
-        .filter(gaps)
-        .annotate(town_name=Subquery(parent.values("name")[:1]))
-        .order_by("depth", "path")
-    )
-
-
-def _trainers(*, user, params):
-    trainers = Trainer.objects.annotate(session_count=Count("sessions")).order_by("name", "pk")
-    return filtered(TrainerFilter(params, queryset=trainers))
-
-
-def _practice_bases(*, user, params):
-    bases = (
-        PracticeBase.objects.filter(unit_scope(user, via="unit"))
-        .select_related("unit")
-        .order_by("university", "pk")
-    )
-    return filtered(PracticeBaseFilter(params, queryset=bases))
-
-
-def _awards(*, user, params):
-    awards = workforce_selectors.awards_visible_to(user=user).order_by("-year", "name")
-    return filtered(AwardFilter(params, queryset=awards))
-
-
 register(
     Export(
         key="positions",
         title=_("Positions"),
         permission="positions.view_position",
-        rows=_positions,
+        rows=_list(workforce_selectors.positions_list),
         columns=(
             _text(_("Code"), "code"),
             _text(_("Title"), "title"),
@@ -483,7 +356,7 @@ register(
         key="workers",
         title=_("Social workers"),
         permission="positions.view_socialworker",
-        rows=_workers,
+        rows=_list(workforce_selectors.workers_list),
         personal=True,
         columns=(
             _text(_("Name"), "name"),
@@ -508,7 +381,7 @@ register(
         key="exams",
         title=_("Exams"),
         permission="positions.view_exam",
-        rows=_exams,
+        rows=_list(workforce_selectors.exams_list),
         personal=True,
         columns=(
             _number(_("Year"), "year"),
@@ -524,7 +397,7 @@ register(
         key="training-series",
         title=_("Training series"),
         permission="training.view_trainingseries",
-        rows=_series,
+        rows=_list(training_selectors.series_list),
         columns=(
             _number(_("Year"), "year"),
             _text(_("Title"), "title"),
@@ -561,7 +434,7 @@ register(
         key="projects",
         title=_("Projects"),
         permission="projects.view_project",
-        rows=_projects,
+        rows=_list(projects_selectors.projects_list),
         columns=(
             _number(_("Year"), "call.year"),
             _text(_("Title"), "title"),
@@ -578,7 +451,7 @@ register(
         key="organizations",
         title=_("Social organizations"),
         permission="projects.view_socialorganization",
-        rows=_organizations,
+        rows=_list(projects_selectors.organizations_list),
         columns=(
             _text(_("Name"), "name"),
             _text(_("Unified social credit code"), "credit_code"),
@@ -594,7 +467,7 @@ register(
         key="activities",
         title=_("Community activities"),
         permission="casework.view_communityactivity",
-        rows=_activities,
+        rows=_list(casework_selectors.activities_list),
         columns=(
             _number(_("Date"), "held_on"),
             _text(_("Theme"), "theme"),
@@ -610,7 +483,7 @@ register(
         key="volunteers",
         title=_("Volunteers"),
         permission="casework.view_volunteer",
-        rows=_volunteers,
+        rows=_list(casework_selectors.volunteers_list),
         personal=True,
         columns=(
             _text(_("Name"), "name"),
@@ -630,7 +503,7 @@ register(
         key="cases",
         title=_("Cases"),
         permission="casework.view_case",
-        rows=_cases,
+        rows=_list(casework_selectors.cases_list),
         personal=True,
         audit_action="case.export",
         columns=(
@@ -675,7 +548,7 @@ register(
         key="groups",
         title=_("Group work"),
         permission="casework.view_group",
-        rows=_groups,
+        rows=_list(casework_selectors.groups_list),
         columns=(
             _text(_("Group"), "name"),
             _choice(_("Kind"), Group, "kind"),
@@ -695,7 +568,7 @@ register(
         key="advocacy",
         title=_("Policy advocacy"),
         permission="casework.view_advocacyrecord",
-        rows=_advocacy,
+        rows=_list(casework_selectors.advocacy_list),
         columns=(
             _text(pgettext_lazy("casework", "Title"), "title"),
             _text(_("Department"), "department"),
@@ -713,7 +586,7 @@ register(
         title=_("Access grants"),
         permission="casework.add_accessgrant",
         may=lambda user: user.is_district_wide,
-        rows=_grants,
+        rows=casework_selectors.grants_list,
         columns=(
             _col(_("Case number"), "case.number"),
             _col(_("Person"), "user"),
@@ -730,7 +603,7 @@ register(
         key="calls",
         title=_("Calls for projects"),
         permission="",
-        rows=_calls,
+        rows=_list(projects_selectors.calls_list),
         columns=(
             _number(_("Year"), "year"),
             _text(_("Title"), "title"),
@@ -747,7 +620,7 @@ register(
         key="coverage",
         title=_("Coverage of the network"),
         permission="",
-        rows=_coverage,
+        rows=lambda *, user, params: network_selectors.coverage_gaps(user=user),
         columns=(
             _col(
                 _("Gap"),
@@ -771,7 +644,7 @@ register(
         key="trainers",
         title=_("Trainers"),
         permission="training.view_trainer",
-        rows=_trainers,
+        rows=_list(training_selectors.trainers_list),
         columns=(
             _text(_("Name"), "name"),
             _text(_("Affiliation"), "affiliation"),
@@ -787,7 +660,7 @@ register(
         key="practice-bases",
         title=_("Practice bases"),
         permission="training.view_practicebase",
-        rows=_practice_bases,
+        rows=_list(training_selectors.practice_bases_list),
         columns=(
             _text(_("University"), "university"),
             _text(_("Service unit"), "unit.name"),
@@ -801,7 +674,7 @@ register(
         key="awards",
         title=_("Awards"),
         permission="positions.view_socialworker",
-        rows=_awards,
+        rows=_list(workforce_selectors.awards_list),
         columns=(
             _number(_("Year"), "year"),
             _text(_("Award"), "name"),

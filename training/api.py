@@ -15,18 +15,14 @@ from positions.api.network import ScopedRelatedField
 from positions.selectors import workforce as workforce_selectors
 from socialwork.api import IdField
 from socialwork.ids import IdFilter
+from socialwork.lists import ListSelectorMixin
 from socialwork.scoping import NOTHING
 from training import selectors, services
+from training.filters import TrainerFilter, TrainingSeriesFilter
 from training.models import Certificate, Enrolment, Trainer, TrainingSeries, TrainingSession
 from training.pdf import certificate_pdf
 
 # Filters
-
-
-class SeriesFilter(django_filters.FilterSet):
-    class Meta:
-        model = TrainingSeries
-        fields = ["year", "category"]
 
 
 class SessionFilter(django_filters.FilterSet):
@@ -89,11 +85,12 @@ class SeriesSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "category", "year", "unit", "unit_name", "organizer", "completion_share"]
 
 
-class SeriesViewSet(viewsets.ReadOnlyModelViewSet):
+class SeriesViewSet(ListSelectorMixin, viewsets.ReadOnlyModelViewSet):
     """Series the person sees. POST .../certificates/ issues the completion certificates due."""
 
     serializer_class = SeriesSerializer
-    filterset_class = SeriesFilter
+    filterset_class = TrainingSeriesFilter
+    list_selector = selectors.series_list
     search_fields = ["title"]
 
     def get_queryset(self):
@@ -167,11 +164,12 @@ class TrainerSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "affiliation", "affiliation_kind", "title", "expertise"]
 
 
-class TrainerViewSet(viewsets.ReadOnlyModelViewSet):
+class TrainerViewSet(ListSelectorMixin, viewsets.ReadOnlyModelViewSet):
     """The district's trainers: one list for everyone who organizes training."""
 
     serializer_class = TrainerSerializer
-    filterset_fields = ["affiliation_kind"]
+    filterset_class = TrainerFilter
+    list_selector = selectors.trainers_list
     search_fields = ["name", "affiliation", "expertise"]
     queryset = Trainer.objects.order_by("name", "pk")
 

@@ -13,7 +13,16 @@ from django.db.models.functions import Coalesce
 from positions.models import SocialWorker
 from positions.selectors.workforce import worker_scope
 from socialwork.scoping import unit_scope
-from training.models import Certificate, Enrolment, HoursRequirement, TrainingSeries, TrainingSession
+from training.filters import PracticeBaseFilter, TrainerFilter, TrainingSeriesFilter
+from training.models import (
+    Certificate,
+    Enrolment,
+    HoursRequirement,
+    PracticeBase,
+    Trainer,
+    TrainingSeries,
+    TrainingSession,
+)
 
 S = Enrolment.Status
 
@@ -144,3 +153,34 @@ def training_figures(*, user, group_by: str) -> list[Figures]:
         )
         for value, count in sorted(session_counts.items(), key=lambda item: str(item[0]))
     ]
+
+
+# The lists. Each list's page, its API list endpoint and its export read it through one selector:
+# the filterset of the list's filters (`params`) over the records the person sees, in its order.
+
+
+def series_list(*, user, params=None) -> TrainingSeriesFilter:
+    """The training series list: the series `user` sees with their session counts, the latest
+    year first, by title."""
+    series = (
+        series_visible_to(user=user)
+        .annotate(session_count=Count("sessions"))
+        .order_by("-year", "title", "pk")
+    )
+    return TrainingSeriesFilter(params, queryset=series)
+
+
+def trainers_list(*, user, params=None) -> TrainerFilter:
+    """The trainers list: every trainer (the district's register), with their session counts."""
+    trainers = Trainer.objects.annotate(session_count=Count("sessions")).order_by("name", "pk")
+    return TrainerFilter(params, queryset=trainers)
+
+
+def practice_bases_list(*, user, params=None) -> PracticeBaseFilter:
+    """The practice bases list: those of the units in the person's place, by university."""
+    bases = (
+        PracticeBase.objects.filter(unit_scope(user, via="unit"))
+        .select_related("unit")
+        .order_by("university", "pk")
+    )
+    return PracticeBaseFilter(params, queryset=bases)

@@ -16,11 +16,9 @@ from django.views.decorators.http import require_POST
 from positions.models import SocialWorker
 from positions.selectors.workforce import workers_visible_to
 from socialwork.pages import form_page, page_of, show_errors, year_of
-from socialwork.scoping import unit_scope
 from socialwork.services import audit_record
 
 from . import selectors, services
-from .filters import PracticeBaseFilter, TrainerFilter, TrainingSeriesFilter
 from .forms import (
     AttendanceForm,
     EnrolmentForm,
@@ -30,7 +28,7 @@ from .forms import (
     TrainingSeriesForm,
     TrainingSessionForm,
 )
-from .models import Enrolment, HoursRequirement, PracticeBase, Trainer, TrainingSession
+from .models import Enrolment, HoursRequirement, TrainingSession
 from .pdf import certificate_pdf
 
 S = Enrolment.Status
@@ -54,12 +52,7 @@ def _visible_session(request, pk) -> TrainingSession:
 
 
 def series_list(request):
-    series = (
-        selectors.series_visible_to(user=request.user)
-        .annotate(session_count=Count("sessions"))
-        .order_by("-year", "title", "pk")
-    )
-    filters = TrainingSeriesFilter(request.GET, queryset=series)
+    filters = selectors.series_list(user=request.user, params=request.GET)
     return render(
         request, "training/series_list.html", {"filter": filters, "page": page_of(request, filters.qs)}
     )
@@ -314,9 +307,7 @@ def figures(request):
 
 
 def trainer_list(request):
-    trainers = TrainerFilter(
-        request.GET, queryset=Trainer.objects.annotate(session_count=Count("sessions")).order_by("name", "pk")
-    )
+    trainers = selectors.trainers_list(user=request.user, params=request.GET)
     form = None
     if request.user.has_perm("training.add_trainer"):
         form = TrainerForm(request.POST or None)
@@ -332,12 +323,7 @@ def trainer_list(request):
 
 
 def practice_base_list(request):
-    bases = PracticeBaseFilter(
-        request.GET,
-        queryset=PracticeBase.objects.filter(unit_scope(request.user, via="unit"))
-        .select_related("unit")
-        .order_by("university", "pk"),
-    )
+    bases = selectors.practice_bases_list(user=request.user, params=request.GET)
     form = None
     if request.user.has_perm("training.add_practicebase"):
         form = PracticeBaseForm(request.POST or None, user=request.user)

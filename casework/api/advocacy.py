@@ -4,16 +4,17 @@ status): no case is ever returned. `cases` is write-only, the ids of cases the w
 it sets the linked cases among those, and leaves linked the ones the writer cannot see.
 POST .../submit/ sends the proposal and .../respond/ records the department's response."""
 
-from django.db.models import Count, Q
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import decorators, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from casework import selectors, services
+from casework.forms_groups import AdvocacyFilter
 from casework.models import AdvocacyRecord
 from casework.services.advocacy import RESPONSE_STATUSES
 from positions.api.network import ScopedRelatedField
+from socialwork.lists import ListSelectorMixin
 
 FIELDS = [
     "id", "title", "problem", "evidence_note", "proposal", "department", "station", "station_name", "author",
@@ -87,23 +88,20 @@ class AdvocacyResponseSerializer(serializers.Serializer):
     outcome = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AdvocacyViewSet(viewsets.ModelViewSet):
+class AdvocacyViewSet(ListSelectorMixin, viewsets.ModelViewSet):
     """Advocacy records across the person's place. POST writes one; PUT/PATCH change it while it is
     drafted (its author or the station manager of its unit)."""
 
     serializer_class = AdvocacyDetailSerializer
-    filterset_fields = ["status"]
+    filterset_class = AdvocacyFilter
+    list_selector = selectors.advocacy_list
     search_fields = ["title", "department"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
         if not self.request.user.is_authenticated:  # the schema generator asks anonymously
             return AdvocacyRecord.objects.none()
-        return (
-            selectors.advocacy_visible_to(user=self.request.user)
-            .annotate(case_count=Count("cases", filter=Q(cases__removed_at__isnull=True), distinct=True))
-            .order_by("-created_at", "-pk")
-        )
+        return selectors.advocacy_list(user=self.request.user).queryset  # the list's, unfiltered
 
     def get_serializer_class(self):
         return AdvocacySerializer if self.action == "list" else super().get_serializer_class()

@@ -20,6 +20,7 @@ from rest_framework import decorators, serializers, status, viewsets
 from rest_framework.response import Response
 
 from casework import selectors, services, workflow
+from casework.filters import CaseApiFilter
 from casework.models import (
     Assessment,
     Case,
@@ -40,6 +41,7 @@ from positions.models import ServiceUnit
 from projects.models import SocialOrganization
 from socialwork.api import IdField
 from socialwork.ids import ID_PATTERN
+from socialwork.lists import ListSelectorMixin
 
 from .clients import ScopedDetailMixin, audit_page
 
@@ -210,29 +212,36 @@ def _case_action(request_serializer):
     return wrap
 
 
-class CaseViewSet(ScopedDetailMixin, viewsets.ReadOnlyModelViewSet):
+class CaseViewSet(ListSelectorMixin, ScopedDetailMixin, viewsets.ReadOnlyModelViewSet):
     """Cases the person sees: the assigned worker, the supervisor, the station manager of the case's
     station, and whoever the district granted access. POST opens one (intake); PATCH changes its
     record; POST .../move/, assign/, assess/, close/, decide_closing/, transfer/, decide_transfer/
     take the case along its work."""
 
-    filterset_fields = ["status", "risk_level", "station", "worker", "supervisor", "category"]
+    filterset_class = CaseApiFilter
     search_fields = ["number", "case_clients__client__name"]
     ordering_fields = ["number", "intake_on", "risk_level", "status", "last_note_on"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    @staticmethod
+    def list_selector(*, user, params):
+        return selectors.cases_list(user=user, params=params, filters=CaseApiFilter)
+
+    def list_queryset(self, queryset):
+        return self._with_current_clients(queryset.prefetch_related(None))
+
     def get_queryset(self):
         if not self.request.user.is_authenticated:  # the schema generator asks anonymously
             return Case.objects.none()
+        return self._with_current_clients(selectors.cases_visible_to(user=self.request.user)).order_by(
+            "-intake_on", "-pk"
+        )
+
+    @staticmethod
+    def _with_current_clients(cases):
         current = CaseClient.objects.filter(client__removed_at__isnull=True).select_related("client")
-        return (
-            selectors.cases_visible_to(user=self.request.user)
-            .prefetch_related(
-                Prefetch(
-                    "case_clients", queryset=current.order_by("-primary", "pk"), to_attr="current_clients"
-                )
-            )
-            .order_by("-intake_on", "-pk")
+        return cases.prefetch_related(
+            Prefetch("case_clients", queryset=current.order_by("-primary", "pk"), to_attr="current_clients")
         )
 
     def get_serializer_class(self):

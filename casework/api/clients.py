@@ -2,16 +2,16 @@
 person's reach is a 404 on every route; writes go through casework.services. Lists show ID and
 phone numbers masked, a client's own record shows them in full; both are written to the audit log."""
 
-import django_filters
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import decorators, serializers, status, viewsets
 from rest_framework.response import Response
 
 from casework import selectors, services
+from casework.filters import ClientApiFilter
 from casework.masking import mask_id_number, mask_phone
 from casework.models import Client, HouseholdMember, VulnerabilityCategory
 from positions.models import Region
+from socialwork.lists import ListSelectorMixin
 
 WRITE_METHODS = ["get", "post", "put", "patch", "head", "options"]
 
@@ -107,26 +107,18 @@ class ClientRemoveSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class ClientFilter(django_filters.FilterSet):
-    id_number = django_filters.CharFilter(method="by_id_number", label=_("ID number (exact)"))
-
-    class Meta:
-        model = Client
-        fields = ["station", "community", "categories", "gender", "known_elsewhere"]
-
-    def by_id_number(self, queryset, name, value):
-        # The number is encrypted: compare keyed digests, never decrypt the table.
-        return queryset.filter(id_number_digest=services.id_digest(value))
-
-
-class ClientViewSet(ScopedDetailMixin, viewsets.ModelViewSet):
+class ClientViewSet(ListSelectorMixin, ScopedDetailMixin, viewsets.ModelViewSet):
     """Clients the person sees. POST registers one at the person's station; PUT/PATCH change the
     record; POST .../remove/ removes one (with a reason): there is no DELETE."""
 
-    filterset_class = ClientFilter
+    filterset_class = ClientApiFilter
     search_fields = ["name"]
     ordering_fields = ["name", "birth_date", "created_at"]
     http_method_names = WRITE_METHODS
+
+    @staticmethod
+    def list_selector(*, user, params):
+        return selectors.clients_list(user=user, params=params, filters=ClientApiFilter)
 
     def get_queryset(self):
         if not self.request.user.is_authenticated:  # the schema generator asks anonymously

@@ -2,20 +2,19 @@
 phone is masked in the list and shown whole in a volunteer's record; GET and POST
 .../volunteers/{id}/hours/ list and record their hours."""
 
-from decimal import Decimal
-
 from django.db.models import Sum
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import ExtractYear
 from drf_spectacular.utils import extend_schema
 from rest_framework import decorators, serializers, viewsets
 from rest_framework.response import Response
 
 from casework import selectors, services
-from casework.forms_groups import ActivityFilter
+from casework.forms_groups import ActivityFilter, VolunteerFilter
 from casework.masking import mask_phone
 from casework.models import CommunityActivity, Volunteer, VolunteerHours
 from positions.api.network import ScopedRelatedField
 from positions.models import Region
+from socialwork.lists import ListSelectorMixin
 
 WRITE_METHODS = ["get", "post", "put", "patch", "head", "options"]
 
@@ -41,13 +40,14 @@ class ActivitySerializer(serializers.ModelSerializer):
         return services.activity_save(actor=self.context["request"].user, activity=activity, **validated_data)
 
 
-class ActivityViewSet(viewsets.ModelViewSet):
+class ActivityViewSet(ListSelectorMixin, viewsets.ModelViewSet):
     """Community activities of the stations in the person's place (filters `year`, `community`,
     `theme`). POST records one at the person's station; PUT/PATCH change it (its organizer or
     station manager)."""
 
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilter
+    list_selector = selectors.activities_list
     http_method_names = WRITE_METHODS
 
     def get_queryset(self):
@@ -130,23 +130,20 @@ class VolunteerSummarySerializer(serializers.ModelSerializer):
         return mask_phone(volunteer.phone)
 
 
-class VolunteerViewSet(viewsets.ModelViewSet):
+class VolunteerViewSet(ListSelectorMixin, viewsets.ModelViewSet):
     """Volunteers of the stations in the person's place. POST registers one at the person's
     station; PUT/PATCH change one of the station's."""
 
     serializer_class = VolunteerSerializer
-    filterset_fields = ["active"]
+    filterset_class = VolunteerFilter
+    list_selector = selectors.volunteers_list  # with each one's hours
     search_fields = ["name", "skills"]
     http_method_names = WRITE_METHODS
 
     def get_queryset(self):
         if not self.request.user.is_authenticated:  # the schema generator asks anonymously
             return Volunteer.objects.none()
-        volunteers = selectors.volunteers_visible_to(user=self.request.user).order_by("name", "pk")
-        if self.action == "list":
-            # A volunteer without hours has 0 of them, not null.
-            volunteers = volunteers.annotate(total_hours=Coalesce(Sum("hours__hours"), Decimal(0)))
-        return volunteers
+        return selectors.volunteers_visible_to(user=self.request.user).order_by("name", "pk")
 
     def get_serializer_class(self):
         return VolunteerSummarySerializer if self.action == "list" else super().get_serializer_class()

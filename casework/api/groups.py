@@ -4,18 +4,20 @@ that one left, .../sessions/ plans a session, .../sessions/{id}/record/ records 
 its attendance, and .../evaluate/ ends the group. The list names no client; reading a group, which
 does, is written to the audit log."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import decorators, serializers, status, viewsets
 from rest_framework.response import Response
 
 from casework import selectors, services
+from casework.forms_groups import GroupApiFilter
 from casework.models import Group, GroupMember, GroupSession, VulnerabilityCategory
 from positions.api.network import ScopedRelatedField
 from positions.models import Region
 from socialwork.api import IdField
 from socialwork.ids import ID_PATTERN
+from socialwork.lists import ListSelectorMixin
 from socialwork.models import User
 
 GROUP_FIELDS = [
@@ -104,25 +106,24 @@ class GroupEvaluateSerializer(serializers.Serializer):
     ends_on = serializers.DateField(required=False, allow_null=True)
 
 
-class GroupViewSet(viewsets.ModelViewSet):
+class GroupViewSet(ListSelectorMixin, viewsets.ModelViewSet):
     """Groups the person sees: their worker, supervisor and the station manager of their station.
     Others' groups are 404. POST starts a group at the person's station; PUT/PATCH change it (its
     worker or station manager)."""
 
     serializer_class = GroupSerializer
-    filterset_fields = ["status", "kind", "category"]
+    filterset_class = GroupApiFilter
     search_fields = ["name"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    @staticmethod
+    def list_selector(*, user, params):
+        return selectors.groups_list(user=user, params=params, filters=GroupApiFilter)
 
     def get_queryset(self):
         if not self.request.user.is_authenticated:  # the schema generator asks anonymously
             return Group.objects.none()
         groups = selectors.groups_visible_to(user=self.request.user).order_by("-starts_on", "pk")
-        if self.action == "list":
-            return groups.annotate(
-                member_count=Count("members", filter=Q(members__left_on__isnull=True), distinct=True),
-                session_count=Count("sessions", distinct=True),
-            )
         return groups.prefetch_related(
             Prefetch(
                 "members", queryset=GroupMember.objects.select_related("client").order_by("joined_on", "pk")

@@ -8,7 +8,6 @@ own, for the record's writers, which shows only the linked cases the person can 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -16,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from casework import selectors, services
 from casework.forms_groups import (
-    AdvocacyFilter,
     AdvocacyForm,
     AdvocacyResponseForm,
     AdvocacySubmitForm,
@@ -29,12 +27,7 @@ S = AdvocacyRecord.Status
 
 
 def advocacy_list(request):
-    records = (
-        selectors.advocacy_visible_to(user=request.user)
-        .annotate(case_count=Count("cases", filter=Q(cases__removed_at__isnull=True), distinct=True))
-        .order_by("-created_at", "-pk")
-    )
-    filters = AdvocacyFilter(request.GET, queryset=records)
+    filters = selectors.advocacy_list(user=request.user, params=request.GET)
     return render(
         request,
         "casework/advocacy_list.html",

@@ -1,26 +1,22 @@
 """Casework pages for social workers, supervisors and station managers: my cases, the case list
-and its export, intake, and the case page with every step of a case.
+(exported by reports.exports, through the same selector), intake, and the case page with every step of a case.
 
 Reads go through casework.selectors, so a case someone may not see is a 404; writes go through
 casework.services; every page that shows a case writes an access row to the audit log."""
-
-from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from casework import selectors, services, workflow
-from casework.filters import CaseFilter
 from casework.forms import (
     AssessmentForm,
     AssignForm,
@@ -43,12 +39,11 @@ from casework.forms import (
     TransferForm,
     household_of,
 )
-from casework.models import Case, CaseworkPolicy, FollowUp, PlanTask, Referral, Transfer
+from casework.models import Case, FollowUp, PlanTask, Referral, Transfer
 from casework.models.common import Approval
 from casework.timeline import PREFETCH, case_timeline, note_event
 from socialwork.pages import page_of, show_errors
 from socialwork.roles import Role
-from socialwork.spreadsheets import csv_chunks, safe_cell
 
 WORKER, SUPERVISOR, MANAGER = workflow.WORKER, workflow.SUPERVISOR, workflow.MANAGER
 TEAM = {WORKER, MANAGER}
@@ -60,22 +55,6 @@ def _audit_list(request, action: str, ids) -> None:
         services.access_record(actor=request.user, target=Case(), action=action, ids=ids)
 
 
-# CSV exports
-
-
-def csv_response(filename: str, header, rows) -> StreamingHttpResponse:
-    """Stream rows as CSV in UTF-8 with a byte order mark, so that Excel reads the Chinese."""
-
-    def lines():
-        yield [str(title) for title in header]
-        for row in rows:
-            yield [safe_cell(value) for value in row]
-
-    response = StreamingHttpResponse(csv_chunks(lines()), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 # My cases and the case list
 
 
@@ -84,7 +63,6 @@ def my_cases(request):
     as supervisor or receiver of a transfer."""
     agenda = selectors.agenda(user=request.user)
     today = timezone.localdate()
-    quiet_since = today - timedelta(days=CaseworkPolicy.current().quiet_case_days)
     # A worker may hold hundreds of open cases: they come a page at a time, most urgent first.
     page = page_of(request, agenda.cases)
     open_follow_ups = dict(
@@ -97,7 +75,7 @@ def my_cases(request):
         {
             "case": case,
             "client": selectors.main_client(case),
-            "quiet": (case.last_note_on or case.intake_on) < quiet_since,
+            "quiet": case.quiet,
             "open_follow_ups": open_follow_ups.get(case.pk, 0),
         }
         for case in page
@@ -123,14 +101,9 @@ def my_cases(request):
     )
 
 
-def _filtered_cases(request) -> CaseFilter:
-    user = request.user
-    return CaseFilter(request.GET, queryset=selectors.cases_visible_to(user=user), user=user)
-
-
 def case_list(request):
-    filters = _filtered_cases(request)
-    page = page_of(request, filters.qs.prefetch_related(selectors.MAIN_CLIENT_FIRST))
+    filters = selectors.cases_list(user=request.user, params=request.GET)
+    page = page_of(request, filters.qs)
     rows = [(case, selectors.main_client(case)) for case in page]
     _audit_list(request, "case.list", [case.pk for case, _client in rows])
     return render(
@@ -140,52 +113,10 @@ def case_list(request):
             "filter": filters,
             "page": page,
             "rows": rows,
-            "export_query": request.GET.urlencode(),
             "can_open": request.user.has_perm("casework.add_case")
             and selectors.station_of(request.user.unit) is not None,
         },
     )
-
-
-def case_export(request):
-    """The filtered list as CSV: the visible cases only, with no ID number or phone."""
-    cases = _filtered_cases(request).qs
-    ids = list(cases.values_list("pk", flat=True))
-    services.access_record(actor=request.user, target=Case(), action="case.export", ids=ids)
-    header = [
-        _("Case number"),
-        _("Main client"),
-        _("Status"),
-        _("Risk"),
-        pgettext("casework", "Category"),
-        _("Station"),
-        _("Worker"),
-        _("Supervisor"),
-        _("Intake date"),
-        _("Source"),
-        _("Last note"),
-        _("Closed on"),
-    ]
-    rows = (
-        [
-            case.number,
-            getattr(selectors.main_client(case), "name", ""),
-            case.get_status_display(),
-            case.get_risk_level_display(),
-            case.category or "",
-            case.station.name,
-            case.worker or "",
-            case.supervisor or "",
-            case.intake_on,
-            case.get_source_display(),
-            case.last_note_on or "",
-            case.closed_on or "",
-        ]
-        for case in cases.filter(pk__in=ids)
-        .prefetch_related(selectors.MAIN_CLIENT_FIRST)
-        .iterator(chunk_size=500)
-    )
-    return csv_response(f"cases-{timezone.localdate().isoformat()}.csv", header, rows)
 
 
 # Intake
@@ -778,7 +709,6 @@ def case_update(request, pk):
 urlpatterns = [
     path("", my_cases, name="my_cases"),
     path("cases/", case_list, name="case_list"),
-    path("cases/export/", case_export, name="case_export"),
     path("cases/new/", case_open, name="case_open"),
     path("cases/<int:pk>/", case_detail, name="case_detail"),
     path("cases/<int:pk>/edit/", case_update, name="case_update"),

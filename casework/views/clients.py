@@ -1,9 +1,8 @@
-"""Client pages: the list (ID numbers and phones masked) and its export, a client's record, its
+"""Client pages: the list (ID numbers and phones masked; exported by reports.exports), a client's record, its
 edit and removal. A client someone may not see does not exist for them (404)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -12,24 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casework import selectors, services
-from casework.filters import ClientFilter
 from casework.forms import ClientForm, ClientRemoveForm, HouseholdFormSet, household_of
-from casework.masking import mask_id_number, mask_phone
 from casework.models import Case, Client
 from casework.services.clients import client_subject_export as client_subject_export_data
 from socialwork.pages import page_of, show_errors
 from socialwork.roles import Role
 
-from .cases import csv_response
-
-
-def _filtered_clients(request) -> ClientFilter:
-    clients = selectors.clients_in_list_order(user=request.user).prefetch_related("categories")
-    return ClientFilter(request.GET, queryset=clients)
-
 
 def client_list(request):
-    filters = _filtered_clients(request)
+    filters = selectors.clients_list(user=request.user, params=request.GET)
     page = page_of(
         request, filters.qs, counted=selectors.caseload_counted(user=request.user, clients=filters.qs)
     )
@@ -37,10 +27,9 @@ def client_list(request):
     # made the paginator's count and the page group the whole list.
     ids = [client.pk for client in page]
     counts = dict(
-        Case.objects.filter(selectors.case_scope(request.user), case_clients__client__in=ids)
-        .values_list("case_clients__client")
-        .annotate(Count("pk", distinct=True))
-        .order_by()
+        selectors.with_case_counts(Client.objects.filter(pk__in=ids), user=request.user).values_list(
+            "pk", "case_count"
+        )
     )
     for client in page:
         client.case_count = counts.get(client.pk, 0)
@@ -49,33 +38,8 @@ def client_list(request):
     return render(
         request,
         "casework/client_list.html",
-        {"filter": filters, "page": page, "export_query": request.GET.urlencode()},
+        {"filter": filters, "page": page},
     )
-
-
-def client_export(request):
-    """The filtered clients as CSV, ID numbers and phones masked."""
-    clients = _filtered_clients(request).qs
-    ids = list(clients.values_list("pk", flat=True))
-    services.access_record(actor=request.user, target=Client(), action="client.export", ids=ids)
-    header = [
-        _("Name"), _("Gender"), _("Date of birth"), _("ID number"), _("Phone"), _("Community or village"),
-        _("Registered at"), _("Vulnerability categories"),
-    ]  # fmt: skip
-    rows = (
-        [
-            client.name,
-            client.get_gender_display(),
-            client.birth_date or "",
-            mask_id_number(client.id_number),
-            mask_phone(client.phone),
-            client.community.name,
-            client.station.name,
-            "、".join(str(category) for category in client.categories.all()),
-        ]  # fmt: skip
-        for client in clients.filter(pk__in=ids).prefetch_related("categories").iterator(chunk_size=500)
-    )
-    return csv_response(f"clients-{timezone.localdate().isoformat()}.csv", header, rows)
 
 
 def _visible_client(request, pk) -> Client:
@@ -180,7 +144,6 @@ def client_remove(request, pk):
 
 urlpatterns = [
     path("clients/", client_list, name="client_list"),
-    path("clients/export/", client_export, name="client_export"),
     path("clients/<int:pk>/", client_detail, name="client_detail"),
     path("clients/<int:pk>/edit/", client_update, name="client_update"),
     path("clients/<int:pk>/remove/", client_remove, name="client_remove"),

@@ -17,11 +17,9 @@ from django.views.decorators.http import require_POST
 
 from casework import selectors, services
 from casework.forms_groups import (
-    ActivityFilter,
     ActivityForm,
     PairingEndForm,
     PairingForm,
-    VolunteerFilter,
     VolunteerForm,
     VolunteerHoursForm,
 )
@@ -38,8 +36,7 @@ def _at_a_station(user) -> bool:
 
 
 def activity_list(request):
-    activities = selectors.activities_visible_to(user=request.user).order_by("-held_on", "-pk")
-    filters = ActivityFilter(request.GET, queryset=activities)
+    filters = selectors.activities_list(user=request.user, params=request.GET)
     shown = filters.qs
     return render(
         request,
@@ -109,12 +106,7 @@ def activity_update(request, pk):
 
 
 def volunteer_list(request):
-    volunteers = (
-        selectors.volunteers_visible_to(user=request.user)
-        .annotate(total_hours=Sum("hours__hours"))
-        .order_by("name", "pk")
-    )
-    filters = VolunteerFilter(request.GET, queryset=volunteers)
+    filters = selectors.volunteers_list(user=request.user, params=request.GET)
     page = page_of(request, filters.qs)
     for volunteer in page:
         volunteer.masked_phone = mask_phone(volunteer.phone)

@@ -67,7 +67,7 @@ def grant_list(request):
                 % {"user": grant.user, "number": grant.case.number},
             )
             return redirect("casework:grant_list")
-    grants = selectors.grants_visible_to(user=request.user).order_by("-created_at", "-pk")
+    grants = selectors.grants_list(user=request.user)
     # A person decides on neither their own request nor one naming them.
     waiting = list(
         grants.filter(status=AccessGrant.Status.REQUESTED)

@@ -6,7 +6,7 @@ written to the audit log. The list names no client."""
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from casework import selectors, services
 from casework.forms_groups import (
     GroupEvaluateForm,
-    GroupFilter,
     GroupForm,
     MemberAddForm,
     MemberLeaveForm,
@@ -27,16 +26,7 @@ from socialwork.pages import form_page, page_of, show_errors
 
 
 def group_list(request):
-    groups = (
-        selectors.groups_visible_to(user=request.user)
-        .annotate(
-            member_count=Count("members", filter=Q(members__left_on__isnull=True), distinct=True),
-            session_count=Count("sessions", distinct=True),
-            held_count=Count("sessions", filter=Q(sessions__held_on__isnull=False), distinct=True),
-        )
-        .order_by("-starts_on", "pk")
-    )
-    filters = GroupFilter(request.GET, queryset=groups)
+    filters = selectors.groups_list(user=request.user, params=request.GET)
     return render(
         request,
         "casework/group_list.html",

@@ -10,6 +10,7 @@ from positions.models import Appointment, Exam, HostInstitution, Position, Socia
 from positions.selectors import network as network_selectors
 from positions.selectors import workforce as selectors
 from positions.services import workforce as services
+from socialwork.lists import ListSelectorMixin
 
 
 class PositionSerializer(serializers.ModelSerializer):
@@ -34,9 +35,10 @@ class PositionSerializer(serializers.ModelSerializer):
         return services.position_save(actor=self.context["request"].user, position=position, **validated_data)
 
 
-class PositionViewSet(viewsets.ModelViewSet):
+class PositionViewSet(ListSelectorMixin, viewsets.ModelViewSet):
     serializer_class = PositionSerializer
     filterset_class = PositionFilter
+    list_selector = selectors.positions_list
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -76,9 +78,10 @@ class SocialWorkerSerializer(serializers.ModelSerializer):
         return services.worker_save(actor=self.context["request"].user, worker=worker, **validated_data)
 
 
-class SocialWorkerViewSet(viewsets.ModelViewSet):
+class SocialWorkerViewSet(ListSelectorMixin, viewsets.ModelViewSet):
     serializer_class = SocialWorkerSerializer
     filterset_class = SocialWorkerFilter
+    list_selector = selectors.workers_list
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -157,12 +160,13 @@ class ExamSerializer(serializers.ModelSerializer):
         return services.exam_record(actor=self.context["request"].user, **validated_data)
 
 
-class ExamViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ExamViewSet(ListSelectorMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ExamSerializer
     filterset_class = ExamFilter
+    list_selector = selectors.exams_list
 
     def get_queryset(self):
-        return selectors.exams_visible_to(user=self.request.user).order_by("-year", "pk")
+        return selectors.exams_visible_to(user=self.request.user)
 
 
 def register(router) -> None:

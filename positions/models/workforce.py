@@ -327,11 +327,11 @@ class AssessmentScheme(TimeStampedModel):
 
 class AssessmentCriterion(models.Model):
     """One criterion of a scheme. It may be linked to a figure the records hold about a worker
-    (reports/evidence.py): the recording form then suggests a score, full marks when the figure
-    reaches `full_marks_at`, in proportion below it."""
+    (positions/selectors/evidence.py): the recording form then suggests a score, full marks when
+    the figure reaches `full_marks_at`, in proportion below it."""
 
     class Source(models.TextChoices):
-        # The keys of reports.evidence.worker_evidence's figures.
+        # The keys of positions.selectors.evidence.worker_evidence's figures.
         CASELOAD = "caseload", _("Caseload")
         NOTES_WRITTEN = "notes_written", _("Service notes written")
         NOTES_ON_TIME = "notes_on_time", _("Cases with a recent note (%)")

@@ -4,7 +4,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 
 from positions.models import Region, ServiceUnit
@@ -127,6 +127,37 @@ def _ancestor_paths(unit: ServiceUnit) -> list[str]:
     return [unit.path[: depth * STEP] for depth in range(1, unit.depth)]
 
 
+# Coverage of the network: the one rule, read by the coverage page, its export and the Monday
+# reminder of the gaps (positions.reminders). A town or street is covered when a service station
+# stands inside it; a community or village when a service room stands in it.
+
+
+def _has_station() -> Exists:
+    return Exists(
+        ServiceUnit.objects.filter(level=ServiceUnit.Level.STATION, region__path__startswith=OuterRef("path"))
+    )
+
+
+def _has_room() -> Exists:
+    return Exists(ServiceUnit.objects.filter(level=ServiceUnit.Level.ROOM, region=OuterRef("pk")))
+
+
+def coverage_gaps(*, user) -> QuerySet[Region]:
+    """The coverage page's gaps as one list (its export): towns and streets without a service
+    station, then communities and villages without a service room, each with its town's name
+    (`town_name`), inside the person's place."""
+    gaps = (Q(level__in=Region.TOWN_LEVELS) & ~_has_station()) | (
+        Q(level__in=Region.COMMUNITY_LEVELS) & ~_has_room()
+    )
+    parent = Region.objects.filter(path=Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * STEP))
+    return (
+        regions_visible_to(user=user)
+        .filter(gaps)
+        .annotate(town_name=Subquery(parent.values("name")[:1]))
+        .order_by("depth", "path")
+    )
+
+
 @dataclass
 class Coverage:
     towns: int
@@ -137,14 +168,11 @@ class Coverage:
 
 def coverage(*, user) -> Coverage:
     """Every town or street without a service station, every community or village without a
-    service room, inside the person's place."""
+    service room, inside the person's place, and how many there are of each: the coverage page
+    and the reminder."""
     regions = regions_visible_to(user=user)
-    has_station = Exists(
-        ServiceUnit.objects.filter(level=ServiceUnit.Level.STATION, region__path__startswith=OuterRef("path"))
-    )
-    has_room = Exists(ServiceUnit.objects.filter(level=ServiceUnit.Level.ROOM, region=OuterRef("pk")))
-    towns = regions.filter(level__in=Region.TOWN_LEVELS).annotate(covered=has_station)
-    communities = regions.filter(level__in=Region.COMMUNITY_LEVELS).annotate(covered=has_room)
+    towns = regions.filter(level__in=Region.TOWN_LEVELS).annotate(covered=_has_station())
+    communities = regions.filter(level__in=Region.COMMUNITY_LEVELS).annotate(covered=_has_room())
     towns, communities = list(towns), list(communities)
     towns_by_path = {town.path: town for town in towns}
     gaps = [community for community in communities if not community.covered]

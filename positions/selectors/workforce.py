@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from positions.filters import AwardFilter, ExamFilter, PositionFilter, SocialWorkerFilter
 from positions.models import (
     Appointment,
     Award,
@@ -273,3 +274,32 @@ def studios_visible_to(*, user) -> QuerySet[Studio]:
         .select_related("leader", "unit")
         .prefetch_related("projects")
     )
+
+
+# The lists. Each list's page, its API list endpoint and its export read it through one selector:
+# the filterset of the list's filters (`params`, a query string) over the records the person
+# sees, in the list's order. The page shows its form and a page of `.qs`; the API answers 400 on
+# its errors; the export refuses them (reports.exports.filtered).
+
+
+def positions_list(*, user, params=None) -> PositionFilter:
+    """The positions list: the positions `user` sees, by code."""
+    return PositionFilter(params, queryset=positions_visible_to(user=user).order_by("code"), user=user)
+
+
+def workers_list(*, user, params=None) -> SocialWorkerFilter:
+    """The social workers list: the workers `user` sees, by name."""
+    workers = workers_visible_to(user=user).order_by("name", "pk")
+    return SocialWorkerFilter(params, queryset=workers, user=user)
+
+
+def exams_list(*, user, params=None) -> ExamFilter:
+    """The exams list: the exams of the workers `user` sees, the latest year first, by name."""
+    exams = exams_visible_to(user=user).order_by("-year", "worker__name", "pk")
+    return ExamFilter(params, queryset=exams)
+
+
+def awards_list(*, user, params=None) -> AwardFilter:
+    """The awards list: the awards of the workers `user` sees, the latest year first."""
+    awards = awards_visible_to(user=user).order_by("-year", "name", "pk")
+    return AwardFilter(params, queryset=awards)

@@ -290,7 +290,7 @@ class Suggestion:
     records give no number (no login account, no open case to take a share of)."""
 
     criterion: AssessmentCriterion
-    figure: object  # reports.evidence.Evidence
+    figure: object  # positions.selectors.evidence.Evidence
     score: Decimal | None
 
 

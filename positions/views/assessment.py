@@ -19,8 +19,8 @@ from positions.forms_assessment import (
 )
 from positions.models import AssessmentScheme, Grade
 from positions.selectors import assessment as selectors
+from positions.selectors.evidence import worker_evidence
 from positions.services import assessment as services
-from reports.evidence import worker_evidence
 
 
 def scheme_list(request):

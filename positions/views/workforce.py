@@ -8,7 +8,6 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from positions.filters import AwardFilter, ExamFilter, PositionFilter, SocialWorkerFilter
 from positions.forms import (
     AppointmentEndForm,
     AppointmentForm,
@@ -33,11 +32,7 @@ def _save_or_show_errors(form, save):
 
 
 def position_list(request):
-    filters = PositionFilter(
-        request.GET,
-        queryset=selectors.positions_visible_to(user=request.user).order_by("code"),
-        user=request.user,
-    )
+    filters = selectors.positions_list(user=request.user, params=request.GET)
     return render(
         request,
         "positions/workforce/position_list.html",
@@ -158,8 +153,7 @@ def appointment_transfer(request, pk):
 
 
 def worker_list(request):
-    workers = selectors.workers_visible_to(user=request.user).order_by("name", "pk")
-    filters = SocialWorkerFilter(request.GET, queryset=workers, user=request.user)
+    filters = selectors.workers_list(user=request.user, params=request.GET)
     return render(
         request,
         "positions/workforce/worker_list.html",
@@ -205,8 +199,7 @@ def worker_update(request, pk):
 
 
 def exam_list(request):
-    exams = selectors.exams_visible_to(user=request.user).order_by("-year", "worker__name")
-    filters = ExamFilter(request.GET, queryset=exams)
+    filters = selectors.exams_list(user=request.user, params=request.GET)
     form = None
     if request.user.has_perm("positions.add_exam"):
         form = ExamForm(request.POST or None, workers=selectors.workers_visible_to(user=request.user))
@@ -236,9 +229,7 @@ def statistics(request):
 
 
 def awards_and_studios(request):
-    awards = AwardFilter(
-        request.GET, queryset=selectors.awards_visible_to(user=request.user).order_by("-year", "name")
-    )
+    awards = selectors.awards_list(user=request.user, params=request.GET)
     return render(
         request,
         "positions/workforce/honours.html",

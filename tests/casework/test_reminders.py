@@ -139,3 +139,21 @@ def test_purge_is_scheduled_nightly_once_and_an_edited_schedule_stays(db):
     PeriodicTask.objects.filter(pk=task.pk).update(enabled=False)
     schedule_purge()
     assert PeriodicTask.objects.get(name=PURGE_TASK_NAME).enabled is False
+
+
+def test_a_case_whose_last_note_is_exactly_the_policys_days_old_is_quiet_on_every_door(
+    as_user, case, social_worker
+):
+    """One rule of a quiet case (casework.selectors.case_quiet): the Monday reminder and the flag
+    on My cases agree on its edge. The page once flagged a case only a day later than the
+    reminder told of it."""
+    days = CaseworkPolicy.current().quiet_case_days
+    services.note_add(actor=social_worker, case=case, noted_on=TODAY - timedelta(days=days), method="phone",
+                      minutes=5, content="电话")  # fmt: skip
+    assert reminder_run(kind="casework_quiet_cases", day=TODAY) >= 1
+    [row] = as_user(social_worker).get("/casework/").context["cases"]
+    assert row["case"] == case and row["quiet"] is True
+    services.note_add(actor=social_worker, case=case, noted_on=TODAY - timedelta(days=days - 1), method="phone",
+                      minutes=5, content="电话")  # fmt: skip
+    [row] = as_user(social_worker).get("/casework/").context["cases"]
+    assert row["quiet"] is False

@@ -12,10 +12,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.models import Approval, Case, Closing, ServiceNote, SupervisorReview
+from casework.models import Approval, Case, CaseworkPolicy, Closing, ServiceNote, SupervisorReview
 from positions.models import Assessment, AssessmentCriterion, AssessmentScheme
+from positions.selectors.evidence import worker_evidence
 from positions.services.assessment import assessment_record, suggested_score
-from reports.evidence import worker_evidence
 from socialwork.models import AuditEntry
 from tests.casework.factories import make_case
 from tests.positions.test_assessment import RULES, make_scheme, scheme_post_data
@@ -104,6 +104,24 @@ def test_figures_count_the_workers_year_from_the_records(worker_year, django_ass
     assert figures["supervision"].value == 3 and "on 2 cases" in figures["supervision"].source
     assert figures["training_hours"].value == Decimal("6.0")
     assert figures["training_hours"].url == worker_year.get_absolute_url()
+
+
+def test_notes_on_time_follow_the_districts_quiet_case_days_as_the_reminders_do(worker_year):
+    """A quiet case is the policy's N days everywhere (casework.selectors.case_quiet); the figure
+    once counted a fixed 30 days while the reminders followed the policy."""
+    CaseworkPolicy.objects.filter(pk=CaseworkPolicy.current().pk).update(quiet_case_days=100)
+    figures = {f.key: f for f in worker_evidence(worker=worker_year, year=YEAR, today=date(2026, 3, 1))}
+    # The case noted on 1 October is not quiet on 31 December under a 100-day rule.
+    assert figures["notes_on_time"].value == "100%"
+    assert "2 of the 2 cases open on 2025-12-31" in figures["notes_on_time"].source
+    assert "100 days" in figures["notes_on_time"].source
+
+
+def test_a_case_taken_in_within_the_window_is_not_counted_late(worker_year, station_manager, social_worker):
+    """As the reminders see it, a case taken in less than N days before the end is not quiet yet."""
+    _case(station_manager, social_worker, date(YEAR, 12, 20))
+    figures = {f.key: f for f in worker_evidence(worker=worker_year, year=YEAR, today=date(2026, 3, 1))}
+    assert "2 of the 3 cases open on 2025-12-31" in figures["notes_on_time"].source
 
 
 def test_a_running_year_is_counted_up_to_today(worker_year):

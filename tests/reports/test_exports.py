@@ -176,7 +176,8 @@ def test_a_volunteers_hours_print_with_one_decimal_place_on_every_database(as_us
             hours=Decimal(hours),
         )
     rows = csv_rows(as_user(social_worker).get(export_url("volunteers")))
-    assert {row[0]: row[-1] for row in rows[1:]} == {"王阿姨": "6.0", "赵叔叔": ""}
+    # A volunteer without hours has 0 of them, as the page and the API say (one selector).
+    assert {row[0]: row[-1] for row in rows[1:]} == {"王阿姨": "6.0", "赵叔叔": "0.0"}
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

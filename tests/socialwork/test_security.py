@@ -221,7 +221,7 @@ def test_a_csv_export_and_a_pdf_download_are_not_stored(as_user, social_worker, 
     from training import services as training_services
 
     make_client(social_worker, name="叶先生")
-    export = as_user(social_worker).get(reverse("casework:client_export"))
+    export = as_user(social_worker).get(reverse("reports:export", kwargs={"key": "clients", "fmt": "csv"}))
     assert export.status_code == 200 and not_stored(export)
     series = make_series(network, completion_share=50)
     session = make_session(series, capacity=3)

@@ -1,5 +1,9 @@
 """What the records already say about one social worker's year, for the practice assessment.
 
+Positions owns these figures (the assessment pre-fill reads them); it reads case records and
+training records through their own selectors (casework.selectors.worker_year_cases,
+training.selectors.worker_hours), so that each rule, the quiet case first, is defined once.
+
 The assessor sees each figure with where it came from and confirms or changes the scores; the
 figures are counts only, never a client or a case number. Case figures follow the worker's login
 account (`SocialWorker.user`): a worker without one has no case records to count.
@@ -8,8 +12,8 @@ The figures, for a worker and a year (the year so far while it is running):
 
 - caseload: cases assigned to the worker (the case's current worker) open at any time in the
   year: taken in on or before its last day and not closed before its first day;
-- notes on time: of those cases still open at the end of the period, how many had a service note
-  (by anyone) in its last NOTE_WINDOW days;
+- notes on time: of those cases still open at the end of the period, how many were not quiet
+  then: the one rule of casework.selectors.case_quiet, with the district's quiet_case_days;
 - service notes the worker wrote in the year;
 - cases of the worker closed in the year, and how many of them with an approved closing whose
   reason is "goals reached";
@@ -22,19 +26,16 @@ suggest a score from its `number`.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework.models import Approval, Case, Closing, ServiceNote, SupervisorReview
+from casework import selectors as casework_selectors
 from positions.models import SocialWorker
 from training.selectors import worker_hours
-
-NOTE_WINDOW = 30  # days: a case with no note for longer counts as quiet, as in the reminders
 
 
 @dataclass(frozen=True)
@@ -84,28 +85,10 @@ def worker_evidence(*, worker: SocialWorker, year: int, today: date | None = Non
 
 
 def _case_figures(*, user, year: int, first: date, end: date) -> list[Evidence]:
-    cases = Case.objects.filter(worker=user, removed_at__isnull=True)
-    window_start = end - timedelta(days=NOTE_WINDOW - 1)
-    noted = ServiceNote.objects.filter(case=OuterRef("pk"), noted_on__gte=window_start, noted_on__lte=end)
-    goals = Closing.objects.filter(
-        case=OuterRef("pk"), reason=Closing.Reason.GOALS_REACHED, status=Approval.APPROVED
-    )
-    open_in_year = Q(intake_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=first))
-    open_at_end = Q(intake_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
-    closed_in_year = Q(status=Case.Status.CLOSED, closed_on__gte=first, closed_on__lte=end)
-    counts = cases.annotate(has_note=Exists(noted), has_goals=Exists(goals)).aggregate(
-        caseload=Count("pk", filter=open_in_year),
-        open_at_end=Count("pk", filter=open_at_end),
-        noted_at_end=Count("pk", filter=open_at_end & Q(has_note=True)),
-        closed=Count("pk", filter=closed_in_year),
-        goals=Count("pk", filter=closed_in_year & Q(has_goals=True)),
-    )
-    notes = ServiceNote.objects.filter(
-        author=user, noted_on__gte=first, noted_on__lte=end, case__removed_at__isnull=True
-    ).count()
-    reviews = SupervisorReview.objects.filter(
-        supervisor=user, reviewed_on__gte=first, reviewed_on__lte=end, case__removed_at__isnull=True
-    ).aggregate(reviews=Count("pk"), cases=Count("case", distinct=True))
+    quiet_days = casework_selectors.quiet_case_days()
+    counts = casework_selectors.worker_year_cases(user=user, first=first, end=end, quiet_days=quiet_days)
+    notes = counts["notes"]
+    reviews = {"reviews": counts["reviews"], "cases": counts["reviewed_cases"]}
     share = _share(counts["noted_at_end"], counts["open_at_end"])
     percent = Decimal(counts["noted_at_end"] * 100) / counts["open_at_end"] if counts["open_at_end"] else None
     return [
@@ -132,14 +115,14 @@ def _case_figures(*, user, year: int, first: date, end: date) -> list[Evidence]:
             label=_("Cases with a recent note"),
             value=share,
             source=_(
-                "%(noted)s of the %(open)s cases open on %(date)s had a service note in the %(days)s days "
-                "before (case records)"
+                "%(noted)s of the %(open)s cases open on %(date)s were not quiet: each had a service note "
+                "in the %(days)s days before, or was taken in within them (case records)"
             )
             % {
                 "noted": counts["noted_at_end"],
                 "open": counts["open_at_end"],
                 "date": end,
-                "days": NOTE_WINDOW,
+                "days": quiet_days,
             },
             number=percent,
         ),

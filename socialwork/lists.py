@@ -1,0 +1,55 @@
+"""One selector per list, for every door: the list page, its API list endpoint and its export.
+
+A list's selector lives in its app's selectors module (`positions_list`, `cases_list`, ...). It
+takes the person and the list's filters (a query string) and returns the filterset of those
+filters over the records the person sees, already joined and annotated, in the list's order. The
+page renders its form and pages its `.qs`; the API list endpoint (`ListSelectorMixin`) answers
+400 on its errors and returns its `.qs`; the export (reports.exports) refuses its errors and
+writes its `.qs`. So the three return the same records for the same person and filters.
+"""
+
+from collections.abc import Callable
+
+from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
+
+
+class ListSelectorMixin:
+    """An API viewset whose list action reads `list_selector(user=..., params=...)`.
+
+    `filterset_class` names the selector's filterset, so that the schema lists its parameters;
+    the API's own search and ordering (`?search=`, `?ordering=`) still apply on top.
+    `list_queryset` adds what the serializer reads (prefetches), never a filter. Other actions
+    (a record, its actions) read `get_queryset` and skip the list's filters."""
+
+    list_selector: Callable
+
+    def list_queryset(self, queryset: QuerySet) -> QuerySet:
+        return queryset
+
+    def filter_queryset(self, queryset):
+        if getattr(self, "action", None) == "list":
+            filterset = type(self).list_selector(user=self.request.user, params=self.request.query_params)
+            if not filterset.is_valid():
+                raise translate_validation(filterset.errors)
+            queryset = self.list_queryset(filterset.qs)
+        # A record is found by its id in the person's scope: the list's filters are the list's.
+        for backend in self.filter_backends:
+            if not issubclass(backend, DjangoFilterBackend):
+                queryset = backend().filter_queryset(self.request, queryset, self)
+        return queryset
+
+
+def offer(filter_, *, queryset: QuerySet | None = None, choices: list | None = None) -> None:
+    """Set the choices a filter of a list offers this person (their stations, their years).
+
+    A filter builds its form field once and keeps it (`_field`). The API schema builds it on the
+    filterset class's own filters, which every filterset copies: from then on each copy would
+    keep the class's choices (none, or all). So the kept field is dropped, and built again with
+    these."""
+    if queryset is not None:
+        filter_.queryset = queryset
+    if choices is not None:
+        filter_.extra["choices"] = choices
+    filter_.__dict__.pop("_field", None)
