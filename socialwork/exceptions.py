@@ -34,7 +34,12 @@ class RateLimited(DjangoValidationError):
 
 def exception_handler(exc, context):
     """A service's ValidationError becomes a 400 with field errors, like a form's; a RateLimited
-    one a 429 with its message; background work that could not be queued a 503 with Retry-After."""
+    one a 429 with its message; background work that could not be queued a 503 with Retry-After.
+    A signed-in caller refused a record (403, or 404 on a record's URL) is an audit row, as on the
+    pages (socialwork.audit.refusal_record)."""
+    from .audit import refusal_record
+
+    refusal_record(context["request"], exc, view=context.get("view"))
     if isinstance(exc, BackgroundUnavailable):
         exc = ServiceUnavailable()
     if isinstance(exc, RateLimited):
