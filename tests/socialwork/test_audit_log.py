@@ -301,3 +301,44 @@ def test_the_audit_log_shows_times_in_the_installations_time_zone(auditor_client
     assert local in listing and local in detail
     assert utc not in detail  # the page's title and breadcrumbs too
     assert str(entry).startswith(local)
+
+
+def test_the_actions_written_by_rule_have_labels_too():
+    """The actions the scan above cannot read: workflow steps (`case.<move>`, `project.<move>`,
+    `plan.<decision>`), the admin's reference data and the exports."""
+    from django.contrib import admin
+
+    from casework import workflow as case_workflow
+    from casework.models.common import Approval
+    from projects import workflow as project_workflow
+    from reports.exports import REGISTRY
+    from socialwork.admin_base import AuditedAdmin
+
+    written = {f"case.{move}" for move in case_workflow.MOVES}
+    written |= {f"project.{move}" for move in project_workflow.MOVES}
+    written |= {f"plan.{status}" for status in (Approval.APPROVED, Approval.RETURNED)}
+    for model, model_admin in admin.site._registry.items():
+        if isinstance(model_admin, AuditedAdmin):
+            prefix = model_admin.audit_name or model._meta.model_name
+            written |= {f"{prefix}.{verb}" for verb in ("create", "update", "delete")}
+            for inline in model_admin.inlines:
+                written |= {
+                    f"{inline.model._meta.model_name}.{verb}" for verb in ("create", "update", "delete")
+                }
+    written |= {export.audit_action or f"{export.key}.export" for export in REGISTRY.values()}
+    missing = sorted(action for action in written if action_label(action) is None)
+    assert not missing, "Declare these audit actions in socialwork/audit_actions.py: " + ", ".join(missing)
+
+
+def test_a_refusal_answered_without_an_exception_is_on_the_record_once(social_worker, case):
+    browser = Client(enforce_csrf_checks=True)  # Django's CSRF check answers 403 itself
+    browser.force_login(social_worker)
+    path = reverse("casework:note_add", args=[case.pk])
+    assert browser.post(path, {"note-body": "x"}).status_code == 403
+    entry = refusals().get()
+    assert (entry.actor, entry.action, entry.target_id, entry.changes["path"]) == (
+        social_worker,
+        "access.denied",
+        str(case.pk),
+        path,
+    )
