@@ -67,7 +67,8 @@ def served(token) -> None:
 
 def _model_of(exc, view, match):
     """The model the view looked the record up in, when it says: an API view's queryset, an admin
-    page's model, a class-based view's model, or get_object_or_404's message ("No Case matches the given query.") within the view's app."""
+    page's model, a class-based view's model, or get_object_or_404's message ("No Case matches the
+    given query.") read within the view's app. None otherwise: the row names the URL instead."""
     queryset = getattr(view, "queryset", None)
     if queryset is not None:
         return queryset.model
