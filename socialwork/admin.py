@@ -3,6 +3,7 @@
 import axes.admin as axes_admin
 import django.contrib.auth.admin  # noqa: F401
 from axes.models import AccessAttempt
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import SESSION_KEY
@@ -367,6 +368,29 @@ class ActionFilter(admin.SimpleListFilter):
         return queryset.filter(action=self.value()) if self.value() else queryset
 
 
+def record_kind(target_type: str) -> str:
+    """The kind of record in the reader's language (its model's name); the code when the row names
+    no model (a refused URL: `url:<page>`)."""
+    try:
+        return str(apps.get_model(target_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return target_type
+
+
+class RecordKindFilter(admin.SimpleListFilter):
+    """The kinds of record in the log, by their names in the reader's language."""
+
+    title = _("record type")
+    parameter_name = "target_type"
+
+    def lookups(self, request, model_admin):
+        codes = AuditEntry.objects.order_by().values_list("target_type", flat=True).distinct()
+        return sorted(((code, record_kind(code)) for code in codes), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(target_type=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: the audit log is written by services and never edited by anyone.
@@ -391,18 +415,18 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "at_shown",
         "actor_shown",
         "action_shown",
-        "target_type",
+        "target_shown",
         "target_id",
         "summary",
         "address",
     )
-    list_filter = (ActionFilter, "target_type", "at")
+    list_filter = (ActionFilter, RecordKindFilter, "at")
     search_fields = ("summary", "target_id", "actor_username", "actor_name", "address")
     date_hierarchy = "at"
 
     fields = (
-        "at_shown", "actor_shown", "actor_username", "actor_id", "action_shown", "action", "target_type",
-        "target_id", "summary", "address", "changes",
+        "at_shown", "actor_shown", "actor_username", "actor_id", "action_shown", "action", "target_shown",
+        "target_type", "target_id", "summary", "address", "changes",
     )  # fmt: skip
     readonly_fields = fields
 
@@ -416,6 +440,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
         """The action in the reader's language (socialwork.audit_actions); its code is beside it on
         the entry's page."""
         return entry.action_label
+
+    @admin.display(description=_("record type"), ordering="target_type")
+    def target_shown(self, entry):
+        return record_kind(entry.target_type)
 
     @admin.display(description=_("actor"), ordering="actor_name")
     def actor_shown(self, entry):

@@ -264,6 +264,7 @@ def test_the_audit_log_shows_actions_by_their_labels(auditor_client, network):
     entry = audit_record(actor=None, action="case.view", target=network.room_a)
     listing = auditor_client.get("/admin/socialwork/auditentry/").content.decode()
     assert "Case viewed" in listing and ">case.view<" not in listing
+    assert ">service unit<" in listing and ">positions.serviceunit<" not in listing  # the record's kind
     detail = auditor_client.get(f"/admin/socialwork/auditentry/{entry.pk}/change/").content.decode()
     assert "Case viewed" in detail
     filters = auditor_client.get("/admin/socialwork/auditentry/?action=case.view").content.decode()
