@@ -84,7 +84,11 @@ def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
             action="api_token.create",
             target=user,
             summary=token.prefix,
-            changes={"prefix": token.prefix, "name": token.name, "expiry": token.expiry.isoformat()},
+            changes={
+                "prefix": token.prefix,
+                "name": token.name,
+                "expiry": timezone.localtime(token.expiry).isoformat(),
+            },
         )
     return token, raw
 

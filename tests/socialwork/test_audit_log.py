@@ -343,3 +343,10 @@ def test_a_refusal_answered_without_an_exception_is_on_the_record_once(social_wo
         str(case.pk),
         path,
     )
+
+
+def test_times_kept_in_an_entrys_changes_are_in_the_installations_time_zone(social_worker):
+    from socialwork import tokens
+
+    tokens.api_token_create(user=social_worker, name="phone")
+    assert AuditEntry.objects.get(action="api_token.create").changes["expiry"].endswith("+08:00")
