@@ -3,6 +3,7 @@
 import axes.admin as axes_admin
 import django.contrib.auth.admin  # noqa: F401
 from axes.models import AccessAttempt
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import SESSION_KEY
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -21,6 +23,7 @@ from .accounts import services as account_services
 from .accounts.forms import PLACE_FIELDS, AccountCreateForm, AccountForm, AccountRolesForm, PasswordResetForm
 from .accounts.selectors import account_actions_for
 from .admin_base import ReadOnlyAdmin
+from .audit_actions import action_shown
 from .models import ApiToken, ApiTokenPolicy, AuditEntry, Notification, NotificationPreference, User
 from .roles import Role
 
@@ -346,6 +349,48 @@ class NotificationPreferenceAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     search_fields = ("user__username", "user__full_name", "kind")
 
 
+def audit_time(value) -> str:
+    """An audit time as the log shows it everywhere: the installation's time zone (TIME_ZONE)."""
+    return "" if value is None else f"{timezone.localtime(value):%Y-%m-%d %H:%M:%S}"
+
+
+class ActionFilter(admin.SimpleListFilter):
+    """The actions in the log, by their labels in the reader's language."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        codes = AuditEntry.objects.order_by().values_list("action", flat=True).distinct()
+        return sorted(((code, action_shown(code)) for code in codes), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+def record_kind(target_type: str) -> str:
+    """The kind of record in the reader's language (its model's name); the code when the row names
+    no model (a refused URL: `url:<page>`)."""
+    try:
+        return str(apps.get_model(target_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return target_type
+
+
+class RecordKindFilter(admin.SimpleListFilter):
+    """The kinds of record in the log, by their names in the reader's language."""
+
+    title = _("record type")
+    parameter_name = "target_type"
+
+    def lookups(self, request, model_admin):
+        codes = AuditEntry.objects.order_by().values_list("target_type", flat=True).distinct()
+        return sorted(((code, record_kind(code)) for code in codes), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(target_type=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: the audit log is written by services and never edited by anyone.
@@ -366,16 +411,39 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return self.is_audit_administrator(request)
 
-    list_display = ("at", "actor_shown", "action", "target_type", "target_id", "summary")
-    list_filter = ("action", "target_type", "at")
-    search_fields = ("summary", "target_id", "actor_username", "actor_name")
+    list_display = (
+        "at_shown",
+        "actor_shown",
+        "action_shown",
+        "target_shown",
+        "target_id",
+        "summary",
+        "address",
+    )
+    list_filter = (ActionFilter, RecordKindFilter, "at")
+    search_fields = ("summary", "target_id", "actor_username", "actor_name", "address")
     date_hierarchy = "at"
 
     fields = (
-        "at", "actor_shown", "actor_username", "actor_id", "action", "target_type", "target_id", "summary",
-        "changes",
+        "at_shown", "actor_shown", "actor_username", "actor_id", "action_shown", "action", "target_shown",
+        "target_type", "target_id", "summary", "address", "changes",
     )  # fmt: skip
     readonly_fields = fields
+
+    @admin.display(description=_("time"), ordering="at")
+    def at_shown(self, entry):
+        """In the installation's time zone with its seconds, on the list and the entry alike."""
+        return audit_time(entry.at)
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_shown(self, entry):
+        """The action in the reader's language (socialwork.audit_actions); its code is beside it on
+        the entry's page."""
+        return entry.action_label
+
+    @admin.display(description=_("record type"), ordering="target_type")
+    def target_shown(self, entry):
+        return record_kind(entry.target_type)
 
     @admin.display(description=_("actor"), ordering="actor_name")
     def actor_shown(self, entry):

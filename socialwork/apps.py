@@ -9,9 +9,10 @@ class SocialworkConfig(AppConfig):
     verbose_name = _("System")
 
     def ready(self):
+        from django.contrib.auth import signals as auth_signals
         from django.utils.module_loading import autodiscover_modules
 
-        from . import constraints, dbroles, lookups, reminders, roles, schedules  # noqa: F401 (lookups registers itself)
+        from . import audit, constraints, dbroles, lookups, reminders, roles, schedules  # noqa: F401 (lookups registers itself)
 
         # Every app declares its reminder kinds in a `reminders` module and the other kinds of
         # notification it sends in a `notifications` module.
@@ -19,6 +20,13 @@ class SocialworkConfig(AppConfig):
         autodiscover_modules("notifications")
         # A row the database refuses for a named constraint reads as that constraint's message.
         connection_created.connect(constraints.guard_connection)
+        # The labels of the audit log's actions: socialwork.audit_actions, and any app's own module.
+        autodiscover_modules("audit_actions")
+        auth_signals.user_logged_in.connect(audit.login_recorded, dispatch_uid="audit_login")
+        auth_signals.user_login_failed.connect(
+            audit.login_failure_recorded, dispatch_uid="audit_login_failed"
+        )
+        auth_signals.user_logged_out.connect(audit.logout_recorded, dispatch_uid="audit_logout")
         post_migrate.connect(roles.sync_role_permissions, sender=self)
         post_migrate.connect(reminders.sync_reminder_schedules, sender=self)
         post_migrate.connect(schedules.schedule_outbox, sender=self)

@@ -40,7 +40,11 @@ def exception_handler(exc, context):
     one a 429 with its message; background work that could not be queued a 503 with Retry-After.
     A row the database refused for a named constraint is a 400 with the constraint's message on its
     field (socialwork.constraints: most arrive as ConstraintViolation already; this catches those
-    raised outside a statement, such as at commit)."""
+    raised outside a statement, such as at commit). A signed-in caller refused a record (403, or 404
+    on a record's URL) is an audit row, as on the pages (socialwork.audit.refusal_record)."""
+    from .audit import refusal_record
+
+    refusal_record(context["request"], exc, view=context.get("view"))
     if isinstance(exc, IntegrityError) and not isinstance(exc, DjangoValidationError):
         exc = violation_of(exc) or exc
     if isinstance(exc, BackgroundUnavailable):

@@ -3,9 +3,41 @@ import time
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+
+
+class AuditMiddleware:
+    """The audit log's part in every request (socialwork.audit): each row written while it is
+    served keeps the client's address, and a page that refuses a signed-in person a record (a 403,
+    or a 404 on a record's URL) is one audit row. The API records its refusals in its own exception
+    handler (socialwork.exceptions), as DRF answers them before they reach here; a 403 or 404 that
+    no exception brought (a view that returns one) is recorded from the response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .audit import refusal_record, served, serving
+
+        token = serving(request)
+        try:
+            response = self.get_response(request)
+            if response.status_code in (403, 404):
+                # A door that answered 403 or 404 without raising: recorded too, once.
+                refusal_record(request, PermissionDenied() if response.status_code == 403 else Http404())
+            return response
+        finally:
+            served(token)
+
+    def process_exception(self, request, exception):
+        from .audit import refusal_record
+
+        refusal_record(request, exception)
+        return None  # Django answers the 403 or 404 as before
 
 
 class LanguageMiddleware(LocaleMiddleware):

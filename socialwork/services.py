@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -29,20 +30,50 @@ def apply_changes(obj, fields: dict) -> dict:
 
 
 def audit_record(
-    *, actor: User | None, action: str, target: Model, summary: str = "", changes=None
+    *,
+    actor: User | None,
+    action: str,
+    target: Model | None = None,
+    summary: str = "",
+    changes=None,
+    target_type: str = "",
+    target_id: str = "",
 ) -> AuditEntry:
     """Append one row to the audit log. Called inside the service's own transaction. The
-    database stamps the time; the actor's username and name are kept as they are now."""
+    database stamps the time; the actor's username and name are kept as they are now, and the
+    address of the request being served (socialwork.audit), if any.
+
+    The action is declared with its label in socialwork.audit_actions: while
+    settings.AUDIT_REQUIRE_LABELS is on an undeclared one is refused, and in production it is
+    written anyway (the log shows its code) and reported in the error log. The summary names the
+    record (number, name, amount), never a sentence: the words are the action's label, shown in
+    the reader's language. A target that is not a saved record (a username nobody holds) is given
+    as target_type and target_id."""
+    from .audit import request_address
+    from .audit_actions import action_label
+
+    if action_label(action) is None:
+        message = (
+            f"The audit action {action!r} has no label: declare it in socialwork/audit_actions.py, "
+            f'e.g. audit_action({action!r}, _("...")).'
+        )
+        if settings.AUDIT_REQUIRE_LABELS:
+            raise ImproperlyConfigured(message)
+        logger.error(message)
     actor = actor if actor and actor.is_authenticated else None
+    if target is not None:
+        target_type = target._meta.label_lower
+        target_id = "" if target.pk is None else str(target.pk)
     return AuditEntry.objects.create(
         actor=actor,
         actor_username=actor.username if actor else "",
         actor_name=actor.full_name if actor else "",
         action=action,
-        target_type=target._meta.label_lower,
-        target_id="" if target.pk is None else str(target.pk),
-        summary=summary[:255],
+        target_type=target_type,
+        target_id=target_id,
+        summary=str(summary)[:255],
         changes=changes or {},
+        address=request_address(),
     )
 
 

@@ -83,8 +83,12 @@ def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
             actor=user,
             action="api_token.create",
             target=user,
-            summary=f"API token {token.prefix}",
-            changes={"prefix": token.prefix, "name": token.name, "expiry": token.expiry.isoformat()},
+            summary=token.prefix,
+            changes={
+                "prefix": token.prefix,
+                "name": token.name,
+                "expiry": timezone.localtime(token.expiry).isoformat(),
+            },
         )
     return token, raw
 
@@ -98,7 +102,7 @@ def api_token_revoke(*, token: ApiToken, actor: User, reason: str) -> None:
                 actor=actor,
                 action="api_token.revoke",
                 target=token.user,
-                summary=f"API token {token.prefix}: {reason}",
+                summary=token.prefix,
                 changes={"prefix": token.prefix, "reason": str(reason), "count": 1},
             )
 
@@ -115,7 +119,7 @@ def api_tokens_revoke(*, user: User, actor: User | None, reason: str) -> int:
                 actor=actor,
                 action="api_token.revoke",
                 target=user,
-                summary=f"{count} API token(s): {reason}",
+                summary=", ".join(prefixes),
                 changes={"prefixes": prefixes, "reason": str(reason), "count": count},
             )
     return count
@@ -139,7 +143,7 @@ def api_token_policy_set(*, actor: User, lifetime_hours: int) -> ApiTokenPolicy:
             actor=actor,
             action="api_token.policy",
             target=policy,
-            summary=f"API token lifetime {lifetime_hours} h",
+            summary=str(lifetime_hours),
             changes={"lifetime_hours": [str(before), str(lifetime_hours)], "tokens_shortened": shortened},
         )
     return policy

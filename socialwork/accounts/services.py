@@ -89,7 +89,7 @@ def user_create(
             actor=actor,
             action="account.create",
             target=account,
-            summary=_("Account %(username)s created") % {"username": username},
+            summary=username,
             changes={
                 name: [None, str(getattr(account, name) or "")]
                 for name in ("username", "full_name", "email", "region", "unit", "organization")
@@ -127,7 +127,7 @@ def user_place(
                 actor=actor,
                 action="account.place",
                 target=account,
-                summary=_("Account %(username)s placed") % {"username": account.username},
+                summary=account.username,
                 changes=changes,
             )
     return account
@@ -145,10 +145,7 @@ def _set_active(*, actor: User, account: User, active: bool, action: str, reason
             actor=actor,
             action=action,
             target=account,
-            summary=(
-                _("Account %(username)s reactivated") if active else _("Account %(username)s deactivated")
-            )
-            % {"username": account.username},
+            summary=account.username,
             changes={**changes, **({"reason": [None, reason]} if reason else {})},
         )
     return account
@@ -181,7 +178,7 @@ def user_password_reset(*, actor: User, account: User, password: str) -> User:
             actor=actor,
             action="account.password_reset",
             target=account,
-            summary=_("Password of %(username)s reset") % {"username": account.username},
+            summary=account.username,
             changes={"password": ["", "reset"], "password_changed_at": ["", str(PASSWORD_RESET_AT)]},
         )
         notification_send(
@@ -229,13 +226,11 @@ def user_roles_set(*, actor: User, account: User, roles: Iterable[str]) -> User:
         account.save(update_fields=["is_staff"])
         account.__dict__.pop("roles", None)
         personal = sorted(role for role in granted if reads_personal_data(role))
-        labels = ", ".join(str(Role(role).label) for role in sorted(granted)) or "-"
         entry = audit_record(
             actor=actor,
             action=PERSONAL_DATA_ROLE_GRANT if personal else "account.roles_set",
             target=account,
-            summary=_("Roles of %(username)s set; granted: %(granted)s")
-            % {"username": account.username, "granted": labels},
+            summary=account.username,
             changes=changes,
         )
         if personal:
@@ -288,7 +283,7 @@ def user_unlock(*, actor: User, account: User) -> int:
             actor=actor,
             action="account.unlock",
             target=account,
-            summary=_("Account %(username)s unlocked") % {"username": account.username},
+            summary=account.username,
             changes={"failed_login_records": [cleared, 0]},
         )
     return cleared
@@ -308,7 +303,7 @@ def address_unlock(*, actor: User, ip_address: str) -> int:
             actor=actor,
             action="address.unlock",
             target=first,
-            summary=_("Address %(address)s unlocked") % {"address": ip_address},
+            summary=ip_address,
             changes={"ip_address": [ip_address, ip_address], "failed_login_records": [cleared, 0]},
         )
     return cleared
@@ -326,7 +321,7 @@ def lockout_record(*, username: str | None, ip_address: str, scopes: list[str], 
             actor=None,
             action="account.locked",
             target=target,
-            summary=_("Login locked after failed attempts: %(scopes)s") % {"scopes": ", ".join(scopes)},
+            summary=username or ip_address,
             changes={
                 "username": [None, username or ""],
                 "ip_address": [None, ip_address],

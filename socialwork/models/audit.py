@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from socialwork.audit_actions import action_shown
 
 
 class AuditEntry(models.Model):
@@ -31,6 +34,9 @@ class AuditEntry(models.Model):
     target_id = models.CharField(_("record id"), max_length=64)
     summary = models.CharField(_("summary"), max_length=255, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
+    # Where the request came from (socialwork.audit.client_address), for every row written while
+    # a request was served; empty for rows background work writes.
+    address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("audit entry")
@@ -39,7 +45,14 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
+        # In the installation's time zone, as every time of the log is shown.
+        at = f"{timezone.localtime(self.at):%Y-%m-%d %H:%M:%S} " if self.at else ""
+        return f"{at}{self.action_label} {self.target_type}#{self.target_id}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in the reader's language (socialwork.audit_actions), or its code."""
+        return action_shown(self.action)
 
     @property
     def actor_display(self) -> str:

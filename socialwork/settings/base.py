@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "socialwork.middleware.AuditMiddleware",
     "socialwork.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -165,6 +166,10 @@ AXES_LOCKOUT_CALLABLE = "socialwork.accounts.lockout.lockout_response"
 TRUSTED_PROXIES = env.int("DJANGO_TRUSTED_PROXIES", default=0)
 AXES_CLIENT_IP_CALLABLE = "socialwork.accounts.lockout.client_address"
 AXES_VERBOSE = False
+
+# An audit action written without a label (socialwork.audit_actions) is refused when on (development
+# and tests, so that none reaches the log unlabelled); in production the row is written anyway.
+AUDIT_REQUIRE_LABELS = False
 
 # Intake's look-up of a person already on record in the district is a question about people the
 # worker may not see: each is audited, a person makes at most this many an hour, and a burst (more

@@ -67,6 +67,8 @@ def test_an_account_is_created_reset_changed_by_its_holder_and_given_a_role(
     page.wait_for_url("**/admin/socialwork/user/")
     screenshot("6-granted")
     assert set(account.groups.values_list("name", flat=True)) == {Role.SOCIAL_WORKER}
-    assert list(AuditEntry.objects.filter(target_id=str(account.pk)).values_list("action", flat=True)) == [
+    rows = AuditEntry.objects.filter(target_type="socialwork.user", target_id=str(account.pk))
+    assert list(rows.filter(action__startswith="account.").values_list("action", flat=True)) == [
         "account.personal_data_role_grant", "account.password_reset", "account.create",
     ]  # fmt: skip
+    assert rows.filter(action="login.success", actor=account).exists()  # issue 17: logins are audited

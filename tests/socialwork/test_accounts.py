@@ -126,8 +126,9 @@ def test_deactivated_accounts_cannot_log_in_and_come_back_with_their_roles(sysad
     assert account_actions_for(sysadmin, User.objects.get(pk=worker.pk)) >= {s.REACTIVATE}
     services.user_reactivate(actor=sysadmin, account=worker)
     assert login(Client(), "worker_x", PASSWORD).status_code == 302
+    # The refused login of the deactivated account is on the record too (issue 17, point 6).
     assert list(AuditEntry.objects.filter(target_id=str(worker.pk)).values_list("action", flat=True)) == [
-        "account.reactivate", "account.deactivate",
+        "login.success", "account.reactivate", "login.failure", "account.deactivate",
     ]  # fmt: skip
 
 

@@ -54,7 +54,14 @@ def test_audit_log_is_read_only_for_the_auditor(admin_client_for, auditor, netwo
     page = client.get(f"/admin/socialwork/auditentry/{entry.pk}/change/").content.decode()
     assert 'name="_save"' not in page
     assert client.post(f"/admin/socialwork/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
-    assert AuditEntry.objects.count() == 1
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+    # The refused attempt is itself a row (issue 17, point 6).
+    refused = AuditEntry.objects.get(action="access.denied")
+    assert (refused.actor, refused.target_type, refused.target_id) == (
+        auditor,
+        "socialwork.auditentry",
+        str(entry.pk),
+    )
 
 
 # Issue 16, finding 1: the three administrators are separated (三员分立). The attack, step by step.
@@ -291,6 +298,7 @@ def test_the_security_administrator_unlocks_in_the_admin_and_deletes_no_attempt(
         "/admin/axes/accessattempt/", {"action": "unlock_addresses", "_selected_action": [attempt.pk]}
     )
     assert not AccessAttempt.objects.exists()
+    # The refused delete is on the record too (issue 17, point 6).
     assert set(AuditEntry.objects.filter(actor=secadmin).values_list("action", flat=True)) == {
-        "account.unlock", "address.unlock",
+        "account.unlock", "address.unlock", "access.denied",
     }  # fmt: skip

@@ -53,7 +53,7 @@ def as_runtime_role(db):
 
 @pytest.mark.parametrize("attack", list(ATTACKS))
 def test_the_runtime_role_cannot_erase_or_change_the_audit_log(attack, as_runtime_role, district_admin):
-    entry = audit_record(actor=district_admin, action="test.action", target=district_admin, summary="x")
+    entry = audit_record(actor=district_admin, action="account.unlock", target=district_admin, summary="x")
     with pytest.raises(DatabaseError, match="permission denied|must be owner"), transaction.atomic():
         _execute(ATTACKS[attack])
     kept = AuditEntry.objects.get(pk=entry.pk)
@@ -106,7 +106,7 @@ def test_deleting_an_account_keeps_who_acted_in_the_audit_log(network, district_
         grant_runtime_privileges(connection, RUNTIME_ROLE)
         _execute(f"SET ROLE {RUNTIME_ROLE}")
     leaver = make_user("leaver", unit=network.station_a, full_name="王离职")
-    entry = audit_record(actor=leaver, action="test.action", target=district_admin, summary="x")
+    entry = audit_record(actor=leaver, action="account.unlock", target=district_admin, summary="x")
     leaver.delete()
     entry = AuditEntry.objects.get(pk=entry.pk)
     assert (entry.actor_username, entry.actor_name, entry.actor_display) == ("leaver", "王离职", "王离职")
@@ -117,7 +117,7 @@ def test_deleting_an_account_keeps_who_acted_in_the_audit_log(network, district_
 def test_the_audit_admin_shows_who_acted_as_they_were_named(network, auditor, district_admin, client):
     district_admin.full_name = "李主任"
     district_admin.save()
-    audit_record(actor=district_admin, action="test.action", target=district_admin, summary="x")
+    audit_record(actor=district_admin, action="account.unlock", target=district_admin, summary="x")
     district_admin.full_name = "改名后"
     district_admin.save()
     client.force_login(auditor)
@@ -141,7 +141,7 @@ def test_the_migration_keeps_the_actor_of_existing_audit_rows_as_a_snapshot():
             username="old_hand", full_name="老张", password="!"
         )
         entry = old.get_model("socialwork", "AuditEntry").objects.create(
-            actor=user, action="test.action", target_type="x", target_id="1"
+            actor=user, action="account.unlock", target_type="x", target_id="1"
         )
     finally:
         executor = MigrationExecutor(connection)

@@ -280,7 +280,7 @@ def test_security_administrator_runs_lockouts_but_not_the_audit_log(network):
 
 
 def test_only_the_auditor_reads_the_audit_log_not_even_a_superuser(network, auditor, district_admin):
-    audit_record(actor=district_admin, action="test.action", target=district_admin, summary="x")
+    audit_record(actor=district_admin, action="account.unlock", target=district_admin, summary="x")
     root = User.objects.create_superuser("root", password="Root-Pass-2026x")
     assert admin_client(root).get("/admin/socialwork/auditentry/").status_code == 403
     assert admin_client(district_admin).get("/admin/socialwork/auditentry/").status_code == 403
@@ -298,11 +298,11 @@ def test_audit_prune_refuses_a_cutoff_inside_six_months(db):
 
 
 def test_audit_prune_never_deletes_and_explains_the_database_path(network, district_admin):
-    audit_record(actor=district_admin, action="test.action", target=district_admin, summary="x")
+    audit_record(actor=district_admin, action="account.unlock", target=district_admin, summary="x")
     output = io.StringIO()
     call_command("audit_prune", "--before", earliest_allowed_cutoff().isoformat(), stdout=output)
     assert "DISABLE TRIGGER" in output.getvalue()
-    assert AuditEntry.objects.filter(action="test.action").exists()
+    assert AuditEntry.objects.filter(action="account.unlock").exists()
 
 
 # Uploads
