@@ -2,7 +2,8 @@
 # module is discovered before theirs).
 import axes.admin as axes_admin
 import django.contrib.auth.admin  # noqa: F401
-from axes.models import AccessAttempt
+import django_celery_results.admin as results_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -16,6 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_celery_results.models import GroupResult, TaskResult
 
 from . import tokens
 from .accounts import selectors as account_selectors
@@ -29,6 +31,10 @@ from .roles import Role
 
 admin.site.unregister(Group)
 admin.site.unregister(AccessAttempt)
+admin.site.unregister(AccessLog)
+admin.site.unregister(AccessFailureLog)
+admin.site.unregister(TaskResult)
+admin.site.unregister(GroupResult)
 
 
 @admin.register(User)
@@ -325,6 +331,51 @@ class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
         self.message_user(
             request, _("Unlocked: %(list)s") % {"list": ", ".join(unlocked) or "-"}, messages.SUCCESS
         )
+
+
+class LoginRecordAdmin:
+    """Logins and failed logins are evidence for the audit: read, never added, edited or deleted,
+    by anybody (the superuser included)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(LoginRecordAdmin, axes_admin.AccessLogAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class AccessFailureLogAdmin(LoginRecordAdmin, axes_admin.AccessFailureLogAdmin):
+    pass
+
+
+class WorkerResultAdmin:
+    """What the background workers did, for the superuser's diagnosis: read, and deleted to make
+    room, never written by hand (a page follows a task by its result)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TaskResult)
+class TaskResultAdmin(WorkerResultAdmin, results_admin.TaskResultAdmin):
+    pass
+
+
+@admin.register(GroupResult)
+class GroupResultAdmin(WorkerResultAdmin, results_admin.GroupResultAdmin):
+    pass
 
 
 @admin.register(Notification)

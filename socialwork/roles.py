@@ -40,10 +40,57 @@ CASEWORK_WORK = [
     )
 ] + [("casework", "vulnerabilitycategory", ("view",))]  # fmt: skip
 
+# Reference data the district keeps in the admin with no service of its own (socialwork.admin_base
+# AuditedAdmin, reviewed in tests/security/test_admin_matrix.py EDITABLE): the only domain models
+# anybody adds, changes or deletes in the admin. Every other domain model is read-only there.
+ADMIN_EDITABLE = [
+    (app, model, ("add", "change", "delete"))
+    for app, models_ in (
+        ("positions", ("hostinstitution", "award", "studio", "studioproject")),
+        ("training", ("trainer", "practicebase", "hoursrequirement")),
+        ("projects", ("yearbudget", "serviceteam", "teammember", "stationing")),
+        ("casework", ("vulnerabilitycategory",)),
+    )
+    for model in models_
+]
+
+# What the district's pages, API and services ask a model permission for (has_perm,
+# permission_required, `perms.` in a template, the API's RolePermissions on a write): there the
+# permission is the rule "the district writes these, through their services". The admin still
+# shows these models read-only. Adding, changing or deleting anything else (an allowance roll, an
+# enrolment, a case's transition, a payment's deletion…) is nobody's model permission: its
+# workflow's declaration (positions.workflow, training.workflow…) or its service decides.
+DISTRICT_WRITES = [
+    ("positions", "region", ("add", "change")),
+    ("positions", "serviceunit", ("add", "change")),
+    ("positions", "position", ("add", "change")),
+    ("positions", "socialworker", ("add", "change")),
+    ("positions", "appointment", ("add", "change")),
+    ("positions", "assessmentscheme", ("add", "change")),
+    ("positions", "exam", ("add",)),
+    ("positions", "assessment", ("add",)),
+    ("positions", "allowancepolicy", ("add",)),
+    ("training", "trainingseries", ("add", "change")),
+    ("training", "trainingsession", ("add", "change")),
+    ("training", "certificate", ("add",)),
+    ("projects", "socialorganization", ("add", "change")),
+    ("projects", "call", ("add", "change")),
+    ("projects", "project", ("add", "change")),  # the district's side of every project step
+    ("projects", "contract", ("add",)),  # the API's contract and payment endpoints
+    ("projects", "payment", ("add",)),
+    ("casework", "accessgrant", ("add", "change")),
+    ("casework", "caseworkpolicy", ("change",)),
+]
+
 # Per role: (app label, model name or "*", actions). An action is a default one (view, add,
 # change, delete) or the codename of a custom permission. Later issues extend this table.
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
-    Role.DISTRICT_ADMIN: [(app, "*", ("view", "add", "change", "delete")) for app in DOMAIN_APPS]
+    # The district reads every domain model; it writes through pages and services (DISTRICT_WRITES,
+    # and the case records as the case team does, per case) and edits reference data in the admin.
+    Role.DISTRICT_ADMIN: [(app, "*", ("view",)) for app in DOMAIN_APPS]
+    + ADMIN_EDITABLE
+    + DISTRICT_WRITES
+    + [(app, model, ("add", "change")) for app, model, _actions in CASEWORK_WORK if "add" in _actions]
     + [
         ("django_celery_beat", "*", ("view", "change")),
         ("positions", "socialworker", ("view_full_id_number",)),
@@ -54,7 +101,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("positions", model, ("view", "add", "change"))
         for model in ("position", "socialworker", "appointment", "exam")
     ]
-    + [("training", "enrolment", ("view", "add", "change"))]
+    + [("training", "enrolment", ("view",))]  # enrolling: training.workflow's organizers
     + [("training", model, ("view",)) for model in ("trainingseries", "trainingsession", "trainer")]
     + CASEWORK_WORK,
     # Accounts are created, placed, deactivated and their passwords reset through

@@ -8,16 +8,17 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import decorators, mixins, serializers, status, viewsets
+from rest_framework import decorators, mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
 from positions.api.network import ScopedRelatedField
 from positions.selectors import workforce as workforce_selectors
+from socialwork.actions import action_require
 from socialwork.api import IdField
 from socialwork.ids import IdFilter
 from socialwork.lists import ListSelectorMixin
 from socialwork.scoping import NOTHING
-from training import selectors, services
+from training import selectors, services, workflow
 from training.filters import TrainerFilter, TrainingSeriesFilter
 from training.models import Certificate, Enrolment, Trainer, TrainingSeries, TrainingSession
 from training.pdf import certificate_pdf
@@ -120,6 +121,17 @@ class SessionSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+class SessionDetailSerializer(SessionSerializer):
+    actions = serializers.SerializerMethodField()
+
+    class Meta(SessionSerializer.Meta):
+        fields = [*SessionSerializer.Meta.fields, "actions"]
+
+    def get_actions(self, session) -> list[str]:
+        """What the person may do to this session now, as its page offers: enrol, take_attendance."""
+        return list(workflow.session_actions_for(self.context["request"].user, session))
+
+
 class AttendanceSerializer(serializers.Serializer):
     present = serializers.ListField(
         child=IdField(), allow_empty=True, help_text=_("Ids of the enrolments present.")
@@ -131,12 +143,15 @@ class AttendanceResultSerializer(serializers.Serializer):
 
 
 class SessionViewSet(viewsets.ReadOnlyModelViewSet):
-    """Sessions the person sees, with confirmed and waiting counts. POST .../attendance/ takes
-    attendance and credits the hours."""
+    """Sessions the person sees, with confirmed and waiting counts (a session's detail lists its
+    `actions`). POST .../attendance/ takes attendance and credits the hours."""
 
     serializer_class = SessionSerializer
     filterset_class = SessionFilter
     search_fields = ["topic", "venue"]
+
+    def get_serializer_class(self):
+        return SessionDetailSerializer if self.action == "retrieve" else super().get_serializer_class()
 
     def get_queryset(self):
         return (
@@ -146,10 +161,18 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(request=AttendanceSerializer, responses=AttendanceResultSerializer)
-    @decorators.action(detail=True, methods=["post"], serializer_class=AttendanceSerializer)
+    # Who may take attendance is the session's declared action (training.workflow), which the
+    # service checks: not a model permission.
+    @decorators.action(
+        detail=True,
+        methods=["post"],
+        serializer_class=AttendanceSerializer,
+        permission_classes=[permissions.IsAuthenticated],
+    )
     def attendance(self, request, pk=None):
         session = get_object_or_404(self.get_queryset(), pk=pk)
-        _require(request, "training.change_enrolment", self)
+        # Refused before the body is read: a 400 would tell a non-organizer the step exists.
+        action_require(workflow.session_actions_for(request.user, session), "take_attendance")
         data = AttendanceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         attended = services.attendance_record(
@@ -195,6 +218,17 @@ class EnrolmentSerializer(serializers.ModelSerializer):
         return services.enrolment_create(actor=self.context["request"].user, **validated_data)
 
 
+class EnrolmentDetailSerializer(EnrolmentSerializer):
+    actions = serializers.SerializerMethodField()
+
+    class Meta(EnrolmentSerializer.Meta):
+        fields = [*EnrolmentSerializer.Meta.fields, "actions"]
+
+    def get_actions(self, enrolment) -> list[str]:
+        """What the person may do to this enrolment now, as the session's page offers: cancel."""
+        return list(workflow.actions_for(self.context["request"].user, enrolment))
+
+
 class EnrolmentCancelSerializer(serializers.Serializer):
     cancelled = EnrolmentSerializer()
     promoted = EnrolmentSerializer(allow_null=True)
@@ -207,13 +241,19 @@ class EnrolmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = EnrolmentSerializer
     filterset_class = EnrolmentFilter
+    # Enrolling and cancelling are the declared actions of the session and the enrolment
+    # (training.workflow), which the services check: not a model permission.
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_serializer_class(self):
+        return EnrolmentDetailSerializer if self.action == "retrieve" else super().get_serializer_class()
 
     def get_queryset(self):
         user = self.request.user
         sessions = selectors.sessions_visible_to(user=user).values("pk")
         return (
             Enrolment.objects.filter(Q(session__in=sessions) | _own(user))
-            .select_related("worker")
+            .select_related("worker", "session")
             .order_by("created_at", "pk")
         )
 
@@ -221,7 +261,6 @@ class EnrolmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @decorators.action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         enrolment = get_object_or_404(self.get_queryset(), pk=pk)
-        _require(request, "training.change_enrolment", self)
         promoted = services.enrolment_cancel(actor=request.user, enrolment=enrolment)
         enrolment.refresh_from_db()
         context = {"request": request}

@@ -6,10 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from positions.models import SocialWorker
+from socialwork.actions import action_require
 from socialwork.services import audit_record, notification_send
 from training import notifications
 from training.models import Certificate, Enrolment, TrainingSeries, TrainingSession
 from training.selectors import sessions_visible_to, worker_can_be_enrolled_by
+from training.workflow import actions_for, session_actions_for
 
 S = Enrolment.Status
 
@@ -31,11 +33,11 @@ def enrolment_create(
 ) -> Enrolment:
     """Enrol a registered worker or an outside person. While places are free the enrolment is
     confirmed; past the capacity it joins the end of the waiting list. The session row is locked,
-    so sign-ups at the same moment never pass the capacity."""
+    so sign-ups at the same moment never pass the capacity. The session's declared action `enrol`
+    (training.workflow: its organizers, while it is not over)."""
     with transaction.atomic():
         session = _locked_session(actor=actor, session=session)
-        if session.ends_at <= timezone.now():
-            raise ValidationError({"session": _("This session is over; nobody can enrol any more.")})
+        action_require(session_actions_for(actor, session), "enrol")
         if worker is not None:
             if not worker_can_be_enrolled_by(user=actor, worker=worker):
                 raise ValidationError(
@@ -70,16 +72,12 @@ def enrolment_create(
 def enrolment_cancel(*, actor, enrolment: Enrolment) -> Enrolment | None:
     """Cancel an enrolment before attendance is taken. If it held a place, the first person on the
     waiting list (in the order they joined) takes it and is told. Returns the promoted enrolment,
-    if any."""
+    if any. The enrolment's declared action `cancel` (training.workflow: its session's organizers,
+    while it is confirmed or waiting and attendance is not taken)."""
     with transaction.atomic():
         session = _locked_session(actor=actor, session=enrolment.session)
-        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-        if enrolment.status == S.CANCELLED:
-            raise ValidationError(_("This enrolment was already cancelled."))
-        if enrolment.attended is not None:
-            raise ValidationError(
-                _("Attendance was taken for this enrolment; it can no longer be cancelled.")
-            )
+        enrolment = Enrolment.objects.select_for_update().select_related("session").get(pk=enrolment.pk)
+        action_require(actions_for(actor, enrolment), "cancel")
         held_a_place = enrolment.status == S.CONFIRMED
         enrolment.status = S.CANCELLED
         enrolment.save(update_fields=["status", "updated_at"])
@@ -113,9 +111,10 @@ def _promote_waiting(*, session: TrainingSession) -> Enrolment | None:
 def attendance_record(*, actor, session: TrainingSession, present: set[int]) -> int:
     """Take attendance. Confirmed participants whose enrolment id is in `present` attended and are
     credited the session's hours; the others are marked absent and credited none. Returns how
-    many attended."""
+    many attended. The session's declared action `take_attendance` (its organizers)."""
     with transaction.atomic():
         session = _locked_session(actor=actor, session=session)
+        action_require(session_actions_for(actor, session), "take_attendance")
         now, attended = timezone.now(), 0
         for enrolment in session.enrolments.filter(status=S.CONFIRMED).select_for_update():
             here = enrolment.pk in present

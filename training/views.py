@@ -3,22 +3,22 @@ figures, trainers and practice bases."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from positions.models import SocialWorker
 from positions.selectors.workforce import workers_visible_to
+from socialwork.actions import ActionNotAllowed
 from socialwork.pages import form_page, page_of, show_errors, year_of
 from socialwork.services import audit_record
 
-from . import selectors, services
+from . import selectors, services, workflow
 from .forms import (
     AttendanceForm,
     EnrolmentForm,
@@ -167,17 +167,25 @@ def _enrolment_candidates(request, session) -> QuerySet[SocialWorker]:
 
 
 def _session_page(request, session, enrol_form=None):
+    """The session with its places; the buttons and forms are the declared actions
+    (training.workflow) of the session and of each enrolment."""
     enrolments = session.enrolments.select_related("worker__employer_unit")
-    can_enrol = request.user.has_perm("training.add_enrolment") and session.ends_at > timezone.now()
-    if can_enrol and enrol_form is None:
+    roles = workflow.roles_of(request.user, session)
+    actions = workflow.session_actions_for(request.user, session, roles=roles)
+    if "enrol" in actions and enrol_form is None:
         enrol_form = EnrolmentForm(workers=_enrolment_candidates(request, session))
+    confirmed = list(enrolments.filter(status=S.CONFIRMED).order_by("created_at", "pk"))
+    waiting = list(selectors.waiting_list(session=session).select_related("worker__employer_unit"))
+    for enrolment in confirmed + waiting:
+        enrolment.actions = workflow.actions_for(request.user, enrolment, roles=roles)
     return render(
         request,
         "training/session_detail.html",
         {
             "session": session,
-            "confirmed": list(enrolments.filter(status=S.CONFIRMED).order_by("created_at", "pk")),
-            "waiting": list(selectors.waiting_list(session=session).select_related("worker__employer_unit")),
+            "actions": actions,
+            "confirmed": confirmed,
+            "waiting": waiting,
             "enrol_form": enrol_form,
         },
     )
@@ -187,16 +195,25 @@ def session_detail(request, pk):
     return _session_page(request, _visible_session(request, pk))
 
 
+def _require_organizer(request, session) -> None:
+    """Who is no organizer of the session is refused outright; an organizer posting a form the
+    session's state has closed since is told why (the service refuses it)."""
+    if workflow.ORGANIZER not in workflow.roles_of(request.user, session):
+        raise PermissionDenied
+
+
 @require_POST
-@permission_required("training.add_enrolment", raise_exception=True)
 def enrolment_create(request, pk):
     session = _visible_session(request, pk)
+    _require_organizer(request, session)
     form = EnrolmentForm(request.POST, workers=_enrolment_candidates(request, session))
     if form.is_valid():
         try:
             enrolment = services.enrolment_create(actor=request.user, session=session, **form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
+        except ActionNotAllowed:
+            form.add_error(None, workflow.refusal(session))
         else:
             if enrolment.status == S.CONFIRMED:
                 message = _("%(name)s has a place.") % {"name": enrolment.participant_name}
@@ -212,16 +229,17 @@ def enrolment_create(request, pk):
 
 
 @require_POST
-@permission_required("training.change_enrolment", raise_exception=True)
 def enrolment_cancel(request, pk):
     sessions = selectors.sessions_visible_to(user=request.user).values("pk")
     enrolment = get_object_or_404(
         Enrolment.objects.select_related("session", "worker").filter(session__in=sessions), pk=pk
     )
+    _require_organizer(request, enrolment.session)
     try:
         promoted = services.enrolment_cancel(actor=request.user, enrolment=enrolment)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except ActionNotAllowed:
+        enrolment.refresh_from_db()
+        messages.error(request, workflow.refusal(enrolment))
     else:
         messages.success(
             request, _("The enrolment of %(name)s was cancelled.") % {"name": enrolment.participant_name}
@@ -234,9 +252,10 @@ def enrolment_cancel(request, pk):
     return redirect(enrolment.session)
 
 
-@permission_required("training.change_enrolment", raise_exception=True)
 def attendance(request, pk):
     session = _visible_session(request, pk)
+    if "take_attendance" not in workflow.session_actions_for(request.user, session):
+        raise ActionNotAllowed
     confirmed = session.enrolments.filter(status=S.CONFIRMED).select_related("worker__employer_unit")
     form = AttendanceForm(request.POST or None, confirmed=confirmed)
     if request.method == "POST" and form.is_valid():

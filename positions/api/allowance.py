@@ -1,5 +1,6 @@
-"""/api/v1/allowance-rolls/: the monthly qualification allowance rolls, read-only, and
-`generate/` to build a month's roll in the background (district administrators)."""
+"""/api/v1/allowance-rolls/: the monthly qualification allowance rolls; `generate/` builds a
+month's roll in the background and `<id>/close/` closes one (district administrators). A roll's
+detail lists under `actions` what the person may do to it now (positions.workflow)."""
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
@@ -10,6 +11,7 @@ from rest_framework.response import Response
 from positions.models import AllowanceLine, AllowanceRoll
 from positions.selectors import allowance as selectors
 from positions.services import allowance as services
+from positions.workflow import actions_for
 
 
 class AllowanceLineSerializer(serializers.ModelSerializer):
@@ -50,10 +52,15 @@ class AllowanceRollSerializer(serializers.ModelSerializer):
 
 class AllowanceRollDetailSerializer(AllowanceRollSerializer):
     lines = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
 
     class Meta(AllowanceRollSerializer.Meta):
-        fields = [*AllowanceRollSerializer.Meta.fields, "lines"]
+        fields = [*AllowanceRollSerializer.Meta.fields, "lines", "actions"]
         read_only_fields = fields
+
+    def get_actions(self, roll) -> list[str]:
+        """What the person may do to this roll now, as the page's buttons: generate, close, export."""
+        return list(actions_for(self.context["request"].user, roll))
 
     def get_lines(self, roll) -> list[dict]:
         lines = selectors.allowance_lines_visible_to(user=self.context["request"].user, roll=roll)
@@ -65,12 +72,12 @@ class GenerateSerializer(serializers.Serializer):
 
 
 class AllowancePermission(permissions.BasePermission):
-    """Reading: district-wide people with the view permission, and station managers.
-    Generating: district-wide people with the add permission."""
+    """Reading: district-wide people with the view permission, and station managers. Generating:
+    whoever may generate a month not generated yet (the service checks the month asked for)."""
 
     def has_permission(self, request, view):
         if view.action == "generate":
-            return selectors.can_manage_allowances(request.user, action="add")
+            return "generate" in actions_for(request.user, AllowanceRoll())
         return selectors.can_view_allowances(request.user)
 
 
@@ -83,7 +90,7 @@ class AllowanceRollViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.allowance_rolls_visible_to(user=self.request.user).order_by("-month")
 
     def get_serializer_class(self):
-        if self.action == "retrieve":
+        if self.action in ("retrieve", "close"):
             return AllowanceRollDetailSerializer
         if self.action == "generate":
             return GenerateSerializer
@@ -117,6 +124,14 @@ class AllowanceRollViewSet(viewsets.ReadOnlyModelViewSet):
             },
             status=status.HTTP_202_ACCEPTED,
         )
+
+    @extend_schema(request=None, responses=AllowanceRollDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Close a draft roll: from then on it never changes (403 when `close` is not in its actions)."""
+        roll = services.allowance_roll_close(actor=request.user, roll=self.get_object())
+        roll = self.get_queryset().get(pk=roll.pk)
+        return Response(AllowanceRollDetailSerializer(roll, context={"request": request}).data)
 
 
 def register(router) -> None:

@@ -24,6 +24,8 @@ from positions.models import (
     SocialWorker,
 )
 from positions.selectors.workforce import worker_scope
+from positions.workflow import actions_for
+from socialwork.actions import action_require
 from socialwork.money import MoneyField, yuan
 from socialwork.roles import Role
 from socialwork.spreadsheets import safe_row
@@ -37,13 +39,6 @@ def can_view_allowances(user) -> bool:
     if user.is_district_wide:
         return user.has_perm("positions.view_allowanceroll")
     return user.has_role(Role.STATION_MANAGER)
-
-
-def can_manage_allowances(user, *, action: str = "change") -> bool:
-    """Generating (`add`), closing and exporting (`change`) are for district-wide people only."""
-    return (
-        user.is_authenticated and user.is_district_wide and user.has_perm(f"positions.{action}_allowanceroll")
-    )
 
 
 def allowance_policies() -> QuerySet[AllowancePolicy]:
@@ -149,8 +144,11 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 
 def allowance_roll_workbook(*, user, roll: AllowanceRoll) -> BytesIO:
-    """The roll as an Excel workbook: a header row, one row per visible line, a total row."""
+    """The roll as an Excel workbook: a header row, one row per visible line, a total row. The
+    payroll file is the declared action `export` (positions.workflow)."""
     from openpyxl import Workbook
+
+    action_require(actions_for(user, roll), "export")
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=f"{roll.month:%Y-%m}")

@@ -19,7 +19,9 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from positions.models import AllowanceLine, AllowancePolicy, AllowanceRoll, AllowanceRollRun
 from positions.selectors.allowance import allowance_amounts_on, workers_eligible_on
+from positions.workflow import actions_for
 from socialwork import timelimits
+from socialwork.actions import action_require
 from socialwork.money import yuan
 from socialwork.progress import PROGRESS
 from socialwork.services import audit_record
@@ -75,13 +77,21 @@ def allowance_policy_create(
     return policy
 
 
+def _roll_of(month: date, *, lock: bool = False) -> AllowanceRoll:
+    """The month's roll, or an unsaved one when it has not been generated yet."""
+    rolls = AllowanceRoll.objects.select_for_update() if lock else AllowanceRoll.objects
+    return rolls.filter(month=month).first() or AllowanceRoll(month=month)
+
+
 def allowance_roll_generate(*, actor, month: date) -> AllowanceRoll:
     """Create the roll of a month, or rebuild a draft one: a line for every worker eligible on the
     first of the month (active, certified, registered, in post) at the policy amount for their level
-    then. Generating twice gives the same lines. A closed roll is refused and left as it was."""
+    then. Generating twice gives the same lines. A closed roll is refused and left as it was.
+    The month typed is checked first (the form's field), then the declared action `generate`."""
     month = first_of_month(month)
     with transaction.atomic():
         _check_month_open(month=month)
+        action_require(actions_for(actor, _roll_of(month, lock=True)), "generate")
         roll, created = AllowanceRoll.objects.select_for_update().get_or_create(month=month)
         if roll.status == AllowanceRoll.Status.CLOSED:  # closed since the check, by someone else
             raise ValidationError({"month": _closed_message(month)})
@@ -122,6 +132,7 @@ def allowance_roll_schedule(*, actor, month: date) -> str:
 
     month = first_of_month(month)
     _check_month_open(month=month)
+    action_require(actions_for(actor, _roll_of(month)), "generate")
     run = AllowanceRollRun.objects.create(id=uuid4(), month=month, requested_by=actor)
     task_id = str(run.id)
 
@@ -195,15 +206,11 @@ def _send_again(task, task_id: str, args: list) -> None:
 
 
 def allowance_roll_close(*, actor, roll: AllowanceRoll) -> AllowanceRoll:
-    """Close a month's roll: from then on it is never generated again nor changed."""
+    """Close a month's generated draft roll (the declared action `close`, the district's): from
+    then on it is never generated again nor changed."""
     with transaction.atomic():
         roll = AllowanceRoll.objects.select_for_update().get(pk=roll.pk)
-        if roll.status == AllowanceRoll.Status.CLOSED:
-            raise ValidationError(
-                _("The roll for %(month)s is already closed.") % {"month": f"{roll.month:%Y-%m}"}
-            )
-        if roll.generated_at is None:
-            raise ValidationError(_("Generate the roll before closing it."))
+        action_require(actions_for(actor, roll), "close")
         roll.status = AllowanceRoll.Status.CLOSED
         roll.closed_at = timezone.now()
         roll.closed_by = actor

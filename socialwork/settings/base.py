@@ -324,6 +324,7 @@ SPECTACULAR_SETTINGS = {
         "GroupStatusEnum": "casework.models.Group.Status",
         "AdvocacyStatusEnum": "casework.models.AdvocacyRecord.Status",
         "ServiceAreaEnum": "projects.models.ServiceArea",
+        "EnrolmentStatusEnum": "training.models.Enrolment.Status",
     },
 }
 

@@ -1,4 +1,13 @@
-"""Every role against every domain model's admin: its list, add, change and delete pages.
+"""Every role against every model of the admin: its list, add, change and delete pages.
+
+This file and tests/security/test_role_matrix.py together cover the admin's list, add, change and
+delete URLs of every registered model (test_every_model_of_the_admin_is_in_one_of_the_two_matrices)
+with the intended answer for every role: people without a staff account meet the login page on
+every one of them (here, and the role matrix's resolver skips admin/); the domain models' pages
+for each administrator are test_each_administrator_meets_each_domain_model_as_intended, and the
+admin's other models (accounts, roles, logins, sessions, tokens, the audit log, schedules, task
+results) are PLATFORM's table in test_each_administrator_meets_each_other_model_of_the_admin_as_intended.
+The role matrix adds the administrators' own pages (ADMIN_PAGES) and that no case record is read.
 
 A record a service writes is read-only in the admin for everyone, superusers included
 (socialwork.admin_base.ReadOnlyAdmin): adding and deleting answer 403, the change page has no
@@ -6,20 +15,25 @@ save button and its post is refused and changes nothing. Only the short list of 
 below, which no service and no page keeps, is edited in the admin, each change audited
 (AuditedAdmin). Those who hold a model's view permission open its list and the records their
 place holds; a case record is absent for every administrator. The people and records are
-tests/security/test_role_matrix.py's small district.
+tests/security/test_role_matrix.py's small district. The district administrator's permissions
+say the same (test_the_district_holds_write_permissions_only_where_a_door_takes_them).
 """
 
 import pytest
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.forms.models import model_to_dict
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from positions.models import AllowanceRoll
+from positions.services.allowance import allowance_roll_close
+from projects.models import Payment
 from socialwork.admin_base import AuditedAdmin
-from socialwork.models import User
-from socialwork.roles import DOMAIN_APPS, Role
+from socialwork.models import AuditEntry, User
+from socialwork.roles import CASEWORK_WORK, DISTRICT_WRITES, DOMAIN_APPS, Role
 from tests.security.seed import seed
 from tests.security.test_role_matrix import ROLES, SUPERUSER, browser
 
@@ -219,3 +233,172 @@ def test_the_attack_on_the_admin_finds_every_write_refused(district, db, role):
         obj.refresh_from_db()
         assert stored(obj) == before, obj
     assert {model: model._default_manager.count() for model in counts} == counts
+
+
+def test_the_district_administrator_cannot_pay_99999_yuan_on_a_40000_yuan_contract_in_the_admin(district, db):
+    """Issue 17, finding 1: the admin's add page saved this payment, around payment_record's rules
+    and with no audit row. It is refused, and nothing is saved or recorded."""
+    client, contract = browser(district, R.DISTRICT_ADMIN), district.objects["contract"]
+    contract.refresh_from_db()
+    assert contract.amount == 40000
+    payments = Payment.objects.filter(contract=contract).count()
+    rows = AuditEntry.objects.filter(action__startswith="payment.").count()
+    response = client.post(
+        reverse("admin:projects_payment_add"),
+        {"contract": contract.pk, "amount": "99999", "paid_on": "2026-01-05", "note": "admin"},
+    )
+    assert response.status_code == 403
+    assert Payment.objects.filter(contract=contract).count() == payments
+    assert AuditEntry.objects.filter(action__startswith="payment.").count() == rows
+
+
+def test_the_district_administrator_cannot_reopen_a_closed_roll_or_change_its_total_in_the_admin(
+    district, db
+):
+    """Issue 17, finding 1: the admin's change page reopened a closed allowance roll and changed
+    its total. Both posts are refused; the roll stays closed with its total, and no row is written."""
+    admin_user, roll = district.users[R.DISTRICT_ADMIN], district.objects["roll"]
+    roll = allowance_roll_close(actor=admin_user, roll=roll)
+    before, rows = stored(roll), AuditEntry.objects.filter(action__startswith="allowance_roll.").count()
+    url = reverse("admin:positions_allowanceroll_change", args=[roll.pk])
+    client = browser(district, R.DISTRICT_ADMIN)
+    assert client.post(url, {**before, "status": "draft"}).status_code == 403
+    assert client.post(url, {**before, "total": "999999.00"}).status_code == 403
+    roll.refresh_from_db()
+    assert stored(roll) == before and roll.status == AllowanceRoll.Status.CLOSED
+    assert AuditEntry.objects.filter(action__startswith="allowance_roll.").count() == rows
+
+
+def test_the_district_holds_write_permissions_only_where_a_door_takes_them(district, db):
+    """Issue 17, point 1: the district administrator held add, change and delete on every domain
+    model although the admin refuses them. Now the role holds view on every domain model; add,
+    change and delete only on the reference data edited in the admin (EDITABLE); and add or change
+    only where a page, the API or a service asks for that permission as its rule
+    (roles.DISTRICT_WRITES, and the case records, decided per case). Nobody deletes anything else."""
+    held = set(
+        Group.objects.get(name=R.DISTRICT_ADMIN).permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    )
+    writes = {f"{app}.{model}": set(actions) for app, model, actions in DISTRICT_WRITES}
+    for app, model, actions in CASEWORK_WORK:
+        writes.setdefault(f"{app}.{model}", set()).update({"add", "change"} & set(actions))
+    for name in DOMAIN:
+        if name in SOCIALWORK_RECORDS:
+            continue
+        app, model = name.split(".")
+        assert (app, f"view_{model}") in held, name
+        verbs = {verb for verb in ("add", "change", "delete") if (app, f"{verb}_{model}") in held}
+        assert verbs == ({"add", "change", "delete"} if name in EDITABLE else writes.get(name, set())), name
+    # The findings' records: the roll and the enrolment follow their workflows; a payment is
+    # recorded through its service (the API's POST), never changed or deleted.
+    for app, codename in [
+        ("positions", "change_allowanceroll"), ("positions", "add_allowanceroll"), ("positions", "delete_allowanceroll"),
+        ("training", "add_enrolment"), ("training", "change_enrolment"),
+        ("projects", "change_payment"), ("projects", "delete_payment"),
+    ]:  # fmt: skip
+        assert (app, codename) not in held, codename
+
+
+# The admin's other models: accounts, roles, logins, sessions, tokens, the audit log, schedules and
+# task results. Who may open each one's list, add page, a record's change form (with a save button)
+# and delete page. Notifications are in DOMAIN above; the domain models in the matrix above.
+SYS, SEC, AUD, DA, SU = R.SYSTEM_ADMIN, R.SECURITY_ADMIN, R.AUDITOR, R.DISTRICT_ADMIN, SUPERUSER
+NOBODY_ = frozenset()
+SCHEDULES = {"list": {DA, SYS, SU}, "add": {SYS, SU}, "change": {DA, SYS, SU}, "delete": {SYS, SU}}
+LOGINS = {"list": {SEC, SU}, "add": NOBODY_, "change": NOBODY_, "delete": NOBODY_}
+PLATFORM = {
+    # Accounts through socialwork.accounts.services: created and placed by the system
+    # administrator, their roles set by the security administrator, never deleted.
+    "socialwork.user": {"list": {SYS, SEC, SU}, "add": {SYS, SU}, "change": {SYS, SEC, SU}, "delete": NOBODY_},
+    "auth.group": {"list": {SYS, SEC, SU}, "add": NOBODY_, "change": NOBODY_, "delete": NOBODY_},
+    # Login records are evidence: read by the security administrator, never edited or deleted.
+    "axes.accessattempt": LOGINS,
+    "axes.accessfailurelog": LOGINS,
+    "axes.accesslog": LOGINS,
+    # Ending a session and revoking a token are deleting them.
+    "sessions.session": {"list": {SEC, SU}, "add": NOBODY_, "change": NOBODY_, "delete": {SEC, SU}},
+    "socialwork.apitoken": {"list": {SEC, SU}, "add": NOBODY_, "change": NOBODY_, "delete": {SEC, SU}},
+    "socialwork.apitokenpolicy": {"list": {SEC, SU}, "add": NOBODY_, "change": {SEC, SU}, "delete": NOBODY_},
+    "socialwork.auditentry": {"list": {AUD}, "add": NOBODY_, "change": NOBODY_, "delete": NOBODY_},
+    "django_celery_beat.periodictask": SCHEDULES,
+    "django_celery_beat.intervalschedule": SCHEDULES,
+    "django_celery_beat.crontabschedule": SCHEDULES,
+    "django_celery_beat.solarschedule": SCHEDULES,
+    "django_celery_beat.clockedschedule": SCHEDULES,
+    # What the background workers did: the superuser's, for diagnosis.
+    "django_celery_results.taskresult": {"list": {SU}, "add": NOBODY_, "change": NOBODY_, "delete": {SU}},
+    "django_celery_results.groupresult": {"list": {SU}, "add": NOBODY_, "change": NOBODY_, "delete": {SU}},
+}  # fmt: skip
+
+
+def test_every_model_of_the_admin_is_in_one_of_the_two_matrices():
+    registered = {label(model) for model in admin.site._registry}
+    assert registered == set(DOMAIN) | set(PLATFORM)
+
+
+def platform_record(name: str, district):
+    """A record of the model to open: an ordinary account, a role, one of each log, schedule and
+    result, a session and a token of the seeded district."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.utils import timezone
+    from django_celery_beat.models import (
+        ClockedSchedule,
+        CrontabSchedule,
+        IntervalSchedule,
+        PeriodicTask,
+        SolarSchedule,
+    )  # fmt: skip
+    from django_celery_results.models import GroupResult, TaskResult
+
+    login = {
+        "user_agent": "a",
+        "ip_address": "10.0.0.9",
+        "username": "someone",
+        "path_info": "/accounts/login/",
+    }
+    make = {
+        "socialwork.user": lambda: district.users[R.SOCIAL_WORKER],
+        "auth.group": lambda: Group.objects.get(name=R.SOCIAL_WORKER),
+        "axes.accessattempt": lambda: AccessAttempt.objects.create(
+            **login, get_data="", post_data="", http_accept="", failures_since_start=1
+        ),
+        "axes.accessfailurelog": lambda: AccessFailureLog.objects.create(
+            **login, http_accept="", locked_out=False
+        ),
+        "axes.accesslog": lambda: AccessLog.objects.create(**login, http_accept=""),
+        "django_celery_beat.intervalschedule": lambda: IntervalSchedule.objects.create(
+            every=7, period="days"
+        ),
+        "django_celery_beat.crontabschedule": lambda: CrontabSchedule.objects.create(minute="7"),
+        "django_celery_beat.solarschedule": lambda: SolarSchedule.objects.create(
+            event="sunrise", latitude=30, longitude=110
+        ),
+        "django_celery_beat.clockedschedule": lambda: ClockedSchedule.objects.create(
+            clocked_time=timezone.now()
+        ),
+        "django_celery_beat.periodictask": lambda: PeriodicTask.objects.create(
+            name="matrix", task="x", interval=IntervalSchedule.objects.create(every=9, period="days")
+        ),
+        "django_celery_results.taskresult": lambda: TaskResult.objects.create(task_id="matrix-task"),
+        "django_celery_results.groupresult": lambda: GroupResult.objects.create(group_id="matrix-group"),
+    }
+    if name in make:
+        return make[name]()
+    model = next(model for model in admin.site._registry if label(model) == name)
+    return model._default_manager.order_by("pk").first()
+
+
+@pytest.mark.parametrize("role", STAFF)
+@pytest.mark.parametrize("name", sorted(PLATFORM))
+def test_each_administrator_meets_each_other_model_of_the_admin_as_intended(district, db, role, name):
+    client, obj = browser(district, role), platform_record(name, district)
+    assert obj is not None, name
+    pages, rule = urls(name, obj), PLATFORM[name]
+    answers = {
+        "list": client.get(pages["list"]).status_code == 200,
+        "add": client.get(pages["add"]).status_code == 200,
+        "change": 'name="_save"' in client.get(pages["change"]).content.decode(),
+        "delete": client.get(pages["delete"]).status_code == 200,
+    }
+    assert answers == {verb: role in rule[verb] for verb in answers}

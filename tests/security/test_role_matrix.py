@@ -62,6 +62,7 @@ ACCESS: dict[str, Rule] = {
     "advocacy-list": get(SIGNED_IN),
     "advocacy-respond": post(STATION_A_STAFF),
     "advocacy-submit": post(STATION_A_STAFF),
+    "allowance-roll-close": post(DISTRICT),  # the seeded roll is a draft
     "allowance-roll-detail": get(WIDE, {R.STATION_MANAGER}),
     "allowance-roll-generate": post(DISTRICT),
     "allowance-roll-list": get(WIDE, {R.STATION_MANAGER}),
@@ -287,13 +288,15 @@ ACCESS: dict[str, Rule] = {
     "training-certificate-detail": get(SEES_STATION_A),
     "training-certificate-list": get(SIGNED_IN),
     "training-certificate-pdf": get(SEES_STATION_A),
-    "training-enrolment-cancel": post(DISTRICT, {R.STATION_MANAGER}),
+    # The seeded enrolment's attendance is taken: cancelling is among nobody's actions (403), and
+    # the page's form (below) answers its organizers with a redirect that says why.
+    "training-enrolment-cancel": post(NOBODY),
     "training-enrolment-detail": get(SEES_STATION_A),
     "training-enrolment-list": get(SIGNED_IN),
     "training-series-certificates": post(DISTRICT),
     "training-series-detail": get(SEES_STATION_A),
     "training-series-list": get(SIGNED_IN),
-    "training-session-attendance": post(DISTRICT),
+    "training-session-attendance": post(DISTRICT, {R.STATION_MANAGER}),  # as the page: its organizers
     "training-session-detail": get(SEES_STATION_A),
     "training-session-list": get(SIGNED_IN),
     "training-trainer-detail": get(SIGNED_IN),
@@ -480,6 +483,7 @@ PATH_ARGS = {
     "exam-detail": _pk("exam"),
     "assessment-detail": _pk("assessment"),
     "assessment-scheme-detail": _pk("scheme"),
+    "allowance-roll-close": _pk("roll"),
     "allowance-roll-detail": _pk("roll"),
     "training-series-detail": _pk("series"),
     "training-series-certificates": _pk("series"),

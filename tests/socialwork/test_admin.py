@@ -4,6 +4,7 @@ from django.test import Client
 from django.urls import reverse
 
 from positions.models import ServiceUnit
+from socialwork.accounts.services import PERSONAL_DATA_ROLE_GRANT
 from socialwork.models import AuditEntry, User
 from socialwork.roles import Role
 from tests.factories import make_user
@@ -302,3 +303,56 @@ def test_the_security_administrator_unlocks_in_the_admin_and_deletes_no_attempt(
     assert set(AuditEntry.objects.filter(actor=secadmin).values_list("action", flat=True)) == {
         "account.unlock", "address.unlock", "access.denied",
     }  # fmt: skip
+
+
+def test_the_system_administrator_places_a_new_account_and_the_security_administrator_gives_its_role(
+    admin_client_for, sysadmin, secadmin, network
+):
+    """Issue 17, point 9: without the superuser, the system administrator creates an account
+    through the admin's add form and places it (region and unit, each picked with the
+    autocomplete, which offers only their own region's places); the security administrator
+    then grants its role. Each step is an audit row."""
+    from positions.models import Region
+    from tests.factories import make_region, make_unit
+
+    elsewhere = make_region("外区", Region.Level.DISTRICT)
+    make_unit("外区服务站", ServiceUnit.Level.STATION, None, elsewhere)
+    client = admin_client_for(sysadmin)
+    assert client.get("/admin/socialwork/user/add/").status_code == 200
+
+    def offered(field: str, term: str) -> list[str]:
+        response = client.get(
+            "/admin/autocomplete/",
+            {"app_label": "socialwork", "model_name": "user", "field_name": field, "term": term},
+        )
+        assert response.status_code == 200, field
+        return [item["text"] for item in response.json()["results"]]
+
+    assert "甲社区" in offered("region", "甲社区")
+    assert offered("region", "外区") == []  # another district's network is not theirs to place in
+    assert "甲社区服务室" in " ".join(offered("unit", "甲社区服务室"))
+    assert offered("unit", "外区") == []
+
+    response = client.post(
+        "/admin/socialwork/user/add/",
+        {"username": "placed", "full_name": "新社工", "email": "p@example.com",
+         "region": network.community_a.pk, "unit": network.room_a.pk,
+         "password1": "First-Pass-2026", "password2": "First-Pass-2026"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    account = User.objects.get(username="placed")
+    assert (account.region, account.unit) == (network.community_a, network.room_a)
+    assert not account.groups.exists()  # roles are the security administrator's to grant
+
+    granted = admin_client_for(secadmin).post(user_page(account), {"roles": [Role.SOCIAL_WORKER]})
+    assert granted.status_code == 302
+    account = User.objects.get(pk=account.pk)
+    assert account.has_role(Role.SOCIAL_WORKER) and account.unit == network.room_a
+    actions = set(
+        AuditEntry.objects.filter(target_id=str(account.pk)).values_list("actor__username", "action")
+    )
+    assert ("sysadmin", "account.create") in actions
+    assert {action for actor, action in actions if actor == "security"} & {
+        "account.roles_set",
+        PERSONAL_DATA_ROLE_GRANT,
+    }

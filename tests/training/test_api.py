@@ -107,9 +107,10 @@ def test_cancelling_gives_the_place_to_the_first_waiting(api, district_admin, se
     assert response.json()["promoted"]["id"] == second["id"]
     statuses = dict(Enrolment.objects.values_list("pk", "status"))
     assert (statuses[second["id"]], statuses[third["id"]]) == (S.CONFIRMED, S.WAITING)
-    # A second cancel is refused with the reason.
+    # A second cancel is refused: the step is no longer among the enrolment's actions.
+    assert client.get(f"/api/v1/training/enrolments/{first['id']}/").json()["actions"] == []
     again = client.post(f"/api/v1/training/enrolments/{first['id']}/cancel/")
-    assert again.status_code == 400 and "non_field_errors" in again.json()
+    assert again.status_code == 403 and again.json()["detail"]
 
 
 def test_enrolling_the_same_worker_twice_is_a_400_on_the_worker(api, district_admin, session, network):

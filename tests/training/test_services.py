@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from positions.models import CertificateLevel
+from socialwork.actions import ActionNotAllowed
 from tests.positions.test_workforce import make_worker
 from training import selectors, services
 from training.models import Certificate, Enrolment, HoursRequirement, TrainingSeries, TrainingSession
@@ -96,7 +97,7 @@ def test_hours_are_credited_only_for_attendance(district_admin, network):
 def test_an_enrolment_cannot_be_cancelled_once_attendance_is_taken(district_admin, session, network):
     enrolment = services.enrolment_create(actor=district_admin, session=session, worker=make_worker("甲"))
     services.attendance_record(actor=district_admin, session=session, present={enrolment.pk})
-    with pytest.raises(ValidationError):
+    with pytest.raises(ActionNotAllowed):
         services.enrolment_cancel(actor=district_admin, enrolment=enrolment)
 
 
