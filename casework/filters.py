@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from casework import selectors
 from casework.models import Case, CaseClient, Client, RiskLevel, VulnerabilityCategory
@@ -14,6 +16,11 @@ from positions.models import ServiceUnit
 from socialwork import idnumbers
 from socialwork.ids import IdFilter
 from socialwork.lists import offer
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class YearChoiceFilter(django_filters.ChoiceFilter):
+    """A year, offered from the person's own records (the choices are set for each request)."""
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -25,7 +32,7 @@ class CaseFilter(django_filters.FilterSet):
     )
     station = django_filters.ModelChoiceFilter(queryset=ServiceUnit.objects.none(), label=_("Station"))
     worker = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.none(), label=_("Worker"))
-    year = django_filters.ChoiceFilter(field_name="intake_on__year", choices=[], label=_("Intake year"))
+    year = YearChoiceFilter(field_name="intake_on__year", choices=[], label=_("Intake year"))
 
     class Meta:
         model = Case

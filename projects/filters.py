@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from positions.models import Region
 from socialwork.ids import IdFilter
@@ -56,6 +58,7 @@ class ProjectFilter(django_filters.FilterSet):
         model = Project
         fields = ["service_area", "status"]
 
+    @extend_schema_field(OpenApiTypes.INT)  # the town's id
     def filter_town(self, queryset, name, value):
         return queryset.filter(community__path__startswith=value.path)
 

@@ -494,7 +494,9 @@ class Contract(TimeStampedModel):
                 name="contract_final_share_in_range",
                 field="final_share_percent",
                 violation_error_message=format_lazy(
-                    _("The final share held until acceptance must be {low}%–{high}% of the contract."),
+                    _(
+                        "The final share held until acceptance must be between {low} and {high} per cent of the contract."
+                    ),
                     low=FINAL_SHARE_MIN,
                     high=FINAL_SHARE_MAX,
                 ),

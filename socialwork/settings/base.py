@@ -325,6 +325,7 @@ SPECTACULAR_SETTINGS = {
         "AdvocacyStatusEnum": "casework.models.AdvocacyRecord.Status",
         "ServiceAreaEnum": "projects.models.ServiceArea",
         "EnrolmentStatusEnum": "training.models.Enrolment.Status",
+        "ProjectStatusEnum": "projects.models.Project.Status",
     },
 }
 
