@@ -75,19 +75,38 @@ class CaseListSerializer(serializers.ModelSerializer):
 
 
 class CaseSerializer(CaseListSerializer):
-    """A case's record with its clients and the workflow steps the person may take now."""
+    """A case's record with its clients and what the person may do now.
+
+    `actions` is one flat list of step names, the same the case page marks `data-action`
+    (casework.workflow.case_actions_all): the case's own (its status moves such as `assess`,
+    `reopen`; `note_add`, `plan_save`, `closing_request`, `transfer_request`, `case_assign`...),
+    its current service plan's (`plan_submit`, `plan_approve`, `plan_return`, `task_done`), its
+    pending closing's (`closing_approve`, `closing_return`) and its pending transfer's
+    (`transfer_accept`, `transfer_decline`, `transfer_cancel`). A step not listed is refused (403).
+    `moves` is the status moves among them, the names .../move/ takes."""
 
     moves = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
 
     class Meta(CaseListSerializer.Meta):
         fields = [
-            *CaseListSerializer.Meta.fields, "source", "referred_by", "presenting_problem", "moves", "created_at",
-            "updated_at",
+            *CaseListSerializer.Meta.fields, "source", "referred_by", "presenting_problem", "moves", "actions",
+            "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
+    def _actions(self, case) -> dict:
+        cache = self.context.setdefault("case_actions", {})
+        if case.pk not in cache:
+            cache[case.pk] = workflow.case_actions_all(self.context["request"].user, case)
+        return cache[case.pk]
+
     def get_moves(self, case) -> list[str]:
-        return [name for name, _move in workflow.moves_for(self.context["request"].user, case)]
+        actions = self._actions(case)
+        return [name for name in workflow.MOVES if name in actions]
+
+    def get_actions(self, case) -> list[str]:
+        return sorted(self._actions(case))
 
 
 class CaseOpenSerializer(serializers.ModelSerializer):
@@ -198,13 +217,23 @@ class TransferDecisionSerializer(serializers.Serializer):
     )
 
 
+class ReviewSerializer(serializers.Serializer):
+    reviewed_on = serializers.DateField()
+    comments = serializers.CharField()
+    advice = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TaskDoneSerializer(serializers.Serializer):
+    task = IdField(help_text=gettext_lazy("The id of one of the plan's tasks."))
+    done_on = serializers.DateField(required=False, default=timezone.localdate)
+
+
 def _case_action(request_serializer):
     """A POST action on one case: its body, and the case as it stands after it for an answer."""
 
     def wrap(handler):
-        handler = decorators.action(detail=True, methods=["post"], serializer_class=request_serializer)(
-            handler
-        )
+        body = {"serializer_class": request_serializer} if request_serializer else {}
+        handler = decorators.action(detail=True, methods=["post"], **body)(handler)
         return extend_schema(request=request_serializer, responses=CaseSerializer)(handler)
 
     return wrap
@@ -213,8 +242,9 @@ def _case_action(request_serializer):
 class CaseViewSet(ScopedDetailMixin, viewsets.ReadOnlyModelViewSet):
     """Cases the person sees: the assigned worker, the supervisor, the station manager of the case's
     station, and whoever the district granted access. POST opens one (intake); PATCH changes its
-    record; POST .../move/, assign/, assess/, close/, decide_closing/, transfer/, decide_transfer/
-    take the case along its work."""
+    record; POST .../move/, assign/, assess/, review/, close/, decide_closing/, transfer/,
+    decide_transfer/, cancel_transfer/ take the case along its work. What the person may do now
+    is the case body's `actions`; anything else is refused with 403."""
 
     filterset_fields = ["status", "risk_level", "station", "worker", "supervisor", "category"]
     search_fields = ["number", "case_clients__client__name"]
@@ -225,7 +255,7 @@ class CaseViewSet(ScopedDetailMixin, viewsets.ReadOnlyModelViewSet):
         if not self.request.user.is_authenticated:  # the schema generator asks anonymously
             return Case.objects.none()
         current = CaseClient.objects.filter(client__removed_at__isnull=True).select_related("client")
-        return (
+        cases = (
             selectors.cases_visible_to(user=self.request.user)
             .prefetch_related(
                 Prefetch(
@@ -234,6 +264,9 @@ class CaseViewSet(ScopedDetailMixin, viewsets.ReadOnlyModelViewSet):
             )
             .order_by("-intake_on", "-pk")
         )
+        if self.action != "list":  # a case's body lists what the person may do: see CaseSerializer
+            cases = cases.annotate(**workflow.state_annotations())
+        return cases
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -336,6 +369,21 @@ class CaseViewSet(ScopedDetailMixin, viewsets.ReadOnlyModelViewSet):
         if transfer is None:
             raise ValidationError(_("No transfer of this case waits for a decision."))
         services.transfer_decide(actor=request.user, transfer=transfer, **data)
+        return self._answer(case)
+
+    @_case_action(None)
+    def cancel_transfer(self, request, pk=None):
+        case = self.get_object()
+        transfer = case.transfers.filter(status=Transfer.Status.PENDING).first()
+        if transfer is None:
+            raise ValidationError(_("No transfer of this case waits for a decision."))
+        services.transfer_cancel(actor=request.user, transfer=transfer)
+        return self._answer(case)
+
+    @_case_action(ReviewSerializer)
+    def review(self, request, pk=None):
+        case = self.get_object()
+        services.review_add(actor=request.user, case=case, **self._valid(ReviewSerializer))
         return self._answer(case)
 
 
@@ -463,7 +511,8 @@ class PlanWriteSerializer(serializers.Serializer):
 class PlanViewSet(CaseWorkViewSet):
     """Service plans of a case with their goals and tasks. POST writes the plan (a draft or
     returned plan is rewritten, an approved one gets a new version); .../submit/ sends it to the
-    supervisor; .../decide/ approves or returns it (the supervisor)."""
+    supervisor; .../decide/ approves or returns it (the supervisor); .../task_done/ marks one of
+    its tasks done."""
 
     model = ServicePlan
     serializer_class = PlanSerializer
@@ -491,6 +540,15 @@ class PlanViewSet(CaseWorkViewSet):
         return self._answer(
             services.plan_decide(actor=request.user, plan=plan, **self._valid(ApprovalDecisionSerializer))
         )
+
+    @extend_schema(request=TaskDoneSerializer, responses=PlanSerializer)
+    @decorators.action(detail=True, methods=["post"], serializer_class=TaskDoneSerializer)
+    def task_done(self, request, *args, **kwargs):
+        plan = self.get_object()
+        data = self._valid(TaskDoneSerializer)
+        task = get_object_or_404(PlanTask.objects.select_related("plan"), pk=data["task"], plan=plan)
+        services.task_done(actor=request.user, task=task, done_on=data["done_on"])
+        return self._answer(plan)
 
 
 class ReferralSerializer(serializers.ModelSerializer):
