@@ -23,6 +23,7 @@ from casework.models import (
     Closing,
     FollowUp,
     PlanGoal,
+    PlanRound,
     PlanTask,
     Referral,
     ServiceNote,
@@ -351,6 +352,10 @@ def plan_submit(*, actor, plan: ServicePlan) -> ServicePlan:
         workflow.require(actor, plan, "plan_submit")
         plan.status, plan.submitted_at = Approval.SUBMITTED, timezone.now()
         plan.save(update_fields=["status", "submitted_at", "updated_at"])
+        PlanRound.objects.create(
+            plan=plan, submitted_by=actor, submitted_at=plan.submitted_at,
+            goals=[goal.description for goal in plan.goals.all()],
+        )  # fmt: skip
         audit_record(actor=actor, action="plan.submit", target=case, summary=f"{case} v{plan.version}")
     _notify(case.supervisor, key=f"casework:plan:{plan.pk}:{plan.submitted_at.timestamp()}",
             title=gettext_lazy("A service plan waits for your approval: %(case)s") % {"case": case},
@@ -373,6 +378,9 @@ def plan_decide(*, actor, plan: ServicePlan, approve: bool, comment: str = "") -
         plan.status = Approval.APPROVED if approve else Approval.RETURNED
         plan.decided_by, plan.decided_at, plan.comment = actor, timezone.now(), comment
         plan.save(update_fields=["status", "decided_by", "decided_at", "comment", "updated_at"])
+        PlanRound.objects.filter(plan=plan, decided_at__isnull=True).update(
+            outcome=plan.status, decided_by=actor, decided_at=plan.decided_at, comment=comment
+        )
         audit_record(
             actor=actor, action=f"plan.{plan.status}", target=case, summary=f"{case} v{plan.version}"
         )
