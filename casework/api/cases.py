@@ -27,6 +27,7 @@ from casework.models import (
     Closing,
     FollowUp,
     PlanGoal,
+    PlanRound,
     PlanTask,
     Referral,
     ServiceNote,
@@ -472,15 +473,26 @@ class TaskSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PlanRoundSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanRound
+        fields = ["submitted_by", "submitted_at", "goals", "outcome", "decided_by", "decided_at", "comment"]
+        read_only_fields = fields
+
+
 class PlanSerializer(serializers.ModelSerializer):
+    """A plan with its goals and tasks; `rounds` is every sending to the supervisor and its
+    decision, returns with their comments included (the plan's own decision fields are the last)."""
+
     goals = GoalSerializer(many=True, read_only=True)
     tasks = TaskSerializer(many=True, read_only=True)
+    rounds = PlanRoundSerializer(many=True, read_only=True)
 
     class Meta:
         model = ServicePlan
         fields = [
             "id", "version", "status", "author", "submitted_at", "decided_by", "decided_at", "comment", "goals",
-            "tasks",
+            "tasks", "rounds",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -518,7 +530,7 @@ class PlanViewSet(CaseWorkViewSet):
     serializer_class = PlanSerializer
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("goals", "tasks").order_by("version")
+        return super().get_queryset().prefetch_related("goals", "tasks", "rounds").order_by("version")
 
     def _answer(self, plan, code=status.HTTP_200_OK):
         return Response(PlanSerializer(self.get_queryset().get(pk=plan.pk)).data, status=code)

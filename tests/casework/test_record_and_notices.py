@@ -37,7 +37,7 @@ def timeline_of(response) -> list[str]:
 
 
 def test_a_returned_plan_and_its_comment_stay_on_the_case_timeline_after_it_is_sent_again(
-    as_user, social_worker, supervisor
+    as_user, api, social_worker, supervisor
 ):
     case = make_case(social_worker, supervisor=supervisor)
     services.case_move(actor=social_worker, case=case, move="assess")
@@ -64,6 +64,10 @@ def test_a_returned_plan_and_its_comment_stay_on_the_case_timeline_after_it_is_s
     assert "保障基本生活" in submitted  # the goals as first sent
     rounds = PlanRound.objects.filter(plan__case=case)
     assert [(r.outcome, r.comment) for r in rounds] == [
+        ("returned", "目标需可测量，请写明时限"), ("approved", ""),
+    ]  # fmt: skip
+    (plan,) = api(social_worker).get(f"/api/v1/cases/{case.pk}/plans/").json()["results"]
+    assert [(r["outcome"], r["comment"]) for r in plan["rounds"]] == [
         ("returned", "目标需可测量，请写明时限"), ("approved", ""),
     ]  # fmt: skip
 
