@@ -12,3 +12,7 @@ ACCESS_REQUEST = notification_kind("casework_access_request", label=_("Requests 
 ACCESS_GRANT = notification_kind(
     "casework_access_grant", label=_("Access to a case granted, refused or ended")
 )
+CASE_ASSIGNED = notification_kind("casework_case_assigned", label=_("A case was assigned to me"))
+TRANSFER_DECIDED = notification_kind(
+    "casework_transfer_decided", label=_("A transfer I asked for was accepted or declined")
+)

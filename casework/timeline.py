@@ -1,5 +1,6 @@
-"""A case's one timeline: every status change, assessment, plan decision, note, referral,
-follow-up, supervision review, closing and transfer as an event, newest first.
+"""A case's one timeline: every status change, assessment, round of a plan's approval (each
+sending and each decision, returns with their comments), note, referral, follow-up, supervision
+review, closing and transfer as an event, newest first.
 
 The case must come with `PREFETCH` applied, so that building the timeline reads no more rows
 however long the case has run."""
@@ -18,6 +19,7 @@ from casework.models import (
     CaseTransition,
     Closing,
     FollowUp,
+    PlanRound,
     Referral,
     ServiceNote,
     ServicePlan,
@@ -34,7 +36,11 @@ PREFETCH = (
     Prefetch(
         "plans",
         queryset=ServicePlan.objects.select_related("author", "decided_by")
-        .prefetch_related("goals", "tasks__goal")
+        .prefetch_related(
+            "goals",
+            "tasks__goal",
+            Prefetch("rounds", queryset=PlanRound.objects.select_related("submitted_by", "decided_by")),
+        )
         .order_by("version"),
     ),
     Prefetch("notes", queryset=ServiceNote.objects.select_related("author")),
@@ -107,22 +113,28 @@ def assessment_events(case):
 
 
 def plan_events(case):
+    """Every round of each plan's approval: each sending with the goals as sent, and each
+    decision with the supervisor's comment, a return included."""
     for plan in case.plans.all():
-        if plan.submitted_at:
-            yield Event(
-                "plan", f"plan-{plan.pk}-submitted", *_at(plan.submitted_at),
-                title=_("Service plan v%(version)s submitted") % {"version": plan.version}, actor=plan.author,
-                details=tuple((_("Goal"), goal.description) for goal in plan.goals.all()),
-            )  # fmt: skip
-        if plan.decided_at and plan.status in (Approval.APPROVED, Approval.RETURNED):
-            if plan.status == Approval.APPROVED:
-                title = _("Service plan v%(version)s approved") % {"version": plan.version}
+        for n, round_ in enumerate(plan.rounds.all(), start=1):
+            words = {"version": plan.version, "round": n}
+            if n == 1:
+                title = _("Service plan v%(version)s submitted") % words
             else:
-                title = _("Service plan v%(version)s returned") % {"version": plan.version}
+                title = _("Service plan v%(version)s submitted again (round %(round)s)") % words
             yield Event(
-                "plan", f"plan-{plan.pk}-decided", *_at(plan.decided_at),
-                title=title, actor=plan.decided_by, text=plan.comment,
+                "plan", f"plan-round-{round_.pk}-submitted", *_at(round_.submitted_at),
+                title=title, actor=round_.submitted_by, details=tuple((_("Goal"), goal) for goal in round_.goals),
             )  # fmt: skip
+            if round_.decided_at:
+                if round_.outcome == Approval.APPROVED:
+                    title = _("Service plan v%(version)s approved") % words
+                else:
+                    title = _("Service plan v%(version)s returned") % words
+                yield Event(
+                    "plan", f"plan-round-{round_.pk}-decided", *_at(round_.decided_at),
+                    title=title, actor=round_.decided_by, text=round_.comment,
+                )  # fmt: skip
 
 
 def note_event(note: ServiceNote) -> Event:

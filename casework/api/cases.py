@@ -28,6 +28,7 @@ from casework.models import (
     Closing,
     FollowUp,
     PlanGoal,
+    PlanRound,
     PlanTask,
     Referral,
     ServiceNote,
@@ -77,19 +78,38 @@ class CaseListSerializer(serializers.ModelSerializer):
 
 
 class CaseSerializer(CaseListSerializer):
-    """A case's record with its clients and the workflow steps the person may take now."""
+    """A case's record with its clients and what the person may do now.
+
+    `actions` is one flat list of step names, the same the case page marks `data-action`
+    (casework.workflow.case_actions_all): the case's own (its status moves such as `assess`,
+    `reopen`; `note_add`, `plan_save`, `closing_request`, `transfer_request`, `case_assign`...),
+    its current service plan's (`plan_submit`, `plan_approve`, `plan_return`, `task_done`), its
+    pending closing's (`closing_approve`, `closing_return`) and its pending transfer's
+    (`transfer_accept`, `transfer_decline`, `transfer_cancel`). A step not listed is refused (403).
+    `moves` is the status moves among them, the names .../move/ takes."""
 
     moves = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
 
     class Meta(CaseListSerializer.Meta):
         fields = [
-            *CaseListSerializer.Meta.fields, "source", "referred_by", "presenting_problem", "moves", "created_at",
-            "updated_at",
+            *CaseListSerializer.Meta.fields, "source", "referred_by", "presenting_problem", "moves", "actions",
+            "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
+    def _actions(self, case) -> dict:
+        cache = self.context.setdefault("case_actions", {})
+        if case.pk not in cache:
+            cache[case.pk] = workflow.case_actions_all(self.context["request"].user, case)
+        return cache[case.pk]
+
     def get_moves(self, case) -> list[str]:
-        return [name for name, _move in workflow.moves_for(self.context["request"].user, case)]
+        actions = self._actions(case)
+        return [name for name in workflow.MOVES if name in actions]
+
+    def get_actions(self, case) -> list[str]:
+        return sorted(self._actions(case))
 
 
 class CaseOpenSerializer(serializers.ModelSerializer):
@@ -200,13 +220,23 @@ class TransferDecisionSerializer(serializers.Serializer):
     )
 
 
+class ReviewSerializer(serializers.Serializer):
+    reviewed_on = serializers.DateField()
+    comments = serializers.CharField()
+    advice = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TaskDoneSerializer(serializers.Serializer):
+    task = IdField(help_text=gettext_lazy("The id of one of the plan's tasks."))
+    done_on = serializers.DateField(required=False, default=timezone.localdate)
+
+
 def _case_action(request_serializer):
     """A POST action on one case: its body, and the case as it stands after it for an answer."""
 
     def wrap(handler):
-        handler = decorators.action(detail=True, methods=["post"], serializer_class=request_serializer)(
-            handler
-        )
+        body = {"serializer_class": request_serializer} if request_serializer else {}
+        handler = decorators.action(detail=True, methods=["post"], **body)(handler)
         return extend_schema(request=request_serializer, responses=CaseSerializer)(handler)
 
     return wrap
@@ -215,8 +245,9 @@ def _case_action(request_serializer):
 class CaseViewSet(ListSelectorMixin, ScopedDetailMixin, viewsets.ReadOnlyModelViewSet):
     """Cases the person sees: the assigned worker, the supervisor, the station manager of the case's
     station, and whoever the district granted access. POST opens one (intake); PATCH changes its
-    record; POST .../move/, assign/, assess/, close/, decide_closing/, transfer/, decide_transfer/
-    take the case along its work."""
+    record; POST .../move/, assign/, assess/, review/, close/, decide_closing/, transfer/,
+    decide_transfer/, cancel_transfer/ take the case along its work. What the person may do now
+    is the case body's `actions`; anything else is refused with 403."""
 
     filterset_class = CaseApiFilter
     search_fields = ["number", "case_clients__client__name"]
@@ -233,9 +264,12 @@ class CaseViewSet(ListSelectorMixin, ScopedDetailMixin, viewsets.ReadOnlyModelVi
     def get_queryset(self):
         if not self.request.user.is_authenticated:  # the schema generator asks anonymously
             return Case.objects.none()
-        return self._with_current_clients(selectors.cases_visible_to(user=self.request.user)).order_by(
+        cases = self._with_current_clients(selectors.cases_visible_to(user=self.request.user)).order_by(
             "-intake_on", "-pk"
         )
+        if self.action != "list":  # a case's body lists what the person may do: see CaseSerializer
+            cases = cases.annotate(**workflow.state_annotations())
+        return cases
 
     @staticmethod
     def _with_current_clients(cases):
@@ -347,6 +381,21 @@ class CaseViewSet(ListSelectorMixin, ScopedDetailMixin, viewsets.ReadOnlyModelVi
         services.transfer_decide(actor=request.user, transfer=transfer, **data)
         return self._answer(case)
 
+    @_case_action(None)
+    def cancel_transfer(self, request, pk=None):
+        case = self.get_object()
+        transfer = case.transfers.filter(status=Transfer.Status.PENDING).first()
+        if transfer is None:
+            raise ValidationError(_("No transfer of this case waits for a decision."))
+        services.transfer_cancel(actor=request.user, transfer=transfer)
+        return self._answer(case)
+
+    @_case_action(ReviewSerializer)
+    def review(self, request, pk=None):
+        case = self.get_object()
+        services.review_add(actor=request.user, case=case, **self._valid(ReviewSerializer))
+        return self._answer(case)
+
 
 # The work of a case, nested below it
 
@@ -433,15 +482,26 @@ class TaskSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PlanRoundSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanRound
+        fields = ["submitted_by", "submitted_at", "goals", "outcome", "decided_by", "decided_at", "comment"]
+        read_only_fields = fields
+
+
 class PlanSerializer(serializers.ModelSerializer):
+    """A plan with its goals and tasks; `rounds` is every sending to the supervisor and its
+    decision, returns with their comments included (the plan's own decision fields are the last)."""
+
     goals = GoalSerializer(many=True, read_only=True)
     tasks = TaskSerializer(many=True, read_only=True)
+    rounds = PlanRoundSerializer(many=True, read_only=True)
 
     class Meta:
         model = ServicePlan
         fields = [
             "id", "version", "status", "author", "submitted_at", "decided_by", "decided_at", "comment", "goals",
-            "tasks",
+            "tasks", "rounds",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -472,13 +532,14 @@ class PlanWriteSerializer(serializers.Serializer):
 class PlanViewSet(CaseWorkViewSet):
     """Service plans of a case with their goals and tasks. POST writes the plan (a draft or
     returned plan is rewritten, an approved one gets a new version); .../submit/ sends it to the
-    supervisor; .../decide/ approves or returns it (the supervisor)."""
+    supervisor; .../decide/ approves or returns it (the supervisor); .../task_done/ marks one of
+    its tasks done."""
 
     model = ServicePlan
     serializer_class = PlanSerializer
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("goals", "tasks").order_by("version")
+        return super().get_queryset().prefetch_related("goals", "tasks", "rounds").order_by("version")
 
     def _answer(self, plan, code=status.HTTP_200_OK):
         return Response(PlanSerializer(self.get_queryset().get(pk=plan.pk)).data, status=code)
@@ -500,6 +561,15 @@ class PlanViewSet(CaseWorkViewSet):
         return self._answer(
             services.plan_decide(actor=request.user, plan=plan, **self._valid(ApprovalDecisionSerializer))
         )
+
+    @extend_schema(request=TaskDoneSerializer, responses=PlanSerializer)
+    @decorators.action(detail=True, methods=["post"], serializer_class=TaskDoneSerializer)
+    def task_done(self, request, *args, **kwargs):
+        plan = self.get_object()
+        data = self._valid(TaskDoneSerializer)
+        task = get_object_or_404(PlanTask.objects.select_related("plan"), pk=data["task"], plan=plan)
+        services.task_done(actor=request.user, task=task, done_on=data["done_on"])
+        return self._answer(plan)
 
 
 class ReferralSerializer(serializers.ModelSerializer):

@@ -13,6 +13,7 @@ from .cases import (
     Closing,
     FollowUp,
     PlanGoal,
+    PlanRound,
     PlanTask,
     Referral,
     ServiceNote,
@@ -29,6 +30,6 @@ __all__ = [
     "AccessGrant", "AdvocacyRecord", "Approval", "Assessment", "AssessmentDomain", "Case", "CaseClient", "CaseloadEntry",
     "CaseTransition", "CaseworkPolicy", "Client", "Closing", "CommunityActivity", "FollowUp", "Group",
     "GroupAttendance", "GroupMember", "GroupSession", "HouseholdMember", "PlanGoal", "PlanTask", "Referral",
-    "RiskLevel", "ServiceNote", "ServicePlan", "SupervisorReview", "Transfer", "Volunteer", "VolunteerHours",
+    "PlanRound", "RiskLevel", "ServiceNote", "ServicePlan", "SupervisorReview", "Transfer", "Volunteer", "VolunteerHours",
     "VolunteerPairing", "VulnerabilityCategory",
 ]  # fmt: skip

@@ -328,6 +328,55 @@ class ServicePlan(TimeStampedModel):
         return f"{self.case} · v{self.version}"
 
 
+class PlanRound(models.Model):
+    """One round of a service plan's approval: what was sent to the supervisor, by whom and when,
+    and what they decided, with their comment. A plan returned and sent again has a round for
+    each time, so every return and its comment stays on the case's timeline."""
+
+    class Outcome(models.TextChoices):
+        APPROVED = Approval.APPROVED.value, Approval.APPROVED.label
+        RETURNED = Approval.RETURNED.value, Approval.RETURNED.label
+
+    plan = models.ForeignKey(ServicePlan, on_delete=models.CASCADE, related_name="rounds")
+    submitted_by = models.ForeignKey(
+        USER, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+    goals = models.JSONField(_("goals as submitted"), default=list, blank=True)
+    outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices, blank=True)
+    decided_by = models.ForeignKey(
+        USER, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(_("supervisor's comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("round of plan approval")
+        verbose_name_plural = _("rounds of plan approval")
+        ordering = ["plan", "submitted_at", "pk"]
+        constraints = [
+            UniqueConstraint(
+                fields=["plan"],
+                condition=Q(decided_at__isnull=True),
+                name="plan_round_one_open_per_plan",
+                field=None,
+                violation_error_message=_("This plan is already waiting for the supervisor's decision."),
+            ),
+            CheckConstraint(
+                condition=Q(outcome="", decided_at__isnull=True)
+                | (~Q(outcome="") & Q(decided_at__isnull=False)),
+                name="plan_round_decided_with_outcome",
+                field="outcome",
+                violation_error_message=_(
+                    "A decided round needs its outcome, and an undecided one has none."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} · {self.submitted_at:%Y-%m-%d}"
+
+
 class PlanGoal(models.Model):
     plan = models.ForeignKey(ServicePlan, on_delete=models.CASCADE, related_name="goals")
     description = models.CharField(_("goal"), max_length=300)

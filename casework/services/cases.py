@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +23,7 @@ from casework.models import (
     Closing,
     FollowUp,
     PlanGoal,
+    PlanRound,
     PlanTask,
     Referral,
     ServiceNote,
@@ -33,12 +35,11 @@ from casework.models.common import Approval, RiskLevel
 from casework.selectors import cases_visible_to, clients_visible_to, station_of
 from casework.services.caseload import caseload_refresh
 from positions.models import ServiceUnit
+from socialwork.actions import ActionNotAllowed
 from socialwork.roles import Role
 from socialwork.services import apply_changes, audit_record, notification_send
 
 S = Case.Status
-WORKER, SUPERVISOR, MANAGER = workflow.WORKER, workflow.SUPERVISOR, workflow.MANAGER
-TEAM = {WORKER, MANAGER}
 CASE_FIELDS = ("category", "source", "referred_by", "presenting_problem", "risk_level")
 
 
@@ -52,30 +53,21 @@ def _locked_case(*, actor, case: Case) -> Case:
     return Case.objects.select_for_update(of=("self",)).select_related("station").get(pk=case.pk)
 
 
-def _require(actor, case: Case, parts: set[str], message: str) -> set[str]:
-    roles = workflow.roles_of(actor, case)
-    if not roles & parts:
-        raise ValidationError(message)
-    return roles
-
-
-def _require_team(actor, case: Case) -> None:
-    _require(actor, case, TEAM, _("Only the case's worker or its station manager can do this."))
-
-
-def _require_open(case: Case) -> None:
-    if case.status == S.CLOSED:
-        raise ValidationError(_("This case is closed; reopen it first."))
-
-
 def _not_in_future(day: date, field: str) -> None:
     if day and day > timezone.localdate():
         raise ValidationError({field: _("This date is in the future.")})
 
 
-def _notify(user, *, key: str, title, url: str = "") -> None:
+def _notify(user, *, key: str, title, url: str = "", kind: str = notifications.CASEWORK, body="") -> None:
     if user is not None and user.is_active:
-        notification_send(user=user, kind=notifications.CASEWORK, key=key, title=title, url=url)
+        notification_send(user=user, kind=kind, key=key, title=title, body=body, url=url)
+
+
+def _notify_assigned(worker, case: Case, *, key: str = "") -> None:
+    key = key or f"casework:assigned:{case.pk}:{worker.pk}"
+    _notify(worker, kind=notifications.CASE_ASSIGNED, key=key,
+            title=gettext_lazy("A case was assigned to you: %(case)s") % {"case": case},
+            url=case.get_absolute_url())  # fmt: skip
 
 
 def _transition(*, actor, case: Case, name: str, reason: str = "") -> Case:
@@ -218,7 +210,7 @@ def case_update(*, actor, case: Case, **fields) -> Case:
         raise TypeError(f"case_update got unexpected fields: {sorted(unknown)}")
     with transaction.atomic():
         case = _locked_case(actor=actor, case=case)
-        _require_team(actor, case)
+        workflow.require(actor, case, "case_update")
         diff = apply_changes(case, fields)
         if not (case.presenting_problem or "").strip():
             raise ValidationError({"presenting_problem": _("Describe the presenting problem.")})
@@ -231,7 +223,7 @@ def case_assign(*, actor, case: Case, worker, supervisor) -> Case:
     """The station manager assigns the case's worker and supervisor."""
     with transaction.atomic():
         case = _locked_case(actor=actor, case=case)
-        _require(actor, case, {MANAGER}, _("Only the station manager assigns a case."))
+        workflow.require(actor, case, "case_assign")
         _worker_at(case.station, worker)
         _check_supervisor(supervisor)
         old_supervisor = case.supervisor_id
@@ -240,9 +232,7 @@ def case_assign(*, actor, case: Case, worker, supervisor) -> Case:
         caseload_refresh(case.case_clients.values_list("client_id", flat=True))
         audit_record(actor=actor, action="case.assign", target=case, summary=str(case), changes=diff)
     if worker is not None and worker != actor:
-        _notify(worker, key=f"casework:assigned:{case.pk}:{worker.pk}",
-                title=gettext_lazy("A case was assigned to you: %(case)s") % {"case": case},
-                url=case.get_absolute_url())  # fmt: skip
+        _notify_assigned(worker, case)
     if supervisor is not None and supervisor.pk != old_supervisor:
         _notify(supervisor, key=f"casework:supervise:{case.pk}:{supervisor.pk}",
                 title=gettext_lazy("You supervise a new case: %(case)s") % {"case": case},
@@ -251,20 +241,13 @@ def case_assign(*, actor, case: Case, worker, supervisor) -> Case:
 
 
 def case_move(*, actor, case: Case, move: str, reason: str = "") -> Case:
-    """Take a direct workflow step. Planning needs an assessment on record; the intervention
-    needs an approved service plan."""
+    """Take a direct workflow step, as casework.workflow declares it (planning needs an
+    assessment on record; the intervention, an approved service plan)."""
     with transaction.atomic():
         case = _locked_case(actor=actor, case=case)
-        if move in workflow.MOVES and case.status not in workflow.MOVES[move].sources:
-            return _transition(actor=actor, case=case, name=move, reason=reason)  # refuses with the reason
-        if move == "plan" and not case.assessments.exists():
-            raise ValidationError({"move": _("Record an assessment before planning.")})
-        if move == "intervene" and not case.plans.filter(status=Approval.APPROVED).exists():
-            raise ValidationError(
-                {"move": _("The service plan must be approved before the intervention starts.")}
-            )
-        if move == "close" or (move in workflow.MOVES and not workflow.MOVES[move].direct):
-            raise ValidationError({"move": _("A case closes when the supervisor approves its closing.")})
+        if move in workflow.MOVES and not workflow.MOVES[move].direct:
+            raise ActionNotAllowed(_("A case closes when the supervisor approves its closing."))
+        workflow.require(actor, case, move)
         return _transition(actor=actor, case=case, name=move, reason=reason)
 
 
@@ -290,8 +273,7 @@ def assessment_record(
         raise ValidationError({"domains": _("Describe the needs or strengths in at least one domain.")})
     with transaction.atomic():
         case = _locked_case(actor=actor, case=case)
-        _require_team(actor, case)
-        _require_open(case)
+        workflow.require(actor, case, "assessment_record")
         assessment = Assessment.objects.create(
             case=case,
             assessed_on=assessed_on,
@@ -334,11 +316,8 @@ def plan_save(*, actor, case: Case, goals: list[dict], tasks: list[dict]) -> Ser
             raise ValidationError({"tasks": _("A task names a goal the plan does not have.")})
     with transaction.atomic():
         case = _locked_case(actor=actor, case=case)
-        _require_team(actor, case)
-        _require_open(case)
+        workflow.require(actor, case, "plan_save")
         plan = case.plans.order_by("-version").first()
-        if plan is not None and plan.status == Approval.SUBMITTED:
-            raise ValidationError(_("The plan waits for the supervisor; it cannot change until they decide."))
         if plan is None or plan.status == Approval.APPROVED:
             plan = ServicePlan.objects.create(
                 case=case, version=(plan.version + 1) if plan else 1, author=actor
@@ -364,17 +343,19 @@ def plan_save(*, actor, case: Case, goals: list[dict], tasks: list[dict]) -> Ser
 
 
 def plan_submit(*, actor, plan: ServicePlan) -> ServicePlan:
-    """Send the plan to the case's supervisor for approval. The case needs a supervisor."""
+    """Send the plan to the case's supervisor for approval. The case needs a supervisor. Each
+    sending opens a round of approval (PlanRound) that stays on the case's record."""
     with transaction.atomic():
         case = _locked_case(actor=actor, case=plan.case)
-        _require_team(actor, case)
         plan = ServicePlan.objects.select_for_update().get(pk=plan.pk)
-        if plan.status not in (Approval.DRAFT, Approval.RETURNED):
-            raise ValidationError(_("Only a draft or returned plan can be submitted."))
-        if case.supervisor_id is None:
-            raise ValidationError(_("The case has no supervisor yet; ask the station manager to assign one."))
+        plan.case = case
+        workflow.require(actor, plan, "plan_submit")
         plan.status, plan.submitted_at = Approval.SUBMITTED, timezone.now()
         plan.save(update_fields=["status", "submitted_at", "updated_at"])
+        PlanRound.objects.create(
+            plan=plan, submitted_by=actor, submitted_at=plan.submitted_at,
+            goals=[goal.description for goal in plan.goals.all()],
+        )  # fmt: skip
         audit_record(actor=actor, action="plan.submit", target=case, summary=f"{case} v{plan.version}")
     _notify(case.supervisor, key=f"casework:plan:{plan.pk}:{plan.submitted_at.timestamp()}",
             title=gettext_lazy("A service plan waits for your approval: %(case)s") % {"case": case},
@@ -383,19 +364,23 @@ def plan_submit(*, actor, plan: ServicePlan) -> ServicePlan:
 
 
 def plan_decide(*, actor, plan: ServicePlan, approve: bool, comment: str = "") -> ServicePlan:
-    """The case's supervisor approves the submitted plan or returns it with a comment."""
+    """The case's supervisor approves the submitted plan or returns it with a comment; the
+    decision closes the plan's open round of approval, so a return and its comment stay on the
+    case's timeline after the plan is changed and sent again."""
     comment = (comment or "").strip()
     with transaction.atomic():
         case = _locked_case(actor=actor, case=plan.case)
-        _require(actor, case, {SUPERVISOR}, _("Only the case's supervisor decides on its plan."))
         plan = ServicePlan.objects.select_for_update().get(pk=plan.pk)
-        if plan.status != Approval.SUBMITTED:
-            raise ValidationError(_("This plan is not waiting for a decision."))
+        plan.case = case
+        workflow.require(actor, plan, "plan_approve" if approve else "plan_return")
         if not approve and not comment:
             raise ValidationError({"comment": _("Say what should change when returning a plan.")})
         plan.status = Approval.APPROVED if approve else Approval.RETURNED
         plan.decided_by, plan.decided_at, plan.comment = actor, timezone.now(), comment
         plan.save(update_fields=["status", "decided_by", "decided_at", "comment", "updated_at"])
+        PlanRound.objects.filter(plan=plan, decided_at__isnull=True).update(
+            outcome=plan.status, decided_by=actor, decided_at=plan.decided_at, comment=comment
+        )
         audit_record(
             actor=actor, action=f"plan.{plan.status}", target=case, summary=f"{case} v{plan.version}"
         )
@@ -415,7 +400,9 @@ def task_done(*, actor, task: PlanTask, done_on: date | None = None) -> PlanTask
     _not_in_future(done_on, "done_on")
     with transaction.atomic():
         case = _locked_case(actor=actor, case=task.plan.case)
-        _require_team(actor, case)
+        plan = ServicePlan.objects.get(pk=task.plan_id)  # as it stands, not as the caller holds it
+        plan.case = case
+        workflow.require(actor, plan, "task_done")
         task.done_on = done_on
         task.save(update_fields=["done_on"])
         audit_record(actor=actor, action="task.done", target=case, summary=str(case))
@@ -434,8 +421,7 @@ def note_add(*, actor, case: Case, noted_on: date, method: str, minutes: int, co
     _not_in_future(noted_on, "noted_on")
     with transaction.atomic():
         case = _locked_case(actor=actor, case=case)
-        _require(actor, case, TEAM | {SUPERVISOR}, _("Only the case's team can write notes on it."))
-        _require_open(case)
+        workflow.require(actor, case, "note_add")
         if noted_on < case.intake_on:
             raise ValidationError({"noted_on": _("A note cannot come before the intake date.")})
         note = ServiceNote.objects.create(
@@ -460,8 +446,7 @@ def referral_add(
     _not_in_future(referred_on, "referred_on")
     with transaction.atomic():
         case = _locked_case(actor=actor, case=case)
-        _require_team(actor, case)
-        _require_open(case)
+        workflow.require(actor, case, "referral_add")
         referral = Referral.objects.create(
             case=case, target_kind=target_kind, target=target, organization=organization, request=request,
             referred_on=referred_on, author=actor,
@@ -486,7 +471,7 @@ def referral_update(
         concluded_on = None
     with transaction.atomic():
         case = _locked_case(actor=actor, case=referral.case)
-        _require_team(actor, case)
+        workflow.require(actor, case, "referral_update")
         referral = Referral.objects.select_for_update().get(pk=referral.pk)
         if concluded_on and concluded_on < referral.referred_on:
             raise ValidationError({"concluded_on": _("A referral cannot conclude before it was made.")})
@@ -506,7 +491,7 @@ def follow_up_schedule(*, actor, case: Case, due_on: date, purpose: str) -> Foll
         raise ValidationError({"purpose": _("Say what the follow-up is for.")})
     with transaction.atomic():
         case = _locked_case(actor=actor, case=case)
-        _require_team(actor, case)
+        workflow.require(actor, case, "follow_up_schedule")
         if due_on < case.intake_on:
             raise ValidationError({"due_on": _("A follow-up cannot fall before the intake date.")})
         follow_up = FollowUp.objects.create(case=case, due_on=due_on, purpose=purpose, author=actor)
@@ -522,10 +507,10 @@ def follow_up_done(*, actor, follow_up: FollowUp, done_on: date, result: str) ->
     _not_in_future(done_on, "done_on")
     with transaction.atomic():
         case = _locked_case(actor=actor, case=follow_up.case)
-        _require_team(actor, case)
         follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
         if follow_up.done_on is not None:
             raise ValidationError(_("This follow-up is already done."))
+        workflow.require(actor, case, "follow_up_done")
         follow_up.done_on, follow_up.result, follow_up.done_by = done_on, result, actor
         follow_up.save(update_fields=["done_on", "result", "done_by", "updated_at"])
         audit_record(actor=actor, action="follow_up.done", target=case, summary=str(case))
@@ -540,7 +525,7 @@ def review_add(*, actor, case: Case, reviewed_on: date, comments: str, advice: s
     _not_in_future(reviewed_on, "reviewed_on")
     with transaction.atomic():
         case = _locked_case(actor=actor, case=case)
-        _require(actor, case, {SUPERVISOR}, _("Only the case's supervisor reviews it."))
+        workflow.require(actor, case, "review_add")
         review = SupervisorReview.objects.create(
             case=case,
             reviewed_on=reviewed_on,
@@ -568,12 +553,7 @@ def closing_request(
         raise ValidationError({"reason": _("Choose why the case closes.")})
     with transaction.atomic():
         case = _locked_case(actor=actor, case=case)
-        _require_team(actor, case)
-        _require_open(case)
-        if case.closings.filter(status=Approval.SUBMITTED).exists():
-            raise ValidationError(_("A closing already waits for the supervisor."))
-        if case.supervisor_id is None:
-            raise ValidationError(_("The case has no supervisor yet; ask the station manager to assign one."))
+        workflow.require(actor, case, "closing_request")
         if reached_goals is not None:
             plan = case.plans.filter(status=Approval.APPROVED).order_by("-version").first()
             if plan is not None:
@@ -597,10 +577,9 @@ def closing_decide(*, actor, closing: Closing, approve: bool, comment: str = "")
     comment = (comment or "").strip()
     with transaction.atomic():
         case = _locked_case(actor=actor, case=closing.case)
-        _require(actor, case, {SUPERVISOR}, _("Only the case's supervisor decides on closing it."))
         closing = Closing.objects.select_for_update().get(pk=closing.pk)
-        if closing.status != Approval.SUBMITTED:
-            raise ValidationError(_("This closing is not waiting for a decision."))
+        closing.case = case
+        workflow.require(actor, closing, "closing_approve" if approve else "closing_return")
         if not approve and not comment:
             raise ValidationError({"comment": _("Say what is missing when returning a closing.")})
         closing.status = Approval.APPROVED if approve else Approval.RETURNED
@@ -631,12 +610,9 @@ def transfer_request(*, actor, case: Case, to_station: ServiceUnit, reason: str,
     _worker_at(to_station, to_worker, field="to_worker")
     with transaction.atomic():
         case = _locked_case(actor=actor, case=case)
-        _require_team(actor, case)
-        _require_open(case)
+        workflow.require(actor, case, "transfer_request")
         if to_station == case.station and (to_worker is None or to_worker.pk == case.worker_id):
             raise ValidationError({"to_worker": _("Name another worker or another station.")})
-        if case.transfers.filter(status=Transfer.Status.PENDING).exists():
-            raise ValidationError(_("A transfer of this case already waits for acceptance."))
         transfer = Transfer.objects.create(
             case=case, from_station=case.station, from_worker=case.worker, to_station=to_station,
             to_worker=to_worker, reason=reason, requested_by=actor,
@@ -660,15 +636,14 @@ def transfer_request(*, actor, case: Case, to_station: ServiceUnit, reason: str,
 
 def transfer_decide(*, actor, transfer: Transfer, accept: bool, comment: str = "", worker=None) -> Transfer:
     """The receiving worker, or the receiving station's manager, accepts or declines. On
-    acceptance the case moves to the new station and worker (the manager may name the worker)."""
+    acceptance the case moves to the new station and worker (the manager may name the worker).
+    Whoever asked for the transfer hears the outcome, with the reason for a decline; a worker the
+    case goes to who did not accept it themselves hears it was assigned to them."""
     with transaction.atomic():
         transfer = Transfer.objects.select_for_update().select_related("to_station").get(pk=transfer.pk)
         case = _locked_case(actor=actor, case=transfer.case)
-        if transfer.status != Transfer.Status.PENDING:
-            raise ValidationError(_("This transfer is not waiting for a decision."))
-        manager = actor.has_role(Role.STATION_MANAGER) and actor.unit_id == transfer.to_station_id
-        if not (transfer.to_worker_id == actor.pk or manager):
-            raise ValidationError(_("Only the receiving worker or station manager decides on a transfer."))
+        transfer.case = case
+        workflow.require(actor, transfer, "transfer_accept" if accept else "transfer_decline")
         if not accept and not (comment or "").strip():
             raise ValidationError({"comment": _("Say why the transfer is declined.")})
         transfer.status = Transfer.Status.ACCEPTED if accept else Transfer.Status.DECLINED
@@ -684,17 +659,31 @@ def transfer_decide(*, actor, transfer: Transfer, accept: bool, comment: str = "
             caseload_refresh(case.case_clients.values_list("client_id", flat=True))
             audit_record(actor=actor, action="transfer.accept", target=case, summary=str(case), changes=diff)
         else:
+            new_worker = None
             audit_record(actor=actor, action="transfer.decline", target=case, summary=str(case))
+    requester = transfer.requested_by
+    if requester.pk != actor.pk:
+        # Once accepted elsewhere the case may be out of the requester's sight: their cases then.
+        still_sees = cases_visible_to(user=requester).filter(pk=case.pk).exists()
+        url = case.get_absolute_url() if still_sees else reverse("casework:my_cases")
+        if accept:
+            title = gettext_lazy("Your transfer was accepted: %(case)s to %(station)s")
+        else:
+            title = gettext_lazy("Your transfer was declined: %(case)s to %(station)s")
+        _notify(requester, kind=notifications.TRANSFER_DECIDED, key=f"casework:transfer-decided:{transfer.pk}",
+                title=title % {"case": case, "station": transfer.to_station.name}, body=transfer.comment,
+                url=url)  # fmt: skip
+    if new_worker is not None and new_worker.pk != actor.pk:
+        _notify_assigned(new_worker, case, key=f"casework:assigned:{case.pk}:{new_worker.pk}:{transfer.pk}")
     return transfer
 
 
 def transfer_cancel(*, actor, transfer: Transfer) -> Transfer:
     with transaction.atomic():
         case = _locked_case(actor=actor, case=transfer.case)
-        _require_team(actor, case)
         transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
-        if transfer.status != Transfer.Status.PENDING:
-            raise ValidationError(_("This transfer is not waiting for a decision."))
+        transfer.case = case
+        workflow.require(actor, transfer, "transfer_cancel")
         transfer.status, transfer.decided_by, transfer.decided_at = (
             Transfer.Status.CANCELLED,
             actor,

@@ -42,11 +42,9 @@ from casework.forms import (
 from casework.models import Case, FollowUp, PlanTask, Referral, Transfer
 from casework.models.common import Approval
 from casework.timeline import PREFETCH, case_timeline, note_event
+from socialwork.actions import ActionNotAllowed
 from socialwork.pages import page_of, show_errors
 from socialwork.roles import Role
-
-WORKER, SUPERVISOR, MANAGER = workflow.WORKER, workflow.SUPERVISOR, workflow.MANAGER
-TEAM = {WORKER, MANAGER}
 
 
 def _audit_list(request, action: str, ids) -> None:
@@ -201,36 +199,32 @@ def case_open(request):
 # The case page
 
 
+def _refusal(error) -> str:
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+
+
 def _visible_case(request, pk) -> Case:
     return get_object_or_404(selectors.cases_visible_to(user=request.user), pk=pk)
 
 
-def _receives(user, transfer: Transfer | None) -> bool:
-    """Whether this person is the one a pending transfer waits for."""
-    if transfer is None:
-        return False
-    manager = user.has_role(Role.STATION_MANAGER) and user.unit_id == transfer.to_station_id
-    return transfer.to_worker_id == user.pk or manager
-
-
-def _case_page(request, pk, bound=None):
+def _case_page(request, pk, bound=None, status=None):
     """The case's page: its header, the steps this person can take now, the forms of their part
-    on the case, and the timeline. `bound` holds a form that failed, shown again with its errors."""
+    on the case, and the timeline. `bound` holds a form that failed, shown again with its errors.
+
+    Which steps and forms it offers is casework.workflow's answer (`case_actions_all`), nothing
+    decided here; each is marked `data-action` with the step's name."""
     bound = bound or {}
     user = request.user
     case = get_object_or_404(selectors.cases_visible_to(user=user).prefetch_related(*PREFETCH), pk=pk)
-    roles = workflow.roles_of(user, case)
-    team, supervising, manager = bool(roles & TEAM), SUPERVISOR in roles, MANAGER in roles
-    is_open = case.is_open
+    actions = workflow.case_actions_all(user, case)
     plans = list(case.plans.all())
     plan = plans[-1] if plans else None
     approved_plan = next((p for p in reversed(plans) if p.status == Approval.APPROVED), None)
     pending_closing = next((c for c in case.closings.all() if c.status == Approval.SUBMITTED), None)
     pending_transfer = next((t for t in case.transfers.all() if t.status == Transfer.Status.PENDING), None)
-    receiving = _receives(user, pending_transfer)
 
-    def form(name, build, show):
-        return bound.get(name) or (build() if show else None)
+    def form(name, build, action):
+        return bound.get(name) or (build() if action in actions else None)
 
     def transfer_decision():
         # A receiving manager names the worker when the transfer names none.
@@ -240,39 +234,28 @@ def _case_page(request, pk, bound=None):
         )
 
     forms = {
-        "note_form": form("note_form", lambda: NoteForm(prefix="note"), bool(roles) and is_open),
+        "note_form": form("note_form", lambda: NoteForm(prefix="note"), "note_add"),
         "assessment_form": form(
-            "assessment_form", lambda: AssessmentForm(prefix="assessment"), team and is_open
+            "assessment_form", lambda: AssessmentForm(prefix="assessment"), "assessment_record"
         ),
-        "plan_form": form(
-            "plan_form",
-            lambda: PlanForm(plan=plan),
-            team and is_open and getattr(plan, "status", "") != "submitted",
-        ),
+        "plan_form": form("plan_form", lambda: PlanForm(plan=plan), "plan_save"),
+        # One form, two buttons: approving and returning are declared together.
         "plan_decision_form": form(
-            "plan_decision_form",
-            lambda: DecisionForm(prefix="plan-decision"),
-            supervising and plan is not None and plan.status == Approval.SUBMITTED,
+            "plan_decision_form", lambda: DecisionForm(prefix="plan-decision"), "plan_approve"
         ),
-        "referral_form": form("referral_form", lambda: ReferralForm(prefix="referral"), team and is_open),
-        "follow_up_form": form("follow_up_form", lambda: FollowUpForm(prefix="follow-up"), team and is_open),
-        "review_form": form("review_form", lambda: ReviewForm(prefix="review"), supervising),
+        "referral_form": form("referral_form", lambda: ReferralForm(prefix="referral"), "referral_add"),
+        "follow_up_form": form(
+            "follow_up_form", lambda: FollowUpForm(prefix="follow-up"), "follow_up_schedule"
+        ),
+        "review_form": form("review_form", lambda: ReviewForm(prefix="review"), "review_add"),
         "closing_form": form(
-            "closing_form",
-            lambda: ClosingForm(prefix="closing", plan=approved_plan),
-            team and is_open and pending_closing is None and case.supervisor_id is not None,
+            "closing_form", lambda: ClosingForm(prefix="closing", plan=approved_plan), "closing_request"
         ),
         "closing_decision_form": form(
-            "closing_decision_form",
-            lambda: DecisionForm(prefix="closing-decision"),
-            supervising and pending_closing is not None,
+            "closing_decision_form", lambda: DecisionForm(prefix="closing-decision"), "closing_approve"
         ),
-        "transfer_form": form(
-            "transfer_form",
-            lambda: TransferForm(prefix="transfer"),
-            team and is_open and pending_transfer is None,
-        ),
-        "transfer_decision_form": form("transfer_decision_form", transfer_decision, receiving),
+        "transfer_form": form("transfer_form", lambda: TransferForm(prefix="transfer"), "transfer_request"),
+        "transfer_decision_form": form("transfer_decision_form", transfer_decision, "transfer_accept"),
         "assign_form": form(
             "assign_form",
             lambda: AssignForm(
@@ -280,14 +263,18 @@ def _case_page(request, pk, bound=None):
                 station=case.station,
                 initial={"worker": case.worker_id, "supervisor": case.supervisor_id},
             ),
-            manager,
+            "case_assign",
         ),
     }
     referrals = [
         (
             referral,
             bound.get(f"referral-{referral.pk}")
-            or (ReferralUpdateForm(instance=referral, prefix=f"referral-{referral.pk}") if team else None),
+            or (
+                ReferralUpdateForm(instance=referral, prefix=f"referral-{referral.pk}")
+                if "referral_update" in actions
+                else None
+            ),
         )
         for referral in case.referrals.all()
     ]
@@ -297,7 +284,7 @@ def _case_page(request, pk, bound=None):
             bound.get(f"follow-up-{follow_up.pk}")
             or (
                 FollowUpDoneForm(prefix=f"follow-up-{follow_up.pk}")
-                if team and follow_up.done_on is None
+                if "follow_up_done" in actions and follow_up.done_on is None
                 else None
             ),
         )
@@ -305,8 +292,16 @@ def _case_page(request, pk, bound=None):
     ]
     moves = [
         (name, move, bound.get(f"move-{name}") or MoveForm(prefix=f"move-{name}"))
-        for name, move in workflow.moves_for(user, case)
+        for name, move in workflow.MOVES.items()
+        if name in actions
     ]
+    # Why a team member finds no closing form: the one condition they cannot meet themselves.
+    closing_needs_supervisor = (
+        "closing_request" not in actions
+        and case.is_open
+        and case.supervisor_id is None
+        and bool(workflow.roles_of(user, case) & workflow.CASE_TEAM)
+    )
     services.access_record(actor=user, target=case, action="case.view")
     return render(
         request,
@@ -314,23 +309,22 @@ def _case_page(request, pk, bound=None):
         {
             "case": case,
             "clients": [link.client for link in case.case_clients.all()],
-            "roles": roles,
-            "team": team,
-            "supervising": supervising,
+            "actions": actions,
             "moves": moves,
+            "closing_needs_supervisor": closing_needs_supervisor,
             "events": case_timeline(case),
             "plan": plan,
             "approved_plan": approved_plan,
             "pending_closing": pending_closing,
             "pending_transfer": pending_transfer,
-            "receiving": receiving,
             "referrals": referrals,
             "follow_ups": follow_ups,
             "assessments": list(case.assessments.all()),
             **forms,
         },
-        # Shown again with a form's errors: 400, so scripts and tests can tell.
-        status=400 if bound else 200,
+        # Shown again with a form's errors: 400 (403 for a step not open to the person), so
+        # scripts and tests can tell.
+        status=status or (400 if bound else 200),
     )
 
 
@@ -348,6 +342,11 @@ def _step(request, pk, *, name: str, build, service, message: str, done=None):
             service(case, form)
         except ValidationError as error:
             show_errors(form, error)
+        except ActionNotAllowed as error:
+            # Not open to this person now: the page as it stands, saying why (the form it came
+            # from may not be on it).
+            messages.error(request, str(error))
+            return _case_page(request, pk, status=403)
         else:
             messages.success(request, message)
             return redirect(done(case) if done else case)
@@ -411,8 +410,8 @@ def plan_submit(request, pk):
     case = _visible_case(request, pk)
     try:
         services.plan_submit(actor=request.user, plan=_current_plan(case))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except (ValidationError, ActionNotAllowed) as error:
+        messages.error(request, _refusal(error))
     else:
         messages.success(request, _("The service plan was sent to the supervisor."))
     return redirect(case)
@@ -444,8 +443,8 @@ def task_done(request, pk, task_pk):
     task = get_object_or_404(PlanTask.objects.select_related("plan__case"), pk=task_pk, plan__case=case)
     try:
         services.task_done(actor=request.user, task=task)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except (ValidationError, ActionNotAllowed) as error:
+        messages.error(request, _refusal(error))
     else:
         messages.success(request, _("The task was marked done."))
     return redirect(case)
@@ -455,7 +454,7 @@ def note_add(request, pk):
     """Add a service note: the quick form on the case page (with htmx, the note joins the
     timeline in place) and a page of its own for a phone."""
     case = _visible_case(request, pk)
-    if not workflow.roles_of(request.user, case):
+    if "note_add" not in workflow.actions_for(request.user, case):
         raise PermissionDenied
     status = 200
     if request.method == "POST":
@@ -463,8 +462,10 @@ def note_add(request, pk):
         if form.is_valid():
             try:
                 note = services.note_add(actor=request.user, case=case, **form.cleaned_data)
-            except ValidationError as error:
-                show_errors(form, error)
+            except (ValidationError, ActionNotAllowed) as error:
+                show_errors(
+                    form, error if isinstance(error, ValidationError) else ValidationError(str(error))
+                )
             else:
                 if request.htmx:
                     return render(
@@ -663,8 +664,8 @@ def transfer_cancel(request, pk):
     case = _visible_case(request, pk)
     try:
         services.transfer_cancel(actor=request.user, transfer=_pending_transfer(case))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except (ValidationError, ActionNotAllowed) as error:
+        messages.error(request, _refusal(error))
     else:
         messages.success(request, _("The transfer was cancelled."))
     return redirect(case)
@@ -685,7 +686,7 @@ def case_assign(request, pk):
 def case_update(request, pk):
     """Edit the case's record (its worker or station manager)."""
     case = _visible_case(request, pk)
-    if not workflow.roles_of(request.user, case) & TEAM:
+    if "case_update" not in workflow.actions_for(request.user, case):
         raise PermissionDenied
     form = CaseUpdateForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():

@@ -192,9 +192,11 @@ def test_case_cannot_be_opened_for_a_client_out_of_sight(api, social_worker, oth
     assert not Case.objects.exists()
 
 
-def test_workflow_errors_are_400_with_the_field(api, social_worker, case):
+def test_workflow_errors_are_400_with_the_field_and_steps_not_open_are_403_saying_why(
+    api, social_worker, case
+):
     response = api(social_worker).post(f"/api/v1/cases/{case.pk}/move/", {"move": "intervene"}, format="json")
-    assert response.status_code == 400 and "move" in response.json()
+    assert response.status_code == 403 and "cannot take the step" in response.json()["detail"]
     response = api(social_worker).post(
         f"/api/v1/cases/{case.pk}/notes/",
         {"noted_on": TODAY + timedelta(days=1), "method": "phone", "minutes": 5, "content": "x"},
@@ -307,7 +309,7 @@ def test_assign_by_a_worker_is_refused(api, social_worker, supervisor, case):
     response = api(social_worker).post(
         f"/api/v1/cases/{case.pk}/assign/", {"worker": social_worker.pk, "supervisor": None}, format="json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 403 and "station manager" in response.json()["detail"]
 
 
 # Search, filters and query counts
@@ -376,7 +378,8 @@ def test_case_and_client_lists_take_a_bounded_number_of_queries(
     case = Case.objects.first()
     with django_assert_max_num_queries(5):
         assert worker.get(f"/api/v1/cases/{case.pk}/notes/").json()["count"] == 1
-    with django_assert_max_num_queries(5):
+    # the case with what the person may do now: its plans, closings and transfers (CaseState)
+    with django_assert_max_num_queries(7):
         assert worker.get(f"/api/v1/cases/{case.pk}/").status_code == 200
 
 
@@ -426,3 +429,29 @@ def test_a_goal_id_too_large_for_the_database_is_a_400_on_every_database(api, so
     )
     assert response.status_code == 400 and "reached_goals" in response.json()
     assert not working_case.closings.exists()
+
+
+def test_every_step_the_case_body_lists_has_its_route(api, social_worker, supervisor, network):
+    """The steps the API lists under `actions` are taken through it: a review, a task done, a
+    transfer withdrawn; a step not listed is a 403 that says why."""
+    case = case_in_intervention(social_worker, supervisor)
+    worker, boss = api(social_worker), api(supervisor)
+    base = f"/api/v1/cases/{case.pk}"
+    assert "review_add" in boss.get(f"{base}/").json()["actions"]
+    review = {"reviewed_on": TODAY, "comments": "进展良好"}
+    assert worker.post(f"{base}/review/", review, format="json").status_code == 403
+    assert boss.post(f"{base}/review/", review, format="json").status_code == 200
+    plan = case.plans.get()
+    task = plan.tasks.get()
+    assert "task_done" in worker.get(f"{base}/").json()["actions"]
+    response = worker.post(f"{base}/plans/{plan.pk}/task_done/", {"task": task.pk}, format="json")
+    assert response.status_code == 200 and response.json()["tasks"][0]["done_on"] == TODAY.isoformat()
+    assert "task_done" not in worker.get(f"{base}/").json()["actions"]
+    services.transfer_request(actor=social_worker, case=case, to_station=network.station_b, reason="搬家")
+    body = worker.get(f"{base}/").json()
+    assert "transfer_cancel" in body["actions"] and "transfer_request" not in body["actions"]
+    response = boss.post(f"{base}/cancel_transfer/", {}, format="json")
+    assert response.status_code == 403 and "worker or its station manager" in response.json()["detail"]
+    assert worker.post(f"{base}/cancel_transfer/", {}, format="json").status_code == 200
+    assert case.transfers.get().status == Transfer.Status.CANCELLED
+    assert "transfer_request" in worker.get(f"{base}/").json()["actions"]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from casework import services
 from casework.models import Case, CaseworkPolicy, Client
 from casework.selectors import cases_visible_to, clients_visible_to, known_person
+from socialwork.actions import ActionNotAllowed
 from socialwork.idnumbers import check_character
 from socialwork.models import AuditEntry, User
 from socialwork.roles import Role
@@ -149,7 +150,7 @@ def test_a_case_goes_from_intake_to_closed_and_every_move_is_recorded(social_wor
 )
 def test_moves_that_do_not_start_from_the_current_status_are_refused(social_worker, move, message):
     case = make_case(social_worker)
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(ActionNotAllowed, match=message):
         services.case_move(actor=social_worker, case=case, move=move, reason="x")
     case.refresh_from_db()
     assert case.status == S.INTAKE and case.transitions.count() == 1
@@ -158,7 +159,7 @@ def test_moves_that_do_not_start_from_the_current_status_are_refused(social_work
 def test_planning_needs_an_assessment_and_the_intervention_an_approved_plan(social_worker, supervisor):
     case = make_case(social_worker, supervisor=supervisor)
     services.case_move(actor=social_worker, case=case, move="assess")
-    with pytest.raises(ValidationError, match="assessment before planning"):
+    with pytest.raises(ActionNotAllowed, match="assessment before planning"):
         services.case_move(actor=social_worker, case=case, move="plan")
     services.assessment_record(
         actor=social_worker, case=case, assessed_on=TODAY, risk_level="high",
@@ -168,7 +169,7 @@ def test_planning_needs_an_assessment_and_the_intervention_an_approved_plan(soci
     assert case.risk_level == "high"
     services.case_move(actor=social_worker, case=case, move="plan")
     plan = services.plan_save(actor=social_worker, case=case, goals=[{"description": "稳定生活"}], tasks=[])
-    with pytest.raises(ValidationError, match="approved before the intervention"):
+    with pytest.raises(ActionNotAllowed, match="approved before the intervention"):
         services.case_move(actor=social_worker, case=case, move="intervene")
     services.plan_submit(actor=social_worker, plan=plan)
     services.plan_decide(actor=supervisor, plan=plan, approve=True)
@@ -177,7 +178,7 @@ def test_planning_needs_an_assessment_and_the_intervention_an_approved_plan(soci
 
 def test_closing_is_not_a_direct_move(social_worker, supervisor):
     case = case_in_intervention(social_worker, supervisor)
-    with pytest.raises(ValidationError, match="supervisor approves its closing"):
+    with pytest.raises(ActionNotAllowed, match="supervisor approves its closing"):
         services.case_move(actor=social_worker, case=case, move="close")
 
 
@@ -201,7 +202,7 @@ def test_someone_who_only_sees_the_case_through_a_grant_cannot_move_it(
     grant_access(
         actor=district_admin, case_number=case.number, user=colleague, reason="督导检查", expires_on=TODAY
     )
-    with pytest.raises(ValidationError, match="cannot take the step"):
+    with pytest.raises(ActionNotAllowed, match="Only the case's worker or its station manager"):
         services.case_move(actor=colleague, case=case, move="assess")
 
 
@@ -213,11 +214,11 @@ def test_a_plan_needs_a_supervisor_and_a_returned_plan_needs_a_comment(
 ):
     case = make_case(social_worker)
     plan = services.plan_save(actor=social_worker, case=case, goals=[{"description": "目标"}], tasks=[])
-    with pytest.raises(ValidationError, match="no supervisor"):
+    with pytest.raises(ActionNotAllowed, match="no supervisor"):
         services.plan_submit(actor=social_worker, plan=plan)
     services.case_assign(actor=station_manager, case=case, worker=social_worker, supervisor=supervisor)
     services.plan_submit(actor=social_worker, plan=plan)
-    with pytest.raises(ValidationError, match="Only the case's supervisor"):
+    with pytest.raises(ActionNotAllowed, match="Only the case's supervisor"):
         services.plan_decide(actor=social_worker, plan=plan, approve=True)
     with pytest.raises(ValidationError) as error:
         services.plan_decide(actor=supervisor, plan=plan, approve=False)
@@ -245,7 +246,7 @@ def test_a_submitted_plan_cannot_change_until_the_supervisor_decides(social_work
     case = make_case(social_worker, supervisor=supervisor)
     plan = services.plan_save(actor=social_worker, case=case, goals=[{"description": "目标"}], tasks=[])
     services.plan_submit(actor=social_worker, plan=plan)
-    with pytest.raises(ValidationError, match="waits for the supervisor"):
+    with pytest.raises(ActionNotAllowed, match="waits for the supervisor"):
         services.plan_save(actor=social_worker, case=case, goals=[{"description": "改"}], tasks=[])
 
 
@@ -257,7 +258,7 @@ def test_a_returned_closing_keeps_the_case_open_and_marks_reached_goals(social_w
     )
     goal.refresh_from_db()
     assert goal.reached is True
-    with pytest.raises(ValidationError, match="already waits"):
+    with pytest.raises(ActionNotAllowed, match="already waits"):
         services.closing_request(actor=social_worker, case=case, reason="other", summary="再来")
     services.closing_decide(actor=supervisor, closing=closing, approve=False, comment="还需跟进一次")
     case.refresh_from_db()
@@ -317,7 +318,7 @@ def test_a_follow_up_is_done_once(social_worker):
 
 def test_only_the_supervisor_reviews(social_worker, supervisor):
     case = make_case(social_worker, supervisor=supervisor)
-    with pytest.raises(ValidationError, match="supervisor reviews"):
+    with pytest.raises(ActionNotAllowed, match="Only the case's supervisor"):
         services.review_add(actor=social_worker, case=case, reviewed_on=TODAY, comments="自评")
     services.review_add(
         actor=supervisor, case=case, reviewed_on=TODAY, comments="评估充分", advice="关注孩子情绪"
@@ -379,7 +380,7 @@ def test_a_transfer_shows_the_case_to_the_receiver_and_moves_it_on_acceptance(
         actor=social_worker, case=case, to_station=network.station_b, to_worker=other_worker, reason="搬家"
     )
     assert list(cases_visible_to(user=other_worker)) == [case]
-    with pytest.raises(ValidationError, match="receiving worker or station manager"):
+    with pytest.raises(ActionNotAllowed, match="receiving worker or station manager"):
         services.transfer_decide(actor=social_worker, transfer=transfer, accept=True)
     services.transfer_decide(actor=other_worker, transfer=transfer, accept=True)
     assert not cases_visible_to(user=social_worker).exists()

@@ -54,7 +54,9 @@ def post(*groups) -> Rule:
 
 # Lists answer every signed-in person with what their place holds (scoped, possibly empty); a
 # record answers only who sees it. For a case-level URL the table says who reaches the case; which
-# step each of them may take is the services' rule, tested in tests/casework.
+# step each of them may take is casework.workflow's rule, tested in tests/casework
+# (test_workflow_doors.py): where an empty post reaches the service, a step not open to a person
+# on the seeded case is a 403 for them, and the table names only those it is open to.
 ACCESS: dict[str, Rule] = {
     "activity-detail": get(SEES_ROOM_A),
     "activity-list": get(SIGNED_IN),
@@ -89,6 +91,7 @@ ACCESS: dict[str, Rule] = {
     "call-list": get(SIGNED_IN),
     "case-assess": post(CASE_TEAM),
     "case-assign": post(CASE_TEAM),
+    "case-cancel-transfer": post(CASE_TEAM),  # none pending: a 400 for whoever reaches the case
     "case-close": post(CASE_TEAM),
     "case-decide-closing": post(CASE_TEAM),
     "case-decide-transfer": post(CASE_TEAM),
@@ -103,10 +106,12 @@ ACCESS: dict[str, Rule] = {
     "case-plan-decide": post(CASE_TEAM),
     "case-plan-detail": get(CASE_TEAM),
     "case-plan-list": get(CASE_TEAM),
-    "case-plan-submit": post(CASE_TEAM),
+    "case-plan-submit": post(NOBODY),  # the seeded plan is approved: 403 to its team, 404 to others
+    "case-plan-task-done": post(CASE_TEAM),
     "case-referral-detail": get(CASE_TEAM),
     "case-referral-list": get(CASE_TEAM),
     "case-referral-outcome": post(CASE_TEAM),
+    "case-review": post(CASE_TEAM),
     "case-transfer": post(CASE_TEAM),
     "casework:activity_create": get(DISTRICT, CASE_TEAM),
     "casework:activity_detail": get(SEES_ROOM_A),
@@ -121,10 +126,10 @@ ACCESS: dict[str, Rule] = {
     "casework:advocacy_submit": post(STATION_A_STAFF),
     "casework:advocacy_update": get(STATION_A_STAFF),
     "casework:assessment_add": post(CASE_TEAM),
-    "casework:case_assign": post(CASE_TEAM),
+    "casework:case_assign": post({R.STATION_MANAGER}),  # the others on the case: 403
     "casework:case_detail": get(CASE_TEAM),
     "casework:case_list": get(SIGNED_IN),
-    "casework:case_move": post(CASE_TEAM),
+    "casework:case_move": post(STATION_A_STAFF),  # evaluate: the worker and manager, not the supervisor
     "casework:case_open": get(STATION_A_STAFF),
     "casework:case_update": get(STATION_A_STAFF),
     "casework:client_detail": get(CASE_TEAM),
@@ -513,12 +518,15 @@ PATH_ARGS = {
     "case-decide-transfer": _pk("case"),
     "case-move": _pk("case"),
     "case-transfer": _pk("case"),
+    "case-cancel-transfer": _pk("case"),
+    "case-review": _pk("case"),
     "case-note-list": lambda o: {"case_pk": o["case"].pk},
     "case-note-detail": lambda o: {"case_pk": o["case"].pk, "pk": o["note"].pk},
     "case-plan-list": lambda o: {"case_pk": o["case"].pk},
     "case-plan-detail": lambda o: {"case_pk": o["case"].pk, "pk": o["plan"].pk},
     "case-plan-decide": lambda o: {"case_pk": o["case"].pk, "pk": o["plan"].pk},
     "case-plan-submit": lambda o: {"case_pk": o["case"].pk, "pk": o["plan"].pk},
+    "case-plan-task-done": lambda o: {"case_pk": o["case"].pk, "pk": o["plan"].pk},
     "case-referral-list": lambda o: {"case_pk": o["case"].pk},
     "case-referral-detail": lambda o: {"case_pk": o["case"].pk, "pk": o["referral"].pk},
     "case-referral-outcome": lambda o: {"case_pk": o["case"].pk, "pk": o["referral"].pk},
