@@ -220,7 +220,7 @@ class TransferDecisionSerializer(serializers.Serializer):
     )
 
 
-class ReviewSerializer(serializers.Serializer):
+class CaseReviewSerializer(serializers.Serializer):
     reviewed_on = serializers.DateField()
     comments = serializers.CharField()
     advice = serializers.CharField(required=False, allow_blank=True, default="")
@@ -390,10 +390,10 @@ class CaseViewSet(ListSelectorMixin, ScopedDetailMixin, viewsets.ReadOnlyModelVi
         services.transfer_cancel(actor=request.user, transfer=transfer)
         return self._answer(case)
 
-    @_case_action(ReviewSerializer)
+    @_case_action(CaseReviewSerializer)
     def review(self, request, pk=None):
         case = self.get_object()
-        services.review_add(actor=request.user, case=case, **self._valid(ReviewSerializer))
+        services.review_add(actor=request.user, case=case, **self._valid(CaseReviewSerializer))
         return self._answer(case)
 
 

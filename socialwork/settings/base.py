@@ -326,6 +326,8 @@ SPECTACULAR_SETTINGS = {
         "ServiceAreaEnum": "projects.models.ServiceArea",
         "EnrolmentStatusEnum": "training.models.Enrolment.Status",
         "ProjectStatusEnum": "projects.models.Project.Status",
+        "PlanRoundOutcomeEnum": "casework.models.cases.PlanRound.Outcome",
+        "ReferralOutcomeEnum": "casework.models.cases.Referral.Outcome",
     },
 }
 
