@@ -184,7 +184,9 @@ def test_contract_is_signed_with_milestones_and_payments_stop_at_what_is_due(
     assert response.status_code == 400 and "due now" in response.json()["amount"][0]
     payment["amount"] = "10000"
     assert api(district_admin).post("/api/v1/payments/", payment, format="json").status_code == 201
-    assert "payment_record" not in api(district_admin).get(f"/api/v1/contracts/{contract.pk}/").json()["actions"]
+    assert (
+        "payment_record" not in api(district_admin).get(f"/api/v1/contracts/{contract.pk}/").json()["actions"]
+    )
     # Nothing is due now: paying is not open (the page shows no payment form either).
     assert api(district_admin).post("/api/v1/payments/", payment, format="json").status_code == 403
     money = api(district_admin).get(f"/api/v1/contracts/{contract.pk}/").json()["money"]
