@@ -803,11 +803,11 @@ def acceptance_record(
 ) -> Acceptance:
     """Record the acceptance evaluation of a project under acceptance: a pass completes it, a call
     to rectify sends it back to work, a fail terminates it."""
-    if conclusion not in ACCEPTANCE_MOVES:
-        raise ValidationError({"conclusion": _("Choose pass, rectify or fail.")})
     with transaction.atomic():
         project = _locked_project(actor=actor, project=project)
         action_require(workflow.actions_for(actor, project), "acceptance_record")
+        if conclusion not in ACCEPTANCE_MOVES:
+            raise ValidationError({"conclusion": _("Choose pass, rectify or fail.")})
         acceptance = Acceptance(
             project=project,
             evaluator=evaluator,
