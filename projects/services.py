@@ -41,8 +41,6 @@ from socialwork.money import yuan
 from socialwork.scoping import region_scope
 from socialwork.services import apply_changes, audit_record
 
-S = Project.Status
-
 ORGANIZATION_FIELDS = (
     "name", "credit_code", "kind", "registration", "registered_on", "region", "grade", "grade_year",
     "service_areas", "contact_person", "phone", "address",
@@ -50,9 +48,6 @@ ORGANIZATION_FIELDS = (
 CALL_FIELDS = (
     "year", "kind", "title", "budget_ceiling", "opens_on", "closes_on", "min_applications_per_community",
 )  # fmt: skip
-# Statuses in which the work runs: reports, visits and milestones belong to them.
-RUNNING = (S.CONTRACTED, S.IN_PROGRESS, S.UNDER_ACCEPTANCE)
-PAYABLE = (S.CONTRACTED, S.IN_PROGRESS, S.UNDER_ACCEPTANCE, S.COMPLETED)
 
 
 def _money(value, *, field: str) -> Decimal:
@@ -75,11 +70,6 @@ def _locked_project(*, actor, project: Project) -> Project:
     if not projects_visible_to(user=actor).filter(pk=project.pk).exists():
         raise ValidationError(_("This project is outside what you can see."))
     return Project.objects.select_for_update(of=("self",)).select_related("call").get(pk=project.pk)
-
-
-def _require_status(project: Project, statuses, message: str) -> None:
-    if project.status not in statuses:
-        raise ValidationError(message)
 
 
 def _transition(*, actor, project: Project, name: str, reason: str = "") -> Project:
@@ -374,16 +364,15 @@ def bid_record(
 def bid_award(*, actor, bid: Bid) -> Bid:
     """Award a procurement to one bid; a procurement is awarded once, and never to a bid above
     the project's approved amount. The bid's organization becomes the project's provider: its
-    staff run the project from now on (workflow.roles_of); the Award row keeps who and when."""
+    staff run the project from now on (workflow.roles_of); the Award row keeps who and when.
+    With no bid within the approved amount the step is not open at all (ActionNotAllowed); with
+    one, choosing a bid above it is a field error on `bid`."""
     with transaction.atomic():
-        _require_district(actor)
         project = _locked_project(actor=actor, project=bid.procurement.project)
+        # Open to the district on an approved project whose procurement is not awarded yet and
+        # has a bid within the approved amount (once contracted, the provider is the contract's).
         action_require(workflow.actions_for(actor, project), "bid_award")
-        procurement = Procurement.objects.select_for_update().get(pk=bid.procurement_id)
-        if procurement.bids.filter(awarded=True).exists():
-            raise ValidationError(_("This procurement is already awarded."))
-        # Once contracted, the provider is the contract's: an award then would change who runs it.
-        _require_status(project, (S.APPROVED,), _("Only an approved project's procurement is awarded."))
+        Procurement.objects.select_for_update().get(pk=bid.procurement_id)
         bid = Bid.objects.select_related("organization").get(pk=bid.pk)
         if project.approved_amount is not None and bid.price > project.approved_amount:
             raise ValidationError(
@@ -409,17 +398,13 @@ def bid_award_rescind(*, actor, bid: Bid, reason: str) -> Bid:
     it had before, bids open again."""
     reason = (reason or "").strip()
     with transaction.atomic():
-        _require_district(actor)
         project = _locked_project(actor=actor, project=bid.procurement.project)
+        # Open to the district on an approved project with an awarded bid and no contract yet.
         action_require(workflow.actions_for(actor, project), "rescind_award")
         Procurement.objects.select_for_update().get(pk=bid.procurement_id)
         bid = Bid.objects.select_related("organization").get(pk=bid.pk)
         if not bid.awarded:
             raise ValidationError({"bid": _("This bid is not awarded.")})
-        if Contract.objects.filter(project=project).exists():
-            raise ValidationError(
-                {"bid": _("The contract is signed; an award is rescinded only before the contract.")}
-            )
         if not reason:
             raise ValidationError({"reason": _("Give the reason for rescinding the award.")})
         award = (
@@ -493,17 +478,15 @@ def contract_sign(
     Its payment schedule: each milestone (title, due date, and the instalment it releases) falls
     within the contract's term; the final share (FINAL_SHARE_MIN–MAX percent) is held back until
     acceptance passes, so the instalments add up to no more than the rest."""
-    amount = _money(amount, field="amount")
-    if final_share_percent in (None, ""):
-        final_share_percent = Contract._meta.get_field("final_share_percent").default
-    final_share_percent = _final_share(final_share_percent)
-    rows = _milestone_rows(milestones, starts_on=starts_on, ends_on=ends_on)
-    _check_schedule(rows, amount=amount, final_share_percent=final_share_percent, field="milestones")
     with transaction.atomic():
-        _require_district(actor)
         project = _locked_project(actor=actor, project=project)
         action_require(workflow.actions_for(actor, project), "contract_sign")
-        _require_status(project, (S.APPROVED,), _("Only an approved project can be contracted."))
+        amount = _money(amount, field="amount")
+        if final_share_percent in (None, ""):
+            final_share_percent = Contract._meta.get_field("final_share_percent").default
+        final_share_percent = _final_share(final_share_percent)
+        rows = _milestone_rows(milestones, starts_on=starts_on, ends_on=ends_on)
+        _check_schedule(rows, amount=amount, final_share_percent=final_share_percent, field="milestones")
         if project.approved_amount is not None and amount > project.approved_amount:
             raise ValidationError(
                 {
@@ -620,9 +603,6 @@ def milestone_complete(*, actor, milestone: Milestone, completed_on: date) -> Mi
     with transaction.atomic():
         project = _locked_project(actor=actor, project=milestone.contract.project)
         action_require(workflow.actions_for(actor, project), "milestone_complete")
-        if not workflow.roles_of(actor, project):
-            raise ValidationError(_("Only the applicant or the district can complete a milestone."))
-        _require_status(project, RUNNING, _("Milestones are completed while the project runs."))
         milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
         if milestone.completed_on is not None:
             raise ValidationError(_("This milestone is already completed."))
@@ -670,16 +650,15 @@ def payment_record(*, actor, contract: Contract, amount, paid_on: date, note: st
     """Record an instalment paid under a contract, dated today or earlier. The instalments never add
     up to more than the contract, nor to more than is due now: the instalments of completed
     milestones, and the rest (the final share) only once acceptance passed. The contract row is
-    locked before the sums, so two payments at once cannot both pass."""
-    amount = _money(amount, field="amount")
-    if paid_on > timezone.localdate():
-        raise ValidationError({"paid_on": _("A payment cannot be dated in the future.")})
+    locked before the sums, so two payments at once cannot both pass. While nothing is due the step
+    is not open at all (ActionNotAllowed); an amount above what is due is a field error."""
     with transaction.atomic():
-        _require_district(actor)
         project = _locked_project(actor=actor, project=contract.project)
         action_require(workflow.actions_for(actor, project), "payment_record")
+        amount = _money(amount, field="amount")
+        if paid_on > timezone.localdate():
+            raise ValidationError({"paid_on": _("A payment cannot be dated in the future.")})
         contract = Contract.objects.select_for_update().get(pk=contract.pk)
-        _require_status(project, PAYABLE, _("A project that is not contracted is not paid."))
         money = contract_money(contract=contract)
         if amount > money.due:
             raise ValidationError(
@@ -724,20 +703,18 @@ def contract_amend(
     before the sum, as at signing), and not below what is paid or scheduled on milestones; the
     milestones stay within the new term. The contract's terms become the agreement's; the
     agreement keeps what they were."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for the supplementary agreement.")})
-    if signed_on is None:
-        raise ValidationError({"signed_on": _("Give the date the agreement was signed.")})
-    if signed_on > timezone.localdate():
-        raise ValidationError({"signed_on": _("An agreement cannot be signed on a future date.")})
-    new_amount = None if amount in (None, "") else _money(amount, field="amount")
     with transaction.atomic():
-        _require_district(actor)
         project = _locked_project(actor=actor, project=contract.project)
         action_require(workflow.actions_for(actor, project), "amend_contract")
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": _("Give the reason for the supplementary agreement.")})
+        if signed_on is None:
+            raise ValidationError({"signed_on": _("Give the date the agreement was signed.")})
+        if signed_on > timezone.localdate():
+            raise ValidationError({"signed_on": _("An agreement cannot be signed on a future date.")})
+        new_amount = None if amount in (None, "") else _money(amount, field="amount")
         contract = Contract.objects.select_for_update().get(pk=contract.pk)
-        _require_status(project, RUNNING, _("Only the contract of a running project is amended."))
         new_amount = contract.amount if new_amount is None else new_amount
         starts_on, ends_on = starts_on or contract.starts_on, ends_on or contract.ends_on
         if (new_amount, starts_on, ends_on) == (contract.amount, contract.starts_on, contract.ends_on):
@@ -826,11 +803,11 @@ def acceptance_record(
 ) -> Acceptance:
     """Record the acceptance evaluation of a project under acceptance: a pass completes it, a call
     to rectify sends it back to work, a fail terminates it."""
-    if conclusion not in ACCEPTANCE_MOVES:
-        raise ValidationError({"conclusion": _("Choose pass, rectify or fail.")})
     with transaction.atomic():
         project = _locked_project(actor=actor, project=project)
         action_require(workflow.actions_for(actor, project), "acceptance_record")
+        if conclusion not in ACCEPTANCE_MOVES:
+            raise ValidationError({"conclusion": _("Choose pass, rectify or fail.")})
         acceptance = Acceptance(
             project=project,
             evaluator=evaluator,

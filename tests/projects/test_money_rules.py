@@ -6,6 +6,10 @@ the API. Each finding of the issue is reproduced here first:
 - a milestone due after the contract's end, a payment dated in the future, 100% paid before the
   work started with nothing held back for acceptance;
 - a signed contract that could not be amended at all.
+
+A step not open now is refused before anything is read (ActionNotAllowed, a 403: awarding when no
+bid is within the approved amount, paying when nothing is due, anything by someone not of the
+district); a step that is open but whose input breaks a money rule is a field error.
 """
 
 from datetime import timedelta
@@ -29,6 +33,7 @@ from projects.models import (
     YearBudget,
 )
 from projects.selectors import contract_money, projects_visible_to
+from socialwork.actions import ActionNotAllowed
 from socialwork.models import AuditEntry
 from socialwork.roles import Role
 from tests.doors import page_actions
@@ -94,13 +99,33 @@ def sign(district_admin, project, organization, amount="18000", **fields):
 # An award never exceeds the approved amount
 
 
-def test_a_bid_above_the_approved_amount_is_not_awarded(district_admin, procurement, other_organization):
+def test_a_bid_above_the_approved_amount_is_not_awarded(
+    district_admin, procurement, organization, other_organization
+):
     dear = bid(district_admin, procurement, other_organization, "25000")
+    # No bid within the approved amount: there is nothing to award.
+    assert "bid_award" not in workflow.actions_for(district_admin, procurement.project)
+    with pytest.raises(ActionNotAllowed):
+        services.bid_award(actor=district_admin, bid=dear)
+    # With a bid within it, awarding is open, but not to the dear bid.
+    bid(district_admin, procurement, organization, "17500")
     with pytest.raises(ValidationError) as refused:
         services.bid_award(actor=district_admin, bid=dear)
     assert "approved 18000.00 yuan" in field_errors(refused.value)["bid"][0]
     dear.refresh_from_db()
     assert not dear.awarded and not Award.objects.exists()
+
+
+def test_the_page_has_no_award_button_when_every_bid_is_above_the_approved_amount(
+    as_user, district_admin, approved, procurement, other_organization
+):
+    dear = bid(district_admin, procurement, other_organization, "25000")
+    client = as_user(district_admin)
+    html = client.get(url("project_detail", approved.pk)).content.decode()
+    assert "bid_award" not in page_actions(html)
+    assert "Above the approved amount: cannot be awarded" in html
+    assert client.post(url("bid_award", approved.pk, dear.pk)).status_code == 403
+    assert not Bid.objects.filter(awarded=True).exists()
 
 
 def test_the_page_explains_why_a_bid_above_the_approved_amount_has_no_award_button(
@@ -140,9 +165,9 @@ def test_the_awarded_organization_becomes_the_provider_and_its_staff_run_the_pro
     contract = sign(district_admin, approved, other_organization, amount="17000")
     project = services.project_move(actor=winner_staff, project=approved, move="start")
     assert project.status == S.IN_PROGRESS
-    with pytest.raises(ValidationError):
+    with pytest.raises(ActionNotAllowed):
         services.project_move(actor=applicant, project=project, move="request_acceptance")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ActionNotAllowed):
         services.progress_report_submit(actor=applicant, project=project, period="一季度", content="…")
     services.progress_report_submit(actor=winner_staff, project=project, period="一季度", content="开展活动")
     milestone = make_milestone(contract, TODAY)
@@ -157,7 +182,7 @@ def test_a_contract_signed_without_an_award_makes_the_applicant_the_provider_and
     approved.refresh_from_db()
     assert approved.provider == organization
     assert workflow.roles_of(applicant, approved) == {workflow.APPLICANT}
-    with pytest.raises(ValidationError, match="Only an approved project"):
+    with pytest.raises(ActionNotAllowed):  # a contracted project's procurement is closed
         services.bid_award(actor=district_admin, bid=late)
     approved.refresh_from_db()
     assert approved.provider == organization
@@ -175,7 +200,7 @@ def test_the_district_rescinds_an_award_with_a_reason_and_the_project_is_as_befo
     with pytest.raises(ValidationError) as refused:
         services.bid_award_rescind(actor=district_admin, bid=first, reason=" ")
     assert "reason" in field_errors(refused.value)
-    with pytest.raises(ValidationError, match="district"):
+    with pytest.raises(ActionNotAllowed):  # only the district rescinds
         services.bid_award_rescind(actor=applicant, bid=first, reason="资质不符")
 
     services.bid_award_rescind(actor=district_admin, bid=first, reason="中标机构资质不符")
@@ -199,9 +224,9 @@ def test_an_award_is_not_rescinded_once_the_contract_is_signed(
     winning = bid(district_admin, procurement, other_organization, "17000")
     services.bid_award(actor=district_admin, bid=winning)
     sign(district_admin, approved, other_organization, amount="17000")
-    with pytest.raises(ValidationError) as refused:
+    assert "rescind_award" not in workflow.actions_for(district_admin, Project.objects.get(pk=approved.pk))
+    with pytest.raises(ActionNotAllowed):
         services.bid_award_rescind(actor=district_admin, bid=winning, reason="反悔")
-    assert "contract is signed" in field_errors(refused.value)["bid"][0]
     winning.refresh_from_db()
     assert winning.awarded
 
@@ -249,7 +274,8 @@ def test_the_contract_form_shows_a_milestone_outside_the_term(
 
 
 def test_a_payment_dated_in_the_future_is_refused(district_admin, approved, organization):
-    contract = sign(district_admin, approved, organization)
+    contract = sign(district_admin, approved, organization, milestones=[("启动", TODAY, "5000")])
+    services.milestone_complete(actor=district_admin, milestone=contract.milestones.get(), completed_on=TODAY)
     with pytest.raises(ValidationError) as refused:
         services.payment_record(
             actor=district_admin, contract=contract, amount="100", paid_on=TODAY + timedelta(days=1)
@@ -274,9 +300,15 @@ def test_nothing_is_paid_before_the_work_is_done(district_admin, approved, organ
     contract = sign(
         district_admin, approved, organization, milestones=[("中期评估", TODAY + timedelta(days=90), "9000")]
     )
+    # Nothing is due: paying is not open at all.
+    assert "payment_record" not in workflow.actions_for(district_admin, contract)
+    with pytest.raises(ActionNotAllowed):
+        services.payment_record(actor=district_admin, contract=contract, amount="18000", paid_on=TODAY)
+    # The milestone's instalment is due, and no more.
+    services.milestone_complete(actor=district_admin, milestone=contract.milestones.get(), completed_on=TODAY)
     with pytest.raises(ValidationError) as refused:
         services.payment_record(actor=district_admin, contract=contract, amount="18000", paid_on=TODAY)
-    assert "Only 0 yuan is due now" in field_errors(refused.value)["amount"][0].replace("0.00", "0")
+    assert "Only 9000.00 yuan is due now" in field_errors(refused.value)["amount"][0]
     assert not contract.payments.exists()
 
 
@@ -297,16 +329,20 @@ def test_milestones_release_their_instalments_and_acceptance_the_final_share(
     first, second = contract.milestones.all()
     services.milestone_complete(actor=district_admin, milestone=first, completed_on=TODAY)
     services.payment_record(actor=district_admin, contract=contract, amount="7200", paid_on=TODAY)
-    with pytest.raises(ValidationError, match="due now"):
+    with pytest.raises(ActionNotAllowed):  # nothing more is due
         services.payment_record(actor=district_admin, contract=contract, amount="0.01", paid_on=TODAY)
     services.milestone_complete(actor=district_admin, milestone=second, completed_on=TODAY)
+    with pytest.raises(
+        ValidationError, match="7200.00 yuan is due now.*3600.00 yuan is held back until acceptance"
+    ):
+        services.payment_record(actor=district_admin, contract=contract, amount="10800", paid_on=TODAY)
     services.payment_record(actor=district_admin, contract=contract, amount="7200", paid_on=TODAY)
-    with pytest.raises(ValidationError, match="3600.00 yuan is held back until acceptance"):
+    with pytest.raises(ActionNotAllowed):  # the final share waits for acceptance
         services.payment_record(actor=district_admin, contract=contract, amount="3600", paid_on=TODAY)
     approved.acceptances.create(
         evaluator="第三方", score=80, conclusion=Acceptance.Conclusion.RECTIFY, evaluated_on=TODAY
     )
-    with pytest.raises(ValidationError, match="due now"):  # a call to rectify releases nothing
+    with pytest.raises(ActionNotAllowed):  # a call to rectify releases nothing
         services.payment_record(actor=district_admin, contract=contract, amount="3600", paid_on=TODAY)
     approved.acceptances.create(
         evaluator="第三方", score=90, conclusion=Acceptance.Conclusion.PASS, evaluated_on=TODAY
@@ -421,12 +457,12 @@ def test_a_supplementary_agreement_keeps_paid_money_milestones_and_a_reason(dist
 
 
 def test_only_the_district_amends_a_contract_of_a_running_project(district_admin, applicant, running):
-    with pytest.raises(ValidationError, match="district"):
+    with pytest.raises(ActionNotAllowed):
         services.contract_amend(
             actor=applicant, contract=running, amount="16000", reason="增项", signed_on=TODAY
         )
     Project.objects.filter(pk=running.project_id).update(status=S.COMPLETED)
-    with pytest.raises(ValidationError, match="running"):
+    with pytest.raises(ActionNotAllowed):
         services.contract_amend(
             actor=district_admin, contract=running, amount="16000", reason="增项", signed_on=TODAY
         )
@@ -480,11 +516,17 @@ def test_the_api_refuses_a_contract_breaking_the_schedule_with_field_errors(
 
 def test_the_api_refuses_a_payment_dated_ahead_or_not_yet_due(api, district_admin, running):
     client = api(district_admin)
-    ahead = {"contract": running.pk, "amount": "100", "paid_on": (TODAY + timedelta(days=1)).isoformat()}
+    today = {"contract": running.pk, "amount": "100", "paid_on": TODAY.isoformat()}
+    response = client.post("/api/v1/payments/", today, format="json")
+    assert response.status_code == 403  # nothing is due: paying is not open
+    assert "payment_record" not in client.get(f"/api/v1/contracts/{running.pk}/").json()["actions"]
+    services.milestone_complete(actor=district_admin, milestone=running.milestones.get(), completed_on=TODAY)
+    assert "payment_record" in client.get(f"/api/v1/contracts/{running.pk}/").json()["actions"]
+    ahead = {**today, "paid_on": (TODAY + timedelta(days=1)).isoformat()}
     response = client.post("/api/v1/payments/", ahead, format="json")
     assert response.status_code == 400 and "paid_on" in response.json()
-    response = client.post("/api/v1/payments/", {**ahead, "paid_on": TODAY.isoformat()}, format="json")
-    assert response.status_code == 400 and "due now" in response.json()["amount"][0]
+    response = client.post("/api/v1/payments/", {**today, "amount": "9000.01"}, format="json")
+    assert response.status_code == 400 and "9000.00 yuan is due now" in response.json()["amount"][0]
 
 
 def test_the_api_amends_a_contract_by_a_supplementary_agreement(api, district_admin, applicant, running):

@@ -3,6 +3,7 @@ organization's staff and the drafter of a decision; the provider's staff of a co
 payment made and an acceptance concluded. Nobody else is."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -14,7 +15,7 @@ from projects.models import Project
 from socialwork.models import Notification
 from socialwork.roles import Role
 from tests.factories import make_region, make_user
-from tests.projects.factories import make_budget, make_contract, make_project
+from tests.projects.factories import make_budget, make_contract, make_milestone, make_project
 
 S = Project.Status
 TODAY = timezone.localdate()
@@ -95,7 +96,10 @@ def test_a_contract_a_payment_and_an_acceptance_are_told_to_the_organizations_st
     contract = services.contract_sign(
         actor=district_admin, project=project, number="YL-1", organization=organization, amount="40000",
         starts_on=TODAY, ends_on=TODAY + timedelta(days=100), signed_on=TODAY,
+        milestones=[("启动", TODAY, "10000")],
     )  # fmt: skip
+    # A payment releases a completed milestone's instalment.
+    services.milestone_complete(actor=district_admin, milestone=contract.milestones.get(), completed_on=TODAY)
     services.payment_record(actor=district_admin, contract=contract, amount="10000", paid_on=TODAY)
     Project.objects.filter(pk=project.pk).update(status=S.UNDER_ACCEPTANCE)
     services.acceptance_record(
@@ -122,6 +126,7 @@ def test_the_payment_is_told_to_the_contracts_provider_not_the_applicant(
 ):
     Project.objects.filter(pk=project.pk).update(status=S.IN_PROGRESS, approved_amount=40000)
     contract = make_contract(project, other_organization)
+    make_milestone(contract, TODAY, amount=Decimal("10000"), completed_on=TODAY)  # its instalment is due
     services.payment_record(actor=district_admin, contract=contract, amount="10000", paid_on=TODAY)
     assert set(told(notifications.PAYMENT_MADE)) == {"staff_x"}
 

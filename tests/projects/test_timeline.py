@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from projects import services
-from projects.models import Procurement, Project
+from projects.models import Award, Bid, ContractAmendment, Procurement, Project
 from projects.timeline import SOURCES
 from socialwork.roles import Role
 from tests.factories import make_user
@@ -29,7 +29,8 @@ def timeline_rows(html: str) -> list[tuple[str, list[str]]]:
 
 @pytest.fixture
 def completed(network, call, organization, other_organization):
-    """A project taken from its application to an honour through the services, as people do."""
+    """A project taken from its application to an honour through the services, as people do: its
+    first award rescinded for a reason, its contract amended by a supplementary agreement."""
     make_budget()
     district = make_user(
         "district_w", Role.DISTRICT_ADMIN, unit=network.centre, region=network.district, full_name="王科长"
@@ -51,17 +52,22 @@ def completed(network, call, organization, other_organization):
     winner = services.bid_record(
         actor=district, procurement=procurement, organization=organization, price="36000"
     )
-    services.bid_record(
+    first = services.bid_record(
         actor=district, procurement=procurement, organization=other_organization, price="37000"
     )
+    services.bid_award(actor=district, bid=first)
+    services.bid_award_rescind(actor=district, bid=first, reason="中标机构资质不符")
     services.bid_award(actor=district, bid=winner)
     contract = services.contract_sign(
         actor=district, project=project, number="YL-2026-009", organization=organization, amount="36000",
         starts_on=TODAY, ends_on=TODAY + timedelta(days=200), signed_on=TODAY,
-        milestones=[("中期评估", TODAY + timedelta(days=90))],
+        milestones=[("中期评估", TODAY + timedelta(days=90), "12000")],
     )  # fmt: skip
-    services.payment_record(actor=district, contract=contract, amount="12000", paid_on=TODAY)
     services.project_move(actor=staff, project=project, move="start")
+    services.contract_amend(
+        actor=district, contract=contract, ends_on=TODAY + timedelta(days=260), reason="服务对象增加",
+        signed_on=TODAY,
+    )  # fmt: skip
     services.progress_report_submit(actor=staff, project=project, period="第一季度", content="探访20次")
     services.supervision_visit_record(
         actor=district,
@@ -72,6 +78,7 @@ def completed(network, call, organization, other_organization):
         rating="good",
     )
     services.milestone_complete(actor=staff, milestone=contract.milestones.get(), completed_on=TODAY)
+    services.payment_record(actor=district, contract=contract, amount="12000", paid_on=TODAY)
     services.project_move(actor=staff, project=project, move="request_acceptance")
     services.acceptance_record(
         actor=district,
@@ -92,15 +99,24 @@ def test_the_timeline_shows_every_step_with_who_and_the_amount_or_outcome(as_use
     rows = timeline_rows(as_user(district).get(project.get_absolute_url()).content.decode())
     kinds = [kind for kind, _cells in rows]
     for kind in (
-        "review", "procurement", "bid", "award", "contract", "milestone_set", "milestone_completed",
-        "payment", "progress_report", "supervision_visit", "acceptance", "honour",
+        "review", "procurement", "bid", "award", "award_rescinded", "contract", "amendment",
+        "milestone_set", "milestone_completed", "payment", "progress_report", "supervision_visit",
+        "acceptance", "honour",
     ):  # fmt: skip
         assert kind in kinds, kind
-    assert kinds.count("transition") == 7 and kinds.count("bid") == 2
+    assert kinds.count("transition") == 7 and kinds.count("bid") == 2 and kinds.count("award") == 2
     by_kind = dict(rows)
     # Who acted, on the record or, where the record keeps no one, from the audit log.
     assert all(cells[1] not in ("", "—") for _kind, cells in rows), rows
-    assert by_kind["award"][1] == "王科长" and "36000" in by_kind["award"][3]
+    assert by_kind["award"][1] == "王科长" and "36000" in by_kind["award"][3]  # the award that stood
+    # The first award, its rescission with who and why, and the supplementary agreement.
+    first_award = rows[kinds.index("award")][1]
+    assert "37000" in first_award[3]
+    rescinded = by_kind["award_rescinded"]
+    assert rescinded[1] == "王科长" and rescinded[3] == "中标机构资质不符"
+    amendment = by_kind["amendment"]
+    assert amendment[1] == "王科长" and "服务对象增加" in amendment[3] and "36000" in amendment[3]
+    assert (TODAY + timedelta(days=260)).isoformat() in amendment[3]
     assert by_kind["contract"][1] == "王科长" and "36000" in by_kind["contract"][3]
     assert by_kind["milestone_completed"][1] == "李社工"
     assert by_kind["payment"][1] == "王科长" and "12000" in by_kind["payment"][3]
@@ -112,7 +128,8 @@ def test_the_timeline_shows_every_step_with_who_and_the_amount_or_outcome(as_use
     # is timed by its audit row, stamped when its transaction began: here, the whole test's.)
     kinds.remove("milestone_completed")
     assert kinds[0] == "transition" and kinds[-1] == "honour"
-    assert kinds.index("award") < kinds.index("contract") < kinds.index("payment")
+    assert kinds.index("award") < kinds.index("award_rescinded") < len(kinds) - kinds[::-1].index("award") - 1
+    assert kinds.index("award") < kinds.index("contract") < kinds.index("amendment") < kinds.index("payment")
 
 
 def test_the_project_page_with_its_whole_timeline_makes_a_bounded_number_of_queries(
@@ -120,7 +137,26 @@ def test_the_project_page_with_its_whole_timeline_makes_a_bounded_number_of_quer
 ):
     project, district = completed
     client = as_user(district)
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(30) as first:
+        assert client.get(project.get_absolute_url()).status_code == 200
+    # More awards, rescissions, agreements and payments cost no more queries.
+    contract = project.contract
+    for bid in Bid.objects.filter(procurement__project=project):
+        Award.objects.create(
+            bid=bid,
+            awarded_by=district,
+            rescinded_by=district,
+            rescinded_at=timezone.now(),
+            rescind_reason="复核",
+        )
+    for n in range(3):
+        ContractAmendment.objects.create(
+            contract=contract, amount=contract.amount, starts_on=contract.starts_on, ends_on=contract.ends_on,
+            previous_amount=contract.amount, previous_starts_on=contract.starts_on,
+            previous_ends_on=contract.ends_on, reason=f"调整{n}", signed_on=TODAY, recorded_by=district,
+        )  # fmt: skip
+        contract.payments.create(amount=1, paid_on=TODAY, recorded_by=district)
+    with django_assert_max_num_queries(len(first)):
         assert client.get(project.get_absolute_url()).status_code == 200
 
 
@@ -136,8 +172,8 @@ def test_each_kind_of_record_is_one_source_of_the_timeline():
     # A new kind of step (an award rescinded, a supplementary agreement) is one more function here.
     names = {source.__name__ for source in SOURCES}
     assert names >= {
-        "transitions", "reviews", "procurement_opened", "bids", "award", "contract_signed", "milestones",
-        "progress_reports", "supervision_visits", "payments", "acceptances", "honours",
+        "transitions", "reviews", "procurement_opened", "bids", "awards", "contract_signed", "milestones",
+        "amendments", "progress_reports", "supervision_visits", "payments", "acceptances", "honours",
     }  # fmt: skip
 
 

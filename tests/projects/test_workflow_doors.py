@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects import services
-from projects.models import Bid, Contract, Milestone, Procurement, Project
+from projects.models import Acceptance, Bid, Contract, Milestone, Procurement, Project
 from projects.workflow import CONTRACT_ACTIONS
 from socialwork.actions import ActionNotAllowed
 from socialwork.roles import Role
@@ -32,27 +32,31 @@ TODAY = timezone.localdate()
 _numbers = count(1)
 
 # What the district's administrator and the applicant (its organization's staff, or whoever
-# drafted it) may do in each state; everybody else may do nothing.
+# drafted it) may do in each state; everybody else may do nothing. Paying is open while something
+# is due: a completed milestone's instalment, or everything once acceptance passed.
 EXPECTED = {
     "draft": ({"edit"}, {"edit", "submit"}),
     "submitted": ({"start_review", "return"}, set()),
     "under_review": ({"return", "review_record", "decide"}, set()),
     "approved": ({"procurement_open", "contract_sign"}, set()),
     "approved_bidding": ({"bid_record", "bid_award", "contract_sign"}, set()),
-    "approved_awarded": ({"contract_sign"}, set()),
+    # Only bids above the approved amount: none can be awarded, the step is not open.
+    "approved_bids_above": ({"bid_record", "contract_sign"}, set()),
+    "approved_awarded": ({"rescind_award", "contract_sign"}, set()),
     "rejected": (set(), set()),
     "contracted": (
         {
             "terminate",
             "supervision_visit_record",
             "payment_record",
+            "amend_contract",
             "progress_report_submit",
             "milestone_complete",
         },
         {"start", "progress_report_submit", "milestone_complete"},
     ),
     "contracted_paid": (
-        {"terminate", "supervision_visit_record", "progress_report_submit"},
+        {"terminate", "supervision_visit_record", "amend_contract", "progress_report_submit"},
         {"start", "progress_report_submit"},
     ),
     "in_progress": (
@@ -60,6 +64,7 @@ EXPECTED = {
             "terminate",
             "supervision_visit_record",
             "payment_record",
+            "amend_contract",
             "progress_report_submit",
             "milestone_complete",
         },
@@ -70,6 +75,7 @@ EXPECTED = {
             "terminate",
             "supervision_visit_record",
             "payment_record",
+            "amend_contract",
             "acceptance_record",
             "milestone_complete",
         },
@@ -80,6 +86,7 @@ EXPECTED = {
 }
 STATUS = {
     "approved_bidding": S.APPROVED,
+    "approved_bids_above": S.APPROVED,
     "approved_awarded": S.APPROVED,
     "contracted_paid": S.CONTRACTED,
 }
@@ -87,26 +94,35 @@ STATUS = {
 
 def build(state: str, *, call, network, drafter, organization, district_admin) -> Project:
     """A project in `state`, with the records that state has (procurement, bids, contract,
-    milestones, payments)."""
+    milestones, payments, a passed acceptance). A running contract has one milestone done and
+    half its instalment paid, so something is due, and one milestone still to do; once paid up
+    (`contracted_paid`) nothing is due until acceptance."""
     status = STATUS.get(state, state)
     approved = None if status in (S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.REJECTED) else "40000"
     project = make_project(
         call=call, community=network.community_a, created_by=drafter, organization=organization,
         status=status, approved=approved,
     )  # fmt: skip
-    if state in ("approved_bidding", "approved_awarded"):
+    if state in ("approved_bidding", "approved_bids_above", "approved_awarded"):
         procurement = Procurement.objects.create(project=project, method=Procurement.Method.PUBLIC_SELECTION)
         Bid.objects.create(
-            procurement=procurement, organization=organization, price=Decimal("38000"),
+            procurement=procurement, organization=organization,
+            price=Decimal("45000" if state == "approved_bids_above" else "38000"),
             awarded=state == "approved_awarded",
         )  # fmt: skip
     if status in (S.CONTRACTED, S.IN_PROGRESS, S.UNDER_ACCEPTANCE, S.COMPLETED, S.TERMINATED):
         contract = make_contract(project, organization, amount="40000")
         paid = state == "contracted_paid"
-        make_milestone(contract, TODAY + timedelta(days=30), completed_on=TODAY if paid else None)
+        make_milestone(contract, TODAY, "启动", amount=Decimal("10000"), completed_on=TODAY)
+        if not paid:
+            make_milestone(contract, TODAY + timedelta(days=30), amount=Decimal("10000"))
         contract.payments.create(
-            amount=Decimal("40000" if paid else "10000"), paid_on=TODAY, recorded_by=district_admin
+            amount=Decimal("10000" if paid else "5000"), paid_on=TODAY, recorded_by=district_admin
         )
+        if status == S.COMPLETED:  # a project is completed by a passed acceptance
+            project.acceptances.create(
+                evaluator="评估机构", score=90, conclusion=Acceptance.Conclusion.PASS, evaluated_on=TODAY
+            )
     return project
 
 
@@ -152,6 +168,11 @@ SERVICES = {
     "bid_award": lambda actor, project: services.bid_award(
         actor=actor, bid=_first(Bid.objects.filter(procurement__project=project))
     ),
+    "rescind_award": lambda actor, project: services.bid_award_rescind(
+        actor=actor,
+        bid=_first(Bid.objects.filter(procurement__project=project, awarded=True)),
+        reason="资质不符",
+    ),
     "contract_sign": lambda actor, project: services.contract_sign(
         actor=actor,
         project=project,
@@ -165,7 +186,9 @@ SERVICES = {
         signed_on=TODAY,
     ),  # fmt: skip
     "milestone_complete": lambda actor, project: services.milestone_complete(
-        actor=actor, milestone=_first(Milestone.objects.filter(contract__project=project)), completed_on=TODAY
+        actor=actor,
+        milestone=_first(Milestone.objects.filter(contract__project=project, completed_on__isnull=True)),
+        completed_on=TODAY,
     ),
     "progress_report_submit": lambda actor, project: services.progress_report_submit(
         actor=actor, project=project, period="第一季度", content="开展活动"
@@ -175,6 +198,13 @@ SERVICES = {
     ),
     "payment_record": lambda actor, project: services.payment_record(
         actor=actor, contract=_first(Contract.objects.filter(project=project)), amount="1", paid_on=TODAY
+    ),
+    "amend_contract": lambda actor, project: services.contract_amend(
+        actor=actor,
+        contract=_first(Contract.objects.filter(project=project)),
+        ends_on=TODAY + timedelta(days=330),
+        reason="延长服务期",
+        signed_on=TODAY,
     ),
     "acceptance_record": lambda actor, project: services.acceptance_record(
         actor=actor, project=project, evaluator="评估机构", score=90, conclusion="pass", evaluated_on=TODAY

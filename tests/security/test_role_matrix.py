@@ -249,11 +249,12 @@ ACCESS: dict[str, Rule] = {
     "projects:acceptance_record": post(DISTRICT),
     "projects:application_create": get(DISTRICT, {R.ORG_STAFF}),
     "projects:application_update": get(DISTRICT, {R.ORG_STAFF}),
-    # The seeded procurement's project is contracted: awarding and rescinding are open to nobody
-    # now (a 403 from projects.workflow.actions_for; every state is walked in
-    # tests/projects/test_workflow_doors.py).
+    # The seeded procurement's project is contracted: awarding is open to nobody now (a 403 from
+    # projects.workflow.actions_for; every state is walked in tests/projects/test_workflow_doors.py).
+    # Rescinding is a form, like signing: the district reaches it (the empty reason is a 400)
+    # and the service refuses it; anyone else is refused before the form is read.
     "projects:bid_award": post(NOBODY),
-    "projects:bid_award_rescind": post(NOBODY),
+    "projects:bid_award_rescind": post(DISTRICT),
     "projects:bid_record": post(DISTRICT),
     "projects:call_create": get(DISTRICT),
     "projects:call_detail": get(SIGNED_IN),
