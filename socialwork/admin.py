@@ -24,7 +24,7 @@ from .accounts import selectors as account_selectors
 from .accounts import services as account_services
 from .accounts.forms import PLACE_FIELDS, AccountCreateForm, AccountForm, AccountRolesForm, PasswordResetForm
 from .accounts.selectors import account_actions_for
-from .admin_base import ReadOnlyAdmin
+from .admin_base import ReadOnlyAdmin, ReadOnlyPermissions
 from .audit_actions import action_shown
 from .models import ApiToken, ApiTokenPolicy, AuditEntry, Notification, NotificationPreference, User
 from .roles import Role
@@ -333,18 +333,9 @@ class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
         )
 
 
-class LoginRecordAdmin:
+class LoginRecordAdmin(ReadOnlyPermissions):
     """Logins and failed logins are evidence for the audit: read, never added, edited or deleted,
     by anybody (the superuser included)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AccessLog)
