@@ -85,7 +85,8 @@ def test_a_rejection_tells_its_reason(project, people, district_admin):
         reason="与已有项目重复",
     )
     notice = Notification.objects.get(user=people["staff"], kind=notifications.APPLICATION_DECIDED)
-    assert "rejected" in notice.title and notice.body == "与已有项目重复"
+    # In the recipient's language (Chinese unless they chose otherwise).
+    assert "未获批准" in notice.title and notice.body == "与已有项目重复"
 
 
 def test_a_contract_a_payment_and_an_acceptance_are_told_to_the_organizations_staff(
