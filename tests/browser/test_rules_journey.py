@@ -103,6 +103,7 @@ def test_a_returned_plan_and_every_round_stay_on_the_case_timeline(
     assert zh("Service plan v%(version)s submitted", version=1) in timeline
     assert zh("Service plan v%(version)s submitted again (round %(round)s)", version=1, round=2) in timeline
     assert "目标二缺少可衡量的指标" in timeline  # the first round's return is still told
+    assert "陈督导" not in page.locator("#plan > p").first.inner_text()  # pending: decided by no one yet
     screenshot("3-worker-timeline")
 
     # On a phone the case page fits the screen's width.
