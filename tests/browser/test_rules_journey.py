@@ -193,7 +193,15 @@ def test_the_district_awards_within_the_approved_amount_rescinds_and_amends_a_co
     assert "10% (4000.00)" in page.locator("#final-share").inner_text()
     assert page.locator("#held-back").inner_text() == "25000.00"
     assert zh("Held back until acceptance (yuan)") in page.locator("#payments").inner_text()
+    # The signing keeps the amount it was signed for; the agreement tells the new one.
+    assert "36000" in page.locator('#timeline-list tr[data-event="contract"]').inner_text()
+    names = page.locator("#timeline-list tbody td:nth-child(2)").all()
+    lines = "c => { const r = document.createRange(); r.selectNodeContents(c); return r.getClientRects().length; }"
+    assert [cell.evaluate(lines) for cell in names] == [1] * len(names)  # 张科长 on one line
     screenshot("4-amended")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    screenshot("5-phone")
 
 
 def test_what_i_receive_lists_the_new_outcomes_in_chinese(
