@@ -202,6 +202,10 @@ def test_the_district_awards_within_the_approved_amount_rescinds_and_amends_a_co
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     screenshot("5-phone")
+    assert fits_the_screen(page)
+    # The agreements table scrolls within the contract's card rather than spilling out of it.
+    spills = "t => { const p = t.parentElement; return p.scrollWidth > p.clientWidth && getComputedStyle(p).overflowX === 'visible'; }"
+    assert not page.locator("#amendments").evaluate(spills)
 
 
 def test_what_i_receive_lists_the_new_outcomes_in_chinese(
