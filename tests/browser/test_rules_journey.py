@@ -253,4 +253,6 @@ def test_the_audit_administrator_reads_a_refusal_in_chinese_and_local_time(
     refused.locator("th a, td a").first.click()
     page.wait_for_load_state()
     assert local in page.locator("main, #content").first.inner_text()
+    labels = page.locator("fieldset label").all_inner_texts()
+    assert len(labels) == len(set(labels)), labels  # the label and the code of an action, each named
     screenshot("2-audit-entry")
