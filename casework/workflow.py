@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casework.models import Assessment, Case, Closing, FollowUp, Referral, ServicePlan, Transfer
 from casework.models.common import Approval
@@ -54,7 +55,7 @@ MOVES = {
     "intervene": Move(_("Start the intervention"), (S.PLANNING, S.REOPENED), S.INTERVENTION, CASE_TEAM),
     "evaluate": Move(_("Start the evaluation"), (S.INTERVENTION,), S.EVALUATION, CASE_TEAM),
     "resume": Move(_("Back to the intervention"), (S.EVALUATION,), S.INTERVENTION, CASE_TEAM),
-    "close": Move(_("Close"), OPEN, S.CLOSED, frozenset({SUPERVISOR}), direct=False),
+    "close": Move(pgettext_lazy("case", "Close"), OPEN, S.CLOSED, frozenset({SUPERVISOR}), direct=False),
     "reopen": Move(_("Reopen"), (S.CLOSED,), S.REOPENED, ON_THE_CASE, needs_reason=True),
 }
 

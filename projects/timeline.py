@@ -145,14 +145,17 @@ def awards(project: Project) -> Iterable[Event]:
 
 
 def contract_signed(project: Project) -> Iterable[Event]:
+    """The contract as signed: its amount then, not as a supplementary agreement later set it."""
     if contract := _one(project, "contract"):
+        amendments = list(contract.amendments.all())  # oldest first
+        signed_amount = amendments[0].previous_amount if amendments else contract.amount
         yield Event(
             kind="contract",
             what=_("Contract %(number)s signed with %(organization)s")
             % {"number": contract.number, "organization": contract.organization.name},
             at=contract.created_at,
             on=contract.signed_on,
-            detail=_("%(amount)s yuan") % {"amount": contract.amount},
+            detail=_("%(amount)s yuan") % {"amount": signed_amount},
             audited=("contract.sign", contract),
         )
 

@@ -72,6 +72,27 @@ def test_a_returned_plan_and_its_comment_stay_on_the_case_timeline_after_it_is_s
     ]  # fmt: skip
 
 
+def test_a_plan_sent_again_after_a_return_does_not_show_the_supervisor_as_its_decider(
+    as_user, social_worker, supervisor
+):
+    case = make_case(social_worker, supervisor=supervisor)
+    services.case_move(actor=social_worker, case=case, move="assess")
+    worker, boss = as_user(social_worker), as_user(supervisor)
+    worker.post(url("plan_save", case.pk), plan_data())
+    worker.post(url("plan_submit", case.pk))
+    returned = {"plan-decision-decision": "no", "plan-decision-comment": "目标需可测量"}
+    assert boss.post(url("plan_decide", case.pk), returned).status_code == 302
+
+    def plan_heading():
+        html = worker.get(case.get_absolute_url()).content.decode()
+        start = html.index('id="plan-status"')
+        return html[start : html.index("</p>", start)]
+
+    assert str(supervisor) in plan_heading()  # returned by them
+    assert worker.post(url("plan_submit", case.pk)).status_code == 302
+    assert str(supervisor) not in plan_heading()  # waiting for them, decided by no one yet
+
+
 # Notices: a transfer decided, a case assigned
 
 

@@ -168,6 +168,22 @@ def test_a_step_recorded_without_an_audit_row_still_shows_without_a_name(
     assert contract[1] == "—" and "40000" in contract[3]
 
 
+def test_the_signing_keeps_the_amount_signed_after_a_supplementary_agreement_changes_it(
+    as_user, district_admin, running_project
+):
+    contract = running_project.contract
+    contract.amount = 36000
+    contract.save()
+    make_budget(year=contract.year)
+    services.contract_amend(
+        actor=district_admin, contract=contract, amount="40000", reason="服务对象增加", signed_on=TODAY
+    )
+    rows = timeline_rows(as_user(district_admin).get(running_project.get_absolute_url()).content.decode())
+    by_kind = dict(rows)
+    assert "36000" in by_kind["contract"][3] and "40000" not in by_kind["contract"][3]
+    assert "40000" in by_kind["amendment"][3]
+
+
 def test_each_kind_of_record_is_one_source_of_the_timeline():
     # A new kind of step (an award rescinded, a supplementary agreement) is one more function here.
     names = {source.__name__ for source in SOURCES}

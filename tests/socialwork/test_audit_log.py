@@ -287,6 +287,28 @@ def test_the_audit_log_shows_the_actions_label_in_the_readers_language(auditor_c
     assert "重新开案" in page and ">case.reopen<" not in page
 
 
+def test_an_audit_entry_names_each_of_its_rows_once(auditor_client, network):
+    """The label and the code of the action (and of the record type) were two rows both called
+    "action" ("record type"), and the account's number read "Actor id" in every language."""
+    entry = audit_record(actor=None, action="case.view", target=network.room_a)
+    detail = auditor_client.get(f"/admin/socialwork/auditentry/{entry.pk}/change/").content.decode()
+    labels = [" ".join(label.split()) for label in re.findall(r"<label>(.*?)</label>", detail, re.S)]
+    assert len(labels) == 12 and len(set(labels)) == len(labels), labels
+    assert "Actor id:" not in labels
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="passes once /work/xlate/br.po is merged and the catalogue rebuilt: the project's plain "
+    "msgids 'Close' (结案) and 'History' (任职历史) then go obsolete and stop overriding the admin's",
+)
+def test_the_admin_speaks_of_closing_a_page_not_a_case_in_chinese(auditor_client, network):
+    entry = audit_record(actor=None, action="case.view", target=network.room_a)
+    auditor_client.cookies["django_language"] = "zh-hans"
+    detail = auditor_client.get(f"/admin/socialwork/auditentry/{entry.pk}/change/").content.decode()
+    assert "结案" not in detail and "任职历史" not in detail
+
+
 # Times in the installation's time zone
 
 
