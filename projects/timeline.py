@@ -309,4 +309,6 @@ def project_timeline(project: Project) -> list[Event]:
             event.at = event.at or entry.at
         if event.at is None:  # neither the record nor the audit log keeps a time: its day
             event.at = timezone.make_aware(datetime.combine(event.on, time.min))
-    return sorted(events, key=lambda event: event.at)
+    # In the order the steps happened: by the day the record gives for the step (a contract signed
+    # a month before it was entered stands a month back), then by when it was recorded.
+    return sorted(events, key=lambda event: (event.on or timezone.localdate(event.at), event.at))

@@ -158,7 +158,8 @@ def _project_actions(user, project: Project) -> dict[str, Action]:
             # An award never exceeds the approved amount: a bid above it has no award button.
             allow("bid_award", open_to_bids and any(_within_approved(project, bid) for bid in bids))
             allow("rescind_award", awarded and unsigned)
-            allow("contract_sign", unsigned)
+            # Once a procurement is opened, the contract follows its award, not the application.
+            allow("contract_sign", unsigned and (procurement is None or awarded))
         allow("supervision_visit_record", status in RUNNING)
         allow("acceptance_record", status == S.UNDER_ACCEPTANCE)
         allow("honour_add", status == S.COMPLETED)

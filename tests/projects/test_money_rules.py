@@ -27,6 +27,7 @@ from projects.models import (
     Acceptance,
     Award,
     Bid,
+    Contract,
     ContractAmendment,
     Procurement,
     Project,
@@ -174,18 +175,25 @@ def test_the_awarded_organization_becomes_the_provider_and_its_staff_run_the_pro
     services.milestone_complete(actor=winner_staff, milestone=milestone, completed_on=TODAY)
 
 
-def test_a_contract_signed_without_an_award_makes_the_applicant_the_provider_and_no_award_follows(
-    district_admin, applicant, approved, procurement, organization, other_organization
+def test_a_contract_signed_without_a_procurement_makes_the_applicant_the_provider(
+    district_admin, applicant, approved, organization
 ):
-    late = bid(district_admin, procurement, other_organization, "17000")
     sign(district_admin, approved, organization)
     approved.refresh_from_db()
     assert approved.provider == organization
     assert workflow.roles_of(applicant, approved) == {workflow.APPLICANT}
-    with pytest.raises(ActionNotAllowed):  # a contracted project's procurement is closed
-        services.bid_award(actor=district_admin, bid=late)
-    approved.refresh_from_db()
-    assert approved.provider == organization
+
+
+def test_once_a_procurement_is_opened_the_contract_waits_for_its_award(
+    district_admin, approved, procurement, organization, other_organization
+):
+    """Found in the browser: with bids recorded and none awarded (or the award rescinded), the
+    contract form offered the applicant at the full approved amount, past the procurement."""
+    bid(district_admin, procurement, other_organization, "17000")
+    assert "contract_sign" not in workflow.actions_for(district_admin, approved)
+    with pytest.raises(ActionNotAllowed):
+        sign(district_admin, approved, organization)
+    assert not Contract.objects.filter(project=approved).exists()
 
 
 # An award can be rescinded by the district, with a reason, before the contract

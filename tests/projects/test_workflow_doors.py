@@ -39,9 +39,10 @@ EXPECTED = {
     "submitted": ({"start_review", "return"}, set()),
     "under_review": ({"return", "review_record", "decide"}, set()),
     "approved": ({"procurement_open", "contract_sign"}, set()),
-    "approved_bidding": ({"bid_record", "bid_award", "contract_sign"}, set()),
+    # Once a procurement is opened the contract follows its award: no contract before it.
+    "approved_bidding": ({"bid_record", "bid_award"}, set()),
     # Only bids above the approved amount: none can be awarded, the step is not open.
-    "approved_bids_above": ({"bid_record", "contract_sign"}, set()),
+    "approved_bids_above": ({"bid_record"}, set()),
     "approved_awarded": ({"rescind_award", "contract_sign"}, set()),
     "rejected": (set(), set()),
     "contracted": (

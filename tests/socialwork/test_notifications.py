@@ -144,7 +144,7 @@ def test_what_i_receive_lists_every_kind_a_person_can_be_sent(client, person, se
         "有培训名额空出给我",
         "申请查阅个案",
         "我的密码被重置",
-        "我的个案：分派、服务计划、结案和转介",
+        "我的个案：分派、服务计划、结案和转案",
     ):
         assert label in page
     assert 'name="export_ready__email"' in page and 'name="casework_access_grant__in_app"' in page
