@@ -204,3 +204,26 @@ def running_project(network, call, organization, district_admin):
     )  # fmt: skip
     make_contract(project, make_organization("提供方"), amount="40000")
     return project
+
+
+def test_a_step_entered_late_stands_on_the_day_it_happened(as_user, network, call, organization):
+    """Found in the browser: a contract signed a month before it was entered stood below steps
+    taken after its signing, because the timeline ran in the order things were typed in."""
+    make_budget()
+    district = make_user("district_l", Role.DISTRICT_ADMIN, unit=network.centre, region=network.district)
+    project = services.project_save(
+        actor=district, call=call, title="助残服务", service_area="disability", community=network.community_a,
+        beneficiaries="残疾人", budget_lines=[("康复", "20000")],
+    )  # fmt: skip
+    services.project_move(actor=district, project=project, move="submit")
+    services.project_move(actor=district, project=project, move="start_review")
+    services.project_decide(actor=district, project=project, approve=True, amount="20000")
+    services.contract_sign(
+        actor=district, project=project, number="ZC-2026-01", organization=organization, amount="20000",
+        starts_on=TODAY - timedelta(days=30), ends_on=TODAY + timedelta(days=200),
+        signed_on=TODAY - timedelta(days=30), milestones=[],
+    )  # fmt: skip
+    rows = timeline_rows(as_user(district).get(project.get_absolute_url()).content.decode())
+    kinds = [kind for kind, _cells in rows]
+    # Signed a month ago: before today's submission and decision, though entered after them.
+    assert kinds[0] == "contract", kinds
