@@ -7,6 +7,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Call, Contract, Milestone, Project
+from projects.workflow import RUNNING
 from socialwork.reminders import Reminder, reminder
 from socialwork.roles import Role
 
@@ -15,7 +16,6 @@ S = Project.Status
 MILESTONE_WITHIN = 7  # days before a milestone falls due
 ACCEPTANCE_WITHIN = 14  # days before a contract ends
 CALL_CLOSING_WITHIN = 3  # days before a call closes
-RUNNING = (S.CONTRACTED, S.IN_PROGRESS, S.UNDER_ACCEPTANCE)
 
 
 def _district_admins():

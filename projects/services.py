@@ -648,7 +648,7 @@ def supervision_visit_record(
 
 def payment_record(*, actor, contract: Contract, amount, paid_on: date, note: str = "") -> Payment:
     """Record an instalment paid under a contract, dated today or earlier. The instalments never add
-    up to more than the contract, nor to more than is due now: the instalments of completed
+    up to more than is due now (and so never to more than the contract): the instalments of completed
     milestones, and the rest (the final share) only once acceptance passed. The contract row is
     locked before the sums, so two payments at once cannot both pass. While nothing is due the step
     is not open at all (ActionNotAllowed); an amount above what is due is a field error."""
@@ -668,14 +668,6 @@ def payment_record(*, actor, contract: Contract, amount, paid_on: date, note: st
                         "%(held)s yuan is held back until acceptance passes."
                     )
                     % {"due": money.due, "held": money.held_back}
-                }
-            )
-        paid = contract.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
-        if paid + amount > contract.amount:
-            raise ValidationError(
-                {
-                    "amount": _("Only %(left)s yuan of the contract's %(total)s is still unpaid.")
-                    % {"left": contract.amount - paid, "total": contract.amount}
                 }
             )
         payment = Payment(contract=contract, amount=amount, paid_on=paid_on, note=note, recorded_by=actor)

@@ -69,10 +69,6 @@ class Event:
     audited: tuple[str, object] | None = field(default=None, repr=False)
 
 
-def _one(project, relation):
-    return getattr(project, relation, None)
-
-
 def transitions(project: Project) -> Iterable[Event]:
     for transition in project.transitions.all():
         yield Event(
@@ -98,7 +94,7 @@ def reviews(project: Project) -> Iterable[Event]:
 
 
 def procurement_opened(project: Project) -> Iterable[Event]:
-    if procurement := _one(project, "procurement"):
+    if procurement := getattr(project, "procurement", None):
         yield Event(
             kind="procurement",
             what=_("Procurement opened"),
@@ -109,7 +105,7 @@ def procurement_opened(project: Project) -> Iterable[Event]:
 
 
 def bids(project: Project) -> Iterable[Event]:
-    procurement = _one(project, "procurement")
+    procurement = getattr(project, "procurement", None)
     for bid in procurement.bids.all() if procurement else ():
         yield Event(
             kind="bid",
@@ -123,7 +119,7 @@ def bids(project: Project) -> Iterable[Event]:
 def awards(project: Project) -> Iterable[Event]:
     """Each award, by whom, and its rescission with the reason: the awarded organization became
     the project's provider, and a rescission gave the project back to the one before."""
-    procurement = _one(project, "procurement")
+    procurement = getattr(project, "procurement", None)
     for bid in procurement.bids.all() if procurement else ():
         for award in bid.awards.all():
             yield Event(
@@ -146,7 +142,7 @@ def awards(project: Project) -> Iterable[Event]:
 
 def contract_signed(project: Project) -> Iterable[Event]:
     """The contract as signed: its amount then, not as a supplementary agreement later set it."""
-    if contract := _one(project, "contract"):
+    if contract := getattr(project, "contract", None):
         amendments = list(contract.amendments.all())  # oldest first
         signed_amount = amendments[0].previous_amount if amendments else contract.amount
         yield Event(
@@ -161,7 +157,7 @@ def contract_signed(project: Project) -> Iterable[Event]:
 
 
 def milestones(project: Project) -> Iterable[Event]:
-    contract = _one(project, "contract")
+    contract = getattr(project, "contract", None)
     for milestone in contract.milestones.all() if contract else ():
         # Milestones are set with the contract, by whoever signed it.
         yield Event(
@@ -182,7 +178,7 @@ def milestones(project: Project) -> Iterable[Event]:
 
 def amendments(project: Project) -> Iterable[Event]:
     """Each supplementary agreement: the amount and term it set, and why."""
-    contract = _one(project, "contract")
+    contract = getattr(project, "contract", None)
     for amendment in contract.amendments.all() if contract else ():
         yield Event(
             kind="amendment",
@@ -223,7 +219,7 @@ def supervision_visits(project: Project) -> Iterable[Event]:
 
 
 def payments(project: Project) -> Iterable[Event]:
-    contract = _one(project, "contract")
+    contract = getattr(project, "contract", None)
     for payment in contract.payments.all() if contract else ():
         yield Event(
             kind="payment",

@@ -3,7 +3,6 @@ money overview. Every write goes through projects/services.py; every read throug
 selectors."""
 
 import posixpath
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -199,7 +198,6 @@ def _project_page(request, project: Project, **bound):
     bids = list(procurement.bids.all()) if procurement else []
     awarded = next((bid for bid in bids if bid.awarded), None)
     payments = list(contract.payments.all()) if contract else []
-    paid = sum((p.amount for p in payments), Decimal(0))
     money = selectors.contract_money_loaded(project, contract) if contract else None
     approved = project.approved_amount
     for bid in bids:  # the page explains why a bid above the approved amount has no award button
@@ -270,8 +268,6 @@ def _project_page(request, project: Project, **bound):
             "payments": payments,
             "money": money,
             "awards": awards,
-            "paid": paid,
-            "unpaid": contract.amount - paid if contract else None,
             # Organization staff see the signed contract only of their own organization's contract.
             "contract_document": bool(contract and contract.signed_file)
             and selectors.contracts_visible_to(user=request.user).filter(pk=contract.pk).exists(),

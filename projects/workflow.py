@@ -9,7 +9,6 @@ awarded to another organization, that provider's staff) submit and report; the d
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -115,14 +114,6 @@ CONTRACT_ACTIONS = ("milestone_complete", "payment_record", "amend_contract")
 DECIDED_BY_FORM = ("approve", "reject")
 
 
-def _one(obj, relation: str):
-    """A one-to-one relation that may be missing, as None."""
-    try:
-        return getattr(obj, relation)
-    except ObjectDoesNotExist:
-        return None
-
-
 def _within_approved(project: Project, bid) -> bool:
     return project.approved_amount is None or bid.price <= project.approved_amount
 
@@ -143,16 +134,16 @@ def _project_actions(user, project: Project) -> dict[str, Action]:
             actions[name] = ACTIONS[name]
 
     allow("edit", status == S.DRAFT and user.has_perm("projects.change_project"))
-    contract = _one(project, "contract") if status in PAYABLE else None
+    contract = getattr(project, "contract", None) if status in PAYABLE else None
     if district:
         allow("review_record", status == S.UNDER_REVIEW)
         allow("decide", status == S.UNDER_REVIEW)
         if status == S.APPROVED:
-            procurement = _one(project, "procurement")
+            procurement = getattr(project, "procurement", None)
             bids = list(procurement.bids.all()) if procurement else []
             awarded = any(bid.awarded for bid in bids)
             open_to_bids = procurement is not None and not awarded
-            unsigned = _one(project, "contract") is None
+            unsigned = getattr(project, "contract", None) is None
             allow("procurement_open", procurement is None)
             allow("bid_record", open_to_bids)
             # An award never exceeds the approved amount: a bid above it has no award button.

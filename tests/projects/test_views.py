@@ -99,8 +99,8 @@ def test_the_project_page_shows_everything_about_the_project(as_user, district_a
     html = page.content.decode()
     for text in ("乐龄关爱", "阳光社工服务中心", "活动物资", "可行", "中期评估", "第一季度", "HT-"):
         assert text in html
-    assert page.context["paid"] == Decimal("10000")
-    assert page.context["unpaid"] == Decimal("30000")
+    assert page.context["money"].paid == Decimal("10000")
+    assert page.context["money"].unpaid == Decimal("30000")
     # A running project: the district records visits and payments; acceptance waits for the request.
     assert page.context["visit_form"] and page.context["payment_form"] and page.context["progress_form"]
     assert page.context["acceptance_form"] is None and page.context["review_form"] is None
@@ -338,7 +338,7 @@ def test_district_signs_a_contract_with_milestones_and_pays(as_user, district_ad
     )
     assert response.status_code == 302
     page = client.get(url("project_detail", draft.pk))
-    assert page.context["paid"] == Decimal("20000")
+    assert page.context["money"].paid == Decimal("20000")
     money = page.context["money"]
     assert (money.due, money.awaiting_milestones, money.held_back) == (0, 12000, 8000)
 
