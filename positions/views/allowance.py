@@ -16,6 +16,7 @@ from positions.models import AllowanceRoll
 from positions.selectors import allowance as selectors
 from positions.services import allowance as services
 from positions.workflow import actions_for
+from socialwork.pages import confirmation
 from socialwork.progress import task_state
 
 
@@ -79,6 +80,10 @@ def allowance_roll_detail(request, pk):
 @require_POST
 def allowance_roll_close(request, pk):
     roll = get_object_or_404(selectors.allowance_rolls_visible_to(user=request.user), pk=pk)
+    subject = _("The allowance roll for %(month)s") % {"month": f"{roll.month:%Y-%m}"}
+    asked = confirmation(request, actions_for(request.user, roll).get("close"), subject=subject, back=roll)
+    if asked:
+        return asked
     try:
         services.allowance_roll_close(actor=request.user, roll=roll)
     except ValidationError as error:

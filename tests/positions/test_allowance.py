@@ -393,11 +393,21 @@ def test_auditor_reads_whole_rolls_but_cannot_export_or_close(as_user, staff, au
     assert client.post(reverse("positions:allowance_roll_close", args=[roll.pk])).status_code == 403
 
 
-def test_district_admin_closes_a_roll_from_its_page(as_user, staff, district_admin):
+def test_district_admin_closes_a_roll_from_its_page_once_they_confirm(
+    as_user, staff, district_admin, settings
+):
+    settings.LANGUAGE_CODE = "zh-hans"
     roll = allowance_roll_generate(actor=district_admin, month=MARCH)
     client = as_user(district_admin)
-    response = client.post(reverse("positions:allowance_roll_close", args=[roll.pk]), follow=True)
-    assert response.status_code == 200 and "Close this month" not in response.content.decode()
+    close = reverse("positions:allowance_roll_close", args=[roll.pk])
+    asked = client.post(close)
+    assert asked.status_code == 200 and asked.templates[0].name == "partials/confirm_page.html"
+    page = asked.content.decode()
+    assert "关闭后" in page and 'name="confirmed" value="1"' in page and f'action="{close}"' in page
+    roll.refresh_from_db()
+    assert roll.status == AllowanceRoll.Status.DRAFT  # asked, not closed
+    response = client.post(close, {"confirmed": "1"}, follow=True)
+    assert response.status_code == 200 and 'data-action="close"' not in response.content.decode()
     roll.refresh_from_db()
     assert roll.status == AllowanceRoll.Status.CLOSED
 
