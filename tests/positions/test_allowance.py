@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 from io import BytesIO
 from itertools import count
+from uuid import uuid4
 
 import pytest
 from django.conf import settings
@@ -16,6 +17,7 @@ from positions.models import (
     AllowanceLine,
     AllowancePolicy,
     AllowanceRoll,
+    AllowanceRollRun,
     Appointment,
     CertificateLevel,
     HostInstitution,
@@ -291,6 +293,24 @@ def test_district_admin_generates_a_month_in_the_background_and_follows_progress
     assert task["ready"] and not task["failed"] and task["percent"] == 100
     assert client.get(reverse("task_progress", args=[task["id"]])).json()["state"] == "SUCCESS"
     assert roll.get_absolute_url() in page.content.decode()
+
+
+def test_the_generation_block_asks_for_itself_until_done_then_shows_the_roll(as_user, staff, district_admin):
+    """The rolls page follows a generation without a reload: htmx swaps the block every two
+    seconds while it runs, and the last answer is the roll made, with the list brought up to date."""
+    run = AllowanceRollRun.objects.create(id=uuid4(), month=MARCH, requested_by=district_admin)
+    client = as_user(district_admin)
+    progress = reverse("positions:allowance_roll_progress", args=[run.id])
+    running = client.get(progress, headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every 2s"' in running and 'data-state="running"' in running
+    assert 'id="allowance-rolls"' not in running  # the list is left alone meanwhile
+
+    allowance_roll_generate_task.apply(args=[MARCH.isoformat(), district_admin.pk], task_id=str(run.id))
+    done = client.get(progress, headers={"HX-Request": "true"}).content.decode()
+    roll = AllowanceRoll.objects.get(month=MARCH)
+    assert 'data-state="done"' in done and "hx-trigger" not in done.split('id="allowance-rolls"')[0]
+    assert roll.get_absolute_url() in done and "3 workers" in done
+    assert '<table id="allowance-rolls" hx-swap-oob="true">' in done
 
 
 def test_the_page_shows_why_a_closed_month_is_not_generated(
