@@ -156,7 +156,7 @@ def test_the_district_awards_within_the_approved_amount_rescinds_and_amends_a_co
     assert page.locator("#bids [data-action=bid_award]").count() == 1  # the bid within may be awarded again
     award = page.locator('#timeline-list tr[data-event="award"]')
     rescinded = page.locator('#timeline-list tr[data-event="award_rescinded"]')
-    assert "张科长" in award.inner_text() and "17500" in award.inner_text()
+    assert "张科长" in award.inner_text() and "¥17,500.00" in award.inner_text()
     assert "张科长" in rescinded.inner_text() and "资质证书过期" in rescinded.inner_text()
     assert "资质证书过期" in page.locator("#awards").inner_text()
     screenshot("3-rescinded")
