@@ -13,7 +13,6 @@ from rest_framework.response import Response
 
 from positions.api.network import ScopedRelatedField
 from positions.selectors import workforce as workforce_selectors
-from socialwork.actions import action_require
 from socialwork.api import IdField
 from socialwork.ids import IdFilter
 from socialwork.lists import ListSelectorMixin
@@ -172,7 +171,7 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
     def attendance(self, request, pk=None):
         session = get_object_or_404(self.get_queryset(), pk=pk)
         # Refused before the body is read: a 400 would tell a non-organizer the step exists.
-        action_require(workflow.session_actions_for(request.user, session), "take_attendance")
+        workflow.session_require(request.user, session, "take_attendance")
         data = AttendanceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         attended = services.attendance_record(

@@ -11,7 +11,7 @@ from socialwork.services import audit_record, notification_send
 from training import notifications
 from training.models import Certificate, Enrolment, TrainingSeries, TrainingSession
 from training.selectors import sessions_visible_to, worker_can_be_enrolled_by
-from training.workflow import actions_for, session_actions_for
+from training.workflow import actions_for, session_actions_for, session_require
 
 S = Enrolment.Status
 
@@ -111,10 +111,11 @@ def _promote_waiting(*, session: TrainingSession) -> Enrolment | None:
 def attendance_record(*, actor, session: TrainingSession, present: set[int]) -> int:
     """Take attendance. Confirmed participants whose enrolment id is in `present` attended and are
     credited the session's hours; the others are marked absent and credited none. Returns how
-    many attended. The session's declared action `take_attendance` (its organizers)."""
+    many attended. The session's declared action `take_attendance` (its organizers, once the
+    session has begun: before, the refusal says so)."""
     with transaction.atomic():
         session = _locked_session(actor=actor, session=session)
-        action_require(session_actions_for(actor, session), "take_attendance")
+        session_require(actor, session, "take_attendance")
         now, attended = timezone.now(), 0
         for enrolment in session.enrolments.filter(status=S.CONFIRMED).select_for_update():
             here = enrolment.pk in present

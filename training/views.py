@@ -258,8 +258,7 @@ def enrolment_cancel(request, pk):
 
 def attendance(request, pk):
     session = _visible_session(request, pk)
-    if "take_attendance" not in workflow.session_actions_for(request.user, session):
-        raise ActionNotAllowed
+    workflow.session_require(request.user, session, "take_attendance")
     confirmed = session.enrolments.filter(status=S.CONFIRMED).select_related("worker__employer_unit")
     form = AttendanceForm(request.POST or None, confirmed=confirmed)
     if request.method == "POST" and form.is_valid():

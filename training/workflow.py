@@ -1,14 +1,15 @@
 """The enrolment workflow: a session's places and who may do what to them, in one table.
 
 A person is enrolled into a session (confirmed while places are free, else on its waiting list,
-which moves up by itself when a place is freed); attendance is then taken, which settles each
-confirmed place as attended or absent. An enrolment still open is cancelled by the organizers.
+which moves up by itself when a place is freed) until it ends; attendance is taken once it has
+begun, never before, which settles each confirmed place as attended or absent. An enrolment still open is cancelled by the organizers.
 The organizers of a session are the district administrators and station managers whose place
 holds it (training.selectors.sessions_visible_to); nobody else takes any step, the participant
 included.
 
     session     organizer
-    open        enrol, take_attendance
+    upcoming    enrol
+    under way   enrol, take_attendance
     over        take_attendance
 
     enrolment   organizer
@@ -26,13 +27,13 @@ under `actions`, and the services refuse anything else (socialwork.actions).
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from socialwork.actions import Action
+from socialwork.actions import Action, ActionNotAllowed
 from socialwork.roles import Role
 from training.models import Enrolment, TrainingSession
 
 S = Enrolment.Status
 ORGANIZER = "organizer"
-OPEN, OVER = "open", "over"
+UPCOMING, UNDER_WAY, OVER = "upcoming", "under_way", "over"
 ATTENDED, ABSENT = "attended", "absent"
 
 ACTIONS = {
@@ -48,7 +49,8 @@ ACTIONS = {
 }
 
 SESSION_DECLARATION: dict[str, dict[str, tuple[str, ...]]] = {
-    OPEN: {ORGANIZER: ("enrol", "take_attendance")},
+    UPCOMING: {ORGANIZER: ("enrol",)},
+    UNDER_WAY: {ORGANIZER: ("enrol", "take_attendance")},
     OVER: {ORGANIZER: ("take_attendance",)},
 }
 ENROLMENT_DECLARATION: dict[str, dict[str, tuple[str, ...]]] = {
@@ -61,6 +63,7 @@ ENROLMENT_DECLARATION: dict[str, dict[str, tuple[str, ...]]] = {
 
 # Why a step is not open in a state: what a page says to someone who posts a form gone stale.
 REFUSALS = {
+    UPCOMING: _("This session has not started yet: attendance is taken once it has begun."),
     OVER: _("This session is over; nobody can enrol any more."),
     ATTENDED: _("Attendance was taken for this enrolment; it can no longer be cancelled."),
     ABSENT: _("Attendance was taken for this enrolment; it can no longer be cancelled."),
@@ -80,7 +83,10 @@ def roles_of(user, session: TrainingSession) -> set[str]:
 
 
 def session_state(session: TrainingSession) -> str:
-    return OVER if session.ends_at <= timezone.now() else OPEN
+    now = timezone.now()
+    if session.ends_at <= now:
+        return OVER
+    return UNDER_WAY if session.starts_at <= now else UPCOMING
 
 
 def enrolment_state(enrolment: Enrolment) -> str:
@@ -101,6 +107,16 @@ def session_actions_for(
     the query, as a page listing many enrolments does)."""
     roles = roles_of(user, session) if roles is None else roles
     return _read(SESSION_DECLARATION, session_state(session), roles)
+
+
+def session_require(user, session: TrainingSession, name: str) -> Action:
+    """The session's declared action, or ActionNotAllowed saying why: to its organizers, what the
+    session's state closes (attendance before it has begun); to anyone else, nothing more."""
+    roles = roles_of(user, session)
+    actions = session_actions_for(user, session, roles=roles)
+    if name not in actions:
+        raise ActionNotAllowed(refusal(session) if roles else None)
+    return actions[name]
 
 
 def actions_for(user, enrolment: Enrolment, *, roles: set[str] | None = None) -> dict[str, Action]:

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from tests.positions.test_workforce import make_worker
-from training.models import Enrolment, TrainingSeries
+from training.models import Enrolment, TrainingSeries, TrainingSession
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,13 +48,23 @@ def test_district_admin_fills_a_session_takes_attendance_and_sees_hours_and_the_
     assert "周红" in page.locator("#waiting").inner_text()
     screenshot("2-waiting-list")
 
-    # 叶明 cannot come after all: the place frees and the first on the waiting list moves up.
+    # 叶明 cannot come after all: the place frees and the first on the waiting list moves up,
+    # once the organizer confirms (the cancellation cannot be undone).
     page.locator("#confirmed form button").first.click()
+    page.click("#confirm-button")
     page.wait_for_load_state()
     assert page.locator("#waiting-count").inner_text() == "0"
     assert page.locator("#confirmed").get_by_role("link", name="周红").is_visible()
     screenshot("3-waiting-list-moved")
     assert Enrolment.objects.get(worker=second).status == Enrolment.Status.CONFIRMED
+
+    # Attendance is not offered before the session starts; the day comes and it has begun.
+    assert page.locator("#take-attendance").count() == 0
+    starts = timezone.localtime() - timedelta(minutes=10)
+    TrainingSession.objects.filter(series=series).update(
+        starts_at=starts, ends_at=starts + timedelta(hours=3)
+    )
+    page.reload()
 
     # Attendance on a phone: one big checkbox per confirmed participant.
     page.set_viewport_size({"width": 390, "height": 844})

@@ -23,7 +23,9 @@ def make_series(unit, **fields) -> TrainingSeries:
 
 
 def make_session(series, *, capacity=2, starts_at=None, host=None, **fields) -> TrainingSession:
-    starts = starts_at or timezone.now() + timedelta(days=7)
+    """A session under way unless `starts_at` says otherwise: people still enrol, and attendance
+    is taken."""
+    starts = starts_at or timezone.now() - timedelta(hours=1)
     return TrainingSession.objects.create(
         series=series, topic=fields.pop("topic", "会谈技巧"), starts_at=starts, ends_at=starts + timedelta(hours=3),
         venue="区社工中心", host_unit=host or series.unit, capacity=capacity,

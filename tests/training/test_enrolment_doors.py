@@ -27,7 +27,11 @@ ROLES = [
 ]  # fmt: skip
 # The session is station A's: its organizers are the district and station A's manager.
 ORGANIZERS = {"district_admin", "station_manager", "superuser"}
-SESSION_DECLARED = {"open": {"enrol", "take_attendance"}, "over": {"take_attendance"}}
+SESSION_DECLARED = {
+    "upcoming": {"enrol"},
+    "under_way": {"enrol", "take_attendance"},
+    "over": {"take_attendance"},
+}
 ENROLMENT_DECLARED = {"confirmed": {"cancel"}, "waiting": {"cancel"}, "attended": set(), "absent": set(), "cancelled": set()}  # fmt: skip
 
 SERVICES = {
@@ -60,15 +64,17 @@ def enrolment_in(session_state: str, state: str, network, admin) -> Enrolment:
     else:
         enrolment = first
         Enrolment.objects.filter(pk=first.pk).update(outside_name="", worker=make_worker("甲"))
-    if session_state == "over":
-        TrainingSession.objects.filter(pk=session.pk).update(
-            starts_at=session.starts_at - timedelta(days=9), ends_at=session.ends_at - timedelta(days=9)
-        )
-    if state in ("attended", "absent"):
+    if state in ("attended", "absent"):  # while the session is under way, as the factory makes it
         present = {enrolment.pk} if state == "attended" else set()
         services.attendance_record(actor=admin, session=session, present=present)
     if state == "cancelled":
         services.enrolment_cancel(actor=admin, enrolment=enrolment)
+    shift = {"upcoming": timedelta(days=9), "under_way": timedelta(0), "over": -timedelta(days=9)}[
+        session_state
+    ]
+    TrainingSession.objects.filter(pk=session.pk).update(
+        starts_at=session.starts_at + shift, ends_at=session.ends_at + shift
+    )
     return Enrolment.objects.select_related("session").get(pk=enrolment.pk)
 
 

@@ -21,8 +21,10 @@ def make_series(network, **fields) -> TrainingSeries:
     return TrainingSeries.objects.create(unit=network.centre, **fields)
 
 
-def make_session(series, *, capacity=2, days=7, hours="3.0", host=None, **fields) -> TrainingSession:
-    starts = timezone.now() + timedelta(days=days)
+def make_session(series, *, capacity=2, days=0, hours="3.0", host=None, **fields) -> TrainingSession:
+    """A session under way, or starting `days` from now: people enrol until it ends, and
+    attendance is taken once it has begun."""
+    starts = timezone.now() - timedelta(hours=1) + timedelta(days=days)
     return TrainingSession.objects.create(
         series=series, topic=fields.pop("topic", "会谈技巧"), starts_at=starts, ends_at=starts + timedelta(hours=3),
         venue="区社工中心", host_unit=host or series.unit, capacity=capacity, credit_hours=Decimal(hours), **fields,
@@ -123,7 +125,7 @@ def test_short_of_hours_lists_certified_workers_below_the_requirement(district_a
 
 def test_certificates_go_to_those_who_attended_enough_with_unique_numbers(district_admin, network):
     series = make_series(network, completion_share=50)
-    sessions = [make_session(series, capacity=5, days=d) for d in (1, 2, 3, 4)]
+    sessions = [make_session(series, capacity=5, topic=f"第{d}讲") for d in (1, 2, 3, 4)]
     regular, once = make_worker("常到"), make_worker("一次")
     for index, session in enumerate(sessions):
         present = {services.enrolment_create(actor=district_admin, session=session, worker=regular).pk}
@@ -144,7 +146,7 @@ def test_certificates_go_to_those_who_attended_enough_with_unique_numbers(distri
 
 def test_person_times_count_each_attendance_and_participants_each_person_once(district_admin, network):
     series = make_series(network)
-    sessions = [make_session(series, capacity=5, days=d) for d in (1, 2, 3)]
+    sessions = [make_session(series, capacity=5, topic=f"第{d}讲") for d in (1, 2, 3)]
     regular = make_worker("常到")
     for session in sessions:
         present = {services.enrolment_create(actor=district_admin, session=session, worker=regular).pk}

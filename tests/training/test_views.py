@@ -27,8 +27,10 @@ def make_series(network, unit=None, **fields) -> TrainingSeries:
     return TrainingSeries.objects.create(unit=unit or network.centre, **fields)
 
 
-def make_session(series, *, capacity=2, days=7, hours="3.0", host=None, **fields) -> TrainingSession:
-    starts = timezone.now() + timedelta(days=days)
+def make_session(series, *, capacity=2, days=0, hours="3.0", host=None, **fields) -> TrainingSession:
+    """A session under way, or starting `days` from now: people enrol until it ends, and
+    attendance is taken once it has begun."""
+    starts = timezone.now() - timedelta(hours=1) + timedelta(days=days)
     return TrainingSession.objects.create(
         series=series, topic=fields.pop("topic", "会谈技巧"), starts_at=starts, ends_at=starts + timedelta(hours=3),
         venue="区社工中心", host_unit=host or series.unit, capacity=capacity, credit_hours=Decimal(hours), **fields,
@@ -315,7 +317,7 @@ def test_district_admin_sets_the_years_requirement(as_user, district_admin, stat
 
 
 def test_figures_count_people_once_and_attendances_each_time(as_user, district_admin, series):
-    sessions = [make_session(series, capacity=5, days=d) for d in (3, 4)]
+    sessions = [make_session(series, capacity=5, topic=f"第{d}讲") for d in (3, 4)]
     worker = make_worker("甲")
     for session in sessions:
         enrolment = services.enrolment_create(actor=district_admin, session=session, worker=worker)
@@ -382,7 +384,7 @@ def busy_district(district_admin, network):
     for n in range(3):
         series = make_series(network, title=f"系列{n}")
         for d in range(3):
-            session = make_session(series, capacity=8, days=d + 1, topic=f"专题{n}-{d}")
+            session = make_session(series, capacity=8, topic=f"专题{n}-{d}")
             session.trainers.set(Trainer.objects.all())
             for worker in workers:
                 services.enrolment_create(actor=district_admin, session=session, worker=worker)
