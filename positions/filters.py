@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from socialwork.ids import IdFilter
 from socialwork.lists import offer
 from socialwork.scoping import region_scope, unit_scope
+from socialwork.sorting import NaturalOrderingFilter
 
 from .models import Award, Exam, Position, Region, ServiceUnit, SocialWorker
 
@@ -71,7 +72,8 @@ class PositionFilter(django_filters.FilterSet):
         method="filter_vacancy",
         label=_("Vacancy"),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = NaturalOrderingFilter(
+        natural_fields=("code", "title"),
         fields=(
             ("code", "code"),
             ("title", "title"),

@@ -12,7 +12,7 @@ class SocialworkConfig(AppConfig):
         from django.contrib.auth import signals as auth_signals
         from django.utils.module_loading import autodiscover_modules
 
-        from . import audit, constraints, dbroles, language, lookups, reminders, roles, schedules  # noqa: F401 (lookups registers itself)
+        from . import audit, constraints, dbroles, language, lookups, reminders, roles, schedules, sorting  # noqa: F401 (lookups registers itself)
 
         # Every app declares its reminder kinds in a `reminders` module and the other kinds of
         # notification it sends in a `notifications` module.
@@ -20,6 +20,8 @@ class SocialworkConfig(AppConfig):
         autodiscover_modules("notifications")
         # A row the database refuses for a named constraint reads as that constraint's message.
         connection_created.connect(constraints.guard_connection)
+        # Names with numbers in their natural order, on SQLite too (socialwork.sorting).
+        connection_created.connect(sorting.install_sqlite_collation, dispatch_uid="natural_collation")
         # The labels of the audit log's actions: socialwork.audit_actions, and any app's own module.
         autodiscover_modules("audit_actions")
         auth_signals.user_logged_in.connect(audit.login_recorded, dispatch_uid="audit_login")

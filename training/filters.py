@@ -1,6 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from socialwork.sorting import NaturalOrderingFilter
+
 from .models import PracticeBase, Trainer, TrainingSeries
 
 
@@ -8,7 +10,8 @@ class TrainingSeriesFilter(django_filters.FilterSet):
     """Series by year and category, searched by title; used by the list page."""
 
     title = django_filters.CharFilter(lookup_expr="icontains", label=_("Title"))
-    ordering = django_filters.OrderingFilter(
+    ordering = NaturalOrderingFilter(
+        natural_fields=("title",),
         fields=(
             ("year", "year"),
             ("title", "title"),

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from positions.models import SocialWorker
 from positions.selectors.workforce import worker_scope
 from socialwork.scoping import unit_scope
+from socialwork.sorting import natural
 from training.filters import PracticeBaseFilter, TrainerFilter, TrainingSeriesFilter
 from training.models import (
     Certificate,
@@ -165,7 +166,7 @@ def series_list(*, user, params=None) -> TrainingSeriesFilter:
     series = (
         series_visible_to(user=user)
         .annotate(session_count=Count("sessions"))
-        .order_by("-year", "title", "pk")
+        .order_by("-year", natural("title"), "pk")
     )
     return TrainingSeriesFilter(params, queryset=series)
 

@@ -26,6 +26,7 @@ from positions.models import (
 )
 from socialwork.roles import Role
 from socialwork.scoping import region_scope, unit_scope
+from socialwork.sorting import natural
 
 
 def active_appointments() -> QuerySet[Appointment]:
@@ -284,7 +285,9 @@ def studios_visible_to(*, user) -> QuerySet[Studio]:
 
 def positions_list(*, user, params=None) -> PositionFilter:
     """The positions list: the positions `user` sees, by code."""
-    return PositionFilter(params, queryset=positions_visible_to(user=user).order_by("code"), user=user)
+    return PositionFilter(
+        params, queryset=positions_visible_to(user=user).order_by(natural("code")), user=user
+    )
 
 
 def workers_list(*, user, params=None) -> SocialWorkerFilter:
