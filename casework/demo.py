@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from casework import services
+from casework.categories import AGES, GENDERS
 from casework.models import Assessment, Case, Client, Group, HouseholdMember, Referral, ServiceNote
 from casework.models.common import RiskLevel
 from casework.selectors import station_of
@@ -466,6 +467,15 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "建国秀英志强桂兰玉华国庆春梅德明淑珍文杰海燕红霞永康丽娟金凤"
 
 
+def _born_for(code: str, n: int, today: date) -> date:
+    """A birth date that fits the category (casework.categories.AGES): a left-behind child is a
+    child, someone living alone in old age is old; adults of working age otherwise."""
+    low, high = AGES.get(code, (20, 70))
+    high = low + 30 if high is None else high
+    age = low + (n * 7) % (high - low + 1)
+    return today - timedelta(days=365 * age + 183 + n % 150)  # `age` on `today`, whatever the day
+
+
 def _more_cases(story: _Story) -> None:
     communities = list(
         Region.objects.filter(
@@ -476,11 +486,12 @@ def _more_cases(story: _Story) -> None:
         unassigned = where == "unassigned"
         actor = story.manager if unassigned else story.worker
         name = SURNAMES[n % len(SURNAMES)] + GIVEN[(2 * n) % len(GIVEN)] + GIVEN[(2 * n + 1) % len(GIVEN)]
-        born = date(1940 + (n * 7) % 70, 1 + n % 12, 1 + n % 27)
+        born = _born_for(code, n, story.today)
+        female = code in GENDERS or n % 2
         category = _category(code)
         story.made["clients"] += 1
         client = services.client_register(
-            actor=actor, name=name, gender=Client.Gender.FEMALE if n % 2 else Client.Gender.MALE,
+            actor=actor, name=name, gender=Client.Gender.FEMALE if female else Client.Gender.MALE,
             birth_date=born, phone=f"1390717{n:04d}", community=communities[n % len(communities)],
             consents_to_services=True, consents_to_data_processing=True, categories=[category] if category else [],
         )  # fmt: skip

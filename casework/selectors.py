@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from casework.categories import category_misfits
 from casework.models import (
     AccessGrant,
     AdvocacyRecord,
@@ -552,3 +553,14 @@ def advocacy_list(*, user, params=None):
 def grants_list(*, user, params=None) -> QuerySet[AccessGrant]:
     """The access grants list (the district's alone), the latest first; it has no filters."""
     return grants_visible_to(user=user).order_by("-created_at", "-pk")
+
+
+def client_category_misfits(*, client: Client, categories) -> list[str]:
+    """Why the client does not fit the categories they are in (their age, their sex), as of
+    today: a warning on their page, never a refusal (casework.categories)."""
+    return category_misfits(
+        codes=[category.code for category in categories],
+        birth_date=client.birth_date,
+        gender=client.gender,
+        on=timezone.localdate(),
+    )

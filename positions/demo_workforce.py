@@ -33,6 +33,13 @@ C, M, L = Position.Category, Position.SetupMode, CertificateLevel
 POSTS = {C.STANDARDIZED: 57, C.GRID: 1367, C.ASSISTANT: 22, C.CORRECTION: 20, C.ANTI_DRUG: 8}
 SOCIAL_WORKERS, ASSISTANTS = 1094, 2169
 EXAMS = {2014: (1096, 469), 2015: (1715, 659)}
+# How each year's passes split by level, as the exam's results do: far more pass the assistant
+# (初级) level than the social worker (中级) level, and the senior (高级) level is rare (2015: 15
+# social workers sat it, none passed). 2015: 1,100 assistant candidates, 600 social worker, 15
+# senior; 2014: 469 passes.
+PASSES = {2015: {L.ASSISTANT: 509, L.SOCIAL_WORKER: 150}, 2014: {L.ASSISTANT: 330, L.SOCIAL_WORKER: 139}}
+FAILED_2015 = {L.ASSISTANT: 591, L.SOCIAL_WORKER: 450, L.SENIOR: 15}
+FAILED_2014 = {"assistant_passed_2015": 300, "social_worker_passed_2015": 100, "uncertified": 227}
 POLICIES = [(L.SOCIAL_WORKER, "200.00", date(2014, 1, 1)), (L.ASSISTANT, "100.00", date(2014, 1, 1))]
 
 SURNAMES = (
@@ -119,18 +126,22 @@ def _seed_positions() -> int:
 
 
 def _seed_workers() -> int:
-    """3,263 certified workers, then the 1,056 who failed the 2015 exam (uncertified)."""
+    """3,263 certified workers, then 1,056 without a certificate (591 of them failed the 2015
+    exam). The newest certificates are those of the 2015 and 2014 passes at each level."""
     failed_2015 = EXAMS[2015][0] - EXAMS[2015][1]
     levels = [L.SOCIAL_WORKER] * SOCIAL_WORKERS + [L.ASSISTANT] * ASSISTANTS + [L.NONE] * failed_2015
     existing = set(SocialWorker.objects.values_list("id_number", flat=True))
-    new = []
+    new, of_level = [], dict.fromkeys(levels, 0)
     for n, level in enumerate(levels, start=1):
+        of_level[level] += 1
         id_number, born = _id_number(n)
         if id_number in existing:
             continue
         certified = level != L.NONE
-        # The newest passes: 659 in 2015 and 469 in 2014; the rest certified earlier.
-        year = 2015 if n <= 659 else 2014 if n <= 659 + 469 else 2010 + n % 4
+        # The newest passes of each level: 2015's, then 2014's; the rest certified earlier.
+        in_2015, in_2014 = PASSES[2015].get(level, 0), PASSES[2014].get(level, 0)
+        rank = of_level[level]
+        year = 2015 if rank <= in_2015 else 2014 if rank <= in_2015 + in_2014 else 2010 + n % 4
         new.append(
             SocialWorker(
                 name=_name(n),
@@ -158,18 +169,41 @@ def _seed_workers() -> int:
 
 
 def _seed_exams() -> None:
-    """2015: the 659 newest certified passed, the 1,056 uncertified failed. 2014: the 469 certified
-    that year passed; 627 failed, of whom most passed in 2015 and the rest are still uncertified."""
+    """Each year's passes are the workers certified that year, at their level; the failures are
+    uncertified workers at the assistant level, assistants trying the social worker level and a
+    few social workers trying the senior level (PASSES, FAILED_2015, FAILED_2014)."""
     if Exam.objects.exists():
         return
     certified = list(SocialWorker.objects.exclude(certificate_level=L.NONE).order_by("pk"))
     uncertified = list(SocialWorker.objects.filter(certificate_level=L.NONE).order_by("pk"))
-    passed_2015, passed_2014 = certified[:659], certified[659 : 659 + 469]
-    failed_2014 = passed_2015[:400] + uncertified[: EXAMS[2014][0] - EXAMS[2014][1] - 400]
-    exams = [Exam(worker=w, year=2015, level=w.certificate_level, passed=True) for w in passed_2015]
-    exams += [Exam(worker=w, year=2015, level=L.ASSISTANT, passed=False) for w in uncertified]
-    exams += [Exam(worker=w, year=2014, level=w.certificate_level, passed=True) for w in passed_2014]
-    exams += [Exam(worker=w, year=2014, level=L.ASSISTANT, passed=False) for w in failed_2014]
+
+    def certified_in(level, years) -> list[SocialWorker]:
+        return [w for w in certified if w.certificate_level == level and w.certificate_year in years]
+
+    earlier = range(2000, 2015)
+    exams = []
+    for year in (2015, 2014):
+        exams += [
+            Exam(worker=w, year=year, level=level, passed=True)
+            for level in PASSES[year]
+            for w in certified_in(level, [year])
+        ]
+    failed_2015 = {
+        L.ASSISTANT: uncertified[: FAILED_2015[L.ASSISTANT]],
+        L.SOCIAL_WORKER: certified_in(L.ASSISTANT, earlier)[: FAILED_2015[L.SOCIAL_WORKER]],
+        L.SENIOR: certified_in(L.SOCIAL_WORKER, earlier)[: FAILED_2015[L.SENIOR]],
+    }
+    exams += [
+        Exam(worker=w, year=2015, level=level, passed=False) for level, ws in failed_2015.items() for w in ws
+    ]
+    failed_2014 = {
+        L.ASSISTANT: certified_in(L.ASSISTANT, [2015])[: FAILED_2014["assistant_passed_2015"]]
+        + uncertified[: FAILED_2014["uncertified"]],
+        L.SOCIAL_WORKER: certified_in(L.SOCIAL_WORKER, [2015])[: FAILED_2014["social_worker_passed_2015"]],
+    }
+    exams += [
+        Exam(worker=w, year=2014, level=level, passed=False) for level, ws in failed_2014.items() for w in ws
+    ]
     Exam.objects.bulk_create(exams)
 
 

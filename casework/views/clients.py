@@ -57,13 +57,15 @@ def client_detail(request, pk):
         .order_by("-intake_on", "-pk")
     )
     services.access_record(actor=request.user, target=client, action="client.view")
+    categories = list(client.categories.all())
     return render(
         request,
         "casework/client_detail.html",
         {
             "client": client,
             "household": client.household.all(),
-            "categories": client.categories.all(),
+            "categories": categories,
+            "misfits": selectors.client_category_misfits(client=client, categories=categories),
             "cases": cases,
             "pairings": client.pairings.select_related("volunteer").order_by("-starts_on", "pk"),
             "can_remove": request.user.pk == client.created_by_id

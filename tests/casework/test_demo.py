@@ -113,3 +113,25 @@ def test_the_demo_gives_each_reminder_something_to_say(seeded, demo_accounts):
     assert reminder_run(kind="casework_follow_ups_due", day=today) > 0
     assert reminder_run(kind="casework_unassigned_high_risk", day=today) == 2
     assert reminder_run(kind="casework_quiet_cases", day=today) > 0
+
+
+def test_demo_clients_fit_their_categories_by_age_and_sex(seeded):
+    """No 1940-born left-behind child: every demo client is of the age (and sex) their
+    categories are for (casework.categories.AGES, GENDERS)."""
+    from casework.categories import category_misfits
+
+    today = timezone.localdate()
+    misfits = {
+        client.name: category_misfits(
+            codes=[c.code for c in client.categories.all()],
+            birth_date=client.birth_date,
+            gender=client.gender,
+            on=today,
+        )
+        for client in Client.objects.prefetch_related("categories")
+    }
+    assert {name: reasons for name, reasons in misfits.items() if reasons} == {}
+    children = Client.objects.filter(categories__code__in=["children_in_distress", "left_behind_children"])
+    assert children.exists() and all(c.birth_date.year > today.year - 18 for c in children)
+    elderly = Client.objects.filter(categories__code__in=["elderly_alone", "left_behind_elderly"])
+    assert elderly.exists() and all(c.birth_date.year <= today.year - 60 for c in elderly)

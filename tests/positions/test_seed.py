@@ -114,3 +114,28 @@ def test_demo_projects_have_the_figures_of_seed_000(seeded):
     assert (money["budget"], money["spent"]) == (Decimal("1290000"), Decimal("660000"))
     assert money["committed"] <= money["budget"]
     assert User.objects.get(username="org").organization is not None
+
+
+def test_demo_exam_passes_split_plausibly_by_level(seeded):
+    """Fewer pass the social worker level (中级) than the assistant level (初级), at a lower rate;
+    the senior level (高级) is rare. Each year's passes are the workers certified that year at that
+    level."""
+    from django.db.models import Count, Q
+
+    from positions.models import Exam, SocialWorker
+
+    L = CertificateLevel
+    rows = (
+        Exam.objects.filter(year=2015)
+        .values("level")
+        .annotate(n=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
+    )
+    sat = {row["level"]: (row["n"], row["passed"]) for row in rows}
+    assert sum(n for n, _p in sat.values()) == 1715 and sum(p for _n, p in sat.values()) == 659
+    (assistant, assistant_passed), (social, social_passed) = sat[L.ASSISTANT], sat[L.SOCIAL_WORKER]
+    assert assistant_passed > social_passed > sat.get(L.SENIOR, (0, 0))[1]
+    assert assistant_passed / assistant > social_passed / social
+    assert sat.get(L.SENIOR, (0, 0))[0] <= 0.02 * 1715
+    for exam in Exam.objects.filter(passed=True).select_related("worker")[:300]:
+        assert (exam.worker.certificate_level, exam.worker.certificate_year) == (exam.level, exam.year)
+    assert SocialWorker.objects.filter(certificate_year=2015).count() == 659
