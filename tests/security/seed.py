@@ -4,13 +4,14 @@ every role: the data the role matrix opens every page and endpoint on."""
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from uuid import uuid4
 
 from django.core.files.base import ContentFile
 from django.test import TestCase
 from django.utils import timezone
 
 from casework import services as casework
-from positions.models import AllowancePolicy, CertificateLevel, Region, ServiceUnit
+from positions.models import AllowancePolicy, AllowanceRollRun, CertificateLevel, Region, ServiceUnit
 from positions.services import workforce
 from positions.services.allowance import allowance_roll_generate
 from positions.services.assessment import assessment_record, assessment_scheme_save
@@ -102,6 +103,7 @@ def seed() -> District:
         level="social_worker", monthly_amount=Decimal(200), effective_from=today.replace(year=2020)
     )
     o["roll"] = allowance_roll_generate(actor=admin, month=today.replace(day=1) - timedelta(days=31))
+    o["roll_run"] = AllowanceRollRun.objects.create(id=uuid4(), month=o["roll"].month, requested_by=admin)
 
     # Training hosted by station A, a certificate of it.
     o["series"] = make_series(station_a)

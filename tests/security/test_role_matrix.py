@@ -213,6 +213,7 @@ ACCESS: dict[str, Rule] = {
     "positions:allowance_roll_detail": get(WIDE, {R.STATION_MANAGER}),
     "positions:allowance_roll_export": get(DISTRICT),  # the payroll file: who manages the roll
     "positions:allowance_rolls": get(WIDE, {R.STATION_MANAGER}),
+    "positions:allowance_roll_progress": get(WIDE, {R.STATION_MANAGER}),
     "positions:appointment_create": post(DISTRICT, {R.STATION_MANAGER}),
     "positions:appointment_end": post(DISTRICT, {R.STATION_MANAGER}),
     "positions:appointment_transfer": post(DISTRICT, {R.STATION_MANAGER}),
@@ -395,6 +396,7 @@ PATH_ARGS = {
     "positions:allowance_roll_detail": _pk("roll"),
     "positions:allowance_roll_close": _pk("roll"),
     "positions:allowance_roll_export": _pk("roll"),
+    "positions:allowance_roll_progress": lambda o: {"task_id": o["roll_run"].id},
     "positions:import_template": lambda o: {"kind": "positions"},
     "training:certificate_pdf": _pk("certificate"),
     "training:series_detail": _pk("series"),
