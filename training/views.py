@@ -113,6 +113,9 @@ def series_update(request, pk):
 @permission_required("training.add_certificate", raise_exception=True)
 def certificates_issue(request, pk):
     series = get_object_or_404(selectors.series_visible_to(user=request.user), pk=pk)
+    asked = confirmation(request, workflow.CERTIFICATES_ISSUE, subject=series, back=series)
+    if asked:
+        return asked
     try:
         issued = services.certificates_issue(actor=request.user, series=series)
     except ValidationError as error:

@@ -48,6 +48,15 @@ ACTIONS = {
     ),
 }
 
+# Completion certificates are numbered for good: a page asks before it issues them.
+CERTIFICATES_ISSUE = Action(
+    _("Issue certificates"),
+    confirm=_(
+        "Everyone who attended the required share of the sessions receives a certificate with a number "
+        "of its own; a certificate once issued is not withdrawn."
+    ),
+)
+
 SESSION_DECLARATION: dict[str, dict[str, tuple[str, ...]]] = {
     UPCOMING: {ORGANIZER: ("enrol",)},
     UNDER_WAY: {ORGANIZER: ("enrol", "take_attendance")},

@@ -9,6 +9,7 @@ from positions.models import CertificateLevel, SocialWorker
 from tests.positions.test_workforce import make_worker
 from training import services
 from training.models import (
+    Certificate,
     Enrolment,
     HoursRequirement,
     PracticeBase,
@@ -334,13 +335,17 @@ def test_district_admin_issues_certificates_from_the_series_page(as_user, distri
     enrolment = services.enrolment_create(actor=district_admin, session=session, worker=make_worker("甲"))
     services.attendance_record(actor=district_admin, session=session, present={enrolment.pk})
     client = as_user(district_admin)
-    response = client.post(url("certificates_issue", session.series.pk), follow=True)
+    asked = client.post(url("certificates_issue", session.series.pk))
+    assert asked.templates[0].name == "partials/confirm_page.html" and not Certificate.objects.exists()
+    response = client.post(url("certificates_issue", session.series.pk), {"confirmed": "1"}, follow=True)
     assert "Certificates issued: 1." in response.content.decode()
     assert [c.participant_name for c in response.context["certificates"]] == ["甲"]
 
 
 def test_issuing_certificates_for_a_series_without_sessions_shows_the_reason(as_user, district_admin, series):
-    response = as_user(district_admin).post(url("certificates_issue", series.pk), follow=True)
+    response = as_user(district_admin).post(
+        url("certificates_issue", series.pk), {"confirmed": "1"}, follow=True
+    )
     assert response.status_code == 200 and "no sessions yet" in response.content.decode()
 
 
