@@ -1,17 +1,18 @@
 """The language a person works in: Chinese unless they chose otherwise, and their choice follows
 them from one login to the next.
 
-The choice lives on the account (`User.language`, which notifications are written in too). The
-language cookie, which the pages read (socialwork.middleware.LanguageMiddleware), lasts only as
-long as the browser's session, so each login sets it again from the account: a person who chose
-English gets English in a fresh browser, and a cookie another person left at a shared desk does
-not outlast the login. A choice made on the login page itself, before logging in, is the
+The choice lives on the account (`User.language`, which notifications are written in too, and
+`User.language_chosen_at`). The language cookie, which the pages read
+(socialwork.middleware.LanguageMiddleware), lasts only as long as the browser's session, so each
+login sets it again: the person's choice if they made one, else the site's language. A person who
+chose English gets English in a fresh browser, and a cookie another person left at a shared desk
+does not outlast the login. A choice made on the login page itself, before logging in, is the
 person's latest: it is kept, and remembered on the account.
 """
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils import translation
+from django.utils import timezone, translation
 
 CHOSEN_BEFORE_LOGIN = "language_chosen"  # session key; the session's data survives the login
 
@@ -21,9 +22,7 @@ def language_choose(*, request, language: str) -> None:
     if language not in dict(settings.LANGUAGES):
         return
     if request.user.is_authenticated:
-        if request.user.language != language:
-            request.user.language = language
-            request.user.save(update_fields=["language"])
+        _remember(request.user, language)
     else:
         request.session[CHOSEN_BEFORE_LOGIN] = language
 
@@ -34,15 +33,21 @@ def language_at_login(sender, request, user, **kwargs) -> None:
     if not isinstance(request, HttpRequest) or not hasattr(request, "session"):
         return  # an API token taken: no pages, no cookie
     chosen = request.session.pop(CHOSEN_BEFORE_LOGIN, None)
-    if chosen in dict(settings.LANGUAGES) and chosen != user.language:
-        user.language = chosen
-        user.save(update_fields=["language"])
+    if chosen in dict(settings.LANGUAGES):
+        _remember(user, chosen)
     try:
-        language = translation.get_supported_language_variant(user.language)
+        language = translation.get_supported_language_variant(
+            user.language if user.language_chosen_at else settings.LANGUAGE_CODE
+        )
     except LookupError:
         language = settings.LANGUAGE_CODE
     translation.activate(language)
     request.LANGUAGE_CODE = request.language_at_login = language
+
+
+def _remember(user, language: str) -> None:
+    user.language, user.language_chosen_at = language, timezone.now()
+    user.save(update_fields=["language", "language_chosen_at"])
 
 
 def set_language_cookie(response, language: str) -> None:

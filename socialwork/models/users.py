@@ -40,6 +40,13 @@ class User(AbstractUser):
         help_text=_("For social organization staff: the organization they work for."),
     )
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    language_chosen_at = models.DateTimeField(
+        _("language chosen"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the person chose their language with the switch; applied at each login."),
+    )
     password_changed_at = models.DateTimeField(
         _("password changed"),
         default=timezone.now,
