@@ -13,6 +13,7 @@ written in the recipient's language.
 
 from django.utils.translation import gettext_lazy as _
 
+from socialwork.money import format_yuan
 from socialwork.notifications import notification_kind
 from socialwork.roles import Role
 
@@ -114,10 +115,10 @@ def contract_signed(*, actor, contract) -> None:
         kind=CONTRACT_SIGNED,
         key=f"project-contract:{contract.pk}",
         title=_Words(
-            _("The service contract %(number)s was signed: %(project)s, %(amount)s yuan"),
+            _("The service contract %(number)s was signed: %(project)s, %(amount)s"),
             number=contract.number,
             project=project.title,
-            amount=contract.amount,
+            amount=format_yuan(contract.amount),
         ),
         url=project.get_absolute_url(),
     )
@@ -132,8 +133,8 @@ def payment_made(*, actor, payment) -> None:
         kind=PAYMENT_MADE,
         key=f"project-payment:{payment.pk}",
         title=_Words(
-            _("%(amount)s yuan was paid on %(paid_on)s for %(project)s"),
-            amount=payment.amount,
+            _("%(amount)s was paid on %(paid_on)s for %(project)s"),
+            amount=format_yuan(payment.amount),
             paid_on=payment.paid_on.isoformat(),
             project=project.title,
         ),

@@ -37,7 +37,7 @@ from projects.models import (
 )
 from projects.selectors import contract_money, projects_visible_to
 from socialwork.actions import action_require
-from socialwork.money import yuan
+from socialwork.money import format_yuan, yuan
 from socialwork.scoping import region_scope
 from socialwork.services import apply_changes, audit_record
 
@@ -216,9 +216,9 @@ def project_save(
             raise ValidationError(
                 {
                     "budget_lines": _(
-                        "The budget adds up to %(total)s yuan, above the call's ceiling of %(ceiling)s."
+                        "The budget adds up to %(total)s, above the call's ceiling of %(ceiling)s."
                     )
-                    % {"total": requested, "ceiling": call.budget_ceiling}
+                    % {"total": format_yuan(requested), "ceiling": format_yuan(call.budget_ceiling)}
                 }
             )
         fields = {
@@ -290,9 +290,9 @@ def project_decide(*, actor, project: Project, approve: bool, amount=None, reaso
             raise ValidationError(
                 {
                     "amount": _(
-                        "At most %(limit)s yuan can be approved: what was requested, within the call's ceiling."
+                        "At most %(limit)s can be approved: what was requested, within the call's ceiling."
                     )
-                    % {"limit": limit}
+                    % {"limit": format_yuan(limit)}
                 }
             )
         project = _transition(actor=actor, project=project, name="approve", reason=reason)
@@ -378,10 +378,10 @@ def bid_award(*, actor, bid: Bid) -> Bid:
             raise ValidationError(
                 {
                     "bid": _(
-                        "The bid of %(price)s yuan is above the approved %(approved)s yuan; "
+                        "The bid of %(price)s is above the approved %(approved)s; "
                         "a bid above the approved amount cannot be awarded."
                     )
-                    % {"price": bid.price, "approved": project.approved_amount}
+                    % {"price": format_yuan(bid.price), "approved": format_yuan(project.approved_amount)}
                 }
             )
         bid.awarded = True
@@ -490,8 +490,8 @@ def contract_sign(
         if project.approved_amount is not None and amount > project.approved_amount:
             raise ValidationError(
                 {
-                    "amount": _("The contract cannot exceed the approved %(approved)s yuan.")
-                    % {"approved": project.approved_amount}
+                    "amount": _("The contract cannot exceed the approved %(approved)s.")
+                    % {"approved": format_yuan(project.approved_amount)}
                 }
             )
         if ends_on < starts_on:
@@ -505,8 +505,8 @@ def contract_sign(
         if committed + amount > budget.amount:
             raise ValidationError(
                 {
-                    "amount": _("Only %(left)s yuan of the %(year)s budget is left uncommitted.")
-                    % {"left": budget.amount - committed, "year": year}
+                    "amount": _("Only %(left)s of the %(year)s budget is left uncommitted.")
+                    % {"left": format_yuan(budget.amount - committed), "year": year}
                 }
             )
         contract = Contract(
@@ -590,10 +590,14 @@ def _check_schedule(rows, *, amount: Decimal, final_share_percent: int, field: s
         raise ValidationError(
             {
                 field: _(
-                    "The instalments add up to %(scheduled)s yuan; with %(percent)s%% held back until "
-                    "acceptance, at most %(limit)s yuan is paid on milestones."
+                    "The instalments add up to %(scheduled)s; with %(percent)s%% held back until "
+                    "acceptance, at most %(limit)s is paid on milestones."
                 )
-                % {"scheduled": scheduled, "percent": final_share_percent, "limit": limit}
+                % {
+                    "scheduled": format_yuan(scheduled),
+                    "percent": final_share_percent,
+                    "limit": format_yuan(limit),
+                }
             }
         )
 
@@ -664,10 +668,10 @@ def payment_record(*, actor, contract: Contract, amount, paid_on: date, note: st
             raise ValidationError(
                 {
                     "amount": _(
-                        "Only %(due)s yuan is due now: the instalments of completed milestones; "
-                        "%(held)s yuan is held back until acceptance passes."
+                        "Only %(due)s is due now: the instalments of completed milestones; "
+                        "%(held)s is held back until acceptance passes."
                     )
-                    % {"due": money.due, "held": money.held_back}
+                    % {"due": format_yuan(money.due), "held": format_yuan(money.held_back)}
                 }
             )
         payment = Payment(contract=contract, amount=amount, paid_on=paid_on, note=note, recorded_by=actor)
@@ -718,8 +722,8 @@ def contract_amend(
         if project.approved_amount is not None and new_amount > project.approved_amount:
             raise ValidationError(
                 {
-                    "amount": _("The contract cannot exceed the approved %(approved)s yuan.")
-                    % {"approved": project.approved_amount}
+                    "amount": _("The contract cannot exceed the approved %(approved)s.")
+                    % {"approved": format_yuan(project.approved_amount)}
                 }
             )
         if new_amount > contract.amount:
@@ -731,14 +735,17 @@ def contract_amend(
                 left = (budget.amount if budget else Decimal(0)) - committed - contract.amount
                 raise ValidationError(
                     {
-                        "amount": _("Only %(left)s yuan of the %(year)s budget is left uncommitted.")
-                        % {"left": max(left, Decimal(0)), "year": contract.year}
+                        "amount": _("Only %(left)s of the %(year)s budget is left uncommitted.")
+                        % {"left": format_yuan(max(left, Decimal(0))), "year": contract.year}
                     }
                 )
         paid = contract.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
         if new_amount < paid:
             raise ValidationError(
-                {"amount": _("%(paid)s yuan is already paid; the contract cannot be less.") % {"paid": paid}}
+                {
+                    "amount": _("%(paid)s is already paid; the contract cannot be less.")
+                    % {"paid": format_yuan(paid)}
+                }
             )
         milestones = list(contract.milestones.all())
         _check_schedule(

@@ -112,7 +112,7 @@ def test_a_bid_above_the_approved_amount_is_not_awarded(
     bid(district_admin, procurement, organization, "17500")
     with pytest.raises(ValidationError) as refused:
         services.bid_award(actor=district_admin, bid=dear)
-    assert "approved 18000.00 yuan" in field_errors(refused.value)["bid"][0]
+    assert "approved ¥18,000.00" in field_errors(refused.value)["bid"][0]
     dear.refresh_from_db()
     assert not dear.awarded and not Award.objects.exists()
 
@@ -316,7 +316,7 @@ def test_nothing_is_paid_before_the_work_is_done(district_admin, approved, organ
     services.milestone_complete(actor=district_admin, milestone=contract.milestones.get(), completed_on=TODAY)
     with pytest.raises(ValidationError) as refused:
         services.payment_record(actor=district_admin, contract=contract, amount="18000", paid_on=TODAY)
-    assert "Only 9000.00 yuan is due now" in field_errors(refused.value)["amount"][0]
+    assert "Only ¥9,000.00 is due now" in field_errors(refused.value)["amount"][0]
     assert not contract.payments.exists()
 
 
@@ -341,7 +341,7 @@ def test_milestones_release_their_instalments_and_acceptance_the_final_share(
         services.payment_record(actor=district_admin, contract=contract, amount="0.01", paid_on=TODAY)
     services.milestone_complete(actor=district_admin, milestone=second, completed_on=TODAY)
     with pytest.raises(
-        ValidationError, match="7200.00 yuan is due now.*3600.00 yuan is held back until acceptance"
+        ValidationError, match="¥7,200.00 is due now.*¥3,600.00 is held back until acceptance"
     ):
         services.payment_record(actor=district_admin, contract=contract, amount="10800", paid_on=TODAY)
     services.payment_record(actor=district_admin, contract=contract, amount="7200", paid_on=TODAY)
@@ -362,7 +362,7 @@ def test_milestones_release_their_instalments_and_acceptance_the_final_share(
 def test_the_instalments_leave_the_final_share_for_acceptance(district_admin, approved, organization):
     with pytest.raises(ValidationError) as refused:
         sign(district_admin, approved, organization, milestones=[("启动", TODAY, "16200.01")])
-    assert "at most 16200.00 yuan" in field_errors(refused.value)["milestones"][0]
+    assert "at most ¥16,200.00" in field_errors(refused.value)["milestones"][0]
     contract = sign(district_admin, approved, organization, milestones=[("启动", TODAY, "16200")])
     assert contract.final_share_percent == 10
 
@@ -434,7 +434,7 @@ def test_a_supplementary_agreement_stays_within_the_approved_amount_and_the_budg
         services.contract_amend(
             actor=district_admin, contract=running, amount="18000.01", reason="增项", signed_on=TODAY
         )
-    assert "approved 18000.00" in field_errors(refused.value)["amount"][0]
+    assert "approved ¥18,000.00" in field_errors(refused.value)["amount"][0]
     YearBudget.objects.filter(year=running.year).update(amount=Decimal("16000"))
     with pytest.raises(ValidationError) as refused:
         services.contract_amend(
@@ -534,7 +534,7 @@ def test_the_api_refuses_a_payment_dated_ahead_or_not_yet_due(api, district_admi
     response = client.post("/api/v1/payments/", ahead, format="json")
     assert response.status_code == 400 and "paid_on" in response.json()
     response = client.post("/api/v1/payments/", {**today, "amount": "9000.01"}, format="json")
-    assert response.status_code == 400 and "9000.00 yuan is due now" in response.json()["amount"][0]
+    assert response.status_code == 400 and "¥9,000.00 is due now" in response.json()["amount"][0]
 
 
 def test_the_api_amends_a_contract_by_a_supplementary_agreement(api, district_admin, applicant, running):

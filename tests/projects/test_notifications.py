@@ -119,7 +119,7 @@ def test_a_contract_a_payment_and_an_acceptance_are_told_to_the_organizations_st
     ):
         assert told(kind) == {"staff_1": link, "staff_2": link}, kind
     payment = Notification.objects.get(user=people["staff"], kind=notifications.PAYMENT_MADE)
-    assert "10000" in payment.title
+    assert "¥10,000.00" in payment.title
 
 
 def test_the_payment_is_told_to_the_contracts_provider_not_the_applicant(

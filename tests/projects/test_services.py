@@ -313,7 +313,7 @@ def under_review(applicant, network, call):
     [
         (None, "Give the approved amount"),
         ("0", "more than zero"),
-        ("50000.01", "At most 50000"),
+        ("50000.01", "At most ¥50,000.00"),
         ("x", "yuan"),
     ],
 )
@@ -334,7 +334,7 @@ def test_approval_stays_within_the_call_ceiling(district_admin, applicant, netwo
         status=S.UNDER_REVIEW,
         requested="50000",
     )
-    with pytest.raises(ValidationError, match="At most 30000"):
+    with pytest.raises(ValidationError, match="At most ¥30,000.00"):
         services.project_decide(actor=district_admin, project=project, approve=True, amount="40000")
 
 
@@ -428,7 +428,7 @@ def approved(applicant, network, call):
 
 
 def test_contract_cannot_exceed_the_approved_amount(district_admin, approved, organization, budget):
-    with pytest.raises(ValidationError, match="approved 50000"):
+    with pytest.raises(ValidationError, match="approved ¥50,000.00"):
         sign(district_admin, approved, organization, amount="50000.01")
 
 
@@ -464,7 +464,7 @@ def test_contracts_of_a_year_never_exceed_its_budget(district_admin, applicant, 
     second = make_project(
         call=call, community=network.community_a, created_by=applicant, status=S.APPROVED, approved="50000"
     )
-    with pytest.raises(ValidationError, match="Only 10000.00 yuan of the"):
+    with pytest.raises(ValidationError, match="Only ¥10,000.00 of the"):
         sign(district_admin, second, organization, amount="10000.01", number="HT-2")
     sign(district_admin, second, organization, amount="10000", number="HT-2")
     assert Contract.objects.filter(year=call.year).count() == 2
@@ -511,14 +511,14 @@ def contract(applicant, network, call, organization):
 
 def test_payments_never_exceed_what_is_due_nor_the_contract(district_admin, contract):
     services.payment_record(actor=district_admin, contract=contract, amount="30000", paid_on=TODAY)
-    with pytest.raises(ValidationError, match="Only 6000.00 yuan is due now"):
+    with pytest.raises(ValidationError, match="Only ¥6,000.00 is due now"):
         services.payment_record(actor=district_admin, contract=contract, amount="6000.01", paid_on=TODAY)
     services.payment_record(actor=district_admin, contract=contract, amount="6000", paid_on=TODAY)
     # The final share waits for a passed acceptance; then the whole contract, and no more.
     contract.project.acceptances.create(
         evaluator="第三方", score=90, conclusion=Acceptance.Conclusion.PASS, evaluated_on=TODAY
     )
-    with pytest.raises(ValidationError, match="Only 4000.00 yuan is due now"):
+    with pytest.raises(ValidationError, match="Only ¥4,000.00 is due now"):
         services.payment_record(actor=district_admin, contract=contract, amount="4000.01", paid_on=TODAY)
     services.payment_record(actor=district_admin, contract=contract, amount="4000", paid_on=TODAY)
     assert sum(p.amount for p in Payment.objects.all()) == contract.amount
@@ -685,5 +685,5 @@ def test_payments_recorded_at_once_never_exceed_the_contract():
             for _n in range(5)
         ]
     )
-    assert len(errors) == 3 and all("10000.00 yuan is due now" in message(error) for error in errors)
+    assert len(errors) == 3 and all("¥10,000.00 is due now" in message(error) for error in errors)
     assert sum(payment.amount for payment in Payment.objects.all()) == Decimal("30000")
