@@ -447,7 +447,9 @@ class TransferDecisionForm(DecisionForm):
 
 
 class AssignForm(forms.Form):
-    worker = PersonChoiceField(label=_("Worker"), queryset=User.objects.none(), required=False)
+    worker = PersonChoiceField(
+        label=pgettext_lazy("casework", "Worker"), queryset=User.objects.none(), required=False
+    )
     supervisor = PersonChoiceField(label=_("Supervisor"), queryset=User.objects.none(), required=False)
 
     def __init__(self, *args, station: ServiceUnit, **kwargs):

@@ -120,7 +120,7 @@ class GroupEvaluateForm(forms.Form):
 
 
 class GroupFilter(django_filters.FilterSet):
-    name = django_filters.CharFilter(lookup_expr="icontains", label=_("Name"))
+    name = django_filters.CharFilter(lookup_expr="icontains", label=pgettext_lazy("thing", "Name"))
 
     class Meta:
         model = Group
@@ -174,7 +174,7 @@ class VolunteerForm(forms.ModelForm):
 
 class VolunteerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Name or skills"))
-    active = django_filters.BooleanFilter(label=_("Active"))
+    active = django_filters.BooleanFilter(label=pgettext_lazy("volunteer", "Active"))
 
     class Meta:
         model = Volunteer
@@ -200,7 +200,7 @@ class VolunteerHoursForm(forms.Form):
 class PairingForm(forms.Form):
     client = forms.ModelChoiceField(label=_("Client"), queryset=None)
     purpose = forms.CharField(label=_("Purpose"), max_length=200)
-    starts_on = forms.DateField(label=_("From"), widget=DATE, required=False)
+    starts_on = forms.DateField(label=pgettext_lazy("start date", "From"), widget=DATE, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

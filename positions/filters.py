@@ -1,9 +1,11 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from socialwork.filters import SortFilter
 from socialwork.ids import IdFilter
 from socialwork.lists import offer
 from socialwork.scoping import region_scope, unit_scope
@@ -71,7 +73,7 @@ class PositionFilter(django_filters.FilterSet):
         method="filter_vacancy",
         label=_("Vacancy"),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = SortFilter(
         fields=(
             ("code", "code"),
             ("title", "title"),
@@ -80,6 +82,14 @@ class PositionFilter(django_filters.FilterSet):
             ("vacant", "vacant"),
             ("unit__path", "unit"),
         ),  # fmt: skip
+        labels={
+            "code": _("Code"),
+            "title": pgettext_lazy("position", "Title"),
+            "quota": _("Quota"),
+            "filled": _("Filled"),
+            "vacant": _("Vacant"),
+            "unit__path": _("Unit"),
+        },
         label=_("Sort by"),
     )
 
@@ -108,7 +118,7 @@ class SocialWorkerFilter(django_filters.FilterSet):
     """Workers by name, certificate number, level and unit; the units offered are those of the
     person's place."""
 
-    name = django_filters.CharFilter(lookup_expr="icontains", label=_("Name"))
+    name = django_filters.CharFilter(lookup_expr="icontains", label=pgettext_lazy("person", "Name"))
     certificate_number = django_filters.CharFilter(lookup_expr="icontains", label=_("Certificate number"))
     unit = django_filters.ModelChoiceFilter(
         field_name="employer_unit",
@@ -116,13 +126,19 @@ class SocialWorkerFilter(django_filters.FilterSet):
         method="filter_unit",
         label=_("Unit"),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = SortFilter(
         fields=(
             ("name", "name"),
             ("certificate_level", "certificate_level"),
             ("certificate_year", "certificate_year"),
             ("employer_unit__path", "unit"),
         ),  # fmt: skip
+        labels={
+            "name": pgettext_lazy("person", "Name"),
+            "certificate_level": _("Certificate level"),
+            "certificate_year": _("Certificate year"),
+            "employer_unit__path": _("Unit"),
+        },
         label=_("Sort by"),
     )
 
@@ -147,7 +163,11 @@ class ExamFilter(django_filters.FilterSet):
 
 class AwardFilter(django_filters.FilterSet):
     worker__name = django_filters.CharFilter(lookup_expr="icontains", label=_("Social worker"))
-    ordering = django_filters.OrderingFilter(fields=(("year", "year"), ("name", "name")), label=_("Sort by"))
+    ordering = SortFilter(
+        fields=(("year", "year"), ("name", "name")),
+        labels={"year": _("Year"), "name": pgettext_lazy("thing", "Name")},
+        label=_("Sort by"),
+    )
 
     class Meta:
         model = Award

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from positions.models import Region, Studio
 from socialwork import uploads
@@ -211,7 +212,7 @@ class ContractForm(forms.Form):
     number = forms.CharField(label=_("Contract number"), max_length=50)
     organization = forms.ModelChoiceField(label=_("Provider"), queryset=SocialOrganization.objects.none())
     amount = forms.DecimalField(label=_("Amount (yuan)"), min_value=0.01, **MONEY)
-    starts_on = forms.DateField(label=_("From"), widget=DATE)
+    starts_on = forms.DateField(label=pgettext_lazy("start date", "From"), widget=DATE)
     ends_on = forms.DateField(label=_("Until"), widget=DATE)
     signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
     deliverables = forms.CharField(
@@ -332,7 +333,9 @@ class AcceptanceForm(forms.ModelForm):
 
 class ProgressReportForm(forms.Form):
     period = forms.CharField(label=_("Period"), max_length=50)
-    content = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
+    content = forms.CharField(
+        label=pgettext_lazy("progress report", "Progress"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     attachment = upload_field(_("Attachment"))
 
 

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from socialwork.constraints import CheckConstraint, UniqueConstraint
 from socialwork.creditcodes import validate_credit_code
@@ -52,7 +53,7 @@ class SocialOrganization(TimeStampedModel):
         A4 = "4A", "4A"
         A5 = "5A", "5A"
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=200, unique=True)
     credit_code = models.CharField(
         _("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code]
     )
@@ -116,7 +117,7 @@ class ServiceTeam(TimeStampedModel):
 
 class TeamMember(models.Model):
     team = models.ForeignKey(ServiceTeam, on_delete=models.CASCADE, related_name="members")
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     role = models.CharField(_("role"), max_length=100, blank=True)
     worker = models.ForeignKey(
         "positions.SocialWorker", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -186,7 +187,7 @@ class Call(TimeStampedModel):
 
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("call", "title"), max_length=200)
     budget_ceiling = MoneyField(_("ceiling per project (yuan)"))
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
@@ -237,7 +238,7 @@ class Project(TimeStampedModel):
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="projects")
     # The call's year, kept here (by save() and call_save) so that the list sorts on an index.
     year = models.PositiveSmallIntegerField(_("year"), editable=False)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("project", "title"), max_length=200)
     service_area = models.CharField(
         _("service area"), max_length=20, choices=ServiceArea.choices, db_index=True
     )

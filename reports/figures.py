@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from casework.models import (
     AdvocacyRecord,
@@ -218,7 +219,7 @@ def _positions(place: _Place) -> Chapter:
             Table(
                 key="positions_by_category",
                 title=_("Posts set and filled by category"),
-                columns=[_("Category"), *columns],
+                columns=[pgettext("position", "Category"), *columns],
                 rows=by_category,
                 chart="grouped",
                 total=total,
@@ -375,9 +376,9 @@ def _training(place: _Place, year: int) -> Chapter:
     everyone = set().union(*people.values()) if people else set()
     return Chapter(
         key="training",
-        title=_("Training"),
+        title=pgettext("heading", "Training"),
         headline=[
-            (_("Sessions"), sum(row[1] for row in rows)),
+            (pgettext("training", "Sessions"), sum(row[1] for row in rows)),
             (_("Participants"), len(everyone)),
             (_("Person-times"), sum(row[3] for row in rows)),
         ],
@@ -385,7 +386,12 @@ def _training(place: _Place, year: int) -> Chapter:
             Table(
                 key="training_by_category",
                 title=_("Training in %(year)s by series category") % {"year": year},
-                columns=[_("Category"), _("Sessions"), _("Participants"), _("Person-times")],
+                columns=[
+                    pgettext("training series", "Category"),
+                    pgettext("training", "Sessions"),
+                    _("Participants"),
+                    _("Person-times"),
+                ],
                 rows=rows,
                 chart="grouped",
             )
@@ -438,7 +444,7 @@ def _projects(place: _Place, year: int) -> Chapter:
             Table(
                 key="organizations_by_grade",
                 title=_("Social organizations by grade"),
-                columns=[_("Grade"), _("Organizations")],
+                columns=[pgettext("organization", "Grade"), _("Organizations")],
                 rows=[row for row in grades if row[1]],
             ),
         ],
@@ -502,7 +508,7 @@ def _casework(place: _Place, year: int) -> Chapter:
             Table(
                 key="cases_by_category",
                 title=_("Cases opened and closed in %(year)s by category") % {"year": year},
-                columns=[_("Category"), _("Opened"), _("Closed")],
+                columns=[pgettext("casework", "Category"), _("Opened"), _("Closed")],
                 rows=by_category,
                 chart="grouped",
             ),

@@ -1,5 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from socialwork.filters import SortFilter
 
 from .models import PracticeBase, Trainer, TrainingSeries
 
@@ -7,14 +10,22 @@ from .models import PracticeBase, Trainer, TrainingSeries
 class TrainingSeriesFilter(django_filters.FilterSet):
     """Series by year and category, searched by title; used by the list page."""
 
-    title = django_filters.CharFilter(lookup_expr="icontains", label=_("Title"))
-    ordering = django_filters.OrderingFilter(
+    title = django_filters.CharFilter(
+        lookup_expr="icontains", label=pgettext_lazy("training series", "Title")
+    )
+    ordering = SortFilter(
         fields=(
             ("year", "year"),
             ("title", "title"),
             ("category", "category"),
             ("session_count", "sessions"),
         ),  # fmt: skip
+        labels={
+            "year": _("Year"),
+            "title": pgettext_lazy("training series", "Title"),
+            "category": pgettext_lazy("training series", "Category"),
+            "session_count": pgettext_lazy("training", "Sessions"),
+        },
         label=_("Sort by"),
     )
 
@@ -24,7 +35,7 @@ class TrainingSeriesFilter(django_filters.FilterSet):
 
 
 class TrainerFilter(django_filters.FilterSet):
-    name = django_filters.CharFilter(lookup_expr="icontains", label=_("Name"))
+    name = django_filters.CharFilter(lookup_expr="icontains", label=pgettext_lazy("person", "Name"))
 
     class Meta:
         model = Trainer

@@ -201,7 +201,7 @@ class AccessGrant(TimeStampedModel):
         USER, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_comment = models.CharField(_("comment"), max_length=200, blank=True)
+    decision_comment = models.CharField(pgettext_lazy("decision", "comment"), max_length=200, blank=True)
     revoked_by = models.ForeignKey(
         USER, verbose_name=_("revoked by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -622,7 +622,7 @@ class Transfer(TimeStampedModel):
         USER, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(pgettext_lazy("decision", "comment"), blank=True)
 
     class Meta:
         verbose_name = _("transfer")

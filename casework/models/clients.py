@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from encrypted_fields.fields import EncryptedCharField
 
 from socialwork.constraints import CheckConstraint
@@ -14,7 +15,7 @@ class VulnerabilityCategory(TimeStampedModel):
     translated label); the district adds others by name."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True, null=True, blank=True)
-    name = models.CharField(_("name"), max_length=50, unique=True)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=50, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     active = models.BooleanField(_("in use"), default=True)
 
@@ -37,7 +38,7 @@ class Client(TimeStampedModel):
         FEMALE = "female", _("Female")
         MALE = "male", _("Male")
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     id_number = EncryptedCharField(_("ID number"), max_length=18, null=True, blank=True)
@@ -104,7 +105,7 @@ class HouseholdMember(TimeStampedModel):
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="household"
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     situation = models.CharField(

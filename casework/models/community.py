@@ -51,7 +51,7 @@ class CommunityActivity(TimeStampedModel):
 
 
 class Volunteer(TimeStampedModel):
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     phone = EncryptedCharField(_("phone"), max_length=30, null=True, blank=True)
     station = models.ForeignKey(
         "positions.ServiceUnit",
@@ -61,7 +61,7 @@ class Volunteer(TimeStampedModel):
     )
     skills = models.CharField(_("skills"), max_length=200, blank=True)
     registered_on = models.DateField(_("registered on"))
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("volunteer", "active"), default=True)
 
     class Meta:
         verbose_name = _("volunteer")

@@ -30,7 +30,7 @@ class Group(TimeStampedModel):
         RUNNING = "running", _("Running")
         ENDED = "ended", _("Ended")
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     category = models.ForeignKey(
         VulnerabilityCategory, verbose_name=_("served group"), on_delete=models.PROTECT, null=True, blank=True,
@@ -57,8 +57,8 @@ class Group(TimeStampedModel):
     aims_met = models.BooleanField(_("aims met"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("group")
-        verbose_name_plural = _("groups")
+        verbose_name = pgettext_lazy("casework", "group")
+        verbose_name_plural = pgettext_lazy("casework", "groups")
         ordering = ["-starts_on", "pk"]
         constraints = [
             CheckConstraint(

@@ -40,7 +40,7 @@ class HostInstitution(TimeStampedModel):
     """The institution a post is set up in: civil affairs, health, education, ... or one the
     district adds."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=100, unique=True)
 
     class Meta:
         verbose_name = _("host institution")
@@ -75,7 +75,7 @@ class Position(TimeStampedModel):
         ABOLISHED = "abolished", _("Abolished")
 
     code = models.CharField(_("code"), max_length=40, unique=True)
-    title = models.CharField(_("title"), max_length=150)
+    title = models.CharField(pgettext_lazy("position", "title"), max_length=150)
     unit = models.ForeignKey(
         "positions.ServiceUnit",
         verbose_name=_("service unit"),
@@ -88,7 +88,9 @@ class Position(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="positions",
     )
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices, db_index=True)
+    category = models.CharField(
+        pgettext_lazy("position", "category"), max_length=20, choices=Category.choices, db_index=True
+    )
     setup_mode = models.CharField(
         _("how it was set up"), max_length=30, choices=SetupMode.choices, db_index=True
     )
@@ -141,7 +143,7 @@ class SocialWorker(TimeStampedModel):
         ACTIVE = "active", _("Active")
         LEFT = "left", _("Left")
 
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, db_index=True)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     id_number = models.CharField(_("ID number"), max_length=18, unique=True, validators=[validate_id_number])
@@ -633,7 +635,7 @@ class Award(TimeStampedModel):
 class Studio(TimeStampedModel):
     """A brand studio led by a well-known social worker (seed 000: Niu Huanju, Qiyang, Xuri)."""
 
-    name = models.CharField(_("name"), max_length=150, unique=True)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=150, unique=True)
     leader = models.ForeignKey(
         SocialWorker, verbose_name=_("leader"), on_delete=models.PROTECT, related_name="studios"
     )
