@@ -32,10 +32,14 @@ class RegionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Regions are made and renamed on the network page (positions.services.network)."""
 
     fields = ("name", "code", "level")
-    list_display = ("name", "code", "level", "depth")
+    list_display = ("name", "code", "level", "tree_depth")
     list_filter = ("level",)
     search_fields = ("name", "code")
     ordering = ("path",)
+
+    @admin.display(description=_("depth in the tree"), ordering="depth")
+    def tree_depth(self, region) -> int:
+        return region.depth
 
     def get_queryset(self, request):
         # Placing an account (the user admin's autocomplete), the account administrator reads the

@@ -63,6 +63,7 @@ SHARED_WORDS: dict[str, str] = {
     "Until": "截止日期",
     "until": "截止日期",
     "Volunteers": "志愿者",
+    "worker": "社工",
     "Year": "年度",
     "year": "年度",
 }

@@ -249,9 +249,12 @@ class HoursRequirement(TimeStampedModel):
 class Certificate(TimeStampedModel):
     """A completion certificate for a series, with a number no other certificate has."""
 
-    series = models.ForeignKey(TrainingSeries, on_delete=models.PROTECT, related_name="certificates")
+    series = models.ForeignKey(
+        TrainingSeries, verbose_name=_("series"), on_delete=models.PROTECT, related_name="certificates"
+    )
     worker = models.ForeignKey(
         "positions.SocialWorker",
+        verbose_name=_("worker"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

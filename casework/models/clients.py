@@ -42,7 +42,9 @@ class Client(TimeStampedModel):
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     id_number = EncryptedCharField(_("ID number"), max_length=18, null=True, blank=True)
-    id_number_digest = models.CharField(max_length=64, blank=True, default="", editable=False, db_index=True)
+    id_number_digest = models.CharField(
+        _("ID number digest"), max_length=64, blank=True, default="", editable=False, db_index=True
+    )
     phone = EncryptedCharField(_("phone"), max_length=30, null=True, blank=True)
     address = EncryptedCharField(_("address"), max_length=200, null=True, blank=True)
     community = models.ForeignKey(

@@ -76,7 +76,9 @@ class Volunteer(TimeStampedModel):
 
 
 class VolunteerHours(TimeStampedModel):
-    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="hours")
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name=_("volunteer"), on_delete=models.CASCADE, related_name="hours"
+    )
     activity = models.ForeignKey(
         CommunityActivity, verbose_name=_("activity"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="volunteer_hours",
@@ -105,7 +107,9 @@ class VolunteerHours(TimeStampedModel):
 class VolunteerPairing(TimeStampedModel):
     """A volunteer paired with a client, such as a caring neighbour with a family's twins."""
 
-    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="pairings")
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name=_("volunteer"), on_delete=models.CASCADE, related_name="pairings"
+    )
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="pairings"
     )

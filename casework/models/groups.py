@@ -77,7 +77,12 @@ class Group(TimeStampedModel):
 
 
 class GroupMember(TimeStampedModel):
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="members")
+    group = models.ForeignKey(
+        Group,
+        verbose_name=pgettext_lazy("casework", "group"),
+        on_delete=models.CASCADE,
+        related_name="members",
+    )
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="group_memberships"
     )
@@ -102,7 +107,12 @@ class GroupMember(TimeStampedModel):
 
 
 class GroupSession(TimeStampedModel):
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="sessions")
+    group = models.ForeignKey(
+        Group,
+        verbose_name=pgettext_lazy("casework", "group"),
+        on_delete=models.CASCADE,
+        related_name="sessions",
+    )
     number = models.PositiveSmallIntegerField(pgettext_lazy("casework", "session"))
     planned_on = models.DateField(_("planned for"))
     theme = models.CharField(_("theme"), max_length=200)
@@ -128,8 +138,15 @@ class GroupSession(TimeStampedModel):
 
 
 class GroupAttendance(models.Model):
-    session = models.ForeignKey(GroupSession, on_delete=models.CASCADE, related_name="attendance")
-    member = models.ForeignKey(GroupMember, on_delete=models.CASCADE, related_name="attendance")
+    session = models.ForeignKey(
+        GroupSession,
+        verbose_name=pgettext_lazy("casework", "session"),
+        on_delete=models.CASCADE,
+        related_name="attendance",
+    )
+    member = models.ForeignKey(
+        GroupMember, verbose_name=_("member"), on_delete=models.CASCADE, related_name="attendance"
+    )
     present = models.BooleanField(_("present"), default=True)
 
     class Meta:

@@ -428,15 +428,35 @@ class GradeRule(models.Model):
 class Assessment(TimeStampedModel):
     """One subject's assessment under a scheme: scores per criterion, the grade and its pay."""
 
-    scheme = models.ForeignKey(AssessmentScheme, on_delete=models.PROTECT, related_name="assessments")
+    scheme = models.ForeignKey(
+        AssessmentScheme,
+        verbose_name=_("assessment scheme"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
     worker = models.ForeignKey(
-        SocialWorker, on_delete=models.CASCADE, null=True, blank=True, related_name="assessments"
+        SocialWorker,
+        verbose_name=_("worker"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assessments",
     )
     unit = models.ForeignKey(
-        "positions.ServiceUnit", on_delete=models.CASCADE, null=True, blank=True, related_name="assessments"
+        "positions.ServiceUnit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assessments",
     )
     position = models.ForeignKey(
-        Position, on_delete=models.CASCADE, null=True, blank=True, related_name="assessments"
+        Position,
+        verbose_name=_("position"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assessments",
     )
     scores = models.JSONField(_("scores"), default=dict, help_text=_("Score per criterion id, out of 100."))
     total = models.DecimalField(_("weighted score"), max_digits=6, decimal_places=2)
@@ -538,7 +558,12 @@ class AllowanceRoll(TimeStampedModel):
     generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
