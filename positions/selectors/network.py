@@ -21,6 +21,16 @@ def regions_visible_to(*, user) -> QuerySet[Region]:
     return Region.objects.filter(region_scope(user))
 
 
+def district_of(region: Region | None) -> Region | None:
+    """The district a region lies in (the root of its tree): the installation's district, whose
+    name heads the reports it sends upward."""
+    if region is None:
+        return None
+    if region.depth == 1:
+        return region
+    return Region.objects.filter(path=region.path[: Region.steplen]).first()
+
+
 def with_parent_id(queryset: QuerySet) -> QuerySet:
     """Annotate each node of a tree queryset with its parent's id, in the same query."""
     parents = queryset.model.objects.filter(
