@@ -1,8 +1,8 @@
 """The annual report's files: an Excel workbook (one sheet per chapter) and a PDF (a title page,
 then each chapter's headline figures, tables and a bar chart per table).
 
-Both are drawn from the same `Chapter`s, so the PDF and the workbook always agree. The PDF uses
-reportlab's built-in Chinese font, as the training certificates do, so no font file is needed.
+Both are drawn from the same `Chapter`s, so the PDF and the workbook always agree. The PDF embeds
+the application's Chinese font (socialwork.pdf), so it reads the same on any machine.
 """
 
 import io
@@ -21,14 +21,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from reports.figures import Chapter
 from reports.figures import Table as FigureTable
+from socialwork.pdf import FONT as CJK_FONT
+from socialwork.pdf import register_fonts
 from socialwork.spreadsheets import put_cell
 
-CJK_FONT = "STSong-Light"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_CONTENT_TYPE = "application/pdf"
 BLUE = colors.Color(0.16, 0.36, 0.62)
@@ -99,8 +99,7 @@ def workbook(chapters: list[Chapter], *, title: str, progress: Progress | None =
 
 
 def _register_font() -> None:
-    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    register_fonts()
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -146,11 +145,12 @@ def bar_chart(table: FigureTable, *, width: float) -> Drawing | None:
     ]
     height = 150
     drawing = Drawing(width, height + (14 if len(numeric) > 1 else 0))
+    drawing.initialFontName = CJK_FONT  # the renderer's default is Helvetica, not embedded
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 40, 40, width - 60, height - 55
     chart.data = data
     chart.valueAxis.valueMin = 0
-    chart.valueAxis.labels.fontName = "Helvetica"
+    chart.valueAxis.labels.fontName = CJK_FONT
     chart.valueAxis.labels.fontSize = 7
     chart.categoryAxis.categoryNames = [str(row[0])[:8] for row in rows]
     chart.categoryAxis.labels.fontName = CJK_FONT
@@ -178,6 +178,7 @@ def _table_flowable(table: FigureTable, styles, width: float) -> Table:
     flowable.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), CJK_FONT),  # else Helvetica is declared, not embedded
                 ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.93, 0.97)),
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -209,7 +210,13 @@ def pdf(
     styles = _styles()
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
-        buffer, pagesize=A4, title=title, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm
+        buffer,
+        pagesize=A4,
+        title=title,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        initialFontName=CJK_FONT,
     )
     width = document.width
     story = [Spacer(1, 70 * mm), Paragraph(_escape(title), styles["cover"]), Spacer(1, 12 * mm)]

@@ -1,5 +1,5 @@
-"""Completion certificates as PDF: A4 landscape, in the district's language, drawn with
-reportlab's built-in Chinese font so that no font file has to be installed."""
+"""Completion certificates as PDF: A4 landscape, in the district's language, in the
+application's embedded Chinese font (socialwork.pdf)."""
 
 import io
 import re
@@ -10,19 +10,14 @@ from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from socialwork.pdf import FONT, register_fonts
 from training.models import Certificate
 
-CJK_FONT = "STSong-Light"  # one of the Adobe Asian fonts every PDF reader has
-LATIN_FONT = "Helvetica"  # for the certificate number, so it is searchable as plain text
+CJK_FONT = FONT
+LATIN_FONT = FONT  # the embedded font has Latin letters too: nothing is left to the reader's fonts
 RED = colors.Color(0.66, 0.09, 0.09)
-
-
-def _register_fonts() -> None:
-    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
 
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
@@ -41,11 +36,11 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
 
 def certificate_pdf(certificate: Certificate) -> bytes:
     """The certificate as a one-page PDF (uncompressed, a few kilobytes)."""
-    _register_fonts()
+    register_fonts()
     series = certificate.series
     width, height = landscape(A4)
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=(width, height), pageCompression=0)
+    pdf = canvas.Canvas(buffer, pagesize=(width, height), pageCompression=0, initialFontName=FONT)
     with translation.override(settings.LANGUAGE_CODE):
         pdf.setTitle(_("Completion certificate"))
         pdf.setAuthor(series.unit.name)

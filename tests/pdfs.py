@@ -1,0 +1,47 @@
+"""Reading our PDFs as a person's viewer does, with poppler's tools (pdftotext, pdffonts): the
+text a reader sees and copies, and whether each font travels inside the file."""
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+import pytest
+
+POPPLER = shutil.which("pdftotext") and shutil.which("pdffonts")
+
+
+def _poppler(*command: str, pdf: bytes) -> str:
+    """Run a poppler tool on the PDF given on standard input ("-")."""
+    if not POPPLER:  # .ci/run installs poppler-utils; a developer without it is told so
+        pytest.skip("poppler-utils (pdftotext, pdffonts) is not installed")
+    return subprocess.run(command, input=pdf, capture_output=True, check=True).stdout.decode()
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of every page in reading order, pages separated by form feeds."""
+    return _poppler("pdftotext", "-layout", "-", "-", pdf=pdf)
+
+
+@dataclass(frozen=True)
+class PdfFont:
+    name: str
+    type: str
+    embedded: bool
+
+
+def pdf_fonts(pdf: bytes) -> list[PdfFont]:
+    """Each font the document uses, as `pdffonts` lists it."""
+    lines = _poppler("pdffonts", "-", pdf=pdf).splitlines()[2:]
+    fonts = []
+    for line in lines:
+        # name, type (may contain a space), encoding, emb, sub, uni, object, generation
+        parts = line.split()
+        emb = parts[-5]
+        fonts.append(PdfFont(name=parts[0], type=" ".join(parts[1:-6]), embedded=emb == "yes"))
+    return fonts
+
+
+def assert_fonts_embedded(pdf: bytes) -> None:
+    fonts = pdf_fonts(pdf)
+    assert fonts, "the PDF uses no font"
+    assert all(font.embedded for font in fonts), [f for f in fonts if not f.embedded]
