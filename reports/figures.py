@@ -564,7 +564,7 @@ def _projects(place: _Place, year: int) -> Chapter:
             Table(
                 key="projects_by_kind",
                 title=_("Projects of %(year)s granted money, by kind of call") % {"year": year},
-                columns=[_("Kind of call"), _("Projects"), _("Approved (yuan)")],
+                columns=[_("Kind of call"), pgettext("number of projects", "Projects"), _("Approved (yuan)")],
                 rows=by_kind,
                 charted=(2,),  # yuan; the number of projects is in the table
                 total=_totals(by_kind, width=3),
