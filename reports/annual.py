@@ -25,7 +25,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
-    CondPageBreak,
     Flowable,
     KeepTogether,
     PageBreak,
@@ -330,21 +329,21 @@ def _story(chapters, *, title, subtitle, issuer, pages, width, progress) -> list
                     )
                 )
                 continue
-            story += [CondPageBreak(40 * mm), caption, _table_flowable(table, styles, width)]
+            # A figure (its title, table and chart) stays on one page when it fits on one.
+            figure: list[Flowable] = [caption, _table_flowable(table, styles, width)]
             if table.note:
-                story.append(Paragraph(_escape(table.note), styles["note"]))
+                figure.append(Paragraph(_escape(table.note), styles["note"]))
             chart = bar_chart(table, width=width)
-            if chart is not None:  # its caption kept with it, should it start a page
+            if chart is not None:
                 series = pgettext("annual report: between the items of a list", ", ").join(
                     str(table.columns[column]) for column in _charted(table, table.rows[:MAX_BARS])
                 )
-                caption = pgettext("annual report", "Chart: %(title)s · %(series)s") % {
+                chart_caption = pgettext("annual report", "Chart: %(title)s · %(series)s") % {
                     "title": table.title,
                     "series": series,
                 }
-                story.append(
-                    KeepTogether([Spacer(1, 3 * mm), Paragraph(_escape(caption), styles["note"]), chart])
-                )
+                figure += [Spacer(1, 3 * mm), Paragraph(_escape(chart_caption), styles["note"]), chart]
+            story.append(KeepTogether(figure))
         if progress:
             progress(index)
     return story
