@@ -137,3 +137,4 @@ def test_a_past_year_s_dashboard_shows_that_year_s_exams(
     assert dict(exams.headline)["Candidates in 2015"] == 4
     html = response.content.decode()
     assert "<dt>Candidates in 2015</dt><dd>4</dd>" in html and f"Candidates in {THIS_YEAR}" not in html
+    assert "In 2015, 4 candidates of the whole district sat the professional level examination" in html
