@@ -219,7 +219,7 @@ def facts(pairs: Sequence[tuple[str, str]], *, width: float, columns: int = 2) -
     cells += [""] * (-len(cells) % per_row)
     rows = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
     pair = width / columns
-    flowable = Table(rows, colWidths=[pair * 0.32, pair * 0.68] * columns)
+    flowable = Table(rows, colWidths=[pair * 0.4, pair * 0.6] * columns)
     commands = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
