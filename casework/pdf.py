@@ -60,8 +60,7 @@ class _Writer:
 
     def heading(self, text: str) -> None:
         self.chapter += 1
-        numbered = _("%(number)s. %(title)s") % {"number": self.chapter, "title": text}
-        self.story.append(pdf.Bold(pdf.escape(numbered), self.styles["heading"]))
+        self.story.append(pdf.Bold(pdf.escape(pdf.chapter_title(self.chapter, text)), self.styles["heading"]))
 
     def paragraph(self, text: str, style: str = "body") -> None:
         escaped = pdf.escape(text).replace("\n", "<br/>")
@@ -164,7 +163,7 @@ def case_file_pdf(*, case: Case) -> bytes:
         writer.story.append(pdf.Spacer(1, 6))
     writer.events(list(plan_events(case)), _("No service plan yet."))
 
-    writer.heading(_("Service notes"))
+    writer.heading(pgettext("case file chapter", "Service notes"))
     writer.events([note_event(note) for note in case.notes.all()], _("No notes yet."))
 
     writer.heading(_("Referrals and their outcomes"))

@@ -3,6 +3,7 @@ files, signed by who prepared it (制表人), who checked it (审核人) and the
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from positions.models import AllowanceRoll
 from positions.selectors.allowance import RollPage
@@ -32,7 +33,7 @@ def allowance_roll_pdf(*, user, page: RollPage) -> bytes:
     story = pdf.title_block(title=title, issuer=issuer, on=timezone.localdate(), subtitle=status)
     header = [
         _("No."),
-        _("Name"),
+        pgettext("person", "Name"),
         _("Unit"),
         _("Certificate level"),
         _("Certificate number"),
@@ -51,13 +52,13 @@ def allowance_roll_pdf(*, user, page: RollPage) -> bytes:
     ]
     total = [
         _("Total"),
-        _("%(count)s workers") % {"count": page.worker_count},
+        ngettext("%(count)d worker", "%(count)d workers", page.worker_count) % {"count": page.worker_count},
         "",
         "",
         "",
         format_yuan(page.total),
     ]
-    shares = [0.07, 0.13, 0.34, 0.14, 0.17, 0.15]
+    shares = [0.07, 0.13, 0.30, 0.18, 0.17, 0.15]
     story.append(
         pdf.table(header, rows, widths=[width * share for share in shares], numeric=[0, 5], total=total)
     )

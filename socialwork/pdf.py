@@ -18,7 +18,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from reportlab.lib import colors
@@ -58,6 +58,7 @@ __all__ = [
     "Paragraph",
     "Spacer",
     "build",
+    "chapter_title",
     "content_width",
     "escape",
     "facts",
@@ -235,6 +236,18 @@ def facts(pairs: Sequence[tuple[str, str]], *, width: float, columns: int = 2) -
 def labelled(label: str, value: str) -> str:
     """ "Label: value" with the colon of the active language (a full-width one in Chinese)."""
     return _("%(label)s: %(value)s") % {"label": label, "value": value}
+
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def chapter_title(number: int, title: str) -> str:
+    """ "3. Service plan", or in Chinese "三、服务计划" as documents number their chapters."""
+    if translation.get_language().startswith("zh") and 1 <= number <= len(CHINESE_NUMERALS):
+        shown = CHINESE_NUMERALS[number - 1]
+    else:
+        shown = str(number)
+    return _("%(number)s. %(title)s") % {"number": shown, "title": title}
 
 
 def _numbered_canvas(page_label):

@@ -32,6 +32,12 @@ def pdf_text(pdf: bytes) -> str:
     return _poppler("pdftotext", "-layout", "-", "-", pdf=pdf)
 
 
+def squeezed(text: str) -> str:
+    """The text without white space: a reader does not keep the spaces between Chinese characters
+    ("第 1 页 共 3 页" reads back as "第1页共3页")."""
+    return "".join(text.split())
+
+
 @dataclass(frozen=True)
 class PdfFont:
     name: str

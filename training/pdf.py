@@ -7,6 +7,7 @@ import re
 from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
@@ -131,17 +132,20 @@ def attendance_sheet_pdf(*, session: TrainingSession, enrolments: list[Enrolment
         ]
         for number, enrolment in enumerate(enrolments, start=1)
     ]
-    header = [_("No."), _("Name"), _("Unit"), _("Signature"), _("Attended")]
+    header = [_("No."), pgettext("person", "Name"), _("Unit"), _("Signature"), _("Attended")]
     shares = [0.07, 0.18, 0.4, 0.23, 0.12]
     sheet = paper.table(
         header, rows, widths=[width * share for share in shares], numeric=[0], tall=True, blank=[3, 4]
     )
     story.append(sheet)
     present = sum(1 for enrolment in enrolments if enrolment.attended)
-    summary = _("%(confirmed)s confirmed, %(present)s present.") % {
-        "confirmed": len(enrolments),
-        "present": present,
-    }
+    if any(enrolment.attended is not None for enrolment in enrolments):
+        summary = _("%(confirmed)s confirmed, %(present)s present.") % {
+            "confirmed": len(enrolments),
+            "present": present,
+        }
+    else:
+        summary = _("%(confirmed)s confirmed; attendance not taken yet.") % {"confirmed": len(enrolments)}
     story += [paper.Spacer(1, 4), paper.Paragraph(paper.escape(summary), paper.styles()["body"])]
     story.append(paper.signature_block(paper.signatures_prepared_checked_head(), width=width))
     return paper.build(story, title=title, issuer=issuer)
