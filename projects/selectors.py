@@ -53,9 +53,17 @@ def contracts_visible_to(*, user) -> QuerySet[Contract]:
     if not user.is_authenticated:
         return Contract.objects.none()
     contracts = Contract.objects.filter(project__in=projects_visible_to(user=user).values("pk"))
-    if not user.is_district_wide and user.organization_id:
+    if not user.is_district_wide and user.organization_id:  # as contract_shown_to says
         contracts = contracts.filter(organization_id=user.organization_id)
     return contracts
+
+
+def contract_shown_to(*, user, contract: Contract) -> bool:
+    """Whether the contract of a project the person already sees is theirs to see:
+    `contracts_visible_to`'s organization rule, without a query."""
+    return (
+        user.is_district_wide or not user.organization_id or contract.organization_id == user.organization_id
+    )
 
 
 @dataclass(frozen=True)

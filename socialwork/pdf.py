@@ -18,8 +18,9 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -54,10 +55,17 @@ __all__ = [
     "PDF_CONTENT_TYPE",
     "Bold",
     "LayoutError",
+    "Paragraph",
+    "Spacer",
     "build",
+    "chapter_title",
+    "content_width",
     "escape",
+    "facts",
+    "labelled",
     "register_fonts",
     "signature_block",
+    "signatures_prepared_checked_head",
     "styles",
     "table",
     "title_block",
@@ -123,6 +131,15 @@ def title_block(*, title: str, issuer: str, on: date, subtitle: str = "") -> lis
     return flowables
 
 
+def signatures_prepared_checked_head() -> list[str]:
+    """The three signatures of a table a bureau files: 制表人 / 审核人 / 负责人."""
+    return [
+        pgettext("signature", "Prepared by"),
+        pgettext("signature", "Checked by"),
+        pgettext("signature", "Head"),
+    ]
+
+
 def signature_block(labels: Sequence[str], *, width: float) -> Table:
     """A row of signatures, each "label: ____  date: ____", to be signed by hand (kept on one page)."""
     style = styles()
@@ -130,7 +147,7 @@ def signature_block(labels: Sequence[str], *, width: float) -> Table:
         Paragraph(
             escape(_("%(role)s (signature):") % {"role": label})
             + "<br/><br/>______________________<br/><br/>"
-            + escape(_("Date: ____________")),
+            + escape(pgettext("signature", "Date: ____________")),
             style["body"],
         )
         for label in labels
@@ -156,14 +173,18 @@ def table(
     widths: Sequence[float],
     numeric: Sequence[int] = (),
     total: Sequence | None = None,
+    tall: bool = False,
+    blank: Sequence[int] = (),
 ) -> Table:
     """A ruled table whose header repeats on every page; cells wrap; `numeric` columns align
-    right; `total` is a last row in bold."""
+    right; `total` is a last row in bold; `tall` rows leave room to write by hand, and `blank`
+    columns stay empty when empty (elsewhere an empty fact reads "—")."""
     style = styles()
     right = ParagraphStyle("cell_right", parent=style["cell"], alignment=2)
 
     def cell(value, column: int, bold: bool = False):
-        text = "—" if value is None or value == "" else escape(value)
+        empty = "" if bold or column in blank else "—"  # a total's or a form's empty cell stays empty
+        text = empty if value is None or value == "" else escape(value)
         paragraph_style = right if column in numeric else style["cell"]
         return Bold(text, paragraph_style) if bold else Paragraph(text, paragraph_style)
 
@@ -182,8 +203,51 @@ def table(
     ]
     if total is not None:
         commands.append(("BACKGROUND", (0, -1), (-1, -1), HEAD_BACKGROUND))
+    if tall:
+        commands += [("TOPPADDING", (0, 1), (-1, -1), 8), ("BOTTOMPADDING", (0, 1), (-1, -1), 8)]
     flowable.setStyle(TableStyle(commands))
     return flowable
+
+
+def facts(pairs: Sequence[tuple[str, str]], *, width: float, columns: int = 2) -> Table:
+    """Label and value side by side, `columns` pairs a row, the labels shaded: a record's facts."""
+    style = styles()
+    cells = []
+    for label, value in pairs:
+        text = "—" if value is None or value == "" else escape(value)
+        cells += [Paragraph(escape(label), style["cell"]), Paragraph(text, style["cell"])]
+    per_row = 2 * columns
+    cells += [""] * (-len(cells) % per_row)
+    rows = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
+    pair = width / columns
+    flowable = Table(rows, colWidths=[pair * 0.4, pair * 0.6] * columns)
+    commands = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    commands += [("BACKGROUND", (2 * n, 0), (2 * n, -1), HEAD_BACKGROUND) for n in range(columns)]
+    flowable.setStyle(TableStyle(commands))
+    return flowable
+
+
+def labelled(label: str, value: str) -> str:
+    """ "Label: value" with the colon of the active language (a full-width one in Chinese)."""
+    return _("%(label)s: %(value)s") % {"label": label, "value": value}
+
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def chapter_title(number: int, title: str) -> str:
+    """ "3. Service plan", or in Chinese "三、服务计划" as documents number their chapters."""
+    if translation.get_language().startswith("zh") and 1 <= number <= len(CHINESE_NUMERALS):
+        shown = CHINESE_NUMERALS[number - 1]
+    else:
+        shown = str(number)
+    return _("%(number)s. %(title)s") % {"number": shown, "title": title}
 
 
 def _numbered_canvas(page_label):

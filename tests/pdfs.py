@@ -1,9 +1,12 @@
 """Reading our PDFs as a person's viewer does, with poppler's tools (pdftotext, pdffonts): the
 text a reader sees and copies, and whether each font travels inside the file."""
 
+import hashlib
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -18,8 +21,21 @@ def _poppler(*command: str, pdf: bytes) -> str:
 
 
 def pdf_text(pdf: bytes) -> str:
-    """The text of every page in reading order, pages separated by form feeds."""
+    """The text of every page in reading order, pages separated by form feeds. With PDF_DUMP set
+    to a folder, each document read is also saved there, to look at (pdftoppm)."""
+    if folder := os.environ.get("PDF_DUMP"):
+        digest = hashlib.sha1(pdf).hexdigest()[:8]
+        (
+            Path(folder)
+            / f"{os.environ.get('PYTEST_CURRENT_TEST', 'pdf').split(' ')[0].split('::')[-1]}-{digest}.pdf"
+        ).write_bytes(pdf)
     return _poppler("pdftotext", "-layout", "-", "-", pdf=pdf)
+
+
+def squeezed(text: str) -> str:
+    """The text without white space: a reader does not keep the spaces between Chinese characters
+    ("第 1 页 共 3 页" reads back as "第1页共3页")."""
+    return "".join(text.split())
 
 
 @dataclass(frozen=True)

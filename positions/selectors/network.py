@@ -31,6 +31,22 @@ def district_of(region: Region | None) -> Region | None:
     return Region.objects.filter(path=region.path[: Region.steplen]).first()
 
 
+def installation_district() -> Region | None:
+    """The district this installation serves: the root of the region tree (a district)."""
+    return Region.objects.get_root_nodes().filter(level=Region.Level.DISTRICT).first()
+
+
+def issuing_unit(*, user) -> str:
+    """Who a document printed by this person is issued by: their unit in the network, else their
+    region, else the installation's district (the name on paper, under the title)."""
+    if getattr(user, "unit_id", None):
+        return user.unit.name
+    if getattr(user, "region_id", None):
+        return user.region.name
+    district = installation_district()
+    return district.name if district else ""
+
+
 def with_parent_id(queryset: QuerySet) -> QuerySet:
     """Annotate each node of a tree queryset with its parent's id, in the same query."""
     parents = queryset.model.objects.filter(
