@@ -25,8 +25,9 @@ from casework.models import (
 from positions.models import Region, ServiceUnit
 from socialwork import idnumbers
 from socialwork.roles import Role
+from socialwork.widgets import DateInput
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput
 TEXT = forms.Textarea(attrs={"rows": 3})
 SHORT_TEXT = forms.Textarea(attrs={"rows": 2})
 User = get_user_model()

@@ -22,8 +22,9 @@ from positions.models import Region
 from socialwork.ids import IdFilter
 from socialwork.models import User
 from socialwork.roles import Role
+from socialwork.widgets import DateInput
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput
 TEXT = forms.Textarea(attrs={"rows": 3})
 YES_NO = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
 

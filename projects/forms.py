@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from positions.models import Region, Studio
 from socialwork import uploads
+from socialwork.widgets import DateInput
 
 from .models import (
     FINAL_SHARE_DEFAULT,
@@ -23,7 +24,7 @@ from .models import (
     SupervisionVisit,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput
 UPLOAD_EXTENSIONS = ["pdf", "doc", "docx", "xlsx"]
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 MONEY = {"max_digits": 14, "decimal_places": 2}

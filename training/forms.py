@@ -6,11 +6,12 @@ from positions.models import ServiceUnit, SocialWorker
 from positions.selectors.network import units_visible_to
 from socialwork.models import User
 from socialwork.scoping import unit_scope
+from socialwork.widgets import DateInput, DateTimeInput
 
 from .models import Enrolment, HoursRequirement, PracticeBase, Trainer, TrainingSeries, TrainingSession
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = DateInput
+DATETIME = DateTimeInput
 
 
 class TrainingSeriesForm(forms.ModelForm):
