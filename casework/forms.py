@@ -25,11 +25,11 @@ from casework.models import (
 from positions.models import Region, ServiceUnit
 from socialwork import idnumbers
 from socialwork.roles import Role
-from socialwork.widgets import DateInput
+from socialwork.widgets import DateInput, Textarea
 
 DATE = DateInput
-TEXT = forms.Textarea(attrs={"rows": 3})
-SHORT_TEXT = forms.Textarea(attrs={"rows": 2})
+TEXT = Textarea(attrs={"rows": 3})
+SHORT_TEXT = Textarea(attrs={"rows": 2})
 User = get_user_model()
 
 
@@ -312,7 +312,7 @@ class NoteForm(forms.ModelForm):
     class Meta:
         model = ServiceNote
         fields = ["noted_on", "method", "minutes", "content"]
-        widgets = {"noted_on": DATE, "content": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"noted_on": DATE, "content": Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -22,10 +22,10 @@ from positions.models import Region
 from socialwork.ids import IdFilter
 from socialwork.models import User
 from socialwork.roles import Role
-from socialwork.widgets import DateInput
+from socialwork.widgets import DateInput, Textarea
 
 DATE = DateInput
-TEXT = forms.Textarea(attrs={"rows": 3})
+TEXT = Textarea(attrs={"rows": 3})
 YES_NO = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
 
 
@@ -102,7 +102,7 @@ class SessionRecordForm(forms.Form):
     """A held session: the day, what happened and who of the group's members came."""
 
     held_on = forms.DateField(label=_("Held on"), widget=DATE)
-    record = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 5}))
+    record = forms.CharField(label=_("What happened"), widget=Textarea(attrs={"rows": 5}))
     present = forms.ModelMultipleChoiceField(
         label=_("Present"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -115,7 +115,7 @@ class SessionRecordForm(forms.Form):
 
 
 class GroupEvaluateForm(forms.Form):
-    evaluation = forms.CharField(label=_("Evaluation"), widget=forms.Textarea(attrs={"rows": 5}))
+    evaluation = forms.CharField(label=_("Evaluation"), widget=Textarea(attrs={"rows": 5}))
     aims_met = forms.TypedChoiceField(label=_("Aims met"), choices=YES_NO, coerce=_yes_no, empty_value=None)
     ends_on = forms.DateField(label=_("Ended on"), widget=DATE, required=False)
 

@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from socialwork.widgets import DateInput
+from socialwork.widgets import DateInput, Textarea
 
 from .models import Exam, Position, Region, ServiceUnit, SocialWorker
 from .selectors.network import regions_visible_to, units_visible_to
@@ -88,7 +88,7 @@ class PositionForm(forms.ModelForm):
         ]  # fmt: skip
         widgets = {
             "established_on": DateInput,
-            "duties": forms.Textarea(attrs={"rows": 4}),
+            "duties": Textarea(attrs={"rows": 4}),
         }
 
     def __init__(self, *args, user, **kwargs):

@@ -78,3 +78,13 @@ HTML5_VALUE = {
     "number": r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?",
     "range": r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?",
 }
+
+
+class Textarea(forms.Textarea):
+    """A text of several lines, read back with the line breaks it was shown with: a browser sends
+    them as CRLF, and a text written through the API or an import (LF) would otherwise change
+    each time its page is saved unchanged."""
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value

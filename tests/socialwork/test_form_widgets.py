@@ -17,7 +17,7 @@ from django import forms
 from django.utils import translation
 
 from positions.models import HostInstitution, Position, SocialWorker
-from socialwork.widgets import HTML5_VALUE
+from socialwork.widgets import HTML5_VALUE, Textarea
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +130,7 @@ def test_every_form_writes_dates_times_and_numbers_as_the_browser_keeps_them(lan
     assert not lost, "the browser empties these inputs:\n" + "\n".join(lost)
 
 
-WIDGETS_DJANGO = {"DateInput", "DateTimeInput", "TimeInput", "NumberInput"}
+WIDGETS_DJANGO = {"DateInput", "DateTimeInput", "TimeInput", "NumberInput", "Textarea"}
 
 
 def test_html5_inputs_come_from_socialwork_widgets():
@@ -160,3 +160,33 @@ def test_html5_inputs_come_from_socialwork_widgets():
                         ):  # fmt: skip
                             found.append(f"{path.relative_to(root)}:{node.lineno} type={value.value}")
     assert not found, "use socialwork.widgets instead:\n" + "\n".join(found)
+
+
+def test_a_text_of_several_lines_is_saved_with_the_line_breaks_it_was_shown_with(
+    network, district_admin, as_user
+):
+    """A browser sends a textarea's line breaks as CRLF; saved as such, a text written through the
+    API or an import (LF) would change every time its page is saved unchanged."""
+    position = Position.objects.create(
+        code="P-2", title="网格社工", unit=network.posts_a[0], host=HostInstitution.objects.get_or_create(name="民政")[0],
+        category="grid", setup_mode="contract", quota=1, duties="第一行\n第二行",
+    )  # fmt: skip
+    data = {
+        "code": "P-2", "title": "网格社工", "unit": network.posts_a[0].pk, "host": position.host_id,
+        "category": "grid", "setup_mode": "contract", "quota": 1, "required_level": "none", "status": "active",
+        "duties": "第一行\r\n第二行",
+    }  # fmt: skip
+    response = as_user(district_admin).post(f"/positions/{position.pk}/edit/", data)
+    assert response.status_code == 302
+    position.refresh_from_db()
+    assert position.duties == "第一行\n第二行"
+
+
+def test_every_textarea_keeps_line_breaks_as_they_were():
+    plain = [
+        f"{cls.__module__}.{cls.__name__}.{name}"
+        for cls, fields in project_forms()
+        for name, field in fields.items()
+        if isinstance(field.widget, forms.Textarea) and not isinstance(field.widget, Textarea)
+    ]
+    assert not plain, "use socialwork.widgets.Textarea:\n" + "\n".join(plain)
