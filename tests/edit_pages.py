@@ -390,3 +390,77 @@ def advocacy(world: World):
         actor=world.people["worker"], title="关于完善困境儿童救助的建议", problem=LINES, evidence_note=LINES,
         proposal=LINES, department="区民政局",
     )  # fmt: skip
+
+
+def _plan_rows(plan) -> tuple:
+    goals = list(plan.goals.order_by("pk"))
+    rows = {goal.pk: index for index, goal in enumerate(goals)}
+    return (
+        [(goal.description, goal.indicator) for goal in goals],
+        [(t.description, t.owner, t.due_on, rows.get(t.goal_id)) for t in plan.tasks.order_by("pk")],
+    )
+
+
+@edit_page(
+    "casework:plan_save",
+    editor="worker",
+    url_kwargs=lambda plan: {"pk": plan.case_id},
+    shown_on=lambda plan: plan.case.get_absolute_url(),
+    related=_plan_rows,
+    # The plan is written anew: its rows are compared by what they say, not by their ids.
+    ignore=("id",),
+)
+def service_plan(world: World):
+    from casework import services
+
+    actor, found = world.people["worker"], _case(world)
+    day = found.intake_on + timedelta(days=1)
+    services.case_move(actor=actor, case=found, move="assess")
+    services.assessment_record(
+        actor=actor, case=found, assessed_on=day, risk_level="medium", summary="",
+        domains={"economic": {"needs": "收入中断", "strengths": "亲属支持", "risk": "high"}},
+    )  # fmt: skip
+    services.case_move(actor=actor, case=found, move="plan")
+    return services.plan_save(
+        actor=actor, case=found,
+        goals=[{"description": "保障基本生活", "indicator": "获得临时救助"}, {"description": "重建支持网络", "indicator": "每周探访"}],
+        tasks=[
+            {"description": "联系民政办", "owner": "胡社工", "due_on": day + timedelta(days=7), "goal": 0},
+            {"description": "链接志愿者", "owner": "志愿者协会", "due_on": day + timedelta(days=14), "goal": 1},
+        ],
+    )  # fmt: skip
+
+
+# The district's settings and a person's own
+
+
+@edit_page("casework:policy", editor="district", url_kwargs=lambda policy: {})
+def casework_policy(world: World):
+    from casework.services import policy_update
+
+    return policy_update(
+        actor=world.people["district"], retention_days=400, quiet_case_days=45, grant_max_days=20
+    )
+
+
+def _preferences(user) -> list:
+    return sorted(user.notification_preferences.values_list("kind", "in_app", "email"))
+
+
+@edit_page(
+    "notification_preferences",
+    editor="worker",
+    url_kwargs=lambda user: {},
+    related=_preferences,
+    ignore=("last_login", "password"),
+)
+def notification_preferences(world: World):
+    from socialwork.notifications import notification_kinds
+    from socialwork.services import notification_preferences_save
+
+    user = world.people["worker"]
+    notification_preferences_save(
+        user=user,
+        choices={kind.name: (n % 2 == 0, n % 3 == 0) for n, kind in enumerate(notification_kinds())},
+    )
+    return user
