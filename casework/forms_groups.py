@@ -19,6 +19,7 @@ from casework.models import (
 from casework.selectors import activities_visible_to, clients_visible_to, station_of
 from casework.services.advocacy import RESPONSE_STATUSES
 from positions.models import Region
+from socialwork.forms import offer_with_current
 from socialwork.ids import IdFilter
 from socialwork.models import User
 from socialwork.roles import Role
@@ -68,14 +69,16 @@ class GroupForm(forms.ModelForm):
         station = self.instance.station if self.instance.pk else station_of(user.unit)
         people = User.objects.filter(is_active=True).order_by("full_name", "username")
         workers = people.filter(groups__name__in=[Role.SOCIAL_WORKER, Role.STATION_MANAGER])
-        self.fields["worker"].queryset = (
-            workers.filter(unit__path__startswith=station.path).distinct() if station else workers.none()
+        offer_with_current(
+            self,
+            "worker",
+            workers.filter(unit__path__startswith=station.path).distinct() if station else workers.none(),
         )
         self.fields["worker"].required = False
         self.fields["worker"].help_text = _("You, unless you name another worker of the station.")
-        self.fields["supervisor"].queryset = people.filter(groups__name=Role.SUPERVISOR)
-        self.fields["community"].queryset = _communities_of(station)
-        self.fields["category"].queryset = VulnerabilityCategory.objects.filter(active=True)
+        offer_with_current(self, "supervisor", people.filter(groups__name=Role.SUPERVISOR))
+        offer_with_current(self, "community", _communities_of(station))
+        offer_with_current(self, "category", VulnerabilityCategory.objects.filter(active=True))
 
 
 class MemberAddForm(forms.Form):

@@ -3,7 +3,7 @@ form shows: the round-trip test (tests/browser/test_round_trip.py) opens each pa
 in English, saves it unchanged and checks that nothing of the record changed; another test walks
 the URLs and fails on an edit page that is not registered here.
 
-A new edit page joins with one entry:
+A new edit page joins with one entry (records may hold what lists no longer offer: see `retire`):
 
     @edit_page("app:thing_update", editor="district")
     def thing(world: World) -> Thing:
@@ -44,6 +44,7 @@ from tests.factories import make_region, make_unit, make_user
 from training.models import HoursRequirement, Trainer, TrainingSeries, TrainingSession
 
 _n = count(1)
+RETIRED_CATEGORY = "autism"  # in use when the records were made, retired since (see retire)
 LINES = "第一行：情况说明\n第二行：下一步安排"  # a text of several lines, as a textarea sends it back
 
 
@@ -116,8 +117,22 @@ def world_for(network) -> World:
         ),
         "worker": make_user("worker_a", Role.SOCIAL_WORKER, unit=network.room_a, full_name="胡社工"),
         "supervisor": make_user("supervisor", Role.SUPERVISOR, unit=network.centre, full_name="王督导"),
+        # People who have since left: a record keeps them though no list offers them any more.
+        "retired_supervisor": make_user("supervisor_old", Role.SUPERVISOR, unit=network.centre, full_name="陈督导"),
+        "retired_organizer": make_user("organizer_old", unit=network.station_a, full_name="周干事"),
     }  # fmt: skip
     return World(network=network, people=people)
+
+
+def retire(world: World) -> None:
+    """After every record is built: the people who left are deactivated and the category no longer
+    in use is retired, as happens to records kept for years."""
+    from casework.models import VulnerabilityCategory
+
+    for name in ("retired_supervisor", "retired_organizer"):
+        world.people[name].is_active = False
+        world.people[name].save(update_fields=["is_active"])
+    VulnerabilityCategory.objects.filter(code=RETIRED_CATEGORY).update(active=False)
 
 
 def _id_number(born: date, serial: str = "123") -> str:
@@ -212,7 +227,7 @@ def assessment_scheme(world: World) -> AssessmentScheme:
 def training_series(world: World) -> TrainingSeries:
     return TrainingSeries.objects.create(
         title="2015年社会工作实务能力提升", category="expert_lecture", year=2015, unit=world.network.station_a,
-        organizer=world.people["district"], completion_share=75,
+        organizer=world.people["retired_organizer"], completion_share=75,
     )  # fmt: skip
 
 
@@ -296,7 +311,7 @@ def _client(world: World):
     return services.client_register(
         actor=world.people["worker"], name="李桂英", gender="female", id_number=_id_number(born, "124"),
         phone="13807171234", address="甲社区二组 5 号", community=world.network.community_a,
-        categories=[_category("low_income"), _category("elderly_alone")], consents_to_services=True,
+        categories=[_category("low_income"), _category(RETIRED_CATEGORY)], consents_to_services=True,
         consents_to_data_processing=True, consent_recorded_on=timezone.localdate() - timedelta(days=3),
         household=[
             {"name": "王强", "relation": "child", "birth_date": date(1980, 2, 29), "situation": "外出务工"},
@@ -311,7 +326,7 @@ def _case(world: World):
     return services.case_open(
         actor=world.people["worker"], clients=[_client(world)], supervisor=world.people["supervisor"],
         intake_on=timezone.localdate() - timedelta(days=30), source="referral", referred_by="甲社区居委会",
-        presenting_problem=LINES, risk_level="high", category=_category("low_income"),
+        presenting_problem=LINES, risk_level="high", category=_category(RETIRED_CATEGORY),
     )  # fmt: skip
 
 
@@ -355,9 +370,9 @@ def group(world: World):
     from casework import services
 
     return services.group_create(
-        actor=world.people["worker"], name="老年互助小组", kind="mutual_aid", category=_category("elderly_alone"),
+        actor=world.people["worker"], name="老年互助小组", kind="mutual_aid", category=_category(RETIRED_CATEGORY),
         aims=LINES, community=world.network.community_a, worker=world.people["worker"],
-        supervisor=world.people["supervisor"], starts_on=timezone.localdate() + timedelta(days=3),
+        supervisor=world.people["retired_supervisor"], starts_on=timezone.localdate() + timedelta(days=3),
         ends_on=timezone.localdate() + timedelta(days=90),
     )  # fmt: skip
 
