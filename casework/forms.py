@@ -24,11 +24,13 @@ from casework.models import (
 )
 from positions.models import Region, ServiceUnit
 from socialwork import idnumbers
+from socialwork.forms import offer_with_current
 from socialwork.roles import Role
+from socialwork.widgets import DateInput, Textarea
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TEXT = forms.Textarea(attrs={"rows": 3})
-SHORT_TEXT = forms.Textarea(attrs={"rows": 2})
+DATE = DateInput
+TEXT = Textarea(attrs={"rows": 3})
+SHORT_TEXT = Textarea(attrs={"rows": 2})
 User = get_user_model()
 
 
@@ -83,7 +85,7 @@ class ClientForm(forms.ModelForm):
         self.fields["community"].queryset = Region.objects.filter(
             level__in=Region.COMMUNITY_LEVELS, path__startswith=town
         ).order_by("path")
-        self.fields["categories"].queryset = VulnerabilityCategory.objects.filter(active=True)
+        offer_with_current(self, "categories", VulnerabilityCategory.objects.filter(active=True))
         self.fields["categories"].required = False
 
     def clean_id_number(self):
@@ -178,7 +180,7 @@ class CaseUpdateForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = VulnerabilityCategory.objects.filter(active=True)
+        offer_with_current(self, "category", VulnerabilityCategory.objects.filter(active=True))
 
 
 # The steps of a case
@@ -311,7 +313,7 @@ class NoteForm(forms.ModelForm):
     class Meta:
         model = ServiceNote
         fields = ["noted_on", "method", "minutes", "content"]
-        widgets = {"noted_on": DATE, "content": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"noted_on": DATE, "content": Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
