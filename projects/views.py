@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from socialwork.actions import action_require
+from socialwork.actions import Action, action_require
 from socialwork.files import file_response
-from socialwork.pages import form_page, page_of, show_errors, year_of
+from socialwork.pages import confirmation, form_page, page_of, show_errors, year_of
 from socialwork.pdf import PDF_CONTENT_TYPE
 
 from . import selectors, services
@@ -320,12 +320,27 @@ def _project_for(request, pk, *by: str) -> Project:
     return project
 
 
-def _step(request, pk, *, form_class, name: str, service, message: str, form_kwargs=None, by=(DISTRICT,)):
+def _step(
+    request,
+    pk,
+    *,
+    form_class,
+    name: str,
+    service,
+    message: str,
+    form_kwargs=None,
+    by=(DISTRICT,),
+    confirm=None,
+):
     """A POST of one of the project page's forms: parse, call the service, back to the page;
-    on bad input or a refusal, the page again with the form's errors."""
+    on bad input or a refusal, the page again with the form's errors. `confirm(project, form)`
+    names the action to confirm first when the step cannot be undone (socialwork.pages)."""
     project = _project_for(request, pk, *by)
     form = form_class(request.POST, request.FILES, **(form_kwargs or {}))
     if form.is_valid():
+        asked = confirm and confirmation(request, confirm(project, form), subject=project, back=project)
+        if asked:
+            return asked
         try:
             service(project, form)
         except ValidationError as error:
@@ -344,6 +359,10 @@ def project_move(request, pk, move):
     project = _project_for(request, pk, DISTRICT, APPLICANT)
     form = MoveForm(request.POST, prefix=move)
     if form.is_valid():
+        action = actions_for(request.user, project).get(move)
+        asked = confirmation(request, action, subject=project, back=project)
+        if asked:
+            return asked
         try:
             services.project_move(
                 actor=request.user, project=project, move=move, reason=form.cleaned_data["reason"]
@@ -379,9 +398,17 @@ def project_decide(request, pk):
             reason=data["reason"],
         )
 
+    def rejection(project, form) -> Action | None:
+        """Rejecting is final: asked first (approving leads on to the contract)."""
+        if form.cleaned_data["decision"] != DecisionForm.REJECT or "decide" not in actions_for(
+            request.user, project
+        ):
+            return None
+        return Action(MOVES["reject"].label, confirm=MOVES["reject"].confirm)
+
     return _step(
         request, pk, form_class=DecisionForm, name="decision_form", service=decide, form_kwargs={"prefix": "decision"},
-        message=_("The decision was recorded."),
+        message=_("The decision was recorded."), confirm=rejection,
     )  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from positions.models import SocialWorker
 from positions.selectors.workforce import workers_visible_to
 from socialwork.actions import ActionNotAllowed
-from socialwork.pages import form_page, page_of, show_errors, year_of
+from socialwork.pages import confirmation, form_page, page_of, show_errors, year_of
 from socialwork.pdf import PDF_CONTENT_TYPE
 from socialwork.services import audit_record
 
@@ -236,6 +236,10 @@ def enrolment_cancel(request, pk):
         Enrolment.objects.select_related("session", "worker").filter(session__in=sessions), pk=pk
     )
     _require_organizer(request, enrolment.session)
+    action = workflow.actions_for(request.user, enrolment).get("cancel")
+    asked = confirmation(request, action, subject=enrolment, back=enrolment.session)
+    if asked:
+        return asked
     try:
         promoted = services.enrolment_cancel(actor=request.user, enrolment=enrolment)
     except ActionNotAllowed:
