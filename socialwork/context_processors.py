@@ -31,7 +31,11 @@ def navigation(request):
     if can_view_allowances(user):
         workforce.append((_("Allowances"), reverse("positions:allowance_rolls")))
     if place_wide:
-        workforce.append((_("Statistics"), reverse("positions:workforce_statistics")))
+        workforce += [
+            (_("Awards"), reverse("positions:award_list")),
+            (_("Brand studios"), reverse("positions:studio_list")),
+            (_("Statistics"), reverse("positions:workforce_statistics")),
+        ]
     if workforce:
         menus.append((_("Workforce"), workforce))
 
