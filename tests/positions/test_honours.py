@@ -127,7 +127,9 @@ def test_editing_an_award_shows_its_worker_and_saved_unchanged_changes_nothing(
     browser.post(reverse("positions:award_update", args=[saved.pk]), {**data, "year": 2017, "worker": ""})
     saved.refresh_from_db()
     assert (saved.year, saved.worker) == (2017, mine)  # an empty worker keeps the worker
-    changes = AuditEntry.objects.filter(action="award.update").order_by("pk").values_list("changes", flat=True)
+    changes = (
+        AuditEntry.objects.filter(action="award.update").order_by("pk").values_list("changes", flat=True)
+    )
     assert list(changes) == [{}, {"year": ["2016", "2017"]}]
 
 
