@@ -23,6 +23,7 @@ def navigation(request):
     if place_wide:
         workforce += [
             (_("Coverage"), reverse("positions:coverage")),
+            (_("Network by region"), reverse("positions:region_tree")),
             (_("Positions"), reverse("positions:position_list")),
             (_("Social workers"), reverse("positions:worker_list")),
             (_("Exams"), reverse("positions:exam_list")),

@@ -238,6 +238,7 @@ ACCESS: dict[str, Rule] = {
     "positions:position_update": get(DISTRICT, {R.STATION_MANAGER}),
     "positions:region_create": get(DISTRICT),
     "positions:region_update": get(DISTRICT),
+    "positions:region_tree": get(SIGNED_IN),
     "positions:studio_create": get(DISTRICT),
     "positions:studio_detail": get(SEES_STATION_A),
     "positions:studio_list": get(SIGNED_IN),
