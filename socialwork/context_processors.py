@@ -55,6 +55,7 @@ def navigation(request):
     if user.has_role(Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.STATION_MANAGER):
         casework += [
             (_("My cases"), reverse("casework:my_cases")),
+            (_("Calendar"), reverse("casework:calendar")),
             (_("Cases"), reverse("casework:case_list")),
             (_("Clients"), reverse("casework:client_list")),
             (_("Groups"), reverse("casework:group_list")),

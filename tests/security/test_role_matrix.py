@@ -115,6 +115,8 @@ ACCESS: dict[str, Rule] = {
     "case-referral-outcome": post(CASE_TEAM),
     "case-review": post(CASE_TEAM),
     "case-transfer": post(CASE_TEAM),
+    "casework:calendar": get(SIGNED_IN),  # one's own cases, or those one sees
+    "casework:calendar_ics": get(SIGNED_IN),
     "casework:activity_create": get(DISTRICT, CASE_TEAM),
     "casework:activity_detail": get(SEES_ROOM_A),
     "casework:activity_list": get(SIGNED_IN),
