@@ -109,6 +109,11 @@ audit_action("assessment_scheme.create", _("Assessment scheme created"))
 audit_action("assessment_scheme.update", _("Assessment scheme changed"))
 audit_action("assessment.create", _("Assessment recorded"))
 audit_action("assessment.update", _("Assessment changed"))
+audit_action("award.create", _("Award recorded"))
+audit_action("award.update", _("Award changed"))
+audit_action("studio.create", _("Studio set up"))
+audit_action("studio.update", _("Studio changed"))
+audit_action("studio_project.create", _("Studio project added"))
 
 # Training.
 audit_action("series.create", _("Training series created"))
