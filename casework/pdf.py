@@ -103,7 +103,7 @@ def case_file_pdf(*, case: Case) -> bytes:
         [
             (_("Case number"), case.number),
             (_("Station"), case.station.name),
-            (_("Worker"), str(case.worker or "")),
+            (pgettext("casework", "Worker"), str(case.worker or "")),
             (_("Supervisor"), str(case.supervisor or "")),
             (pgettext("casework", "Category"), str(case.category or "")),
             (_("Intake date"), _day(case.intake_on)),

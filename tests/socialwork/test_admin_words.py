@@ -63,9 +63,11 @@ def test_the_third_party_apps_we_ship_read_in_chinese_in_the_admin():
     models = third_party_models()
     labels = {model._meta.app_label for model in models}
     assert {"axes", "django_celery_results", "django_celery_beat", "sessions", "auth"} <= labels
-    assert english_words(models) == [], (
+    english = english_words(models)
+    assert not english, (
         "give the word a translation in socialwork/third_party_words.py (or, when our catalogue "
-        "already has the msgid with another meaning, a context in socialwork/admin.py)"
+        "already has the msgid with another meaning, a context in socialwork/admin.py):\n"
+        + "\n".join(english)
     )
 
 
@@ -93,7 +95,10 @@ def test_our_models_fields_and_columns_have_chinese_names_in_the_admin():
         for line in english_words(models)
         if line.split(": ")[0].split()[-1] not in NEVER_SHOWN and " help of " not in line
     ]
-    assert english == [], "give the field a verbose name (gettext_lazy, or pgettext_lazy for a shared word)"
+    assert not english, (
+        "give the field a verbose name (gettext_lazy, or pgettext_lazy for a shared word):\n"
+        + ("\n".join(english))
+    )
 
 
 def test_the_api_tokens_columns_are_named(db):
@@ -144,6 +149,7 @@ REVIEWED = {
     "date": "日期",
     "month": "月份",
     "year": "年度",
+    "This month": "本月",
 }
 SHIPPED = ("django/conf", "django/contrib/admin", "django/contrib/auth", "django/contrib/sessions",
            "django/contrib/contenttypes", "django/contrib/messages", "django_celery_beat",
@@ -178,6 +184,7 @@ def test_our_catalogue_gives_no_word_of_django_or_the_apps_we_ship_another_meani
                 if chinese and theirs.msgstr == entry.msgstr:
                     continue
                 shared.append(f"{package}: {entry.msgid!r} reads {entry.msgstr!r} (ours, at {entry.occurrences[0][0]})")  # fmt: skip
-    assert sorted(set(shared)) == [], (
-        "give our uses of these msgids a context (pgettext), or review them into REVIEWED"
+    assert not shared, (
+        "give our uses of these msgids a context (pgettext), or review them into REVIEWED:\n"
+        + ("\n".join(sorted(set(shared))))
     )

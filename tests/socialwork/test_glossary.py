@@ -24,7 +24,10 @@ SCREENS = sorted({screen for term in GLOSSARY for screen in term.screens})
 
 
 def visible_text(html: str) -> str:
+    """The page's own content (not the menu, whose words are every page's), as a reader sees it."""
     body = html[html.find("<body") :]
+    if '<main class="content">' in body:
+        body = body[body.index("<main") :]
     body = re.sub(r"<script.*?</script>|<style.*?</style>", " ", body, flags=re.S)
     # What a reader sees: text, and the labels of buttons and options.
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
