@@ -75,7 +75,7 @@ class ClientForm(forms.ModelForm):
             "categories": forms.CheckboxSelectMultiple,
         }
         help_texts = {
-            "id_number": _("Optional. The date of birth is read from it."),
+            "id_number": _("Optional. The date of birth and gender are read from it."),
             "consent_recorded_on": _("Today unless you give another day."),
         }
 
@@ -87,12 +87,33 @@ class ClientForm(forms.ModelForm):
         ).order_by("path")
         offer_with_current(self, "categories", VulnerabilityCategory.objects.filter(active=True))
         self.fields["categories"].required = False
+        self.fields["gender"].required = False  # read from the ID number when there is one
 
     def clean_id_number(self):
         number = idnumbers.normalize(self.cleaned_data.get("id_number") or "")
         if number:
             idnumbers.validate_id_number(number)
         return number
+
+    def clean(self):
+        """The date of birth and gender of the ID number (the rule client_register and
+        client_update apply), checked here too so that intake looks up the right person."""
+        cleaned = super().clean()
+        if cleaned.get("id_number"):
+            try:
+                cleaned.update(
+                    idnumbers.identity(
+                        cleaned["id_number"],
+                        birth_date=cleaned.get("birth_date"),
+                        gender=cleaned.get("gender"),
+                    )
+                )
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    self.add_error(field, messages)
+        elif not cleaned.get("gender") and "gender" not in self.errors:
+            self.add_error("gender", self.fields["gender"].error_messages["required"])
+        return cleaned
 
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)

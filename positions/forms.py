@@ -116,6 +116,10 @@ class SocialWorkerForm(forms.ModelForm):
         )
         if not user.is_district_wide:
             del self.fields["employer_organization"]
+        # Read from the ID number when left blank, checked against it when given (worker_save).
+        for name in ("gender", "birth_date"):
+            self.fields[name].required = False
+            self.fields[name].help_text = _("Read from the ID number when left blank.")
 
 
 class TypedLookupField(forms.CharField):
