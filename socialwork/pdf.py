@@ -39,7 +39,6 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.doctemplate import LayoutError
 
 FONT_FILE = Path(__file__).resolve().parent / "fonts" / "WenQuanYiMicroHei.ttf"
 FONT = "WenQuanYiMicroHei"
@@ -54,7 +53,6 @@ __all__ = [
     "FONT_BOLD",
     "PDF_CONTENT_TYPE",
     "Bold",
-    "LayoutError",
     "Paragraph",
     "Spacer",
     "build",
@@ -162,7 +160,6 @@ def signature_block(labels: Sequence[str], *, width: float) -> Table:
             ]
         )
     )
-    block.keepWithNext = False
     return block
 
 
