@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from positions.models import AssessmentCriterion, AssessmentScheme, Grade, ServiceUnit, SocialWorker
 from positions.selectors.assessment import subject_choices
+from socialwork.widgets import Textarea
 
 SCORE = {"min_value": 0, "max_value": 100, "max_digits": 5, "decimal_places": 2}
 
@@ -150,7 +151,7 @@ class AssessmentRecordForm(forms.Form):
     score the records suggested, so that the audit row can tell it from what was entered."""
 
     subject = forms.ModelChoiceField(label=_("who is assessed"), queryset=None)
-    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(label=_("comment"), required=False, widget=Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user, scheme: AssessmentScheme, criteria, **kwargs):
         super().__init__(*args, **kwargs)

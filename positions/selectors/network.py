@@ -21,6 +21,32 @@ def regions_visible_to(*, user) -> QuerySet[Region]:
     return Region.objects.filter(region_scope(user))
 
 
+def district_of(region: Region | None) -> Region | None:
+    """The district a region lies in (the root of its tree): the installation's district, whose
+    name heads the reports it sends upward."""
+    if region is None:
+        return None
+    if region.depth == 1:
+        return region
+    return Region.objects.filter(path=region.path[: Region.steplen]).first()
+
+
+def installation_district() -> Region | None:
+    """The district this installation serves: the root of the region tree (a district)."""
+    return Region.objects.get_root_nodes().filter(level=Region.Level.DISTRICT).first()
+
+
+def issuing_unit(*, user) -> str:
+    """Who a document printed by this person is issued by: their unit in the network, else their
+    region, else the installation's district (the name on paper, under the title)."""
+    if getattr(user, "unit_id", None):
+        return user.unit.name
+    if getattr(user, "region_id", None):
+        return user.region.name
+    district = installation_district()
+    return district.name if district else ""
+
+
 def with_parent_id(queryset: QuerySet) -> QuerySet:
     """Annotate each node of a tree queryset with its parent's id, in the same query."""
     parents = queryset.model.objects.filter(

@@ -32,6 +32,13 @@ def active_appointments() -> QuerySet[Appointment]:
     return Appointment.objects.filter(ends_on__isnull=True)
 
 
+def appointments_held_on(day) -> QuerySet[Appointment]:
+    """The appointments held at the close of `day`: begun by then and not yet ended (an
+    appointment ended on `day` is no longer held that evening). A year's figures count the posts
+    filled on its last day."""
+    return Appointment.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=day), starts_on__lte=day)
+
+
 def positions_visible_to(*, user) -> QuerySet[Position]:
     """Positions in the person's place, with their unit, host and how many hold them now."""
     # A subquery per position rather than a join and GROUP BY: a page of 50 then counts the

@@ -132,6 +132,7 @@ ACCESS: dict[str, Rule] = {
     "casework:assessment_add": post(CASE_TEAM),
     "casework:case_assign": post({R.STATION_MANAGER}),  # the others on the case: 403
     "casework:case_detail": get(CASE_TEAM),
+    "casework:case_pdf": get(CASE_TEAM),  # the case file on paper: who opens the case
     "casework:case_list": get(SIGNED_IN),
     "casework:case_move": post(STATION_A_STAFF),  # evaluate: the worker and manager, not the supervisor
     "casework:case_open": get(STATION_A_STAFF),
@@ -215,6 +216,7 @@ ACCESS: dict[str, Rule] = {
     "positions:allowance_policies": get(WIDE, {R.STATION_MANAGER}),
     "positions:allowance_roll_close": post(DISTRICT),
     "positions:allowance_roll_detail": get(WIDE, {R.STATION_MANAGER}),
+    "positions:allowance_roll_pdf": get(WIDE, {R.STATION_MANAGER}),  # the roll on paper, as on the page
     "positions:allowance_roll_export": get(DISTRICT),  # the payroll file: who manages the roll
     "positions:allowance_rolls": get(WIDE, {R.STATION_MANAGER}),
     "positions:appointment_create": post(DISTRICT, {R.STATION_MANAGER}),
@@ -288,6 +290,7 @@ ACCESS: dict[str, Rule] = {
     "projects:project_decide": post(DISTRICT),
     "projects:project_detail": get(SEES_STATION_A, {R.ORG_STAFF}),
     "projects:project_document": get(SEES_STATION_A, {R.ORG_STAFF}),  # as the project's page
+    "projects:contract_summary": get(SEES_STATION_A, {R.ORG_STAFF}),  # the provider's staff too
     "projects:project_list": get(SIGNED_IN),
     "projects:project_move": post({R.ORG_STAFF}),  # submit: only the applicant's side; the district 403
     "projects:project_review": post(DISTRICT),
@@ -334,6 +337,7 @@ ACCESS: dict[str, Rule] = {
     "training:series_update": get(DISTRICT),
     "training:session_create": get(DISTRICT),
     "training:session_detail": get(SEES_STATION_A),
+    "training:attendance_sheet": get(SEES_STATION_A),  # as the session's page
     "training:session_update": get(DISTRICT),
     "training:trainer_list": get(SIGNED_IN),
     "unit-detail": get(SEES_STATION_A),
@@ -414,6 +418,7 @@ PATH_ARGS = {
     "positions:assessment_scheme_update": _pk("scheme"),
     "positions:assessment_record": _pk("scheme"),
     "positions:allowance_roll_detail": _pk("roll"),
+    "positions:allowance_roll_pdf": _pk("roll"),
     "positions:allowance_roll_close": _pk("roll"),
     "positions:allowance_roll_export": _pk("roll"),
     "positions:import_template": lambda o: {"kind": "positions"},
@@ -423,11 +428,13 @@ PATH_ARGS = {
     "training:certificates_issue": _pk("series"),
     "training:session_create": _pk("series"),
     "training:session_detail": _pk("session"),
+    "training:attendance_sheet": _pk("session"),
     "training:session_update": _pk("session"),
     "training:enrolment_create": _pk("session"),
     "training:attendance": _pk("session"),
     "training:enrolment_cancel": _pk("enrolment"),
     "projects:project_detail": _pk("project"),
+    "projects:contract_summary": _pk("project"),
     "projects:project_document": lambda o: {"kind": "plan", "pk": o["project"].pk},
     "projects:application_update": _pk("draft_project"),
     "projects:project_move": lambda o: {"pk": o["draft_project"].pk, "move": "submit"},
@@ -450,6 +457,7 @@ PATH_ARGS = {
     "projects:call_detail": _pk("call"),
     "projects:call_update": _pk("call"),
     "casework:case_detail": _pk("case"),
+    "casework:case_pdf": _pk("case"),
     "casework:case_update": _pk("case"),
     "casework:case_move": lambda o: {"pk": o["case"].pk, "move": "evaluate"},
     "casework:note_add": _pk("case"),
