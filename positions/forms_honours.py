@@ -7,12 +7,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from socialwork.widgets import DateInput, NumberInput, Textarea
+
 from .forms import WorkerLookupField
 from .models import Award, ServiceUnit, SocialWorker, Studio
 from .selectors.network import units_visible_to
 from .selectors.workforce import can_see_full_id_number, workers_visible_to
-
-ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _typed_number(user, worker: SocialWorker | None) -> str:
@@ -63,7 +63,7 @@ class AwardForm(KeepWorkerMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].widget = forms.NumberInput(attrs={"min": 1990, "max": 2100})
+        self.fields["year"].widget = NumberInput(attrs={"min": 1990, "max": 2100})
         if not self.instance.pk:
             self.initial.setdefault("year", timezone.localdate().year)
         self._set_up_worker(user, self.instance.worker if self.instance.pk else None)
@@ -85,7 +85,7 @@ class StudioForm(KeepWorkerMixin, forms.ModelForm):
     class Meta:
         model = Studio
         fields = ["name", "leader", "unit", "established_on", "description"]
-        widgets = {"established_on": ISO_DATE, "description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"established_on": DateInput, "description": Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -39,7 +39,6 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.doctemplate import LayoutError
 
 FONT_FILE = Path(__file__).resolve().parent / "fonts" / "WenQuanYiMicroHei.ttf"
 FONT = "WenQuanYiMicroHei"
@@ -54,7 +53,6 @@ __all__ = [
     "FONT_BOLD",
     "PDF_CONTENT_TYPE",
     "Bold",
-    "LayoutError",
     "Paragraph",
     "Spacer",
     "build",
@@ -162,7 +160,6 @@ def signature_block(labels: Sequence[str], *, width: float) -> Table:
             ]
         )
     )
-    block.keepWithNext = False
     return block
 
 
@@ -198,8 +195,8 @@ def table(
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_BACKGROUND),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ]
     if total is not None:
         commands.append(("BACKGROUND", (0, -1), (-1, -1), HEAD_BACKGROUND))

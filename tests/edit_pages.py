@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from positions.models import (
     AssessmentScheme,
+    Award,
     CertificateLevel,
     HostInstitution,
     Position,
@@ -195,6 +196,21 @@ def worker(world: World) -> SocialWorker:
         registration_number=f"REG-{next(_n)}", registered_on=date(2015, 3, 2),
         registration_valid_until=date(2027, 3, 1), professional_title="中级社会工作师",
         is_supervisor=True, status="left",
+    )  # fmt: skip
+
+
+@edit_page("positions:award_update", editor="district")
+def award(world: World) -> Award:
+    return Award.objects.create(
+        name="湖北省优秀社会工作者", level=Award.Level.values[-1], year=2015, worker=worker(world)
+    )
+
+
+@edit_page("positions:studio_update", editor="district")
+def studio(world: World) -> Studio:
+    return Studio.objects.create(
+        name=f"阳光社工工作室{next(_n)}", leader=worker(world), unit=world.network.station_a,
+        established_on=date(2016, 5, 4), description=LINES,
     )  # fmt: skip
 
 

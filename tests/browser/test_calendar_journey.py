@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_worker_reads_their_month_and_opens_a_case_from_it(
-    live_server, page, log_in, screenshot, settings, network, social_worker, supervisor
+    live_server, page, log_in, screenshot, settings, network, social_worker, supervisor, station_manager
 ):
     settings.LANGUAGE_CODE = "zh-hans"  # the site's default, which the test settings change
     case = case_in_intervention(social_worker, supervisor)
@@ -36,3 +36,11 @@ def test_a_worker_reads_their_month_and_opens_a_case_from_it(
     page.locator(f"#calendar td[data-day='{day:%Y-%m-%d}'] a.calendar-item").first.click()
     page.wait_for_load_state()
     assert case.number in page.locator("h1").inner_text()
+
+    # The station manager sees their people's dates, with whose case each is.
+    log_in("manager_a")
+    page.goto(f"{live_server.url}/casework/calendar/?month={day:%Y-%m}")
+    assert page.locator("select[name=whose]").input_value() == "team"
+    cell = page.locator(f"#calendar td[data-day='{day:%Y-%m-%d}']")
+    assert case.number in cell.inner_text() and "胡社工" in cell.inner_text()
+    screenshot("2-station")

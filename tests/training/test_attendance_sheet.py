@@ -1,7 +1,10 @@
 """A session's attendance sheet on paper: who is confirmed, a column to sign in, signatures."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.pdfs import assert_fonts_embedded, pdf_text, squeezed
 from tests.positions.test_workforce import make_worker
@@ -44,6 +47,18 @@ def test_the_sheet_lists_the_confirmed_participants_with_room_to_sign(as_user, d
     assert "Page 1 of 1" in text
     for label in ("Prepared by (signature):", "Checked by (signature):", "Head (signature):"):
         assert label in text
+
+
+def test_once_attendance_is_taken_the_sheet_marks_who_came(as_user, district_admin, session):
+    present = session.enrolments.get(outside_name="李志愿")
+    session.starts_at = timezone.now() - timedelta(hours=1)  # attendance is taken once it has begun
+    session.save(update_fields=["starts_at"])
+    services.attendance_record(actor=district_admin, session=session, present={present.pk})
+    text = pdf_text(download(as_user(district_admin), session))
+    assert "2 confirmed, 1 present." in text
+    [came] = [line for line in text.splitlines() if "李志愿" in line]
+    [absent] = [line for line in text.splitlines() if "王晓兰" in line]
+    assert came.rstrip().endswith("√") and absent.rstrip().endswith("×")
 
 
 def test_the_station_manager_prints_their_own_session(as_user, station_manager, session):
