@@ -23,7 +23,9 @@ from casework.models import (
     VulnerabilityCategory,
 )
 from positions.models import Region, ServiceUnit
+from positions.selectors.pickers import with_town
 from socialwork import idnumbers
+from socialwork.pickers import use_picker
 from socialwork.roles import Role
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -80,9 +82,8 @@ class ClientForm(forms.ModelForm):
     def __init__(self, *args, station: ServiceUnit, **kwargs):
         super().__init__(*args, **kwargs)
         town = station.region.path[: Region.steplen * 2]
-        self.fields["community"].queryset = Region.objects.filter(
-            level__in=Region.COMMUNITY_LEVELS, path__startswith=town
-        ).order_by("path")
+        communities = Region.objects.filter(level__in=Region.COMMUNITY_LEVELS, path__startswith=town)
+        use_picker(self, "community", "region", queryset=with_town(communities), user=None)
         self.fields["categories"].queryset = VulnerabilityCategory.objects.filter(active=True)
         self.fields["categories"].required = False
 
@@ -329,7 +330,8 @@ class ReferralForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = self.fields["organization"].queryset.order_by("name")
+        organizations = self.fields["organization"].queryset
+        use_picker(self, "organization", "organization", queryset=organizations, user=None)
         if not self.is_bound:
             self.initial.setdefault("referred_on", today())
 

@@ -1,0 +1,43 @@
+"""Organizations and projects are chosen and found by typing (socialwork.pickers)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Project, SocialOrganization
+from projects.selectors import (
+    organizations_matching,
+    organizations_visible_to,
+    projects_matching,
+    projects_visible_to,
+)
+from socialwork.pickers import SEP, picker_kind
+
+
+def organization_label(organization: SocialOrganization) -> str:
+    """The name with the unified social credit code, which tells namesakes apart."""
+    return (
+        f"{organization.name}{SEP}{organization.credit_code}"
+        if organization.credit_code
+        else organization.name
+    )
+
+
+picker_kind(
+    "organization",
+    title=_("Social organizations"),
+    model=SocialOrganization,
+    noun=_("social organization"),
+    hint=_("Type part of the organization's name or its unified social credit code."),
+    visible=lambda user: organizations_visible_to(user=user),
+    match=organizations_matching,
+    label=organization_label,
+)
+picker_kind(
+    "project",
+    title=_("Projects"),
+    model=Project,
+    noun=_("project"),
+    hint=_("Type part of the project's title."),
+    visible=lambda user: projects_visible_to(user=user),
+    match=projects_matching,
+    label=lambda project: f"{project.title}{SEP}{project.year}",
+)
