@@ -139,6 +139,7 @@ class SubjectChooserForm(forms.Form):
     def __init__(self, *args, user, scheme: AssessmentScheme, **kwargs):
         super().__init__(*args, auto_id="choose_%s", **kwargs)
         self.fields["subject"] = subject_field(user=user, scheme=scheme)
+        self.fields["subject"].widget.attrs["id"] = "choose_subject"
 
 
 class AssessmentRecordForm(forms.Form):
