@@ -1,14 +1,11 @@
-"""Indexes for typing a worker: the name's prefix and the ID number's last digits (the reversed
-number's prefix). PostgreSQL only: LIKE 'x%' needs the pattern operator class there unless the
-database collates as C; SQLite reads its small tables without them."""
+"""An index for typing the last digits of a worker's ID number: the reversed number's prefix
+(LIKE 'x%' on reverse(id_number)). The name's prefix and the certificate number are served by
+the `_like` indexes Django makes for their db_index. PostgreSQL only: LIKE 'x%' needs the pattern
+operator class there unless the database collates as C; SQLite reads its tables without it."""
 
 from django.db import migrations
 
 INDEXES = [
-    (
-        "positions_socialworker_name_prefix",
-        "positions_socialworker (name varchar_pattern_ops)",
-    ),
     (
         "positions_socialworker_id_reversed",
         "positions_socialworker ((reverse(id_number::text)) text_pattern_ops)",

@@ -6,7 +6,7 @@ at the benchmark's scale (positions/migrations, bench/results_notes.md)."""
 import re
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Reverse, Substr
+from django.db.models.functions import Lower, Reverse, Substr
 
 from positions.models import Position, Region, ServiceUnit, SocialWorker
 
@@ -26,8 +26,13 @@ def workers_matching(workers: QuerySet[SocialWorker], text: str) -> QuerySet[Soc
     if is_id_digits(text):
         workers = workers.alias(id_reversed=Reverse("id_number"))
         found |= Q(id_reversed__startswith=text.upper()[::-1])
+    # Ordered by an expression no index holds: ordered by the name itself, PostgreSQL walked the
+    # name index in order, filtering every worker, until it had eleven matches (50-140 ms at
+    # 100,000 workers) instead of reading the few matches through the indexes above and sorting.
     return (
-        workers.filter(found).select_related("employer_unit", "employer_organization").order_by("name", "pk")
+        workers.filter(found)
+        .select_related("employer_unit", "employer_organization")
+        .order_by(Lower("name"), "pk")
     )
 
 
