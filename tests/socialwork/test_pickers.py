@@ -116,3 +116,30 @@ def test_the_header_search_finds_each_kind_only_in_scope(
     # ID digits reveal a person: the search is audited.
     client.get(reverse("search"), {"q": mine.id_number[-4:]})
     assert AuditEntry.objects.filter(action="worker.search", actor=station_manager).exists()
+
+
+def test_the_header_search_finds_a_case_by_number_and_clients_by_name_only_where_seen_and_audits_it(
+    as_user, social_worker, supervisor, network, django_assert_max_num_queries
+):
+    from socialwork.roles import Role
+    from tests.casework.factories import make_case, make_client
+    from tests.factories import make_user
+
+    other = make_user("worker_b", Role.SOCIAL_WORKER, unit=network.room_b, full_name="乙社工")
+    case = make_case(social_worker, client=make_client(social_worker, name="孙小梅"), supervisor=supervisor)
+    make_case(other, client=make_client(other, name="孙小兰"), supervisor=supervisor)
+
+    client = as_user(social_worker)
+    with django_assert_max_num_queries(30):
+        page = client.get(reverse("search"), {"q": "孙小"})
+    groups = {group.kind.name: [label for _obj, label in group.results] for group in page.context["groups"]}
+    assert [label.split(" · ")[0] for label in groups["client"]] == ["孙小梅"]
+    assert "孙小兰" not in page.content.decode()
+    entry = AuditEntry.objects.get(action="client.search", actor=social_worker)
+    assert "孙小" in entry.summary
+    # The case by its number; another worker finds nothing, and nothing of theirs is audited.
+    found = client.get(reverse("search"), {"q": case.number.lower()})
+    assert f'href="{case.get_absolute_url()}"' in found.content.decode()
+    nothing = as_user(other).get(reverse("search"), {"q": case.number})
+    assert nothing.context["groups"] == [] and case.get_absolute_url() not in nothing.content.decode()
+    assert not AuditEntry.objects.filter(action="client.search", actor=other).exists()
