@@ -3,6 +3,7 @@ among those the person sees (`case_scope`, `client_scope`). A client's name is p
 every search for one is audited."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casework.models import Case, Client
 from casework.selectors import cases_matching, cases_visible_to, clients_matching, clients_visible_to
@@ -17,9 +18,9 @@ def client_label(client: Client) -> str:
 
 picker_kind(
     "case",
-    title=_("Cases"),
+    title=pgettext_lazy("search results", "Cases"),
     model=Case,
-    noun=_("case"),
+    noun=pgettext_lazy("picker", "case"),
     hint=_("Type the case number."),
     visible=lambda user: cases_visible_to(user=user),
     match=cases_matching,
@@ -27,9 +28,9 @@ picker_kind(
 )
 picker_kind(
     "client",
-    title=_("Clients"),
+    title=pgettext_lazy("search results", "Clients"),
     model=Client,
-    noun=_("client"),
+    noun=pgettext_lazy("picker", "client"),
     hint=_("Type the beginning of the client's name."),
     visible=lambda user: clients_visible_to(user=user),
     match=clients_matching,

@@ -4,6 +4,7 @@ and posts are chosen by typing."""
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from positions.models import Position, Region, ServiceUnit, SocialWorker
 from positions.selectors.network import regions_visible_to, units_visible_to
@@ -39,9 +40,9 @@ def region_label(region: Region) -> str:
 
 picker_kind(
     "worker",
-    title=_("Social workers"),
+    title=pgettext_lazy("search results", "Social workers"),
     model=SocialWorker,
-    noun=_("social worker"),
+    noun=pgettext_lazy("picker", "social worker"),
     hint=_("Type a name, a certificate number or the last digits of an ID number."),
     visible=lambda user: workers_visible_to(user=user),
     match=workers_matching,
@@ -51,9 +52,9 @@ picker_kind(
 )
 picker_kind(
     "unit",
-    title=_("Service units"),
+    title=pgettext_lazy("search results", "Service units"),
     model=ServiceUnit,
-    noun=_("service unit"),
+    noun=pgettext_lazy("picker", "service unit"),
     hint=_("Type part of the unit's name or its code."),
     visible=lambda user: units_visible_to(user=user),
     match=units_matching,
@@ -61,9 +62,9 @@ picker_kind(
 )
 picker_kind(
     "region",
-    title=_("Regions"),
+    title=pgettext_lazy("search results", "Regions"),
     model=Region,
-    noun=_("region"),
+    noun=pgettext_lazy("picker", "region"),
     hint=_("Type part of the name of the community, village or town."),
     visible=lambda user: with_town(regions_visible_to(user=user)),
     match=regions_matching,
@@ -71,9 +72,9 @@ picker_kind(
 )
 picker_kind(
     "position",
-    title=_("Positions"),
+    title=pgettext_lazy("search results", "Positions"),
     model=Position,
-    noun=_("position"),
+    noun=pgettext_lazy("picker", "position"),
     hint=_("Type the post's code or part of its title."),
     visible=lambda user: positions_visible_to(user=user),
     match=positions_matching,

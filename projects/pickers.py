@@ -1,6 +1,7 @@
 """Organizations and projects are chosen and found by typing (socialwork.pickers)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.models import Project, SocialOrganization
 from projects.selectors import (
@@ -23,9 +24,9 @@ def organization_label(organization: SocialOrganization) -> str:
 
 picker_kind(
     "organization",
-    title=_("Social organizations"),
+    title=pgettext_lazy("search results", "Social organizations"),
     model=SocialOrganization,
-    noun=_("social organization"),
+    noun=pgettext_lazy("picker", "social organization"),
     hint=_("Type part of the organization's name or its unified social credit code."),
     visible=lambda user: organizations_visible_to(user=user),
     match=organizations_matching,
@@ -33,9 +34,9 @@ picker_kind(
 )
 picker_kind(
     "project",
-    title=_("Projects"),
+    title=pgettext_lazy("search results", "Projects"),
     model=Project,
-    noun=_("project"),
+    noun=pgettext_lazy("picker", "project"),
     hint=_("Type part of the project's title."),
     visible=lambda user: projects_visible_to(user=user),
     match=projects_matching,
