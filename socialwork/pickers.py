@@ -126,12 +126,10 @@ class PickerField(forms.Field):
         return self.kind.visible(self.user) if self.user is not None else self.kind.model.objects.none()
 
     def prepare_value(self, value):
-        if isinstance(value, Model):
-            return self.kind.label(value)
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit() and SEP not in value):
-            obj = self._within().filter(pk=value).first() if isinstance(value, int) else None
-            return self.kind.label(obj) if obj is not None else value
-        return value
+        """A record (or a ModelForm's initial key) reads as its label; typed text as typed."""
+        if isinstance(value, int):
+            value = self._within().filter(pk=value).first() or value
+        return self.kind.label(value) if isinstance(value, Model) else value
 
     def to_python(self, value):
         if isinstance(value, Model):  # a disabled field's initial record
@@ -167,14 +165,9 @@ class PickerField(forms.Field):
         )
 
     def has_changed(self, initial, data):
+        if self.disabled:
+            return False
         return str(self.prepare_value(initial) or "") != " ".join(str(data or "").split())
-
-
-def bind_pickers(form: forms.BaseForm, user) -> None:
-    """Give the form's pickers the person choosing (their scope, and the audit's actor)."""
-    for field in form.fields.values():
-        if isinstance(field, PickerField):
-            field.user = user
 
 
 # The header search: what it looks for, in the order the results page shows them.
