@@ -25,12 +25,14 @@ from casework.models import (
 from positions.models import Region, ServiceUnit
 from positions.selectors.pickers import with_town
 from socialwork import idnumbers
+from socialwork.forms import offer_with_current
 from socialwork.pickers import use_picker
 from socialwork.roles import Role
+from socialwork.widgets import DateInput, Textarea
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TEXT = forms.Textarea(attrs={"rows": 3})
-SHORT_TEXT = forms.Textarea(attrs={"rows": 2})
+DATE = DateInput
+TEXT = Textarea(attrs={"rows": 3})
+SHORT_TEXT = Textarea(attrs={"rows": 2})
 User = get_user_model()
 
 
@@ -75,7 +77,7 @@ class ClientForm(forms.ModelForm):
             "categories": forms.CheckboxSelectMultiple,
         }
         help_texts = {
-            "id_number": _("Optional. The date of birth is read from it."),
+            "id_number": _("Optional. The date of birth and gender are read from it."),
             "consent_recorded_on": _("Today unless you give another day."),
         }
 
@@ -84,14 +86,35 @@ class ClientForm(forms.ModelForm):
         town = station.region.path[: Region.steplen * 2]
         communities = Region.objects.filter(level__in=Region.COMMUNITY_LEVELS, path__startswith=town)
         use_picker(self, "community", "region", queryset=with_town(communities), user=None)
-        self.fields["categories"].queryset = VulnerabilityCategory.objects.filter(active=True)
+        offer_with_current(self, "categories", VulnerabilityCategory.objects.filter(active=True))
         self.fields["categories"].required = False
+        self.fields["gender"].required = False  # read from the ID number when there is one
 
     def clean_id_number(self):
         number = idnumbers.normalize(self.cleaned_data.get("id_number") or "")
         if number:
             idnumbers.validate_id_number(number)
         return number
+
+    def clean(self):
+        """The date of birth and gender of the ID number (the rule client_register and
+        client_update apply), checked here too so that intake looks up the right person."""
+        cleaned = super().clean()
+        if cleaned.get("id_number"):
+            try:
+                cleaned.update(
+                    idnumbers.identity(
+                        cleaned["id_number"],
+                        birth_date=cleaned.get("birth_date"),
+                        gender=cleaned.get("gender"),
+                    )
+                )
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    self.add_error(field, messages)
+        elif not cleaned.get("gender") and "gender" not in self.errors:
+            self.add_error("gender", self.fields["gender"].error_messages["required"])
+        return cleaned
 
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)
@@ -179,7 +202,7 @@ class CaseUpdateForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = VulnerabilityCategory.objects.filter(active=True)
+        offer_with_current(self, "category", VulnerabilityCategory.objects.filter(active=True))
 
 
 # The steps of a case
@@ -312,7 +335,7 @@ class NoteForm(forms.ModelForm):
     class Meta:
         model = ServiceNote
         fields = ["noted_on", "method", "minutes", "content"]
-        widgets = {"noted_on": DATE, "content": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"noted_on": DATE, "content": Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

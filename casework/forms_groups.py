@@ -21,13 +21,15 @@ from casework.services.advocacy import RESPONSE_STATUSES
 from positions.models import Region
 from positions.pickers import CommunityChoiceFilter
 from positions.selectors.pickers import with_town
+from socialwork.forms import offer_with_current
 from socialwork.ids import IdFilter
 from socialwork.models import User
 from socialwork.pickers import use_picker
 from socialwork.roles import Role
+from socialwork.widgets import DateInput, Textarea
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TEXT = forms.Textarea(attrs={"rows": 3})
+DATE = DateInput
+TEXT = Textarea(attrs={"rows": 3})
 YES_NO = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
 
 
@@ -70,14 +72,16 @@ class GroupForm(forms.ModelForm):
         station = self.instance.station if self.instance.pk else station_of(user.unit)
         people = User.objects.filter(is_active=True).order_by("full_name", "username")
         workers = people.filter(groups__name__in=[Role.SOCIAL_WORKER, Role.STATION_MANAGER])
-        self.fields["worker"].queryset = (
-            workers.filter(unit__path__startswith=station.path).distinct() if station else workers.none()
+        offer_with_current(
+            self,
+            "worker",
+            workers.filter(unit__path__startswith=station.path).distinct() if station else workers.none(),
         )
         self.fields["worker"].required = False
         self.fields["worker"].help_text = _("You, unless you name another worker of the station.")
-        self.fields["supervisor"].queryset = people.filter(groups__name=Role.SUPERVISOR)
+        offer_with_current(self, "supervisor", people.filter(groups__name=Role.SUPERVISOR))
         use_picker(self, "community", "region", queryset=_communities_of(station), user=user)
-        self.fields["category"].queryset = VulnerabilityCategory.objects.filter(active=True)
+        offer_with_current(self, "category", VulnerabilityCategory.objects.filter(active=True))
 
 
 class MemberAddForm(forms.Form):
@@ -104,7 +108,7 @@ class SessionRecordForm(forms.Form):
     """A held session: the day, what happened and who of the group's members came."""
 
     held_on = forms.DateField(label=_("Held on"), widget=DATE)
-    record = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 5}))
+    record = forms.CharField(label=_("What happened"), widget=Textarea(attrs={"rows": 5}))
     present = forms.ModelMultipleChoiceField(
         label=_("Present"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -117,7 +121,7 @@ class SessionRecordForm(forms.Form):
 
 
 class GroupEvaluateForm(forms.Form):
-    evaluation = forms.CharField(label=_("Evaluation"), widget=forms.Textarea(attrs={"rows": 5}))
+    evaluation = forms.CharField(label=_("Evaluation"), widget=Textarea(attrs={"rows": 5}))
     aims_met = forms.TypedChoiceField(label=_("Aims met"), choices=YES_NO, coerce=_yes_no, empty_value=None)
     ends_on = forms.DateField(label=_("Ended on"), widget=DATE, required=False)
 

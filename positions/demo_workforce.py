@@ -25,7 +25,7 @@ from positions.models import (
     Studio,
     StudioProject,
 )
-from socialwork.idnumbers import check_character
+from socialwork.idnumbers import check_character, gender
 
 SEED_HOSTS = ["民政", "卫生", "教育", "计划生育", "工会", "共青团", "残疾人联合会", "妇女联合会", "司法所"]
 
@@ -134,7 +134,7 @@ def _seed_workers() -> int:
         new.append(
             SocialWorker(
                 name=_name(n),
-                gender="female" if n % 3 else "male",
+                gender=gender(id_number),  # and the birth date: those of the ID number
                 birth_date=born,
                 id_number=id_number,
                 phone=f"139{n:08d}",

@@ -8,7 +8,7 @@ from socialwork.ids import IdFilter
 from socialwork.lists import offer
 from socialwork.scoping import region_scope, unit_scope
 
-from .models import Award, Exam, Position, Region, ServiceUnit, SocialWorker
+from .models import Award, Exam, Position, Region, ServiceUnit, SocialWorker, Studio
 
 
 class RegionFilter(django_filters.FilterSet):
@@ -152,3 +152,33 @@ class AwardFilter(django_filters.FilterSet):
     class Meta:
         model = Award
         fields = ["year", "level"]
+
+
+class StudioFilter(django_filters.FilterSet):
+    """Studios by name or leader and by town; the towns offered are those of the person's place."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    town = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.filter(level__in=Region.TOWN_LEVELS),
+        method="filter_town",
+        label=_("Town or street"),
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("established_on", "established_on"), ("unit__path", "unit")),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Studio
+        fields = []
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _cut_to_place(self, user, "town", region_scope)
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(leader__name__icontains=value))
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_town(self, queryset, name, value):
+        return queryset.filter(unit__region__path__startswith=value.path)

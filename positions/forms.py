@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from socialwork.pickers import use_picker
+from socialwork.widgets import DateInput, Textarea
 
 from .models import Exam, Position, Region, ServiceUnit, SocialWorker
 from .selectors.network import regions_visible_to, units_visible_to
@@ -33,7 +34,7 @@ class ServiceUnitForm(forms.ModelForm):
             "established_on",
             "is_model",
         ]
-        widgets = {"established_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"established_on": DateInput}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,8 +89,8 @@ class PositionForm(forms.ModelForm):
             "status", "established_on", "policy_basis", "duties",
         ]  # fmt: skip
         widgets = {
-            "established_on": forms.DateInput(attrs={"type": "date"}),
-            "duties": forms.Textarea(attrs={"rows": 4}),
+            "established_on": DateInput,
+            "duties": Textarea(attrs={"rows": 4}),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -107,10 +108,7 @@ class SocialWorkerForm(forms.ModelForm):
             "registration_number", "registered_on", "registration_valid_until", "professional_title",
             "is_supervisor", "status",
         ]  # fmt: skip
-        widgets = {
-            name: forms.DateInput(attrs={"type": "date"})
-            for name in ("birth_date", "registered_on", "registration_valid_until")
-        }
+        widgets = dict.fromkeys(("birth_date", "registered_on", "registration_valid_until"), DateInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,6 +119,10 @@ class SocialWorkerForm(forms.ModelForm):
         else:
             organizations = self.fields["employer_organization"].queryset
             use_picker(self, "employer_organization", "organization", queryset=organizations, user=user)
+        # Read from the ID number when left blank, checked against it when given (worker_save).
+        for name in ("gender", "birth_date"):
+            self.fields[name].required = False
+            self.fields[name].help_text = _("Read from the ID number when left blank.")
 
 
 class TypedLookupField(forms.CharField):
@@ -162,7 +164,7 @@ class AppointmentForm(forms.Form):
     too many for a list to choose from (and a page of megabytes)."""
 
     worker = WorkerLookupField(label=_("social worker"))
-    starts_on = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("from"), widget=DateInput)
 
     def __init__(self, *args, workers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,7 +172,7 @@ class AppointmentForm(forms.Form):
 
 
 class AppointmentEndForm(forms.Form):
-    ends_on = forms.DateField(label=_("until"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("until"), widget=DateInput)
     reason = forms.CharField(label=_("reason for ending"), max_length=200, required=False)
 
 
@@ -190,7 +192,7 @@ class TransferForm(forms.Form):
     a list on every holder's row."""
 
     to_position = PositionCodeField(label=_("to position"))
-    on = forms.DateField(label=_("on"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("on"), widget=DateInput)
     reason = forms.CharField(label=_("reason"), max_length=200, required=False)
 
     def __init__(self, *args, positions, **kwargs):

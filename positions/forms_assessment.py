@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from positions.models import AssessmentCriterion, AssessmentScheme, Grade
 from positions.selectors.assessment import subject_choices
 from socialwork.pickers import PickerField
+from socialwork.widgets import Textarea
 
 SCORE = {"min_value": 0, "max_value": 100, "max_digits": 5, "decimal_places": 2}
 
@@ -147,7 +148,7 @@ class AssessmentRecordForm(forms.Form):
     criterion out of 100. A criterion linked to a figure of the records carries, hidden, the
     score the records suggested, so that the audit row can tell it from what was entered."""
 
-    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(label=_("comment"), required=False, widget=Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user, scheme: AssessmentScheme, criteria, **kwargs):
         super().__init__(*args, **kwargs)

@@ -63,7 +63,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
     WORKERS: (
         Column("name", "姓名", "name", required=True),
-        Column("gender", "性别", "gender", CHOICE, required=True, choices=SocialWorker.Gender),
+        Column("gender", "性别", "gender", CHOICE, choices=SocialWorker.Gender),
         Column("birth_date", "出生日期", "birth_date", DATE),
         Column("id_number", "身份证号", "id_number", ID_NUMBER, required=True),
         Column("phone", "电话", "phone", CODE),

@@ -32,10 +32,16 @@ def worker_label(worker: SocialWorker) -> str:
 
 def region_label(region: Region) -> str:
     """A community or village with its town: 三斗坪镇 · 新店村 (names repeat across towns)."""
+    if region.level not in Region.COMMUNITY_LEVELS:
+        return region.name
     town = getattr(region, "town_name", None)
-    if region.level in Region.COMMUNITY_LEVELS and town:
-        return f"{town}{SEP}{region.name}"
-    return region.name
+    if town is None:  # read without `with_town` (a record's current value): one query
+        town = (
+            Region.objects.filter(path=region.path[: Region.steplen * 2])
+            .values_list("name", flat=True)
+            .first()
+        )
+    return f"{town}{SEP}{region.name}" if town else region.name
 
 
 picker_kind(

@@ -26,7 +26,13 @@ NEW = "new"  # a month whose roll has not been generated yet
 
 ACTIONS = {
     "generate": Action(_("Generate again")),
-    "close": Action(_("Close this month")),
+    "close": Action(
+        _("Close this month"),
+        confirm=_(
+            "Once closed, this month's roll is final: it can no longer be generated again or changed, "
+            "and its amounts are the ones paid."
+        ),
+    ),
     "export": Action(_("Export to Excel")),
 }
 

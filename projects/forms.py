@@ -11,6 +11,7 @@ from positions.models import Region, Studio
 from positions.selectors.pickers import with_town
 from socialwork import uploads
 from socialwork.pickers import PickerField, use_picker
+from socialwork.widgets import DateInput, Textarea
 
 from .models import (
     FINAL_SHARE_DEFAULT,
@@ -25,7 +26,7 @@ from .models import (
     SupervisionVisit,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput
 UPLOAD_EXTENSIONS = ["pdf", "doc", "docx", "xlsx"]
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -104,6 +105,7 @@ class ApplicationForm(forms.ModelForm):
             "call", "title", "service_area", "community", "organization", "studio", "beneficiaries",
             "beneficiary_count", "summary", "plan_document",
         ]  # fmt: skip
+        widgets = {"summary": Textarea}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -162,12 +164,12 @@ BudgetLineFormSet = forms.formset_factory(BudgetLineForm, formset=BaseBudgetLine
 
 
 class MoveForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), required=False, widget=Textarea(attrs={"rows": 2}))
 
 
 class ReviewForm(forms.Form):
     score = forms.DecimalField(label=_("Score"), max_digits=5, decimal_places=1, min_value=0, max_value=100)
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(label=_("Comment"), required=False, widget=Textarea(attrs={"rows": 3}))
 
 
 class DecisionForm(forms.Form):
@@ -178,7 +180,7 @@ class DecisionForm(forms.Form):
         choices=[(APPROVE, _("Approve")), (REJECT, _("Reject"))],
     )
     amount = forms.DecimalField(label=_("Approved amount (yuan)"), required=False, min_value=0.01, **MONEY)
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), required=False, widget=Textarea(attrs={"rows": 2}))
 
     def clean(self):
         cleaned = super().clean()
@@ -194,7 +196,7 @@ class ProcurementForm(forms.ModelForm):
     class Meta:
         model = Procurement
         fields = ["method", "notes"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"notes": Textarea(attrs={"rows": 2})}
 
 
 class BidForm(forms.Form):
@@ -217,7 +219,7 @@ class ContractForm(forms.Form):
     ends_on = forms.DateField(label=_("Until"), widget=DATE)
     signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
     deliverables = forms.CharField(
-        label=_("Deliverables"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Deliverables"), required=False, widget=Textarea(attrs={"rows": 2})
     )
     signed_file = upload_field(_("Signed contract"))
     final_share_percent = forms.IntegerField(
@@ -292,13 +294,13 @@ class AmendmentForm(forms.Form):
     amount = forms.DecimalField(label=_("New amount (yuan)"), required=False, min_value=0.01, **MONEY)
     starts_on = forms.DateField(label=_("New start"), required=False, widget=DATE)
     ends_on = forms.DateField(label=_("New end"), required=False, widget=DATE)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), widget=Textarea(attrs={"rows": 2}))
     signed_on = forms.DateField(label=_("Agreement signed on"), widget=DATE, initial=timezone.localdate)
     signed_file = upload_field(_("Signed agreement"))
 
 
 class RescindAwardForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), widget=Textarea(attrs={"rows": 2}))
 
 
 class MilestoneCompleteForm(forms.Form):
@@ -309,7 +311,7 @@ class SupervisionVisitForm(forms.ModelForm):
     class Meta:
         model = SupervisionVisit
         fields = ["visited_on", "inspector", "findings", "rating"]
-        widgets = {"visited_on": DATE, "findings": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"visited_on": DATE, "findings": Textarea(attrs={"rows": 2})}
 
     def _post_clean(self):
         pass
@@ -334,7 +336,7 @@ class AcceptanceForm(forms.ModelForm):
 
 class ProgressReportForm(forms.Form):
     period = forms.CharField(label=_("Period"), max_length=50)
-    content = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
+    content = forms.CharField(label=_("Progress"), widget=Textarea(attrs={"rows": 3}))
     attachment = upload_field(_("Attachment"))
 
 

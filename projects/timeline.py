@@ -33,6 +33,7 @@ from projects.models import (
     Transition,
 )
 from socialwork.models import AuditEntry
+from socialwork.money import format_yuan
 
 # What the project's page prefetches so that the sources read without queries.
 TIMELINE_PREFETCH = (
@@ -111,7 +112,7 @@ def bids(project: Project) -> Iterable[Event]:
             kind="bid",
             what=_("Bid of %(organization)s") % {"organization": bid.organization.name},
             at=bid.created_at,
-            detail=_("%(price)s yuan") % {"price": bid.price},
+            detail=format_yuan(bid.price),
             audited=("bid.record", bid),
         )
 
@@ -128,7 +129,7 @@ def awards(project: Project) -> Iterable[Event]:
                 % {"organization": bid.organization.name},
                 at=award.awarded_at,
                 who=award.awarded_by,
-                detail=_("%(price)s yuan") % {"price": bid.price},
+                detail=format_yuan(bid.price),
             )
             if award.rescinded_at:
                 yield Event(
@@ -151,7 +152,7 @@ def contract_signed(project: Project) -> Iterable[Event]:
             % {"number": contract.number, "organization": contract.organization.name},
             at=contract.created_at,
             on=contract.signed_on,
-            detail=_("%(amount)s yuan") % {"amount": signed_amount},
+            detail=format_yuan(signed_amount),
             audited=("contract.sign", contract),
         )
 
@@ -186,9 +187,9 @@ def amendments(project: Project) -> Iterable[Event]:
             at=amendment.created_at,
             on=amendment.signed_on,
             who=amendment.recorded_by,
-            detail=_("%(amount)s yuan, %(start)s to %(end)s: %(reason)s")
+            detail=_("%(amount)s, %(start)s to %(end)s: %(reason)s")
             % {
-                "amount": amendment.amount,
+                "amount": format_yuan(amendment.amount),
                 "start": amendment.starts_on.isoformat(),
                 "end": amendment.ends_on.isoformat(),
                 "reason": amendment.reason,
@@ -227,7 +228,7 @@ def payments(project: Project) -> Iterable[Event]:
             at=payment.created_at,
             on=payment.paid_on,
             who=payment.recorded_by,
-            detail=_("%(amount)s yuan") % {"amount": payment.amount},
+            detail=format_yuan(payment.amount),
         )
 
 

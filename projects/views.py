@@ -8,16 +8,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from socialwork.actions import action_require
+from socialwork.actions import Action, action_require
 from socialwork.files import file_response
-from socialwork.pages import form_page, page_of, show_errors, year_of
+from socialwork.pages import confirmation, form_page, page_of, show_errors, year_of
+from socialwork.pdf import PDF_CONTENT_TYPE
 
 from . import selectors, services
 from .forms import (
@@ -49,6 +50,7 @@ from .models import (
     Project,
     Stationing,
 )
+from .pdf import contract_summary_pdf
 from .timeline import TIMELINE_PREFETCH, project_timeline
 from .workflow import APPLICANT, DISTRICT, MOVES, actions_for, roles_of
 
@@ -271,6 +273,8 @@ def _project_page(request, project: Project, **bound):
             # Organization staff see the signed contract only of their own organization's contract.
             "contract_document": bool(contract and contract.signed_file)
             and selectors.contracts_visible_to(user=request.user).filter(pk=contract.pk).exists(),
+            "contract_summary": bool(contract)
+            and selectors.contract_shown_to(user=request.user, contract=contract),
             "timeline": project_timeline(project),
             **forms,
         },
@@ -296,6 +300,17 @@ def project_document(request, kind, pk):
     return response
 
 
+def contract_summary(request, pk):
+    """The project's contract summary on paper, for whoever may see the contract."""
+    contract = get_object_or_404(
+        selectors.contracts_visible_to(user=request.user).select_related("project", "organization"),
+        project_id=pk,
+    )
+    response = HttpResponse(contract_summary_pdf(contract=contract), content_type=PDF_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="contract-{contract.number}.pdf"'
+    return response
+
+
 def _project_for(request, pk, *by: str) -> Project:
     """The project for a step that only the district or the applicant (`by`) takes: 404 for who
     does not see it, 403 for who sees it but does not hold the role, before any form is read."""
@@ -305,12 +320,27 @@ def _project_for(request, pk, *by: str) -> Project:
     return project
 
 
-def _step(request, pk, *, form_class, name: str, service, message: str, form_kwargs=None, by=(DISTRICT,)):
+def _step(
+    request,
+    pk,
+    *,
+    form_class,
+    name: str,
+    service,
+    message: str,
+    form_kwargs=None,
+    by=(DISTRICT,),
+    confirm=None,
+):
     """A POST of one of the project page's forms: parse, call the service, back to the page;
-    on bad input or a refusal, the page again with the form's errors."""
+    on bad input or a refusal, the page again with the form's errors. `confirm(project, form)`
+    names the action to confirm first when the step cannot be undone (socialwork.pages)."""
     project = _project_for(request, pk, *by)
     form = form_class(request.POST, request.FILES, **(form_kwargs or {}))
     if form.is_valid():
+        asked = confirm and confirmation(request, confirm(project, form), subject=project, back=project)
+        if asked:
+            return asked
         try:
             service(project, form)
         except ValidationError as error:
@@ -329,6 +359,10 @@ def project_move(request, pk, move):
     project = _project_for(request, pk, DISTRICT, APPLICANT)
     form = MoveForm(request.POST, prefix=move)
     if form.is_valid():
+        action = actions_for(request.user, project).get(move)
+        asked = confirmation(request, action, subject=project, back=project)
+        if asked:
+            return asked
         try:
             services.project_move(
                 actor=request.user, project=project, move=move, reason=form.cleaned_data["reason"]
@@ -364,9 +398,17 @@ def project_decide(request, pk):
             reason=data["reason"],
         )
 
+    def rejection(project, form) -> Action | None:
+        """Rejecting is final: asked first (approving leads on to the contract)."""
+        if form.cleaned_data["decision"] != DecisionForm.REJECT or "decide" not in actions_for(
+            request.user, project
+        ):
+            return None
+        return Action(MOVES["reject"].label, confirm=MOVES["reject"].confirm)
+
     return _step(
         request, pk, form_class=DecisionForm, name="decision_form", service=decide, form_kwargs={"prefix": "decision"},
-        message=_("The decision was recorded."),
+        message=_("The decision was recorded."), confirm=rejection,
     )  # fmt: skip
 
 
@@ -620,6 +662,7 @@ urlpatterns = [
     path("<int:pk>/bids/<int:bid_pk>/rescind/", bid_award_rescind, name="bid_award_rescind"),
     path("<int:pk>/contract/", contract_sign, name="contract_sign"),
     path("<int:pk>/contract/amend/", contract_amend, name="contract_amend"),
+    path("<int:pk>/contract/summary/", contract_summary, name="contract_summary"),
     path("<int:pk>/payments/", payment_record, name="payment_record"),
     path("<int:pk>/milestones/<int:milestone_pk>/complete/", milestone_complete, name="milestone_complete"),
     path("<int:pk>/visits/", supervision_visit_record, name="supervision_visit_record"),

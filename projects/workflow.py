@@ -30,6 +30,8 @@ class Move:
     # Moves made as part of another service (signing a contract, recording an acceptance) are
     # not offered as buttons.
     direct: bool = True
+    # What the move means, asked before a page makes it: it cannot be undone (socialwork.actions).
+    confirm: object = None
 
 
 MOVES = {
@@ -39,7 +41,14 @@ MOVES = {
         _("Return for changes"), (S.SUBMITTED, S.UNDER_REVIEW), S.DRAFT, DISTRICT, needs_reason=True
     ),
     "approve": Move(_("Approve"), (S.UNDER_REVIEW,), S.APPROVED, DISTRICT),
-    "reject": Move(_("Reject"), (S.UNDER_REVIEW,), S.REJECTED, DISTRICT, needs_reason=True),
+    "reject": Move(
+        _("Reject"),
+        (S.UNDER_REVIEW,),
+        S.REJECTED,
+        DISTRICT,
+        needs_reason=True,
+        confirm=_("The application is rejected for good, and the applicant is told your reason."),
+    ),
     "contract": Move(_("Sign the contract"), (S.APPROVED,), S.CONTRACTED, DISTRICT, direct=False),
     "start": Move(_("Start the work"), (S.CONTRACTED,), S.IN_PROGRESS, APPLICANT),
     "request_acceptance": Move(_("Ask for acceptance"), (S.IN_PROGRESS,), S.UNDER_ACCEPTANCE, APPLICANT),
@@ -53,6 +62,7 @@ MOVES = {
         S.TERMINATED,
         DISTRICT,
         needs_reason=True,
+        confirm=_("The project ends here: no further step, report or payment can be recorded for it."),
     ),
 }
 
@@ -124,7 +134,7 @@ def _project_actions(user, project: Project) -> dict[str, Action]:
         return {}
     district, status = DISTRICT in roles, project.status
     actions = {
-        name: Action(move.label, needs_reason=move.needs_reason)
+        name: Action(move.label, needs_reason=move.needs_reason, confirm=move.confirm)
         for name, move in MOVES.items()
         if move.direct and name not in DECIDED_BY_FORM and status in move.sources and move.by in roles
     }

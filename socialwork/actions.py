@@ -12,6 +12,12 @@ the person's part in it. Every door reads that one answer:
 - the API's detail body lists the same names under `actions`;
 - the service refuses anything not in it, first thing, with `action_require`.
 
+An action that cannot be undone (closing a month's roll, cancelling an enrolment, rejecting or
+terminating a project) declares `confirm`, what taking it means. A page takes it only from a
+POST that carries the person's confirmation (`socialwork.pages.confirmation`): the first POST
+answers a page that says what will happen and asks again, without any script. The API, whose
+callers are programs, is not asked.
+
 A test per workflow walks every state and role and checks that the three agree.
 """
 
@@ -26,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 class Action:
     label: object  # the button's words, translatable
     needs_reason: bool = False  # the form asks why, and the service refuses an empty reason
+    confirm: object = None  # what taking it means, asked before a page takes it: it cannot be undone
 
 
 class ActionNotAllowed(PermissionDenied):

@@ -12,7 +12,7 @@ class SocialworkConfig(AppConfig):
         from django.contrib.auth import signals as auth_signals
         from django.utils.module_loading import autodiscover_modules
 
-        from . import audit, constraints, dbroles, lookups, reminders, roles, schedules  # noqa: F401 (lookups registers itself)
+        from . import audit, constraints, dbroles, language, lookups, reminders, roles, schedules  # noqa: F401 (lookups registers itself)
 
         # Every app declares its reminder kinds in a `reminders` module and the other kinds of
         # notification it sends in a `notifications` module.
@@ -25,6 +25,7 @@ class SocialworkConfig(AppConfig):
         # The labels of the audit log's actions: socialwork.audit_actions, and any app's own module.
         autodiscover_modules("audit_actions")
         auth_signals.user_logged_in.connect(audit.login_recorded, dispatch_uid="audit_login")
+        auth_signals.user_logged_in.connect(language.language_at_login, dispatch_uid="language_at_login")
         auth_signals.user_login_failed.connect(
             audit.login_failure_recorded, dispatch_uid="audit_login_failed"
         )

@@ -9,6 +9,8 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
+from socialwork.language import set_language_cookie
+
 
 class AuditMiddleware:
     """The audit log's part in every request (socialwork.audit): each row written while it is
@@ -55,6 +57,12 @@ class LanguageMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        logged_in_with = getattr(request, "language_at_login", None)
+        if logged_in_with:  # socialwork.language.language_at_login
+            set_language_cookie(response, logged_in_with)
+        return super().process_response(request, response)
 
 
 class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):

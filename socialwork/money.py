@@ -15,8 +15,10 @@ def yuan(value) -> Decimal:
 
 
 def format_yuan(value) -> str:
-    """¥1,290,000.00: grouped by thousands, two places, as Chinese financial statements write it."""
-    return f"¥{yuan(value):,.2f}"
+    """¥1,290,000.00: grouped by thousands, two places, as Chinese financial statements write it;
+    a negative amount is -¥100.00, the sign before the currency."""
+    amount = yuan(value)
+    return f"{'-' if amount < 0 else ''}¥{abs(amount):,.2f}"
 
 
 class MoneyField(models.DecimalField):

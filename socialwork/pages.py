@@ -6,9 +6,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
+
+from socialwork.actions import Action
 
 PAGE_SIZE = 50
 # A list counts its rows up to this many; beyond, it says "more than 10,000" (see CappedPaginator).
@@ -104,6 +107,29 @@ def show_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+CONFIRMED = "confirmed"
+
+
+def confirmation(request, action: Action | None, *, subject, back) -> HttpResponse | None:
+    """None when the step may be taken now; else the page that asks the person to confirm it.
+
+    A step declared with `confirm` (it cannot be undone) is taken only from a POST carrying
+    `confirmed=1`. The first POST, from the button on the record's page, answers a page saying
+    what the step means for `subject`, with a form that posts the same fields again plus the
+    confirmation, and a way back to `back`. It needs no script, so no browser skips it. An
+    action not open to the person (None) is left to the service to refuse."""
+    if action is None or action.confirm is None or request.POST.get(CONFIRMED) == "1":
+        return None
+    fields = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", CONFIRMED)
+        for value in values
+    ]
+    context = {"action": action, "subject": subject, "back": back, "fields": fields, "confirmed": CONFIRMED}
+    return render(request, "partials/confirm_page.html", context)
 
 
 def form_page(

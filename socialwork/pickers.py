@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from socialwork.forms import offer_with_current
+
 SEP = " · "
 LIMIT = 10
 
@@ -199,7 +201,8 @@ def search_everything(*, user, text: str) -> list[SearchGroup]:
 
 def use_picker(form: forms.BaseForm, name: str, kind: str, *, queryset: QuerySet, user) -> None:
     """Replace the form's select `name` (a foreign key's, say) by a picker of `kind` among
-    `queryset`, keeping its label, whether it is required and its help."""
+    `queryset`, keeping its label, whether it is required and its help; a record's current value
+    stays a valid choice (socialwork.forms.offer_with_current), so that saving it unchanged keeps it."""
     old = form.fields[name]
     form.fields[name] = PickerField(
         kind,
@@ -210,3 +213,5 @@ def use_picker(form: forms.BaseForm, name: str, kind: str, *, queryset: QuerySet
         help_text=old.help_text,
         disabled=old.disabled,
     )
+    if isinstance(form, forms.ModelForm):
+        offer_with_current(form, name, queryset)

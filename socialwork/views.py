@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -12,6 +11,7 @@ from django.views.i18n import set_language as django_set_language
 from positions.selectors.network import network_totals
 
 from . import notifications, pickers, services, tokens
+from .language import language_choose
 
 
 def home(request):
@@ -143,10 +143,8 @@ def api_token_revoke(request, pk):
 
 @login_not_required
 def set_language(request):
-    """Django's language switch, also remembered on the account for notifications."""
+    """Django's language switch, also remembered on the account: for notifications, and for the
+    next login (socialwork.language)."""
     response = django_set_language(request)
-    language = request.POST.get("language")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        request.user.language = language
-        request.user.save(update_fields=["language"])
+    language_choose(request=request, language=request.POST.get("language", ""))
     return response

@@ -4,14 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 from positions.models import ServiceUnit
 from positions.selectors.network import units_visible_to
+from socialwork.forms import offer_with_current
 from socialwork.models import User
 from socialwork.pickers import PickerField
 from socialwork.scoping import unit_scope
+from socialwork.widgets import DateInput, DateTimeInput
 
 from .models import Enrolment, HoursRequirement, PracticeBase, Trainer, TrainingSeries, TrainingSession
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = DateInput
+DATETIME = DateTimeInput
 
 
 class TrainingSeriesForm(forms.ModelForm):
@@ -25,9 +27,8 @@ class TrainingSeriesForm(forms.ModelForm):
         share = self.fields["completion_share"]
         share.validators += [MinValueValidator(1), MaxValueValidator(100)]
         share.widget.attrs.update(min=1, max=100)
-        self.fields["organizer"].queryset = User.objects.filter(
-            unit_scope(user, via="unit"), is_active=True
-        ).order_by("username")
+        organizers = User.objects.filter(unit_scope(user, via="unit"), is_active=True).order_by("username")
+        offer_with_current(self, "organizer", organizers)
 
 
 class TrainingSessionForm(forms.ModelForm):

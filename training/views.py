@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from positions.models import SocialWorker
 from positions.selectors.workforce import workers_visible_to
 from socialwork.actions import ActionNotAllowed
-from socialwork.pages import form_page, page_of, show_errors, year_of
+from socialwork.pages import confirmation, form_page, page_of, show_errors, year_of
+from socialwork.pdf import PDF_CONTENT_TYPE
 from socialwork.services import audit_record
 
 from . import selectors, services, workflow
@@ -29,7 +30,7 @@ from .forms import (
     TrainingSessionForm,
 )
 from .models import Enrolment, HoursRequirement, TrainingSession
-from .pdf import certificate_pdf
+from .pdf import attendance_sheet_pdf, certificate_pdf
 
 S = Enrolment.Status
 
@@ -235,6 +236,10 @@ def enrolment_cancel(request, pk):
         Enrolment.objects.select_related("session", "worker").filter(session__in=sessions), pk=pk
     )
     _require_organizer(request, enrolment.session)
+    action = workflow.actions_for(request.user, enrolment).get("cancel")
+    asked = confirmation(request, action, subject=enrolment, back=enrolment.session)
+    if asked:
+        return asked
     try:
         promoted = services.enrolment_cancel(actor=request.user, enrolment=enrolment)
     except ActionNotAllowed:
@@ -357,6 +362,21 @@ def practice_base_list(request):
     )
 
 
+def attendance_sheet(request, pk):
+    """The session's attendance sheet on paper, for whoever may open the session."""
+    session = _visible_session(request, pk)
+    enrolments = list(
+        session.enrolments.filter(status=S.CONFIRMED)
+        .select_related("worker__employer_unit")
+        .order_by("created_at", "pk")
+    )
+    response = HttpResponse(
+        attendance_sheet_pdf(session=session, enrolments=enrolments), content_type=PDF_CONTENT_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="attendance-{session.pk}.pdf"'
+    return response
+
+
 def certificate_download(request, pk):
     certificate = get_object_or_404(selectors.certificates_visible_to(user=request.user), pk=pk)
     response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
@@ -376,6 +396,7 @@ urlpatterns = [
     path("sessions/<int:pk>/edit/", session_update, name="session_update"),
     path("sessions/<int:pk>/enrol/", enrolment_create, name="enrolment_create"),
     path("sessions/<int:pk>/attendance/", attendance, name="attendance"),
+    path("sessions/<int:pk>/attendance-sheet/", attendance_sheet, name="attendance_sheet"),
     path("enrolments/<int:pk>/cancel/", enrolment_cancel, name="enrolment_cancel"),
     path("hours/", hours, name="hours"),
     path("figures/", figures, name="figures"),

@@ -38,7 +38,13 @@ ATTENDED, ABSENT = "attended", "absent"
 ACTIONS = {
     "enrol": Action(_("Enrol")),
     "take_attendance": Action(_("Take attendance")),
-    "cancel": Action(_("Cancel enrolment")),
+    "cancel": Action(
+        _("Cancel enrolment"),
+        confirm=_(
+            "The place is freed and goes to the first person on the waiting list; the enrolment "
+            "cannot be restored."
+        ),
+    ),
 }
 
 SESSION_DECLARATION: dict[str, dict[str, tuple[str, ...]]] = {

@@ -88,6 +88,8 @@ class ClientSerializer(serializers.ModelSerializer):
             "updated_at",
         ]  # fmt: skip
         read_only_fields = ["station", "known_elsewhere", "created_at", "updated_at"]
+        # Read from the ID number when not given, checked against it when given (the services).
+        extra_kwargs = {"gender": {"required": False, "allow_blank": True}}
 
     def get_cases(self, client) -> list[dict]:
         """The client's cases the person sees (and only those)."""

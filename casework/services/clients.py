@@ -139,12 +139,9 @@ def _check_client(fields: dict) -> dict:
             idnumbers.validate_id_number(number)
         except ValidationError as error:
             raise ValidationError({"id_number": error.messages}) from None
-        born = idnumbers.birth_date(number)
-        if fields.get("birth_date") and fields["birth_date"] != born:
-            raise ValidationError(
-                {"birth_date": _("The date of birth does not match the one in the ID number.")}
-            )
-        fields["birth_date"] = born
+        fields.update(
+            idnumbers.identity(number, birth_date=fields.get("birth_date"), gender=fields.get("gender") or "")
+        )
     fields["id_number"] = number or None
     for name in ("phone", "address"):
         fields[name] = (fields.get(name) or "").strip() or None
@@ -225,6 +222,8 @@ def client_update(*, actor, client: Client, categories=None, household=None, **f
             raise ValidationError(_("This client is outside what you can see."))
         client = Client.objects.select_for_update().get(pk=client.pk)
         current = {name: getattr(client, name) for name in CLIENT_FIELDS}
+        if idnumbers.normalize(fields.get("id_number", client.id_number) or "") != (client.id_number or ""):
+            current.update(birth_date=None, gender="")  # a new ID number brings its own
         fields = _check_client({**current, **fields})
         changed = sorted(apply_changes(client, fields))
         client.id_number_digest = id_digest(client.id_number) if client.id_number else ""

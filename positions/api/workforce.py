@@ -64,6 +64,8 @@ class SocialWorkerSerializer(serializers.ModelSerializer):
             "registration_number", "registered_on", "registration_valid_until", "professional_title",
             "is_supervisor", "status",
         ]  # fmt: skip
+        # Read from the ID number when not given, checked against it when given (worker_save).
+        extra_kwargs = {"gender": {"required": False, "allow_blank": True}}
 
     def to_representation(self, worker):
         data = super().to_representation(worker)

@@ -629,6 +629,9 @@ class Award(TimeStampedModel):
     def __str__(self):
         return f"{self.name} ({self.year})"
 
+    def get_absolute_url(self):
+        return reverse("positions:award_detail", args=[self.pk])
+
 
 class Studio(TimeStampedModel):
     """A brand studio led by a well-known social worker (seed 000: Niu Huanju, Qiyang, Xuri)."""
@@ -653,6 +656,9 @@ class Studio(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("positions:studio_detail", args=[self.pk])
 
 
 class StudioProject(models.Model):

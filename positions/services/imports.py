@@ -13,8 +13,7 @@ from positions.importing import CHOICE, CODE, DATE, ID_NUMBER, NUMBER, POSITIONS
 from positions.models import HostInstitution, Position, ServiceUnit, SocialWorker
 from positions.selectors.network import units_visible_to
 from positions.services.workforce import position_save, worker_save
-from socialwork.idnumbers import birth_date as id_birth_date
-from socialwork.idnumbers import validate_id_number
+from socialwork.idnumbers import identity, validate_id_number
 
 CHUNK = 2000  # values per IN (...) query, well below SQLite's limit on parameters
 SMALLINT_MAX = 32767
@@ -358,17 +357,12 @@ class _WorkerChecker(_Checker):
 
     @staticmethod
     def _match_id_number(id_number: str, values: dict, errors: dict) -> None:
-        """The birth date and sex written in the row must be those the ID number holds; a blank
-        birth date is taken from it."""
-        born = id_birth_date(id_number)
-        if not values["birth_date"]:
-            values["birth_date"] = born
-        elif values["birth_date"] != born:
-            errors.setdefault("birth_date", []).append(
-                _("The ID number says %(date)s.") % {"date": born.isoformat()}
+        """The birth date and gender written in the row must be those the ID number holds; blank
+        ones are read from it (`socialwork.idnumbers.identity`, as for a worker saved one by one)."""
+        try:
+            values.update(
+                identity(id_number, birth_date=values["birth_date"] or None, gender=values["gender"] or "")
             )
-        gender = SocialWorker.Gender.MALE if int(id_number[16]) % 2 else SocialWorker.Gender.FEMALE
-        if values["gender"] and values["gender"] != gender:
-            errors.setdefault("gender", []).append(
-                _("The ID number says %(gender)s.") % {"gender": gender.label}
-            )
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault(name, []).extend(messages)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from positions.models import Appointment, CertificateLevel, Exam, Position, ServiceUnit, SocialWorker
 from positions.selectors.network import units_visible_to
-from socialwork.idnumbers import normalize
+from socialwork import idnumbers
 from socialwork.services import apply_changes, audit_record
 
 POSITION_FIELDS = (
@@ -56,18 +56,21 @@ def position_save(*, actor, position: Position | None = None, **fields) -> Posit
 
 
 def worker_save(*, actor, worker: SocialWorker | None = None, **fields) -> SocialWorker:
-    """Create or change a worker's record. The ID number must pass the GB 11643 check; the
-    employer unit must lie in the actor's place."""
+    """Create or change a worker's record. The ID number must pass the GB 11643 check, and the
+    date of birth and gender are those it holds (read from it when not given, an error on the
+    field when they contradict it: `socialwork.idnumbers.identity`); the employer unit must lie
+    in the actor's place."""
     unknown = set(fields) - set(WORKER_FIELDS)
     if unknown:
         raise TypeError(f"worker_save got unexpected fields: {sorted(unknown)}")
     if "id_number" in fields:
-        fields["id_number"] = normalize(fields["id_number"])
+        fields["id_number"] = idnumbers.normalize(fields["id_number"])
     with transaction.atomic():
         if worker is None:
             worker, action = SocialWorker(), "worker.create"
         else:
             worker, action = SocialWorker.objects.select_for_update().get(pk=worker.pk), "worker.update"
+        fields.update(_identity(worker, fields))
         diff = apply_changes(worker, fields)
         diff.pop("id_number", None)  # the audit log never holds an ID number
         _check_unit_in_place(actor=actor, unit=worker.employer_unit, field="employer_unit")
@@ -75,6 +78,18 @@ def worker_save(*, actor, worker: SocialWorker | None = None, **fields) -> Socia
         worker.save()
         audit_record(actor=actor, action=action, target=worker, summary=worker.name, changes=diff)
     return worker
+
+
+def _identity(worker: SocialWorker, fields: dict) -> dict:
+    """The date of birth and gender the worker will have: those given, else those on record
+    unless the ID number changes (then the new number's), checked against the number."""
+    number = fields.get("id_number", worker.id_number)
+    kept = number == worker.id_number
+    given = {
+        name: fields[name] if name in fields else getattr(worker, name) if kept else None
+        for name in ("birth_date", "gender")
+    }
+    return idnumbers.identity(number, birth_date=given["birth_date"], gender=given["gender"] or "")
 
 
 def appointment_create(*, actor, worker: SocialWorker, position: Position, starts_on: date) -> Appointment:

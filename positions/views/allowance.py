@@ -1,5 +1,6 @@
 """Pages of the monthly qualification allowance: rolls, their Excel export, and the policy table."""
 
+import io
 from uuid import UUID
 
 from django.contrib import messages
@@ -11,11 +12,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from positions import pdf as paper
 from positions.forms_allowance import AllowancePolicyForm, AllowanceRollGenerateForm
-from positions.models import AllowanceRoll
+from positions.models import AllowanceRoll, AllowanceRollRun
 from positions.selectors import allowance as selectors
 from positions.services import allowance as services
 from positions.workflow import actions_for
+from socialwork.pages import confirmation
+from socialwork.pdf import PDF_CONTENT_TYPE
 from socialwork.progress import task_state
 
 
@@ -24,11 +28,26 @@ def _require_view(user) -> None:
         raise PermissionDenied
 
 
-def _task_from(request) -> dict | None:
+def _generation(user, task_id) -> dict:
+    """What the rolls page shows of a month's generation: its progress, then the roll it made."""
+    run = AllowanceRollRun.objects.filter(pk=task_id).first()
+    if run is None:
+        return {}
+    task = task_state(str(task_id))
+    rolls = selectors.allowance_rolls_visible_to(user=user)
+    done = task["ready"] and not task["failed"]
+    return {
+        "task": task,
+        "task_month": f"{run.month:%Y-%m}",
+        "generated": rolls.filter(month=run.month).first() if done else None,
+    }
+
+
+def _generation_asked(request) -> dict:
     try:
-        return task_state(str(UUID(request.GET["task"])))
+        return _generation(request.user, UUID(request.GET["task"]))
     except (KeyError, ValueError):
-        return None
+        return {}
 
 
 def allowance_rolls(request):
@@ -56,10 +75,24 @@ def allowance_rolls(request):
     context = {
         "rolls": selectors.allowance_rolls_visible_to(user=request.user),
         "form": form,
-        "task": _task_from(request),
-        "task_month": request.GET.get("month", "")[:7],
+        **_generation_asked(request),
     }
     return render(request, "positions/allowance/rolls.html", context)
+
+
+def allowance_roll_progress(request, task_id):
+    """The generation block of the rolls page, which htmx asks for every two seconds while a
+    month is generated: its progress, then the roll it made (and the list, brought up to date)."""
+    _require_view(request.user)
+    generation = _generation(request.user, task_id)
+    if not generation:
+        raise Http404
+    context = {
+        **generation,
+        "rolls": selectors.allowance_rolls_visible_to(user=request.user),
+        "refresh_list": generation["task"]["ready"],
+    }
+    return render(request, "positions/allowance/rolls.html#generation", context)
 
 
 def allowance_roll_detail(request, pk):
@@ -79,6 +112,10 @@ def allowance_roll_detail(request, pk):
 @require_POST
 def allowance_roll_close(request, pk):
     roll = get_object_or_404(selectors.allowance_rolls_visible_to(user=request.user), pk=pk)
+    subject = _("The allowance roll for %(month)s") % {"month": f"{roll.month:%Y-%m}"}
+    asked = confirmation(request, actions_for(request.user, roll).get("close"), subject=subject, back=roll)
+    if asked:
+        return asked
     try:
         services.allowance_roll_close(actor=request.user, roll=roll)
     except ValidationError as error:
@@ -97,6 +134,21 @@ def allowance_roll_export(request, pk):
         as_attachment=True,
         filename=f"allowance-{roll.month:%Y-%m}.xlsx",
         content_type=selectors.XLSX_CONTENT_TYPE,
+    )
+
+
+def allowance_roll_pdf(request, pk):
+    """The roll on paper, as the person sees it on the page (their lines, their totals)."""
+    _require_view(request.user)
+    try:
+        page = selectors.allowance_roll_page(user=request.user, pk=pk)
+    except AllowanceRoll.DoesNotExist:
+        raise Http404 from None
+    return FileResponse(
+        io.BytesIO(paper.allowance_roll_pdf(user=request.user, page=page)),
+        as_attachment=True,
+        filename=f"allowance-{page.roll.month:%Y-%m}.pdf",
+        content_type=PDF_CONTENT_TYPE,
     )
 
 
@@ -123,7 +175,9 @@ def allowance_policies(request):
 urlpatterns = [
     path("allowances/", allowance_rolls, name="allowance_rolls"),
     path("allowances/policies/", allowance_policies, name="allowance_policies"),
+    path("allowances/progress/<uuid:task_id>/", allowance_roll_progress, name="allowance_roll_progress"),
     path("allowances/<int:pk>/", allowance_roll_detail, name="allowance_roll_detail"),
     path("allowances/<int:pk>/close/", allowance_roll_close, name="allowance_roll_close"),
     path("allowances/<int:pk>/export/", allowance_roll_export, name="allowance_roll_export"),
+    path("allowances/<int:pk>/pdf/", allowance_roll_pdf, name="allowance_roll_pdf"),
 ]

@@ -50,7 +50,7 @@ def test_an_organization_applies_and_the_district_takes_the_project_to_completio
     click("#application-form button[type=submit]")
     project = Project.objects.get(title="乐龄关爱行动")
     assert page.url.endswith(project.get_absolute_url())
-    assert page.locator("#requested").inner_text() == "40000.00"
+    assert page.locator("#requested").inner_text() == "¥40,000.00"
     assert page.locator("#plan-document a").is_visible()
     # The document comes from the checked download, as an attachment, not from /media/.
     link = page.locator("#plan-document a")
@@ -73,7 +73,7 @@ def test_an_organization_applies_and_the_district_takes_the_project_to_completio
     page.fill("#id_decision-amount", "35000")
     screenshot("3-decision")
     click("#decision-form button[type=submit]")
-    assert page.locator("#approved").inner_text() == "35000.00"
+    assert page.locator("#approved").inner_text() == "¥35,000.00"
     page.fill("#id_contract-number", "YL-2026-001")
     page.fill("#id_contract-starts_on", today.isoformat())
     page.fill("#id_contract-ends_on", (today + timedelta(days=180)).isoformat())
@@ -84,13 +84,13 @@ def test_an_organization_applies_and_the_district_takes_the_project_to_completio
     click("#contract-form button[type=submit]")
     assert page.locator("#contract-number").inner_text() == "YL-2026-001"
     # Each instalment waits for its milestone; the final 10% for acceptance.
-    assert page.locator("#due").inner_text() == "0.00"
+    assert page.locator("#due").inner_text() == "¥0.00"
     click("#milestones form button[type=submit]")
-    assert page.locator("#due").inner_text() == "15000.00"
+    assert page.locator("#due").inner_text() == "¥15,000.00"
     page.fill("#id_payment-amount", "15000")
     click("#payment-form button[type=submit]")
-    assert page.locator("#paid").inner_text() == "15000.00"
-    assert page.locator("#unpaid").inner_text() == "20000.00"
+    assert page.locator("#paid").inner_text() == "¥15,000.00"
+    assert page.locator("#unpaid").inner_text() == "¥20,000.00"
     screenshot("5-paid")
 
     # The organization starts the work, reports and asks for acceptance.
@@ -130,6 +130,6 @@ def test_an_organization_applies_and_the_district_takes_the_project_to_completio
     screenshot("7-completed")
 
     page.goto(f"{live_server.url}/projects/overview/?year={call.year}")
-    assert page.locator("#committed").inner_text() == "35000.00"
-    assert page.locator("#spent").inner_text() == "15000.00"
+    assert page.locator("#committed").inner_text() == "¥35,000.00"
+    assert page.locator("#spent").inner_text() == "¥15,000.00"
     screenshot("8-overview")

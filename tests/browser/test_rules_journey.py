@@ -143,7 +143,7 @@ def test_the_district_awards_within_the_approved_amount_rescinds_and_amends_a_co
     above_row, within_row = bids.filter(has_text="港湾社工事务所"), bids.filter(has_text="阳光社工服务中心")
     assert zh("Above the approved amount: cannot be awarded") in above_row.inner_text()
     assert above_row.locator("[data-action=bid_award]").count() == 0
-    assert "18000" in page.locator("#award-limit").inner_text()
+    assert "¥18,000.00" in page.locator("#award-limit").inner_text()
     screenshot("1-bids")
     within_row.locator("[data-action=bid_award] button").click()
     page.wait_for_load_state()
@@ -156,7 +156,7 @@ def test_the_district_awards_within_the_approved_amount_rescinds_and_amends_a_co
     assert page.locator("#bids [data-action=bid_award]").count() == 1  # the bid within may be awarded again
     award = page.locator('#timeline-list tr[data-event="award"]')
     rescinded = page.locator('#timeline-list tr[data-event="award_rescinded"]')
-    assert "张科长" in award.inner_text() and "17500" in award.inner_text()
+    assert "张科长" in award.inner_text() and "¥17,500.00" in award.inner_text()
     assert "张科长" in rescinded.inner_text() and "资质证书过期" in rescinded.inner_text()
     assert "资质证书过期" in page.locator("#awards").inner_text()
     screenshot("3-rescinded")
@@ -184,17 +184,17 @@ def test_the_district_awards_within_the_approved_amount_rescinds_and_amends_a_co
     page.fill("#id_amendment-reason", "服务对象增加20人，增加活动经费")
     page.click("#amendment-form button[type=submit]")
     page.wait_for_load_state()
-    assert page.locator("#contract-amount").inner_text() == "40000.00"
-    assert "36000.00 → 40000.00" in page.locator("#amendments").inner_text()
+    assert page.locator("#contract-amount").inner_text() == "¥40,000.00"
+    assert "¥36,000.00 → ¥40,000.00" in page.locator("#amendments").inner_text()
     assert "服务对象增加20人" in page.locator('#timeline-list tr[data-event="amendment"]').inner_text()
-    assert page.locator("#paid").inner_text() == "10000.00"
-    assert page.locator("#due").inner_text() == "5000.00"
+    assert page.locator("#paid").inner_text() == "¥10,000.00"
+    assert page.locator("#due").inner_text() == "¥5,000.00"
     # Whatever no milestone releases waits for acceptance: the final 10% and the 21,000 unscheduled.
-    assert "10% (4000.00)" in page.locator("#final-share").inner_text()
-    assert page.locator("#held-back").inner_text() == "25000.00"
+    assert "10% (¥4,000.00)" in page.locator("#final-share").inner_text()
+    assert page.locator("#held-back").inner_text() == "¥25,000.00"
     assert zh("Held back until acceptance (yuan)") in page.locator("#payments").inner_text()
     # The signing keeps the amount it was signed for; the agreement tells the new one.
-    assert "36000" in page.locator('#timeline-list tr[data-event="contract"]').inner_text()
+    assert "¥36,000.00" in page.locator('#timeline-list tr[data-event="contract"]').inner_text()
     names = page.locator("#timeline-list tbody td:nth-child(2)").all()
     lines = "c => { const r = document.createRange(); r.selectNodeContents(c); return r.getClientRects().length; }"
     assert [cell.evaluate(lines) for cell in names] == [1] * len(names)  # 张科长 on one line

@@ -14,8 +14,8 @@ _ids = iter(range(1, 10**6))
 def make_client(actor, *, community: Region | None = None, **fields) -> Client:
     n = next(_ids)
     fields.setdefault("name", f"案主{n}")
-    fields.setdefault("gender", Client.Gender.MALE)
-    if not fields.get("id_number"):  # an ID number brings its own date of birth
+    if not fields.get("id_number"):  # an ID number brings its own date of birth and gender
+        fields.setdefault("gender", Client.Gender.MALE)
         fields.setdefault("birth_date", date(1980, 1, 1) + timedelta(days=n))
     fields.setdefault("consents_to_services", True)
     fields.setdefault("consents_to_data_processing", True)

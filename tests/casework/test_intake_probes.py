@@ -35,7 +35,6 @@ def id_number(n: int) -> str:
 def body(network, n: int) -> dict:
     return {
         "name": f"邬{n}",
-        "gender": "female",
         "community": network.community_a.pk,
         "id_number": id_number(n),
         "consents_to_data_processing": True,
@@ -81,7 +80,7 @@ def intake_form(network, n: int) -> dict:
     return {
         "intake-client": "",
         "client-name": "李奶奶",
-        "client-gender": "female",
+        "client-gender": "",  # the ID number's
         "client-birth_date": "",
         "client-id_number": id_number(n),
         "client-community": network.community_a.pk,

@@ -271,7 +271,13 @@ def test_intake_flags_a_person_known_at_another_station_without_revealing_anythi
     theirs = make_client(other_worker, name="叶某", id_number=id_number(), birth_date=None)
     other_case = make_case(other_worker, client=theirs)
     data = intake_data(
-        network, **{"client-name": "叶某某", "client-id_number": id_number(), "client-birth_date": ""}
+        network,
+        **{
+            "client-name": "叶某某",
+            "client-id_number": id_number(),
+            "client-birth_date": "",
+            "client-gender": "",
+        },
     )
     response = as_user(social_worker).post(url("case_open"), data)
     assert response.status_code == 200
@@ -296,7 +302,9 @@ def test_register_anyway_stores_the_client_flagged_as_known_elsewhere(
 ):
     make_client(other_worker, name="叶某", id_number=id_number(), birth_date=None)
     data = intake_data(
-        network, register_anyway="1", **{"client-id_number": id_number(), "client-birth_date": ""}
+        network,
+        register_anyway="1",
+        **{"client-id_number": id_number(), "client-birth_date": "", "client-gender": ""},
     )
     response = as_user(social_worker).post(url("case_open"), data)
     assert response.status_code == 302

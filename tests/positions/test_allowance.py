@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 from io import BytesIO
 from itertools import count
+from uuid import uuid4
 
 import pytest
 from django.conf import settings
@@ -16,6 +17,7 @@ from positions.models import (
     AllowanceLine,
     AllowancePolicy,
     AllowanceRoll,
+    AllowanceRollRun,
     Appointment,
     CertificateLevel,
     HostInstitution,
@@ -293,6 +295,24 @@ def test_district_admin_generates_a_month_in_the_background_and_follows_progress
     assert roll.get_absolute_url() in page.content.decode()
 
 
+def test_the_generation_block_asks_for_itself_until_done_then_shows_the_roll(as_user, staff, district_admin):
+    """The rolls page follows a generation without a reload: htmx swaps the block every two
+    seconds while it runs, and the last answer is the roll made, with the list brought up to date."""
+    run = AllowanceRollRun.objects.create(id=uuid4(), month=MARCH, requested_by=district_admin)
+    client = as_user(district_admin)
+    progress = reverse("positions:allowance_roll_progress", args=[run.id])
+    running = client.get(progress, headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every 2s"' in running and 'data-state="running"' in running
+    assert 'id="allowance-rolls"' not in running  # the list is left alone meanwhile
+
+    allowance_roll_generate_task.apply(args=[MARCH.isoformat(), district_admin.pk], task_id=str(run.id))
+    done = client.get(progress, headers={"HX-Request": "true"}).content.decode()
+    roll = AllowanceRoll.objects.get(month=MARCH)
+    assert 'data-state="done"' in done and "hx-trigger" not in done.split('id="allowance-rolls"')[0]
+    assert roll.get_absolute_url() in done and "3 workers" in done
+    assert '<table id="allowance-rolls" hx-swap-oob="true">' in done
+
+
 def test_the_page_shows_why_a_closed_month_is_not_generated(
     as_user, staff, district_admin, django_capture_on_commit_callbacks
 ):
@@ -393,11 +413,21 @@ def test_auditor_reads_whole_rolls_but_cannot_export_or_close(as_user, staff, au
     assert client.post(reverse("positions:allowance_roll_close", args=[roll.pk])).status_code == 403
 
 
-def test_district_admin_closes_a_roll_from_its_page(as_user, staff, district_admin):
+def test_district_admin_closes_a_roll_from_its_page_once_they_confirm(
+    as_user, staff, district_admin, settings
+):
+    settings.LANGUAGE_CODE = "zh-hans"
     roll = allowance_roll_generate(actor=district_admin, month=MARCH)
     client = as_user(district_admin)
-    response = client.post(reverse("positions:allowance_roll_close", args=[roll.pk]), follow=True)
-    assert response.status_code == 200 and "Close this month" not in response.content.decode()
+    close = reverse("positions:allowance_roll_close", args=[roll.pk])
+    asked = client.post(close)
+    assert asked.status_code == 200 and asked.templates[0].name == "partials/confirm_page.html"
+    page = asked.content.decode()
+    assert "关闭后" in page and 'name="confirmed" value="1"' in page and f'action="{close}"' in page
+    roll.refresh_from_db()
+    assert roll.status == AllowanceRoll.Status.DRAFT  # asked, not closed
+    response = client.post(close, {"confirmed": "1"}, follow=True)
+    assert response.status_code == 200 and 'data-action="close"' not in response.content.decode()
     roll.refresh_from_db()
     assert roll.status == AllowanceRoll.Status.CLOSED
 

@@ -388,10 +388,10 @@ def test_the_contract_page_shows_what_is_paid_due_and_held_back(
     page = as_user(district_admin).get(url("project_detail", approved.pk))
     html = page.content.decode()
     for figure, value in (
-        ("paid", "4000.00"),
-        ("due", "6000.00"),
-        ("held-back", "8000.00"),
-        ("final-share", "1800.00"),
+        ("paid", "¥4,000.00"),
+        ("due", "¥6,000.00"),
+        ("held-back", "¥8,000.00"),
+        ("final-share", "¥1,800.00"),
     ):
         assert f'id="{figure}">' in html and value in html.split(f'id="{figure}">')[1][:40]
     assert page.context["payment_form"] is not None
@@ -492,7 +492,7 @@ def test_the_page_records_and_shows_a_supplementary_agreement(as_user, district_
     )
     assert response.status_code == 302
     html = client.get(project_url).content.decode()
-    assert "服务对象增加" in html and "15000.00 → 17000.00" in html and 'id="contract-as-signed"' in html
+    assert "服务对象增加" in html and "¥15,000.00 → ¥17,000.00" in html and 'id="contract-as-signed"' in html
 
 
 # The API: the same rules, as 400s with field errors

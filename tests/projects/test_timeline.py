@@ -108,18 +108,18 @@ def test_the_timeline_shows_every_step_with_who_and_the_amount_or_outcome(as_use
     by_kind = dict(rows)
     # Who acted, on the record or, where the record keeps no one, from the audit log.
     assert all(cells[1] not in ("", "—") for _kind, cells in rows), rows
-    assert by_kind["award"][1] == "王科长" and "36000" in by_kind["award"][3]  # the award that stood
+    assert by_kind["award"][1] == "王科长" and "¥36,000.00" in by_kind["award"][3]  # the award that stood
     # The first award, its rescission with who and why, and the supplementary agreement.
     first_award = rows[kinds.index("award")][1]
-    assert "37000" in first_award[3]
+    assert "¥37,000.00" in first_award[3]
     rescinded = by_kind["award_rescinded"]
     assert rescinded[1] == "王科长" and rescinded[3] == "中标机构资质不符"
     amendment = by_kind["amendment"]
-    assert amendment[1] == "王科长" and "服务对象增加" in amendment[3] and "36000" in amendment[3]
+    assert amendment[1] == "王科长" and "服务对象增加" in amendment[3] and "¥36,000.00" in amendment[3]
     assert (TODAY + timedelta(days=260)).isoformat() in amendment[3]
-    assert by_kind["contract"][1] == "王科长" and "36000" in by_kind["contract"][3]
+    assert by_kind["contract"][1] == "王科长" and "¥36,000.00" in by_kind["contract"][3]
     assert by_kind["milestone_completed"][1] == "李社工"
-    assert by_kind["payment"][1] == "王科长" and "12000" in by_kind["payment"][3]
+    assert by_kind["payment"][1] == "王科长" and "¥12,000.00" in by_kind["payment"][3]
     assert by_kind["progress_report"][1] == "李社工"
     assert "Pass" in by_kind["acceptance"][3] and "92" in by_kind["acceptance"][3]
     assert by_kind["supervision_visit"][3] == "Good"
@@ -165,7 +165,7 @@ def test_a_step_recorded_without_an_audit_row_still_shows_without_a_name(
 ):
     rows = timeline_rows(as_user(district_admin).get(running_project.get_absolute_url()).content.decode())
     contract = dict(rows)["contract"]
-    assert contract[1] == "—" and "40000" in contract[3]
+    assert contract[1] == "—" and "¥40,000.00" in contract[3]
 
 
 def test_the_signing_keeps_the_amount_signed_after_a_supplementary_agreement_changes_it(
@@ -180,8 +180,8 @@ def test_the_signing_keeps_the_amount_signed_after_a_supplementary_agreement_cha
     )
     rows = timeline_rows(as_user(district_admin).get(running_project.get_absolute_url()).content.decode())
     by_kind = dict(rows)
-    assert "36000" in by_kind["contract"][3] and "40000" not in by_kind["contract"][3]
-    assert "40000" in by_kind["amendment"][3]
+    assert "¥36,000.00" in by_kind["contract"][3] and "¥40,000.00" not in by_kind["contract"][3]
+    assert "¥40,000.00" in by_kind["amendment"][3]
 
 
 def test_each_kind_of_record_is_one_source_of_the_timeline():

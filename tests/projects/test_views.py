@@ -282,6 +282,31 @@ def test_returning_without_a_reason_is_refused_with_a_message(as_user, district_
     assert "预算不清楚" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("status", "view", "data"),
+    [
+        (
+            S.UNDER_REVIEW,
+            ("project_decide",),
+            {"decision-decision": "reject", "decision-reason": "不符合申报条件"},
+        ),
+        (S.IN_PROGRESS, ("project_move", "terminate"), {"terminate-reason": "不符合申报条件"}),
+    ],
+)
+def test_rejecting_or_terminating_asks_to_confirm_first_with_the_reason_kept(
+    as_user, district_admin, draft, status, view, data
+):
+    Project.objects.filter(pk=draft.pk).update(status=status)
+    client = as_user(district_admin)
+    target = url(view[0], draft.pk, *view[1:])
+    asked = client.post(target, data)
+    assert asked.templates[0].name == "partials/confirm_page.html"
+    assert 'value="不符合申报条件"' in asked.content.decode()  # posted again with the confirmation
+    assert Project.objects.get(pk=draft.pk).status == status
+    client.post(target, {**data, "confirmed": "1"})
+    assert Project.objects.get(pk=draft.pk).status in (S.REJECTED, S.TERMINATED)
+
+
 def test_an_unknown_move_is_not_found(as_user, district_admin, draft):
     assert as_user(district_admin).post(url("project_move", draft.pk, "fly")).status_code == 404
 
@@ -373,7 +398,7 @@ def test_district_admin_registers_an_organization(as_user, district_admin):
     )  # fmt: skip
     organization = SocialOrganization.objects.get(name="新机构")
     assert response.status_code == 302 and response.url == organization.get_absolute_url()
-    assert organization.service_areas == ["elderly", "youth"]
+    assert organization.service_areas == ["youth", "elderly"]  # in the order of the list of areas
 
 
 def test_district_admin_opens_a_call_that_closes_before_it_opens_is_refused(as_user, district_admin):

@@ -235,11 +235,17 @@ def test_cancelling_a_place_moves_the_first_waiting_person_up(as_user, district_
     second = services.enrolment_create(actor=district_admin, session=session, worker=make_worker("乙"))
     services.enrolment_create(actor=district_admin, session=session, worker=make_worker("丙"))
     client = as_user(district_admin)
-    response = client.post(url("enrolment_cancel", first.pk), follow=True)
+    asked = client.post(url("enrolment_cancel", first.pk))
+    assert (
+        asked.templates[0].name == "partials/confirm_page.html" and "waiting list" in asked.content.decode()
+    )
+    first.refresh_from_db()
+    assert first.status == S.CONFIRMED  # asked, not cancelled
+    response = client.post(url("enrolment_cancel", first.pk), {"confirmed": "1"}, follow=True)
     assert "乙 moved up from the waiting list" in response.content.decode()
     assert [e.pk for e in response.context["confirmed"]] == [second.pk]
     assert [e.participant_name for e in response.context["waiting"]] == ["丙"]
-    again = client.post(url("enrolment_cancel", first.pk), follow=True)
+    again = client.post(url("enrolment_cancel", first.pk), {"confirmed": "1"}, follow=True)
     assert again.status_code == 200 and "already cancelled" in again.content.decode()
 
 
