@@ -41,7 +41,7 @@ class PickerKind:
 
     def search(self, queryset: QuerySet, text: str) -> list[Model]:
         """Candidates for `text`: what it matches, or, when it is a candidate's label (picked
-        from the suggestions), that candidate."""
+        from the suggestions, or a record shown as it reads), that candidate."""
         text = " ".join(text.split())
         if not text:
             return []
@@ -53,7 +53,10 @@ class PickerKind:
                 if exact:
                     return exact
             return []
-        return list(self.match(queryset, text)[: LIMIT + 1])
+        found = list(self.match(queryset, text)[: LIMIT * 5])
+        # A town's name is also the beginning of its communities' labels: the exact one wins.
+        exact = [obj for obj in found if self.label(obj) == text]
+        return exact or found[: LIMIT + 1]
 
 
 KINDS: dict[str, PickerKind] = {}
@@ -213,5 +216,5 @@ def use_picker(form: forms.BaseForm, name: str, kind: str, *, queryset: QuerySet
         help_text=old.help_text,
         disabled=old.disabled,
     )
-    if isinstance(form, forms.ModelForm):
+    if isinstance(form, forms.ModelForm) and name in {f.name for f in form.instance._meta.get_fields()}:
         offer_with_current(form, name, queryset)

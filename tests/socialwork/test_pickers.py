@@ -143,3 +143,11 @@ def test_the_header_search_finds_a_case_by_number_and_clients_by_name_only_where
     nothing = as_user(other).get(reverse("search"), {"q": case.number})
     assert nothing.context["groups"] == [] and case.get_absolute_url() not in nothing.content.decode()
     assert not AuditEntry.objects.filter(action="client.search", actor=other).exists()
+
+
+def test_a_town_typed_as_it_reads_is_the_town_not_its_communities(district_admin, network):
+    from positions.forms import ServiceUnitForm
+
+    form = ServiceUnitForm(user=district_admin)
+    assert form.fields["region"].clean("甲镇") == network.town_a
+    assert form.fields["region"].clean("甲镇 · 甲一村") == network.village_a
