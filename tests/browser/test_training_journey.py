@@ -62,6 +62,8 @@ def test_district_admin_fills_a_session_takes_attendance_and_sees_hours_and_the_
     # 叶明 cannot come after all: the place frees and the first on the waiting list moves up.
     page.locator("#confirmed form button").first.click()
     page.wait_for_load_state()
+    page.click("#confirm-button")  # cancelling cannot be undone: it asks first
+    page.wait_for_load_state()
     assert page.locator("#waiting-count").inner_text() == "0"
     assert page.locator("#confirmed").get_by_role("link", name="周红").is_visible()
     screenshot("3-waiting-list-moved")
