@@ -23,8 +23,10 @@ from casework.models import (
     VulnerabilityCategory,
 )
 from positions.models import Region, ServiceUnit
+from positions.selectors.pickers import with_town
 from socialwork import idnumbers
 from socialwork.forms import offer_with_current
+from socialwork.pickers import use_picker
 from socialwork.roles import Role
 from socialwork.widgets import DateInput, Textarea
 
@@ -82,9 +84,8 @@ class ClientForm(forms.ModelForm):
     def __init__(self, *args, station: ServiceUnit, **kwargs):
         super().__init__(*args, **kwargs)
         town = station.region.path[: Region.steplen * 2]
-        self.fields["community"].queryset = Region.objects.filter(
-            level__in=Region.COMMUNITY_LEVELS, path__startswith=town
-        ).order_by("path")
+        communities = Region.objects.filter(level__in=Region.COMMUNITY_LEVELS, path__startswith=town)
+        use_picker(self, "community", "region", queryset=with_town(communities), user=None)
         offer_with_current(self, "categories", VulnerabilityCategory.objects.filter(active=True))
         self.fields["categories"].required = False
         self.fields["gender"].required = False  # read from the ID number when there is one
@@ -352,7 +353,8 @@ class ReferralForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = self.fields["organization"].queryset.order_by("name")
+        organizations = self.fields["organization"].queryset
+        use_picker(self, "organization", "organization", queryset=organizations, user=None)
         if not self.is_bound:
             self.initial.setdefault("referred_on", today())
 

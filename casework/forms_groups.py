@@ -19,9 +19,12 @@ from casework.models import (
 from casework.selectors import activities_visible_to, clients_visible_to, station_of
 from casework.services.advocacy import RESPONSE_STATUSES
 from positions.models import Region
+from positions.pickers import CommunityChoiceFilter
+from positions.selectors.pickers import with_town
 from socialwork.forms import offer_with_current
 from socialwork.ids import IdFilter
 from socialwork.models import User
+from socialwork.pickers import use_picker
 from socialwork.roles import Role
 from socialwork.widgets import DateInput, Textarea
 
@@ -32,7 +35,7 @@ YES_NO = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
 
 def _communities_of(station):
     """Communities and villages of the station's town or street (all of them outside a station)."""
-    communities = Region.objects.filter(level__in=Region.COMMUNITY_LEVELS).order_by("path")
+    communities = with_town(Region.objects.filter(level__in=Region.COMMUNITY_LEVELS)).order_by("path")
     if station is not None:
         communities = communities.filter(path__startswith=station.region.path[: Region.steplen * 2])
     return communities
@@ -77,7 +80,7 @@ class GroupForm(forms.ModelForm):
         self.fields["worker"].required = False
         self.fields["worker"].help_text = _("You, unless you name another worker of the station.")
         offer_with_current(self, "supervisor", people.filter(groups__name=Role.SUPERVISOR))
-        offer_with_current(self, "community", _communities_of(station))
+        use_picker(self, "community", "region", queryset=_communities_of(station), user=user)
         offer_with_current(self, "category", VulnerabilityCategory.objects.filter(active=True))
 
 
@@ -150,7 +153,7 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         station = self.instance.station if self.instance.pk else station_of(user.unit)
-        self.fields["community"].queryset = _communities_of(station)
+        use_picker(self, "community", "region", queryset=_communities_of(station), user=user)
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -158,8 +161,8 @@ class ActivityFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(
         field_name="held_on__year", label=_("Year"), min_value=1, max_value=9999, decimal_places=0
     )
-    community = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.filter(level__in=Region.COMMUNITY_LEVELS).order_by("path"),
+    community = CommunityChoiceFilter(
+        queryset=with_town(Region.objects.filter(level__in=Region.COMMUNITY_LEVELS)).order_by("path"),
         label=_("Community or village"),
     )
     theme = django_filters.CharFilter(lookup_expr="icontains", label=_("Theme"))

@@ -554,6 +554,21 @@ def grants_list(*, user, params=None) -> QuerySet[AccessGrant]:
     return grants_visible_to(user=user).order_by("-created_at", "-pk")
 
 
+def cases_matching(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
+    """The case numbered `text` (the header search): one indexed column."""
+    return cases.filter(number=text.strip().upper()).order_by("-pk")
+
+
+def clients_matching(clients: QuerySet[Client], text: str) -> QuerySet[Client]:
+    """Clients whose name starts with `text` (the header search; audited, see
+    casework.pickers), by an index on the name's prefix."""
+    return (
+        clients.filter(name__startswith=text.strip())
+        .select_related("community", "station")
+        .order_by("name", "pk")
+    )
+
+
 # The calendar: a month of follow-ups and plan tasks, by the day they are due.
 
 CALENDAR_MINE, CALENDAR_TEAM = "mine", "team"

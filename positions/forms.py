@@ -2,10 +2,12 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from socialwork.pickers import use_picker
 from socialwork.widgets import DateInput, Textarea
 
 from .models import Exam, Position, Region, ServiceUnit, SocialWorker
 from .selectors.network import regions_visible_to, units_visible_to
+from .selectors.pickers import with_town
 
 
 class ServiceUnitForm(forms.ModelForm):
@@ -40,8 +42,8 @@ class ServiceUnitForm(forms.ModelForm):
         if self.instance.pk:
             units = units.exclude(path__startswith=self.instance.path)
             self.initial.setdefault("parent", ServiceUnit.objects.get_parent(self.instance))
-        self.fields["parent"].queryset = units
-        self.fields["region"].queryset = regions_visible_to(user=user)
+        use_picker(self, "parent", "unit", queryset=units, user=user)
+        use_picker(self, "region", "region", queryset=with_town(regions_visible_to(user=user)), user=user)
 
     def clean(self):
         cleaned = super().clean()
@@ -93,9 +95,8 @@ class PositionForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units_visible_to(user=user).exclude(
-            level=ServiceUnit.Level.ASSOCIATION
-        )
+        units = units_visible_to(user=user).exclude(level=ServiceUnit.Level.ASSOCIATION)
+        use_picker(self, "unit", "unit", queryset=units, user=user)
 
 
 class SocialWorkerForm(forms.ModelForm):
@@ -111,11 +112,13 @@ class SocialWorkerForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["employer_unit"].queryset = units_visible_to(user=user).exclude(
-            level=ServiceUnit.Level.POST
-        )
+        units = units_visible_to(user=user).exclude(level=ServiceUnit.Level.POST)
+        use_picker(self, "employer_unit", "unit", queryset=units, user=user)
         if not user.is_district_wide:
             del self.fields["employer_organization"]
+        else:
+            organizations = self.fields["employer_organization"].queryset
+            use_picker(self, "employer_organization", "organization", queryset=organizations, user=user)
         # Read from the ID number when left blank, checked against it when given (worker_save).
         for name in ("gender", "birth_date"):
             self.fields[name].required = False

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from positions.models import Region, Studio
+from positions.selectors.pickers import with_town
 from socialwork import uploads
+from socialwork.pickers import PickerField, use_picker
 from socialwork.widgets import DateInput, Textarea
 
 from .models import (
@@ -77,7 +79,7 @@ class OrganizationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.order_by("path")
+        use_picker(self, "region", "region", queryset=with_town(Region.objects.order_by("path")), user=None)
 
 
 class CallForm(forms.ModelForm):
@@ -113,17 +115,17 @@ class ApplicationForm(forms.ModelForm):
         if self.instance.pk:
             calls = Call.objects.filter(pk=self.instance.call_id) | calls
         self.fields["call"].queryset = calls.order_by("-year", "title")
-        self.fields["community"].queryset = Region.objects.filter(level__in=Region.COMMUNITY_LEVELS).order_by(
-            "path"
-        )
+        communities = with_town(Region.objects.filter(level__in=Region.COMMUNITY_LEVELS))
+        use_picker(self, "community", "region", queryset=communities, user=user)
         self.fields["studio"].queryset = Studio.objects.order_by("name")
-        self.fields["organization"].queryset = SocialOrganization.objects.order_by("name")
+        organizations = SocialOrganization.objects.order_by("name")
         if user.organization_id and not user.is_district_wide:
             # Staff of an organization apply only for it.
-            self.fields["organization"].queryset = SocialOrganization.objects.filter(pk=user.organization_id)
+            organizations = SocialOrganization.objects.filter(pk=user.organization_id)
             self.initial["organization"] = self.instance.organization_id or user.organization_id
             self.fields["organization"].disabled = True
             del self.fields["studio"]
+        use_picker(self, "organization", "organization", queryset=organizations, user=user)
 
     def _post_clean(self):
         # The service saves the project; the model's own checks need fields the form lacks.
@@ -199,7 +201,7 @@ class ProcurementForm(forms.ModelForm):
 
 
 class BidForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organization"), queryset=SocialOrganization.objects.none())
+    organization = PickerField("organization", label=_("Organization"))
     price = forms.DecimalField(label=_("Price (yuan)"), min_value=0.01, **MONEY)
     score = forms.DecimalField(
         label=_("Score"), max_digits=5, decimal_places=1, min_value=0, max_value=100, required=False
@@ -207,12 +209,12 @@ class BidForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = SocialOrganization.objects.order_by("name")
+        self.fields["organization"].queryset = SocialOrganization.objects.all()
 
 
 class ContractForm(forms.Form):
     number = forms.CharField(label=_("Contract number"), max_length=50)
-    organization = forms.ModelChoiceField(label=_("Provider"), queryset=SocialOrganization.objects.none())
+    organization = PickerField("organization", label=_("Provider"))
     amount = forms.DecimalField(label=_("Amount (yuan)"), min_value=0.01, **MONEY)
     starts_on = forms.DateField(label=pgettext_lazy("start date", "From"), widget=DATE)
     ends_on = forms.DateField(label=_("Until"), widget=DATE)
@@ -232,7 +234,7 @@ class ContractForm(forms.Form):
 
     def __init__(self, *args, project: Project, awarded=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = SocialOrganization.objects.order_by("name")
+        self.fields["organization"].queryset = SocialOrganization.objects.all()
         self.initial.setdefault(
             "organization", awarded.organization_id if awarded else project.organization_id
         )

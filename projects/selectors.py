@@ -306,3 +306,18 @@ def calls_list(*, user, params=None) -> CallFilter:
     """The calls for projects: public, everyone reads every call; with their application counts."""
     calls = Call.objects.annotate(project_count=Count("projects")).order_by("-year", "-opens_on", "pk")
     return CallFilter(params, queryset=calls)
+
+
+def organizations_matching(
+    organizations: QuerySet[SocialOrganization], text: str
+) -> QuerySet[SocialOrganization]:
+    """Organizations whose name holds `text` or whose credit code starts with it (the pickers of
+    projects.pickers and the header search)."""
+    text = text.strip()
+    found = Q(name__contains=text) | Q(credit_code__istartswith=text)
+    return organizations.filter(found).order_by("name", "pk")
+
+
+def projects_matching(projects: QuerySet[Project], text: str) -> QuerySet[Project]:
+    """Projects whose title holds `text` (the header search)."""
+    return projects.filter(title__contains=text.strip()).order_by("-year", "title", "pk")

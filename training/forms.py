@@ -2,10 +2,11 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from positions.models import ServiceUnit, SocialWorker
+from positions.models import ServiceUnit
 from positions.selectors.network import units_visible_to
 from socialwork.forms import offer_with_current
 from socialwork.models import User
+from socialwork.pickers import PickerField
 from socialwork.scoping import unit_scope
 from socialwork.widgets import DateInput, DateTimeInput
 
@@ -31,6 +32,8 @@ class TrainingSeriesForm(forms.ModelForm):
 
 
 class TrainingSessionForm(forms.ModelForm):
+    host_unit = PickerField("unit", label=TrainingSession._meta.get_field("host_unit").verbose_name)
+
     class Meta:
         model = TrainingSession
         fields = [
@@ -45,6 +48,7 @@ class TrainingSessionForm(forms.ModelForm):
         self.fields["host_unit"].queryset = units_visible_to(user=user).exclude(
             level=ServiceUnit.Level.ASSOCIATION
         )
+        self.fields["host_unit"].user = user
         self.fields["host_unit"].initial = series.unit_id
         self.fields["trainers"].queryset = Trainer.objects.order_by("name")
 
@@ -52,9 +56,7 @@ class TrainingSessionForm(forms.ModelForm):
 class EnrolmentForm(forms.Form):
     """A registered worker chosen among those the person sees, or an outside person by name."""
 
-    worker = forms.ModelChoiceField(
-        label=_("registered social worker"), queryset=SocialWorker.objects.none(), required=False
-    )
+    worker = PickerField("worker", label=_("registered social worker"), required=False)
     outside_name = forms.CharField(label=_("or an outside person: name"), max_length=50, required=False)
     outside_unit = forms.CharField(label=_("unit"), max_length=150, required=False)
     outside_kind = forms.ChoiceField(
@@ -63,9 +65,10 @@ class EnrolmentForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, workers, **kwargs):
+    def __init__(self, *args, workers, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["worker"].queryset = workers
+        self.fields["worker"].user = user
 
     def clean(self):
         cleaned = super().clean()

@@ -174,7 +174,7 @@ def _session_page(request, session, enrol_form=None):
     roles = workflow.roles_of(request.user, session)
     actions = workflow.session_actions_for(request.user, session, roles=roles)
     if "enrol" in actions and enrol_form is None:
-        enrol_form = EnrolmentForm(workers=_enrolment_candidates(request, session))
+        enrol_form = EnrolmentForm(workers=_enrolment_candidates(request, session), user=request.user)
     confirmed = list(enrolments.filter(status=S.CONFIRMED).order_by("created_at", "pk"))
     waiting = list(selectors.waiting_list(session=session).select_related("worker__employer_unit"))
     for enrolment in confirmed + waiting:
@@ -207,7 +207,7 @@ def _require_organizer(request, session) -> None:
 def enrolment_create(request, pk):
     session = _visible_session(request, pk)
     _require_organizer(request, session)
-    form = EnrolmentForm(request.POST, workers=_enrolment_candidates(request, session))
+    form = EnrolmentForm(request.POST, workers=_enrolment_candidates(request, session), user=request.user)
     if form.is_valid():
         try:
             enrolment = services.enrolment_create(actor=request.user, session=session, **form.cleaned_data)
