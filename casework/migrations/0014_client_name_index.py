@@ -17,6 +17,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("casework", "0012_plan_round_constraint_messages")]
+    dependencies = [("casework", "0013_i18_words_field_names")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]

@@ -28,6 +28,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("positions", "0006_constraint_messages")]
+    dependencies = [("positions", "0007_i18_words_field_names")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
