@@ -31,7 +31,9 @@ class CaseFilter(django_filters.FilterSet):
         queryset=VulnerabilityCategory.objects.all(), label=pgettext_lazy("casework", "Category")
     )
     station = django_filters.ModelChoiceFilter(queryset=ServiceUnit.objects.none(), label=_("Station"))
-    worker = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.none(), label=_("Worker"))
+    worker = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.none(), label=pgettext_lazy("casework", "Worker")
+    )
     year = YearChoiceFilter(field_name="intake_on__year", choices=[], label=_("Intake year"))
 
     class Meta:

@@ -23,12 +23,16 @@ from casework.models import (
     VulnerabilityCategory,
 )
 from positions.models import Region, ServiceUnit
+from positions.selectors.pickers import with_town
 from socialwork import idnumbers
+from socialwork.forms import offer_with_current
+from socialwork.pickers import use_picker
 from socialwork.roles import Role
+from socialwork.widgets import DateInput, Textarea
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TEXT = forms.Textarea(attrs={"rows": 3})
-SHORT_TEXT = forms.Textarea(attrs={"rows": 2})
+DATE = DateInput
+TEXT = Textarea(attrs={"rows": 3})
+SHORT_TEXT = Textarea(attrs={"rows": 2})
 User = get_user_model()
 
 
@@ -80,10 +84,9 @@ class ClientForm(forms.ModelForm):
     def __init__(self, *args, station: ServiceUnit, **kwargs):
         super().__init__(*args, **kwargs)
         town = station.region.path[: Region.steplen * 2]
-        self.fields["community"].queryset = Region.objects.filter(
-            level__in=Region.COMMUNITY_LEVELS, path__startswith=town
-        ).order_by("path")
-        self.fields["categories"].queryset = VulnerabilityCategory.objects.filter(active=True)
+        communities = Region.objects.filter(level__in=Region.COMMUNITY_LEVELS, path__startswith=town)
+        use_picker(self, "community", "region", queryset=with_town(communities), user=None)
+        offer_with_current(self, "categories", VulnerabilityCategory.objects.filter(active=True))
         self.fields["categories"].required = False
         self.fields["gender"].required = False  # read from the ID number when there is one
 
@@ -199,7 +202,7 @@ class CaseUpdateForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = VulnerabilityCategory.objects.filter(active=True)
+        offer_with_current(self, "category", VulnerabilityCategory.objects.filter(active=True))
 
 
 # The steps of a case
@@ -332,7 +335,7 @@ class NoteForm(forms.ModelForm):
     class Meta:
         model = ServiceNote
         fields = ["noted_on", "method", "minutes", "content"]
-        widgets = {"noted_on": DATE, "content": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"noted_on": DATE, "content": Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -350,7 +353,8 @@ class ReferralForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = self.fields["organization"].queryset.order_by("name")
+        organizations = self.fields["organization"].queryset
+        use_picker(self, "organization", "organization", queryset=organizations, user=None)
         if not self.is_bound:
             self.initial.setdefault("referred_on", today())
 
@@ -468,7 +472,9 @@ class TransferDecisionForm(DecisionForm):
 
 
 class AssignForm(forms.Form):
-    worker = PersonChoiceField(label=_("Worker"), queryset=User.objects.none(), required=False)
+    worker = PersonChoiceField(
+        label=pgettext_lazy("casework", "Worker"), queryset=User.objects.none(), required=False
+    )
     supervisor = PersonChoiceField(label=_("Supervisor"), queryset=User.objects.none(), required=False)
 
     def __init__(self, *args, station: ServiceUnit, **kwargs):

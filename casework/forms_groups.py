@@ -19,18 +19,23 @@ from casework.models import (
 from casework.selectors import activities_visible_to, clients_visible_to, station_of
 from casework.services.advocacy import RESPONSE_STATUSES
 from positions.models import Region
+from positions.pickers import CommunityChoiceFilter
+from positions.selectors.pickers import with_town
+from socialwork.forms import offer_with_current
 from socialwork.ids import IdFilter
 from socialwork.models import User
+from socialwork.pickers import use_picker
 from socialwork.roles import Role
+from socialwork.widgets import DateInput, Textarea
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TEXT = forms.Textarea(attrs={"rows": 3})
+DATE = DateInput
+TEXT = Textarea(attrs={"rows": 3})
 YES_NO = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
 
 
 def _communities_of(station):
     """Communities and villages of the station's town or street (all of them outside a station)."""
-    communities = Region.objects.filter(level__in=Region.COMMUNITY_LEVELS).order_by("path")
+    communities = with_town(Region.objects.filter(level__in=Region.COMMUNITY_LEVELS)).order_by("path")
     if station is not None:
         communities = communities.filter(path__startswith=station.region.path[: Region.steplen * 2])
     return communities
@@ -67,14 +72,16 @@ class GroupForm(forms.ModelForm):
         station = self.instance.station if self.instance.pk else station_of(user.unit)
         people = User.objects.filter(is_active=True).order_by("full_name", "username")
         workers = people.filter(groups__name__in=[Role.SOCIAL_WORKER, Role.STATION_MANAGER])
-        self.fields["worker"].queryset = (
-            workers.filter(unit__path__startswith=station.path).distinct() if station else workers.none()
+        offer_with_current(
+            self,
+            "worker",
+            workers.filter(unit__path__startswith=station.path).distinct() if station else workers.none(),
         )
         self.fields["worker"].required = False
         self.fields["worker"].help_text = _("You, unless you name another worker of the station.")
-        self.fields["supervisor"].queryset = people.filter(groups__name=Role.SUPERVISOR)
-        self.fields["community"].queryset = _communities_of(station)
-        self.fields["category"].queryset = VulnerabilityCategory.objects.filter(active=True)
+        offer_with_current(self, "supervisor", people.filter(groups__name=Role.SUPERVISOR))
+        use_picker(self, "community", "region", queryset=_communities_of(station), user=user)
+        offer_with_current(self, "category", VulnerabilityCategory.objects.filter(active=True))
 
 
 class MemberAddForm(forms.Form):
@@ -101,7 +108,7 @@ class SessionRecordForm(forms.Form):
     """A held session: the day, what happened and who of the group's members came."""
 
     held_on = forms.DateField(label=_("Held on"), widget=DATE)
-    record = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 5}))
+    record = forms.CharField(label=_("What happened"), widget=Textarea(attrs={"rows": 5}))
     present = forms.ModelMultipleChoiceField(
         label=_("Present"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -114,13 +121,13 @@ class SessionRecordForm(forms.Form):
 
 
 class GroupEvaluateForm(forms.Form):
-    evaluation = forms.CharField(label=_("Evaluation"), widget=forms.Textarea(attrs={"rows": 5}))
+    evaluation = forms.CharField(label=_("Evaluation"), widget=Textarea(attrs={"rows": 5}))
     aims_met = forms.TypedChoiceField(label=_("Aims met"), choices=YES_NO, coerce=_yes_no, empty_value=None)
     ends_on = forms.DateField(label=_("Ended on"), widget=DATE, required=False)
 
 
 class GroupFilter(django_filters.FilterSet):
-    name = django_filters.CharFilter(lookup_expr="icontains", label=_("Name"))
+    name = django_filters.CharFilter(lookup_expr="icontains", label=pgettext_lazy("thing", "Name"))
 
     class Meta:
         model = Group
@@ -146,7 +153,7 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         station = self.instance.station if self.instance.pk else station_of(user.unit)
-        self.fields["community"].queryset = _communities_of(station)
+        use_picker(self, "community", "region", queryset=_communities_of(station), user=user)
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -154,8 +161,8 @@ class ActivityFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(
         field_name="held_on__year", label=_("Year"), min_value=1, max_value=9999, decimal_places=0
     )
-    community = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.filter(level__in=Region.COMMUNITY_LEVELS).order_by("path"),
+    community = CommunityChoiceFilter(
+        queryset=with_town(Region.objects.filter(level__in=Region.COMMUNITY_LEVELS)).order_by("path"),
         label=_("Community or village"),
     )
     theme = django_filters.CharFilter(lookup_expr="icontains", label=_("Theme"))
@@ -174,7 +181,7 @@ class VolunteerForm(forms.ModelForm):
 
 class VolunteerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Name or skills"))
-    active = django_filters.BooleanFilter(label=_("Active"))
+    active = django_filters.BooleanFilter(label=pgettext_lazy("volunteer", "Active"))
 
     class Meta:
         model = Volunteer
@@ -200,7 +207,7 @@ class VolunteerHoursForm(forms.Form):
 class PairingForm(forms.Form):
     client = forms.ModelChoiceField(label=_("Client"), queryset=None)
     purpose = forms.CharField(label=_("Purpose"), max_length=200)
-    starts_on = forms.DateField(label=_("From"), widget=DATE, required=False)
+    starts_on = forms.DateField(label=pgettext_lazy("start date", "From"), widget=DATE, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -564,3 +564,138 @@ def client_category_misfits(*, client: Client, categories) -> list[str]:
         gender=client.gender,
         on=timezone.localdate(),
     )
+
+
+def cases_matching(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
+    """The case numbered `text` (the header search): one indexed column."""
+    return cases.filter(number=text.strip().upper()).order_by("-pk")
+
+
+def clients_matching(clients: QuerySet[Client], text: str) -> QuerySet[Client]:
+    """Clients whose name starts with `text` (the header search; audited, see
+    casework.pickers), by an index on the name's prefix."""
+    return (
+        clients.filter(name__startswith=text.strip())
+        .select_related("community", "station")
+        .order_by("name", "pk")
+    )
+
+
+# The calendar: a month of follow-ups and plan tasks, by the day they are due.
+
+CALENDAR_MINE, CALENDAR_TEAM = "mine", "team"
+
+
+@dataclass
+class CalendarItem:
+    kind: str  # "follow_up" or "task"
+    due_on: date
+    case: Case
+    text: str
+    done: bool
+    anchor: str  # where on the case page the item stands
+    pk: int  # the follow-up's or the task's
+
+    @property
+    def overdue(self) -> bool:
+        return not self.done and self.due_on < timezone.localdate()
+
+
+@dataclass
+class CalendarDay:
+    day: date
+    in_month: bool
+    is_today: bool
+    items: list[CalendarItem]
+
+
+@dataclass
+class CalendarMonth:
+    month: date  # its first day
+    whose: str
+    weeks: list[list[CalendarDay]]
+    previous: date
+    next: date
+
+    @property
+    def items(self) -> list[CalendarItem]:
+        return [item for week in self.weeks for day in week for item in day.items]
+
+
+def calendar_may_see_team(user) -> bool:
+    """Whether the person has other people's cases to look at: a supervisor's, a station's."""
+    return user.is_authenticated and user.has_role(Role.SUPERVISOR, Role.STATION_MANAGER)
+
+
+def calendar_cases(*, user, whose: str = CALENDAR_MINE, worker_id: int | None = None) -> QuerySet[Case]:
+    """The cases whose dates a calendar shows: the person's own (assigned to them), or, for a
+    supervisor or station manager, every case they see (`case_scope`: those they supervise, their
+    station's), narrowed to one worker's if asked."""
+    if whose == CALENDAR_TEAM and calendar_may_see_team(user):
+        cases = Case.objects.filter(case_scope(user))
+        return cases.filter(worker_id=worker_id) if worker_id else cases
+    return (
+        Case.objects.filter(worker=user, removed_at__isnull=True)
+        if user.is_authenticated
+        else Case.objects.none()
+    )
+
+
+def calendar_month(
+    *, user, month: date, whose: str = CALENDAR_MINE, worker_id: int | None = None
+) -> CalendarMonth:
+    """The month's weeks, Monday first, from the Monday on or before its first day to the Sunday
+    on or after its last, each day with the follow-ups and the approved plans' tasks due on it (done
+    or not) of the cases `calendar_cases` gives. Two queries of items, whatever the caseload."""
+    first = month.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    start = first - timedelta(days=first.weekday())
+    last = following - timedelta(days=1)
+    end = last + timedelta(days=6 - last.weekday())
+    cases = calendar_cases(user=user, whose=whose, worker_id=worker_id).values("pk")
+    items: dict[date, list[CalendarItem]] = {}
+    follow_ups = (
+        FollowUp.objects.filter(case__in=cases, due_on__range=(start, end))
+        .select_related("case__worker")
+        .order_by("due_on", "pk")
+    )
+    for follow_up in follow_ups:
+        items.setdefault(follow_up.due_on, []).append(
+            CalendarItem("follow_up", follow_up.due_on, follow_up.case, follow_up.purpose,
+                         follow_up.done_on is not None, "follow-ups", follow_up.pk)
+        )  # fmt: skip
+    tasks = (
+        PlanTask.objects.filter(
+            plan__case__in=cases, plan__status=Approval.APPROVED, due_on__range=(start, end)
+        )
+        .select_related("plan__case__worker")
+        .order_by("due_on", "pk")
+    )
+    for task in tasks:
+        items.setdefault(task.due_on, []).append(
+            CalendarItem(
+                "task",
+                task.due_on,
+                task.plan.case,
+                task.description,
+                task.done_on is not None,
+                "plan",
+                task.pk,
+            )
+        )
+    today = timezone.localdate()
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    weeks = [
+        [
+            CalendarDay(day, day.month == first.month, day == today, items.get(day, []))
+            for day in days[i : i + 7]
+        ]
+        for i in range(0, len(days), 7)
+    ]
+    return CalendarMonth(
+        month=first,
+        whose=whose if whose == CALENDAR_TEAM and calendar_may_see_team(user) else CALENDAR_MINE,
+        weeks=weeks,
+        previous=(first - timedelta(days=1)).replace(day=1),
+        next=following,
+    )

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from casework.models import (
     Assessment,
@@ -226,9 +226,9 @@ def closing_events(case):
 
 
 TRANSFER_DECIDED = {
-    Transfer.Status.ACCEPTED: _lazy("Transfer accepted"),
-    Transfer.Status.DECLINED: _lazy("Transfer declined"),
-    Transfer.Status.CANCELLED: _lazy("Transfer cancelled"),
+    Transfer.Status.ACCEPTED: gettext_lazy("Transfer accepted"),
+    Transfer.Status.DECLINED: gettext_lazy("Transfer declined"),
+    Transfer.Status.CANCELLED: gettext_lazy("Transfer cancelled"),
 }
 
 

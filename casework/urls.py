@@ -1,9 +1,10 @@
-from .views import advocacy, cases, clients, community, district, groups
+from .views import advocacy, calendar, cases, clients, community, district, groups
 
 app_name = "casework"
 
 urlpatterns = [
     *cases.urlpatterns,
+    *calendar.urlpatterns,
     *clients.urlpatterns,
     *groups.urlpatterns,
     *community.urlpatterns,

@@ -24,7 +24,13 @@ from .models import (
     Studio,
     StudioProject,
 )
-from .selectors.workforce import can_see_full_id_number, can_see_full_id_numbers, worker_scope
+from .selectors.workforce import (
+    awards_visible_to,
+    can_see_full_id_number,
+    can_see_full_id_numbers,
+    studios_visible_to,
+    worker_scope,
+)
 
 
 @admin.register(Region)
@@ -32,10 +38,14 @@ class RegionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Regions are made and renamed on the network page (positions.services.network)."""
 
     fields = ("name", "code", "level")
-    list_display = ("name", "code", "level", "depth")
+    list_display = ("name", "code", "level", "tree_depth")
     list_filter = ("level",)
     search_fields = ("name", "code")
     ordering = ("path",)
+
+    @admin.display(description=_("depth in the tree"), ordering="depth")
+    def tree_depth(self, region) -> int:
+        return region.depth
 
     def get_queryset(self, request):
         # Placing an account (the user admin's autocomplete), the account administrator reads the
@@ -196,13 +206,15 @@ class AllowanceRollAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(AuditedAdmin, WorkerScopedAdmin):
-    scope_via = "worker"
+class AwardAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Awards are recorded and changed on their pages (positions.services.honours)."""
+
     list_display = ("name", "level", "year", "worker")
     list_filter = ("level", "year")
-    list_select_related = ("worker",)
     search_fields = ("name", "worker__name")
-    raw_id_fields = ("worker",)
+
+    def get_queryset(self, request):
+        return awards_visible_to(user=request.user)
 
 
 class StudioProjectInline(admin.TabularInline):
@@ -211,9 +223,13 @@ class StudioProjectInline(admin.TabularInline):
 
 
 @admin.register(Studio)
-class StudioAdmin(AuditedAdmin, admin.ModelAdmin):
+class StudioAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Studios and their projects are kept on their pages (positions.services.honours), and reach
+    the admin through the pages' scoping."""
+
     list_display = ("name", "leader", "unit", "established_on")
-    list_select_related = ("leader", "unit")
     search_fields = ("name", "leader__name")
-    raw_id_fields = ("leader", "unit")
     inlines = [StudioProjectInline]
+
+    def get_queryset(self, request):
+        return studios_visible_to(user=request.user)

@@ -1,15 +1,17 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from socialwork.filters import SortFilter
 from socialwork.ids import IdFilter
 from socialwork.lists import offer
 from socialwork.scoping import region_scope, unit_scope
 from socialwork.sorting import NaturalOrderingFilter
 
-from .models import Award, Exam, Position, Region, ServiceUnit, SocialWorker
+from .models import Award, Exam, Position, Region, ServiceUnit, SocialWorker, Studio
 
 
 class RegionFilter(django_filters.FilterSet):
@@ -82,6 +84,14 @@ class PositionFilter(django_filters.FilterSet):
             ("vacant", "vacant"),
             ("unit__path", "unit"),
         ),  # fmt: skip
+        labels={
+            "code": _("Code"),
+            "title": pgettext_lazy("position", "Title"),
+            "quota": _("Quota"),
+            "filled": _("Filled"),
+            "vacant": _("Vacant"),
+            "unit__path": _("Unit"),
+        },
         label=_("Sort by"),
     )
 
@@ -110,7 +120,7 @@ class SocialWorkerFilter(django_filters.FilterSet):
     """Workers by name, certificate number, level and unit; the units offered are those of the
     person's place."""
 
-    name = django_filters.CharFilter(lookup_expr="icontains", label=_("Name"))
+    name = django_filters.CharFilter(lookup_expr="icontains", label=pgettext_lazy("person", "Name"))
     certificate_number = django_filters.CharFilter(lookup_expr="icontains", label=_("Certificate number"))
     unit = django_filters.ModelChoiceFilter(
         field_name="employer_unit",
@@ -118,13 +128,19 @@ class SocialWorkerFilter(django_filters.FilterSet):
         method="filter_unit",
         label=_("Unit"),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = SortFilter(
         fields=(
             ("name", "name"),
             ("certificate_level", "certificate_level"),
             ("certificate_year", "certificate_year"),
             ("employer_unit__path", "unit"),
         ),  # fmt: skip
+        labels={
+            "name": pgettext_lazy("person", "Name"),
+            "certificate_level": _("Certificate level"),
+            "certificate_year": _("Certificate year"),
+            "employer_unit__path": _("Unit"),
+        },
         label=_("Sort by"),
     )
 
@@ -149,8 +165,42 @@ class ExamFilter(django_filters.FilterSet):
 
 class AwardFilter(django_filters.FilterSet):
     worker__name = django_filters.CharFilter(lookup_expr="icontains", label=_("Social worker"))
-    ordering = django_filters.OrderingFilter(fields=(("year", "year"), ("name", "name")), label=_("Sort by"))
+    ordering = SortFilter(
+        fields=(("year", "year"), ("name", "name")),
+        labels={"year": _("Year"), "name": pgettext_lazy("thing", "Name")},
+        label=_("Sort by"),
+    )
 
     class Meta:
         model = Award
         fields = ["year", "level"]
+
+
+class StudioFilter(django_filters.FilterSet):
+    """Studios by name or leader and by town; the towns offered are those of the person's place."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    town = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.filter(level__in=Region.TOWN_LEVELS),
+        method="filter_town",
+        label=_("Town or street"),
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("established_on", "established_on"), ("unit__path", "unit")),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Studio
+        fields = []
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _cut_to_place(self, user, "town", region_scope)
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(leader__name__icontains=value))
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_town(self, queryset, name, value):
+        return queryset.filter(unit__region__path__startswith=value.path)

@@ -2,8 +2,12 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from socialwork.pickers import use_picker
+from socialwork.widgets import DateInput, Textarea
+
 from .models import Exam, Position, Region, ServiceUnit, SocialWorker
 from .selectors.network import regions_visible_to, units_visible_to
+from .selectors.pickers import with_town
 
 
 class ServiceUnitForm(forms.ModelForm):
@@ -30,7 +34,7 @@ class ServiceUnitForm(forms.ModelForm):
             "established_on",
             "is_model",
         ]
-        widgets = {"established_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"established_on": DateInput}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,8 +42,8 @@ class ServiceUnitForm(forms.ModelForm):
         if self.instance.pk:
             units = units.exclude(path__startswith=self.instance.path)
             self.initial.setdefault("parent", ServiceUnit.objects.get_parent(self.instance))
-        self.fields["parent"].queryset = units
-        self.fields["region"].queryset = regions_visible_to(user=user)
+        use_picker(self, "parent", "unit", queryset=units, user=user)
+        use_picker(self, "region", "region", queryset=with_town(regions_visible_to(user=user)), user=user)
 
     def clean(self):
         cleaned = super().clean()
@@ -85,15 +89,14 @@ class PositionForm(forms.ModelForm):
             "status", "established_on", "policy_basis", "duties",
         ]  # fmt: skip
         widgets = {
-            "established_on": forms.DateInput(attrs={"type": "date"}),
-            "duties": forms.Textarea(attrs={"rows": 4}),
+            "established_on": DateInput,
+            "duties": Textarea(attrs={"rows": 4}),
         }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units_visible_to(user=user).exclude(
-            level=ServiceUnit.Level.ASSOCIATION
-        )
+        units = units_visible_to(user=user).exclude(level=ServiceUnit.Level.ASSOCIATION)
+        use_picker(self, "unit", "unit", queryset=units, user=user)
 
 
 class SocialWorkerForm(forms.ModelForm):
@@ -105,18 +108,17 @@ class SocialWorkerForm(forms.ModelForm):
             "registration_number", "registered_on", "registration_valid_until", "professional_title",
             "is_supervisor", "status",
         ]  # fmt: skip
-        widgets = {
-            name: forms.DateInput(attrs={"type": "date"})
-            for name in ("birth_date", "registered_on", "registration_valid_until")
-        }
+        widgets = dict.fromkeys(("birth_date", "registered_on", "registration_valid_until"), DateInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["employer_unit"].queryset = units_visible_to(user=user).exclude(
-            level=ServiceUnit.Level.POST
-        )
+        units = units_visible_to(user=user).exclude(level=ServiceUnit.Level.POST)
+        use_picker(self, "employer_unit", "unit", queryset=units, user=user)
         if not user.is_district_wide:
             del self.fields["employer_organization"]
+        else:
+            organizations = self.fields["employer_organization"].queryset
+            use_picker(self, "employer_organization", "organization", queryset=organizations, user=user)
         # Read from the ID number when left blank, checked against it when given (worker_save).
         for name in ("gender", "birth_date"):
             self.fields[name].required = False
@@ -162,7 +164,7 @@ class AppointmentForm(forms.Form):
     too many for a list to choose from (and a page of megabytes)."""
 
     worker = WorkerLookupField(label=_("social worker"))
-    starts_on = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("from"), widget=DateInput)
 
     def __init__(self, *args, workers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,7 +172,7 @@ class AppointmentForm(forms.Form):
 
 
 class AppointmentEndForm(forms.Form):
-    ends_on = forms.DateField(label=_("until"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("until"), widget=DateInput)
     reason = forms.CharField(label=_("reason for ending"), max_length=200, required=False)
 
 
@@ -190,7 +192,7 @@ class TransferForm(forms.Form):
     a list on every holder's row."""
 
     to_position = PositionCodeField(label=_("to position"))
-    on = forms.DateField(label=_("on"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("on"), widget=DateInput)
     reason = forms.CharField(label=_("reason"), max_length=200, required=False)
 
     def __init__(self, *args, positions, **kwargs):

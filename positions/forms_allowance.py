@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from positions.models import AllowancePolicy
+from socialwork.widgets import DateInput, MonthInput
 
 MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
 
@@ -11,7 +12,7 @@ MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
 class MonthField(forms.DateField):
     """A month typed as 2026-05 (or any date in it); cleaned to its first day."""
 
-    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    widget = MonthInput
     default_error_messages = {"invalid": _("Enter a month as YYYY-MM, for example 2026-05.")}
 
     def __init__(self, **kwargs):
@@ -32,6 +33,4 @@ class AllowancePolicyForm(forms.Form):
 
     level = AllowancePolicy._meta.get_field("level").formfield()
     monthly_amount = AllowancePolicy._meta.get_field("monthly_amount").formfield()
-    effective_from = AllowancePolicy._meta.get_field("effective_from").formfield(
-        widget=forms.DateInput(attrs={"type": "date"})
-    )
+    effective_from = AllowancePolicy._meta.get_field("effective_from").formfield(widget=DateInput)

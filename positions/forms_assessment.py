@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
-from positions.models import AssessmentCriterion, AssessmentScheme, Grade, ServiceUnit, SocialWorker
+from positions.models import AssessmentCriterion, AssessmentScheme, Grade
 from positions.selectors.assessment import subject_choices
+from socialwork.pickers import PickerField
+from socialwork.widgets import Textarea
 
 SCORE = {"min_value": 0, "max_value": 100, "max_digits": 5, "decimal_places": 2}
 
@@ -135,13 +137,10 @@ class SubjectChooserForm(forms.Form):
     """The GET form at the top of the recording page: choosing the subject first reloads the
     page with what the records say and the scores they suggest."""
 
-    subject = forms.ModelChoiceField(label=_("who is assessed"), queryset=None)
-
     def __init__(self, *args, user, scheme: AssessmentScheme, **kwargs):
         super().__init__(*args, auto_id="choose_%s", **kwargs)
-        self.fields["subject"].queryset = subject_choices(user=user, scheme=scheme)
-        self.fields["subject"].label = scheme.get_subject_display()
-        self.fields["subject"].label_from_instance = _subject_label
+        self.fields["subject"] = subject_field(user=user, scheme=scheme)
+        self.fields["subject"].widget.attrs["id"] = "choose_subject"
 
 
 class AssessmentRecordForm(forms.Form):
@@ -149,16 +148,13 @@ class AssessmentRecordForm(forms.Form):
     criterion out of 100. A criterion linked to a figure of the records carries, hidden, the
     score the records suggested, so that the audit row can tell it from what was entered."""
 
-    subject = forms.ModelChoiceField(label=_("who is assessed"), queryset=None)
-    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(label=_("comment"), required=False, widget=Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user, scheme: AssessmentScheme, criteria, **kwargs):
         super().__init__(*args, **kwargs)
         self.scheme, self.criteria = scheme, criteria
-        self.fields["subject"].queryset = subject_choices(user=user, scheme=scheme)
-        self.fields["subject"].label = scheme.get_subject_display()
-        self.fields["subject"].label_from_instance = _subject_label
         comment = self.fields.pop("comment")
+        self.fields["subject"] = subject_field(user=user, scheme=scheme)
         for criterion in criteria:
             self.fields[f"score_{criterion.pk}"] = forms.DecimalField(
                 label=_("%(criterion)s (weight %(weight)s%%)") % {"criterion": criterion.name, "weight": criterion.weight},
@@ -213,13 +209,22 @@ class AssessmentRecordForm(forms.Form):
                 )
 
 
-def _subject_label(subject) -> str:
-    """A worker with their employer and an institution with its level, to tell namesakes apart."""
-    if isinstance(subject, SocialWorker):
-        return f"{subject.name} · {subject.employer}" if subject.employer else subject.name
-    if isinstance(subject, ServiceUnit):
-        return f"{subject.name} · {subject.get_level_display()}"
-    return str(subject)
+PICKERS = {
+    AssessmentScheme.Subject.WORKER: "worker",
+    AssessmentScheme.Subject.INSTITUTION: "unit",
+    AssessmentScheme.Subject.POSITION: "position",
+}
+
+
+def subject_field(*, user, scheme: AssessmentScheme) -> PickerField:
+    """Who is assessed, typed: a worker by name, certificate or ID digits (shown with their
+    unit and masked ID), an institution by name or code, a post by code."""
+    return PickerField(
+        PICKERS[scheme.subject],
+        queryset=subject_choices(user=user, scheme=scheme),
+        user=user,
+        label=scheme.get_subject_display(),
+    )
 
 
 def show_service_error(error: ValidationError, form: forms.Form, sections: dict[str, list] | None = None):

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from positions.models import CertificateLevel, HostInstitution, Position, SocialWorker
 from socialwork import uploaded_sheets
@@ -344,7 +344,7 @@ def template_workbook(*, kind: str) -> bytes:
     sheet.freeze_panes = "A2"
 
     notes = workbook.create_sheet(_("Allowed values"))
-    notes.append(safe_row([_("Column"), _("Required"), _("Allowed values")]))
+    notes.append(safe_row([_("Column"), pgettext("form field", "Required"), _("Allowed values")]))
     for column in columns:
         if column.choices is not None:
             allowed = listing(label for _value, label in column.choices.choices)

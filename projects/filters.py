@@ -1,10 +1,12 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from positions.models import Region
+from socialwork.filters import SortFilter
 from socialwork.ids import IdFilter
 
 from .models import Call, Project, SocialOrganization
@@ -24,7 +26,7 @@ class OrganizationFilter(django_filters.FilterSet):
 
 
 class CallFilter(django_filters.FilterSet):
-    title = django_filters.CharFilter(lookup_expr="icontains", label=_("Title"))
+    title = django_filters.CharFilter(lookup_expr="icontains", label=pgettext_lazy("call", "Title"))
 
     class Meta:
         model = Call
@@ -34,7 +36,7 @@ class CallFilter(django_filters.FilterSet):
 class ProjectFilter(django_filters.FilterSet):
     """Projects by year, call, service area, status and town, searched by title."""
 
-    title = django_filters.CharFilter(lookup_expr="icontains", label=_("Title"))
+    title = django_filters.CharFilter(lookup_expr="icontains", label=pgettext_lazy("project", "Title"))
     year = django_filters.NumberFilter(field_name="year", label=_("Year"))
     call = django_filters.ModelChoiceFilter(queryset=Call.objects.order_by("-year", "title"), label=_("Call"))
     town = django_filters.ModelChoiceFilter(
@@ -42,7 +44,7 @@ class ProjectFilter(django_filters.FilterSet):
         method="filter_town",
         label=_("Town or street"),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = SortFilter(
         fields=(
             ("title", "title"),
             ("year", "year"),
@@ -51,6 +53,14 @@ class ProjectFilter(django_filters.FilterSet):
             ("status", "status"),
             ("created_at", "created"),
         ),  # fmt: skip
+        labels={
+            "title": pgettext_lazy("project", "Title"),
+            "year": _("Year"),
+            "requested_amount": _("Requested (yuan)"),
+            "approved_amount": _("Approved (yuan)"),
+            "status": _("Status"),
+            "created_at": _("Created"),
+        },
         label=_("Sort by"),
     )
 

@@ -6,9 +6,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from positions.models import Region, Studio
+from positions.selectors.pickers import with_town
 from socialwork import uploads
+from socialwork.pickers import PickerField, use_picker
+from socialwork.widgets import DateInput, Textarea
 
 from .models import (
     FINAL_SHARE_DEFAULT,
@@ -23,7 +27,7 @@ from .models import (
     SupervisionVisit,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput
 UPLOAD_EXTENSIONS = ["pdf", "doc", "docx", "xlsx"]
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -75,7 +79,7 @@ class OrganizationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.order_by("path")
+        use_picker(self, "region", "region", queryset=with_town(Region.objects.order_by("path")), user=None)
 
 
 class CallForm(forms.ModelForm):
@@ -102,6 +106,7 @@ class ApplicationForm(forms.ModelForm):
             "call", "title", "service_area", "community", "organization", "studio", "beneficiaries",
             "beneficiary_count", "summary", "plan_document",
         ]  # fmt: skip
+        widgets = {"summary": Textarea}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,17 +115,17 @@ class ApplicationForm(forms.ModelForm):
         if self.instance.pk:
             calls = Call.objects.filter(pk=self.instance.call_id) | calls
         self.fields["call"].queryset = calls.order_by("-year", "title")
-        self.fields["community"].queryset = Region.objects.filter(level__in=Region.COMMUNITY_LEVELS).order_by(
-            "path"
-        )
+        communities = with_town(Region.objects.filter(level__in=Region.COMMUNITY_LEVELS))
+        use_picker(self, "community", "region", queryset=communities, user=user)
         self.fields["studio"].queryset = Studio.objects.order_by("name")
-        self.fields["organization"].queryset = SocialOrganization.objects.order_by("name")
+        organizations = SocialOrganization.objects.order_by("name")
         if user.organization_id and not user.is_district_wide:
             # Staff of an organization apply only for it.
-            self.fields["organization"].queryset = SocialOrganization.objects.filter(pk=user.organization_id)
+            organizations = SocialOrganization.objects.filter(pk=user.organization_id)
             self.initial["organization"] = self.instance.organization_id or user.organization_id
             self.fields["organization"].disabled = True
             del self.fields["studio"]
+        use_picker(self, "organization", "organization", queryset=organizations, user=user)
 
     def _post_clean(self):
         # The service saves the project; the model's own checks need fields the form lacks.
@@ -160,12 +165,12 @@ BudgetLineFormSet = forms.formset_factory(BudgetLineForm, formset=BaseBudgetLine
 
 
 class MoveForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), required=False, widget=Textarea(attrs={"rows": 2}))
 
 
 class ReviewForm(forms.Form):
     score = forms.DecimalField(label=_("Score"), max_digits=5, decimal_places=1, min_value=0, max_value=100)
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(label=_("Comment"), required=False, widget=Textarea(attrs={"rows": 3}))
 
 
 class DecisionForm(forms.Form):
@@ -176,7 +181,7 @@ class DecisionForm(forms.Form):
         choices=[(APPROVE, _("Approve")), (REJECT, _("Reject"))],
     )
     amount = forms.DecimalField(label=_("Approved amount (yuan)"), required=False, min_value=0.01, **MONEY)
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), required=False, widget=Textarea(attrs={"rows": 2}))
 
     def clean(self):
         cleaned = super().clean()
@@ -192,11 +197,11 @@ class ProcurementForm(forms.ModelForm):
     class Meta:
         model = Procurement
         fields = ["method", "notes"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"notes": Textarea(attrs={"rows": 2})}
 
 
 class BidForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organization"), queryset=SocialOrganization.objects.none())
+    organization = PickerField("organization", label=_("Organization"))
     price = forms.DecimalField(label=_("Price (yuan)"), min_value=0.01, **MONEY)
     score = forms.DecimalField(
         label=_("Score"), max_digits=5, decimal_places=1, min_value=0, max_value=100, required=False
@@ -204,18 +209,18 @@ class BidForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = SocialOrganization.objects.order_by("name")
+        self.fields["organization"].queryset = SocialOrganization.objects.all()
 
 
 class ContractForm(forms.Form):
     number = forms.CharField(label=_("Contract number"), max_length=50)
-    organization = forms.ModelChoiceField(label=_("Provider"), queryset=SocialOrganization.objects.none())
+    organization = PickerField("organization", label=_("Provider"))
     amount = forms.DecimalField(label=_("Amount (yuan)"), min_value=0.01, **MONEY)
-    starts_on = forms.DateField(label=_("From"), widget=DATE)
+    starts_on = forms.DateField(label=pgettext_lazy("start date", "From"), widget=DATE)
     ends_on = forms.DateField(label=_("Until"), widget=DATE)
     signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
     deliverables = forms.CharField(
-        label=_("Deliverables"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Deliverables"), required=False, widget=Textarea(attrs={"rows": 2})
     )
     signed_file = upload_field(_("Signed contract"))
     final_share_percent = forms.IntegerField(
@@ -229,7 +234,7 @@ class ContractForm(forms.Form):
 
     def __init__(self, *args, project: Project, awarded=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = SocialOrganization.objects.order_by("name")
+        self.fields["organization"].queryset = SocialOrganization.objects.all()
         self.initial.setdefault(
             "organization", awarded.organization_id if awarded else project.organization_id
         )
@@ -290,13 +295,13 @@ class AmendmentForm(forms.Form):
     amount = forms.DecimalField(label=_("New amount (yuan)"), required=False, min_value=0.01, **MONEY)
     starts_on = forms.DateField(label=_("New start"), required=False, widget=DATE)
     ends_on = forms.DateField(label=_("New end"), required=False, widget=DATE)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), widget=Textarea(attrs={"rows": 2}))
     signed_on = forms.DateField(label=_("Agreement signed on"), widget=DATE, initial=timezone.localdate)
     signed_file = upload_field(_("Signed agreement"))
 
 
 class RescindAwardForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), widget=Textarea(attrs={"rows": 2}))
 
 
 class MilestoneCompleteForm(forms.Form):
@@ -307,7 +312,7 @@ class SupervisionVisitForm(forms.ModelForm):
     class Meta:
         model = SupervisionVisit
         fields = ["visited_on", "inspector", "findings", "rating"]
-        widgets = {"visited_on": DATE, "findings": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"visited_on": DATE, "findings": Textarea(attrs={"rows": 2})}
 
     def _post_clean(self):
         pass
@@ -332,7 +337,9 @@ class AcceptanceForm(forms.ModelForm):
 
 class ProgressReportForm(forms.Form):
     period = forms.CharField(label=_("Period"), max_length=50)
-    content = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
+    content = forms.CharField(
+        label=pgettext_lazy("progress report", "Progress"), widget=Textarea(attrs={"rows": 3})
+    )
     attachment = upload_field(_("Attachment"))
 
 

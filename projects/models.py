@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from socialwork.constraints import CheckConstraint, UniqueConstraint
 from socialwork.creditcodes import validate_credit_code
@@ -52,7 +53,7 @@ class SocialOrganization(TimeStampedModel):
         A4 = "4A", "4A"
         A5 = "5A", "5A"
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=200, unique=True)
     credit_code = models.CharField(
         _("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code]
     )
@@ -101,7 +102,12 @@ class ServiceTeam(TimeStampedModel):
     """A professional team an organization fields: rehabilitation trainers, legal-service lawyers,
     psychological counsellors."""
 
-    organization = models.ForeignKey(SocialOrganization, on_delete=models.CASCADE, related_name="teams")
+    organization = models.ForeignKey(
+        SocialOrganization,
+        verbose_name=_("social organization"),
+        on_delete=models.CASCADE,
+        related_name="teams",
+    )
     name = models.CharField(_("team"), max_length=150)
     speciality = models.CharField(_("speciality"), max_length=100, blank=True)
 
@@ -115,11 +121,18 @@ class ServiceTeam(TimeStampedModel):
 
 
 class TeamMember(models.Model):
-    team = models.ForeignKey(ServiceTeam, on_delete=models.CASCADE, related_name="members")
-    name = models.CharField(_("name"), max_length=50)
+    team = models.ForeignKey(
+        ServiceTeam, verbose_name=_("team"), on_delete=models.CASCADE, related_name="members"
+    )
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     role = models.CharField(_("role"), max_length=100, blank=True)
     worker = models.ForeignKey(
-        "positions.SocialWorker", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "positions.SocialWorker",
+        verbose_name=_("worker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -138,8 +151,18 @@ class Stationing(TimeStampedModel):
         STATIONED = "stationed", _("Stationed")
         MENTORING = "mentoring", _("Mentoring")
 
-    organization = models.ForeignKey(SocialOrganization, on_delete=models.CASCADE, related_name="stationings")
-    worker = models.ForeignKey("positions.SocialWorker", on_delete=models.PROTECT, related_name="stationings")
+    organization = models.ForeignKey(
+        SocialOrganization,
+        verbose_name=_("social organization"),
+        on_delete=models.CASCADE,
+        related_name="stationings",
+    )
+    worker = models.ForeignKey(
+        "positions.SocialWorker",
+        verbose_name=_("worker"),
+        on_delete=models.PROTECT,
+        related_name="stationings",
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
@@ -186,7 +209,7 @@ class Call(TimeStampedModel):
 
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("call", "title"), max_length=200)
     budget_ceiling = MoneyField(_("ceiling per project (yuan)"))
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
@@ -237,7 +260,7 @@ class Project(TimeStampedModel):
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="projects")
     # The call's year, kept here (by save() and call_save) so that the list sorts on an index.
     year = models.PositiveSmallIntegerField(_("year"), editable=False)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("project", "title"), max_length=200)
     service_area = models.CharField(
         _("service area"), max_length=20, choices=ServiceArea.choices, db_index=True
     )
@@ -270,7 +293,9 @@ class Project(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("project")
@@ -294,7 +319,9 @@ class Project(TimeStampedModel):
 
 
 class BudgetLine(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="budget_lines")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="budget_lines"
+    )
     item = models.CharField(_("item"), max_length=150)
     amount = MoneyField(_("amount (yuan)"))
 
@@ -318,10 +345,14 @@ class BudgetLine(models.Model):
 class Transition(models.Model):
     """One move of a project's status: who, when, why."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="transitions")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="transitions"
+    )
     from_status = models.CharField(_("from"), max_length=20, choices=Project.Status.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=Project.Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(_("time"), auto_now_add=True)
     reason = models.TextField(_("reason"), blank=True)
 
@@ -335,8 +366,12 @@ class Transition(models.Model):
 
 
 class Review(TimeStampedModel):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reviews")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT, related_name="+"
+    )
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
     comment = models.TextField(_("comment"), blank=True)
 
@@ -370,7 +405,9 @@ class Procurement(TimeStampedModel):
         NEGOTIATION = "negotiation", _("Competitive negotiation")
         SINGLE_SOURCE = "single_source", _("Single source")
 
-    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="procurement")
+    project = models.OneToOneField(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="procurement"
+    )
     method = models.CharField(_("method"), max_length=20, choices=Method.choices)
     notes = models.TextField(_("notes"), blank=True)
 
@@ -383,8 +420,15 @@ class Procurement(TimeStampedModel):
 
 
 class Bid(TimeStampedModel):
-    procurement = models.ForeignKey(Procurement, on_delete=models.CASCADE, related_name="bids")
-    organization = models.ForeignKey(SocialOrganization, on_delete=models.PROTECT, related_name="bids")
+    procurement = models.ForeignKey(
+        Procurement, verbose_name=_("procurement"), on_delete=models.CASCADE, related_name="bids"
+    )
+    organization = models.ForeignKey(
+        SocialOrganization,
+        verbose_name=_("social organization"),
+        on_delete=models.PROTECT,
+        related_name="bids",
+    )
     price = MoneyField(_("price (yuan)"))
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
     awarded = models.BooleanField(_("awarded"), default=False)
@@ -419,13 +463,28 @@ class Award(models.Model):
     became the project's provider; `previous_provider` is what a rescission restores."""
 
     bid = models.ForeignKey(Bid, verbose_name=_("bid"), on_delete=models.PROTECT, related_name="awards")
-    awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("procurement", "awarded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     awarded_at = models.DateTimeField(_("awarded at"), auto_now_add=True)
     previous_provider = models.ForeignKey(
-        SocialOrganization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        SocialOrganization,
+        verbose_name=_("previous provider"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     rescinded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rescinded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     rescinded_at = models.DateTimeField(_("rescinded at"), null=True, blank=True)
     rescind_reason = models.TextField(_("reason for rescinding"), blank=True)
@@ -453,7 +512,9 @@ class Contract(TimeStampedModel):
     what they were. It pays in instalments tied to its milestones and holds back a final share
     until acceptance passes."""
 
-    project = models.OneToOneField(Project, on_delete=models.PROTECT, related_name="contract")
+    project = models.OneToOneField(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="contract"
+    )
     number = models.CharField(_("contract number"), max_length=50, unique=True)
     year = models.PositiveSmallIntegerField(_("budget year"), db_index=True)
     purchaser = models.CharField(_("purchaser"), max_length=150, default="夷陵区民政局")
@@ -512,7 +573,9 @@ class ContractAmendment(TimeStampedModel):
     those it replaced, why, and when it was signed. The contract's current terms are the latest
     agreement's; the first agreement's `previous_*` are the contract as signed."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="amendments")
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="amendments"
+    )
     amount = MoneyField(_("amount (yuan)"))
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
@@ -522,7 +585,9 @@ class ContractAmendment(TimeStampedModel):
     reason = models.TextField(_("reason"))
     signed_on = models.DateField(_("signed on"))
     signed_file = models.FileField(_("signed agreement"), upload_to="projects/contracts/", blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("supplementary agreement")
@@ -548,7 +613,9 @@ class ContractAmendment(TimeStampedModel):
 
 
 class Milestone(models.Model):
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="milestones")
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="milestones"
+    )
     title = models.CharField(_("milestone"), max_length=200)
     due_on = models.DateField(_("due on"), db_index=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
@@ -576,11 +643,15 @@ class Payment(TimeStampedModel):
     """An instalment paid under a contract: never more than is due (the instalments of completed
     milestones; the rest only once acceptance passes), never more than the contract."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="payments")
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="payments"
+    )
     amount = MoneyField(_("amount (yuan)"))
     paid_on = models.DateField(_("paid on"))
     note = models.CharField(_("note"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("payment")
@@ -600,11 +671,15 @@ class Payment(TimeStampedModel):
 
 
 class ProgressReport(TimeStampedModel):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_reports")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="progress_reports"
+    )
     period = models.CharField(_("period"), max_length=50)
     content = models.TextField(_("progress"))
     attachment = models.FileField(_("attachment"), upload_to="projects/reports/", blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("progress report")
@@ -621,7 +696,9 @@ class SupervisionVisit(TimeStampedModel):
         SATISFACTORY = "satisfactory", _("Satisfactory")
         NEEDS_IMPROVEMENT = "needs_improvement", _("Needs improvement")
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="supervision_visits")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="supervision_visits"
+    )
     visited_on = models.DateField(_("visited on"))
     inspector = models.CharField(_("inspector"), max_length=100)
     findings = models.TextField(_("findings"))
@@ -642,7 +719,9 @@ class Acceptance(TimeStampedModel):
         RECTIFY = "rectify", _("Rectify")
         FAIL = "fail", _("Fail")
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="acceptances")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="acceptances"
+    )
     evaluator = models.CharField(_("evaluator"), max_length=150)
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
     conclusion = models.CharField(_("conclusion"), max_length=10, choices=Conclusion.choices)
@@ -661,7 +740,9 @@ class Acceptance(TimeStampedModel):
 class Honour(TimeStampedModel):
     """A national excellent case, "one community, one product" and the like."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="honours")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="honours"
+    )
     name = models.CharField(_("honour"), max_length=200)
     awarded_by = models.CharField(_("awarded by"), max_length=150, blank=True)
     year = models.PositiveSmallIntegerField(_("year"))

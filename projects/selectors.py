@@ -6,6 +6,7 @@ projects; anyone the projects they drafted.
 """
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
@@ -52,9 +53,17 @@ def contracts_visible_to(*, user) -> QuerySet[Contract]:
     if not user.is_authenticated:
         return Contract.objects.none()
     contracts = Contract.objects.filter(project__in=projects_visible_to(user=user).values("pk"))
-    if not user.is_district_wide and user.organization_id:
+    if not user.is_district_wide and user.organization_id:  # as contract_shown_to says
         contracts = contracts.filter(organization_id=user.organization_id)
     return contracts
+
+
+def contract_shown_to(*, user, contract: Contract) -> bool:
+    """Whether the contract of a project the person already sees is theirs to see:
+    `contracts_visible_to`'s organization rule, without a query."""
+    return (
+        user.is_district_wide or not user.organization_id or contract.organization_id == user.organization_id
+    )
 
 
 @dataclass(frozen=True)
@@ -185,9 +194,12 @@ def _sums(queryset: QuerySet, *, project: str, key: str, field: str) -> dict:
     return dict(queryset.annotate(group=group).values_list("group").annotate(total=Sum(field)).order_by())
 
 
-def overview(*, user, year: int | None = None, town: Region | None = None) -> dict[str, list[MoneyRow]]:
+def overview(
+    *, user, year: int | None = None, town: Region | None = None, paid_by: date | None = None
+) -> dict[str, list[MoneyRow]]:
     """Budget against spend: approved, committed (contracts) and paid, by service area, by town
-    and by year, over the projects the person sees (in one town or street when given)."""
+    and by year, over the projects the person sees (in one town or street when given); with
+    `paid_by`, only what was paid by that day counts as paid (a year's report as it closed)."""
     projects = projects_visible_to(user=user)
     if year:
         projects = projects.filter(year=year)
@@ -203,8 +215,11 @@ def overview(*, user, year: int | None = None, town: Region | None = None) -> di
         committed = _sums(
             Contract.objects.filter(project__in=ids), project="project", key=key, field="amount"
         )
+        payments = Payment.objects.filter(contract__project__in=ids)
+        if paid_by is not None:
+            payments = payments.filter(paid_on__lte=paid_by)
         paid = _sums(
-            Payment.objects.filter(contract__project__in=ids),
+            payments,
             project="contract__project",
             key=key,
             field="amount",
@@ -220,6 +235,34 @@ def overview(*, user, year: int | None = None, town: Region | None = None) -> di
         ]
         result[name] = sorted(rows, key=lambda row: row.label)
     return result
+
+
+@dataclass
+class KindRow:
+    kind: str
+    label: str
+    projects: int
+    approved: Decimal
+
+
+def funded_by_kind(*, user, year: int, town: Region | None = None) -> list[KindRow]:
+    """The projects of a year's calls that were granted money, by kind of call (community
+    micro-projects, venture philanthropy, government purchase): how many and how much was
+    approved, over the projects the person sees (in one town or street when given)."""
+    projects = projects_visible_to(user=user).filter(year=year, approved_amount__gt=0)
+    if town is not None:
+        projects = projects.filter(community__path__startswith=town.path)
+    sums = {
+        row["call__kind"]: row
+        for row in projects.values("call__kind")
+        .annotate(n=Count("pk"), total=Sum("approved_amount"))
+        .order_by()
+    }
+    return [
+        KindRow(kind=kind, label=str(label), projects=sums[kind]["n"], approved=sums[kind]["total"])
+        for kind, label in Call.Kind.choices
+        if kind in sums
+    ]
 
 
 def communities_short(*, user, call) -> list[tuple[Region, int]]:
@@ -263,3 +306,18 @@ def calls_list(*, user, params=None) -> CallFilter:
     """The calls for projects: public, everyone reads every call; with their application counts."""
     calls = Call.objects.annotate(project_count=Count("projects")).order_by("-year", "-opens_on", "pk")
     return CallFilter(params, queryset=calls)
+
+
+def organizations_matching(
+    organizations: QuerySet[SocialOrganization], text: str
+) -> QuerySet[SocialOrganization]:
+    """Organizations whose name holds `text` or whose credit code starts with it (the pickers of
+    projects.pickers and the header search)."""
+    text = text.strip()
+    found = Q(name__contains=text) | Q(credit_code__istartswith=text)
+    return organizations.filter(found).order_by("name", "pk")
+
+
+def projects_matching(projects: QuerySet[Project], text: str) -> QuerySet[Project]:
+    """Projects whose title holds `text` (the header search)."""
+    return projects.filter(title__contains=text.strip()).order_by("-year", "title", "pk")

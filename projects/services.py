@@ -31,6 +31,7 @@ from projects.models import (
     ProgressReport,
     Project,
     Review,
+    ServiceArea,
     SocialOrganization,
     SupervisionVisit,
     YearBudget,
@@ -112,12 +113,18 @@ def organization_save(
     *, actor, organization: SocialOrganization | None = None, **fields
 ) -> SocialOrganization:
     """Register a social organization or change its record (district administrators). The credit
-    code must pass the GB 32100 check."""
+    code must pass the GB 32100 check. Service areas are kept in the order of the list of areas,
+    each once, as the page sends them (so that saving the page unchanged changes nothing)."""
     unknown = set(fields) - set(ORGANIZATION_FIELDS)
     if unknown:
         raise TypeError(f"organization_save got unexpected fields: {sorted(unknown)}")
     if "credit_code" in fields:
         fields["credit_code"] = (fields["credit_code"] or "").strip().upper()
+    if fields.get("service_areas"):
+        order = {area: index for index, area in enumerate(ServiceArea.values)}
+        fields["service_areas"] = sorted(
+            set(fields["service_areas"]), key=lambda area: (order.get(area, len(order)), area)
+        )
     with transaction.atomic():
         if organization is None:
             _require_district(actor, "projects.add_socialorganization")

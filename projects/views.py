@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from socialwork.actions import Action, action_require
 from socialwork.files import file_response
 from socialwork.pages import confirmation, form_page, page_of, show_errors, year_of
+from socialwork.pdf import PDF_CONTENT_TYPE
 
 from . import selectors, services
 from .forms import (
@@ -49,6 +50,7 @@ from .models import (
     Project,
     Stationing,
 )
+from .pdf import contract_summary_pdf
 from .timeline import TIMELINE_PREFETCH, project_timeline
 from .workflow import APPLICANT, DISTRICT, MOVES, actions_for, roles_of
 
@@ -271,6 +273,8 @@ def _project_page(request, project: Project, **bound):
             # Organization staff see the signed contract only of their own organization's contract.
             "contract_document": bool(contract and contract.signed_file)
             and selectors.contracts_visible_to(user=request.user).filter(pk=contract.pk).exists(),
+            "contract_summary": bool(contract)
+            and selectors.contract_shown_to(user=request.user, contract=contract),
             "timeline": project_timeline(project),
             **forms,
         },
@@ -293,6 +297,17 @@ def project_document(request, kind, pk):
         raise Http404
     response = file_response(document.name, filename=posixpath.basename(document.name))
     services.document_download_audit(actor=request.user, record=record, kind=kind)
+    return response
+
+
+def contract_summary(request, pk):
+    """The project's contract summary on paper, for whoever may see the contract."""
+    contract = get_object_or_404(
+        selectors.contracts_visible_to(user=request.user).select_related("project", "organization"),
+        project_id=pk,
+    )
+    response = HttpResponse(contract_summary_pdf(contract=contract), content_type=PDF_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="contract-{contract.number}.pdf"'
     return response
 
 
@@ -647,6 +662,7 @@ urlpatterns = [
     path("<int:pk>/bids/<int:bid_pk>/rescind/", bid_award_rescind, name="bid_award_rescind"),
     path("<int:pk>/contract/", contract_sign, name="contract_sign"),
     path("<int:pk>/contract/amend/", contract_amend, name="contract_amend"),
+    path("<int:pk>/contract/summary/", contract_summary, name="contract_summary"),
     path("<int:pk>/payments/", payment_record, name="payment_record"),
     path("<int:pk>/milestones/<int:milestone_pk>/complete/", milestone_complete, name="milestone_complete"),
     path("<int:pk>/visits/", supervision_visit_record, name="supervision_visit_record"),

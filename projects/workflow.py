@@ -111,7 +111,7 @@ ACTIONS = {
     "bid_award": Action(pgettext_lazy("procurement", "Award")),
     "rescind_award": Action(_("Rescind the award"), needs_reason=True),
     "contract_sign": Action(_("Sign the contract")),
-    "milestone_complete": Action(_("Completed")),
+    "milestone_complete": Action(pgettext_lazy("milestone", "Completed")),
     "progress_report_submit": Action(_("Submit the report")),
     "supervision_visit_record": Action(_("Record the visit")),
     "payment_record": Action(_("Record the payment")),

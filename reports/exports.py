@@ -327,7 +327,7 @@ def _clients(*, user, params):
 
 def _grant_state(grant) -> Any:
     if grant.status == AccessGrant.Status.APPROVED:
-        return _("Active") if grant.gives_access else _("Ended")
+        return pgettext_lazy("access grant", "Active") if grant.gives_access else _("Ended")
     return grant.get_status_display()
 
 
@@ -339,10 +339,10 @@ register(
         rows=_list(workforce_selectors.positions_list),
         columns=(
             _text(_("Code"), "code"),
-            _text(_("Title"), "title"),
+            _text(pgettext_lazy("position", "Title"), "title"),
             _text(_("Unit"), "unit.name"),
-            _choice(_("Category"), Position, "category"),
-            _choice(_("How it was set up"), Position, "setup_mode"),
+            _choice(pgettext_lazy("position", "Category"), Position, "category"),
+            _choice(_("Set-up mode"), Position, "setup_mode"),
             _text(_("Host institution"), "host.name"),
             _choice(_("Status"), Position, "status"),
             _number(_("Quota"), "quota"),
@@ -359,7 +359,7 @@ register(
         rows=_list(workforce_selectors.workers_list),
         personal=True,
         columns=(
-            _text(_("Name"), "name"),
+            _text(pgettext_lazy("person", "Name"), "name"),
             _choice(_("Gender"), SocialWorker, "gender"),
             _masked(_("ID number"), "id_number", idnumbers.mask),  # as SocialWorker.masked_id_number
             _choice(_("Education"), SocialWorker, "education"),
@@ -400,10 +400,10 @@ register(
         rows=_list(training_selectors.series_list),
         columns=(
             _number(_("Year"), "year"),
-            _text(_("Title"), "title"),
-            _choice(_("Category"), TrainingSeries, "category"),
+            _text(pgettext_lazy("training series", "Title"), "title"),
+            _choice(pgettext_lazy("training series", "Category"), TrainingSeries, "category"),
             _text(_("Unit"), "unit.name"),
-            _number(_("Sessions"), "session_count"),
+            _number(pgettext_lazy("training", "Sessions"), "session_count"),
         ),
     )
 )
@@ -423,8 +423,8 @@ register(
         columns=(
             _col(_("Unit"), "employer_unit.name"),
             _col(_("Social worker"), "name"),
-            _hours(_("Hours"), "year_hours"),
-            _hours(_("Required"), "required"),
+            _hours(pgettext_lazy("training", "Hours"), "year_hours"),
+            _hours(pgettext_lazy("hours", "Required"), "required"),
             _hours(_("Missing"), lambda worker: worker.required - worker.year_hours),
         ),
     )
@@ -432,12 +432,12 @@ register(
 register(
     Export(
         key="projects",
-        title=_("Projects"),
+        title=pgettext_lazy("heading", "Projects"),
         permission="projects.view_project",
         rows=_list(projects_selectors.projects_list),
         columns=(
             _number(_("Year"), "call.year"),
-            _text(_("Title"), "title"),
+            _text(pgettext_lazy("project", "Title"), "title"),
             _text(_("Organization"), "organization.name"),
             _text(_("Community"), "community.name"),
             _choice(_("Service area"), Project, "service_area"),
@@ -453,12 +453,12 @@ register(
         permission="projects.view_socialorganization",
         rows=_list(projects_selectors.organizations_list),
         columns=(
-            _text(_("Name"), "name"),
+            _text(pgettext_lazy("thing", "Name"), "name"),
             _text(_("Unified social credit code"), "credit_code"),
             _choice(_("Kind"), SocialOrganization, "kind"),
             _text(_("Region"), "region.name"),
-            _choice(_("Grade"), SocialOrganization, "grade"),
-            _number(_("Projects"), "project_count"),
+            _choice(pgettext_lazy("organization", "Grade"), SocialOrganization, "grade"),
+            _number(pgettext_lazy("count", "Projects"), "project_count"),
         ),
     )
 )
@@ -486,13 +486,13 @@ register(
         rows=_list(casework_selectors.volunteers_list),
         personal=True,
         columns=(
-            _text(_("Name"), "name"),
+            _text(pgettext_lazy("person", "Name"), "name"),
             _masked(_("Phone"), "phone", mask_phone),
             _text(_("Station"), "station.name"),
             _text(_("Skills"), "skills"),
             _number(_("Registered on"), "registered_on"),
-            _flag(_("Active"), "active"),
-            _hours(_("Hours"), "total_hours"),
+            _flag(pgettext_lazy("volunteer", "Active"), "active"),
+            _hours(pgettext_lazy("casework", "Hours"), "total_hours"),
         ),
     )
 )
@@ -513,7 +513,7 @@ register(
             _choice(_("Risk"), Case, "risk_level"),
             _category(pgettext_lazy("casework", "Category"), "category"),
             _text(_("Station"), "station.name"),
-            _person(_("Worker"), "worker"),
+            _person(pgettext_lazy("casework", "Worker"), "worker"),
             _person(_("Supervisor"), "supervisor"),
             _number(_("Intake date"), "intake_on"),
             _choice(_("Source"), Case, "source"),
@@ -531,7 +531,7 @@ register(
         personal=True,
         audit_action="client.export",
         columns=(
-            _text(_("Name"), "name"),
+            _text(pgettext_lazy("person", "Name"), "name"),
             _choice(_("Gender"), Client, "gender"),
             _number(_("Date of birth"), "birth_date"),
             _masked(_("ID number"), "id_number", mask_id_number),
@@ -554,11 +554,11 @@ register(
             _choice(_("Kind"), Group, "kind"),
             _category(_("Served group"), "category"),
             _text(_("Station"), "station.name"),
-            _person(_("Worker"), "worker"),
+            _person(pgettext_lazy("casework", "Worker"), "worker"),
             _number(_("Starts on"), "starts_on"),
             _number(_("Members"), "member_count"),
             _number(_("Sessions held"), "held_count"),
-            _number(_("Sessions"), "session_count"),
+            _number(pgettext_lazy("casework", "Sessions"), "session_count"),
             _choice(_("Status"), Group, "status"),
         ),
     )
@@ -606,7 +606,7 @@ register(
         rows=_list(projects_selectors.calls_list),
         columns=(
             _number(_("Year"), "year"),
-            _text(_("Title"), "title"),
+            _text(pgettext_lazy("call", "Title"), "title"),
             _choice(_("Kind"), Call, "kind"),
             _number(_("Opens on"), "opens_on"),
             _number(_("Closes on"), "closes_on"),
@@ -630,7 +630,7 @@ register(
                     else _("Community or village without a service room")
                 ),
             ),
-            _col(_("Name"), "name"),
+            _col(pgettext_lazy("thing", "Name"), "name"),
             _col(
                 _("Town or street"),
                 lambda region: region.town_name if region.level in Region.COMMUNITY_LEVELS else "",
@@ -646,12 +646,12 @@ register(
         permission="training.view_trainer",
         rows=_list(training_selectors.trainers_list),
         columns=(
-            _text(_("Name"), "name"),
+            _text(pgettext_lazy("person", "Name"), "name"),
             _text(_("Affiliation"), "affiliation"),
             _choice(_("Kind"), Trainer, "affiliation_kind"),
-            _text(_("Title"), "title"),
+            _text(pgettext_lazy("trainer", "Title"), "title"),
             _text(_("Expertise"), "expertise"),
-            _number(_("Sessions"), "session_count"),
+            _number(pgettext_lazy("training", "Sessions"), "session_count"),
         ),
     )
 )

@@ -1,7 +1,11 @@
 """The figures the district reports: for the dashboard, the annual report and the API.
 
 Every figure is read through the apps' own selectors and scoped to the person asking, so a station
-manager's dashboard counts only their station. A figure comes as a `Table` (its chart is drawn
+manager's dashboard counts only their station. Every figure is the chosen year's: a stock (the
+network, posts and who holds them, certified workers, organizations) as it stood at the close of
+the year (today, for the current year), a flow (exams, training, projects, payments, casework)
+within it. Each chapter opens with a short narrative written from its figures
+(`reports/narratives.txt`), and each table closes with its totals. A figure comes as a `Table` (its chart is drawn
 from the same rows, so every chart has its table); tables are grouped into `Chapter`s, the
 chapters of the annual report.
 
@@ -13,10 +17,15 @@ this module.
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from casework.models import (
     AdvocacyRecord,
@@ -30,13 +39,13 @@ from casework.models import (
 )
 from positions.models import CertificateLevel, Position, Region, ServiceUnit, SocialWorker
 from positions.selectors.workforce import (
-    active_appointments,
+    appointments_held_on,
     exams_visible_to,
     positions_visible_to,
     worker_scope,
 )
-from projects.models import ServiceArea, SocialOrganization
-from projects.selectors import organizations_visible_to, overview, year_money
+from projects.models import Call, ServiceArea, SocialOrganization
+from projects.selectors import funded_by_kind, organizations_visible_to, overview, year_money
 from socialwork.money import format_yuan
 from socialwork.scoping import region_scope, unit_scope
 from training.models import Enrolment, TrainingSeries
@@ -55,6 +64,7 @@ class Table:
     rows: list[list]
     chart: str = "bar"
     note: str = ""
+    empty: str = ""  # the sentence shown instead of a table without rows
     total: list | None = None  # a closing row of totals, shown in the table but not charted
     charted: tuple[int, ...] = ()  # the columns the chart draws; all numeric columns when empty
     orientation: str = "horizontal"  # or "vertical", for a few short labels such as years
@@ -66,14 +76,15 @@ class Chapter:
     title: str
     headline: list[tuple[str, object]] = field(default_factory=list)  # (label, value) figures
     tables: list[Table] = field(default_factory=list)
+    narrative: str = ""  # a few sentences written from the figures, opening the chapter
 
 
 def chapters(*, user, year: int, town: Region | None = None) -> list[Chapter]:
     """The district's figures for a year (and optionally one town or street), as the person
     may see them: network, positions, workforce, exams, training, projects and organizations,
     casework."""
-    place = _Place(user=user, town=town)
-    return [
+    place = _Place(user=user, town=town, year=year)
+    result = [
         _network(place),
         _positions(place),
         _workforce(place),
@@ -82,6 +93,11 @@ def chapters(*, user, year: int, town: Region | None = None) -> list[Chapter]:
         _projects(place, year),
         _casework(place, year),
     ]
+    empty = _("Nothing was recorded for %(year)s.") % {"year": year}
+    for chapter in result:
+        for table in chapter.tables:
+            table.empty = table.empty or empty
+    return result
 
 
 def towns_for(*, user) -> QuerySet[Region]:
@@ -93,6 +109,27 @@ def towns_for(*, user) -> QuerySet[Region]:
 class _Place:
     user: object
     town: Region | None
+    year: int
+
+    @cached_property
+    def as_of(self) -> date:
+        """The day a stock is counted on: the year's last, or today while the year runs."""
+        return min(date(self.year, 12, 31), timezone.localdate())
+
+    def narrate(self, key: str, **figures) -> str:
+        """The chapter's narrative: the partial `key` of `reports/narratives.txt`, one paragraph."""
+        if self.as_of.year == self.year and self.as_of < date(self.year, 12, 31):
+            as_of = pgettext("annual report", "As of %(date)s") % {"date": date_format(self.as_of)}
+        else:
+            as_of = pgettext("annual report", "By the end of %(year)s") % {"year": self.year}
+        if self.town is not None:
+            name = self.town.name
+        elif self.user.is_district_wide:
+            name = pgettext("annual report", "the whole district")
+        else:
+            name = self.user.unit.name if self.user.unit_id else ""
+        context = {"as_of": as_of, "place": name, "year": self.year, **figures}
+        return _joined_lines(render_to_string(f"reports/narratives.txt#{key}", context))
 
     def within(self, via: str) -> Q:
         """Limit a query reaching a service unit through `via` to the person's place and the town."""
@@ -103,6 +140,35 @@ class _Place:
 
     def in_town(self, region_path: str) -> Q:
         return Q(**{f"{region_path}__path__startswith": self.town.path}) if self.town is not None else Q()
+
+
+def _joined_lines(text: str) -> str:
+    """The rendered sentences as one paragraph: lines joined with a space where the language puts
+    spaces between sentences (no space after a Chinese full stop)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    joined = ""
+    for line in lines:
+        if joined and not joined.endswith(("。", "；", "，")):
+            joined += " "
+        joined += line
+    return joined
+
+
+def _totals(rows: list[list], *, width: int, **fixed) -> list:
+    """A closing row: "Total", then each of the `width - 1` number columns' sum; `fixed` gives a
+    column's total by its index (`c2=…`) where a sum would be wrong (people counted once, a rate)."""
+    total = [_("Total")]
+    for column in range(1, width):
+        if f"c{column}" in fixed:
+            total.append(fixed[f"c{column}"])
+        else:
+            total.append(sum((row[column] for row in rows if isinstance(row[column], int | Decimal)), 0))
+    return total
+
+
+def _yuan(amount: Decimal) -> str:
+    """An amount in a sentence: thousands grouped, fen only when there are any."""
+    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
 
 
 def _counts(queryset: QuerySet, key: str) -> dict:
@@ -138,7 +204,9 @@ def _town_names(place: _Place) -> dict[str, str]:
 
 def _network(place: _Place) -> Chapter:
     L = ServiceUnit.Level
-    units = ServiceUnit.objects.filter(unit_scope(place.user), place.in_town("region"))
+    units = ServiceUnit.objects.filter(unit_scope(place.user), place.in_town("region")).filter(
+        Q(established_on__isnull=True) | Q(established_on__lte=place.as_of)
+    )
     town_of = Substr("region__path", 1, 2 * Region.steplen)
     rows = (
         units.filter(level__in=[L.STATION, L.ROOM, L.POST])
@@ -161,6 +229,9 @@ def _network(place: _Place) -> Chapter:
     return Chapter(
         key="network",
         title=_("Service network"),
+        narrative=place.narrate(
+            "network", stations=totals[0], rooms=totals[1], model_rooms=totals[2], posts=totals[3]
+        ),
         headline=[
             (_("Service stations"), totals[0]),
             (_("Service rooms"), totals[1]),
@@ -196,11 +267,14 @@ def _post_rows(positions: QuerySet, filled: QuerySet, key: str, labels: dict) ->
 
 
 def _positions(place: _Place) -> Chapter:
-    positions = positions_visible_to(user=place.user).filter(status=Position.Status.ACTIVE)
+    # A post abolished since keeps no date of its abolition: only the posts standing today count.
+    positions = positions_visible_to(user=place.user).filter(
+        Q(established_on__isnull=True) | Q(established_on__lte=place.as_of), status=Position.Status.ACTIVE
+    )
     if place.town is not None:
         positions = positions.filter(unit__region__path__startswith=place.town.path)
     positions = Position.objects.filter(pk__in=positions.values("pk"))  # plain rows for grouping
-    filled = active_appointments().filter(position__in=positions.values("pk"))
+    filled = appointments_held_on(place.as_of).filter(position__in=positions.values("pk"))
     columns = [_("Posts set"), _("Filled"), _("Vacant")]
     by_category = _post_rows(positions, filled, "category", dict(Position.Category.choices))
     by_mode = _post_rows(positions, filled, "setup_mode", dict(Position.SetupMode.choices))
@@ -208,6 +282,9 @@ def _positions(place: _Place) -> Chapter:
     return Chapter(
         key="positions",
         title=_("Social work posts"),
+        narrative=place.narrate(
+            "positions", posts=total[1], filled=total[2], vacant=total[3], rate=_rate(total[2], total[1])
+        ),
         headline=[
             (_("Posts set"), total[1]),
             (_("Posts filled"), total[2]),
@@ -218,7 +295,7 @@ def _positions(place: _Place) -> Chapter:
             Table(
                 key="positions_by_category",
                 title=_("Posts set and filled by category"),
-                columns=[_("Category"), *columns],
+                columns=[pgettext("position", "Category"), *columns],
                 rows=by_category,
                 chart="grouped",
                 total=total,
@@ -244,7 +321,7 @@ def _workers(place: _Place) -> QuerySet[SocialWorker]:
     workers = SocialWorker.objects.filter(worker_scope(place.user), status=SocialWorker.Status.ACTIVE)
     if place.town is not None:
         holds_post = Exists(
-            active_appointments().filter(
+            appointments_held_on(place.as_of).filter(
                 worker=OuterRef("pk"), position__unit__region__path__startswith=place.town.path
             )
         )
@@ -254,10 +331,18 @@ def _workers(place: _Place) -> QuerySet[SocialWorker]:
 
 def _workforce(place: _Place) -> Chapter:
     workers = _workers(place)
-    certified = workers.filter(certificate_level__in=CertificateLevel.certified())
+    # Certified by the end of the year (a certificate without its year counts: it is older than
+    # the register); registered by then.
+    by_then = Q(certificate_year__isnull=True) | Q(certificate_year__lte=place.year)
+    is_certified = Q(certificate_level__in=CertificateLevel.certified()) & by_then
+    certified = workers.filter(is_certified)
     totals = workers.aggregate(
-        certified=Count("pk", filter=Q(certificate_level__in=CertificateLevel.certified())),
-        registered=Count("pk", filter=~Q(registration_number="")),
+        certified=Count("pk", filter=is_certified),
+        registered=Count(
+            "pk",
+            filter=~Q(registration_number="")
+            & (Q(registered_on__isnull=True) | Q(registered_on__lte=place.as_of)),
+        ),
         supervisors=Count("pk", filter=Q(is_supervisor=True)),
     )
     levels = {level: label for level, label in CertificateLevel.choices if level != CertificateLevel.NONE}
@@ -265,9 +350,21 @@ def _workforce(place: _Place) -> Chapter:
     by_year = sorted(
         _counts(certified, "certificate_year").items(), key=lambda item: (item[0] is None, item[0] or 0)
     )
+    year_rows = [[str(year) if year else _("Not recorded"), n] for year, n in by_year]
     return Chapter(
         key="workforce",
         title=_("Social workers"),
+        narrative=place.narrate(
+            "workforce",
+            certified=totals["certified"],
+            registered=totals["registered"],
+            levels=pgettext("annual report: between the items of a list", ", ").join(
+                pgettext("annual report: a certificate level and its workers", "%(level)s: %(count)s")
+                % {"level": label, "count": f"{n:,}"}
+                for label, n in by_level
+                if n
+            ),
+        ),
         headline=[
             (_("Certified social workers"), totals["certified"]),
             (_("Registered"), totals["registered"]),
@@ -285,15 +382,16 @@ def _workforce(place: _Place) -> Chapter:
                 key="workforce_by_year",
                 title=_("Certified workers by certificate year"),
                 columns=[_("Certificate year"), _("Workers")],
-                rows=[[str(year) if year else _("Not recorded"), n] for year, n in by_year],
+                rows=year_rows,
                 orientation="vertical",
+                total=_totals(year_rows, width=2),
             ),
         ],
     )
 
 
 def _exams(place: _Place) -> Chapter:
-    exams = exams_visible_to(user=place.user)
+    exams = exams_visible_to(user=place.user).filter(year__lte=place.year)
     if place.town is not None:
         exams = exams.filter(worker__in=_workers(place).values("pk"))
     rows = (
@@ -308,20 +406,30 @@ def _exams(place: _Place) -> Chapter:
         year_row = by_year.setdefault(row["year"], [0, 0])
         year_row[0] += row["candidates"]
         year_row[1] += row["passes"]
-        by_level.append(
-            [f"{row['year']} {levels.get(row['level'], row['level'])}", row["candidates"], row["passes"],
-             _rate(row["passes"], row["candidates"])]
-        )  # fmt: skip
+        if row["year"] == place.year:
+            by_level.append(
+                [f"{row['year']} {levels.get(row['level'], row['level'])}", row["candidates"], row["passes"],
+                 _rate(row["passes"], row["candidates"])]
+            )  # fmt: skip
+    # The years up to the chosen one, for the trend; the headline and the levels are its own.
     year_rows = [[str(year), c, p, _rate(p, c)] for year, (c, p) in sorted(by_year.items())]
-    latest = year_rows[-1] if year_rows else [None, 0, 0, None]
+    candidates, passes = by_year.get(place.year, [0, 0])
     columns = [_("Candidates"), _("Passes"), _("Pass rate (%)")]
+
+    def total(rows):
+        c, p = sum(row[1] for row in rows), sum(row[2] for row in rows)
+        return [_("Total"), c, p, _rate(p, c)]
+
     return Chapter(
         key="exams",
         title=_("Professional level exams"),
+        narrative=place.narrate(
+            "exams", candidates=candidates, passes=passes, rate=_rate(passes, candidates)
+        ),
         headline=[
-            (_("Candidates in %(year)s") % {"year": latest[0] or "—"}, latest[1]),
-            (_("Passes in %(year)s") % {"year": latest[0] or "—"}, latest[2]),
-            (_("Pass rate (%)"), latest[3]),
+            (_("Candidates in %(year)s") % {"year": place.year}, candidates),
+            (_("Passes in %(year)s") % {"year": place.year}, passes),
+            (_("Pass rate (%)"), _rate(passes, candidates)),
         ],
         tables=[
             Table(
@@ -330,16 +438,18 @@ def _exams(place: _Place) -> Chapter:
                 columns=[_("Year"), *columns],
                 rows=year_rows,
                 chart="grouped",
-                charted=(1, 2),
+                charted=(1, 2),  # people; the rate, in per cent, is in the table
                 orientation="vertical",
+                total=total(year_rows),
             ),
             Table(
                 key="exams_by_level",
-                title=_("Candidates and passes by year and level"),
+                title=_("Candidates and passes in %(year)s by level") % {"year": place.year},
                 columns=[_("Year and level"), *columns],
                 rows=by_level,
                 chart="grouped",
                 charted=(1, 2),
+                total=total(by_level),
             ),
         ],
     )
@@ -373,11 +483,15 @@ def _training(place: _Place, year: int) -> Chapter:
         if session_counts.get(value) or person_times.get(value)
     ]
     everyone = set().union(*people.values()) if people else set()
+    sessions_held, person_times_total = sum(row[1] for row in rows), sum(row[3] for row in rows)
     return Chapter(
         key="training",
-        title=_("Training"),
+        title=pgettext("heading", "Training"),
+        narrative=place.narrate(
+            "training", sessions=sessions_held, participants=len(everyone), person_times=person_times_total
+        ),
         headline=[
-            (_("Sessions"), sum(row[1] for row in rows)),
+            (pgettext("training", "Sessions"), sum(row[1] for row in rows)),
             (_("Participants"), len(everyone)),
             (_("Person-times"), sum(row[3] for row in rows)),
         ],
@@ -385,9 +499,16 @@ def _training(place: _Place, year: int) -> Chapter:
             Table(
                 key="training_by_category",
                 title=_("Training in %(year)s by series category") % {"year": year},
-                columns=[_("Category"), _("Sessions"), _("Participants"), _("Person-times")],
+                columns=[
+                    pgettext("training series", "Category"),
+                    pgettext("training", "Sessions"),
+                    _("Participants"),
+                    _("Person-times"),
+                ],
                 rows=rows,
                 chart="grouped",
+                charted=(2, 3),  # people; the sessions, another unit, are in the table
+                total=_totals(rows, width=4, c2=len(everyone)),  # a person in two categories is one
             )
         ],
     )
@@ -397,30 +518,62 @@ def _training(place: _Place, year: int) -> Chapter:
 
 
 def _projects(place: _Place, year: int) -> Chapter:
-    money = overview(user=place.user, year=year, town=place.town)["by_area"]
+    money = overview(user=place.user, year=year, town=place.town, paid_by=place.as_of)["by_area"]
     order = {str(label): index for index, (_value, label) in enumerate(ServiceArea.choices)}
     rows = [[row.label, row.approved, row.committed, row.paid] for row in money]
     rows.sort(key=lambda row: order.get(row[0], len(order)))
     total = [_("Total"), *(sum((row[i] for row in rows), Decimal(0)) for i in range(1, 4))]
-    organizations = organizations_visible_to(user=place.user)
+    organizations = organizations_visible_to(user=place.user).filter(
+        Q(registered_on__isnull=True) | Q(registered_on__lte=place.as_of)
+    )
     if place.town is not None:
         organizations = organizations.filter(region__path__startswith=place.town.path)
     kinds = _labelled(_counts(organizations, "kind"), dict(SocialOrganization.Kind.choices))
     grades = _labelled(_counts(organizations, "grade"), dict(SocialOrganization.Grade.choices))
+    kinds_funded = funded_by_kind(user=place.user, year=year, town=place.town)
+    by_kind = [[row.label, row.projects, row.approved] for row in kinds_funded]
+    community = next((row for row in kinds_funded if row.kind == Call.Kind.MICRO), None)
+    community_count, community_money = (
+        (community.projects, community.approved) if community else (0, Decimal(0))
+    )
     headline = [
+        (_("Community projects"), community_count),
+        (_("Funding of community projects"), format_yuan(community_money)),
         (_("Approved for projects"), format_yuan(total[1])),
         (_("Committed by contracts"), format_yuan(total[2])),
         (_("Paid"), format_yuan(total[3])),
     ]
+    budget = None
     if place.user.is_district_wide and place.town is None:
-        budget = year_money(year=year)
-        headline.insert(0, (_("Budget for %(year)s") % {"year": year}, format_yuan(budget["budget"])))
-    headline.append((_("Social organizations"), sum(n for _label, n in kinds)))
+        budget = year_money(year=year)["budget"]
+        headline.insert(0, (_("Budget for %(year)s") % {"year": year}, format_yuan(budget)))
+    organization_count = sum(n for _label, n in kinds)
+    headline.append((_("Social organizations"), organization_count))
+    kind_rows = [row for row in kinds if row[1]]
+    grade_rows = [row for row in grades if row[1]]
     return Chapter(
         key="projects",
         title=_("Projects and social organizations"),
         headline=headline,
+        narrative=place.narrate(
+            "projects",
+            budget=_yuan(budget) if budget else "",
+            community_projects=community_count,
+            community_money=_yuan(community_money),
+            approved=_yuan(total[1]),
+            committed=_yuan(total[2]),
+            paid=_yuan(total[3]),
+            organizations=organization_count,
+        ),
         tables=[
+            Table(
+                key="projects_by_kind",
+                title=_("Projects of %(year)s granted money, by kind of call") % {"year": year},
+                columns=[_("Kind of call"), pgettext("number of projects", "Projects"), _("Approved (yuan)")],
+                rows=by_kind,
+                charted=(2,),  # yuan; the number of projects is in the table
+                total=_totals(by_kind, width=3),
+            ),
             Table(
                 key="projects_by_area",
                 title=_("Project money in %(year)s by service area (yuan)") % {"year": year},
@@ -433,13 +586,15 @@ def _projects(place: _Place, year: int) -> Chapter:
                 key="organizations_by_kind",
                 title=_("Social organizations by kind"),
                 columns=[_("Kind"), _("Organizations")],
-                rows=[row for row in kinds if row[1]],
+                rows=kind_rows,
+                total=_totals(kind_rows, width=2),
             ),
             Table(
                 key="organizations_by_grade",
                 title=_("Social organizations by grade"),
-                columns=[_("Grade"), _("Organizations")],
-                rows=[row for row in grades if row[1]],
+                columns=[pgettext("organization", "Grade"), _("Organizations")],
+                rows=grade_rows,
+                total=_totals(grade_rows, width=2),
             ),
         ],
     )
@@ -485,9 +640,22 @@ def _casework(place: _Place, year: int) -> Chapter:
         _counts(AdvocacyRecord.objects.filter(place.within("station"), created_at__year=year), "status"),
         dict(AdvocacyRecord.Status.choices),
     )
+    referral_rows = [row for row in referrals if row[1]]
+    group_rows = [row for row in group_kinds if row[1]]
+    advocacy_rows = [row for row in advocacy if row[1]]
+    opened_total, closed_total = sum(row[1] for row in by_category), sum(row[2] for row in by_category)
     return Chapter(
         key="casework",
         title=_("Case, group and community work"),
+        narrative=place.narrate(
+            "casework",
+            opened=opened_total,
+            closed=closed_total,
+            clients=clients,
+            groups=sum(n for _label, n in group_rows),
+            activities=activities["n"],
+            participants=activities["people"] or 0,
+        ),
         headline=[
             (_("Cases opened"), sum(row[1] for row in by_category)),
             (_("Cases closed"), sum(row[2] for row in by_category)),
@@ -502,27 +670,31 @@ def _casework(place: _Place, year: int) -> Chapter:
             Table(
                 key="cases_by_category",
                 title=_("Cases opened and closed in %(year)s by category") % {"year": year},
-                columns=[_("Category"), _("Opened"), _("Closed")],
+                columns=[pgettext("casework", "Category"), _("Opened"), _("Closed")],
                 rows=by_category,
                 chart="grouped",
+                total=_totals(by_category, width=3),
             ),
             Table(
                 key="referrals_by_outcome",
                 title=_("Referrals in %(year)s by outcome") % {"year": year},
                 columns=[_("Outcome"), _("Referrals")],
-                rows=[row for row in referrals if row[1]],
+                rows=referral_rows,
+                total=_totals(referral_rows, width=2),
             ),
             Table(
                 key="groups_by_kind",
                 title=_("Groups running in %(year)s by kind") % {"year": year},
                 columns=[_("Kind"), _("Groups")],
-                rows=[row for row in group_kinds if row[1]],
+                rows=group_rows,
+                total=_totals(group_rows, width=2),
             ),
             Table(
                 key="advocacy_by_status",
                 title=_("Advocacy records of %(year)s by status") % {"year": year},
                 columns=[_("Status"), _("Records")],
-                rows=[row for row in advocacy if row[1]],
+                rows=advocacy_rows,
+                total=_totals(advocacy_rows, width=2),
             ),
         ],
     )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from positions.models import Region
-from positions.selectors.network import regions_visible_to
+from positions.selectors.network import district_of, regions_visible_to
 from reports import annual, figures
 from reports.models import AnnualReport, DashboardSnapshot
 from socialwork import timelimits
@@ -110,21 +110,40 @@ def report_generate(*, report_id: int, progress: Callable[[int, int], None] | No
         def step(offset: int) -> Callable[[int], None]:
             return lambda done: progress(1 + offset + done, total) if progress else None
 
-        place = (
-            report.town.name if report.town_id else (report.scope_unit.name if report.scope_unit_id else "")
-        )
-        title = annual.report_title(year=report.year, place=place)
+        actor = report.requested_by
+        title = report_title_for(actor=actor, year=report.year, town=report.town)
         xlsx = annual.workbook(chapters, title=title, progress=step(0))
         pdf = annual.pdf(
             chapters,
             title=title,
             subtitle=_("Prepared %(date)s") % {"date": f"{timezone.localdate():%Y-%m-%d}"},
+            issuer=actor.unit.name if actor.unit_id else (_district(actor) or ""),
             progress=step(len(chapters)),
         )
     except Exception as error:  # noqa: BLE001 — any failure is the requester's to read, not a crash
         logger.exception("Annual report %s failed", report_id)
         return _finish(report_id, status=AnnualReport.Status.FAILED, error=str(error) or type(error).__name__)
     return _finish(report_id, status=AnnualReport.Status.DONE, files={"xlsx": xlsx, "pdf": pdf})
+
+
+def _district(actor) -> str:
+    """The name of the district the person works in: the installation's district."""
+    region = actor.region if actor.region_id else (actor.unit.region if actor.unit_id else None)
+    district = district_of(region) or Region.objects.filter(depth=1).order_by("path").first()
+    return district.name if district else ""
+
+
+def report_title_for(*, actor, year: int, town: Region | None = None) -> str:
+    """The report's title as the district sends it upward: "夷陵区2015年社会工作发展报告", with
+    the town when the report covers one ("夷陵区三斗坪镇……"); a station manager's report is
+    their station's town's."""
+    part = ""
+    if town is not None:
+        part = town.name
+    elif not actor.is_district_wide and actor.unit_id:
+        region = actor.unit.region
+        part = region.name if region.level in Region.TOWN_LEVELS else actor.unit.name
+    return annual.report_title(year=year, place=annual.place_name(_district(actor), part))
 
 
 def annual_reports_recover(*, now: datetime | None = None) -> int:

@@ -5,7 +5,7 @@ enrolments, cases, projects and their contracts and payments, units, positions, 
 changed only on its pages, where the service checks its rules and writes the audit row: in the
 admin it is `ReadOnlyAdmin`, for every role, superusers included, until the admin itself becomes
 a door that calls the services. Reference data the district keeps with no service and no page
-(host institutions, trainers, awards and studios…) stays editable in the admin through
+(host institutions, trainers, practice bases…) stays editable in the admin through
 `AuditedAdmin`, which writes every add, change and delete to the audit log with its values
 before and after. tests/security/test_admin_matrix.py holds every domain model to one of the two.
 """

@@ -18,6 +18,8 @@ class SocialworkConfig(AppConfig):
         # notification it sends in a `notifications` module.
         autodiscover_modules("reminders")
         autodiscover_modules("notifications")
+        # The kinds of record chosen by typing (socialwork.pickers), declared by each app.
+        autodiscover_modules("pickers")
         # A row the database refuses for a named constraint reads as that constraint's message.
         connection_created.connect(constraints.guard_connection)
         # Names with numbers in their natural order, on SQLite too (socialwork.sorting).

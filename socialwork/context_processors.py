@@ -23,6 +23,7 @@ def navigation(request):
     if place_wide:
         workforce += [
             (_("Coverage"), reverse("positions:coverage")),
+            (_("Network by region"), reverse("positions:region_tree")),
             (_("Positions"), reverse("positions:position_list")),
             (_("Social workers"), reverse("positions:worker_list")),
             (_("Exams"), reverse("positions:exam_list")),
@@ -31,7 +32,11 @@ def navigation(request):
     if can_view_allowances(user):
         workforce.append((_("Allowances"), reverse("positions:allowance_rolls")))
     if place_wide:
-        workforce.append((_("Statistics"), reverse("positions:workforce_statistics")))
+        workforce += [
+            (_("Awards"), reverse("positions:award_list")),
+            (_("Brand studios"), reverse("positions:studio_list")),
+            (_("Statistics"), reverse("positions:workforce_statistics")),
+        ]
     if workforce:
         menus.append((_("Workforce"), workforce))
 
@@ -50,6 +55,7 @@ def navigation(request):
     if user.has_role(Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.STATION_MANAGER):
         casework += [
             (_("My cases"), reverse("casework:my_cases")),
+            (_("Calendar"), reverse("casework:calendar")),
             (_("Cases"), reverse("casework:case_list")),
             (_("Clients"), reverse("casework:client_list")),
             (_("Groups"), reverse("casework:group_list")),

@@ -46,7 +46,7 @@ CASEWORK_WORK = [
 ADMIN_EDITABLE = [
     (app, model, ("add", "change", "delete"))
     for app, models_ in (
-        ("positions", ("hostinstitution", "award", "studio", "studioproject")),
+        ("positions", ("hostinstitution",)),
         ("training", ("trainer", "practicebase", "hoursrequirement")),
         ("projects", ("yearbudget", "serviceteam", "teammember", "stationing")),
         ("casework", ("vulnerabilitycategory",)),
@@ -70,6 +70,8 @@ DISTRICT_WRITES = [
     ("positions", "exam", ("add",)),
     ("positions", "assessment", ("add",)),
     ("positions", "allowancepolicy", ("add",)),
+    ("positions", "award", ("add", "change")),
+    ("positions", "studio", ("add", "change")),  # adding a project to a studio changes the studio
     ("training", "trainingseries", ("add", "change")),
     ("training", "trainingsession", ("add", "change")),
     ("training", "certificate", ("add",)),
@@ -99,7 +101,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     # Station managers run their own station's posts and people (scoped by their place).
     Role.STATION_MANAGER: [
         ("positions", model, ("view", "add", "change"))
-        for model in ("position", "socialworker", "appointment", "exam")
+        for model in ("position", "socialworker", "appointment", "exam", "award")
     ]
     + [("training", "enrolment", ("view",))]  # enrolling: training.workflow's organizers
     + [("training", model, ("view",)) for model in ("trainingseries", "trainingsession", "trainer")]

@@ -9,10 +9,11 @@ read, sort by `natural_key`.
 
 import re
 
-import django_filters
 from django.db.models import F
 from django.db.models.functions import Collate
 from rest_framework import filters
+
+from socialwork.filters import SortFilter
 
 NATURAL = "natural"
 _DIGITS = re.compile(r"(\d+)")
@@ -39,7 +40,7 @@ def install_sqlite_collation(sender, connection, **kwargs) -> None:
         connection.connection.create_collation(NATURAL, _compare)
 
 
-class NaturalOrderingFilter(django_filters.OrderingFilter):
+class NaturalOrderingFilter(SortFilter):
     """A list's "Sort by" where some fields hold names with numbers: those sort naturally."""
 
     def __init__(self, *args, natural_fields=(), **kwargs):

@@ -25,6 +25,8 @@ urlpatterns = [
     path("inbox/<int:pk>/read/", views.inbox_mark_read, name="inbox_read"),
     path("inbox/preferences/", views.notification_preferences, name="notification_preferences"),
     path("tasks/<uuid:task_id>/", progress.task_progress, name="task_progress"),
+    path("pick/<slug:kind>/", views.pick, name="pick"),
+    path("search/", views.search, name="search"),
     path("", include("positions.urls")),
     path("training/", include("training.urls")),
     path("projects/", include("projects.urls")),

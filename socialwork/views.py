@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -9,7 +10,7 @@ from django.views.i18n import set_language as django_set_language
 
 from positions.selectors.network import network_totals
 
-from . import notifications, services, tokens
+from . import notifications, pickers, services, tokens
 from .language import language_choose
 
 
@@ -22,6 +23,24 @@ def home(request):
             "recent": request.user.notifications.filter(in_app=True)[:5],
         },
     )
+
+
+def pick(request, kind):
+    """The suggestions for a picker as the person types (htmx fills the input's list)."""
+    picker = pickers.KINDS.get(kind)
+    if picker is None:
+        raise Http404
+    text = request.GET.get(request.GET.get("field", ""), "") or request.GET.get("q", "")
+    suggestions = pickers.suggest(picker, user=request.user, text=text[:100])
+    return render(request, "socialwork/picker_options.html", {"suggestions": suggestions})
+
+
+def search(request):
+    """The header's search: cases by number, people by name, posts by code, organizations by
+    name or credit code, projects by title; each only where the person may see it."""
+    text = " ".join(request.GET.get("q", "").split())[:100]
+    groups = pickers.search_everything(user=request.user, text=text) if text else []
+    return render(request, "socialwork/search.html", {"q": text, "groups": groups})
 
 
 def inbox(request):

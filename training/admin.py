@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from socialwork.admin_base import AuditedAdmin, ReadOnlyAdmin
 from socialwork.scoping import unit_scope
@@ -62,8 +63,17 @@ class TrainingSessionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         )
 
 
+class ParticipantColumn:
+    """The participant's name as a column named in the reader's language (the models' property
+    has no name of its own)."""
+
+    @admin.display(description=_("Participant"))
+    def participant_name(self, record) -> str:
+        return record.participant_name
+
+
 @admin.register(Enrolment)
-class EnrolmentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class EnrolmentAdmin(ParticipantColumn, ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("participant_name", "session", "status", "attended", "hours_credited")
     list_filter = ("status", "attended", "outside_kind", "session__series__year")
     list_select_related = ("worker", "session")
@@ -83,7 +93,7 @@ class HoursRequirementAdmin(AuditedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class CertificateAdmin(ParticipantColumn, ReadOnlyAdmin, admin.ModelAdmin):
     list_display = (
         "number",
         "participant_name",

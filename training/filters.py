@@ -1,5 +1,6 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from socialwork.sorting import NaturalOrderingFilter
 
@@ -9,7 +10,9 @@ from .models import PracticeBase, Trainer, TrainingSeries
 class TrainingSeriesFilter(django_filters.FilterSet):
     """Series by year and category, searched by title; used by the list page."""
 
-    title = django_filters.CharFilter(lookup_expr="icontains", label=_("Title"))
+    title = django_filters.CharFilter(
+        lookup_expr="icontains", label=pgettext_lazy("training series", "Title")
+    )
     ordering = NaturalOrderingFilter(
         natural_fields=("title",),
         fields=(
@@ -18,6 +21,12 @@ class TrainingSeriesFilter(django_filters.FilterSet):
             ("category", "category"),
             ("session_count", "sessions"),
         ),  # fmt: skip
+        labels={
+            "year": _("Year"),
+            "title": pgettext_lazy("training series", "Title"),
+            "category": pgettext_lazy("training series", "Category"),
+            "session_count": pgettext_lazy("training", "Sessions"),
+        },
         label=_("Sort by"),
     )
 
@@ -27,7 +36,7 @@ class TrainingSeriesFilter(django_filters.FilterSet):
 
 
 class TrainerFilter(django_filters.FilterSet):
-    name = django_filters.CharFilter(lookup_expr="icontains", label=_("Name"))
+    name = django_filters.CharFilter(lookup_expr="icontains", label=pgettext_lazy("person", "Name"))
 
     class Meta:
         model = Trainer

@@ -2,15 +2,18 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from positions.models import ServiceUnit, SocialWorker
+from positions.models import ServiceUnit
 from positions.selectors.network import units_visible_to
+from socialwork.forms import offer_with_current
 from socialwork.models import User
+from socialwork.pickers import PickerField
 from socialwork.scoping import unit_scope
+from socialwork.widgets import DateInput, DateTimeInput
 
 from .models import Enrolment, HoursRequirement, PracticeBase, Trainer, TrainingSeries, TrainingSession
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = DateInput
+DATETIME = DateTimeInput
 
 
 class TrainingSeriesForm(forms.ModelForm):
@@ -24,12 +27,13 @@ class TrainingSeriesForm(forms.ModelForm):
         share = self.fields["completion_share"]
         share.validators += [MinValueValidator(1), MaxValueValidator(100)]
         share.widget.attrs.update(min=1, max=100)
-        self.fields["organizer"].queryset = User.objects.filter(
-            unit_scope(user, via="unit"), is_active=True
-        ).order_by("username")
+        organizers = User.objects.filter(unit_scope(user, via="unit"), is_active=True).order_by("username")
+        offer_with_current(self, "organizer", organizers)
 
 
 class TrainingSessionForm(forms.ModelForm):
+    host_unit = PickerField("unit", label=TrainingSession._meta.get_field("host_unit").verbose_name)
+
     class Meta:
         model = TrainingSession
         fields = [
@@ -44,6 +48,7 @@ class TrainingSessionForm(forms.ModelForm):
         self.fields["host_unit"].queryset = units_visible_to(user=user).exclude(
             level=ServiceUnit.Level.ASSOCIATION
         )
+        self.fields["host_unit"].user = user
         self.fields["host_unit"].initial = series.unit_id
         self.fields["trainers"].queryset = Trainer.objects.order_by("name")
 
@@ -51,9 +56,7 @@ class TrainingSessionForm(forms.ModelForm):
 class EnrolmentForm(forms.Form):
     """A registered worker chosen among those the person sees, or an outside person by name."""
 
-    worker = forms.ModelChoiceField(
-        label=_("registered social worker"), queryset=SocialWorker.objects.none(), required=False
-    )
+    worker = PickerField("worker", label=_("registered social worker"), required=False)
     outside_name = forms.CharField(label=_("or an outside person: name"), max_length=50, required=False)
     outside_unit = forms.CharField(label=_("unit"), max_length=150, required=False)
     outside_kind = forms.ChoiceField(
@@ -62,9 +65,10 @@ class EnrolmentForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, workers, **kwargs):
+    def __init__(self, *args, workers, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["worker"].queryset = workers
+        self.fields["worker"].user = user
 
     def clean(self):
         cleaned = super().clean()

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from socialwork.constraints import CheckConstraint, UniqueConstraint
 from socialwork.models import TimeStampedModel
@@ -20,10 +21,10 @@ class Trainer(TimeStampedModel):
         SUPERVISORS = "supervisors", _("Supervisors from another city")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     affiliation = models.CharField(_("affiliation"), max_length=150)
     affiliation_kind = models.CharField(_("kind of affiliation"), max_length=20, choices=Affiliation.choices)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(pgettext_lazy("trainer", "title"), max_length=100, blank=True)
     expertise = models.CharField(_("expertise"), max_length=200, blank=True)
 
     class Meta:
@@ -67,8 +68,10 @@ class TrainingSeries(TimeStampedModel):
         LEADERS_SEMINAR = "leaders_seminar", _("Leaders' seminar")
         EXPERT_LECTURE = "expert_lecture", _("Expert lecture")
 
-    title = models.CharField(_("title"), max_length=200)
-    category = models.CharField(_("category"), max_length=30, choices=Category.choices, db_index=True)
+    title = models.CharField(pgettext_lazy("training series", "title"), max_length=200)
+    category = models.CharField(
+        pgettext_lazy("training series", "category"), max_length=30, choices=Category.choices, db_index=True
+    )
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     unit = models.ForeignKey(
         "positions.ServiceUnit",
@@ -173,7 +176,10 @@ class Enrolment(TimeStampedModel):
         VOLUNTEER = "volunteer", _("Volunteer")
 
     session = models.ForeignKey(
-        TrainingSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="enrolments"
+        TrainingSession,
+        verbose_name=pgettext_lazy("training", "session"),
+        on_delete=models.CASCADE,
+        related_name="enrolments",
     )
     worker = models.ForeignKey(
         "positions.SocialWorker",
@@ -183,7 +189,7 @@ class Enrolment(TimeStampedModel):
         blank=True,
         related_name="enrolments",
     )
-    outside_name = models.CharField(_("name"), max_length=50, blank=True)
+    outside_name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
     outside_unit = models.CharField(_("unit"), max_length=150, blank=True)
     outside_kind = models.CharField(
         _("kind of participant"), max_length=20, choices=OutsideKind.choices, blank=True
@@ -243,15 +249,18 @@ class HoursRequirement(TimeStampedModel):
 class Certificate(TimeStampedModel):
     """A completion certificate for a series, with a number no other certificate has."""
 
-    series = models.ForeignKey(TrainingSeries, on_delete=models.PROTECT, related_name="certificates")
+    series = models.ForeignKey(
+        TrainingSeries, verbose_name=_("series"), on_delete=models.PROTECT, related_name="certificates"
+    )
     worker = models.ForeignKey(
         "positions.SocialWorker",
+        verbose_name=_("worker"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="training_certificates",
     )
-    outside_name = models.CharField(_("name"), max_length=50, blank=True)
+    outside_name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
     outside_unit = models.CharField(_("unit"), max_length=150, blank=True)
     number = models.CharField(_("certificate number"), max_length=40, unique=True)
     issued_on = models.DateField(_("issued on"))

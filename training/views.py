@@ -16,6 +16,7 @@ from positions.models import SocialWorker
 from positions.selectors.workforce import workers_visible_to
 from socialwork.actions import ActionNotAllowed
 from socialwork.pages import confirmation, form_page, page_of, show_errors, year_of
+from socialwork.pdf import PDF_CONTENT_TYPE
 from socialwork.services import audit_record
 
 from . import selectors, services, workflow
@@ -29,7 +30,7 @@ from .forms import (
     TrainingSessionForm,
 )
 from .models import Enrolment, HoursRequirement, TrainingSession
-from .pdf import certificate_pdf
+from .pdf import attendance_sheet_pdf, certificate_pdf
 
 S = Enrolment.Status
 
@@ -176,7 +177,7 @@ def _session_page(request, session, enrol_form=None):
     roles = workflow.roles_of(request.user, session)
     actions = workflow.session_actions_for(request.user, session, roles=roles)
     if "enrol" in actions and enrol_form is None:
-        enrol_form = EnrolmentForm(workers=_enrolment_candidates(request, session))
+        enrol_form = EnrolmentForm(workers=_enrolment_candidates(request, session), user=request.user)
     confirmed = list(enrolments.filter(status=S.CONFIRMED).order_by("created_at", "pk"))
     waiting = list(selectors.waiting_list(session=session).select_related("worker__employer_unit"))
     for enrolment in confirmed + waiting:
@@ -209,7 +210,7 @@ def _require_organizer(request, session) -> None:
 def enrolment_create(request, pk):
     session = _visible_session(request, pk)
     _require_organizer(request, session)
-    form = EnrolmentForm(request.POST, workers=_enrolment_candidates(request, session))
+    form = EnrolmentForm(request.POST, workers=_enrolment_candidates(request, session), user=request.user)
     if form.is_valid():
         try:
             enrolment = services.enrolment_create(actor=request.user, session=session, **form.cleaned_data)
@@ -363,6 +364,21 @@ def practice_base_list(request):
     )
 
 
+def attendance_sheet(request, pk):
+    """The session's attendance sheet on paper, for whoever may open the session."""
+    session = _visible_session(request, pk)
+    enrolments = list(
+        session.enrolments.filter(status=S.CONFIRMED)
+        .select_related("worker__employer_unit")
+        .order_by("created_at", "pk")
+    )
+    response = HttpResponse(
+        attendance_sheet_pdf(session=session, enrolments=enrolments), content_type=PDF_CONTENT_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="attendance-{session.pk}.pdf"'
+    return response
+
+
 def certificate_download(request, pk):
     certificate = get_object_or_404(selectors.certificates_visible_to(user=request.user), pk=pk)
     response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
@@ -382,6 +398,7 @@ urlpatterns = [
     path("sessions/<int:pk>/edit/", session_update, name="session_update"),
     path("sessions/<int:pk>/enrol/", enrolment_create, name="enrolment_create"),
     path("sessions/<int:pk>/attendance/", attendance, name="attendance"),
+    path("sessions/<int:pk>/attendance-sheet/", attendance_sheet, name="attendance_sheet"),
     path("enrolments/<int:pk>/cancel/", enrolment_cancel, name="enrolment_cancel"),
     path("hours/", hours, name="hours"),
     path("figures/", figures, name="figures"),

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from socialwork.constraints import UniqueConstraint
 
@@ -20,7 +21,7 @@ class CaseloadEntry(models.Model):
     client = models.ForeignKey(
         "casework.Client", verbose_name=_("client"), on_delete=models.CASCADE, related_name="caseload_entries"
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
 
     class Meta:
         verbose_name = _("caseload entry")

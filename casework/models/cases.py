@@ -126,8 +126,12 @@ class Case(TimeStampedModel):
 
 
 class CaseClient(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_clients")
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="case_links")
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="case_clients"
+    )
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="case_links"
+    )
     primary = models.BooleanField(_("main client"), default=False)
 
     class Meta:
@@ -154,7 +158,9 @@ class CaseClient(models.Model):
 
 
 class CaseTransition(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="transitions"
+    )
     from_status = models.CharField(
         pgettext_lazy("casework", "from"), max_length=20, choices=Case.Status.choices, blank=True
     )
@@ -185,7 +191,7 @@ class AccessGrant(TimeStampedModel):
         DECLINED = "declined", pgettext_lazy("access grant", "Declined")
         REVOKED = "revoked", pgettext_lazy("access grant", "Revoked")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="grants")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="grants")
     user = models.ForeignKey(
         USER, verbose_name=_("person"), on_delete=models.CASCADE, related_name="case_grants"
     )
@@ -201,7 +207,7 @@ class AccessGrant(TimeStampedModel):
         USER, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_comment = models.CharField(_("comment"), max_length=200, blank=True)
+    decision_comment = models.CharField(pgettext_lazy("decision", "comment"), max_length=200, blank=True)
     revoked_by = models.ForeignKey(
         USER, verbose_name=_("revoked by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -254,7 +260,9 @@ class Assessment(TimeStampedModel):
         PSYCHOLOGICAL = "psychological", _("Psychological")
         SOCIAL_SUPPORT = "social_support", _("Social support")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="assessments"
+    )
     assessed_on = models.DateField(_("assessed on"))
     summary = models.TextField(_("summary"), blank=True)
     risk_level = models.CharField(_("overall risk"), max_length=10, choices=RiskLevel.choices)
@@ -272,7 +280,12 @@ class Assessment(TimeStampedModel):
 
 
 class AssessmentDomain(models.Model):
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="domains")
+    assessment = models.ForeignKey(
+        Assessment,
+        verbose_name=pgettext_lazy("casework", "assessment"),
+        on_delete=models.CASCADE,
+        related_name="domains",
+    )
     domain = models.CharField(_("domain"), max_length=20, choices=Assessment.Domain.choices)
     needs = models.TextField(_("needs"), blank=True)
     strengths = models.TextField(_("strengths"), blank=True)
@@ -298,7 +311,7 @@ class ServicePlan(TimeStampedModel):
     """Goals with indicators and tasks with owners and dates. The supervisor approves it or returns
     it with a comment; a returned plan is changed and submitted again."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plans")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="plans")
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     status = models.CharField(_("status"), max_length=20, choices=Approval.choices, default=Approval.DRAFT)
     author = models.ForeignKey(USER, verbose_name=_("written by"), on_delete=models.PROTECT, related_name="+")
@@ -378,7 +391,9 @@ class PlanRound(models.Model):
 
 
 class PlanGoal(models.Model):
-    plan = models.ForeignKey(ServicePlan, on_delete=models.CASCADE, related_name="goals")
+    plan = models.ForeignKey(
+        ServicePlan, verbose_name=_("service plan"), on_delete=models.CASCADE, related_name="goals"
+    )
     description = models.CharField(_("goal"), max_length=300)
     indicator = models.CharField(_("indicator"), max_length=300, blank=True)
     reached = models.BooleanField(_("reached"), null=True, blank=True)
@@ -393,8 +408,17 @@ class PlanGoal(models.Model):
 
 
 class PlanTask(models.Model):
-    plan = models.ForeignKey(ServicePlan, on_delete=models.CASCADE, related_name="tasks")
-    goal = models.ForeignKey(PlanGoal, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks")
+    plan = models.ForeignKey(
+        ServicePlan, verbose_name=_("service plan"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    goal = models.ForeignKey(
+        PlanGoal,
+        verbose_name=_("goal"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
     description = models.CharField(_("task"), max_length=300)
     owner = models.CharField(_("owner"), max_length=100)
     due_on = models.DateField(_("due on"))
@@ -416,7 +440,7 @@ class ServiceNote(TimeStampedModel):
         PHONE = "phone", _("Phone")
         ONLINE = "online", _("Online")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="notes")
     noted_on = models.DateField(_("date"))
     method = models.CharField(pgettext_lazy("service note", "method"), max_length=20, choices=Method.choices)
     minutes = models.PositiveSmallIntegerField(_("minutes"))
@@ -466,7 +490,7 @@ class Referral(TimeStampedModel):
         SERVICE = "service", _("Service provided")
         OTHER = "other", _("Other")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="referrals")
     target_kind = models.CharField(_("to a"), max_length=20, choices=TargetKind.choices)
     target = models.CharField(_("to whom"), max_length=200)
     organization = models.ForeignKey(
@@ -502,7 +526,9 @@ class Referral(TimeStampedModel):
 
 
 class FollowUp(TimeStampedModel):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
     due_on = models.DateField(_("due on"), db_index=True)
     purpose = models.CharField(_("purpose"), max_length=300)
     done_on = models.DateField(_("done on"), null=True, blank=True)
@@ -522,7 +548,7 @@ class FollowUp(TimeStampedModel):
 
 
 class SupervisorReview(TimeStampedModel):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reviews")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="reviews")
     reviewed_on = models.DateField(_("reviewed on"))
     comments = models.TextField(_("comments"))
     advice = models.TextField(_("advice to the worker"), blank=True)
@@ -552,7 +578,7 @@ class Closing(TimeStampedModel):
         DIED = "died", _("The client died")
         OTHER = "other", _("Other")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closings")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="closings")
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     summary = models.TextField(_("summary of the work"))
     goals_reached = models.TextField(_("goals reached"), blank=True)
@@ -599,7 +625,7 @@ class Transfer(TimeStampedModel):
         DECLINED = "declined", _("Declined")
         CANCELLED = "cancelled", _("Cancelled")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfers")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="transfers")
     from_station = models.ForeignKey(
         "positions.ServiceUnit", verbose_name=_("from station"), on_delete=models.PROTECT, related_name="+"
     )
@@ -622,7 +648,7 @@ class Transfer(TimeStampedModel):
         USER, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(pgettext_lazy("decision", "comment"), blank=True)
 
     class Meta:
         verbose_name = _("transfer")

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from encrypted_fields.fields import EncryptedCharField
 
 from socialwork.constraints import CheckConstraint
@@ -14,7 +15,7 @@ class VulnerabilityCategory(TimeStampedModel):
     translated label); the district adds others by name."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True, null=True, blank=True)
-    name = models.CharField(_("name"), max_length=50, unique=True)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=50, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     active = models.BooleanField(_("in use"), default=True)
 
@@ -37,11 +38,13 @@ class Client(TimeStampedModel):
         FEMALE = "female", _("Female")
         MALE = "male", _("Male")
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     id_number = EncryptedCharField(_("ID number"), max_length=18, null=True, blank=True)
-    id_number_digest = models.CharField(max_length=64, blank=True, default="", editable=False, db_index=True)
+    id_number_digest = models.CharField(
+        _("ID number digest"), max_length=64, blank=True, default="", editable=False, db_index=True
+    )
     phone = EncryptedCharField(_("phone"), max_length=30, null=True, blank=True)
     address = EncryptedCharField(_("address"), max_length=200, null=True, blank=True)
     community = models.ForeignKey(
@@ -104,7 +107,7 @@ class HouseholdMember(TimeStampedModel):
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="household"
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     situation = models.CharField(

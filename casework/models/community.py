@@ -51,7 +51,7 @@ class CommunityActivity(TimeStampedModel):
 
 
 class Volunteer(TimeStampedModel):
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     phone = EncryptedCharField(_("phone"), max_length=30, null=True, blank=True)
     station = models.ForeignKey(
         "positions.ServiceUnit",
@@ -61,7 +61,7 @@ class Volunteer(TimeStampedModel):
     )
     skills = models.CharField(_("skills"), max_length=200, blank=True)
     registered_on = models.DateField(_("registered on"))
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("volunteer", "active"), default=True)
 
     class Meta:
         verbose_name = _("volunteer")
@@ -76,7 +76,9 @@ class Volunteer(TimeStampedModel):
 
 
 class VolunteerHours(TimeStampedModel):
-    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="hours")
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name=_("volunteer"), on_delete=models.CASCADE, related_name="hours"
+    )
     activity = models.ForeignKey(
         CommunityActivity, verbose_name=_("activity"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="volunteer_hours",
@@ -105,7 +107,9 @@ class VolunteerHours(TimeStampedModel):
 class VolunteerPairing(TimeStampedModel):
     """A volunteer paired with a client, such as a caring neighbour with a family's twins."""
 
-    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="pairings")
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name=_("volunteer"), on_delete=models.CASCADE, related_name="pairings"
+    )
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="pairings"
     )

@@ -30,7 +30,7 @@ class Group(TimeStampedModel):
         RUNNING = "running", _("Running")
         ENDED = "ended", _("Ended")
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     category = models.ForeignKey(
         VulnerabilityCategory, verbose_name=_("served group"), on_delete=models.PROTECT, null=True, blank=True,
@@ -57,8 +57,8 @@ class Group(TimeStampedModel):
     aims_met = models.BooleanField(_("aims met"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("group")
-        verbose_name_plural = _("groups")
+        verbose_name = pgettext_lazy("casework", "group")
+        verbose_name_plural = pgettext_lazy("casework", "groups")
         ordering = ["-starts_on", "pk"]
         constraints = [
             CheckConstraint(
@@ -77,7 +77,12 @@ class Group(TimeStampedModel):
 
 
 class GroupMember(TimeStampedModel):
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="members")
+    group = models.ForeignKey(
+        Group,
+        verbose_name=pgettext_lazy("casework", "group"),
+        on_delete=models.CASCADE,
+        related_name="members",
+    )
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="group_memberships"
     )
@@ -102,7 +107,12 @@ class GroupMember(TimeStampedModel):
 
 
 class GroupSession(TimeStampedModel):
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="sessions")
+    group = models.ForeignKey(
+        Group,
+        verbose_name=pgettext_lazy("casework", "group"),
+        on_delete=models.CASCADE,
+        related_name="sessions",
+    )
     number = models.PositiveSmallIntegerField(pgettext_lazy("casework", "session"))
     planned_on = models.DateField(_("planned for"))
     theme = models.CharField(_("theme"), max_length=200)
@@ -128,8 +138,15 @@ class GroupSession(TimeStampedModel):
 
 
 class GroupAttendance(models.Model):
-    session = models.ForeignKey(GroupSession, on_delete=models.CASCADE, related_name="attendance")
-    member = models.ForeignKey(GroupMember, on_delete=models.CASCADE, related_name="attendance")
+    session = models.ForeignKey(
+        GroupSession,
+        verbose_name=pgettext_lazy("casework", "session"),
+        on_delete=models.CASCADE,
+        related_name="attendance",
+    )
+    member = models.ForeignKey(
+        GroupMember, verbose_name=_("member"), on_delete=models.CASCADE, related_name="attendance"
+    )
     present = models.BooleanField(_("present"), default=True)
 
     class Meta:

@@ -52,7 +52,10 @@ def _not_in_future(day: date | None, field: str) -> None:
         raise ValidationError({field: _("This date is in the future.")})
 
 
-def _check_group(station, fields: dict) -> dict:
+def _check_group(station, fields: dict, kept: dict | None = None) -> dict:
+    """The group's rules. A worker or supervisor the group already has (`kept`) stays even after
+    they left: the record keeps who did the work; only one named anew must be in post."""
+    kept = kept or {}
     fields["name"] = (fields.get("name") or "").strip()
     fields["aims"] = (fields.get("aims") or "").strip()
     if not fields["name"]:
@@ -62,10 +65,16 @@ def _check_group(station, fields: dict) -> dict:
     worker = fields.get("worker")
     if worker is None:
         raise ValidationError({"worker": _("Name the group's worker.")})
-    if not (worker.is_active and worker.unit_id and worker.unit.path.startswith(station.path)):
+    if worker != kept.get("worker") and not (
+        worker.is_active and worker.unit_id and worker.unit.path.startswith(station.path)
+    ):
         raise ValidationError({"worker": _("The worker must work at the group's station.")})
     supervisor = fields.get("supervisor")
-    if supervisor is not None and not (supervisor.is_active and supervisor.has_role(Role.SUPERVISOR)):
+    if (
+        supervisor is not None
+        and supervisor != kept.get("supervisor")
+        and not (supervisor.is_active and supervisor.has_role(Role.SUPERVISOR))
+    ):
         raise ValidationError({"supervisor": _("Choose someone who holds the supervisor role.")})
     community = fields.get("community")
     if community is not None and not community.path.startswith(station.region.path[: Region.steplen * 2]):
@@ -104,7 +113,7 @@ def group_update(*, actor, group: Group, **fields) -> Group:
     with transaction.atomic():
         group = _locked_group(actor=actor, group=group)
         current = {name: getattr(group, name) for name in GROUP_FIELDS}
-        fields = _check_group(group.station, {**current, **fields})
+        fields = _check_group(group.station, {**current, **fields}, kept=current)
         diff = apply_changes(group, fields)
         group.full_clean()
         group.save()

@@ -4,11 +4,13 @@
 Reads go through casework.selectors, so a case someone may not see is a 404; writes go through
 casework.services; every page that shows a case writes an access row to the audit log."""
 
+import io
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -41,9 +43,11 @@ from casework.forms import (
 )
 from casework.models import Case, FollowUp, PlanTask, Referral, Transfer
 from casework.models.common import Approval
+from casework.pdf import case_file_pdf
 from casework.timeline import PREFETCH, case_timeline, note_event
 from socialwork.actions import ActionNotAllowed
 from socialwork.pages import page_of, show_errors
+from socialwork.pdf import PDF_CONTENT_TYPE
 from socialwork.roles import Role
 
 
@@ -330,6 +334,19 @@ def _case_page(request, pk, bound=None, status=None):
 
 def case_detail(request, pk):
     return _case_page(request, pk)
+
+
+def case_pdf(request, pk):
+    """The case file on paper, for whoever may open the case; each download is audited."""
+    case = get_object_or_404(selectors.cases_visible_to(user=request.user).prefetch_related(*PREFETCH), pk=pk)
+    document = case_file_pdf(case=case)
+    services.access_record(actor=request.user, target=case, action="case.print")
+    return FileResponse(
+        io.BytesIO(document),
+        as_attachment=True,
+        filename=f"case-{case.number}.pdf",
+        content_type=PDF_CONTENT_TYPE,
+    )
 
 
 def _step(request, pk, *, name: str, build, service, message: str, done=None):
@@ -713,6 +730,7 @@ urlpatterns = [
     path("cases/new/", case_open, name="case_open"),
     path("cases/<int:pk>/", case_detail, name="case_detail"),
     path("cases/<int:pk>/edit/", case_update, name="case_update"),
+    path("cases/<int:pk>/pdf/", case_pdf, name="case_pdf"),
     path("cases/<int:pk>/move/<str:move>/", case_move, name="case_move"),
     path("cases/<int:pk>/notes/new/", note_add, name="note_add"),
     path("cases/<int:pk>/assessments/", assessment_add, name="assessment_add"),

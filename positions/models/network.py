@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node
 
 from socialwork.models import TimeStampedModel
@@ -31,7 +32,7 @@ class Region(MP_Node, TimeStampedModel):
     TOWN_LEVELS = (Level.TOWN, Level.STREET)
     COMMUNITY_LEVELS = (Level.COMMUNITY, Level.VILLAGE)
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=100)
     code = models.CharField(_("division code"), max_length=20, unique=True)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
 
@@ -72,7 +73,7 @@ class ServiceUnit(MP_Node, TimeStampedModel):
 
     RANK = {level: rank for rank, level in enumerate(Level)}
 
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=150)
     code = models.CharField(_("code"), max_length=30, unique=True)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices, db_index=True)
     region = models.ForeignKey(

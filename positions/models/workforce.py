@@ -40,7 +40,7 @@ class HostInstitution(TimeStampedModel):
     """The institution a post is set up in: civil affairs, health, education, ... or one the
     district adds."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=100, unique=True)
 
     class Meta:
         verbose_name = _("host institution")
@@ -75,7 +75,7 @@ class Position(TimeStampedModel):
         ABOLISHED = "abolished", _("Abolished")
 
     code = models.CharField(_("code"), max_length=40, unique=True)
-    title = models.CharField(_("title"), max_length=150)
+    title = models.CharField(pgettext_lazy("position", "title"), max_length=150)
     unit = models.ForeignKey(
         "positions.ServiceUnit",
         verbose_name=_("service unit"),
@@ -88,7 +88,9 @@ class Position(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="positions",
     )
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices, db_index=True)
+    category = models.CharField(
+        pgettext_lazy("position", "category"), max_length=20, choices=Category.choices, db_index=True
+    )
     setup_mode = models.CharField(
         _("how it was set up"), max_length=30, choices=SetupMode.choices, db_index=True
     )
@@ -141,7 +143,7 @@ class SocialWorker(TimeStampedModel):
         ACTIVE = "active", _("Active")
         LEFT = "left", _("Left")
 
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, db_index=True)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     id_number = models.CharField(_("ID number"), max_length=18, unique=True, validators=[validate_id_number])
@@ -426,15 +428,35 @@ class GradeRule(models.Model):
 class Assessment(TimeStampedModel):
     """One subject's assessment under a scheme: scores per criterion, the grade and its pay."""
 
-    scheme = models.ForeignKey(AssessmentScheme, on_delete=models.PROTECT, related_name="assessments")
+    scheme = models.ForeignKey(
+        AssessmentScheme,
+        verbose_name=_("assessment scheme"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
     worker = models.ForeignKey(
-        SocialWorker, on_delete=models.CASCADE, null=True, blank=True, related_name="assessments"
+        SocialWorker,
+        verbose_name=_("worker"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assessments",
     )
     unit = models.ForeignKey(
-        "positions.ServiceUnit", on_delete=models.CASCADE, null=True, blank=True, related_name="assessments"
+        "positions.ServiceUnit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assessments",
     )
     position = models.ForeignKey(
-        Position, on_delete=models.CASCADE, null=True, blank=True, related_name="assessments"
+        Position,
+        verbose_name=_("position"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assessments",
     )
     scores = models.JSONField(_("scores"), default=dict, help_text=_("Score per criterion id, out of 100."))
     total = models.DecimalField(_("weighted score"), max_digits=6, decimal_places=2)
@@ -536,7 +558,12 @@ class AllowanceRoll(TimeStampedModel):
     generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -629,11 +656,14 @@ class Award(TimeStampedModel):
     def __str__(self):
         return f"{self.name} ({self.year})"
 
+    def get_absolute_url(self):
+        return reverse("positions:award_detail", args=[self.pk])
+
 
 class Studio(TimeStampedModel):
     """A brand studio led by a well-known social worker (seed 000: Niu Huanju, Qiyang, Xuri)."""
 
-    name = models.CharField(_("name"), max_length=150, unique=True)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=150, unique=True)
     leader = models.ForeignKey(
         SocialWorker, verbose_name=_("leader"), on_delete=models.PROTECT, related_name="studios"
     )
@@ -653,6 +683,9 @@ class Studio(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("positions:studio_detail", args=[self.pk])
 
 
 class StudioProject(models.Model):

@@ -13,7 +13,7 @@ from io import BytesIO
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from positions.models import (
     AllowanceLine,
@@ -156,7 +156,7 @@ def allowance_roll_workbook(*, user, roll: AllowanceRoll) -> BytesIO:
         safe_row(
             [
                 _("No."),
-                _("Name"),
+                pgettext("person", "Name"),
                 _("Unit"),
                 _("Certificate level"),
                 _("Certificate number"),

@@ -21,6 +21,32 @@ def regions_visible_to(*, user) -> QuerySet[Region]:
     return Region.objects.filter(region_scope(user))
 
 
+def district_of(region: Region | None) -> Region | None:
+    """The district a region lies in (the root of its tree): the installation's district, whose
+    name heads the reports it sends upward."""
+    if region is None:
+        return None
+    if region.depth == 1:
+        return region
+    return Region.objects.filter(path=region.path[: Region.steplen]).first()
+
+
+def installation_district() -> Region | None:
+    """The district this installation serves: the root of the region tree (a district)."""
+    return Region.objects.get_root_nodes().filter(level=Region.Level.DISTRICT).first()
+
+
+def issuing_unit(*, user) -> str:
+    """Who a document printed by this person is issued by: their unit in the network, else their
+    region, else the installation's district (the name on paper, under the title)."""
+    if getattr(user, "unit_id", None):
+        return user.unit.name
+    if getattr(user, "region_id", None):
+        return user.region.name
+    district = installation_district()
+    return district.name if district else ""
+
+
 def with_parent_id(queryset: QuerySet) -> QuerySet:
     """Annotate each node of a tree queryset with its parent's id, in the same query."""
     parents = queryset.model.objects.filter(
@@ -184,3 +210,74 @@ def coverage(*, user) -> Coverage:
         communities=len(communities),
         communities_without_room=gaps,
     )
+
+
+# The region tree: district → towns and streets → communities and villages, each with the
+# service network standing inside it.
+
+# The levels a region node counts and lists (a post is counted, never listed: a district has
+# thousands of them).
+LISTED_LEVELS = (ServiceUnit.Level.CENTRE, ServiceUnit.Level.STATION, ServiceUnit.Level.ROOM)
+
+
+@dataclass
+class RegionRow:
+    region: Region
+    depth: int = 0
+    below: Counter = field(default_factory=Counter)
+    units: list[ServiceUnit] = field(default_factory=list)
+    has_children: bool = False
+    expanded: bool = False
+    closes: range = range(0)
+
+    def counts(self) -> list[tuple[str, str, int]]:
+        """Units of each level inside this region and its subregions, as (level, label, count)."""
+        return [
+            (level, label, self.below[level])
+            for level, label in ServiceUnit.Level.choices
+            if level != ServiceUnit.Level.ASSOCIATION
+        ]
+
+
+def region_tree(*, user) -> list[RegionRow]:
+    """The regions of the person's place in tree order, each with the units of the network the
+    person sees counted inside it (centres, stations, rooms, posts) and the centres, stations and
+    rooms standing directly in it listed. Three queries, whatever the size of the district: the
+    regions, the units counted by region and level, and the units listed."""
+    regions = list(
+        regions_visible_to(user=user)
+        .only("pk", "path", "depth", "numchild", "name", "code", "level")
+        .order_by("path")
+    )
+    by_pk = {region.pk: RegionRow(region=region) for region in regions}
+    by_path = {row.region.path: row for row in by_pk.values()}
+    units = ServiceUnit.objects.filter(unit_scope(user))
+    for region_id, level, count in (
+        units.values_list("region_id", "level")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("region_id", "level", "n")
+    ):
+        row = by_pk.get(region_id)
+        if row is None:  # a unit of the person's place in a region above it (a centre in the district)
+            continue
+        for depth in range(1, row.region.depth + 1):
+            ancestor = by_path.get(row.region.path[: depth * STEP])
+            if ancestor:
+                ancestor.below[level] += count
+    for unit in units.filter(level__in=LISTED_LEVELS).only(
+        "pk", "name", "level", "region_id", "is_model", "path"
+    ):
+        if unit.region_id in by_pk:
+            by_pk[unit.region_id].units.append(unit)
+
+    rows = list(by_pk.values())
+    top = min((row.region.depth for row in rows), default=1)
+    for index, row in enumerate(rows):
+        row.units.sort(key=lambda unit: (ServiceUnit.RANK[unit.level], unit.path))
+        row.depth = row.region.depth - top
+        following = rows[index + 1].region.depth if index + 1 < len(rows) else top
+        row.has_children = following > row.region.depth
+        row.expanded = row.depth == 0
+        row.closes = range(max(row.region.depth - following, 0))
+    return rows

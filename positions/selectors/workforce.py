@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from positions.filters import AwardFilter, ExamFilter, PositionFilter, SocialWorkerFilter
+from positions.filters import AwardFilter, ExamFilter, PositionFilter, SocialWorkerFilter, StudioFilter
 from positions.models import (
     Appointment,
     Award,
@@ -31,6 +31,13 @@ from socialwork.sorting import natural
 
 def active_appointments() -> QuerySet[Appointment]:
     return Appointment.objects.filter(ends_on__isnull=True)
+
+
+def appointments_held_on(day) -> QuerySet[Appointment]:
+    """The appointments held at the close of `day`: begun by then and not yet ended (an
+    appointment ended on `day` is no longer held that evening). A year's figures count the posts
+    filled on its last day."""
+    return Appointment.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=day), starts_on__lte=day)
 
 
 def positions_visible_to(*, user) -> QuerySet[Position]:
@@ -262,17 +269,19 @@ def worker_profile(*, worker: SocialWorker) -> WorkerProfile:
 
 
 def awards_visible_to(*, user) -> QuerySet[Award]:
+    """The awards of the workers the person sees, with the worker and their unit."""
     return Award.objects.filter(worker__in=SocialWorker.objects.filter(worker_scope(user))).select_related(
-        "worker"
+        "worker__employer_unit"
     )
 
 
 def studios_visible_to(*, user) -> QuerySet[Studio]:
+    """Studios set up in the person's place, or led by a worker they see."""
     workers = SocialWorker.objects.filter(worker_scope(user))
     return (
         Studio.objects.filter(Q(unit_scope(user, via="unit")) | Q(leader__in=workers))
         .distinct()
-        .select_related("leader", "unit")
+        .select_related("leader", "unit__region")
         .prefetch_related("projects")
     )
 
@@ -306,3 +315,8 @@ def awards_list(*, user, params=None) -> AwardFilter:
     """The awards list: the awards of the workers `user` sees, the latest year first."""
     awards = awards_visible_to(user=user).order_by("-year", "name", "pk")
     return AwardFilter(params, queryset=awards)
+
+
+def studios_list(*, user, params=None) -> StudioFilter:
+    """The studios list: the studios `user` sees, by name."""
+    return StudioFilter(params, queryset=studios_visible_to(user=user).order_by("name", "pk"), user=user)

@@ -1,5 +1,6 @@
 """Pages of the monthly qualification allowance: rolls, their Excel export, and the policy table."""
 
+import io
 from uuid import UUID
 
 from django.contrib import messages
@@ -11,12 +12,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from positions import pdf as paper
 from positions.forms_allowance import AllowancePolicyForm, AllowanceRollGenerateForm
 from positions.models import AllowanceRoll, AllowanceRollRun
 from positions.selectors import allowance as selectors
 from positions.services import allowance as services
 from positions.workflow import actions_for
 from socialwork.pages import confirmation
+from socialwork.pdf import PDF_CONTENT_TYPE
 from socialwork.progress import task_state
 
 
@@ -134,6 +137,21 @@ def allowance_roll_export(request, pk):
     )
 
 
+def allowance_roll_pdf(request, pk):
+    """The roll on paper, as the person sees it on the page (their lines, their totals)."""
+    _require_view(request.user)
+    try:
+        page = selectors.allowance_roll_page(user=request.user, pk=pk)
+    except AllowanceRoll.DoesNotExist:
+        raise Http404 from None
+    return FileResponse(
+        io.BytesIO(paper.allowance_roll_pdf(user=request.user, page=page)),
+        as_attachment=True,
+        filename=f"allowance-{page.roll.month:%Y-%m}.pdf",
+        content_type=PDF_CONTENT_TYPE,
+    )
+
+
 def allowance_policies(request):
     """The amount per level and from when; district administrators add a new amount here."""
     _require_view(request.user)
@@ -161,4 +179,5 @@ urlpatterns = [
     path("allowances/<int:pk>/", allowance_roll_detail, name="allowance_roll_detail"),
     path("allowances/<int:pk>/close/", allowance_roll_close, name="allowance_roll_close"),
     path("allowances/<int:pk>/export/", allowance_roll_export, name="allowance_roll_export"),
+    path("allowances/<int:pk>/pdf/", allowance_roll_pdf, name="allowance_roll_pdf"),
 ]

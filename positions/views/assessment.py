@@ -119,6 +119,9 @@ def _evidence(scheme: AssessmentScheme, subject) -> list:
     return worker_evidence(worker=subject, year=scheme.year)
 
 
+CHOOSER = "choose"  # the typed chooser's prefix; ?subject=<id> is a link's choice
+
+
 @permission_required("positions.add_assessment", raise_exception=True)
 def assessment_record(request, pk):
     """Score one subject under the scheme; a subject assessed before is scored again. Choosing a
@@ -127,22 +130,27 @@ def assessment_record(request, pk):
     scheme = get_object_or_404(selectors.schemes_visible_to(user=request.user), pk=pk)
     criteria = list(scheme.criteria.all())
     initial, evidence, suggestions = {}, [], {}
+    subject, chooser = None, None
     if request.method == "GET" and (subject_id := request.GET.get("subject", "")).isdigit():
         subject = selectors.subject_choices(user=request.user, scheme=scheme).filter(pk=subject_id).first()
-        if subject is not None:
-            initial["subject"] = subject
-            evidence = _evidence(scheme, subject)
-            suggestions = services.score_suggestions(criteria=criteria, figures=evidence)
-            previous = selectors.assessment_for(user=request.user, scheme=scheme, subject=subject)
-            if previous:
-                initial["comment"] = previous.comment
-            for criterion in criteria:
-                # A score recorded before stands; otherwise the records suggest one.
-                if previous and (score := previous.scores.get(str(criterion.pk))) is not None:
-                    initial[f"score_{criterion.pk}"] = score
-                elif (suggestion := suggestions.get(criterion.pk)) and suggestion.score is not None:
-                    initial[f"score_{criterion.pk}"] = initial[f"prefilled_{criterion.pk}"] = suggestion.score
-                    initial["prefilled_for"] = subject.pk
+    elif request.method == "GET" and request.GET.get(f"{CHOOSER}-subject"):
+        # Typed in the chooser: resolved like any picker; several or none is said beside it.
+        chooser = SubjectChooserForm(request.GET, prefix=CHOOSER, user=request.user, scheme=scheme)
+        subject = chooser.cleaned_data["subject"] if chooser.is_valid() else None
+    if subject is not None:
+        initial["subject"] = subject
+        evidence = _evidence(scheme, subject)
+        suggestions = services.score_suggestions(criteria=criteria, figures=evidence)
+        previous = selectors.assessment_for(user=request.user, scheme=scheme, subject=subject)
+        if previous:
+            initial["comment"] = previous.comment
+        for criterion in criteria:
+            # A score recorded before stands; otherwise the records suggest one.
+            if previous and (score := previous.scores.get(str(criterion.pk))) is not None:
+                initial[f"score_{criterion.pk}"] = score
+            elif (suggestion := suggestions.get(criterion.pk)) and suggestion.score is not None:
+                initial[f"score_{criterion.pk}"] = initial[f"prefilled_{criterion.pk}"] = suggestion.score
+                initial["prefilled_for"] = subject.pk
     data = request.POST if request.method == "POST" else None
     form = AssessmentRecordForm(data, initial=initial, user=request.user, scheme=scheme, criteria=criteria)
     if data is not None and form.is_valid():
@@ -173,7 +181,10 @@ def assessment_record(request, pk):
         evidence = _evidence(scheme, subject)
         suggestions = services.score_suggestions(criteria=criteria, figures=evidence)
     form.show_suggestions(suggestions)
-    chooser = SubjectChooserForm(initial={"subject": subject}, user=request.user, scheme=scheme)
+    if chooser is None or chooser.is_valid():
+        chooser = SubjectChooserForm(
+            initial={"subject": subject}, prefix=CHOOSER, user=request.user, scheme=scheme
+        )
     return render(
         request,
         "positions/assessment/record_form.html",

@@ -5,7 +5,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from positions.forms import RegionForm, ServiceUnitForm
-from positions.models import ServiceUnit
+from positions.models import Region, ServiceUnit
 from positions.selectors import network as selectors
 from positions.services import network as services
 from socialwork.pages import form_page
@@ -14,6 +14,14 @@ from socialwork.pages import form_page
 def network(request):
     rows, totals = selectors.network_tree(user=request.user)
     return render(request, "positions/network.html", {"rows": rows, "totals": totals})
+
+
+def region_tree(request):
+    return render(
+        request,
+        "positions/region_tree.html",
+        {"rows": selectors.region_tree(user=request.user), "town_levels": Region.TOWN_LEVELS},
+    )
 
 
 def unit_detail(request, pk):
@@ -85,6 +93,7 @@ def region_update(request, pk):
 urlpatterns = [
     path("network/", network, name="network"),
     path("network/coverage/", coverage, name="coverage"),
+    path("network/regions/", region_tree, name="region_tree"),
     path("network/units/new/", unit_create, name="unit_create"),
     path("network/units/<int:pk>/", unit_detail, name="unit_detail"),
     path("network/units/<int:pk>/edit/", unit_update, name="unit_update"),

@@ -228,19 +228,6 @@ def statistics(request):
     )
 
 
-def awards_and_studios(request):
-    awards = selectors.awards_list(user=request.user, params=request.GET)
-    return render(
-        request,
-        "positions/workforce/honours.html",
-        {
-            "filter": awards,
-            "page": page_of(request, awards.qs),
-            "studios": selectors.studios_visible_to(user=request.user),
-        },
-    )
-
-
 urlpatterns = [
     path("positions/", position_list, name="position_list"),
     path("positions/new/", position_create, name="position_create"),
@@ -255,5 +242,4 @@ urlpatterns = [
     path("workers/<int:pk>/edit/", worker_update, name="worker_update"),
     path("exams/", exam_list, name="exam_list"),
     path("statistics/", statistics, name="workforce_statistics"),
-    path("honours/", awards_and_studios, name="honours"),
 ]

@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "treebeard",
-    "axes",
+    "socialwork.apps_third_party.AxesConfig",
     "csp",
 ]
 

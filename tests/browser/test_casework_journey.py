@@ -52,7 +52,7 @@ def test_a_social_worker_takes_a_family_from_intake_to_closing(
     page.fill("#id_client-birth_date", "1975-03-02")
     page.fill("#id_client-phone", "13805741234")
     page.fill("#id_client-address", "清水湾社区经济适用房")
-    page.select_option("#id_client-community", label="清水湾社区")
+    page.fill("#id_client-community", "清水湾社区")
     page.check("#id_client-categories_0")
     page.check("#id_client-consents_to_services")
     page.check("#id_client-consents_to_data_processing")

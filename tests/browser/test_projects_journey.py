@@ -35,7 +35,7 @@ def test_an_organization_applies_and_the_district_takes_the_project_to_completio
     page.select_option("#id_call", label=call.title)
     page.fill("#id_title", "乐龄关爱行动")
     page.select_option("#id_service_area", value="elderly")
-    page.select_option("#id_community", label="甲社区")
+    page.fill("#id_community", "甲社区")
     page.fill("#id_beneficiaries", "空巢老人")
     page.fill("#id_beneficiary_count", "60")
     page.fill("#id_lines-0-item", "活动物资")

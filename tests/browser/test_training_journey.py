@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from positions.pickers import worker_label
 from tests.positions.test_workforce import make_worker
 from training.models import Enrolment, TrainingSeries, TrainingSession
 
@@ -28,7 +29,7 @@ def test_district_admin_fills_a_session_takes_attendance_and_sees_hours_and_the_
     page.fill("#id_starts_at", starts.strftime("%Y-%m-%dT09:00"))
     page.fill("#id_ends_at", starts.strftime("%Y-%m-%dT12:00"))
     page.fill("#id_venue", "区社工中心三楼")
-    page.select_option("#id_host_unit", label="甲镇服务站")
+    page.fill("#id_host_unit", "甲镇服务站")
     page.fill("#id_capacity", "1")
     page.fill("#id_credit_hours", "3.0")
     screenshot("1-new-session")
@@ -37,8 +38,18 @@ def test_district_admin_fills_a_session_takes_attendance_and_sees_hours_and_the_
     assert page.locator("#capacity").inner_text() == "1"
 
     # Two people past a capacity of one: the second waits.
+    # Workers are typed: the suggestions (htmx) offer each with their unit and masked ID number.
     for worker in (first, second):
-        page.select_option("#enrol-form select[name=worker]", label=worker.name)
+        picker = page.locator("#enrol-form input[name=worker]")
+        picker.press_sequentially(worker.name[0], delay=50)
+        suggestion = page.locator(f"#enrol-form datalist option[value='{worker_label(worker)}']")
+        suggestion.wait_for(state="attached")
+        assert "甲社区服务室" in suggestion.get_attribute("value") and "********" in suggestion.get_attribute(
+            "value"
+        )
+        if worker is first:
+            screenshot("2a-typed-worker-suggestions")
+        picker.fill(worker_label(worker))
         page.click("#enrol-form button[type=submit]")
         page.wait_for_load_state()
     assert page.locator("#confirmed-count").inner_text() == "1"
@@ -52,6 +63,8 @@ def test_district_admin_fills_a_session_takes_attendance_and_sees_hours_and_the_
     # once the organizer confirms (the cancellation cannot be undone).
     page.locator("#confirmed form button").first.click()
     page.click("#confirm-button")
+    page.wait_for_load_state()
+    page.click("#confirm-button")  # cancelling cannot be undone: it asks first
     page.wait_for_load_state()
     assert page.locator("#waiting-count").inner_text() == "0"
     assert page.locator("#confirmed").get_by_role("link", name="周红").is_visible()

@@ -20,7 +20,7 @@ def test_station_manager_sets_up_a_post_appoints_a_worker_and_sees_the_vacancy_d
     page.goto(f"{live_server.url}/positions/new/")
     page.fill("#id_code", "P-JOURNEY-1")
     page.fill("#id_title", "甲社区网格社工")
-    page.select_option("#id_unit", label="甲社区岗位0")
+    page.fill("#id_unit", "甲社区岗位0")
     page.select_option("#id_host", label="民政")
     page.select_option("#id_category", "grid")
     page.select_option("#id_setup_mode", "contract")

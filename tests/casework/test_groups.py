@@ -92,6 +92,24 @@ def test_the_group_supervisor_must_hold_the_supervisor_role(social_worker, colle
     assert "supervisor" in error.value.message_dict
 
 
+def test_a_group_whose_supervisor_has_left_is_saved_with_them(group, social_worker, supervisor):
+    """The record keeps who supervised it: editing its aims does not force a new supervisor."""
+    supervisor.is_active = False
+    supervisor.save(update_fields=["is_active"])
+    saved = services.group_update(actor=social_worker, group=group, supervisor=supervisor, aims="新的目标")
+    assert (saved.supervisor, saved.aims) == (supervisor, "新的目标")
+
+
+def test_a_supervisor_who_has_left_cannot_be_named_anew(group, social_worker, network):
+    from socialwork.roles import Role
+    from tests.factories import make_user
+
+    gone = make_user("gone", Role.SUPERVISOR, unit=network.centre, is_active=False)
+    with pytest.raises(ValidationError) as error:
+        services.group_update(actor=social_worker, group=group, supervisor=gone)
+    assert "supervisor" in error.value.message_dict
+
+
 def test_the_group_community_lies_in_the_station_town(social_worker, network):
     with pytest.raises(ValidationError) as error:
         start_group(social_worker, community=network.community_b)

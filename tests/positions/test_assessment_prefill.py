@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from casework.models import Approval, Case, CaseworkPolicy, Closing, ServiceNote, SupervisorReview
 from positions.models import Assessment, AssessmentCriterion, AssessmentScheme
+from positions.pickers import worker_label
 from positions.selectors.evidence import worker_evidence
 from positions.services.assessment import assessment_record, suggested_score
 from socialwork.models import AuditEntry
@@ -240,7 +241,7 @@ def test_the_assessors_changed_score_is_saved_and_the_audit_keeps_the_suggestion
     client = as_user(district_admin)
     url = reverse("positions:assessment_record", args=[linked_scheme.pk])
     form = client.get(f"{url}?subject={worker_year.pk}").context["form"]
-    data = {"subject": worker_year.pk, "comment": ""}
+    data = {"subject": worker_label(worker_year), "comment": ""}
     for name in form.fields:
         if name.startswith(("score_", "prefilled_")):  # prefilled_for as well
             data[name] = form.initial.get(name, "")
@@ -388,6 +389,6 @@ def test_suggestions_made_for_another_worker_are_not_audited_as_pre_filled(
     url = reverse("positions:assessment_record", args=[linked_scheme.pk])
     form = client.get(f"{url}?subject={worker_year.pk}").context["form"]
     data = {name: form.initial.get(name, "80") for name in form.fields if name != "subject"}
-    data.update(subject=other.pk, comment="")  # changed on the form after choosing 胡社工
+    data.update(subject=worker_label(other), comment="")  # changed on the form after choosing 胡社工
     assert client.post(url, data).status_code == 302
     assert "prefilled" not in AuditEntry.objects.get(action="assessment.create").changes

@@ -318,7 +318,7 @@ def test_api_appointment_past_the_quota_is_a_400_with_the_reason(district_admin,
 
 @pytest.mark.parametrize(
     ("url", "bound"),
-    [("/positions/", 14), ("/workers/", 14), ("/exams/", 14), ("/honours/", 14), ("/api/v1/positions/", 14),
+    [("/positions/", 14), ("/workers/", 14), ("/exams/", 14), ("/awards/", 14), ("/studios/", 14), ("/api/v1/positions/", 14),
      ("/api/v1/workers/", 14), ("/api/v1/appointments/", 14), ("/api/v1/exams/", 14),
      ("/statistics/", 18)],  # a fixed set of aggregates, whatever the number of rows
 )  # fmt: skip
@@ -363,7 +363,7 @@ def test_awards_page_filters_by_year_and_stays_in_scope(as_user, station_manager
     Award.objects.create(name="优秀社工", level=Award.Level.CITY, year=2015, worker=mine)
     Award.objects.create(name="十佳社工", level=Award.Level.DISTRICT, year=2016, worker=mine)
     Award.objects.create(name="别站奖", level=Award.Level.CITY, year=2015, worker=theirs)
-    page = as_user(station_manager).get(reverse("positions:honours"), {"year": 2015}).content.decode()
+    page = as_user(station_manager).get(reverse("positions:award_list"), {"year": 2015}).content.decode()
     assert "优秀社工" in page and "十佳社工" not in page and "别站奖" not in page
 
 

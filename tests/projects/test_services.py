@@ -93,6 +93,15 @@ def test_district_admin_registers_an_organization_with_an_audit_row(district_adm
     assert AuditEntry.objects.filter(action="organization.create", target_id=str(organization.pk)).exists()
 
 
+def test_service_areas_are_kept_in_the_order_of_the_list_each_once(district_admin):
+    """The page sends the ticked areas in the list's order: kept in any other, the record would
+    change each time its page is saved unchanged."""
+    organization = services.organization_save(
+        actor=district_admin, name="夕阳红服务社", service_areas=["elderly", "youth", "elderly"]
+    )
+    assert organization.service_areas == ["youth", "elderly"]
+
+
 def test_organization_with_a_wrong_credit_code_is_refused(district_admin):
     with pytest.raises(ValidationError) as error:
         services.organization_save(actor=district_admin, name="错误机构", credit_code="91350100M000100Y44")

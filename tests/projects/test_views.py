@@ -398,7 +398,7 @@ def test_district_admin_registers_an_organization(as_user, district_admin):
     )  # fmt: skip
     organization = SocialOrganization.objects.get(name="新机构")
     assert response.status_code == 302 and response.url == organization.get_absolute_url()
-    assert organization.service_areas == ["elderly", "youth"]
+    assert organization.service_areas == ["youth", "elderly"]  # in the order of the list of areas
 
 
 def test_district_admin_opens_a_call_that_closes_before_it_opens_is_refused(as_user, district_admin):

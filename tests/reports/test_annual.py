@@ -89,8 +89,9 @@ def test_pdf_draws_every_table_and_a_chart_for_each_charted_one(monkeypatch):
     pdf = annual.pdf(CHAPTERS, title="2025")
 
     assert pdf.startswith(b"%PDF")
-    assert drawn_tables == ["stations", "levels", "notes"]
-    assert charts == ["stations", "levels"]
+    # Laid out twice (the first layout finds the pages for the contents), the same each time.
+    assert drawn_tables == ["stations", "levels", "notes"] * 2
+    assert charts == ["stations", "levels"] * 2
 
 
 def test_grouped_chart_draws_one_series_per_numeric_column():

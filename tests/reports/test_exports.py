@@ -384,7 +384,7 @@ RECORD_LISTS = [
     ("calls", "projects:call_list", f"year={TODAY.year}", "district_admin"),
     ("trainers", "training:trainer_list", "name=周", "district_admin"),
     ("practice-bases", "training:practice_base_list", "university=大学", "district_admin"),
-    ("awards", "positions:honours", "worker__name=张", "district_admin"),
+    ("awards", "positions:award_list", "worker__name=张", "district_admin"),
 ]
 
 

@@ -91,7 +91,7 @@ def test_the_page_the_api_and_the_export_of_a_list_hold_the_same_records(
 @pytest.mark.parametrize(
     ("key", "page", "query", "who"),
     [
-        ("awards", "positions:honours", "worker__name=张", "district_admin"),
+        ("awards", "positions:award_list", "worker__name=张", "district_admin"),
         ("practice-bases", "training:practice_base_list", "university=大学", "district_admin"),
     ],
 )

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from casework import services as casework
 from positions.models import AllowancePolicy, AllowanceRollRun, CertificateLevel, Region, ServiceUnit
-from positions.services import workforce
+from positions.services import honours, workforce
 from positions.services.allowance import allowance_roll_generate
 from positions.services.assessment import assessment_record, assessment_scheme_save
 from projects import services as projects
@@ -89,6 +89,8 @@ def seed() -> District:
     o["exam"] = workforce.exam_record(
         actor=admin, worker=o["worker"], year=2024, level="social_worker", passed=True
     )
+    o["award"] = honours.award_save(actor=admin, name="优秀社工", level="city", year=2024, worker=o["worker"])
+    o["studio"] = honours.studio_save(actor=admin, name="甲镇社工工作室", leader=o["worker"], unit=station_a)
     o["scheme"] = assessment_scheme_save(
         actor=admin, year=2025, subject="worker", title="2025 practice assessment",
         criteria=[("Service hours", "100")], grade_rules=[("competent", "0", "Pay as before", "0")],

@@ -44,8 +44,6 @@ SOCIALWORK_RECORDS = {"socialwork.notification", "socialwork.notificationprefere
 # every add, change and delete an audit row. Reviewed: add a model here only with its reason.
 EDITABLE = {
     "positions.hostinstitution": "host institutions: imports and positions only read them",
-    "positions.award": "awards: listed on the honours page, kept only here until issue 18's pages",
-    "positions.studio": "studios and their projects: as awards",
     "training.trainer": "the trainers' roster: the training pages only list it",
     "training.practicebase": "practice bases: the training pages only list them",
     "training.hoursrequirement": "the year's continuing-education hours: read by reminders and pages",

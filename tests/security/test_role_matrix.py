@@ -71,6 +71,8 @@ ACCESS: dict[str, Rule] = {
     "annual-report-detail": get(SEES_STATION_A),
     "annual-report-download": get(SEES_STATION_A),
     "annual-report-list": get(SIGNED_IN),
+    "award-detail": get(SEES_STATION_A),
+    "award-list": get(SIGNED_IN),
     "api-docs": get(SIGNED_IN),
     "api-root": get(SIGNED_IN),
     "api-schema": get(SIGNED_IN),
@@ -113,6 +115,8 @@ ACCESS: dict[str, Rule] = {
     "case-referral-outcome": post(CASE_TEAM),
     "case-review": post(CASE_TEAM),
     "case-transfer": post(CASE_TEAM),
+    "casework:calendar": get(SIGNED_IN),  # one's own cases, or those one sees
+    "casework:calendar_ics": get(SIGNED_IN),
     "casework:activity_create": get(DISTRICT, CASE_TEAM),
     "casework:activity_detail": get(SEES_ROOM_A),
     "casework:activity_list": get(SIGNED_IN),
@@ -128,6 +132,7 @@ ACCESS: dict[str, Rule] = {
     "casework:assessment_add": post(CASE_TEAM),
     "casework:case_assign": post({R.STATION_MANAGER}),  # the others on the case: 403
     "casework:case_detail": get(CASE_TEAM),
+    "casework:case_pdf": get(CASE_TEAM),  # the case file on paper: who opens the case
     "casework:case_list": get(SIGNED_IN),
     "casework:case_move": post(STATION_A_STAFF),  # evaluate: the worker and manager, not the supervisor
     "casework:case_open": get(STATION_A_STAFF),
@@ -211,6 +216,7 @@ ACCESS: dict[str, Rule] = {
     "positions:allowance_policies": get(WIDE, {R.STATION_MANAGER}),
     "positions:allowance_roll_close": post(DISTRICT),
     "positions:allowance_roll_detail": get(WIDE, {R.STATION_MANAGER}),
+    "positions:allowance_roll_pdf": get(WIDE, {R.STATION_MANAGER}),  # the roll on paper, as on the page
     "positions:allowance_roll_export": get(DISTRICT),  # the payroll file: who manages the roll
     "positions:allowance_rolls": get(WIDE, {R.STATION_MANAGER}),
     "positions:allowance_roll_progress": get(WIDE, {R.STATION_MANAGER}),
@@ -222,9 +228,12 @@ ACCESS: dict[str, Rule] = {
     "positions:assessment_scheme_detail": get(SIGNED_IN),
     "positions:assessment_scheme_update": get(DISTRICT),
     "positions:assessment_schemes": get(SIGNED_IN),
+    "positions:award_create": get(DISTRICT, {R.STATION_MANAGER}),
+    "positions:award_detail": get(SEES_STATION_A),
+    "positions:award_list": get(SIGNED_IN),
+    "positions:award_update": get(DISTRICT, {R.STATION_MANAGER}),
     "positions:coverage": get(SIGNED_IN),
     "positions:exam_list": get(SIGNED_IN),
-    "positions:honours": get(SIGNED_IN),
     "positions:import": get(DISTRICT, {R.STATION_MANAGER}),
     "positions:import_template": get(DISTRICT, {R.STATION_MANAGER}),
     "positions:network": get(SIGNED_IN),
@@ -234,6 +243,12 @@ ACCESS: dict[str, Rule] = {
     "positions:position_update": get(DISTRICT, {R.STATION_MANAGER}),
     "positions:region_create": get(DISTRICT),
     "positions:region_update": get(DISTRICT),
+    "positions:region_tree": get(SIGNED_IN),
+    "positions:studio_create": get(DISTRICT),
+    "positions:studio_detail": get(SEES_STATION_A),
+    "positions:studio_list": get(SIGNED_IN),
+    "positions:studio_project_add": post(DISTRICT),  # an empty form: back to the studio
+    "positions:studio_update": get(DISTRICT),
     "positions:unit_create": get(DISTRICT),
     "positions:unit_detail": get(SEES_STATION_A),
     "positions:unit_update": get(DISTRICT),
@@ -276,6 +291,7 @@ ACCESS: dict[str, Rule] = {
     "projects:project_decide": post(DISTRICT),
     "projects:project_detail": get(SEES_STATION_A, {R.ORG_STAFF}),
     "projects:project_document": get(SEES_STATION_A, {R.ORG_STAFF}),  # as the project's page
+    "projects:contract_summary": get(SEES_STATION_A, {R.ORG_STAFF}),  # the provider's staff too
     "projects:project_list": get(SIGNED_IN),
     "projects:project_move": post({R.ORG_STAFF}),  # submit: only the applicant's side; the district 403
     "projects:project_review": post(DISTRICT),
@@ -322,6 +338,7 @@ ACCESS: dict[str, Rule] = {
     "training:series_update": get(DISTRICT),
     "training:session_create": get(DISTRICT),
     "training:session_detail": get(SEES_STATION_A),
+    "training:attendance_sheet": get(SEES_STATION_A),  # as the session's page
     "training:session_update": get(DISTRICT),
     "training:trainer_list": get(SIGNED_IN),
     "unit-detail": get(SEES_STATION_A),
@@ -331,6 +348,9 @@ ACCESS: dict[str, Rule] = {
     "volunteer-list": get(SIGNED_IN),
     "worker-detail": get(SEES_STATION_A),
     "worker-list": get(SIGNED_IN),
+    "studio-detail": get(SEES_STATION_A),
+    "studio-list": get(SIGNED_IN),
+    "studio-projects": post(DISTRICT),  # an empty body: a 400 that says what is missing
 }
 
 # Refusals a view leaves to its service (a form error instead of 403) go here, with the reason.
@@ -390,10 +410,16 @@ PATH_ARGS = {
     "positions:appointment_transfer": _pk("appointment"),
     "positions:worker_detail": _pk("worker"),
     "positions:worker_update": _pk("worker"),
+    "positions:award_detail": _pk("award"),
+    "positions:award_update": _pk("award"),
+    "positions:studio_detail": _pk("studio"),
+    "positions:studio_update": _pk("studio"),
+    "positions:studio_project_add": _pk("studio"),
     "positions:assessment_scheme_detail": _pk("scheme"),
     "positions:assessment_scheme_update": _pk("scheme"),
     "positions:assessment_record": _pk("scheme"),
     "positions:allowance_roll_detail": _pk("roll"),
+    "positions:allowance_roll_pdf": _pk("roll"),
     "positions:allowance_roll_close": _pk("roll"),
     "positions:allowance_roll_export": _pk("roll"),
     "positions:allowance_roll_progress": lambda o: {"task_id": o["roll_run"].id},
@@ -404,11 +430,13 @@ PATH_ARGS = {
     "training:certificates_issue": _pk("series"),
     "training:session_create": _pk("series"),
     "training:session_detail": _pk("session"),
+    "training:attendance_sheet": _pk("session"),
     "training:session_update": _pk("session"),
     "training:enrolment_create": _pk("session"),
     "training:attendance": _pk("session"),
     "training:enrolment_cancel": _pk("enrolment"),
     "projects:project_detail": _pk("project"),
+    "projects:contract_summary": _pk("project"),
     "projects:project_document": lambda o: {"kind": "plan", "pk": o["project"].pk},
     "projects:application_update": _pk("draft_project"),
     "projects:project_move": lambda o: {"pk": o["draft_project"].pk, "move": "submit"},
@@ -431,6 +459,7 @@ PATH_ARGS = {
     "projects:call_detail": _pk("call"),
     "projects:call_update": _pk("call"),
     "casework:case_detail": _pk("case"),
+    "casework:case_pdf": _pk("case"),
     "casework:case_update": _pk("case"),
     "casework:case_move": lambda o: {"pk": o["case"].pk, "move": "evaluate"},
     "casework:note_add": _pk("case"),
@@ -489,6 +518,9 @@ PATH_ARGS = {
     "appointment-detail": _pk("appointment"),
     "appointment-end": _pk("appointment"),
     "exam-detail": _pk("exam"),
+    "award-detail": _pk("award"),
+    "studio-detail": _pk("studio"),
+    "studio-projects": _pk("studio"),
     "assessment-detail": _pk("assessment"),
     "assessment-scheme-detail": _pk("scheme"),
     "allowance-roll-close": _pk("roll"),

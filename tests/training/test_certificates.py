@@ -1,31 +1,11 @@
-import re
-
 import pytest
 
+from tests.pdfs import assert_fonts_embedded, pdf_text
 from tests.positions.test_workforce import make_worker
 from tests.training.test_api import make_series, make_session
 from training import services
 from training.models import Certificate
 from training.pdf import certificate_pdf
-
-
-def shown_text(pdf: bytes) -> str:
-    """The text drawn on the page (a small reader for our own uncompressed PDFs: literal strings
-    shown with Tj, in UTF-16 when the current font is a Unicode CID font)."""
-    unicode_fonts = set(re.findall(rb"/Encoding /UniGB-UCS2-H /Name /(F\d+)", pdf))
-    shown, font = [], None
-    for match in re.finditer(rb"/(F\d+) [\d.]+ Tf|\(((?:[^\\)]|\\.)*)\) Tj", pdf, re.DOTALL):
-        if match[1]:
-            font = match[1]
-            continue
-        raw = re.sub(
-            rb"\\([0-7]{1,3}|.)",
-            lambda m: bytes([int(m[1], 8)]) if m[1][:1].isdigit() else m[1],
-            match[2],
-            flags=re.DOTALL,
-        )
-        shown.append(raw.decode("utf-16-be") if font in unicode_fonts else raw.decode("latin-1"))
-    return "\n".join(shown)
 
 
 def attend_all(district_admin, series, *participants):
@@ -51,8 +31,8 @@ def certificate(district_admin, network) -> Certificate:
 def test_certificate_pdf_shows_the_participant_series_and_number(certificate):
     pdf = certificate_pdf(certificate)
     assert pdf.startswith(b"%PDF")
-    assert b"STSong-Light" in pdf  # the built-in Chinese font, no font file needed
-    text = shown_text(pdf)
+    assert_fonts_embedded(pdf)  # the application's Chinese font travels with the file
+    text = pdf_text(pdf)
     for expected in (
         "王晓兰",
         "社会工作实务能力提升培训",
@@ -72,7 +52,7 @@ def test_certificate_of_an_outside_person_names_their_unit(district_admin, netwo
     make_session(series, capacity=5)
     attend_all(district_admin, series, "李志愿")
     (certificate,) = services.certificates_issue(actor=district_admin, series=series)
-    text = shown_text(certificate_pdf(certificate))
+    text = pdf_text(certificate_pdf(certificate))
     assert "李志愿" in text and "夷陵区志愿者协会" in text
 
 

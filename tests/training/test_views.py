@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from positions.models import CertificateLevel, SocialWorker
+from positions.pickers import worker_label
 from tests.positions.test_workforce import make_worker
 from training import services
 from training.models import (
@@ -182,8 +183,8 @@ def test_forms_show_their_errors(as_user, district_admin, series, network):
 def test_enrolling_past_capacity_shows_the_waiting_list_in_order(as_user, district_admin, session):
     client = as_user(district_admin)
     first, second = make_worker("甲", unit=None), make_worker("乙", unit=None)
-    client.post(url("enrolment_create", session.pk), {"worker": first.pk})
-    response = client.post(url("enrolment_create", session.pk), {"worker": second.pk}, follow=True)
+    client.post(url("enrolment_create", session.pk), {"worker": worker_label(first)})
+    response = client.post(url("enrolment_create", session.pk), {"worker": worker_label(second)}, follow=True)
     assert "number 1 on the waiting list" in response.content.decode()
     client.post(
         url("enrolment_create", session.pk),
@@ -202,7 +203,7 @@ def test_an_enrolment_the_service_refuses_shows_its_message_on_the_form(as_user,
     worker = make_worker("甲")
     # The page offers no form for a past session; a stale form posted anyway gets the reason.
     assert client.get(url("session_detail", past.pk)).context["enrol_form"] is None
-    page = client.post(url("enrolment_create", past.pk), {"worker": worker.pk})
+    page = client.post(url("enrolment_create", past.pk), {"worker": worker_label(worker)})
     assert page.status_code == 200
     assert "nobody can enrol any more" in str(page.context["enrol_form"].non_field_errors())
 
@@ -214,8 +215,8 @@ def test_enrol_form_needs_a_worker_or_a_name_and_refuses_someone_enrolled_twice(
     page = client.post(url("enrolment_create", session.pk), {})
     assert page.status_code == 200 and page.context["enrol_form"].non_field_errors()
     worker = make_worker("甲")
-    client.post(url("enrolment_create", session.pk), {"worker": worker.pk})
-    again = client.post(url("enrolment_create", session.pk), {"worker": worker.pk})
+    client.post(url("enrolment_create", session.pk), {"worker": worker_label(worker)})
+    again = client.post(url("enrolment_create", session.pk), {"worker": worker_label(worker)})
     assert again.status_code == 200 and "worker" in again.context["enrol_form"].errors
     assert session.enrolments.count() == 1
 
@@ -226,9 +227,9 @@ def test_station_manager_enrols_only_workers_they_see(as_user, station_manager, 
     client = as_user(station_manager)
     offered = client.get(url("session_detail", session.pk)).context["enrol_form"].fields["worker"].queryset
     assert list(offered) == [mine]
-    page = client.post(url("enrolment_create", session.pk), {"worker": theirs.pk})
+    page = client.post(url("enrolment_create", session.pk), {"worker": worker_label(theirs)})
     assert page.status_code == 200 and "worker" in page.context["enrol_form"].errors
-    client.post(url("enrolment_create", session.pk), {"worker": mine.pk})
+    client.post(url("enrolment_create", session.pk), {"worker": worker_label(mine)})
     assert session.enrolments.get().worker == mine
 
 
