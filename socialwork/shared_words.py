@@ -49,6 +49,7 @@ SHARED_WORDS: dict[str, str] = {
     "region": "区域",
     "requested by": "申请人",
     "Save": "保存",
+    "Search": "搜索",
     "Service network": "服务网络",
     "Service unit": "服务单位",
     "service unit": "服务单位",

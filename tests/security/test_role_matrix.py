@@ -195,6 +195,10 @@ ACCESS: dict[str, Rule] = {
     "group-sessions": post(CASE_TEAM),
     "healthz": get(EVERYONE),
     "home": get(SIGNED_IN),
+    # Suggestions and the header search: open to everyone signed in, each answering only with
+    # what the person may see (tests/socialwork/test_pickers.py).
+    "pick": get(SIGNED_IN),
+    "search": get(SIGNED_IN),
     "inbox": get(SIGNED_IN),
     "inbox-detail": get({R.STATION_MANAGER}),  # the seeded notification is the manager's
     "inbox-list": get(SIGNED_IN),
@@ -398,6 +402,7 @@ def _pk(kind):
 PATH_ARGS = {
     # Pages
     "inbox_read": _pk("notification"),
+    "pick": lambda o: {"kind": "region"},
     "api_token_revoke": _pk("api_token"),
     "task_progress": lambda o: {"task_id": o["export_task"]},
     "positions:unit_detail": _pk("unit"),
