@@ -163,7 +163,7 @@ def record_attendance(people):
         unit=network.centre, title="实务技能培训", category=TrainingSeries.Category.PRACTICAL_SKILLS,
         year=timezone.localdate().year,
     )  # fmt: skip
-    starts = timezone.now() + timedelta(days=7)
+    starts = timezone.now() - timedelta(hours=1)  # under way: attendance is taken once it has begun
     session = TrainingSession.objects.create(
         series=series, topic="会谈技巧", starts_at=starts, ends_at=starts + timedelta(hours=3), venue="区社工中心",
         host_unit=network.centre, capacity=5, credit_hours=Decimal("3.0"),
