@@ -198,3 +198,31 @@ def test_sort_labels_are_made_in_the_language_they_are_read_in():
         assert [str(label) for _value, label in choices] == ["Code", "Code (descending)"]
     with translation.override("zh-hans"):
         assert [str(label) for _value, label in choices] == ["编码", "编码（降序）"]
+
+
+def test_the_studio_list_sorts_in_chinese_by_the_lists_own_words(as_user, district_admin, network, chinese):
+    """The studios' "Sort by" offered "Established (descending)": django-filter's own
+    OrderingFilter, with the model field's English name."""
+    labels = options(page(as_user(district_admin), reverse("positions:studio_list")), "ordering")
+    assert "设立日期（降序）" in labels, labels
+    assert not any(re.search(r"[A-Za-z]", label) for label in labels), labels
+
+
+def test_every_lists_sort_by_is_a_sort_filter():
+    """A list's "Sort by" joins the translated, labelled SortFilter, never django-filter's own."""
+    import django_filters
+
+    from socialwork.filters import SortFilter
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    raw = [
+        f"{filterset.__module__}.{filterset.__name__}.{name}"
+        for filterset in subclasses(django_filters.FilterSet)
+        for name, declared in filterset.declared_filters.items()
+        if isinstance(declared, django_filters.OrderingFilter) and not isinstance(declared, SortFilter)
+    ]
+    assert raw == []
