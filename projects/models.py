@@ -362,7 +362,7 @@ class Transition(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.project}: {self.from_status} → {self.to_status}"
+        return f"{self.project}: {self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class Review(TimeStampedModel):

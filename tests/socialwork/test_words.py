@@ -226,3 +226,16 @@ def test_every_lists_sort_by_is_a_sort_filter():
         if isinstance(declared, django_filters.OrderingFilter) and not isinstance(declared, SortFilter)
     ]
     assert raw == []
+
+
+def test_a_status_change_reads_its_states_in_chinese_in_the_admin():
+    """The admin listed a project's moves as "青少年人际交往训练营: draft → submitted": the stored
+    codes of the states, not their names."""
+    from casework.models import Case, CaseTransition
+    from projects.models import Project, Transition
+
+    with translation.override("zh-hans"):
+        moved = str(Transition(project=Project(title="训练营"), from_status="draft", to_status="submitted"))
+        closed = str(CaseTransition(case=Case(number="C-1"), from_status="evaluation", to_status="closed"))
+    assert not re.search(r"[a-z]{3,}", moved) and moved.startswith("训练营: "), moved
+    assert not re.search(r"[a-z]{3,}", closed) and closed.startswith("C-1: "), closed
