@@ -562,3 +562,15 @@ def test_a_month_reads_as_chinese_writes_it_on_the_rolls_pages(
     for html in pages:
         assert "2025年3月" in html
         assert not re.search(r">[^<\"]*2025-03(?!-)", html), re.findall(r">[^<]*2025-03(?!-)[^<]*", html)
+
+
+def test_a_rolls_head_count_is_grouped_like_its_money(as_user, staff, district_admin, settings):
+    """Found in Chinese: "人数 1180" beside "合计 ¥161,800.00" on the same roll."""
+    settings.LANGUAGE_CODE = "zh-hans"
+    roll = allowance_roll_generate(actor=district_admin, month=MARCH)
+    AllowanceRoll.objects.filter(pk=roll.pk).update(worker_count=1180)
+    client = as_user(district_admin)
+    detail = client.get(roll.get_absolute_url()).content.decode()
+    assert re.search(r'id="roll-count">1,180<', detail)
+    listed = client.get(reverse("positions:allowance_rolls")).content.decode()
+    assert "<td>1,180</td>" in listed and "<td>1180</td>" not in listed
