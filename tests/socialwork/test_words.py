@@ -239,3 +239,14 @@ def test_a_status_change_reads_its_states_in_chinese_in_the_admin():
         closed = str(CaseTransition(case=Case(number="C-1"), from_status="evaluation", to_status="closed"))
     assert not re.search(r"[a-z]{3,}", moved) and moved.startswith("训练营: "), moved
     assert not re.search(r"[a-z]{3,}", closed) and closed.startswith("C-1: "), closed
+
+
+def test_a_projects_status_change_heads_its_former_state_as_a_state_not_a_date():
+    """The admin's list of a project's status changes headed the column of the former state
+    起始日期 ("from" of a contract amendment's period)."""
+    from projects.models import ContractAmendment, Transition
+
+    with translation.override("zh-hans"):
+        state = str(Transition._meta.get_field("from_status").verbose_name)
+        date = str(ContractAmendment._meta.get_field("starts_on").verbose_name)
+    assert state != date and "日期" not in state, state
