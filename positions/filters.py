@@ -185,8 +185,9 @@ class StudioFilter(django_filters.FilterSet):
         method="filter_town",
         label=_("Town or street"),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = SortFilter(
         fields=(("name", "name"), ("established_on", "established_on"), ("unit__path", "unit")),
+        labels={"name": _("Studio"), "established_on": _("Date set up"), "unit__path": _("Unit")},
         label=_("Sort by"),
     )
 

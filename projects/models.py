@@ -348,7 +348,9 @@ class Transition(models.Model):
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="transitions"
     )
-    from_status = models.CharField(_("from"), max_length=20, choices=Project.Status.choices)
+    from_status = models.CharField(
+        pgettext_lazy("status change", "from"), max_length=20, choices=Project.Status.choices
+    )
     to_status = models.CharField(_("to"), max_length=20, choices=Project.Status.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="+"
@@ -362,7 +364,7 @@ class Transition(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.project}: {self.from_status} → {self.to_status}"
+        return f"{self.project}: {self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class Review(TimeStampedModel):

@@ -29,6 +29,10 @@ picker_kind(
     noun=pgettext_lazy("picker", "social organization"),
     hint=_("Type part of the organization's name or its unified social credit code."),
     visible=lambda user: organizations_visible_to(user=user),
+    # Any registered organization may be a case's referral target, a bidder or a provider.
+    pickable=lambda user: (
+        SocialOrganization.objects.all() if user.is_authenticated else SocialOrganization.objects.none()
+    ),
     match=organizations_matching,
     label=organization_label,
 )

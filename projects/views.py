@@ -276,6 +276,12 @@ def _project_page(request, project: Project, **bound):
             "contract_summary": bool(contract)
             and selectors.contract_shown_to(user=request.user, contract=contract),
             "timeline": project_timeline(project),
+            # The applicant and the provider link to their pages only for who may open them.
+            "organizations_shown": set(
+                selectors.organizations_visible_to(user=request.user)
+                .filter(pk__in=[project.organization_id, project.provider_id])
+                .values_list("pk", flat=True)
+            ),
             **forms,
         },
         # Shown again with a form's errors: 400, so scripts and tests can tell.

@@ -38,6 +38,13 @@ class PickerKind:
     title: Promise | str = ""  # the heading of its results in the header search
     personal: Callable = lambda text: False  # whether searching `text` reveals personal data
     audit_action: str = ""
+    # (user) -> QuerySet: what a form may offer when that is wider than what the person may open
+    # (an organization's name and credit code are public; its page is not); None: `visible`.
+    pickable: Callable | None = None
+
+    def offered(self, user) -> QuerySet:
+        """What the person may pick in a form (the header search keeps to `visible`)."""
+        return (self.pickable or self.visible)(user)
 
     def search(self, queryset: QuerySet, text: str) -> list[Model]:
         """Candidates for `text`: what it matches, or, when it is a candidate's label (picked
@@ -79,7 +86,7 @@ def audited(kind: PickerKind, *, user, text: str, found: int) -> None:
 
 def suggest(kind: PickerKind, *, user, text: str, within: QuerySet | None = None) -> list[tuple[Model, str]]:
     """At most LIMIT candidates for what the person typed, with their labels."""
-    queryset = kind.visible(user) if within is None else within
+    queryset = kind.offered(user) if within is None else within
     found = kind.search(queryset, text)[:LIMIT]
     audited(kind, user=user, text=text, found=len(found))
     return [(obj, kind.label(obj)) for obj in found]
@@ -128,7 +135,7 @@ class PickerField(forms.Field):
     def _within(self) -> QuerySet:
         if self.queryset is not None:
             return self.queryset
-        return self.kind.visible(self.user) if self.user is not None else self.kind.model.objects.none()
+        return self.kind.offered(self.user) if self.user is not None else self.kind.model.objects.none()
 
     def prepare_value(self, value):
         """A record (or a ModelForm's initial key) reads as its label; typed text as typed."""

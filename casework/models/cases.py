@@ -177,7 +177,7 @@ class CaseTransition(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.case}: {self.from_status} → {self.to_status}"
+        return f"{self.case}: {self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class AccessGrant(TimeStampedModel):

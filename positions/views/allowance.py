@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import formats
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +22,11 @@ from positions.workflow import actions_for
 from socialwork.pages import confirmation
 from socialwork.pdf import PDF_CONTENT_TYPE
 from socialwork.progress import task_state
+
+
+def _month(month) -> str:
+    """A month as the reader's language writes it (2025年3月, March 2025), as on the roll's PDF."""
+    return formats.date_format(month, "YEAR_MONTH_FORMAT")
 
 
 def _require_view(user) -> None:
@@ -38,7 +44,7 @@ def _generation(user, task_id) -> dict:
     done = task["ready"] and not task["failed"]
     return {
         "task": task,
-        "task_month": f"{run.month:%Y-%m}",
+        "task_month": _month(run.month),
         "generated": rolls.filter(month=run.month).first() if done else None,
     }
 
@@ -68,7 +74,7 @@ def allowance_rolls(request):
             else:
                 messages.info(
                     request,
-                    _("The roll for %(month)s is being generated.") % {"month": f"{month:%Y-%m}"},
+                    _("The roll for %(month)s is being generated.") % {"month": _month(month)},
                 )
                 query = urlencode({"task": task_id, "month": f"{month:%Y-%m}"})
                 return redirect(f"{reverse('positions:allowance_rolls')}?{query}")
@@ -112,7 +118,7 @@ def allowance_roll_detail(request, pk):
 @require_POST
 def allowance_roll_close(request, pk):
     roll = get_object_or_404(selectors.allowance_rolls_visible_to(user=request.user), pk=pk)
-    subject = _("The allowance roll for %(month)s") % {"month": f"{roll.month:%Y-%m}"}
+    subject = _("The allowance roll for %(month)s") % {"month": _month(roll.month)}
     asked = confirmation(request, actions_for(request.user, roll).get("close"), subject=subject, back=roll)
     if asked:
         return asked
@@ -122,7 +128,7 @@ def allowance_roll_close(request, pk):
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("The roll for %(month)s is closed.") % {"month": f"{roll.month:%Y-%m}"})
+        messages.success(request, _("The roll for %(month)s is closed.") % {"month": _month(roll.month)})
     return redirect(roll)
 
 

@@ -1,5 +1,6 @@
 """The monthly qualification allowance: eligibility, amounts, rolls, export, pages and API."""
 
+import re
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
@@ -542,3 +543,34 @@ def test_api_refuses_other_roles_and_anonymous(api, staff, social_worker, distri
     assert api(social_worker).get(f"/api/v1/allowance-rolls/{roll.pk}/").status_code == 403
     assert APIClient().get("/api/v1/allowance-rolls/").status_code in (401, 403)
     assert AllowanceLine.objects.count() == 3
+
+
+def test_a_month_reads_as_chinese_writes_it_on_the_rolls_pages(
+    as_user, staff, district_admin, settings, django_capture_on_commit_callbacks
+):
+    """Found in Chinese: "2025-03补贴发放表", "正在生成2025-03的补贴发放表" while the PDF of the same
+    roll reads 2025年3月. A month is written the language's way on every rolls page."""
+    settings.LANGUAGE_CODE = "zh-hans"
+    client = as_user(district_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("positions:allowance_rolls"), {"month": "2025-03"})
+    roll = AllowanceRoll.objects.get(month=MARCH)
+    pages = [
+        client.get(response.url).content.decode(),  # the message, the generation block, the list
+        client.get(roll.get_absolute_url()).content.decode(),
+    ]
+    for html in pages:
+        assert "2025年3月" in html
+        assert not re.search(r">[^<\"]*2025-03(?!-)", html), re.findall(r">[^<]*2025-03(?!-)[^<]*", html)
+
+
+def test_a_rolls_head_count_is_grouped_like_its_money(as_user, staff, district_admin, settings):
+    """Found in Chinese: "人数 1180" beside "合计 ¥161,800.00" on the same roll."""
+    settings.LANGUAGE_CODE = "zh-hans"
+    roll = allowance_roll_generate(actor=district_admin, month=MARCH)
+    AllowanceRoll.objects.filter(pk=roll.pk).update(worker_count=1180)
+    client = as_user(district_admin)
+    detail = client.get(roll.get_absolute_url()).content.decode()
+    assert re.search(r'id="roll-count">1,180<', detail)
+    listed = client.get(reverse("positions:allowance_rolls")).content.decode()
+    assert "<td>1,180</td>" in listed and "<td>1180</td>" not in listed

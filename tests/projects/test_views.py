@@ -587,3 +587,26 @@ def minimal_docx() -> bytes:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w:document/>")
     return output.getvalue()
+
+
+def test_a_station_sees_the_applicant_named_but_not_linked_to_a_page_it_cannot_open(
+    as_user, call, network, district_admin, station_manager, organization
+):
+    """Found in Chinese as the demo's station: a project's applicant linked to the organization's
+    page, which answered 404 (a station sees the projects of its place, not the organizations)."""
+    from tests.projects.factories import make_project
+
+    project = make_project(
+        call=call, community=network.community_a, created_by=district_admin, organization=organization,
+        status="in_progress", approved="40000",
+    )  # fmt: skip
+    client = as_user(station_manager)
+    html = client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
+    assert organization.name in html
+    organization_page = reverse("projects:organization_detail", args=[organization.pk])
+    assert client.get(organization_page).status_code == 404
+    assert f'href="{organization_page}"' not in html
+    admin_html = (
+        as_user(district_admin).get(reverse("projects:project_detail", args=[project.pk])).content.decode()
+    )
+    assert f'href="{organization_page}"' in admin_html

@@ -151,3 +151,19 @@ def test_a_town_typed_as_it_reads_is_the_town_not_its_communities(district_admin
     form = ServiceUnitForm(user=district_admin)
     assert form.fields["region"].clean("甲镇") == network.town_a
     assert form.fields["region"].clean("甲镇 · 甲一村") == network.village_a
+
+
+def test_a_social_worker_referring_a_case_is_offered_the_organization_typed(as_user, social_worker, network):
+    """Found as the demo's worker on a case's referral form: typing an organization's name
+    suggested nothing (the suggestions were cut to the organizations whose pages the person may
+    open: none for a social worker), yet the form accepted any registered organization. The
+    register's names and credit codes are offered to whoever picks one; the header search still
+    lists only what the person may open."""
+    SocialOrganization.objects.create(
+        name="阳光社工服务中心", credit_code="52420506MJH123456X", region=network.district
+    )
+    client = as_user(social_worker)
+    typed = {"field": "referral-organization", "referral-organization": "阳光"}
+    page = client.get(reverse("pick", args=["organization"]), typed).content.decode()
+    assert "阳光社工服务中心 · 52420506MJH123456X" in page
+    assert "阳光社工服务中心" not in client.get(reverse("search"), {"q": "阳光"}).content.decode()

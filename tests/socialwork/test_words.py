@@ -198,3 +198,55 @@ def test_sort_labels_are_made_in_the_language_they_are_read_in():
         assert [str(label) for _value, label in choices] == ["Code", "Code (descending)"]
     with translation.override("zh-hans"):
         assert [str(label) for _value, label in choices] == ["编码", "编码（降序）"]
+
+
+def test_the_studio_list_sorts_in_chinese_by_the_lists_own_words(as_user, district_admin, network, chinese):
+    """The studios' "Sort by" offered "Established (descending)": django-filter's own
+    OrderingFilter, with the model field's English name."""
+    labels = options(page(as_user(district_admin), reverse("positions:studio_list")), "ordering")
+    assert "设立日期（降序）" in labels, labels
+    assert not any(re.search(r"[A-Za-z]", label) for label in labels), labels
+
+
+def test_every_lists_sort_by_is_a_sort_filter():
+    """A list's "Sort by" joins the translated, labelled SortFilter, never django-filter's own."""
+    import django_filters
+
+    from socialwork.filters import SortFilter
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    raw = [
+        f"{filterset.__module__}.{filterset.__name__}.{name}"
+        for filterset in subclasses(django_filters.FilterSet)
+        for name, declared in filterset.declared_filters.items()
+        if isinstance(declared, django_filters.OrderingFilter) and not isinstance(declared, SortFilter)
+    ]
+    assert raw == []
+
+
+def test_a_status_change_reads_its_states_in_chinese_in_the_admin():
+    """The admin listed a project's moves as "青少年人际交往训练营: draft → submitted": the stored
+    codes of the states, not their names."""
+    from casework.models import Case, CaseTransition
+    from projects.models import Project, Transition
+
+    with translation.override("zh-hans"):
+        moved = str(Transition(project=Project(title="训练营"), from_status="draft", to_status="submitted"))
+        closed = str(CaseTransition(case=Case(number="C-1"), from_status="evaluation", to_status="closed"))
+    assert not re.search(r"[a-z]{3,}", moved) and moved.startswith("训练营: "), moved
+    assert not re.search(r"[a-z]{3,}", closed) and closed.startswith("C-1: "), closed
+
+
+def test_a_projects_status_change_heads_its_former_state_as_a_state_not_a_date():
+    """The admin's list of a project's status changes headed the column of the former state
+    起始日期 ("from" of a contract amendment's period)."""
+    from projects.models import ContractAmendment, Transition
+
+    with translation.override("zh-hans"):
+        state = str(Transition._meta.get_field("from_status").verbose_name)
+        date = str(ContractAmendment._meta.get_field("starts_on").verbose_name)
+    assert state != date and "日期" not in state, state
