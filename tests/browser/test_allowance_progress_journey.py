@@ -31,14 +31,14 @@ def test_the_generation_turns_into_the_roll_and_closing_asks_first(
     page.goto(f"{live_server.url}/allowances/?task={run.id}")
     block = page.locator("#allowance-task")
     assert block.get_attribute("data-state") == "running"
-    assert "2025-03" in block.inner_text()
+    assert "2025年3月" in block.inner_text()
     screenshot("1-running")
 
     allowance_roll_generate_task.apply(args=[MARCH.isoformat(), district_admin.pk], task_id=str(run.id))
     page.wait_for_selector("#allowance-task[data-state=done]", timeout=8_000)  # no reload
     roll = AllowanceRoll.objects.get(month=MARCH)
     assert page.locator("#generated-roll a").get_attribute("href") == roll.get_absolute_url()
-    assert page.locator("#allowance-rolls").inner_text().count("2025-03") == 1  # the list, updated too
+    assert page.locator("#allowance-rolls").inner_text().count("2025年3月") == 1  # the list, updated too
     screenshot("2-done")
 
     page.click("#generated-roll a")
