@@ -43,8 +43,8 @@ def test_the_district_sets_up_a_studio_and_a_station_records_an_award_in_chinese
 
     # Saved unchanged from its edit page, the studio keeps every field (the date too).
     page.click("[data-action=edit]")
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
     studio = Studio.objects.get()
     assert (str(studio.established_on), studio.leader, studio.unit) == ("2014-11-01", niu, network.station_a)
 
@@ -54,11 +54,12 @@ def test_the_district_sets_up_a_studio_and_a_station_records_an_award_in_chinese
     page.select_option("#id_level", "city")
     page.fill("#id_year", "2015")
     page.fill("#id_worker", "S0002")  # another station's worker: not theirs to record
-    page.click("main button[type=submit]")
+    with page.expect_navigation():  # the page comes back with the error: wait for it, not the old one
+        page.click("main button[type=submit]")
     assert page.locator(".field.has-error").count() == 1
     page.fill("#id_worker", "S0001")
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
     assert Award.objects.get().worker == niu
 
     page.goto(f"{live_server.url}/awards/")
