@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from positions.models import Region
-from positions.selectors.network import district_of, regions_visible_to
+from positions.selectors.network import district_of, installation_district, regions_visible_to
 from reports import annual, figures
 from reports.models import AnnualReport, DashboardSnapshot
 from socialwork import timelimits
@@ -129,7 +129,7 @@ def report_generate(*, report_id: int, progress: Callable[[int, int], None] | No
 def _district(actor) -> str:
     """The name of the district the person works in: the installation's district."""
     region = actor.region if actor.region_id else (actor.unit.region if actor.unit_id else None)
-    district = district_of(region) or Region.objects.filter(depth=1).order_by("path").first()
+    district = district_of(region) or installation_district()
     return district.name if district else ""
 
 
