@@ -90,6 +90,12 @@ audit_action("api_token.create", _("API token issued"))
 audit_action("api_token.revoke", _("API token revoked"))
 audit_action("api_token.policy", _("API token lifetime set"))
 
+# Backups (socialwork.backups), made by the nightly task or a command.
+audit_action("backup.create", _("Backup made"))
+audit_action("backup.failure", _("Backup failed"))
+audit_action("backup.restore_check", _("Backup restored in the restore check"))
+audit_action("backup.restore_check_failure", _("Backup failed its restore check"))
+
 # The network (positions).
 audit_action("region.create", _("Region created"))
 audit_action("region.update", _("Region changed"))

@@ -38,9 +38,28 @@ def grant_runtime_privileges(connection, role: str) -> None:
             cursor.execute(statement)
 
 
+def grant_backup_privileges(connection, role: str) -> None:
+    """Grant `role` what pg_dump needs and nothing more: SELECT on every table and sequence of the
+    current schema, now and on those this owner creates later (the nightly backup reads as it)."""
+    role = connection.ops.quote_name(role)
+    with connection.cursor() as cursor:
+        for statement in (
+            f"GRANT USAGE ON SCHEMA public TO {role}",
+            f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}",
+            f"GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+            f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {role}",
+            f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON SEQUENCES TO {role}",
+        ):
+            cursor.execute(statement)
+
+
 def grant_after_migrate(sender=None, using="default", **kwargs) -> None:
-    """post_migrate: grant the runtime role its privileges, when one is named (PostgreSQL)."""
-    role = settings.DATABASE_RUNTIME_ROLE
+    """post_migrate: grant the runtime role, and the backup role, their privileges, when they are
+    named (PostgreSQL)."""
     connection = connections[using]
-    if role and connection.vendor == "postgresql":
+    if connection.vendor != "postgresql":
+        return
+    if role := settings.DATABASE_RUNTIME_ROLE:
         grant_runtime_privileges(connection, role)
+    if role := settings.DATABASE_BACKUP_ROLE:
+        grant_backup_privileges(connection, role)

@@ -1,8 +1,15 @@
-"""/healthz/: is each part the application needs up? 200 when all are, 503 naming what is not."""
+"""/healthz/: is each part the application needs up? 200 when all are, 503 naming what is not.
 
+The answer is the same for everyone (load balancers ask anonymously). The operator also reads
+the backups' state (the latest backup and restore check, socialwork.backups): a signed-in system
+administrator, or a probe sending HEALTHZ_TOKEN in the X-Healthz-Token header. It never changes
+the status code: a failed backup is no reason to take the site out of service."""
+
+import hmac
 import logging
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
@@ -34,6 +41,18 @@ def check_broker() -> None:
 CHECKS = {"database": check_database, "cache": check_cache, "broker": check_broker}
 
 
+def is_operator(request) -> bool:
+    """A signed-in system administrator, or a request carrying the configured HEALTHZ_TOKEN."""
+    from socialwork.roles import Role
+
+    token = settings.HEALTHZ_TOKEN
+    sent = request.headers.get("X-Healthz-Token", "")
+    if token and sent and hmac.compare_digest(sent.encode(), token.encode()):
+        return True
+    user = request.user
+    return user.is_authenticated and user.has_role(Role.SYSTEM_ADMIN)
+
+
 @never_cache
 @login_not_required
 def healthz(request):
@@ -48,4 +67,12 @@ def healthz(request):
         else:
             results[name] = "ok"
     body = {"status": "ok" if not down else "down", "checks": results, "down": down}
+    if is_operator(request):
+        from socialwork.backups.selectors import backup_status
+
+        try:
+            body["backups"] = backup_status()
+        except Exception as exc:  # the database is down: its check says so already
+            logger.warning("backup status unavailable: %s", exc)
+            body["backups"] = {"status": "unknown"}
     return JsonResponse(body, status=503 if down else 200)

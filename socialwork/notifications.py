@@ -40,3 +40,8 @@ ACCOUNT_LOCKED = notification_kind("account_locked", label=_("My account was loc
 PERSONAL_DATA_ROLE_GRANTED = notification_kind(
     "personal_data_role_granted", label=_("A role that reads personal data was granted (auditors)")
 )
+# Backups (socialwork.backups): a backup that could not be made, or the latest one that did not
+# restore, is told to the system administrators.
+BACKUP_FAILED = notification_kind(
+    "backup_failed", label=_("A backup failed or did not restore (system administrators)")
+)

@@ -29,3 +29,13 @@ OUTBOX_TASK_NAME = "notifications: email what is still to be emailed"
 
 def schedule_outbox(sender=None, **kwargs) -> None:
     periodic_task_ensure(name=OUTBOX_TASK_NAME, task="socialwork.tasks.notification_outbox_drain")
+
+
+BACKUP_TASK_NAME = "backups: nightly backup, then its restore check"
+
+
+def schedule_backups(sender=None, **kwargs) -> None:
+    # 02:30 in TIME_ZONE, when nobody works; the restore check follows it (socialwork.backups.tasks).
+    periodic_task_ensure(
+        name=BACKUP_TASK_NAME, task="socialwork.backups.tasks.backup_nightly", minute="30", hour="2"
+    )

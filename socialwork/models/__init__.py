@@ -1,4 +1,5 @@
 from .audit import AuditEntry
+from .backups import BackupRun
 from .base import TimeStampedModel
 from .notifications import Notification, NotificationPreference
 from .tokens import ApiToken, ApiTokenPolicy
@@ -8,6 +9,7 @@ __all__ = [
     "ApiToken",
     "ApiTokenPolicy",
     "AuditEntry",
+    "BackupRun",
     "Notification",
     "NotificationPreference",
     "TimeStampedModel",

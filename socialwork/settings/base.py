@@ -111,6 +111,9 @@ else:
 # owns nothing; `migrate` runs with the owner role's URL and DATABASE_RUNTIME_ROLE set, and grants
 # that role its rows (socialwork/dbroles.py; docker-compose.yml's `migrate` service).
 DATABASE_RUNTIME_ROLE = env("DATABASE_RUNTIME_ROLE", default="")
+# The role nightly backups read the database as (socialwork.backups): `migrate` grants it SELECT on
+# every table and sequence, nothing else. Empty: no grants (one role, as in development).
+DATABASE_BACKUP_ROLE = env("DATABASE_BACKUP_ROLE", default="")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -227,6 +230,19 @@ EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="socialwork@localhost")
 
+# Backups (socialwork.backups): an encrypted copy of the database and of MEDIA_ROOT every night, in
+# a directory nothing serves, the newest checked by restoring it into a scratch database. The key
+# (BACKUP_ENCRYPTION_KEY) is not a setting: only the process that backs up reads it from its
+# environment. BACKUP_DATABASE_URL is the role pg_dump reads as (empty: DATABASE_URL's).
+BACKUP_DIR = env.path("BACKUP_DIR", default=VAR_DIR / "backups")
+BACKUP_CIPHER = env("BACKUP_CIPHER", default="aes-256-gcm")
+BACKUP_RETENTION_COUNT = env.int("BACKUP_RETENTION_COUNT", default=14)
+BACKUP_RETENTION_DAYS = env.int("BACKUP_RETENTION_DAYS", default=14)
+BACKUP_DATABASE_URL = env("BACKUP_DATABASE_URL", default="")
+# /healthz/ shows the backups' state to a signed-in system administrator, or to a request that
+# sends this token in the X-Healthz-Token header (a monitoring probe); empty: no token opens it.
+HEALTHZ_TOKEN = env("HEALTHZ_TOKEN", default="")
+
 # Background work: Redis in production; without a broker, kombu's filesystem transport under
 # var/, which a real worker process consumes just the same.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
@@ -266,6 +282,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT, CELERY_TASK_TIME_LIMIT = timelimits.DEFAULT
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Backups run only on the workers that hold the backup key (docker-compose.yml's `backup`).
+CELERY_TASK_ROUTES = {"socialwork.backups.tasks.*": {"queue": "backups"}}
 # A list export longer than this many rows is written in the background (reports.exports).
 EXPORT_INLINE_LIMIT = 20_000
 # A background export's file, and its request with the filters, are deleted this long after it is written.
