@@ -21,7 +21,21 @@ COPY nginx/default.conf /etc/nginx/conf.d/default.conf
 EXPOSE 8080
 
 FROM build AS app
-RUN useradd --system --home /app socialwork && mkdir -p /app/var && chown -R socialwork /app/var
+# pg_dump and pg_restore for the backups (socialwork.backups; run by docker-compose.yml's `backup`),
+# of the server's major version (postgres:16): pg_dump refuses a newer server than itself, and
+# Debian's own client is older. From the PostgreSQL project's apt repository.
+ARG POSTGRESQL_CLIENT=16
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl \
+    && install -d /usr/share/postgresql-common/pgdg \
+    && curl -fsSL -o /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc \
+       https://www.postgresql.org/media/keys/ACCC4CF8.asc \
+    && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt $(. /etc/os-release && echo "$VERSION_CODENAME")-pgdg main" \
+       > /etc/apt/sources.list.d/pgdg.list \
+    && apt-get update && apt-get install -y --no-install-recommends "postgresql-client-${POSTGRESQL_CLIENT}" \
+    && apt-get purge -y curl && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
+# The volumes mounted under var/ (uploads, backups) start owned by the application's user.
+RUN useradd --system --home /app socialwork && mkdir -p /app/var/media /app/var/backups \
+    && chown -R socialwork /app/var && chmod 700 /app/var/backups
 USER socialwork
 EXPOSE 8000
 CMD ["gunicorn", "socialwork.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

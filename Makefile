@@ -22,7 +22,7 @@ run: install
 	@export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}; \
 	$(PY) manage.py migrate --noinput && \
 	$(PY) manage.py seed_demo && \
-	{ $(VENV)/bin/celery -A socialwork worker --beat --pool=solo --loglevel=INFO & worker=$$!; \
+	{ $(VENV)/bin/celery -A socialwork worker --beat -Q celery,backups --pool=solo --loglevel=INFO & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  echo "Serving http://$(ADDRESS)/ (log in as district / demo-2026)"; \
 	  $(PY) manage.py runserver --noreload $(ADDRESS); }

@@ -334,8 +334,11 @@ def test_healthz_shows_the_backups_to_the_system_administrator_only(
 
 
 def test_healthz_shows_a_failed_check_with_its_reason_and_keeps_answering_200(
-    backups, clients, sysadmin, as_user
+    backups, clients, sysadmin, as_user, monkeypatch
 ):
+    from socialwork import health
+
+    monkeypatch.setitem(health.CHECKS, "broker", lambda: None)  # the broker's state is not this test's
     assert services.backup_create().ok
     (latest(backups) / "media.tar.enc").unlink()
     assert not services.restore_check_run().ok

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_SERVICES = ("web", "worker", "beat", "migrate")
+APP_SERVICES = ("web", "worker", "beat", "backup", "migrate")
 ONE_SHOT = ("migrate",)
 
 
@@ -46,7 +46,7 @@ def test_settings_read_the_variables_we_expect():
 
 def test_compose_has_every_service_with_health_checks(compose):
     services = compose["services"]
-    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "beat", "nginx"}
+    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "beat", "backup", "nginx"}
     assert services["postgres"]["image"] == "postgres:16"
     assert services["redis"]["image"] == "redis:7"
     for name, service in services.items():
@@ -108,7 +108,7 @@ def test_the_application_connects_as_the_runtime_role_and_only_migrate_as_the_ow
     assert postgres["environment"]["POSTGRES_USER"] not in (runtime, owner)
     assert "./deploy/postgres:/docker-entrypoint-initdb.d:ro" in postgres["volumes"]
     assert (ROOT / "deploy" / "postgres" / "10-roles.sh").stat().st_mode & 0o111
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "beat", "backup"):
         environment = services[name]["environment"]
         assert environment["DATABASE_URL"].startswith(f"postgres://{runtime}:"), name
         assert "migrate" not in str(services[name]["command"]), f"{name} must not migrate as the runtime role"
@@ -117,6 +117,36 @@ def test_the_application_connects_as_the_runtime_role_and_only_migrate_as_the_ow
     assert migrate["environment"]["DATABASE_URL"].startswith(f"postgres://{owner}:")
     assert migrate["environment"]["DATABASE_RUNTIME_ROLE"] == runtime
     assert migrate["command"] == ["python", "manage.py", "migrate", "--noinput"]
+
+
+def test_backups_are_made_by_one_service_that_alone_holds_the_key_and_the_volume(compose, settings):
+    """socialwork.backups: the `backup` service consumes only the `backups` queue, where the
+    settings route the backup tasks; it alone mounts the backup volume and the key (a secret file,
+    not a variable of .env), and reads as the backup role. Nothing serves the backups."""
+    services = compose["services"]
+    backup = services["backup"]
+    assert backup["command"][:6] == ["celery", "-A", "socialwork", "worker", "-Q", "backups"]
+    assert settings.CELERY_TASK_ROUTES["socialwork.backups.tasks.*"] == {"queue": "backups"}
+    assert "backups:/app/var/backups" in backup["volumes"] and "media:/app/var/media:ro" in backup["volumes"]
+    assert backup["environment"]["BACKUP_DIR"] == "/app/var/backups"
+    assert backup["environment"]["BACKUP_ENCRYPTION_KEY_FILE"] == "/run/secrets/backup_key"
+    assert backup["secrets"] == ["backup_key"] and compose["secrets"]["backup_key"]["file"] == "./secrets/backup_key"
+    role = services["postgres"]["environment"]["DATABASE_BACKUP_ROLE"]
+    assert backup["environment"]["BACKUP_DATABASE_URL"].startswith(f"postgres://{role}:")
+    for name, service in services.items():
+        if name == "backup":
+            continue
+        assert not any("backups" in str(volume) for volume in service.get("volumes", [])), name
+        assert "secrets" not in service, name
+        environment = service.get("environment", {})
+        assert not any(key.startswith("BACKUP_ENCRYPTION_KEY") for key in environment), name
+        assert not environment.get("BACKUP_DATABASE_URL"), name
+    assert "secrets/" in (ROOT / ".gitignore").read_text().split()
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    major = services["postgres"]["image"].split(":")[1]
+    assert f"ARG POSTGRESQL_CLIENT={major}" in dockerfile and "postgresql-client-${POSTGRESQL_CLIENT}" in dockerfile
+    roles = (ROOT / "deploy" / "postgres" / "10-roles.sh").read_text()
+    assert 'CREATE ROLE :"backup" LOGIN NOSUPERUSER CREATEDB NOCREATEROLE NOINHERIT' in roles
 
 
 def test_readme_documents_every_variable():
@@ -130,6 +160,7 @@ def test_env_example_names_only_known_variables():
         "POSTGRES_PASSWORD",
         "DATABASE_OWNER_PASSWORD",
         "DATABASE_RUNTIME_PASSWORD",
+        "DATABASE_BACKUP_PASSWORD",
     }
     for line in (ROOT / ".env.example").read_text().splitlines():
         if line and not line.startswith("#"):
