@@ -130,7 +130,10 @@ def test_backups_are_made_by_one_service_that_alone_holds_the_key_and_the_volume
     assert "backups:/app/var/backups" in backup["volumes"] and "media:/app/var/media:ro" in backup["volumes"]
     assert backup["environment"]["BACKUP_DIR"] == "/app/var/backups"
     assert backup["environment"]["BACKUP_ENCRYPTION_KEY_FILE"] == "/run/secrets/backup_key"
-    assert backup["secrets"] == ["backup_key"] and compose["secrets"]["backup_key"]["file"] == "./secrets/backup_key"
+    assert (
+        backup["secrets"] == ["backup_key"]
+        and compose["secrets"]["backup_key"]["file"] == "./secrets/backup_key"
+    )
     role = services["postgres"]["environment"]["DATABASE_BACKUP_ROLE"]
     assert backup["environment"]["BACKUP_DATABASE_URL"].startswith(f"postgres://{role}:")
     for name, service in services.items():
@@ -144,7 +147,10 @@ def test_backups_are_made_by_one_service_that_alone_holds_the_key_and_the_volume
     assert "secrets/" in (ROOT / ".gitignore").read_text().split()
     dockerfile = (ROOT / "Dockerfile").read_text()
     major = services["postgres"]["image"].split(":")[1]
-    assert f"ARG POSTGRESQL_CLIENT={major}" in dockerfile and "postgresql-client-${POSTGRESQL_CLIENT}" in dockerfile
+    assert (
+        f"ARG POSTGRESQL_CLIENT={major}" in dockerfile
+        and "postgresql-client-${POSTGRESQL_CLIENT}" in dockerfile
+    )
     roles = (ROOT / "deploy" / "postgres" / "10-roles.sh").read_text()
     assert 'CREATE ROLE :"backup" LOGIN NOSUPERUSER CREATEDB NOCREATEROLE NOINHERIT' in roles
 
