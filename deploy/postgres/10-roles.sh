@@ -14,7 +14,9 @@ psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
   -v db="$POSTGRES_DB" <<'SQL'
 CREATE ROLE :"owner" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'owner_password';
 CREATE ROLE :"runtime" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT PASSWORD :'runtime_password';
-CREATE ROLE :"backup" LOGIN NOSUPERUSER CREATEDB NOCREATEROLE NOINHERIT PASSWORD :'backup_password';
+-- INHERIT: it is a member of no role but pg_database_owner in the scratch database it makes, whose
+-- public schema it must create in (pg_restore). It is granted no role.
+CREATE ROLE :"backup" LOGIN NOSUPERUSER CREATEDB NOCREATEROLE INHERIT PASSWORD :'backup_password';
 ALTER DATABASE :"db" OWNER TO :"owner";
 ALTER SCHEMA public OWNER TO :"owner";
 REVOKE ALL ON DATABASE :"db" FROM PUBLIC;

@@ -391,3 +391,38 @@ def test_client_ids_read_back_equal_the_live_ones(backups, clients):
     finally:
         services.sample_compare = original
     assert seen[clients[0].pk] == (ID_NUMBER, "13812345678")
+
+
+@pytest.fixture
+def backup_role(settings):
+    """A role like production's backup role: SELECT on every table (dbroles, as `migrate` grants
+    it) and CREATEDB for the scratch database; nothing else."""
+    from socialwork.dbroles import grant_backup_privileges
+
+    role = "sw_backups_test_reader"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP ROLE IF EXISTS {role}")
+        cursor.execute(f"CREATE ROLE {role} LOGIN NOSUPERUSER CREATEDB NOCREATEROLE INHERIT")
+    grant_backup_privileges(connection, role)
+    config = connection.settings_dict
+    settings.BACKUP_DATABASE_URL = f"postgres://{role}@{config['HOST']}:{config['PORT']}/{config['NAME']}"
+    yield role
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP OWNED BY {role}")
+        cursor.execute(f"DROP ROLE {role}")
+
+
+@pytest.mark.skipif("os.environ.get('DATABASE_URL', '').startswith('sqlite') or not os.environ.get('DATABASE_URL')")
+def test_the_backup_role_reads_with_select_alone_and_the_check_passes(backups, clients, backup_role):
+    run = services.backup_create()
+    assert run.ok, run.reason
+    with connection.cursor() as cursor:  # it may read, never write
+        cursor.execute(
+            "SELECT has_table_privilege(%s, 'casework_client', 'SELECT'), "
+            "has_table_privilege(%s, 'casework_client', 'INSERT')",
+            [backup_role, backup_role],
+        )
+        assert cursor.fetchone() == (True, False)
+    check = services.restore_check_run()
+    assert check.ok, check.reason
+    assert scratch_databases() == []

@@ -152,7 +152,7 @@ def test_backups_are_made_by_one_service_that_alone_holds_the_key_and_the_volume
         and "postgresql-client-${POSTGRESQL_CLIENT}" in dockerfile
     )
     roles = (ROOT / "deploy" / "postgres" / "10-roles.sh").read_text()
-    assert 'CREATE ROLE :"backup" LOGIN NOSUPERUSER CREATEDB NOCREATEROLE NOINHERIT' in roles
+    assert 'CREATE ROLE :"backup" LOGIN NOSUPERUSER CREATEDB NOCREATEROLE INHERIT' in roles
 
 
 def test_readme_documents_every_variable():
