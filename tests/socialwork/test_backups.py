@@ -412,7 +412,9 @@ def backup_role(settings):
         cursor.execute(f"DROP ROLE {role}")
 
 
-@pytest.mark.skipif("os.environ.get('DATABASE_URL', '').startswith('sqlite') or not os.environ.get('DATABASE_URL')")
+@pytest.mark.skipif(
+    "os.environ.get('DATABASE_URL', '').startswith('sqlite') or not os.environ.get('DATABASE_URL')"
+)
 def test_the_backup_role_reads_with_select_alone_and_the_check_passes(backups, clients, backup_role):
     run = services.backup_create()
     assert run.ok, run.reason
