@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BackupRun(models.Model):
@@ -9,16 +10,16 @@ class BackupRun(models.Model):
     each kind is what `/healthz/` shows the operator."""
 
     class Kind(models.TextChoices):
-        BACKUP = "backup", _("Backup")
-        RESTORE_CHECK = "restore_check", _("Restore check")
+        BACKUP = "backup", pgettext_lazy("backup run", "Backup")
+        RESTORE_CHECK = "restore_check", pgettext_lazy("backup run", "Restore check")
 
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    started_at = models.DateTimeField(_("started at"))
-    finished_at = models.DateTimeField(_("finished at"))
-    backup_name = models.CharField(_("backup"), max_length=100, blank=True)
-    ok = models.BooleanField(_("succeeded"))
-    reason = models.TextField(_("reason"), blank=True)
-    details = models.JSONField(_("details"), default=dict, blank=True)
+    kind = models.CharField(pgettext_lazy("backup run", "kind"), max_length=20, choices=Kind.choices)
+    started_at = models.DateTimeField(pgettext_lazy("backup run", "started at"))
+    finished_at = models.DateTimeField(pgettext_lazy("backup run", "finished at"))
+    backup_name = models.CharField(pgettext_lazy("backup run", "backup"), max_length=100, blank=True)
+    ok = models.BooleanField(pgettext_lazy("backup run", "succeeded"))
+    reason = models.TextField(pgettext_lazy("backup run", "reason"), blank=True)
+    details = models.JSONField(pgettext_lazy("backup run", "details"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("backup run")
