@@ -90,6 +90,10 @@ audit_action("api_token.create", _("API token issued"))
 audit_action("api_token.revoke", _("API token revoked"))
 audit_action("api_token.policy", _("API token lifetime set"))
 
+# The audit log itself (socialwork.audit_chain, the audit log's admin).
+AUDIT_ARCHIVED = audit_action("audit.archive", _("Audit log archived to a file"))
+AUDIT_EXPORTED = audit_action("audit.export", _("Audit log exported"))
+
 # The network (positions).
 audit_action("region.create", _("Region created"))
 audit_action("region.update", _("Region changed"))

@@ -40,3 +40,8 @@ ACCOUNT_LOCKED = notification_kind("account_locked", label=_("My account was loc
 PERSONAL_DATA_ROLE_GRANTED = notification_kind(
     "personal_data_role_granted", label=_("A role that reads personal data was granted (auditors)")
 )
+
+# The audit log's chain (socialwork.audit_chain), sent to the auditors.
+AUDIT_CHAIN_BROKEN = notification_kind(
+    "audit_chain_broken", label=_("The audit log's chain was found broken (auditors)")
+)

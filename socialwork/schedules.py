@@ -29,3 +29,13 @@ OUTBOX_TASK_NAME = "notifications: email what is still to be emailed"
 
 def schedule_outbox(sender=None, **kwargs) -> None:
     periodic_task_ensure(name=OUTBOX_TASK_NAME, task="socialwork.tasks.notification_outbox_drain")
+
+
+AUDIT_VERIFY_TASK_NAME = "audit log: verify the chain of seals"
+
+
+def schedule_audit_verify(sender=None, **kwargs) -> None:
+    """Every night at 02:30, when the log is quiet."""
+    periodic_task_ensure(
+        name=AUDIT_VERIFY_TASK_NAME, task="socialwork.tasks.audit_chain_verify", minute="30", hour="2"
+    )

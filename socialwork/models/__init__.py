@@ -1,4 +1,4 @@
-from .audit import AuditEntry
+from .audit import AuditArchive, AuditChainCheck, AuditEntry, AuditPolicy
 from .base import TimeStampedModel
 from .notifications import Notification, NotificationPreference
 from .tokens import ApiToken, ApiTokenPolicy
@@ -7,7 +7,10 @@ from .users import User
 __all__ = [
     "ApiToken",
     "ApiTokenPolicy",
+    "AuditArchive",
+    "AuditChainCheck",
     "AuditEntry",
+    "AuditPolicy",
     "Notification",
     "NotificationPreference",
     "TimeStampedModel",
