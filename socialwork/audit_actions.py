@@ -93,6 +93,7 @@ audit_action("api_token.policy", _("API token lifetime set"))
 # The audit log itself (socialwork.audit_chain, the audit log's admin).
 AUDIT_ARCHIVED = audit_action("audit.archive", _("Audit log archived to a file"))
 AUDIT_EXPORTED = audit_action("audit.export", _("Audit log exported"))
+AUDIT_POLICY_SET = audit_action("audit.policy", _("Audit log retention period set"))
 
 # The network (positions).
 audit_action("region.create", _("Region created"))

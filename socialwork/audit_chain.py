@@ -47,7 +47,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .audit_actions import AUDIT_ARCHIVED
+from .audit_actions import AUDIT_ARCHIVED, AUDIT_POLICY_SET
 from .models import AuditArchive, AuditChainCheck, AuditEntry
 
 GENESIS = ""
@@ -566,3 +566,28 @@ def archive_verify(path: Path) -> ArchiveCheck:
                 _("The first live row after the archive does not follow the archive's last seal.")
             )
     return ArchiveCheck(manifest=manifest, result=result, problems=problems)
+
+
+# The retention policy.
+
+
+def audit_policy_set(*, actor, retention_days: int):
+    """Set how long the audit log is kept live (the audit administrator's): never under 180
+    days; audited with the value before and after."""
+    from .models import AuditPolicy
+    from .services import audit_record
+
+    with transaction.atomic():
+        policy, _created = AuditPolicy.objects.select_for_update().get_or_create(pk=1)
+        before = policy.retention_days
+        policy.retention_days = retention_days
+        policy.full_clean()
+        policy.save()
+        audit_record(
+            actor=actor,
+            action=AUDIT_POLICY_SET,
+            target=policy,
+            summary=f"{retention_days}",
+            changes={"retention_days": [before, retention_days]},
+        )
+    return policy

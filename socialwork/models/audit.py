@@ -54,7 +54,12 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+            # The auditor's search by person (socialwork.audit_admin).
+            models.Index(fields=["actor_username"], name="audit_actor_username_idx"),
+            models.Index(fields=["actor_name"], name="audit_actor_name_idx"),
+        ]
 
     def __str__(self):
         # In the installation's time zone, as every time of the log is shown.

@@ -6,10 +6,13 @@ Tampering is done as the database's owner would: on PostgreSQL with the append-o
 disabled inside the test's transaction, on SQLite by a plain UPDATE or DELETE."""
 
 import io
+import json
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from socialwork import audit_chain
 from socialwork.audit_chain import CHANGED, GENESIS, INSERTED, REMOVED, UNKNOWN_KEY, chain_verify
@@ -192,3 +195,105 @@ def test_the_first_sealed_row_follows_genesis(district_admin):
     row = audit_record(actor=district_admin, action="account.unlock", target=district_admin)
     assert row.chain_previous == GENESIS
     assert chain_verify().ok
+
+
+# Retention and archives.
+
+
+@pytest.fixture
+def any_cutoff(monkeypatch):
+    """Archive rows written now: the retention period is tested on its own below."""
+    monkeypatch.setattr(
+        audit_chain, "archive_cutoff_allowed", lambda before: timezone.now() + timedelta(days=1)
+    )
+
+
+def _archive(tmp_path, actor, count=4):
+    rows = _rows(actor, count)
+    archive = audit_chain.archive_write(before=timezone.now() + timedelta(seconds=1), directory=tmp_path)
+    return rows, archive, tmp_path / archive.file_name
+
+
+def test_archiving_inside_the_retention_period_is_refused(district_admin, tmp_path):
+    from socialwork.models import AuditPolicy
+
+    _rows(district_admin, 2)
+    AuditPolicy.objects.create(pk=1, retention_days=365)
+    with pytest.raises(CommandError, match="kept 365 days"):
+        before = (timezone.localdate() - timedelta(days=200)).isoformat()
+        call_command("audit_archive", "--before", before, "--directory", str(tmp_path))
+    with pytest.raises(CommandError, match="at least 365 days"):
+        call_command("audit_prune", "--before", before)
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_retention_policy_is_never_under_180_days(db):
+    from django.core.exceptions import ValidationError
+
+    from socialwork.models import AuditPolicy
+
+    with pytest.raises(ValidationError, match="180"):
+        AuditPolicy(pk=1, retention_days=179).full_clean()
+
+
+def test_an_archive_verifies_and_the_live_chain_follows_it_once_its_rows_are_removed(
+    district_admin, tmp_path, any_cutoff
+):
+    rows, archive, path = _archive(tmp_path, district_admin)
+    manifest = json.loads((tmp_path / (archive.file_name + ".manifest.json")).read_text())
+    assert manifest["last_id"] >= rows[-1].pk and manifest["last_hash"] == archive.last_hash
+    assert AuditEntry.objects.filter(action="audit.archive", target_id=str(archive.pk)).exists()
+    assert AuditEntry.objects.filter(pk=rows[0].pk).exists(), "the application never deletes"
+    output = io.StringIO()
+    call_command("audit_verify", "--archive", str(path), stdout=output)
+    assert "intact" in output.getvalue()
+    # The database administrator's step, as audit_prune prints it.
+    output = io.StringIO()
+    call_command("audit_prune", "--archive", str(path), stdout=output)
+    assert f"id BETWEEN {archive.first_id} AND {archive.last_id}" in output.getvalue()
+    _owner_sql(f"DELETE FROM socialwork_auditentry WHERE id BETWEEN {archive.first_id} AND {archive.last_id}")
+    later = _rows(district_admin, 2)
+    assert chain_verify().ok
+    assert (
+        AuditEntry.objects.exclude(chain_hash="").order_by("pk").first().pk == later[0].pk - 1
+    )  # the audit.archive row
+    call_command("audit_verify", "--archive", str(path), stdout=io.StringIO())
+
+
+def test_a_changed_archive_or_manifest_does_not_verify(district_admin, tmp_path, any_cutoff):
+    import gzip
+
+    rows, archive, path = _archive(tmp_path, district_admin)
+    with gzip.open(path, "rt", encoding="utf-8") as archived:
+        lines = archived.read().splitlines()
+    changed = json.loads(lines[1])
+    changed["summary"] = "nothing happened"
+    lines[1] = json.dumps(changed, ensure_ascii=False)
+    with gzip.open(path, "wt", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+    output = io.StringIO()
+    with pytest.raises(CommandError, match="does not verify"):
+        call_command("audit_verify", "--archive", str(path), stdout=output)
+    assert f"row {changed['id']}" in output.getvalue() and "row changed" in output.getvalue()
+    with pytest.raises(CommandError, match="must not be removed"):
+        call_command("audit_prune", "--archive", str(path), stdout=io.StringIO())
+
+
+def test_a_forged_manifest_does_not_verify(district_admin, tmp_path, any_cutoff):
+    rows, archive, path = _archive(tmp_path, district_admin)
+    manifest_path = tmp_path / (archive.file_name + ".manifest.json")
+    manifest = json.loads(manifest_path.read_text())
+    manifest["rows"] -= 1
+    manifest_path.write_text(json.dumps(manifest))
+    output = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("audit_verify", "--archive", str(path), stdout=output)
+    assert "manifest's seal" in output.getvalue()
+
+
+def test_rows_removed_from_the_start_without_an_archive_are_found(district_admin):
+    AuditEntry.objects.exclude(chain_hash="").exists() and _owner_sql("DELETE FROM socialwork_auditentry")
+    rows = _rows(district_admin, 4)
+    _owner_sql("DELETE FROM socialwork_auditentry WHERE id <= %s", [rows[1].pk])
+    check = chain_verify(notify=False)
+    assert (check.first_break_id, check.first_break_kind) == (rows[2].pk, REMOVED)
