@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 
 from .audit_actions import AUDIT_EXPORTED, action_shown
@@ -43,8 +44,8 @@ class AuditSearchForm(forms.Form):
 
     actor = forms.CharField(label=_("actor"), required=False, max_length=150)
     target_id = forms.CharField(label=_("record id"), required=False, max_length=64)
-    at_from = forms.DateField(label=_("from"), required=False, widget=DateInput())
-    at_to = forms.DateField(label=_("to"), required=False, widget=DateInput())
+    at_from = forms.DateField(label=pgettext_lazy("date range", "from"), required=False, widget=DateInput())
+    at_to = forms.DateField(label=pgettext_lazy("date range", "to"), required=False, widget=DateInput())
 
 
 class AuditSearchFilter(admin.ListFilter):

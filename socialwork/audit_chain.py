@@ -105,7 +105,10 @@ def canonical_json(value) -> str:
 
 
 def _time(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """The time in UTC to the microsecond: 2026-12-06T03:45:28.123456Z."""
+    if at.utcoffset():
+        at = at.astimezone(UTC)
+    return at.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def content(values: dict, *, previous: str, algorithm: str, key_id: str) -> bytes:
@@ -252,13 +255,15 @@ def chain_walk(rows: Iterable[dict], *, expected: str, result: ChainResult, star
 
 
 def live_rows(*, after: int = 0, chunk: int = CHUNK) -> Iterator[dict]:
-    """The audit rows with an id above `after`, in id order, read a chunk at a time (keyset)."""
+    """The audit rows with an id above `after`, in id order, read a chunk at a time (keyset: no
+    transaction or cursor is held between chunks, so a walk over millions of rows holds nothing)."""
     while True:
-        batch = list(AuditEntry.objects.filter(pk__gt=after).order_by("pk").values(*READ)[:chunk])
-        yield from batch
+        batch = list(AuditEntry.objects.filter(pk__gt=after).order_by("pk").values_list(*READ)[:chunk])
+        for row in batch:
+            yield dict(zip(READ, row, strict=True))
         if len(batch) < chunk:
             return
-        after = batch[-1]["id"]
+        after = batch[-1][0]
 
 
 def _live_anchor() -> str:
