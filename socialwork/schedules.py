@@ -35,7 +35,7 @@ AUDIT_VERIFY_TASK_NAME = "audit log: verify the chain of seals"
 
 
 def schedule_audit_verify(sender=None, **kwargs) -> None:
-    """Every night at 02:30, when the log is quiet."""
+    """Every night at 03:30, when the log is quiet (after the 02:30 backup)."""
     periodic_task_ensure(
-        name=AUDIT_VERIFY_TASK_NAME, task="socialwork.tasks.audit_chain_verify", minute="30", hour="2"
+        name=AUDIT_VERIFY_TASK_NAME, task="socialwork.tasks.audit_chain_verify", minute="30", hour="3"
     )

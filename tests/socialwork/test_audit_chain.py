@@ -185,7 +185,7 @@ def test_the_daily_task_verifies_and_is_in_the_beat_schedule(district_admin):
     task = PeriodicTask.objects.get(name=AUDIT_VERIFY_TASK_NAME)
     assert (task.task, task.crontab.hour, task.crontab.minute) == (
         "socialwork.tasks.audit_chain_verify",
-        "2",
+        "3",
         "30",
     )
 
