@@ -297,3 +297,37 @@ def test_rows_removed_from_the_start_without_an_archive_are_found(district_admin
     _owner_sql("DELETE FROM socialwork_auditentry WHERE id <= %s", [rows[1].pk])
     check = chain_verify(notify=False)
     assert (check.first_break_id, check.first_break_kind) == (rows[2].pk, REMOVED)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_in_parallel_make_one_unbroken_chain(network):
+    """Four connections writing at once, each row in a transaction of its own (PostgreSQL: SQLite
+    writes one at a time anyway)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("parallel connections: PostgreSQL")
+    import threading
+
+    from django.db import connections, transaction
+
+    errors = []
+
+    def write(n):
+        try:
+            for i in range(25):
+                with transaction.atomic():
+                    audit_record(actor=None, action="account.unlock", target_type="x", target_id=f"{n}-{i}")
+        except Exception as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    check = chain_verify(notify=False)
+    assert check.ok and check.rows - check.unchained >= 100
+    hashes = list(AuditEntry.objects.exclude(chain_hash="").values_list("chain_previous", flat=True))
+    assert len(hashes) == len(set(hashes)), "no two rows follow the same seal"
