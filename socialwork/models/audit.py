@@ -45,9 +45,13 @@ class AuditEntry(models.Model):
     # The chain (socialwork.audit_chain): the previous row's seal and this row's, a keyed hash over
     # its content and the previous seal, with the algorithm and the id of the key that made it.
     # Empty on the rows written before the chain began.
-    chain_previous = models.CharField(_("previous seal"), max_length=64, blank=True, default="", db_default="")
+    chain_previous = models.CharField(
+        _("previous seal"), max_length=64, blank=True, default="", db_default=""
+    )
     chain_hash = models.CharField(_("seal"), max_length=64, blank=True, default="", db_default="")
-    chain_algorithm = models.CharField(_("seal algorithm"), max_length=16, blank=True, default="", db_default="")
+    chain_algorithm = models.CharField(
+        _("seal algorithm"), max_length=16, blank=True, default="", db_default=""
+    )
     chain_key = models.CharField(_("seal key id"), max_length=32, blank=True, default="", db_default="")
 
     class Meta:
