@@ -12,6 +12,7 @@ COPY . .
 # collectstatic runs with the production storage (hashed, compressed); it needs no real secret.
 RUN DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=build DJANGO_SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-xx \
     FIELD_ENCRYPTION_SALTS=build-only-not-a-secret-build-only \
+    AUDIT_CHAIN_KEYS=build:build-only-not-a-secret-build-only \
     python manage.py collectstatic --noinput
 
 # nginx: static files from this build; its configuration (nginx/) is mounted by docker-compose.yml.

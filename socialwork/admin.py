@@ -29,6 +29,7 @@ from .accounts.forms import PLACE_FIELDS, AccountCreateForm, AccountForm, Accoun
 from .accounts.selectors import account_actions_for
 from .admin_base import ReadOnlyAdmin, ReadOnlyPermissions
 from .audit_actions import action_shown
+from .audit_admin import EXPORT_FORMATS, AuditSearchFilter, audit_export, chain_status
 from .models import ApiToken, ApiTokenPolicy, AuditEntry, Notification, NotificationPreference, User
 from .roles import Role
 
@@ -506,16 +507,48 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "summary",
         "address",
     )
-    list_filter = (ActionFilter, RecordKindFilter, "at")
+    list_filter = (AuditSearchFilter, ActionFilter, RecordKindFilter, "at")
     search_fields = ("summary", "target_id", "actor_username", "actor_name", "address")
     date_hierarchy = "at"
+    change_list_template = "admin/socialwork/auditentry/change_list.html"
+    # The count of a log of millions is PostgreSQL's estimate when nothing is filtered.
+    show_full_result_count = False
 
     # Each code beside its label under a name of its own: two rows read "action" no more.
     fields = (
         "at_shown", "actor_shown", "actor_username", "actor_number", "action_shown", "action_code",
         "target_shown", "target_type_code", "target_id", "summary", "address", "changes",
+        "chain_previous", "chain_hash", "chain_algorithm", "chain_key",
     )  # fmt: skip
     readonly_fields = fields
+
+    # The chain's state above the list, and the export of what the list shows.
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "chain": chain_status(), "export_formats": EXPORT_FORMATS}
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def get_urls(self):
+        export = path(
+            "export/", self.admin_site.admin_view(self.export_view), name="socialwork_auditentry_export"
+        )
+        return [export, *super().get_urls()]
+
+    def export_view(self, request):
+        """The rows the list shows with the same filters and search, as CSV or a workbook."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        params = request.GET.copy()
+        fmt = params.pop("format", ["csv"])[-1]
+        if fmt not in EXPORT_FORMATS:
+            raise Http404
+        request.GET = params
+        changelist = self.get_changelist_instance(request)
+        filters = {name: values[-1] for name, values in params.lists() if any(values)}
+        return audit_export(
+            request=request, queryset=changelist.get_queryset(request), fmt=fmt, record_kind=record_kind,
+            filters=filters,
+        )  # fmt: skip
 
     @admin.display(description=_("actor's account number"))
     def actor_number(self, entry):

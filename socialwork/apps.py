@@ -36,5 +36,6 @@ class SocialworkConfig(AppConfig):
         post_migrate.connect(reminders.sync_reminder_schedules, sender=self)
         post_migrate.connect(schedules.schedule_outbox, sender=self)
         post_migrate.connect(schedules.schedule_backups, sender=self)
+        post_migrate.connect(schedules.schedule_audit_verify, sender=self)
         # Last of this app's steps, so that the rows the steps above wrote were written as owner.
         post_migrate.connect(dbroles.grant_after_migrate, sender=self)

@@ -95,6 +95,10 @@ audit_action("backup.create", _("Backup made"))
 audit_action("backup.failure", _("Backup failed"))
 audit_action("backup.restore_check", _("Backup restored in the restore check"))
 audit_action("backup.restore_check_failure", _("Backup failed its restore check"))
+# The audit log itself (socialwork.audit_chain, the audit log's admin).
+AUDIT_ARCHIVED = audit_action("audit.archive", _("Audit log archived to a file"))
+AUDIT_EXPORTED = audit_action("audit.export", _("Audit log exported"))
+AUDIT_POLICY_SET = audit_action("audit.policy", _("Audit log retention period set"))
 
 # The network (positions).
 audit_action("region.create", _("Region created"))

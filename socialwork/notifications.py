@@ -45,3 +45,8 @@ PERSONAL_DATA_ROLE_GRANTED = notification_kind(
 BACKUP_FAILED = notification_kind(
     "backup_failed", label=_("A backup failed or did not restore (system administrators)")
 )
+
+# The audit log's chain (socialwork.audit_chain), sent to the auditors.
+AUDIT_CHAIN_BROKEN = notification_kind(
+    "audit_chain_broken", label=_("The audit log's chain was found broken (auditors)")
+)

@@ -39,3 +39,13 @@ def schedule_backups(sender=None, **kwargs) -> None:
     periodic_task_ensure(
         name=BACKUP_TASK_NAME, task="socialwork.backups.tasks.backup_nightly", minute="30", hour="2"
     )
+
+
+AUDIT_VERIFY_TASK_NAME = "audit log: verify the chain of seals"
+
+
+def schedule_audit_verify(sender=None, **kwargs) -> None:
+    """Every night at 03:30, when the log is quiet (after the 02:30 backup)."""
+    periodic_task_ensure(
+        name=AUDIT_VERIFY_TASK_NAME, task="socialwork.tasks.audit_chain_verify", minute="30", hour="3"
+    )

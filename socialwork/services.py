@@ -48,9 +48,13 @@ def audit_record(
     written anyway (the log shows its code) and reported in the error log. The summary names the
     record (number, name, amount), never a sentence: the words are the action's label, shown in
     the reader's language. A target that is not a saved record (a username nobody holds) is given
-    as target_type and target_id."""
+    as target_type and target_id.
+
+    The row is sealed and chained to the one before it (socialwork.audit_chain): from here to the
+    commit of the caller's transaction, other audit rows wait for this one."""
     from .audit import request_address
     from .audit_actions import action_label
+    from .audit_chain import chain_append
 
     if action_label(action) is None:
         message = (
@@ -64,8 +68,8 @@ def audit_record(
     if target is not None:
         target_type = target._meta.label_lower
         target_id = "" if target.pk is None else str(target.pk)
-    return AuditEntry.objects.create(
-        actor=actor,
+    return chain_append(
+        actor_id=actor.pk if actor else None,
         actor_username=actor.username if actor else "",
         actor_name=actor.full_name if actor else "",
         action=action,

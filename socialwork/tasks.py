@@ -59,3 +59,11 @@ def notification_email(notification_id: int) -> bool:
 def notification_outbox_drain() -> int:
     """Every minute (beat): email the notifications whose email is still to be sent."""
     return services.notification_outbox_drain()
+
+
+@shared_task(**task_options(timelimits.AUDIT_VERIFY, retry_on=(OperationalError, InterfaceError)))
+def audit_chain_verify() -> bool:
+    """Daily (beat): verify the audit log's chain; the auditors are told where it breaks."""
+    from .audit_chain import chain_verify
+
+    return chain_verify().ok

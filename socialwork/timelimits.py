@@ -32,10 +32,12 @@ STALE_RECOVERY = Limits(60, 2 * 60)
 # under the visibility timeout. A larger one runs `manage.py backup` from cron (no time limit).
 BACKUP = Limits(30 * 60, 31 * 60)
 RESTORE_CHECK = Limits(30 * 60, 31 * 60)
+# Verifying the audit chain reads every live row: about a minute a million rows, with room.
+AUDIT_VERIFY = Limits(30 * 60, 31 * 60)
 
 ALL = (
     DEFAULT, REMINDER, NOTIFICATION_EMAIL, NOTIFICATION_OUTBOX, ALLOWANCE_ROLL, ANNUAL_REPORT,
-    DASHBOARD, CLIENT_PURGE, EXPORT, STALE_RECOVERY, BACKUP, RESTORE_CHECK,
+    DASHBOARD, CLIENT_PURGE, EXPORT, STALE_RECOVERY, BACKUP, RESTORE_CHECK, AUDIT_VERIFY,
 )  # fmt: skip
 
 # The longest hard limit and a margin for the worker to record the end and acknowledge.

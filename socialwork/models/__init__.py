@@ -1,4 +1,4 @@
-from .audit import AuditEntry
+from .audit import AuditArchive, AuditChainCheck, AuditEntry, AuditPolicy
 from .backups import BackupRun
 from .base import TimeStampedModel
 from .notifications import Notification, NotificationPreference
@@ -8,7 +8,10 @@ from .users import User
 __all__ = [
     "ApiToken",
     "ApiTokenPolicy",
+    "AuditArchive",
+    "AuditChainCheck",
     "AuditEntry",
+    "AuditPolicy",
     "BackupRun",
     "Notification",
     "NotificationPreference",

@@ -174,6 +174,16 @@ AXES_VERBOSE = False
 # and tests, so that none reaches the log unlabelled); in production the row is written anyway.
 AUDIT_REQUIRE_LABELS = False
 
+# Each audit row is sealed with a keyed hash over its content and the previous row's seal
+# (socialwork.audit_chain): HMAC with SHA-256 ("sha256") or SM3 ("sm3"). The keys are their own,
+# never the secret key, so that whoever reads or writes the database alone cannot reseal a row.
+# "id:key" pairs, the first seals new rows and all verify (for rotation: put the new one first and
+# keep the old ones while rows sealed with them are live or archived).
+AUDIT_CHAIN_ALGORITHM = env("AUDIT_CHAIN_ALGORITHM", default="sha256")
+AUDIT_CHAIN_KEYS = env.list("AUDIT_CHAIN_KEYS", default=[])
+# Where `audit_archive` writes its files (JSON lines, gzip, with a manifest beside each).
+AUDIT_ARCHIVE_DIR = env("AUDIT_ARCHIVE_DIR", default=str(VAR_DIR / "audit-archive"))
+
 # Intake's look-up of a person already on record in the district is a question about people the
 # worker may not see: each is audited, a person makes at most this many an hour, and a burst (more
 # than BURST within BURST_MINUTES, or a client registered and removed within BURST_MINUTES) is

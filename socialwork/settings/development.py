@@ -8,6 +8,8 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-" + "x" * 50)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 # Every audit action has a label (socialwork.audit_actions): an unlabelled one fails at once here.
 AUDIT_REQUIRE_LABELS = True
+# A fixed key for the audit chain, development only: production refuses to start without its own.
+AUDIT_CHAIN_KEYS = env.list("AUDIT_CHAIN_KEYS", default=["dev:dev-only-audit-chain-key-" + "z" * 32])
 DEMO_MODE = env.bool("DEMO_MODE", default=True)
 SALT_KEY = env.list("FIELD_ENCRYPTION_SALTS", default=["dev-only-salt-" + "y" * 32])
 STORAGES = {

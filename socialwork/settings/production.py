@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, SALT_KEY, SECRET_KEY, env
+from .base import ALLOWED_HOSTS, AUDIT_CHAIN_ALGORITHM, AUDIT_CHAIN_KEYS, SALT_KEY, SECRET_KEY, env
 
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
@@ -15,6 +15,17 @@ if not SALT_KEY or any(len(salt) < 32 for salt in SALT_KEY):
         "FIELD_ENCRYPTION_SALTS must hold at least one random salt of 32 characters or more; it "
         "encrypts client data, so keep it (and DJANGO_SECRET_KEY) safe and never change it without "
         "keeping the old one after the new."
+    )
+if AUDIT_CHAIN_ALGORITHM not in ("sha256", "sm3"):
+    raise ImproperlyConfigured('AUDIT_CHAIN_ALGORITHM must be "sha256" or "sm3".')
+if not AUDIT_CHAIN_KEYS or any(
+    len(key_id) == 0 or len(key) < 32 or key == SECRET_KEY
+    for key_id, _colon, key in (entry.partition(":") for entry in AUDIT_CHAIN_KEYS)
+):
+    raise ImproperlyConfigured(
+        "AUDIT_CHAIN_KEYS must hold at least one id:key pair (e.g. 2027a:<random key>) with a random "
+        "key of 32 characters or more, not DJANGO_SECRET_KEY; it seals the audit log, so keep it "
+        "apart from the database and keep old keys listed after the new one."
     )
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the hosts this site answers to.")

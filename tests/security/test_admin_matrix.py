@@ -319,6 +319,8 @@ PLATFORM = {
     "socialwork.apitoken": {"list": {SEC, SU}, "add": NOBODY_, "change": NOBODY_, "delete": {SEC, SU}},
     "socialwork.apitokenpolicy": {"list": {SEC, SU}, "add": NOBODY_, "change": {SEC, SU}, "delete": NOBODY_},
     "socialwork.auditentry": {"list": {AUD}, "add": NOBODY_, "change": NOBODY_, "delete": NOBODY_},
+    # How long the audit log is kept: the audit administrator's (socialwork.audit_admin).
+    "socialwork.auditpolicy": {"list": {AUD}, "add": NOBODY_, "change": {AUD}, "delete": NOBODY_},
     "django_celery_beat.periodictask": SCHEDULES,
     "django_celery_beat.intervalschedule": SCHEDULES,
     "django_celery_beat.crontabschedule": SCHEDULES,
@@ -349,6 +351,8 @@ def platform_record(name: str, district):
     )  # fmt: skip
     from django_celery_results.models import GroupResult, TaskResult
 
+    from socialwork.models import AuditPolicy
+
     login = {
         "user_agent": "a",
         "ip_address": "10.0.0.9",
@@ -378,6 +382,7 @@ def platform_record(name: str, district):
         "django_celery_beat.periodictask": lambda: PeriodicTask.objects.create(
             name="matrix", task="x", interval=IntervalSchedule.objects.create(every=9, period="days")
         ),
+        "socialwork.auditpolicy": lambda: AuditPolicy.objects.get_or_create(pk=1)[0],
         "django_celery_results.taskresult": lambda: TaskResult.objects.create(task_id="matrix-task"),
         "django_celery_results.groupresult": lambda: GroupResult.objects.create(group_id="matrix-group"),
     }

@@ -9,6 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ!@#$%^&*()"
 SALTS = "salt-" + "0123456789abcdefghijklmnopqrstuvwxyz"
+CHAIN_KEYS = "k1:chain-" + "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -34,7 +35,7 @@ def settings_value(expression: str, **env: str):
 def test_deploy_check_is_clean_in_production_mode():
     result = run(
         "manage.py", "check", "--deploy", "--fail-level", "WARNING",
-        DJANGO_DEBUG="0", DJANGO_SECRET_KEY=SECRET, FIELD_ENCRYPTION_SALTS=SALTS, DJANGO_ALLOWED_HOSTS="socialwork.example.gov.cn",
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY=SECRET, FIELD_ENCRYPTION_SALTS=SALTS, AUDIT_CHAIN_KEYS=CHAIN_KEYS, DJANGO_ALLOWED_HOSTS="socialwork.example.gov.cn",
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -55,10 +56,20 @@ def test_production_refuses_to_start_without_an_encryption_salt():
     assert "FIELD_ENCRYPTION_SALTS" in result.stderr
 
 
+def test_production_refuses_to_start_without_an_audit_chain_key():
+    for keys in ("", "k1:short", f"k1:{SECRET}", ":" + "x" * 40):
+        result = run(
+            "manage.py", "check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY=SECRET, FIELD_ENCRYPTION_SALTS=SALTS,
+            AUDIT_CHAIN_KEYS=keys, DJANGO_ALLOWED_HOSTS="x.example",
+        )  # fmt: skip
+        assert result.returncode != 0, keys
+        assert "AUDIT_CHAIN_KEYS" in result.stderr
+
+
 def test_production_mode_turns_on_transport_security():
     values = settings_value(
         "[settings.DEBUG, settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS > 0]",
-        DJANGO_DEBUG="0", DJANGO_SECRET_KEY=SECRET, FIELD_ENCRYPTION_SALTS=SALTS, DJANGO_ALLOWED_HOSTS="x.example",
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY=SECRET, FIELD_ENCRYPTION_SALTS=SALTS, AUDIT_CHAIN_KEYS=CHAIN_KEYS, DJANGO_ALLOWED_HOSTS="x.example",
     )  # fmt: skip
     assert values == [False, True, True, True]
 
