@@ -82,6 +82,7 @@ DISTRICT_WRITES = [
     ("projects", "payment", ("add",)),
     ("casework", "accessgrant", ("add", "change")),
     ("casework", "caseworkpolicy", ("change",)),
+    ("casework", "subjectrequestpolicy", ("change",)),
 ]
 
 # Per role: (app label, model name or "*", actions). An action is a default one (view, add,
@@ -105,7 +106,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     ]
     + [("training", "enrolment", ("view",))]  # enrolling: training.workflow's organizers
     + [("training", model, ("view",)) for model in ("trainingseries", "trainingsession", "trainer")]
-    + CASEWORK_WORK,
+    + CASEWORK_WORK
+    + [("casework", "subjectrequest", ("view", "add", "change"))],  # a client's PIPL requests
     # Accounts are created, placed, deactivated and their passwords reset through
     # socialwork.accounts.services, which decides who may do what (the model permissions only open
     # the admin's pages). Groups are the roles declared here: nobody edits their permissions. The
