@@ -36,7 +36,7 @@ CASEWORK_WORK = [
         "client", "householdmember", "case", "caseclient", "assessment", "assessmentdomain", "serviceplan",
         "plangoal", "plantask", "servicenote", "referral", "followup", "supervisorreview", "closing", "transfer",
         "group", "groupmember", "groupsession", "groupattendance", "communityactivity", "volunteer",
-        "volunteerhours", "volunteerpairing", "advocacyrecord",
+        "volunteerhours", "volunteerpairing", "advocacyrecord", "subjectrequest",
     )
 ] + [("casework", "vulnerabilitycategory", ("view",))]  # fmt: skip
 
@@ -106,8 +106,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     ]
     + [("training", "enrolment", ("view",))]  # enrolling: training.workflow's organizers
     + [("training", model, ("view",)) for model in ("trainingseries", "trainingsession", "trainer")]
-    + CASEWORK_WORK
-    + [("casework", "subjectrequest", ("view", "add", "change"))],  # a client's PIPL requests
+    + CASEWORK_WORK,
     # Accounts are created, placed, deactivated and their passwords reset through
     # socialwork.accounts.services, which decides who may do what (the model permissions only open
     # the admin's pages). Groups are the roles declared here: nobody edits their permissions. The
