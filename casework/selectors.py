@@ -702,16 +702,16 @@ def calendar_month(
     )
 
 
-# Personal information requests (PIPL): who sees which. The district administrators over the
-# client's station see the district's, named by the client's number only (they do not see clients);
-# the station manager sees the station's; whoever registered or is assigned one sees it.
+# Personal information requests (PIPL): who sees which. The district administrators and auditors
+# over the client's station see the district's, named by the client's number only (they do not see
+# clients); the station manager sees the station's; whoever registered or is assigned one sees it.
 
 
 def subject_request_scope(user) -> Q:
     if not user.is_authenticated:
         return NOTHING
     scope = Q(assignee=user) | Q(registered_by=user)
-    if user.is_district_wide and user.has_role(Role.DISTRICT_ADMIN):
+    if user.is_district_wide:
         scope |= unit_scope(user, via="station")
     if _manages(user):
         scope |= Q(station_id=user.unit_id)

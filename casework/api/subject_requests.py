@@ -120,6 +120,7 @@ class SubjectRequestViewSet(ListSelectorMixin, ScopedDetailMixin, viewsets.Model
 
     def _step(self, serializer_class, run):
         subject = self.get_object()
+        workflow.require(self.request.user, subject, f"request_{self.action}")
         data = serializer_class(data=self.request.data)
         data.is_valid(raise_exception=True)
         run(subject, data.validated_data)

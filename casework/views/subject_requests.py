@@ -31,8 +31,7 @@ from socialwork.roles import Role
 
 def _may_open(user) -> bool:
     return user.is_authenticated and (
-        (user.is_district_wide and user.has_role(Role.DISTRICT_ADMIN))
-        or user.has_role(Role.STATION_MANAGER, Role.SOCIAL_WORKER)
+        user.is_district_wide or user.has_role(Role.STATION_MANAGER, Role.SOCIAL_WORKER)
     )
 
 
@@ -110,9 +109,11 @@ def request_detail(request, pk):
     return render(request, "casework/subject_request_detail.html", context)
 
 
-def _step(request, pk, *, form, run, done):
-    """Take a step posted from the request's page: a bad form or a refusal comes back as a message."""
+def _step(request, pk, *, action: str, form, run, done):
+    """Take a step posted from the request's page: a step not open to the person is a 403; a bad
+    form or the service's refusal comes back as a message."""
     subject = _request(request, pk)
+    workflow.require(request.user, subject, action)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(subject)
@@ -130,7 +131,7 @@ def request_assign(request, pk):
     subject = _request(request, pk)
     form = SubjectRequestAssignForm(request.POST, people=selectors.subject_request_assignees(subject))
     return _step(
-        request, pk, form=form,
+        request, pk, action="request_assign", form=form,
         run=lambda s, data: services.subject_request_assign(actor=request.user, request=s, **data),
         done=_("Request #%(number)s was assigned."),
     )  # fmt: skip
@@ -139,7 +140,7 @@ def request_assign(request, pk):
 @require_POST
 def request_refuse(request, pk):
     return _step(
-        request, pk, form=SubjectRequestRefuseForm(request.POST),
+        request, pk, action="request_refuse", form=SubjectRequestRefuseForm(request.POST),
         run=lambda s, data: services.subject_request_refuse(actor=request.user, request=s, **data),
         done=_("Request #%(number)s was refused."),
     )  # fmt: skip
@@ -148,7 +149,7 @@ def request_refuse(request, pk):
 @require_POST
 def request_close(request, pk):
     return _step(
-        request, pk, form=SubjectRequestCloseForm(request.POST),
+        request, pk, action="request_close", form=SubjectRequestCloseForm(request.POST),
         run=lambda s, data: services.subject_request_close(actor=request.user, request=s, **data),
         done=_("Request #%(number)s was closed."),
     )  # fmt: skip

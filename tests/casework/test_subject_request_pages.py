@@ -84,7 +84,9 @@ def test_others_do_not_reach_a_request(
 ):
     subject = register(station_manager, client_record)
     assert as_user(other_station_manager).get(subject.get_absolute_url()).status_code == 404
-    assert as_user(auditor).get(url("subject_request_list")).status_code == 403
+    assert (
+        as_user(auditor).post(url("subject_request_refuse", subject.pk), {"reason": "x"}).status_code == 403
+    )
     assert (
         as_user(other_station_manager)
         .post(url("subject_request_refuse", subject.pk), {"reason": "x"})
