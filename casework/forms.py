@@ -538,7 +538,7 @@ class SubjectRequestForm(forms.Form):
 
     client = ExistingClientField(label=_("Client"), queryset=Client.objects.none())
     kind = forms.ChoiceField(label=_("The client asks for"), choices=SubjectRequest.Kind.choices)
-    channel = forms.ChoiceField(label=_("Received"), choices=SubjectRequest.Channel.choices)
+    channel = forms.ChoiceField(label=_("How received"), choices=SubjectRequest.Channel.choices)
     received_on = forms.DateField(label=_("Received on"), widget=DATE, initial=today)
     details = forms.CharField(label=_("What the client asks"), widget=TEXT, required=False)
 

@@ -87,7 +87,7 @@ class SubjectRequest(TimeStampedModel):
         "positions.ServiceUnit", verbose_name=_("station"), on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(_("request"), max_length=20, choices=Kind.choices)
-    channel = models.CharField(_("received"), max_length=20, choices=Channel.choices)
+    channel = models.CharField(_("how received"), max_length=20, choices=Channel.choices)
     received_on = models.DateField(_("received on"))
     due_on = models.DateField(_("answer due by"), db_index=True)
     details = models.TextField(_("what the client asks"), blank=True)
