@@ -2,6 +2,7 @@
 Chinese, takes it on, answers it with the copy attached, downloads the copy and closes it."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.utils import timezone, translation
@@ -77,7 +78,7 @@ def test_a_station_manager_registers_and_answers_a_copy_request(
         page.click("#download-copy")
     download = download_info.value
     assert download.suggested_filename.endswith(".json")
-    data = json.loads(open(download.path(), encoding="utf-8").read())
+    data = json.loads(Path(download.path()).read_text(encoding="utf-8"))
     assert data["client"]["name"] == "叶先生" and data["client"]["phone"] == "13805741234"
     assert AuditEntry.objects.filter(action="subject_request.copy_download", actor=manager).exists()
 
