@@ -27,6 +27,7 @@ from django.utils.translation import pgettext_lazy
 from casework.models import (
     Assessment,
     Case,
+    CaseClient,
     Client,
     Closing,
     FollowUp,
@@ -159,6 +160,8 @@ class CaseState:
         """Whether a client of the case has withdrawn consent to the processing of their data."""
         if "case_clients" in getattr(self.case, "_prefetched_objects_cache", {}):
             return any(link.client.consent_withdrawn_on for link in self.case.case_clients.all())
+        if hasattr(self.case, "has_consent_withdrawn"):
+            return self.case.has_consent_withdrawn
         return Client.objects.filter(case_links__case=self.case, consent_withdrawn_on__isnull=False).exists()
 
     def open_follow_up(self) -> bool:
@@ -179,6 +182,7 @@ def state_annotations() -> dict:
         "has_assessments": of_case(Assessment),
         "has_referrals": of_case(Referral),
         "has_open_follow_ups": of_case(FollowUp, done_on__isnull=True),
+        "has_consent_withdrawn": of_case(CaseClient, client__consent_withdrawn_on__isnull=False),
     }
 
 

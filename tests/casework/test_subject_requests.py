@@ -12,6 +12,7 @@ from casework.models import Client, SubjectRequest, SubjectRequestPolicy
 from casework.reminders import casework_subject_requests_overdue
 from socialwork.models import AuditEntry, Notification
 from tests.casework.factories import make_case, make_client
+from tests.casework.test_groups import start_group
 
 pytestmark = pytest.mark.django_db
 K, S = SubjectRequest.Kind, SubjectRequest.Status
@@ -227,6 +228,10 @@ def test_withdrawal_of_consent_stops_new_work_on_the_case(station_manager, socia
             presenting_problem="再次求助",
         )  # fmt: skip
     assert "clients" in error.value.message_dict
+    group = start_group(social_worker)
+    with pytest.raises(ValidationError) as error:
+        services.member_add(actor=social_worker, group=group, client=client)
+    assert "client" in error.value.message_dict
     # Closing it is still open to the team.
     from casework import workflow
 
