@@ -43,6 +43,9 @@ from .models import (
     Referral,
     ServiceNote,
     ServicePlan,
+    SubjectRequest,
+    SubjectRequestPolicy,
+    SubjectRequestStep,
     SupervisorReview,
     Transfer,
     Volunteer,
@@ -57,6 +60,7 @@ from .selectors import (
     clients_visible_to,
     grants_visible_to,
     groups_visible_to,
+    subject_requests_visible_to,
     volunteers_visible_to,
 )
 
@@ -484,3 +488,42 @@ class CaseworkPolicyAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Changed on the policy page, through casework.services.policy_update."""
 
     list_display = ("__str__", "retention_days", "quiet_case_days", "grant_max_days")
+
+
+# Personal information requests
+
+
+class SubjectRequestStepInline(ReadOnlyInline):
+    model = SubjectRequestStep
+    fields = ("at", "action", "actor", "note")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(SubjectRequest)
+class SubjectRequestAdmin(ScopedAdmin):
+    """Taken step by step on the requests' pages (casework.services.subject_requests). The client
+    is named by number, as on the district's pages; the copy of their data is not offered here."""
+
+    selector = subject_requests_visible_to
+    list_display = (
+        "__str__",
+        "client_number",
+        "kind",
+        "status",
+        "received_on",
+        "due_on",
+        "station",
+        "assignee",
+    )
+    list_filter = ("kind", "status")
+    list_select_related = ("station", "assignee")
+    exclude = ("client", "copy_file")
+    inlines = (SubjectRequestStepInline,)
+
+
+@admin.register(SubjectRequestPolicy)
+class SubjectRequestPolicyAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Changed on the requests policy page, through casework.services.subject_request_policy_update."""
+
+    list_display = ("__str__", "answer_working_days")

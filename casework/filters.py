@@ -4,13 +4,14 @@
 import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from casework import selectors
-from casework.models import Case, CaseClient, Client, RiskLevel, VulnerabilityCategory
+from casework import selectors, workflow
+from casework.models import Case, CaseClient, Client, RiskLevel, SubjectRequest, VulnerabilityCategory
 from casework.services import id_digest
 from positions.models import ServiceUnit
 from socialwork import idnumbers
@@ -108,3 +109,22 @@ class ClientApiFilter(ClientFilter):
     def by_id_number(self, queryset, name, value):
         # The number is encrypted: compare keyed digests, never decrypt the table.
         return queryset.filter(id_number_digest=id_digest(value))
+
+
+class SubjectRequestFilter(django_filters.FilterSet):
+    """The personal information requests list's filters: the kind, the state, and those overdue."""
+
+    kind = django_filters.ChoiceFilter(choices=SubjectRequest.Kind.choices, label=_("Request"))
+    status = django_filters.ChoiceFilter(choices=SubjectRequest.Status.choices, label=_("Status"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+
+    class Meta:
+        model = SubjectRequest
+        fields = ["kind", "status", "overdue"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def filter_overdue(self, queryset, name, value):
+        late = Q(status__in=workflow.REQUEST_OPEN, due_on__lt=timezone.localdate())
+        return queryset.filter(late) if value else queryset.exclude(late) if value is False else queryset

@@ -19,6 +19,7 @@ from casework.models import (
     Referral,
     RiskLevel,
     ServiceNote,
+    SubjectRequest,
     SupervisorReview,
     VulnerabilityCategory,
 )
@@ -527,3 +528,66 @@ class GrantDecisionForm(forms.Form):
         ]
     )
     comment = forms.CharField(label=_("Why declined"), max_length=200, required=False)
+
+
+# Personal information requests
+
+
+class SubjectRequestForm(forms.Form):
+    """A client's request, registered by the station manager."""
+
+    client = ExistingClientField(label=_("Client"), queryset=Client.objects.none())
+    kind = forms.ChoiceField(label=_("The client asks for"), choices=SubjectRequest.Kind.choices)
+    channel = forms.ChoiceField(label=_("How received"), choices=SubjectRequest.Channel.choices)
+    received_on = forms.DateField(label=_("Received on"), widget=DATE, initial=today)
+    details = forms.CharField(label=_("What the client asks"), widget=TEXT, required=False)
+
+    def __init__(self, *args, clients, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_picker(self, "client", "client", queryset=clients, user=user)
+
+
+class SubjectRequestAssignForm(forms.Form):
+    assignee = PersonChoiceField(label=_("Answered by"), queryset=User.objects.none())
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = people
+
+
+class SubjectRequestAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer given to the client"),
+        widget=Textarea(attrs={"rows": 5}),
+        help_text=_("What was done and what the client is told, in plain words."),
+    )
+
+
+class SubjectRequestRefuseForm(forms.Form):
+    reason = forms.CharField(label=_("Why refused"), max_length=500)
+
+
+class SubjectRequestCloseForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+def _dates_field(label, help_text):
+    return forms.CharField(label=label, widget=SHORT_TEXT, required=False, help_text=help_text)
+
+
+class SubjectRequestPolicyForm(forms.Form):
+    answer_working_days = forms.IntegerField(
+        label=_("Answer a request within (working days)"), min_value=1, max_value=30
+    )
+    holidays = _dates_field(
+        _("Public holidays"), _("One date a line or separated by spaces, as 2026-10-01: weekdays not worked.")
+    )
+    working_weekend_days = _dates_field(
+        _("Weekend days worked (调休)"), _("One date a line, as 2026-10-10: Saturdays or Sundays worked.")
+    )
+
+    def clean_holidays(self):
+        return self.cleaned_data["holidays"].split()
+
+    def clean_working_weekend_days(self):
+        return self.cleaned_data["working_weekend_days"].split()

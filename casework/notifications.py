@@ -16,3 +16,7 @@ CASE_ASSIGNED = notification_kind("casework_case_assigned", label=_("A case was 
 TRANSFER_DECIDED = notification_kind(
     "casework_transfer_decided", label=_("A transfer I asked for was accepted or declined")
 )
+SUBJECT_REQUEST = notification_kind(
+    "casework_subject_request",
+    label=_("Personal information requests: registered, assigned to me, answered or refused"),
+)

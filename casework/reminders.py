@@ -9,7 +9,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import Case, FollowUp, RiskLevel
-from casework.selectors import cases_quiet
+from casework.selectors import cases_quiet, district_administrators_over, subject_requests_overdue
 from socialwork.reminders import Reminder, reminder
 from socialwork.roles import Role
 
@@ -94,3 +94,25 @@ def casework_unassigned_high_risk(day):
         title = format_lazy(_("High-risk case {case} has no worker: assign one"), case=case.number)
         for user in managers.get(case.station_id, []):
             yield Reminder(user=user, item=f"unassigned:{case.pk}", title=title, url=case.get_absolute_url())
+
+
+@reminder("casework_subject_requests_overdue", label=_("Personal information request overdue"), hour=8)
+def casework_subject_requests_overdue(day):
+    """Each morning the district administrators over the client's station hear of every personal
+    information request not answered by its due day (it names the request by number, never the
+    client)."""
+    requests = list(subject_requests_overdue(on=day).order_by("due_on", "pk"))
+    administrators: dict[int, list] = {}
+    for request in requests:
+        region = request.station.region
+        if region.pk not in administrators:
+            administrators[region.pk] = list(district_administrators_over(region))
+        title = format_lazy(
+            _("Personal information request #{number} was due on {date} and is not answered"),
+            number=request.pk,
+            date=request.due_on,
+        )
+        for user in administrators[region.pk]:
+            yield Reminder(
+                user=user, item=f"subject_request:{request.pk}", title=title, url=request.get_absolute_url()
+            )

@@ -45,6 +45,7 @@ from casework.models import (
     PlanTask,
     ServiceNote,
     ServicePlan,
+    SubjectRequest,
     SupervisorReview,
     Transfer,
     Volunteer,
@@ -699,3 +700,71 @@ def calendar_month(
         previous=(first - timedelta(days=1)).replace(day=1),
         next=following,
     )
+
+
+# Personal information requests (PIPL): who sees which. The district administrators and auditors
+# over the client's station see the district's, named by the client's number only (they do not see
+# clients); the station manager sees the station's; whoever registered or is assigned one sees it.
+
+
+def subject_request_scope(user) -> Q:
+    if not user.is_authenticated:
+        return NOTHING
+    scope = Q(assignee=user) | Q(registered_by=user)
+    if user.is_district_wide:
+        scope |= unit_scope(user, via="station")
+    if _manages(user):
+        scope |= Q(station_id=user.unit_id)
+    return scope
+
+
+def subject_requests_visible_to(*, user) -> QuerySet[SubjectRequest]:
+    return SubjectRequest.objects.filter(subject_request_scope(user)).select_related(
+        "client", "station__region", "registered_by", "assignee"
+    )
+
+
+def subject_requests_list(*, user, params=None):
+    """The requests list: those `user` sees, the latest received first, filtered by kind, state,
+    station and whether overdue."""
+    from casework.filters import SubjectRequestFilter
+
+    requests = subject_requests_visible_to(user=user).order_by("-received_on", "-pk")
+    return SubjectRequestFilter(params, queryset=requests, user=user)
+
+
+def subject_request_may_register(user) -> bool:
+    """Station managers register their station's clients' requests."""
+    return _manages(user) and user.has_perm("casework.add_subjectrequest")
+
+
+def subject_request_clients(*, user) -> QuerySet[Client]:
+    """The clients a person may register a request for: the clients of their station they see."""
+    if not subject_request_may_register(user):
+        return Client.objects.none()
+    return clients_visible_to(user=user).filter(station_id=user.unit_id).order_by("name", "pk")
+
+
+def subject_request_assignees(request: SubjectRequest) -> QuerySet:
+    """Who a request may be assigned to: the active station managers and social workers of the
+    client's station (the service checks they see the client)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            unit__path__startswith=request.station.path,
+            groups__name__in=[Role.STATION_MANAGER, Role.SOCIAL_WORKER],
+        )
+        .select_related("unit")
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def subject_requests_overdue(*, on: date) -> QuerySet[SubjectRequest]:
+    """Requests still waiting for their answer after the day it was due."""
+    return SubjectRequest.objects.filter(
+        status__in=(SubjectRequest.Status.REGISTERED, SubjectRequest.Status.ASSIGNED), due_on__lt=on
+    ).select_related("station__region")

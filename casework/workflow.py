@@ -24,7 +24,18 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from casework.models import Assessment, Case, Closing, FollowUp, Referral, ServicePlan, Transfer
+from casework.models import (
+    Assessment,
+    Case,
+    CaseClient,
+    Client,
+    Closing,
+    FollowUp,
+    Referral,
+    ServicePlan,
+    SubjectRequest,
+    Transfer,
+)
 from casework.models.common import Approval
 from socialwork.actions import Action, ActionNotAllowed, action_require
 from socialwork.roles import Role
@@ -144,6 +155,15 @@ class CaseState:
             return getattr(self.case, f"has_{relation}")
         return getattr(self.case, relation).exists()
 
+    @cached_property
+    def consent_withdrawn(self) -> bool:
+        """Whether a client of the case has withdrawn consent to the processing of their data."""
+        if "case_clients" in getattr(self.case, "_prefetched_objects_cache", {}):
+            return any(link.client.consent_withdrawn_on for link in self.case.case_clients.all())
+        if hasattr(self.case, "has_consent_withdrawn"):
+            return self.case.has_consent_withdrawn
+        return Client.objects.filter(case_links__case=self.case, consent_withdrawn_on__isnull=False).exists()
+
     def open_follow_up(self) -> bool:
         if "follow_ups" in getattr(self.case, "_prefetched_objects_cache", {}):
             return any(f.done_on is None for f in self.case.follow_ups.all())
@@ -162,6 +182,7 @@ def state_annotations() -> dict:
         "has_assessments": of_case(Assessment),
         "has_referrals": of_case(Referral),
         "has_open_follow_ups": of_case(FollowUp, done_on__isnull=True),
+        "has_consent_withdrawn": of_case(CaseClient, client__consent_withdrawn_on__isnull=False),
     }
 
 
@@ -194,7 +215,20 @@ HAS_OPEN_TASK: Condition = (
     lambda s, case: any(task.done_on is None for task in s.current_plan.tasks.all()),
     _("Every task of the plan is done."),
 )
+# The one place that stops new processing of a client who withdrew consent (PIPL art. 15): every
+# step below that records or plans new work on the case asks it.
+CONSENT_HELD: Condition = (
+    lambda s, case: not s.consent_withdrawn,
+    _(
+        "A client of this case has withdrawn consent to the processing of their data: "
+        "no new work is recorded on the case. It may still be closed or transferred."
+    ),
+)
 MOVE_READY: dict[str, tuple[Condition, ...]] = {"plan": (ASSESSED,), "intervene": (PLAN_APPROVED,)}
+NEW_WORK = {
+    "note_add", "assessment_record", "plan_save", "referral_add", "follow_up_schedule", "follow_up_done",
+    "assess", "plan", "intervene", "evaluate", "resume", "reopen", "plan_submit", "task_done",
+}  # fmt: skip
 
 SUPERVISOR_ONLY, MANAGER_ONLY = frozenset({SUPERVISOR}), frozenset({MANAGER})
 
@@ -295,6 +329,8 @@ def _answer(steps, *, kind: str, record, parts: set[str], state: "CaseState", ca
     actions, refused = {}, {}
     for name, step in steps.items():
         why = _refusal(step, kind=kind, record=record, parts=parts, state=state, case=case)
+        if why is None and name in NEW_WORK and state is not None and not CONSENT_HELD[0](state, case):
+            why = CONSENT_HELD[1]
         if why is None:
             actions[name] = Action(label=step.label, needs_reason=step.needs_reason)
         else:
@@ -328,7 +364,74 @@ def transfer_answer(user, transfer: Transfer, state: "CaseState | None" = None) 
     return _answer(TRANSFER_STEPS, kind="transfer", record=transfer, parts=parts, state=state, case=case)
 
 
-ANSWERS = {Case: case_answer, ServicePlan: plan_answer, Closing: closing_answer, Transfer: transfer_answer}
+# A client's personal information requests (casework.services.subject_requests): registered by the
+# station manager, assigned to someone who sees the client, answered by them, closed or refused.
+DISTRICT, ASSIGNEE = "district", "assignee"
+RQ = SubjectRequest.Status
+REQUEST_OPEN = (RQ.REGISTERED, RQ.ASSIGNED)
+REQUEST_STEPS = {
+    "request_assign": Step(_("Assign"), frozenset({DISTRICT, MANAGER}), REQUEST_OPEN),
+    "request_answer": Step(_("Answer the request"), frozenset({ASSIGNEE}), (RQ.ASSIGNED,)),
+    "request_refuse": Step(
+        _("Refuse the request"), frozenset({ASSIGNEE, MANAGER, DISTRICT}), REQUEST_OPEN, needs_reason=True
+    ),
+    "request_close": Step(_("Close the request"), frozenset({MANAGER, DISTRICT}), (RQ.ANSWERED,)),
+}
+WHO[frozenset({DISTRICT, MANAGER})] = _(
+    "Only the station manager of the client's station or a district administrator can do this."
+)
+WHO[frozenset({ASSIGNEE})] = _("Only the person the request is assigned to answers it.")
+WHO[frozenset({MANAGER, DISTRICT})] = WHO[frozenset({DISTRICT, MANAGER})]
+# Answering these cannot be undone: the page asks first.
+REQUEST_CONFIRM = {
+    SubjectRequest.Kind.DELETION: _(
+        "The client is removed now: nobody sees them or their own cases any more, and they are erased "
+        "for good when the case records policy's retention period ends."
+    ),
+    SubjectRequest.Kind.WITHDRAWAL: _(
+        "From now on no new work is recorded on the client's cases and no new case is opened for them."
+    ),
+}
+
+
+def request_parts(user, request: SubjectRequest) -> set[str]:
+    """Which parts this person plays on a request: the one it is assigned to, the station manager
+    of the client's station, a district administrator over that station."""
+    parts = set()
+    if not user.is_authenticated:
+        return parts
+    if request.assignee_id == user.pk:
+        parts.add(ASSIGNEE)
+    if user.unit_id and request.station_id == user.unit_id and user.has_role(Role.STATION_MANAGER):
+        parts.add(MANAGER)
+    district = user.is_district_wide and user.has_role(Role.DISTRICT_ADMIN) and user.region_id
+    if district and request.station.region.path.startswith(user.region.path):
+        parts.add(DISTRICT)
+    return parts
+
+
+def request_answer(user, request: SubjectRequest, state=None) -> Answer:
+    answer = _answer(
+        REQUEST_STEPS,
+        kind="request",
+        record=request,
+        parts=request_parts(user, request),
+        state=None,
+        case=None,
+    )
+    if "request_answer" in answer.actions and request.kind in REQUEST_CONFIRM:
+        step = answer.actions["request_answer"]
+        answer.actions["request_answer"] = Action(label=step.label, confirm=REQUEST_CONFIRM[request.kind])
+    return answer
+
+
+ANSWERS = {
+    Case: case_answer,
+    ServicePlan: plan_answer,
+    Closing: closing_answer,
+    Transfer: transfer_answer,
+    SubjectRequest: request_answer,
+}
 
 
 def answer_for(user, obj, state: "CaseState | None" = None) -> Answer:
@@ -340,7 +443,8 @@ def answer_for(user, obj, state: "CaseState | None" = None) -> Answer:
 
 
 def actions_for(user, obj) -> dict[str, Action]:
-    """What this person may do to a case, a service plan, a closing or a transfer now."""
+    """What this person may do to a case, a service plan, a closing, a transfer or a personal
+    information request now."""
     return answer_for(user, obj).actions
 
 

@@ -71,6 +71,12 @@ def navigation(request):
             (_("Case access grants"), reverse("casework:grant_list")),
             (_("Case records policy"), reverse("casework:policy")),
         ]
+    if (
+        user.is_district_wide
+        and user.has_perm("casework.change_subjectrequestpolicy")
+        or user.has_role(Role.STATION_MANAGER)
+    ):
+        casework.append((_("Personal information requests"), reverse("casework:subject_request_list")))
     if casework:
         menus.append((_("Casework"), casework))
 

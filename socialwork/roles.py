@@ -36,7 +36,7 @@ CASEWORK_WORK = [
         "client", "householdmember", "case", "caseclient", "assessment", "assessmentdomain", "serviceplan",
         "plangoal", "plantask", "servicenote", "referral", "followup", "supervisorreview", "closing", "transfer",
         "group", "groupmember", "groupsession", "groupattendance", "communityactivity", "volunteer",
-        "volunteerhours", "volunteerpairing", "advocacyrecord",
+        "volunteerhours", "volunteerpairing", "advocacyrecord", "subjectrequest",
     )
 ] + [("casework", "vulnerabilitycategory", ("view",))]  # fmt: skip
 
@@ -82,6 +82,7 @@ DISTRICT_WRITES = [
     ("projects", "payment", ("add",)),
     ("casework", "accessgrant", ("add", "change")),
     ("casework", "caseworkpolicy", ("change",)),
+    ("casework", "subjectrequestpolicy", ("change",)),
 ]
 
 # Per role: (app label, model name or "*", actions). An action is a default one (view, add,

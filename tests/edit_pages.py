@@ -474,6 +474,16 @@ def casework_policy(world: World):
     )
 
 
+@edit_page("casework:subject_request_policy", editor="district", url_kwargs=lambda policy: {})
+def subject_request_policy(world: World):
+    from casework.services import subject_request_policy_update
+
+    return subject_request_policy_update(
+        actor=world.people["district"], answer_working_days=12, holidays=["2026-10-01", "2026-10-02"],
+        working_weekend_days=["2026-10-10"],
+    )  # fmt: skip
+
+
 def _preferences(user) -> list:
     return sorted(user.notification_preferences.values_list("kind", "in_app", "email"))
 

@@ -25,11 +25,12 @@ from .clients import CaseworkPolicy, Client, HouseholdMember, VulnerabilityCateg
 from .common import Approval, RiskLevel
 from .community import CommunityActivity, Volunteer, VolunteerHours, VolunteerPairing
 from .groups import Group, GroupAttendance, GroupMember, GroupSession
+from .subject_requests import SubjectRequest, SubjectRequestPolicy, SubjectRequestStep
 
 __all__ = [
     "AccessGrant", "AdvocacyRecord", "Approval", "Assessment", "AssessmentDomain", "Case", "CaseClient", "CaseloadEntry",
     "CaseTransition", "CaseworkPolicy", "Client", "Closing", "CommunityActivity", "FollowUp", "Group",
     "GroupAttendance", "GroupMember", "GroupSession", "HouseholdMember", "PlanGoal", "PlanTask", "Referral",
-    "PlanRound", "RiskLevel", "ServiceNote", "ServicePlan", "SupervisorReview", "Transfer", "Volunteer", "VolunteerHours",
+    "PlanRound", "RiskLevel", "ServiceNote", "ServicePlan", "SubjectRequest", "SubjectRequestPolicy", "SubjectRequestStep", "SupervisorReview", "Transfer", "Volunteer", "VolunteerHours",
     "VolunteerPairing", "VulnerabilityCategory",
 ]  # fmt: skip

@@ -63,6 +63,8 @@ class Client(TimeStampedModel):
         _("consents to the processing of their data"), default=False
     )
     consent_recorded_on = models.DateField(_("consent recorded on"), null=True, blank=True)
+    # Set by a request to withdraw consent (casework.services.subject_requests): no new processing.
+    consent_withdrawn_on = models.DateField(_("consent withdrawn on"), null=True, blank=True)
     known_elsewhere = models.BooleanField(
         _("already known elsewhere in the district at registration"), default=False,
         help_text=_("Someone with the same ID number, or the same name and date of birth, was on record."),

@@ -60,6 +60,17 @@ from .groups import (
     session_plan,
     session_record,
 )
+from .subject_requests import (
+    deletion_report,
+    subject_request_answer,
+    subject_request_assign,
+    subject_request_close,
+    subject_request_copy_record,
+    subject_request_policy_update,
+    subject_request_refuse,
+    subject_request_register,
+    working_days_after,
+)
 
 __all__ = [
     "access_decide", "access_record", "access_request", "access_revoke", "grant_approvers", "assessment_record", "case_assign", "case_move", "case_open",
@@ -73,4 +84,9 @@ __all__ += [
     "advocacy_record_response", "advocacy_save", "advocacy_submit", "group_create", "group_evaluate",
     "group_may_write", "group_update", "member_add", "member_leave", "pairing_end", "pairing_start",
     "session_plan", "session_record", "volunteer_hours_add", "volunteer_may_write", "volunteer_save",
+]  # fmt: skip
+__all__ += [
+    "deletion_report", "subject_request_answer", "subject_request_assign", "subject_request_close",
+    "subject_request_copy_record", "subject_request_policy_update", "subject_request_refuse",
+    "subject_request_register", "working_days_after",
 ]  # fmt: skip

@@ -157,6 +157,14 @@ def case_open(
     )
     if any(client.pk not in visible for client in clients):
         raise ValidationError({"clients": _("One of the clients is outside what you can see.")})
+    if any(client.consent_withdrawn_on for client in clients):
+        raise ValidationError(
+            {
+                "clients": _(
+                    "A client has withdrawn consent to the processing of their data: no new case is opened."
+                )
+            }
+        )
     presenting_problem = (presenting_problem or "").strip()
     if not presenting_problem:
         raise ValidationError({"presenting_problem": _("Describe the presenting problem.")})

@@ -300,6 +300,10 @@ def clients_purge(*, day: date | None = None) -> int:
             ).delete()
             client.case_links.all().delete()
             client.group_memberships.all().delete()
+            # Copies of their data attached to answered requests go with them; the requests stay.
+            for request in client.subject_requests.exclude(copy_file=""):
+                request.copy_file.delete(save=False)
+                request.save(update_fields=["copy_file", "updated_at"])
             audit_record(actor=None, action="client.erase", target=client, summary=f"#{client.pk}")
             client.delete()
             erased += 1

@@ -129,6 +129,14 @@ def member_add(*, actor, group: Group, client: Client, joined_on: date | None = 
         _require_running(group)
         if not clients_visible_to(user=actor).filter(pk=client.pk).exists():
             raise ValidationError({"client": _("This client is outside what you can see.")})
+        if client.consent_withdrawn_on:
+            raise ValidationError(
+                {
+                    "client": _(
+                        "This client has withdrawn consent to the processing of their data: they join no group."
+                    )
+                }
+            )
         member = GroupMember.objects.filter(group=group, client=client).first()
         if member is not None and member.left_on is None:
             raise ValidationError({"client": _("This client is already a member of the group.")})

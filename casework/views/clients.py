@@ -68,6 +68,8 @@ def client_detail(request, pk):
             "misfits": selectors.client_category_misfits(client=client, categories=categories),
             "cases": cases,
             "pairings": client.pairings.select_related("volunteer").order_by("-starts_on", "pk"),
+            "can_register_request": client.station_id == request.user.unit_id
+            and selectors.subject_request_may_register(request.user),
             "can_remove": request.user.pk == client.created_by_id
             or (request.user.unit_id == client.station_id and request.user.has_role(Role.STATION_MANAGER)),
         },

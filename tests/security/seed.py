@@ -205,6 +205,12 @@ def seed() -> District:
         expires_on=today + timedelta(days=7),
     )
 
+    # A personal information request of the case's client, assigned to the station manager.
+    o["subject_request"] = casework.subject_request_register(
+        actor=manager, client=o["client"], kind="copy", channel="in_person", received_on=today
+    )
+    casework.subject_request_assign(actor=manager, request=o["subject_request"], assignee=manager)
+
     # The station manager's own things: a notification, an API token, an annual report, a background
     # export.
     o["notification"] = notification_send(user=manager, kind="test", title="提醒", key="matrix")
