@@ -2,6 +2,7 @@ from .audit import AuditEntry
 from .base import TimeStampedModel
 from .notifications import Notification, NotificationPreference
 from .tokens import ApiToken, ApiTokenPolicy
+from .twofactor import SecondFactorPolicy
 from .users import User
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "AuditEntry",
     "Notification",
     "NotificationPreference",
+    "SecondFactorPolicy",
     "TimeStampedModel",
     "User",
 ]
