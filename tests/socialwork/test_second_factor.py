@@ -325,7 +325,7 @@ def test_the_token_endpoint_needs_the_code_of_those_who_use_a_second_factor(dist
 def test_the_token_endpoint_speaks_the_persons_language(district_admin, settings):
     settings.LANGUAGE_CODE = "zh-hans"
     make_device(district_admin)
-    assert obtain("district").json()["otp"] == ["请输入身份验证器应用显示的验证码（或一个恢复码）。"]
+    assert obtain("district").json()["otp"] == ["请输入身份验证器应用显示的动态口令（或一个恢复码）。"]
 
 
 def test_a_worker_without_a_second_factor_gets_a_token_with_the_password(social_worker):
@@ -420,7 +420,7 @@ def test_the_second_factor_pages_read_in_chinese(district_admin, settings):
     verify = again.get(reverse("second_factor_verify")).content.decode()
     assert "双因素认证" in verify and "恢复码" in verify
     wrong = again.post(reverse("second_factor_verify"), {"code": "000000"}).content.decode()
-    assert "验证码错误或已使用" in wrong
+    assert "动态口令错误或已使用过" in wrong
 
 
 # Demo mode
