@@ -318,6 +318,8 @@ PLATFORM = {
     "sessions.session": {"list": {SEC, SU}, "add": NOBODY_, "change": NOBODY_, "delete": {SEC, SU}},
     "socialwork.apitoken": {"list": {SEC, SU}, "add": NOBODY_, "change": NOBODY_, "delete": {SEC, SU}},
     "socialwork.apitokenpolicy": {"list": {SEC, SU}, "add": NOBODY_, "change": {SEC, SU}, "delete": NOBODY_},
+    # Which optional roles must also use a second factor: the security administrator's one row.
+    "socialwork.secondfactorpolicy": {"list": {SEC, SU}, "add": NOBODY_, "change": {SEC, SU}, "delete": NOBODY_},
     "socialwork.auditentry": {"list": {AUD}, "add": NOBODY_, "change": NOBODY_, "delete": NOBODY_},
     "django_celery_beat.periodictask": SCHEDULES,
     "django_celery_beat.intervalschedule": SCHEDULES,
