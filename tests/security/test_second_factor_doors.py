@@ -52,7 +52,11 @@ def sweep(district, client, page: str) -> list[str]:
                 wrong.append(f"{url}: {response.status_code}")
         elif response.status_code != 302 or not response["Location"].startswith(reverse(page)):
             wrong.append(f"{url}: {response.status_code} {response.get('Location', '')}")
-    for url in ("/admin/", reverse("admin:socialwork_user_changelist"), reverse("admin:casework_case_changelist")):
+    for url in (
+        "/admin/",
+        reverse("admin:socialwork_user_changelist"),
+        reverse("admin:casework_case_changelist"),
+    ):
         response = client.get(url)
         if response.status_code != 302 or not response["Location"].startswith(reverse(page)):
             wrong.append(f"{url}: {response.status_code}")

@@ -120,7 +120,9 @@ def test_a_district_administrator_without_a_device_sets_one_up_before_anything_e
     assert wrong.status_code == 200 and wrong.context["form"].errors
     assert not TOTPDevice.objects.filter(user=district_admin, confirmed=True).exists()
 
-    TOTPDevice.objects.filter(user=district_admin).update(throttling_failure_timestamp=None, throttling_failure_count=0)
+    TOTPDevice.objects.filter(user=district_admin).update(
+        throttling_failure_timestamp=None, throttling_failure_count=0
+    )
     done = browser.post(reverse("second_factor_setup"), {"code": setup_code(html)})
     assert done.status_code == 200 and len(done.context["codes"]) == 10
     assert TOTPDevice.objects.filter(user=district_admin, confirmed=True).count() == 1
@@ -184,7 +186,9 @@ def test_a_wrong_code_is_refused_audited_and_throttled(station_manager):
     throttled = browser.post(reverse("second_factor_verify"), {"code": right})
     assert throttled.status_code == 200 and "Wait" in str(throttled.context["form"].errors["code"])
     assert browser.get(reverse("home")).status_code == 302
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=timezone.now() - timedelta(minutes=5))
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_timestamp=timezone.now() - timedelta(minutes=5)
+    )
     assert browser.post(reverse("second_factor_verify"), {"code": right}).status_code == 302
     assert browser.get(reverse("home")).status_code == 200
 
@@ -222,7 +226,9 @@ def test_new_recovery_codes_replace_the_old_ones(district_admin):
     old = browser.post(reverse("second_factor_recovery_codes")).context["codes"]
     new = browser.post(reverse("second_factor_recovery_codes")).context["codes"]
     assert set(old).isdisjoint(new)
-    assert set(StaticToken.objects.filter(device__user=district_admin).values_list("token", flat=True)) == set(new)
+    assert set(
+        StaticToken.objects.filter(device__user=district_admin).values_list("token", flat=True)
+    ) == set(new)
     assert AuditEntry.objects.filter(action="account.recovery_codes_renew").count() == 2
 
 
@@ -240,7 +246,8 @@ def test_the_admin_login_leads_to_the_second_factor(district_admin):
     make_device(district_admin)
     browser = Client()
     response = browser.post(
-        reverse("admin:login") + "?next=/admin/", {"username": "district", "password": PASSWORD, "next": "/admin/"}
+        reverse("admin:login") + "?next=/admin/",
+        {"username": "district", "password": PASSWORD, "next": "/admin/"},
     )
     assert response.status_code == 302
     response = browser.get("/admin/")
@@ -317,7 +324,9 @@ def test_the_token_endpoint_needs_the_code_of_those_who_use_a_second_factor(dist
     wrong = obtain("district", otp="000000")
     assert wrong.status_code == 400 and "otp" in wrong.json()
     assert AuditEntry.objects.filter(action="login.otp_failure", changes__door=[None, "api"]).exists()
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None, throttling_failure_count=0)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_timestamp=None, throttling_failure_count=0
+    )
     right = obtain("district", otp=otp_code(device))
     assert right.status_code == 200 and right.json()["token"]
 
@@ -368,7 +377,9 @@ def test_the_security_administrator_resets_a_device_audited_and_the_holder_is_to
     assert district_admin.notifications.filter(kind="second_factor_reset").exists()
     # The holder's sessions and tokens end; at the next login they set up a new device.
     assert browser.get(reverse("home")).status_code == 302
-    assert not [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(district_admin.pk)]
+    assert not [
+        s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(district_admin.pk)
+    ]
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get("/api/v1/units/").status_code == 401
