@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ADDRESS ?= 127.0.0.1:8000
 
-.PHONY: install run seed superuser worker test lint format messages bench
+.PHONY: install run seed otp superuser worker test lint format messages bench
 
 # A virtual environment with everything the project needs, refreshed when requirements change.
 $(STAMP): requirements.txt requirements-dev.txt
@@ -24,13 +24,17 @@ run: install
 	$(PY) manage.py seed_demo && \
 	{ $(VENV)/bin/celery -A socialwork worker --beat -Q celery,backups --pool=solo --loglevel=INFO & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	  echo "Serving http://$(ADDRESS)/ (log in as district / demo-2026)"; \
+	  echo "Serving http://$(ADDRESS)/ (log in as district / demo-2026; the second factor's code: make otp ACCOUNT=district, or the README's demo secrets in an authenticator app)"; \
 	  $(PY) manage.py runserver --noreload $(ADDRESS); }
 
 # The quick start's own management commands, in its development mode (`make run` sets it for the
 # server; a plain `python manage.py ...` would start in production mode and refuse without a key).
 seed: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py seed_demo
+
+# The current second-factor code of a demo account (demo mode): `make otp ACCOUNT=district`.
+otp: install
+	@DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py demo_otp $(or $(ACCOUNT),district)
 
 superuser: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py createsuperuser

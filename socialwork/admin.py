@@ -4,7 +4,10 @@ import axes.admin as axes_admin
 import django.contrib.auth.admin  # noqa: F401
 import django_celery_beat.admin as beat_admin
 import django_celery_results.admin as results_admin
+import django_otp.plugins.otp_static.admin  # noqa: F401
+import django_otp.plugins.otp_totp.admin  # noqa: F401
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -21,17 +24,28 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from django_celery_results.models import GroupResult, TaskResult
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import tokens
 from .accounts import selectors as account_selectors
 from .accounts import services as account_services
+from .accounts import twofactor
 from .accounts.forms import PLACE_FIELDS, AccountCreateForm, AccountForm, AccountRolesForm, PasswordResetForm
 from .accounts.selectors import account_actions_for
 from .admin_base import ReadOnlyAdmin, ReadOnlyPermissions
 from .audit_actions import action_shown
 from .audit_admin import EXPORT_FORMATS, AuditSearchFilter, audit_export, chain_status
-from .models import ApiToken, ApiTokenPolicy, AuditEntry, Notification, NotificationPreference, User
-from .roles import Role
+from .models import (
+    ApiToken,
+    ApiTokenPolicy,
+    AuditEntry,
+    Notification,
+    NotificationPreference,
+    SecondFactorPolicy,
+    User,
+)
+from .roles import SECOND_FACTOR_OPTIONAL_ROLES, Role
 
 # The admin is the system's own back office: 社会工作管理系统 · 后台管理, not "Django 管理".
 admin.site.site_header = admin.site.site_title = format_lazy(
@@ -46,6 +60,10 @@ admin.site.unregister(TaskResult)
 admin.site.unregister(GroupResult)
 admin.site.unregister(PeriodicTask)
 admin.site.unregister(CrontabSchedule)
+# django-otp's devices hold the secrets of people's second factor: no admin page shows or edits
+# them. The security administrator resets a person's devices from the user admin (audited).
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 # Third-party fields named by a word no catalogue can give them as shipped: django-celery-results'
 # "Worker", which our catalogue gives a social worker (社工), and django-celery-beat's "Task Name",
@@ -70,7 +88,12 @@ class UserAdmin(admin.ModelAdmin):
     search_fields = ("username", "full_name", "email", "unit__name")
     autocomplete_fields = ("region", "unit")
     ordering = ("username",)
-    actions = ("deactivate_selected", "reactivate_selected", "unlock_selected")
+    actions = (
+        "deactivate_selected",
+        "reactivate_selected",
+        "unlock_selected",
+        "second_factor_reset_selected",
+    )
 
     STATUS_FIELDS = (
         "is_active",
@@ -79,6 +102,7 @@ class UserAdmin(admin.ModelAdmin):
         "last_login",
         "date_joined",
         "password_changed_at",
+        "second_factor_shown",
     )
 
     def get_queryset(self, request):
@@ -108,6 +132,7 @@ class UserAdmin(admin.ModelAdmin):
             actions.pop("reactivate_selected", None)
         if not account_selectors.runs_security(request.user):
             actions.pop("unlock_selected", None)
+            actions.pop("second_factor_reset_selected", None)
         return actions
 
     # The pages' fields.
@@ -151,6 +176,16 @@ class UserAdmin(admin.ModelAdmin):
         else:
             kwargs["form"] = AccountForm
         return super().get_form(request, obj, change=change, **kwargs)
+
+    @admin.display(description=_("second factor"))
+    def second_factor_shown(self, account) -> str:
+        device = twofactor.totp_device_of(account)
+        required = twofactor.second_factor_required(account)
+        if device is not None:
+            return _("authenticator app, set up on %(date)s") % {
+                "date": f"{timezone.localtime(device.created_at):%Y-%m-%d}"
+            }
+        return _("not set up (required: set up at the next login)") if required else _("not set up")
 
     @admin.display(description=_("roles"))
     def role_list(self, account) -> str:
@@ -245,6 +280,19 @@ class UserAdmin(admin.ModelAdmin):
             queryset,
             account_services.user_unlock,
             lambda n: ngettext("%(count)d account unlocked.", "%(count)d accounts unlocked.", n),
+        )
+
+    @admin.action(description=_("Reset the second factor of the selected accounts"))
+    def second_factor_reset_selected(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            account_services.user_second_factor_reset,
+            lambda n: ngettext(
+                "The second factor of %(count)d account was reset; its holder is told and sets up a new one.",
+                "The second factor of %(count)d accounts was reset; their holders are told and set up new ones.",
+                n,
+            ),
         )
 
     # The password page: the system administrator resets through the service.
@@ -687,3 +735,50 @@ class ApiTokenPolicyAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         tokens.api_token_policy_set(actor=request.user, lifetime_hours=obj.lifetime_hours)
+
+
+class SecondFactorPolicyForm(forms.ModelForm):
+    required_roles = forms.MultipleChoiceField(
+        label=_("also required of"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=SecondFactorPolicy._meta.get_field("required_roles").help_text,
+    )
+
+    class Meta:
+        model = SecondFactorPolicy
+        fields = ("required_roles",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["required_roles"].choices = [
+            (role.value, role.label) for role in SECOND_FACTOR_OPTIONAL_ROLES
+        ]
+
+
+@admin.register(SecondFactorPolicy)
+class SecondFactorPolicyAdmin(admin.ModelAdmin):
+    """The one policy row: which optional roles must also log in with a second factor. Saving it
+    is audited (socialwork.accounts.twofactor)."""
+
+    form = SecondFactorPolicyForm
+    fields = ("required_roles", "updated_at")
+    readonly_fields = ("updated_at",)
+
+    def changelist_view(self, request, extra_context=None):
+        """The list of one row is that row's page."""
+        if self.has_view_or_change_permission(request):
+            SecondFactorPolicy.objects.get_or_create(pk=1)  # made by a migration; a flushed database
+        return self.change_view(request, "1", extra_context=extra_context)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        twofactor.second_factor_policy_set(actor=request.user, roles=form.cleaned_data["required_roles"])
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        return []

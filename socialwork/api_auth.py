@@ -3,6 +3,10 @@
 Both refuse a person whose password is too old (403, telling them to change it), so a session
 or a token cannot go on past the password policy; a token also stops at a password change,
 whatever changed the password (a token made before `password_changed_at` is refused).
+
+The second factor (socialwork.accounts.twofactor): a session that has not passed it is refused
+for anyone who owes it; a token of someone required to use one who has none set up is refused
+(it cannot have been issued with both factors), and the token endpoint asks for the code.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -23,10 +27,23 @@ def check_password_policy(user) -> None:
         raise exceptions.PermissionDenied(str(refusal)) from None
 
 
+def second_factor_message(need) -> str:
+    from .accounts.twofactor import Need
+
+    if need == Need.ENROL:
+        return str(_("Set up your second factor on the site's login page before using the API."))
+    return str(_("Enter your second factor's code on the site's login page before using the API."))
+
+
 class SessionAuthentication(authentication.SessionAuthentication):
     def authenticate(self, request):
+        from .accounts.twofactor import Need, second_factor_outstanding
+
         result = super().authenticate(request)
         if result is not None:
+            need = second_factor_outstanding(request._request, result[0])
+            if need != Need.NONE:
+                raise exceptions.PermissionDenied(second_factor_message(need))
             check_password_policy(result[0])
         return result
 
@@ -50,6 +67,10 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
                 _("This token was issued before the password was changed. Ask for a new one.")
             )
         check_password_policy(user)
+        from .accounts.twofactor import Need, second_factor_need
+
+        if second_factor_need(user) == Need.ENROL:
+            raise exceptions.AuthenticationFailed(second_factor_message(Need.ENROL))
         return user, auth_token
 
     def _cleanup_token(self, auth_token) -> bool:

@@ -89,6 +89,14 @@ audit_action("address.unlock", _("Address unlocked"))
 audit_action("api_token.create", _("API token issued"))
 audit_action("api_token.revoke", _("API token revoked"))
 audit_action("api_token.policy", _("API token lifetime set"))
+# The second factor (socialwork.accounts.twofactor).
+audit_action("account.second_factor_enrol", _("Second factor set up"))
+audit_action("account.second_factor_reset", _("Second factor reset by the security administrator"))
+audit_action("account.recovery_codes_renew", _("Recovery codes renewed"))
+audit_action("login.otp_success", _("Second factor passed"))
+audit_action("login.otp_failure", _("Second factor failed (wrong code)"))
+audit_action("login.recovery_code", _("Logged in with a recovery code"))
+audit_action("second_factor.policy", _("Second factor policy changed"))
 
 # Backups (socialwork.backups), made by the nightly task or a command.
 audit_action("backup.create", _("Backup made"))

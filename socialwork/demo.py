@@ -1,6 +1,13 @@
-"""The demo district: every app's demo data in order, then one account per role."""
+"""The demo district: every app's demo data in order, then one account per role, each with an
+authenticator app's device whose secret is written here and in the README, so that whoever tries
+the demo can log in with its codes (`manage.py demo_otp <username>` prints the current one)."""
 
+from base64 import b32decode
+
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casework.demo import seed_casework
 from positions.demo import seed_network
@@ -30,6 +37,48 @@ DEMO_ACCOUNTS = {
 }
 
 
+# The demo accounts' second factor: fixed, published TOTP secrets (base32), for demo mode only. An
+# installation's own accounts get secrets drawn at random when their holders set them up.
+DEMO_OTP_SECRETS = {
+    "admin": "THCUTBI2KU7ACABQTY5FHCO2KOS4WMBF",
+    "district": "6JW5E6H7MLEMSMP2XB2B6M4IAWG2IHIE",
+    "district2": "4WFMQ2YGMXDUFMQOLTBDIIQ2SNTHKO7J",
+    "station": "VQGKOTNDYLXU46N4SQVPNJDUM2RTIEY2",
+    "worker": "3JC5FTNT37XAYHX5FGUY66I5BH5DP7H7",
+    "supervisor": "EK6KQ4D7QQAAA7YRTFVDXRNVANXK5YP7",
+    "org": "63RMXMFNT3ICQ2EQEB64RMKU3H2GBHO5",
+    "auditor": "CZBPRVKWIXV52ZSB2YN6USSGRDVVM6PG",
+    "sysadmin": "GCIXBPHTISDHE6XDCZTD5YZSMP3T7MDP",
+    "security": "Z73CYRMFCCBPW54ICKWRMSJMDL4AOU25",
+}
+
+
+def demo_device_ensure(user: User, secret: str) -> TOTPDevice:
+    """A confirmed authenticator device with this base32 secret for `user` (the one they have, if
+    its secret is this one). Used by the demo seed and by the browser journeys, which log in with
+    the codes of such a device as a person does."""
+    key = b32decode(secret).hex()
+    with transaction.atomic():
+        device = TOTPDevice.objects.filter(user=user, key=key, confirmed=True).first()
+        if device is None:
+            TOTPDevice.objects.filter(user=user).delete()
+            device = TOTPDevice.objects.create(user=user, name="demo", key=key, confirmed=True)
+    return device
+
+
+def seed_demo_devices() -> int:
+    """Every demo account's device, in demo mode only: production has none."""
+    if not settings.DEMO_MODE:
+        return 0
+    made = 0
+    for user in User.objects.filter(username__in=DEMO_OTP_SECRETS):
+        secret = DEMO_OTP_SECRETS[user.username]
+        if not TOTPDevice.objects.filter(user=user, key=b32decode(secret).hex(), confirmed=True).exists():
+            demo_device_ensure(user, secret)
+            made += 1
+    return made
+
+
 def seed(*, with_accounts: bool) -> list[str]:
     network = seed_network()
     report = [f"network: {network['regions']} regions and {network['units']} units created"]
@@ -47,6 +96,11 @@ def seed(*, with_accounts: bool) -> list[str]:
     if with_accounts:
         made = seed_accounts()
         report.append(f"accounts: {made} created (password: {DEMO_PASSWORD})")
+        devices = seed_demo_devices()
+        report.append(
+            f"second factor: {devices} demo devices set up; `manage.py demo_otp <username>` prints an "
+            "account's current code (secrets in the README)"
+        )
         casework = seed_casework()  # the demo cases belong to the demo accounts
         report.append(
             f"casework: {casework['cases']} cases ({casework['closed']} closed) for {casework['clients']} clients, "

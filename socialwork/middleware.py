@@ -77,6 +77,54 @@ class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
         return super().process_view(request, view_func, view_args, view_kwargs)
 
 
+class SecondFactorMiddleware:
+    """A signed-in person who owes a second factor gives it before going anywhere else: the code
+    (or a recovery code) when they have set one up, else, when it is required of them, setting it
+    up (socialwork.accounts.twofactor.second_factor_outstanding, the rule every door asks).
+
+    Left alone: the second factor's own pages, logging out, the login page, static files, the
+    health check, the language switch and the API, which refuses such a session itself
+    (socialwork.api_auth). Changing an expired password waits for the second factor: a password
+    alone must not be enough to set a new one.
+    """
+
+    EXEMPT_NAMES = (
+        "second_factor_verify",
+        "second_factor_setup",
+        "logout",
+        "login",
+        "set_language",
+        "healthz",
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.shortcuts import redirect
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        from .accounts.twofactor import Need, second_factor_outstanding
+
+        match = request.resolver_match
+        if (
+            not request.user.is_authenticated
+            or request.path_info.startswith(("/api/", "/" + settings.STATIC_URL.lstrip("/")))
+            or (match and match.url_name in self.EXEMPT_NAMES)
+        ):
+            return None
+        need = second_factor_outstanding(request)
+        if need == Need.NONE:
+            return None
+        page = "second_factor_verify" if need == Need.VERIFY else "second_factor_setup"
+        query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+        return redirect(reverse(page) + (f"?{query}" if query else ""))
+
+
 class PasswordExpiryMiddleware:
     """A person whose password is too old changes it before going anywhere else.
 
@@ -85,7 +133,16 @@ class PasswordExpiryMiddleware:
     them to change their password, as a program cannot be sent to a page).
     """
 
-    EXEMPT_NAMES = ("password_change", "password_change_done", "logout", "login", "set_language", "healthz")
+    EXEMPT_NAMES = (
+        "password_change",
+        "password_change_done",
+        "logout",
+        "login",
+        "set_language",
+        "healthz",
+        "second_factor_verify",
+        "second_factor_setup",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -37,6 +37,7 @@ def notification_kinds() -> list[NotificationKind]:
 # The kinds the accounts send (socialwork.accounts.services).
 PASSWORD_RESET = notification_kind("password_reset", label=_("My password was reset"))
 ACCOUNT_LOCKED = notification_kind("account_locked", label=_("My account was locked after failed logins"))
+SECOND_FACTOR_RESET = notification_kind("second_factor_reset", label=_("My second factor was reset"))
 PERSONAL_DATA_ROLE_GRANTED = notification_kind(
     "personal_data_role_granted", label=_("A role that reads personal data was granted (auditors)")
 )

@@ -128,6 +128,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         # Who holds an API token (revoking is deleting it) and how long tokens last.
         ("socialwork", "apitoken", ("view", "delete")),
         ("socialwork", "apitokenpolicy", ("view", "change")),
+        # Which optional roles must use a second factor.
+        ("socialwork", "secondfactorpolicy", ("view", "change")),
     ],
     Role.SOCIAL_WORKER: CASEWORK_WORK,
     Role.SUPERVISOR: CASEWORK_WORK,
@@ -145,6 +147,19 @@ ADMINISTRATOR_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR)
 
 # Roles whose work is in the admin site: their holders are staff (is_staff follows the roles).
 STAFF_ROLES = (Role.DISTRICT_ADMIN, Role.AUDITOR, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
+
+# The second factor (socialwork.accounts.twofactor): required of those who reach personal data
+# across a unit or run the system; social workers and organization staff may set one up, and the
+# security administrator may require it of them too (socialwork.SecondFactorPolicy).
+SECOND_FACTOR_REQUIRED_ROLES = (
+    Role.DISTRICT_ADMIN,
+    Role.STATION_MANAGER,
+    Role.SUPERVISOR,
+    Role.AUDITOR,
+    Role.SYSTEM_ADMIN,
+    Role.SECURITY_ADMIN,
+)
+SECOND_FACTOR_OPTIONAL_ROLES = (Role.SOCIAL_WORKER, Role.ORG_STAFF)
 
 # Models holding personal information of clients, workers or outside people (names, ID numbers,
 # phones, case records, the audit log's account of who did what to whom). A role with view on any

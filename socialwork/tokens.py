@@ -32,6 +32,7 @@ class RevokeReason(models.TextChoices):
     SECURITY_ADMIN = "security_admin", gettext_lazy("revoked by the security administrator")
     PASSWORD_CHANGE = "password_change", gettext_lazy("the password was changed")
     DEACTIVATION = "deactivation", gettext_lazy("the account was deactivated")
+    SECOND_FACTOR_RESET = "second_factor_reset", gettext_lazy("the second factor was reset")
 
 
 # Selectors

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import health, progress, views
+from .accounts import views as account_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +18,14 @@ urlpatterns = [
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    path("accounts/two-factor/", account_views.overview, name="second_factor"),
+    path("accounts/two-factor/verify/", account_views.verify, name="second_factor_verify"),
+    path("accounts/two-factor/setup/", account_views.setup, name="second_factor_setup"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        account_views.recovery_codes,
+        name="second_factor_recovery_codes",
     ),
     path("accounts/tokens/", views.api_tokens, name="api_tokens"),
     path("accounts/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),

@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 from rest_framework.test import APIClient
 
 from positions.models import Region, ServiceUnit
@@ -35,6 +36,26 @@ class Network:
     room_b: ServiceUnit
     posts_a: list[ServiceUnit]
     post_b: ServiceUnit
+
+
+@pytest.fixture(scope="session", autouse=True)
+def force_login_passes_the_second_factor():
+    """A session the test client opens without a door (force_login, login) counts as having passed
+    the second factor too, as django-otp's `otp_login` marks a session: the suite's tests are about
+    what people do once signed in. The second factor itself is enforced everywhere and tested
+    through its real pages, API and admin (tests/socialwork/test_second_factor.py, which opens
+    unverified sessions with `unverified_session`, and the browser journeys, which type a code)."""
+    login = Client._login
+
+    def login_with_second_factor(self, user, backend=None):
+        login(self, user, backend)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = "test.force_login/0"
+        session.save()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "_login", login_with_second_factor)
+        yield
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 MLPS 2.0 level 3 separates three administrators (三员分立): the system administrator creates,
 places, deactivates and reactivates accounts and resets passwords; the security administrator
-grants and removes roles and unlocks accounts; the audit administrator reads the audit log. Nobody
+grants and removes roles, unlocks accounts and resets a person's second factor; the audit administrator reads the audit log. Nobody
 acts on their own account, superusers included, and the system administrator does not act on the
 accounts of the administrators or of a superuser (a password reset is a way into the account):
 those are the superuser's, who is made once, at installation, by `createsuperuser`.
@@ -19,10 +19,11 @@ REACTIVATE = "reactivate"
 PASSWORD_RESET = "password_reset"
 ROLES_SET = "roles_set"
 UNLOCK = "unlock"
+SECOND_FACTOR_RESET = "second_factor_reset"
 
 # The actions of each administrator, for pages that list what a role does.
 SYSTEM_ACTIONS = frozenset({CREATE, PLACE, DEACTIVATE, REACTIVATE, PASSWORD_RESET})
-SECURITY_ACTIONS = frozenset({ROLES_SET, UNLOCK})
+SECURITY_ACTIONS = frozenset({ROLES_SET, UNLOCK, SECOND_FACTOR_RESET})
 
 
 def runs_accounts(actor) -> bool:
@@ -56,6 +57,10 @@ def account_actions_for(actor, account=None) -> frozenset[str]:
         actions |= {PLACE, PASSWORD_RESET, DEACTIVATE if account.is_active else REACTIVATE}
     if runs_security(actor) and not account.is_superuser:
         actions |= {ROLES_SET, UNLOCK}
+    # A lost phone: the security administrator removes the person's second factor (a superuser's
+    # only another superuser), who then sets up a new one at their next login.
+    if runs_security(actor) and (actor.is_superuser or not account.is_superuser):
+        actions.add(SECOND_FACTOR_RESET)
     return frozenset(actions)
 
 

@@ -1,5 +1,5 @@
 """Every change to an account: created, placed, deactivated, reactivated, its password reset, its
-roles set, unlocked. Each checks who may do it (selectors.account_actions_for), runs in one
+roles set, unlocked, its second factor reset. Each checks who may do it (selectors.account_actions_for), runs in one
 transaction and writes one audit row (before and after, never a password).
 
 Nobody sets `is_superuser` here or anywhere else but `createsuperuser`; `is_staff` follows the
@@ -29,6 +29,7 @@ from . import selectors
 PASSWORD_RESET_KIND = notifications.PASSWORD_RESET
 ACCOUNT_LOCKED_KIND = notifications.ACCOUNT_LOCKED
 PERSONAL_DATA_ROLE_KIND = notifications.PERSONAL_DATA_ROLE_GRANTED
+SECOND_FACTOR_RESET_KIND = notifications.SECOND_FACTOR_RESET
 
 # Audit actions. A grant of a role that reads personal data has its own, for the auditor to filter.
 PERSONAL_DATA_ROLE_GRANT = "account.personal_data_role_grant"
@@ -287,6 +288,36 @@ def user_unlock(*, actor: User, account: User) -> int:
             changes={"failed_login_records": [cleared, 0]},
         )
     return cleared
+
+
+def user_second_factor_reset(*, actor: User, account: User) -> int:
+    """Remove a person's second factor (their authenticator app and recovery codes), when they lost
+    their phone: the security administrator's, never on their own account. The person sets up a
+    new one at their next login (as it is required of them, or as they choose); their sessions and
+    API tokens end, and they are told in the inbox and by e-mail. Returns how many devices went."""
+    from . import twofactor
+
+    _allowed(actor, account, selectors.SECOND_FACTOR_RESET)
+    with transaction.atomic():
+        account = _locked(account)
+        removed = twofactor.devices_remove(account)
+        sessions = twofactor.sessions_end(account)
+        tokens.api_tokens_revoke(user=account, actor=actor, reason=tokens.RevokeReason.SECOND_FACTOR_RESET)
+        entry = audit_record(
+            actor=actor,
+            action="account.second_factor_reset",
+            target=account,
+            summary=account.username,
+            changes={"devices": [removed, 0], "sessions_ended": [sessions, 0]},
+        )
+        notification_send(
+            user=account,
+            kind=SECOND_FACTOR_RESET_KIND,
+            key=f"{SECOND_FACTOR_RESET_KIND}:{account.pk}:{entry.pk}",
+            title=twofactor.SECOND_FACTOR_RESET_TITLE,
+            body=twofactor.SECOND_FACTOR_RESET_BODY,
+        )
+    return removed
 
 
 def address_unlock(*, actor: User, ip_address: str) -> int:

@@ -3,6 +3,7 @@ from .backups import BackupRun
 from .base import TimeStampedModel
 from .notifications import Notification, NotificationPreference
 from .tokens import ApiToken, ApiTokenPolicy
+from .twofactor import SecondFactorPolicy
 from .users import User
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "BackupRun",
     "Notification",
     "NotificationPreference",
+    "SecondFactorPolicy",
     "TimeStampedModel",
     "User",
 ]

@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "treebeard",
     "socialwork.apps_third_party.AxesConfig",
     "csp",
+    # The second factor (socialwork.accounts.twofactor): TOTP devices and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +72,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "socialwork.middleware.SecondFactorMiddleware",
     "socialwork.middleware.PasswordExpiryMiddleware",
 ]
 
@@ -138,6 +143,12 @@ AUTH_PASSWORD_VALIDATORS = [
 # A password older than this many days must be changed before anything else (socialwork.middleware).
 PASSWORD_MAX_AGE_DAYS = 90
 LOGIN_URL = "login"
+# The second factor (socialwork.accounts.twofactor): TOTP codes from an authenticator app, which
+# shows them under this name; a wrong code doubles the wait before the next try (django-otp's
+# throttling: 1 s, 2 s, 4 s…), for the app's codes and the recovery codes alike.
+OTP_TOTP_ISSUER = "社会工作管理系统"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 

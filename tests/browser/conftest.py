@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.second_factor import enter_second_factor, with_device
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # Playwright's sync API runs an event loop in this thread; the test's own database work is
@@ -52,15 +54,23 @@ def page(browser, request):
 
 @pytest.fixture
 def log_in(page, live_server):
-    """Log in through the login page, as a person does: `log_in("district", "demo-2026")`. Whoever
+    """Log in through the login page, as a person does: `log_in("district", "demo-2026")`, then,
+    for whoever uses a second factor, with the code of their authenticator app (a demo device). Whoever
     was logged in before is logged out first."""
 
     def as_person(username: str, password: str = "pass-word-42") -> None:
+        from socialwork.accounts.twofactor import totp_device_of
+        from socialwork.models import User
+
+        with_device(username)
         page.context.clear_cookies()
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.click("main button[type=submit]")
+        user = User.objects.filter(username=username).first()
+        if user is not None and totp_device_of(user) is not None:
+            enter_second_factor(page, username)
         page.wait_for_url(f"{live_server.url}/")
 
     return as_person

@@ -1,5 +1,7 @@
 import pytest
 
+from tests.browser.second_factor import enter_second_factor, with_device
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -7,6 +9,7 @@ def test_district_admin_opens_the_network_tree_and_switches_to_english(
     live_server, page, screenshot, network, district_admin, settings
 ):
     settings.LANGUAGE_CODE = "zh-hans"  # the site's default, which the test settings change
+    with_device("district")
     page.goto(f"{live_server.url}/")
     # Sent to the login page, in Chinese although the browser asks for English.
     assert page.locator("html").get_attribute("lang") == "zh-hans"
@@ -14,6 +17,9 @@ def test_district_admin_opens_the_network_tree_and_switches_to_english(
     page.fill("#id_password", "pass-word-42")
     screenshot("1-login")
     page.click("button[type=submit]:has-text('登录')")
+    # Then the code of the district administrator's authenticator app.
+    enter_second_factor(page, "district")
+    page.wait_for_url(f"{live_server.url}/")
 
     page.click("nav >> text=服务网络")
     page.wait_for_url(f"{live_server.url}/network/")

@@ -19,7 +19,7 @@ from reports.models import AnnualReport
 from socialwork.models import Notification
 from socialwork.roles import Role
 from tests.casework.factories import make_case
-from tests.factories import make_user
+from tests.factories import make_device, make_user, pass_second_factor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,8 +40,10 @@ def test_pages_and_logins_keep_working_when_redis_is_down(roles, network, redis_
     case = make_case(manager)
     browser = Client()
     assert browser.get(reverse("login")).status_code == 200
+    make_device(manager)
     response = browser.post(reverse("login"), {"username": "manager_a", "password": "pass-word-42"})
     assert response.status_code == 302, "logging in needs only the database"
+    assert pass_second_factor(browser, manager).status_code == 302, "and so does the second factor"
     for url in ("/", reverse("casework:case_list"), case.get_absolute_url(), "/healthz/"):
         response = browser.get(url)
         assert response.status_code == (503 if url == "/healthz/" else 200), url

@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 from positions.models import Exam, ServiceUnit
 from positions.services.allowance import allowance_roll_generate
 from socialwork.tokens import api_token_create
+from tests.factories import make_device
 from tests.positions.test_workforce import make_worker
 
 U = ServiceUnit.Level
@@ -117,6 +118,7 @@ def test_parent_outside_the_place_is_rejected(api, district_admin, station_manag
 
 
 def test_token_authentication(station_manager, network):
+    make_device(station_manager)  # a station manager's token is issued after the second factor
     _token, key = api_token_create(user=station_manager)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")

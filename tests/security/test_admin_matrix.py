@@ -318,6 +318,8 @@ PLATFORM = {
     "sessions.session": {"list": {SEC, SU}, "add": NOBODY_, "change": NOBODY_, "delete": {SEC, SU}},
     "socialwork.apitoken": {"list": {SEC, SU}, "add": NOBODY_, "change": NOBODY_, "delete": {SEC, SU}},
     "socialwork.apitokenpolicy": {"list": {SEC, SU}, "add": NOBODY_, "change": {SEC, SU}, "delete": NOBODY_},
+    # Which optional roles must also use a second factor: the security administrator's one row.
+    "socialwork.secondfactorpolicy": {"list": {SEC, SU}, "add": NOBODY_, "change": {SEC, SU}, "delete": NOBODY_},
     "socialwork.auditentry": {"list": {AUD}, "add": NOBODY_, "change": NOBODY_, "delete": NOBODY_},
     # How long the audit log is kept: the audit administrator's (socialwork.audit_admin).
     "socialwork.auditpolicy": {"list": {AUD}, "add": NOBODY_, "change": {AUD}, "delete": NOBODY_},

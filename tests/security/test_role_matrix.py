@@ -215,6 +215,12 @@ ACCESS: dict[str, Rule] = {
     # what the person may see (tests/socialwork/test_pickers.py).
     "pick": get(SIGNED_IN),
     "search": get(SIGNED_IN),
+    # One's own second factor (socialwork.accounts.views): a verified session is sent on from the
+    # code's page, may set up an app when it has none, and gets new recovery codes only with one.
+    "second_factor": get(SIGNED_IN),
+    "second_factor_recovery_codes": post(SIGNED_IN),
+    "second_factor_setup": get(SIGNED_IN),
+    "second_factor_verify": get(SIGNED_IN),
     "inbox": get(SIGNED_IN),
     "inbox-detail": get({R.STATION_MANAGER}),  # the seeded notification is the manager's
     "inbox-list": get(SIGNED_IN),
@@ -721,6 +727,7 @@ ADMIN_PAGES = {
     "admin:socialwork_user_add": {R.SYSTEM_ADMIN, SUPERUSER},
     "admin:socialwork_apitoken_changelist": {R.SECURITY_ADMIN, SUPERUSER},
     "admin:socialwork_apitokenpolicy_changelist": {R.SECURITY_ADMIN, SUPERUSER},  # its one row
+    "admin:socialwork_secondfactorpolicy_changelist": {R.SECURITY_ADMIN, SUPERUSER},  # its one row
     # Open, and scoped to nothing, to the roles with the model's view permission; closed to the two
     # technical administrators.
     "admin:casework_case_changelist": {R.DISTRICT_ADMIN, R.AUDITOR, SUPERUSER},

@@ -45,13 +45,14 @@ def test_each_administrator_takes_only_their_own_actions(
     sysadmin, secadmin, auditor, district_admin, root, worker
 ):
     assert account_actions_for(sysadmin, worker) == {s.PLACE, s.PASSWORD_RESET, s.DEACTIVATE}
-    assert account_actions_for(secadmin, worker) == {s.ROLES_SET, s.UNLOCK}
+    assert account_actions_for(secadmin, worker) == {s.ROLES_SET, s.UNLOCK, s.SECOND_FACTOR_RESET}
     assert account_actions_for(root, worker) == {
         s.PLACE,
         s.PASSWORD_RESET,
         s.DEACTIVATE,
         s.ROLES_SET,
         s.UNLOCK,
+        s.SECOND_FACTOR_RESET,
     }
     assert account_actions_for(auditor, worker) == account_actions_for(district_admin, worker) == set()
     assert account_actions_for(sysadmin) == {s.CREATE} and account_actions_for(secadmin) == set()
