@@ -90,6 +90,9 @@ audit_action("api_token.create", _("API token issued"))
 audit_action("api_token.revoke", _("API token revoked"))
 audit_action("api_token.policy", _("API token lifetime set"))
 
+# Encrypted columns (socialwork.crypto): a run of `manage.py reencrypt`.
+audit_action("fields.reencrypt", _("Encrypted fields re-encrypted under the current key"))
+
 # The network (positions).
 audit_action("region.create", _("Region created"))
 audit_action("region.update", _("Region changed"))

@@ -4,9 +4,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from encrypted_fields.fields import EncryptedCharField
 
 from socialwork.constraints import CheckConstraint
+from socialwork.crypto.fields import DigestField, EncryptedCharField
 from socialwork.models import TimeStampedModel
 
 
@@ -42,9 +42,10 @@ class Client(TimeStampedModel):
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     id_number = EncryptedCharField(_("ID number"), max_length=18, null=True, blank=True)
-    id_number_digest = models.CharField(
-        _("ID number digest"), max_length=64, blank=True, default="", editable=False, db_index=True
-    )
+    id_number_digest = DigestField(
+        _("ID number digest"), source="id_number", purpose="casework.client.id_number",
+        normalize="socialwork.idnumbers.normalize", db_index=True,
+    )  # fmt: skip
     phone = EncryptedCharField(_("phone"), max_length=30, null=True, blank=True)
     address = EncryptedCharField(_("address"), max_length=200, null=True, blank=True)
     community = models.ForeignKey(

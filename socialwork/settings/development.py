@@ -9,7 +9,11 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 # Every audit action has a label (socialwork.audit_actions): an unlabelled one fails at once here.
 AUDIT_REQUIRE_LABELS = True
 DEMO_MODE = env.bool("DEMO_MODE", default=True)
-SALT_KEY = env.list("FIELD_ENCRYPTION_SALTS", default=["dev-only-salt-" + "y" * 32])
+# Fixed development keys (never for production): base64 of 32 repeated bytes. The former salt
+# stays, so a development database made before these keys still reads until `reencrypt`.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=["dev1:" + "ZGV2" * 10 + "ZGU="])
+FIELD_DIGEST_KEYS = env.list("FIELD_DIGEST_KEYS", default=["dev1:" + "ZGln" * 10 + "ZGk="])
+FIELD_ENCRYPTION_LEGACY_SALTS = env.list("FIELD_ENCRYPTION_SALTS", default=["dev-only-salt-" + "y" * 32])
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
