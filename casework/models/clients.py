@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from socialwork.constraints import CheckConstraint
-from socialwork.crypto.fields import DigestField, EncryptedCharField
+from socialwork.crypto.fields import DerivedColumnsMixin, DigestField, EncryptedCharField
 from socialwork.models import TimeStampedModel
 
 
@@ -30,7 +30,7 @@ class VulnerabilityCategory(TimeStampedModel):
         return str(BUILT_IN.get(self.code, self.name))
 
 
-class Client(TimeStampedModel):
+class Client(DerivedColumnsMixin, TimeStampedModel):
     """A person served. The ID number, phone and address are encrypted in the database; the ID
     number's keyed digest lets intake find a person already known without decrypting anyone."""
 

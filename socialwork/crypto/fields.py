@@ -105,3 +105,72 @@ def digest_q(model, field_name: str, value, prefix: str = "") -> Q:
     field = model._meta.get_field(field_name)
     candidates = field.lookup_values(value)
     return Q(**{f"{prefix}{field_name}__in": candidates}) if candidates else Q(pk__in=[])
+
+
+class ShownTailField(models.CharField):
+    """The last characters of an encrypted value, kept plain because its masked form shows them
+    to everyone anyway (420506********123X): typing the end of an ID number finds its holder
+    through this column, then the few candidates are decrypted and compared."""
+
+    def __init__(self, *args, source: str = "", length: int = 4, normalize: str = "", **kwargs):
+        self.source, self.length, self.normalize = source, length, normalize
+        kwargs["max_length"] = length
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.update(source=self.source, length=self.length)
+        if self.normalize:
+            kwargs["normalize"] = self.normalize
+        for default in ("editable", "blank", "default", "max_length"):
+            kwargs.pop(default, None)
+        return name, path, args, kwargs
+
+    def compute(self, value) -> str:
+        value = "" if value is None else str(value)
+        if value and self.normalize:
+            value = import_string(self.normalize)(value)
+        return value[-self.length :] if value else ""
+
+    def pre_save(self, model_instance, add):
+        value = self.compute(getattr(model_instance, self.source))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+DERIVED = (DigestField, ShownTailField)
+
+
+class DerivedColumnsMixin:
+    """For a model with digests or shown tails: they are computed in ``clean()`` too, so that
+    ``full_clean`` checks a unique constraint on a digest, and saved with their source when
+    ``save(update_fields=...)`` names the source."""
+
+    def _derived_fields(self):
+        return [f for f in self._meta.concrete_fields if isinstance(f, DERIVED)]
+
+    def clean(self):
+        super().clean()
+        for field in self._derived_fields():
+            setattr(self, field.attname, field.compute(getattr(self, field.source)))
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is not None:
+            update_fields = {*update_fields}
+            update_fields |= {f.attname for f in self._derived_fields() if f.source in update_fields}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+
+def digest_elsewhere(instance, field_name: str) -> bool:
+    """Whether another row holds the instance's value under an older digest key or algorithm
+    (while a digest key rotates): the unique constraint sees only digests equal to the current."""
+    field = instance._meta.get_field(field_name)
+    current = field.compute(getattr(instance, field.source))
+    older = [d for d in field.lookup_values(getattr(instance, field.source)) if d != current]
+    if not older:
+        return False
+    others = type(instance)._base_manager.filter(**{f"{field.attname}__in": older})
+    return others.exclude(pk=instance.pk).exists() if instance.pk else others.exists()
