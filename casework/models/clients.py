@@ -96,6 +96,9 @@ class Client(DerivedColumnsMixin, TimeStampedModel):
 
 
 class HouseholdMember(TimeStampedModel):
+    """A member of a client's household. The situation is encrypted like the client's own
+    details; the name stays plain, as every person's name does, so that it can be searched."""
+
     class Relation(models.TextChoices):
         SPOUSE = "spouse", _("Spouse")
         CHILD = "child", _("Child")
@@ -111,9 +114,9 @@ class HouseholdMember(TimeStampedModel):
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
-    situation = models.CharField(
+    situation = EncryptedCharField(
         _("situation"), max_length=200, blank=True, help_text=_("Work, school, health.")
-    )
+    )  # encrypted; the name stays plain (the admin finds a member by it)
 
     class Meta:
         verbose_name = _("household member")

@@ -57,6 +57,8 @@ def check_encrypted_columns(app_configs=None, databases=None, **kwargs):
     except Exception as error:  # a configuration error: say which setting
         return [Error(f"The field encryption keys do not work: {error}", id="socialwork.E901")]
     try:
+        if _migrations_pending():  # `migrate` itself: the columns it encrypts are still plain
+            return []
         problems = undecryptable()
     except DatabaseError:
         return []
@@ -69,6 +71,14 @@ def check_encrypted_columns(app_configs=None, databases=None, **kwargs):
         )
         for problem in problems
     ]
+
+
+def _migrations_pending() -> bool:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
 
 def startup_check() -> None:

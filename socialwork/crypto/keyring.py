@@ -37,7 +37,8 @@ FERNET, SM4GCM = "fernet", "sm4gcm"
 CIPHERS = (FERNET, SM4GCM)
 HMAC_SHA256, HMAC_SM3 = "hmac-sha256", "hmac-sm3"
 DIGESTS = {HMAC_SHA256: ("h2", hashes.SHA256), HMAC_SM3: ("s3", hashes.SM3)}
-LEGACY = "legacy"
+LEGACY, PLAIN = "legacy", "plain"
+LEGACY_TOKEN = "gAAAAA"  # every Fernet token: version byte 0x80, then a timestamp's high bytes
 
 
 class DecryptionError(Exception):
@@ -139,11 +140,12 @@ def encrypt(ring: Keyring, cipher: str, plaintext: str) -> str:
 
 
 def header(value: str) -> tuple[str, str]:
-    """(cipher, key id) of a stored value; ("legacy", "") for a value made by the old package."""
+    """(cipher, key id) of a stored value; ("legacy", "") for a value made by the old package,
+    ("plain", "") for one that is no ciphertext at all."""
     cipher, sep, rest = value.partition(":")
-    if not sep:
-        return LEGACY, ""
-    return cipher, rest.partition(":")[0]
+    if sep and cipher in CIPHERS:
+        return cipher, rest.partition(":")[0]
+    return (LEGACY if value.startswith(LEGACY_TOKEN) and not sep else PLAIN), ""
 
 
 def decrypt(ring: Keyring, value: str) -> str:
@@ -165,6 +167,10 @@ def decrypt(ring: Keyring, value: str) -> str:
             f"a value made with {cipher} under the key {key_id!r} of {ring.purpose} does not decrypt "
             "with the key configured under that id"
         ) from None
+    if cipher == PLAIN:
+        raise DecryptionError(
+            f"a value of a column of {ring.purpose} is not encrypted (has a migration not run?)"
+        )
     raise DecryptionError(f"a value names the cipher {cipher!r}, which this application does not know")
 
 
