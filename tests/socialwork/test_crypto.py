@@ -224,3 +224,16 @@ def test_new_key_prints_a_key_the_settings_accept():
     assert list(kr.parse_keys([out], "FIELD_ENCRYPTION_KEYS")) == ["2028a"]
     with pytest.raises(CommandError):
         reencrypt("--new-key", "no spaces allowed")
+
+
+def test_the_wsgi_start_up_refuses_to_serve_when_values_do_not_decrypt(social_worker, settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from socialwork.crypto.checks import startup_check
+
+    make_client(social_worker, phone="13812345678")
+    settings.FIELD_ENCRYPTION_STARTUP_CHECK = True
+    startup_check()  # the keys read what is stored
+    settings.FIELD_ENCRYPTION_KEYS = [NEW_KEY]
+    with pytest.raises(ImproperlyConfigured, match="casework.Client.phone"):
+        startup_check()
