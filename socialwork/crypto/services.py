@@ -93,15 +93,31 @@ def reencrypt_batch(column: Protected, pks: list) -> tuple[int, int]:
         if updates:
             # One statement per row, sent together (executemany): a CASE over the batch, as
             # bulk_update writes it, costs the database the batch's square.
-            quote = connection.ops.quote_name
-            columns = [*(f.column for f in fields), *(f.column for f in column.digests)]
-            assignments = ", ".join(f"{quote(name)} = %s" for name in columns)
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s",  # noqa: S608
-                    updates,
-                )
+            _write(meta, [*(f.column for f in fields), *(f.column for f in column.digests)], updates)
     return len(updates), len(pks) - len(updates)
+
+
+def _write(meta, columns: list[str], updates: list[list]) -> None:
+    """Each row's new values (the primary key last). On PostgreSQL one UPDATE ... FROM (VALUES
+    ...) for the batch; elsewhere one statement per row, sent together (executemany). A CASE over
+    the batch, as bulk_update writes it, costs the database the batch's square."""
+    quote = connection.ops.quote_name
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            names = [f"c{i}" for i in range(len(columns))]
+            row = "(" + ", ".join(["%s::text"] * len(columns) + ["%s"]) + ")"
+            assignments = ", ".join(
+                f"{quote(column)} = v.{name}" for column, name in zip(columns, names, strict=True)
+            )
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([row] * len(updates))}) "  # noqa: S608
+                f"AS v({', '.join(names)}, pk) WHERE {table}.{pk} = v.pk",
+                [value for values in updates for value in values],
+            )
+        else:
+            assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", updates)  # noqa: S608
 
 
 def reencrypt_column(
