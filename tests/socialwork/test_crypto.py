@@ -237,3 +237,48 @@ def test_the_wsgi_start_up_refuses_to_serve_when_values_do_not_decrypt(social_wo
     settings.FIELD_ENCRYPTION_KEYS = [NEW_KEY]
     with pytest.raises(ImproperlyConfigured, match="casework.Client.phone"):
         startup_check()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reencrypt_leaves_a_row_someone_is_saving_for_the_next_pass_and_never_overwrites_it(settings):
+    import threading
+
+    from django.db import transaction
+
+    from socialwork.crypto.columns import protected_columns
+    from socialwork.crypto.services import reencrypt_batch
+    from socialwork.roles import Role
+    from tests.factories import make_region, make_unit, make_user
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are proven on PostgreSQL")
+    district = make_region("测试区", "district")
+    town = make_region("甲镇", "town", district)
+    community = make_region("甲社区", "community", town)
+    station = make_unit("甲镇站", "station", make_unit("中心", "centre", None, district), town)
+    worker = make_user("w0", Role.SOCIAL_WORKER, unit=station)
+    people = [make_client(worker, community=community, phone=f"1370000000{n}") for n in range(3)]
+    settings.FIELD_ENCRYPTION_KEYS = [NEW_KEY, *settings.FIELD_ENCRYPTION_KEYS]
+    locked, release = threading.Event(), threading.Event()
+
+    def someone_saving():  # a person's save of the second client, holding its row
+        try:
+            with transaction.atomic():
+                person = Client.objects.select_for_update().get(pk=people[1].pk)
+                locked.set()
+                release.wait(10)
+                person.phone = "13999999999"
+                person.save(update_fields=["phone"])
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=someone_saving)
+    thread.start()
+    assert locked.wait(10)
+    column = next(c for c in protected_columns() if c.label == "casework.Client")
+    assert reencrypt_batch(column, [p.pk for p in people]) == (2, 1)  # two rewritten, one busy
+    release.set()
+    thread.join()
+    assert Client.objects.get(pk=people[1].pk).phone == "13999999999"  # the person's save stands
+    assert raw(people[1], "phone").startswith("fernet:2027a:")  # made under the new key by the save
+    assert "older keys may be removed" in reencrypt("--check")
