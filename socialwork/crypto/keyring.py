@@ -227,3 +227,12 @@ def digest_candidates(ring: Keyring, purpose: str, value: str, legacy_secrets=()
 
 def digest_is_current(ring: Keyring, algorithm: str, stored: str) -> bool:
     return stored.startswith(f"{ring.current_id}:{DIGESTS[algorithm][0]}:")
+
+
+def keyring_from_setting(setting: str, purpose: str) -> Keyring:
+    """A keyring from any setting of the same form (``["id:base64", ...]``, first current), for
+    another use of keys kept apart (encrypted backups, the audit chain's key): its subkeys are
+    derived under ``purpose``, so they never equal the field keys' even from the same key."""
+    from django.conf import settings
+
+    return Keyring(keys=parse_keys(getattr(settings, setting, ()), setting), purpose=purpose)

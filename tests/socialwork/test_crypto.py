@@ -282,3 +282,14 @@ def test_reencrypt_leaves_a_row_someone_is_saving_for_the_next_pass_and_never_ov
     assert Client.objects.get(pk=people[1].pk).phone == "13999999999"  # the person's save stands
     assert raw(people[1], "phone").startswith("fernet:2027a:")  # made under the new key by the save
     assert "older keys may be removed" in reencrypt("--check")
+
+
+def test_another_part_can_build_its_own_keyring_whose_subkeys_differ_from_the_fields(settings):
+    settings.BACKUP_KEYS = list(settings.FIELD_ENCRYPTION_KEYS)  # the same key, another purpose
+    backups = kr.keyring_from_setting("BACKUP_KEYS", "backups")
+    assert backups.current_id == "dev1"
+    assert backups.subkey("dev1", "fernet") != crypto.encryption_keyring().subkey("dev1", "fernet")
+    token = kr.encrypt(backups, kr.SM4GCM, "备份")
+    assert kr.decrypt(backups, token) == "备份"
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt(token)
