@@ -11,7 +11,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 # collectstatic runs with the production storage (hashed, compressed); it needs no real secret.
 RUN DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=build DJANGO_SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-xx \
-    FIELD_ENCRYPTION_SALTS=build-only-not-a-secret-build-only \
+    FIELD_ENCRYPTION_KEYS=build:YnVpbGQtb25seS1ub3QtYS1zZWNyZXQtYnVpbGQteHg= FIELD_DIGEST_KEYS=build:YnVpbGQtb25seS1ub3QtYS1zZWNyZXQtYnVpbGQteHg= \
     AUDIT_CHAIN_KEYS=build:build-only-not-a-secret-build-only \
     python manage.py collectstatic --noinput
 

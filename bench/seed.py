@@ -34,6 +34,7 @@ from casework.services.caseload import caseload_rebuild
 from positions.models import HostInstitution, Position, Region, ServiceUnit, SocialWorker
 from positions.models.workforce import Appointment
 from projects.models import Call, Project, SocialOrganization
+from socialwork.crypto.fields import DERIVED, EncryptedMixin
 from socialwork.models import User
 from socialwork.roles import Role
 from training.models import Enrolment, TrainingSession
@@ -95,9 +96,22 @@ class Copier:
         if missing:
             raise ValueError(f"{model.__name__} has no columns {missing}")
         self.columns = list(given)
+        # Encrypted columns (socialwork/crypto) are encrypted here, and their digests and shown
+        # tails computed from them, as a save would.
+        self.encrypted = [
+            (i, by_attname[name])
+            for i, name in enumerate(given)
+            if isinstance(by_attname[name], EncryptedMixin)
+        ]
+        self.derived = [
+            (field, given.index(field.source))
+            for field in fields
+            if isinstance(field, DERIVED) and field.source in given
+        ]
+        self.columns += [field.attname for field, _source in self.derived]
         constants = []
         for field in fields:
-            if field.attname in given:
+            if field.attname in given or any(field is derived for derived, _source in self.derived):
                 continue
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 value = now
@@ -119,6 +133,13 @@ class Copier:
         self.suffix = ("\t" + "\t".join(constants)) if constants else ""
         self.columns = [by_attname[name].column if name in by_attname else name for name in self.columns]
 
+    def protect(self, row) -> list:
+        """The row with its encrypted values encrypted, then its digests and tails."""
+        plain, row = row, list(row)
+        for i, field in self.encrypted:
+            row[i] = field.get_db_prep_save(row[i], connection)
+        return row + [field.compute(plain[source]) for field, source in self.derived]
+
     def copy(self, rows) -> int:
         table = connection.ops.quote_name(self.model._meta.db_table)
         sql = f"COPY {table} ({', '.join(connection.ops.quote_name(c) for c in self.columns)}) FROM STDIN"
@@ -126,6 +147,8 @@ class Copier:
         buffer = io.StringIO()
         with connection.cursor() as cursor:
             for row in rows:
+                if self.encrypted or self.derived:
+                    row = self.protect(row)
                 buffer.write("\t".join(map(_text, row)) + self.suffix + "\n")
                 count += 1
                 if count % CHUNK == 0:

@@ -209,7 +209,7 @@ class AssessmentAdmin(CaseScoped):
     list_display = ("case", "assessed_on", "risk_level", "author")
     list_filter = ("risk_level",)
     list_select_related = ("case", "author")
-    search_fields = ("case__number", "summary")
+    search_fields = ("case__number",)  # the summary is encrypted
     inlines = [DomainInline]
 
 
@@ -219,7 +219,7 @@ class AssessmentDomainAdmin(CaseScoped):
     list_display = ("assessment", "domain", "risk")
     list_filter = ("domain", "risk")
     list_select_related = ("assessment__case",)
-    search_fields = ("assessment__case__number", "needs", "strengths")
+    search_fields = ("assessment__case__number",)  # needs and strengths are encrypted
 
 
 class GoalInline(ReadOnlyInline):
@@ -262,7 +262,7 @@ class ServiceNoteAdmin(CaseScoped):
     list_display = ("case", "noted_on", "method", "minutes", "author")
     list_filter = ("method", "noted_on")
     list_select_related = ("case", "author")
-    search_fields = ("case__number", "content")
+    search_fields = ("case__number",)  # the note is encrypted
     date_hierarchy = "noted_on"
 
 
@@ -271,7 +271,7 @@ class ReferralAdmin(CaseScoped):
     list_display = ("case", "target", "target_kind", "referred_on", "status", "outcome", "amount")
     list_filter = ("target_kind", "status", "outcome")
     list_select_related = ("case",)
-    search_fields = ("case__number", "target", "request")
+    search_fields = ("case__number", "target")  # the request is encrypted
 
 
 @admin.register(FollowUp)
@@ -294,7 +294,7 @@ class ClosingAdmin(CaseScoped):
     list_display = ("case", "reason", "status", "author", "decided_by", "decided_at")
     list_filter = ("reason", "status")
     list_select_related = ("case", "author", "decided_by")
-    search_fields = ("case__number", "summary")
+    search_fields = ("case__number",)  # the summary is encrypted
 
 
 @admin.register(Transfer)

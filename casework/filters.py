@@ -12,9 +12,9 @@ from drf_spectacular.utils import extend_schema_field
 
 from casework import selectors, workflow
 from casework.models import Case, CaseClient, Client, RiskLevel, SubjectRequest, VulnerabilityCategory
-from casework.services import id_digest
 from positions.models import ServiceUnit
 from socialwork import idnumbers
+from socialwork.crypto.fields import digest_q
 from socialwork.ids import IdFilter
 from socialwork.lists import offer
 
@@ -91,7 +91,7 @@ class ClientFilter(django_filters.FilterSet):
         value = value.strip()
         match = Q(name__icontains=value)
         if len(idnumbers.normalize(value)) == 18:
-            match |= Q(id_number_digest=id_digest(value))
+            match |= digest_q(Client, "id_number_digest", value)
         return queryset.filter(match)
 
 
@@ -108,7 +108,7 @@ class ClientApiFilter(ClientFilter):
 
     def by_id_number(self, queryset, name, value):
         # The number is encrypted: compare keyed digests, never decrypt the table.
-        return queryset.filter(id_number_digest=id_digest(value))
+        return queryset.filter(digest_q(Client, "id_number_digest", value))
 
 
 class SubjectRequestFilter(django_filters.FilterSet):

@@ -52,6 +52,7 @@ from casework.models import (
 )
 from casework.models.common import RISK_FIRST, Approval
 from positions.models import ServiceUnit
+from socialwork.crypto.fields import digest_q
 from socialwork.roles import Role
 from socialwork.scoping import NOTHING, unit_scope
 
@@ -382,11 +383,9 @@ class KnownPerson:
 
 
 def known_person(*, user, id_number: str = "", name: str = "", birth_date: date | None = None) -> KnownPerson:
-    from casework.services.clients import id_digest
-
     match = Q(pk__in=[])
     if id_number:
-        match |= Q(id_number_digest=id_digest(id_number))
+        match |= digest_q(Client, "id_number_digest", id_number)
     if name and birth_date:
         match |= Q(name=name.strip(), birth_date=birth_date)
     matches = Client.objects.filter(match, removed_at__isnull=True)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from socialwork.accounts.selectors import account_places_scope
 from socialwork.admin_base import AuditedAdmin, ReadOnlyAdmin
+from socialwork.crypto.fields import digest_q
 from socialwork.scoping import region_scope, unit_scope
 
 from .models import (
@@ -120,11 +121,14 @@ class SocialWorkerAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(worker_scope(request.user))
 
-    def get_search_fields(self, request):
+    def get_search_results(self, request, queryset, search_term):
         # A search by ID number that finds someone says who holds it: only for those who see it.
-        if can_see_full_id_numbers(request.user):
-            return (*self.search_fields, "id_number")
-        return self.search_fields
+        # The number is encrypted: a whole number is found by its digest.
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        number = search_term.strip()
+        if can_see_full_id_numbers(request.user) and len(number) == 18:
+            found |= queryset.filter(digest_q(SocialWorker, "id_number_digest", number))
+        return found, may_have_duplicates
 
     def get_object(self, request, object_id, from_field=None):
         worker = super().get_object(request, object_id, from_field)

@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from socialwork.crypto.fields import digest_q
 from socialwork.pickers import use_picker
 from socialwork.widgets import DateInput, Textarea
 
@@ -156,7 +157,8 @@ class WorkerLookupField(TypedLookupField):
 
     def find(self, value: str):
         value = value.upper()
-        return self.records.filter(Q(id_number=value) | Q(certificate_number=value)).first()
+        by_id = digest_q(SocialWorker, "id_number_digest", value)  # the number is encrypted
+        return self.records.filter(by_id | Q(certificate_number=value)).first()
 
 
 class AppointmentForm(forms.Form):

@@ -6,9 +6,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from encrypted_fields.fields import EncryptedTextField
 
 from socialwork.constraints import CheckConstraint
+from socialwork.crypto.fields import EncryptedTextField
 from socialwork.models.base import TimeStampedModel
 
 

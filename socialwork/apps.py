@@ -13,6 +13,7 @@ class SocialworkConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from . import audit, constraints, dbroles, language, lookups, reminders, roles, schedules, sorting  # noqa: F401 (lookups registers itself)
+        from .crypto import checks  # noqa: F401 (registers the start-up check of the encrypted columns)
 
         # Every app declares its reminder kinds in a `reminders` module and the other kinds of
         # notification it sends in a `notifications` module.

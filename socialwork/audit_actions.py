@@ -108,6 +108,9 @@ AUDIT_ARCHIVED = audit_action("audit.archive", _("Audit log archived to a file")
 AUDIT_EXPORTED = audit_action("audit.export", _("Audit log exported"))
 AUDIT_POLICY_SET = audit_action("audit.policy", _("Audit log retention period set"))
 
+# Encrypted columns (socialwork.crypto): a run of `manage.py reencrypt`.
+audit_action("fields.reencrypt", _("Encrypted fields re-encrypted under the current key"))
+
 # The network (positions).
 audit_action("region.create", _("Region created"))
 audit_action("region.update", _("Region changed"))

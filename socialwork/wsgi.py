@@ -11,6 +11,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialwork.settings.site")
 application = get_wsgi_application()
 
 
+def check_keys() -> None:
+    """Refuse to serve when stored values do not decrypt with the keys configured: a wrong or
+    missing key would otherwise fail on every page showing a client (socialwork/crypto/checks.py)."""
+    from socialwork.crypto.checks import startup_check
+
+    startup_check()
+
+
 def settle() -> None:
     """Load every view now, then leave what is loaded out of Python's full collections.
 
@@ -24,4 +32,5 @@ def settle() -> None:
     gc.freeze()
 
 
+check_keys()
 settle()

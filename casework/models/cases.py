@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from socialwork.constraints import CheckConstraint, UniqueConstraint
+from socialwork.crypto.fields import EncryptedTextField
 from socialwork.models import TimeStampedModel
 from socialwork.money import MoneyField
 
@@ -51,7 +52,7 @@ class Case(TimeStampedModel):
     intake_on = models.DateField(_("intake date"))
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     referred_by = models.CharField(_("referred by"), max_length=100, blank=True)
-    presenting_problem = models.TextField(_("presenting problem"))
+    presenting_problem = EncryptedTextField(_("presenting problem"))
     risk_level = models.CharField(
         _("risk level"), max_length=10, choices=RiskLevel.choices, default=RiskLevel.LOW
     )
@@ -264,7 +265,7 @@ class Assessment(TimeStampedModel):
         Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="assessments"
     )
     assessed_on = models.DateField(_("assessed on"))
-    summary = models.TextField(_("summary"), blank=True)
+    summary = EncryptedTextField(_("summary"), blank=True)
     risk_level = models.CharField(_("overall risk"), max_length=10, choices=RiskLevel.choices)
     author = models.ForeignKey(
         USER, verbose_name=_("assessed by"), on_delete=models.PROTECT, related_name="+"
@@ -287,8 +288,8 @@ class AssessmentDomain(models.Model):
         related_name="domains",
     )
     domain = models.CharField(_("domain"), max_length=20, choices=Assessment.Domain.choices)
-    needs = models.TextField(_("needs"), blank=True)
-    strengths = models.TextField(_("strengths"), blank=True)
+    needs = EncryptedTextField(_("needs"), blank=True)
+    strengths = EncryptedTextField(_("strengths"), blank=True)
     risk = models.CharField(_("risk"), max_length=10, choices=RiskLevel.choices, blank=True)
 
     class Meta:
@@ -444,7 +445,7 @@ class ServiceNote(TimeStampedModel):
     noted_on = models.DateField(_("date"))
     method = models.CharField(pgettext_lazy("service note", "method"), max_length=20, choices=Method.choices)
     minutes = models.PositiveSmallIntegerField(_("minutes"))
-    content = models.TextField(_("what happened"))
+    content = EncryptedTextField(_("what happened"))
     author = models.ForeignKey(USER, verbose_name=_("written by"), on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -497,11 +498,11 @@ class Referral(TimeStampedModel):
         "projects.SocialOrganization", verbose_name=_("social organization"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="referrals",
     )  # fmt: skip
-    request = models.TextField(_("what was asked"))
+    request = EncryptedTextField(_("what was asked"))
     referred_on = models.DateField(_("referred on"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True, default="")
-    outcome_note = models.TextField(_("outcome in words"), blank=True)
+    outcome_note = EncryptedTextField(_("outcome in words"), blank=True)
     amount = MoneyField(_("amount obtained (yuan)"), null=True, blank=True)
     concluded_on = models.DateField(_("concluded on"), null=True, blank=True)
     author = models.ForeignKey(
@@ -580,9 +581,9 @@ class Closing(TimeStampedModel):
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="closings")
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
-    summary = models.TextField(_("summary of the work"))
-    goals_reached = models.TextField(_("goals reached"), blank=True)
-    client_feedback = models.TextField(_("the client's feedback"), blank=True)
+    summary = EncryptedTextField(_("summary of the work"))
+    goals_reached = EncryptedTextField(_("goals reached"), blank=True)
+    client_feedback = EncryptedTextField(_("the client's feedback"), blank=True)
     satisfaction = models.PositiveSmallIntegerField(
         _("satisfaction (1–5)"), null=True, blank=True, choices=[(n, str(n)) for n in range(1, 6)]
     )

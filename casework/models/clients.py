@@ -4,9 +4,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from encrypted_fields.fields import EncryptedCharField
 
 from socialwork.constraints import CheckConstraint
+from socialwork.crypto.fields import DerivedColumnsMixin, DigestField, EncryptedCharField
 from socialwork.models import TimeStampedModel
 
 
@@ -30,7 +30,7 @@ class VulnerabilityCategory(TimeStampedModel):
         return str(BUILT_IN.get(self.code, self.name))
 
 
-class Client(TimeStampedModel):
+class Client(DerivedColumnsMixin, TimeStampedModel):
     """A person served. The ID number, phone and address are encrypted in the database; the ID
     number's keyed digest lets intake find a person already known without decrypting anyone."""
 
@@ -42,9 +42,10 @@ class Client(TimeStampedModel):
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     id_number = EncryptedCharField(_("ID number"), max_length=18, null=True, blank=True)
-    id_number_digest = models.CharField(
-        _("ID number digest"), max_length=64, blank=True, default="", editable=False, db_index=True
-    )
+    id_number_digest = DigestField(
+        _("ID number digest"), source="id_number", purpose="casework.client.id_number",
+        normalize="socialwork.idnumbers.normalize", db_index=True,
+    )  # fmt: skip
     phone = EncryptedCharField(_("phone"), max_length=30, null=True, blank=True)
     address = EncryptedCharField(_("address"), max_length=200, null=True, blank=True)
     community = models.ForeignKey(
@@ -97,6 +98,9 @@ class Client(TimeStampedModel):
 
 
 class HouseholdMember(TimeStampedModel):
+    """A member of a client's household. The situation is encrypted like the client's own
+    details; the name stays plain, as every person's name does, so that it can be searched."""
+
     class Relation(models.TextChoices):
         SPOUSE = "spouse", _("Spouse")
         CHILD = "child", _("Child")
@@ -112,9 +116,9 @@ class HouseholdMember(TimeStampedModel):
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
-    situation = models.CharField(
+    situation = EncryptedCharField(
         _("situation"), max_length=200, blank=True, help_text=_("Work, school, health.")
-    )
+    )  # encrypted; the name stays plain (the admin finds a member by it)
 
     class Meta:
         verbose_name = _("household member")

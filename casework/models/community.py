@@ -6,9 +6,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from encrypted_fields.fields import EncryptedCharField
 
 from socialwork.constraints import CheckConstraint, UniqueConstraint
+from socialwork.crypto.fields import EncryptedCharField
 from socialwork.models import TimeStampedModel
 
 from .clients import Client

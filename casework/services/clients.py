@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -35,11 +34,11 @@ CLIENT_FIELDS = (
 
 
 def id_digest(id_number: str) -> str:
-    """A keyed digest of an ID number: equal for equal numbers, useless without the site's keys.
-    Intake compares digests, so nobody's number is decrypted to find a match."""
-    return salted_hmac(
-        "casework.client.id_number", idnumbers.normalize(id_number), algorithm="sha256"
-    ).hexdigest()
+    """A keyed digest of an ID number (FIELD_DIGEST_KEYS, not the secret key): equal for equal
+    numbers, useless without the key. Intake compares digests, so nobody's number is decrypted to
+    find a match; a search uses ``socialwork.crypto.fields.digest_q``, which also matches the
+    digests made under older keys."""
+    return Client._meta.get_field("id_number_digest").compute(id_number)
 
 
 def access_record(*, actor, target, action: str, ids=None) -> None:

@@ -10,6 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from socialwork.constraints import CheckConstraint, UniqueConstraint
+from socialwork.crypto.fields import (
+    DerivedColumnsMixin,
+    DigestField,
+    EncryptedCharField,
+    ShownTailField,
+    digest_elsewhere,
+)
 from socialwork.idnumbers import mask, validate_id_number
 from socialwork.models import TimeStampedModel
 from socialwork.money import MoneyField
@@ -126,7 +133,7 @@ class Position(TimeStampedModel):
         return reverse("positions:position_detail", args=[self.pk])
 
 
-class SocialWorker(TimeStampedModel):
+class SocialWorker(DerivedColumnsMixin, TimeStampedModel):
     """A person in the social work registry, certified or not."""
 
     class Gender(models.TextChoices):
@@ -146,8 +153,18 @@ class SocialWorker(TimeStampedModel):
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50, db_index=True)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
-    id_number = models.CharField(_("ID number"), max_length=18, unique=True, validators=[validate_id_number])
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # Encrypted (socialwork/crypto); found by the digest (a whole number, unique) or by the last
+    # four characters, which the masked number shows to everyone anyway.
+    id_number = EncryptedCharField(_("ID number"), max_length=18, validators=[validate_id_number])
+    id_number_digest = DigestField(
+        _("ID number digest"), source="id_number", purpose="positions.socialworker.id_number",
+        normalize="socialwork.idnumbers.normalize",
+    )  # fmt: skip
+    id_number_tail = ShownTailField(
+        _("last characters of the ID number"), source="id_number", normalize="socialwork.idnumbers.normalize",
+        db_index=True,
+    )  # fmt: skip
+    phone = EncryptedCharField(_("phone"), max_length=30, blank=True)
     education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
     major = models.CharField(_("major"), max_length=100, blank=True)
     employer_unit = models.ForeignKey(
@@ -197,12 +214,19 @@ class SocialWorker(TimeStampedModel):
         permissions = [("view_full_id_number", _("Can see full ID numbers of social workers"))]
         constraints = [
             UniqueConstraint(
+                fields=["id_number_digest"],
+                condition=~Q(id_number_digest=""),
+                name="worker_id_number_digest_unique",
+                field="id_number",
+                violation_error_message=_("Another social worker already has this ID number."),
+            ),
+            UniqueConstraint(
                 fields=["certificate_number"],
                 condition=~Q(certificate_number=""),
                 name="worker_certificate_number_unique",
                 field="certificate_number",
                 violation_error_message=_("Another social worker already holds this certificate number."),
-            )
+            ),
         ]
 
     def __str__(self):
@@ -210,6 +234,11 @@ class SocialWorker(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("positions:worker_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.id_number and digest_elsewhere(self, "id_number_digest"):
+            raise ValidationError({"id_number": _("Another social worker already has this ID number.")})
 
     @property
     def masked_id_number(self) -> str:

@@ -145,6 +145,22 @@ def _existing(queryset, field_name: str, values) -> set:
     return found
 
 
+def _existing_by_digest(queryset, digest_field: str, values) -> set:
+    """Which of `values` (of an encrypted column) the queryset already holds, compared by their
+    digests under every configured digest key, a chunk at a time: nobody's number is decrypted."""
+    field = queryset.model._meta.get_field(digest_field)
+    values, found, chunk = sorted(values), set(), CHUNK // 8  # a value has a digest per key and algorithm
+    for start in range(0, len(values), chunk):
+        by_digest = {
+            digest: value for value in values[start : start + chunk] for digest in field.lookup_values(value)
+        }
+        held = queryset.filter(**{f"{digest_field}__in": list(by_digest)}).values_list(
+            digest_field, flat=True
+        )
+        found.update(by_digest[digest] for digest in held)
+    return found
+
+
 class _Checker:
     """Reads and checks the rows of one kind; looks up units and what is on record once for the
     whole file, so that checking costs a few queries however many rows there are."""
@@ -297,7 +313,7 @@ class _WorkerChecker(_Checker):
     def __init__(self, *, actor, rows):
         super().__init__(actor=actor, rows=rows)
         ids = {str(row.get("id_number", "")).strip().upper() for row in rows} - {""}
-        self.ids_on_record = _existing(SocialWorker.objects.all(), "id_number", ids)
+        self.ids_on_record = _existing_by_digest(SocialWorker.objects.all(), "id_number_digest", ids)
         certificates = {str(row.get("certificate_number", "")).strip() for row in rows} - {""}
         self.certificates_on_record = _existing(
             SocialWorker.objects.all(), "certificate_number", certificates

@@ -19,9 +19,18 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
-# Client ID numbers, phones and addresses are encrypted with keys derived from SECRET_KEY and
-# these salts (django-fernet-encrypted-fields): the first encrypts, all decrypt, for rotation.
-SALT_KEY = env.list("FIELD_ENCRYPTION_SALTS", default=[])
+# Encrypted columns (socialwork/crypto): keys of their own, "id:base64" of 32 random bytes, the
+# first encrypts and all decrypt (rotation: put the new one first, run `manage.py reencrypt`,
+# then drop the old). The digest keys find a value (an ID number) without decrypting anyone's.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+FIELD_DIGEST_KEYS = env.list("FIELD_DIGEST_KEYS", default=[])
+# fernet, or sm4 (SM4-GCM, with HMAC-SM3 digests) for a commercial-cryptography assessment.
+FIELD_CIPHER = env("FIELD_CIPHER", default="fernet")
+# hmac-sha256 or hmac-sm3; empty: hmac-sm3 with sm4, hmac-sha256 with fernet.
+FIELD_DIGEST = env("FIELD_DIGEST", default="")
+# Upgrade only: the salts of the former encryption (keys derived from DJANGO_SECRET_KEY). While
+# set, values it made still decrypt; remove once `manage.py reencrypt` reports nothing left.
+FIELD_ENCRYPTION_LEGACY_SALTS = env.list("FIELD_ENCRYPTION_SALTS", default=[])
 
 INSTALLED_APPS = [
     "socialwork",

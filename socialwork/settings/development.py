@@ -11,7 +11,11 @@ AUDIT_REQUIRE_LABELS = True
 # A fixed key for the audit chain, development only: production refuses to start without its own.
 AUDIT_CHAIN_KEYS = env.list("AUDIT_CHAIN_KEYS", default=["dev:dev-only-audit-chain-key-" + "z" * 32])
 DEMO_MODE = env.bool("DEMO_MODE", default=True)
-SALT_KEY = env.list("FIELD_ENCRYPTION_SALTS", default=["dev-only-salt-" + "y" * 32])
+# Fixed development keys (never for production): base64 of 32 repeated bytes. The former salt
+# stays, so a development database made before these keys still reads until `reencrypt`.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=["dev1:" + "ZGV2" * 10 + "ZGU="])
+FIELD_DIGEST_KEYS = env.list("FIELD_DIGEST_KEYS", default=["dev1:" + "ZGln" * 10 + "ZGk="])
+FIELD_ENCRYPTION_LEGACY_SALTS = env.list("FIELD_ENCRYPTION_SALTS", default=["dev-only-salt-" + "y" * 32])
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -2,19 +2,40 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from socialwork.crypto import keyring as _keyring
+
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, AUDIT_CHAIN_ALGORITHM, AUDIT_CHAIN_KEYS, SALT_KEY, SECRET_KEY, env
+from .base import (
+    ALLOWED_HOSTS,
+    AUDIT_CHAIN_ALGORITHM,
+    AUDIT_CHAIN_KEYS,
+    FIELD_CIPHER,
+    FIELD_DIGEST_KEYS,
+    FIELD_ENCRYPTION_KEYS,
+    FIELD_ENCRYPTION_LEGACY_SALTS,
+    SECRET_KEY,
+    env,
+)
 
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY must be set to a random string of at least 50 characters "
         "(or set DJANGO_DEBUG=1 for development)."
     )
-if not SALT_KEY or any(len(salt) < 32 for salt in SALT_KEY):
+if not FIELD_ENCRYPTION_KEYS or not FIELD_DIGEST_KEYS:
     raise ImproperlyConfigured(
-        "FIELD_ENCRYPTION_SALTS must hold at least one random salt of 32 characters or more; it "
-        "encrypts client data, so keep it (and DJANGO_SECRET_KEY) safe and never change it without "
-        "keeping the old one after the new."
+        "FIELD_ENCRYPTION_KEYS and FIELD_DIGEST_KEYS must each hold at least one key (id:base64 of "
+        "32 random bytes; `python manage.py reencrypt --new-key ID` prints one). They encrypt and "
+        "find personal data: keep them safe, apart from the database and its backups, and never "
+        "remove a key before `manage.py reencrypt` has moved every value off it."
+    )
+_keyring.parse_keys(FIELD_ENCRYPTION_KEYS, "FIELD_ENCRYPTION_KEYS")
+_keyring.parse_keys(FIELD_DIGEST_KEYS, "FIELD_DIGEST_KEYS")
+if FIELD_CIPHER.lower() not in ("fernet", "sm4", "sm4gcm", "sm4-gcm"):
+    raise ImproperlyConfigured(f"FIELD_CIPHER must be fernet or sm4, not {FIELD_CIPHER!r}.")
+if any(len(salt) < 32 for salt in FIELD_ENCRYPTION_LEGACY_SALTS):
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_SALTS (the former encryption's, kept to read its values) are 32+ characters."
     )
 if AUDIT_CHAIN_ALGORITHM not in ("sha256", "sm3"):
     raise ImproperlyConfigured('AUDIT_CHAIN_ALGORITHM must be "sha256" or "sm3".')

@@ -22,3 +22,6 @@ WHITENOISE_AUTOREFRESH = True
 # look-up limits (tests/casework/test_intake_probes.py) set the limits they test.
 CASEWORK_DUPLICATE_CHECKS_PER_HOUR = 10_000
 CASEWORK_DUPLICATE_CHECK_BURST = 10_000
+# The WSGI module's start-up decryption check (socialwork/crypto/checks.py) needs the database;
+# tests import that module without one, and test the check itself.
+FIELD_ENCRYPTION_STARTUP_CHECK = False

@@ -40,8 +40,8 @@ def test_id_number_and_phone_are_encrypted_at_rest_and_read_back_plain(social_wo
         )
         raw_id, raw_phone, raw_address, digest = cursor.fetchone()
     assert number not in raw_id and "13812345678" not in raw_phone and "清水湾" not in raw_address
-    assert raw_id.startswith("gAAAA")  # a Fernet token
-    assert number not in digest and len(digest) == 64
+    assert raw_id.startswith("fernet:dev1:")  # the cipher and key id, then a Fernet token
+    assert number not in digest and digest.startswith("dev1:h2:")  # HMAC-SHA256 under the digest key
     fresh = Client.objects.get(pk=client.pk)
     assert (fresh.id_number, fresh.phone, fresh.address) == (number, "13812345678", "清水湾社区3幢")
 

@@ -49,7 +49,9 @@ def server(tmp_path):
         "DATABASE_URL": test_database_url(),
         "DATABASE_CONN_MAX_AGE": "600",
         "DJANGO_SECRET_KEY": settings.SECRET_KEY,
-        "FIELD_ENCRYPTION_SALTS": ",".join(settings.SALT_KEY),
+        "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
+        "FIELD_DIGEST_KEYS": ",".join(settings.FIELD_DIGEST_KEYS),
+        "FIELD_ENCRYPTION_SALTS": ",".join(settings.FIELD_ENCRYPTION_LEGACY_SALTS),
     }
     log = tmp_path / "gunicorn.log"
     process = subprocess.Popen(

@@ -8,7 +8,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ!@#$%^&*()"
-SALTS = "salt-" + "0123456789abcdefghijklmnopqrstuvwxyz"
+# Keys of the encrypted columns, apart from the secret key (id:base64 of 32 bytes).
+KEYS = {
+    "FIELD_ENCRYPTION_KEYS": "k1:" + "a2V5" * 10 + "a2U=",
+    "FIELD_DIGEST_KEYS": "d1:" + "ZGln" * 10 + "ZGk=",
+}
 CHAIN_KEYS = "k1:chain-" + "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -35,7 +39,7 @@ def settings_value(expression: str, **env: str):
 def test_deploy_check_is_clean_in_production_mode():
     result = run(
         "manage.py", "check", "--deploy", "--fail-level", "WARNING",
-        DJANGO_DEBUG="0", DJANGO_SECRET_KEY=SECRET, FIELD_ENCRYPTION_SALTS=SALTS, AUDIT_CHAIN_KEYS=CHAIN_KEYS, DJANGO_ALLOWED_HOSTS="socialwork.example.gov.cn",
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY=SECRET, **KEYS, AUDIT_CHAIN_KEYS=CHAIN_KEYS, DJANGO_ALLOWED_HOSTS="socialwork.example.gov.cn",
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -48,18 +52,41 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
-def test_production_refuses_to_start_without_an_encryption_salt():
+def test_production_refuses_to_start_without_encryption_and_digest_keys():
     result = run(
         "manage.py", "check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY=SECRET, DJANGO_ALLOWED_HOSTS="x.example"
     )
     assert result.returncode != 0
-    assert "FIELD_ENCRYPTION_SALTS" in result.stderr
+    assert "FIELD_ENCRYPTION_KEYS and FIELD_DIGEST_KEYS" in result.stderr
+    # The former salts alone no longer do: the keys are apart from the secret key.
+    result = run(
+        "manage.py", "check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY=SECRET, DJANGO_ALLOWED_HOSTS="x.example",
+        FIELD_ENCRYPTION_SALTS="salt-" + "0123456789abcdefghijklmnopqrstuvwxyz",
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS" in result.stderr
+
+
+def test_production_refuses_a_short_key_or_an_unknown_cipher_without_showing_the_key():
+    short = "k1:" + "c2hvcnQ="
+    result = run(
+        "manage.py", "check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY=SECRET, DJANGO_ALLOWED_HOSTS="x.example",
+        **{**KEYS, "FIELD_ENCRYPTION_KEYS": short},
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "must be 32 random bytes" in result.stderr and "c2hvcnQ" not in result.stderr
+    result = run(
+        "manage.py", "check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY=SECRET, DJANGO_ALLOWED_HOSTS="x.example",
+        FIELD_CIPHER="aes-ecb", **KEYS,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "FIELD_CIPHER" in result.stderr
 
 
 def test_production_refuses_to_start_without_an_audit_chain_key():
     for keys in ("", "k1:short", f"k1:{SECRET}", ":" + "x" * 40):
         result = run(
-            "manage.py", "check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY=SECRET, FIELD_ENCRYPTION_SALTS=SALTS,
+            "manage.py", "check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY=SECRET, **KEYS,
             AUDIT_CHAIN_KEYS=keys, DJANGO_ALLOWED_HOSTS="x.example",
         )  # fmt: skip
         assert result.returncode != 0, keys
@@ -69,7 +96,7 @@ def test_production_refuses_to_start_without_an_audit_chain_key():
 def test_production_mode_turns_on_transport_security():
     values = settings_value(
         "[settings.DEBUG, settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS > 0]",
-        DJANGO_DEBUG="0", DJANGO_SECRET_KEY=SECRET, FIELD_ENCRYPTION_SALTS=SALTS, AUDIT_CHAIN_KEYS=CHAIN_KEYS, DJANGO_ALLOWED_HOSTS="x.example",
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY=SECRET, **KEYS, AUDIT_CHAIN_KEYS=CHAIN_KEYS, DJANGO_ALLOWED_HOSTS="x.example",
     )  # fmt: skip
     assert values == [False, True, True, True]
 

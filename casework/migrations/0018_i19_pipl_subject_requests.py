@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0014_client_name_index'),
+        ('casework', '0017_i19_crypto_narratives_encrypt'),
         ('positions', '0008_search_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,0 +1,86 @@
+"""Data migrations that encrypt a column that was plain (and back, to reverse them), a batch
+of rows per transaction, by primary key. A value already of the form ``<cipher>:<key id>:`` is
+left alone, so a migration that stopped part-way runs again from where it was."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F, TextField
+from django.db.models.functions import Cast
+
+import socialwork.crypto as crypto
+from socialwork.crypto import keyring as kr
+
+from .fields import DERIVED
+
+BATCH = 1000
+
+
+def is_encrypted(value: str) -> bool:
+    cipher, key_id = kr.header(value)
+    return cipher in kr.CIPHERS and bool(kr.KEY_ID.match(key_id or "-!"))
+
+
+def _rewrite(
+    apps, app_label: str, model_name: str, fields: tuple[str, ...], forward: bool, batch: int
+) -> None:
+    model = apps.get_model(app_label, model_name)
+    derived = [f for f in model._meta.concrete_fields if isinstance(f, DERIVED) and f.source in fields]
+    raws = {f"raw_{name}": Cast(F(name), TextField()) for name in fields}
+    cursor = None
+    while True:
+        pks = model._base_manager.order_by("pk")
+        if cursor is not None:
+            pks = pks.filter(pk__gt=cursor)
+        pks = list(pks.values_list("pk", flat=True)[:batch])
+        if not pks:
+            return
+        cursor = pks[-1]
+        with transaction.atomic():
+            rows = model._base_manager.filter(pk__in=pks).annotate(**raws).values("pk", *raws)
+            objects = []
+            for row in rows:
+                obj, changed = model(pk=row["pk"]), False
+                for name in fields:
+                    value = row[f"raw_{name}"]
+                    if value and is_encrypted(value):
+                        value = crypto.decrypt(value)
+                        changed |= not forward
+                    else:
+                        changed |= forward and bool(value)
+                    setattr(obj, name, value)
+                if changed or derived:
+                    objects.append(obj)
+            if not objects:
+                continue
+            if forward:
+                for field in derived:
+                    for obj in objects:
+                        setattr(obj, field.attname, field.compute(getattr(obj, field.source)))
+                model._base_manager.bulk_update(objects, [*fields, *(f.attname for f in derived)])
+            else:
+                # Back to plain columns: write the text itself, around the encrypting field.
+                for name in fields:
+                    for obj in objects:
+                        model._base_manager.filter(pk=obj.pk).update(**{name: _Plain(getattr(obj, name))})
+
+
+class _Plain(str):
+    """A value written as it is (the reverse of an encrypting migration)."""
+
+    def resolve_expression(self, *args, **kwargs):
+        from django.db.models import Value
+
+        return Value(str(self), output_field=TextField())
+
+
+def encrypt_columns(app_label: str, model_name: str, *fields: str, batch: int = BATCH):
+    """A RunPython pair: encrypt these (now encrypted-field) columns' plain values, and back."""
+
+    def forward(apps, schema_editor):
+        _rewrite(apps, app_label, model_name, fields, True, batch)
+
+    def backward(apps, schema_editor):
+        _rewrite(apps, app_label, model_name, fields, False, batch)
+
+    return forward, backward
