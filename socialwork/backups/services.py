@@ -334,9 +334,7 @@ def sample_compare(*, alias: str = SCRATCH_ALIAS, tables: set[str] | None = None
                 for row in manager.using(alias).filter(pk__in=pks).values("pk", *fields, *stamp)
             }
         except Exception as error:  # a value that does not decrypt raises with the keys of today
-            problems.append(
-                _("%(model)s cannot be read back: %(error)s") % {"model": model._meta.label, "error": error}
-            )
+            problems.extend(_unreadable(manager.using(alias), model, pks, fields, error))
             continue
         live = {
             row["pk"]: row
@@ -363,6 +361,24 @@ def sample_compare(*, alias: str = SCRATCH_ALIAS, tables: set[str] | None = None
                         % {"model": model._meta.label, "pk": pk, "field": name}
                     )
     return {"compared": compared, "problems": problems}
+
+
+def _unreadable(rows, model, pks, fields, error) -> list[str]:
+    """Which record and field of the sample do not decrypt (never the value), read one by one once
+    the sample as a whole could not be; the error itself when none alone fails."""
+    found = []
+    for pk in sorted(pks):
+        for name in fields:
+            try:
+                rows.filter(pk=pk).values_list(name, flat=True).first()
+            except Exception:  # noqa: BLE001 (each failure is named, none stops the check)
+                found.append(
+                    _("%(model)s #%(pk)s: %(field)s does not decrypt")
+                    % {"model": model._meta.label, "pk": pk, "field": name}
+                )
+    return found or [
+        _("%(model)s cannot be read back: %(error)s") % {"model": model._meta.label, "error": error}
+    ]
 
 
 def _stored_values(alias: str, model, pks, columns) -> dict:

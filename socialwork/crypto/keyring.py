@@ -169,7 +169,7 @@ def decrypt(ring: Keyring, value: str) -> str:
         ) from None
     if cipher == PLAIN:
         raise DecryptionError(
-            f"a value of a column of {ring.purpose} is not encrypted (has a migration not run?)"
+            f"a value of a column encrypted with the {ring.purpose} keys is stored in clear (has a migration not run?)"
         )
     raise DecryptionError(f"a value names the cipher {cipher!r}, which this application does not know")
 

@@ -376,6 +376,8 @@ SPECTACULAR_SETTINGS = {
         "ProjectStatusEnum": "projects.models.Project.Status",
         "PlanRoundOutcomeEnum": "casework.models.cases.PlanRound.Outcome",
         "ReferralOutcomeEnum": "casework.models.cases.Referral.Outcome",
+        "SubjectRequestKindEnum": "casework.models.SubjectRequest.Kind",
+        "SubjectRequestStatusEnum": "casework.models.SubjectRequest.Status",
     },
 }
 
