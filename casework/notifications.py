@@ -16,3 +16,9 @@ CASE_ASSIGNED = notification_kind("casework_case_assigned", label=_("A case was 
 TRANSFER_DECIDED = notification_kind(
     "casework_transfer_decided", label=_("A transfer I asked for was accepted or declined")
 )
+LABEL = notification_kind(
+    "casework_label", label=_("A case or client of mine was labelled sensitive or unlabelled")
+)
+BREAK_GLASS = notification_kind(
+    "casework_break_glass", label=_("Someone opened a labelled case in an emergency (break-glass)")
+)

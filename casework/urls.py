@@ -1,4 +1,4 @@
-from .views import advocacy, calendar, cases, clients, community, district, groups
+from .views import advocacy, calendar, cases, clients, community, district, groups, labels
 
 app_name = "casework"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     *community.urlpatterns,
     *advocacy.urlpatterns,
     *district.urlpatterns,
+    *labels.urlpatterns,
 ]

@@ -24,7 +24,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from casework.models import Assessment, Case, Closing, FollowUp, Referral, ServicePlan, Transfer
+from casework.models import Assessment, Case, Client, Closing, FollowUp, Referral, ServicePlan, Transfer
 from casework.models.common import Approval
 from socialwork.actions import Action, ActionNotAllowed, action_require
 from socialwork.roles import Role
@@ -197,6 +197,15 @@ HAS_OPEN_TASK: Condition = (
 MOVE_READY: dict[str, tuple[Condition, ...]] = {"plan": (ASSESSED,), "intervene": (PLAN_APPROVED,)}
 
 SUPERVISOR_ONLY, MANAGER_ONLY = frozenset({SUPERVISOR}), frozenset({MANAGER})
+# Security labels (casework.services.labels): the worker or the supervisor protects a record at
+# once; only the supervisor lifts the protection. The station manager, who a label shuts out,
+# takes no part (they open a labelled case by break-glass, which is not a step on the case).
+LABELLERS = frozenset({WORKER, SUPERVISOR})
+NOT_LABELLED: Condition = (
+    lambda s, record: not record.sensitive,
+    _("This record is already labelled sensitive."),
+)
+LABELLED: Condition = (lambda s, record: record.sensitive, _("This record is not labelled."))
 
 # The case's own steps (its direct status moves are added from MOVES).
 CASE_STEPS = {
@@ -215,6 +224,8 @@ CASE_STEPS = {
     "transfer_request": Step(_("Ask for the transfer"), CASE_TEAM, OPEN, when=(NO_TRANSFER_WAITING,)),
     "case_assign": Step(_("Assign"), MANAGER_ONLY, ANY),
     "case_update": Step(_("Edit the case record"), CASE_TEAM, ANY),
+    "label_set": Step(_("Label as sensitive"), LABELLERS, ANY, when=(NOT_LABELLED,)),
+    "label_remove": Step(_("Remove the label"), SUPERVISOR_ONLY, ANY, when=(LABELLED,), needs_reason=True),
     **{
         name: Step(
             move.label, move.by, move.sources, when=MOVE_READY.get(name, ()), needs_reason=move.needs_reason
@@ -253,8 +264,17 @@ TRANSFER_STEPS = {
     "transfer_cancel": Step(_("Cancel the transfer"), CASE_TEAM, PENDING),
 }
 
+# A client's steps: its label. Any state (a client has none), by their part on one of their cases.
+CLIENT_STEPS = {
+    "client_label_set": Step(_("Label as sensitive"), LABELLERS, (), when=(NOT_LABELLED,)),
+    "client_label_remove": Step(
+        _("Remove the label"), SUPERVISOR_ONLY, (), when=(LABELLED,), needs_reason=True
+    ),
+}
+
 # Why a step is refused, for the person who tried it.
 WHO = {
+    LABELLERS: _("Only the case's worker or its supervisor can do this."),
     CASE_TEAM: _("Only the case's worker or its station manager can do this."),
     ON_THE_CASE: _("Only the case's team can do this."),
     SUPERVISOR_ONLY: _("Only the case's supervisor can do this."),
@@ -328,7 +348,46 @@ def transfer_answer(user, transfer: Transfer, state: "CaseState | None" = None) 
     return _answer(TRANSFER_STEPS, kind="transfer", record=transfer, parts=parts, state=state, case=case)
 
 
-ANSWERS = {Case: case_answer, ServicePlan: plan_answer, Closing: closing_answer, Transfer: transfer_answer}
+def client_roles_of(user, client: Client) -> set[str]:
+    """Which parts this person plays on a client: the worker or supervisor of one of their
+    (not removed) cases."""
+    if not user.is_authenticated:
+        return set()
+    pairs = Case.objects.filter(case_clients__client=client, removed_at__isnull=True).values_list(
+        "worker_id", "supervisor_id"
+    )
+    parts = set()
+    for worker, supervisor in pairs:
+        if worker == user.pk:
+            parts.add(WORKER)
+        if supervisor == user.pk:
+            parts.add(SUPERVISOR)
+    return parts
+
+
+def client_answer(user, client: Client, state: "CaseState | None" = None) -> Answer:
+    parts = client_roles_of(user, client)
+    actions, refused = {}, {}
+    for name, step in CLIENT_STEPS.items():
+        why = None
+        if not step.by & parts:
+            why = WHO.get(step.by) or _("You cannot take this step on this client.")
+        else:
+            why = next((message for holds, message in step.when if not holds(None, client)), None)
+        if why is None:
+            actions[name] = Action(label=step.label, needs_reason=step.needs_reason)
+        else:
+            refused[name] = why
+    return Answer(actions, refused)
+
+
+ANSWERS = {
+    Case: case_answer,
+    ServicePlan: plan_answer,
+    Closing: closing_answer,
+    Transfer: transfer_answer,
+    Client: client_answer,
+}
 
 
 def answer_for(user, obj, state: "CaseState | None" = None) -> Answer:
@@ -340,7 +399,7 @@ def answer_for(user, obj, state: "CaseState | None" = None) -> Answer:
 
 
 def actions_for(user, obj) -> dict[str, Action]:
-    """What this person may do to a case, a service plan, a closing or a transfer now."""
+    """What this person may do to a case, a service plan, a closing, a transfer or a client now."""
     return answer_for(user, obj).actions
 
 

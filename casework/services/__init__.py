@@ -60,6 +60,14 @@ from .groups import (
     session_plan,
     session_record,
 )
+from .labels import (
+    break_glass_open,
+    case_label_follow_clients,
+    case_label_remove,
+    case_label_set,
+    client_label_remove,
+    client_label_set,
+)
 
 __all__ = [
     "access_decide", "access_record", "access_request", "access_revoke", "grant_approvers", "assessment_record", "case_assign", "case_move", "case_open",
@@ -73,4 +81,9 @@ __all__ += [
     "advocacy_record_response", "advocacy_save", "advocacy_submit", "group_create", "group_evaluate",
     "group_may_write", "group_update", "member_add", "member_leave", "pairing_end", "pairing_start",
     "session_plan", "session_record", "volunteer_hours_add", "volunteer_may_write", "volunteer_save",
+]  # fmt: skip
+
+__all__ += [
+    "break_glass_open", "case_label_follow_clients", "case_label_remove", "case_label_set", "client_label_remove",
+    "client_label_set",
 ]  # fmt: skip
