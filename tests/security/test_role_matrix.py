@@ -802,7 +802,9 @@ def test_a_labelled_case_opens_to_its_worker_and_supervisor_and_breaks_glass_for
     seen = _labelled_outcomes(district, case, client)
     assert seen[R.STATION_MANAGER] == (200, 200, 200, 200)
     assert seen[R.DISTRICT_ADMIN] == (403, 404, 404, 404)  # the manager's access is theirs alone
-    assert all(seen[role] == (404, 404, 404, 404) for role in seen if role not in LABELLED_OPEN | MAY_BREAK_GLASS)
+    assert all(
+        seen[role] == (404, 404, 404, 404) for role in seen if role not in LABELLED_OPEN | MAY_BREAK_GLASS
+    )
 
     BreakGlass.objects.filter(pk=opened.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert _labelled_outcomes(district, case, client)[R.STATION_MANAGER] == (403, 404, 404, 404)
