@@ -380,6 +380,14 @@ def client_scope(user) -> Q:
     return scope & Q(removed_at__isnull=True)
 
 
+def clients_hidden_from(*, user, client_ids) -> set[int]:
+    """Of these clients, those labelled sensitive that `user` does not see: a group's page names
+    them to its station manager as "a protected member", never by name. One query, and only when
+    one of them is labelled."""
+    labelled = Client.objects.filter(pk__in=list(client_ids), sensitive=True)
+    return set(labelled.exclude(client_scope(user)).values_list("pk", flat=True))
+
+
 def clients_visible_to(*, user) -> QuerySet[Client]:
     return Client.objects.filter(client_scope(user)).select_related("community", "station")
 

@@ -101,6 +101,7 @@ def my_cases(request):
             "today": today,
             "can_open": request.user.has_perm("casework.add_case")
             and selectors.station_of(request.user.unit) is not None,
+            "may_break_glass": selectors.may_break_glass(request.user),
         },
     )
 
