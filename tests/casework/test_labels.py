@@ -337,3 +337,22 @@ def test_reminders_name_a_labelled_case_to_its_supervisor_not_the_station_manage
     by_user = {reminder.user: reminder.url for reminder in reminders}
     assert by_user[supervisor] == case.get_absolute_url()
     assert by_user[station_manager].startswith(reverse("casework:break_glass"))
+
+
+def test_the_api_labels_and_unlabels_a_case_as_the_page_does(social_worker, supervisor, station_manager, api):
+    case = case_in_intervention(social_worker, supervisor)
+    url = f"/api/v1/cases/{case.pk}/"
+    assert "label_set" in api(social_worker).get(url).json()["actions"]
+    assert (
+        api(station_manager).post(f"{url}label/", {"reason": "domestic_violence"}, format="json").status_code
+        == 403
+    )
+    response = api(social_worker).post(f"{url}label/", {"reason": "other"}, format="json")
+    assert response.status_code == 400 and "note" in response.json()
+    labelled = api(social_worker).post(f"{url}label/", {"reason": "protected_witness"}, format="json")
+    assert labelled.status_code == 200 and "label_set" not in labelled.json()["actions"]
+    assert api(station_manager).get(url).status_code == 404
+    services.client_label_remove(actor=supervisor, client=case.clients.get(), reason="风险解除")
+    assert api(social_worker).post(f"{url}unlabel/", {"reason": "解除"}, format="json").status_code == 403
+    assert api(supervisor).post(f"{url}unlabel/", {"reason": "风险解除"}, format="json").status_code == 200
+    assert api(station_manager).get(url).status_code == 200

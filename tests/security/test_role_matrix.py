@@ -114,6 +114,8 @@ ACCESS: dict[str, Rule] = {
     "case-referral-list": get(CASE_TEAM),
     "case-referral-outcome": post(CASE_TEAM),
     "case-review": post(CASE_TEAM),
+    "case-label": post(CASE_TEAM),  # an empty body: a 400 to who sees the case
+    "case-unlabel": post(CASE_TEAM),
     "case-transfer": post(CASE_TEAM),
     "casework:calendar": get(SIGNED_IN),  # one's own cases, or those one sees
     "casework:calendar_ics": get(SIGNED_IN),
@@ -569,6 +571,8 @@ PATH_ARGS = {
     "case-transfer": _pk("case"),
     "case-cancel-transfer": _pk("case"),
     "case-review": _pk("case"),
+    "case-label": _pk("case"),
+    "case-unlabel": _pk("case"),
     "case-note-list": lambda o: {"case_pk": o["case"].pk},
     "case-note-detail": lambda o: {"case_pk": o["case"].pk, "pk": o["note"].pk},
     "case-plan-list": lambda o: {"case_pk": o["case"].pk},
