@@ -356,3 +356,13 @@ def test_the_api_labels_and_unlabels_a_case_as_the_page_does(social_worker, supe
     assert api(social_worker).post(f"{url}unlabel/", {"reason": "解除"}, format="json").status_code == 403
     assert api(supervisor).post(f"{url}unlabel/", {"reason": "风险解除"}, format="json").status_code == 200
     assert api(station_manager).get(url).status_code == 200
+
+
+def test_the_case_file_of_a_labelled_case_says_so(labelled, social_worker, as_user):
+    from tests.casework.test_case_pdf import download
+    from tests.pdfs import pdf_text, squeezed
+
+    case, _client = labelled
+    assert squeezed("Sensitive · Domestic violence") in squeezed(
+        pdf_text(download(as_user(social_worker), case))
+    )
