@@ -206,6 +206,13 @@ NOT_LABELLED: Condition = (
     _("This record is already labelled sensitive."),
 )
 LABELLED: Condition = (lambda s, record: record.sensitive, _("This record is not labelled."))
+# A client's label covers their cases: the case's comes off only after its clients'.
+NO_CLIENT_LABELLED: Condition = (
+    lambda s, case: (
+        not any(link.client.sensitive and not link.client.removed_at for link in case.case_clients.all())
+    ),
+    _("A client of this case is labelled sensitive: remove the client's label first."),
+)
 
 # The case's own steps (its direct status moves are added from MOVES).
 CASE_STEPS = {
@@ -225,7 +232,9 @@ CASE_STEPS = {
     "case_assign": Step(_("Assign"), MANAGER_ONLY, ANY),
     "case_update": Step(_("Edit the case record"), CASE_TEAM, ANY),
     "label_set": Step(_("Label as sensitive"), LABELLERS, ANY, when=(NOT_LABELLED,)),
-    "label_remove": Step(_("Remove the label"), SUPERVISOR_ONLY, ANY, when=(LABELLED,), needs_reason=True),
+    "label_remove": Step(
+        _("Remove the label"), SUPERVISOR_ONLY, ANY, when=(LABELLED, NO_CLIENT_LABELLED), needs_reason=True
+    ),
     **{
         name: Step(
             move.label, move.by, move.sources, when=MOVE_READY.get(name, ()), needs_reason=move.needs_reason

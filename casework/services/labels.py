@@ -96,18 +96,14 @@ def case_label_set(*, actor, case: Case, reason: str, note: str = "") -> Case:
 
 def case_label_remove(*, actor, case: Case, reason: str) -> Case:
     """The case's supervisor removes its label, saying why; not while a client of the case is
-    labelled (their label covers the case). The worker is told."""
+    labelled (their label covers the case: casework.workflow's NO_CLIENT_LABELLED). The worker is
+    told."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the label is removed.")})
     with transaction.atomic():
         case = _locked_case(actor=actor, case=case)
         workflow.require(actor, case, "label_remove")
-        labelled = Client.objects.filter(case_links__case=case, sensitive=True, removed_at__isnull=True)
-        if labelled.exists():
-            raise ValidationError(
-                _("A client of this case is labelled sensitive: remove the client's label first.")
-            )
         case.sensitive, case.label_reason, case.label_note = False, "", ""
         case.save(update_fields=["sensitive", "label_reason", "label_note", "updated_at"])
         change = LabelChange.objects.create(case=case, sensitive=False, note=reason[:200], actor=actor)

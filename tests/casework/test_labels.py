@@ -192,7 +192,7 @@ def test_only_the_worker_or_supervisor_labels_and_only_the_supervisor_removes(
     client = case.clients.get()
     with pytest.raises(ActionNotAllowed):
         services.case_label_remove(actor=social_worker, case=case, reason="风险解除")
-    with pytest.raises(ValidationError, match="client"):
+    with pytest.raises(ActionNotAllowed, match="client"):
         services.case_label_remove(actor=supervisor, case=case, reason="风险解除")
     with pytest.raises(ValidationError):
         services.client_label_remove(actor=supervisor, client=client, reason="")
@@ -235,8 +235,13 @@ def test_the_case_and_client_pages_offer_the_label_steps(labelled, social_worker
     case, client = labelled
     fresh = make_case(social_worker, supervisor=supervisor)
     assert 'data-action="label_set"' in body(as_user(social_worker).get(fresh.get_absolute_url()))
-    assert 'data-action="label_remove"' in body(as_user(supervisor).get(case.get_absolute_url()))
+    assert 'data-action="label_remove"' not in body(as_user(supervisor).get(case.get_absolute_url()))
     assert 'data-action="client_label_remove"' in body(as_user(supervisor).get(client.get_absolute_url()))
+    response = as_user(supervisor).post(
+        reverse("casework:client_unlabel", args=[client.pk]), {"unlabel-reason": "已搬离施暴者住所"}
+    )
+    assert response.status_code == 302
+    assert 'data-action="label_remove"' in body(as_user(supervisor).get(case.get_absolute_url()))
     response = as_user(social_worker).post(
         reverse("casework:case_label", args=[fresh.pk]), {"label-reason": "domestic_violence"}
     )
