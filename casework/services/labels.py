@@ -125,7 +125,9 @@ def client_label_set(*, actor, client: Client, reason: str, note: str = "") -> C
         client = _locked_client(actor=actor, client=client)
         workflow.require(actor, client, "client_label_set")
         _label(client, actor=actor, reason=reason, note=note, action="client.label")
-        cases = Case.objects.select_for_update().filter(case_clients__client=client, removed_at__isnull=True)
+        cases = Case.objects.select_for_update(of=("self",)).filter(
+            case_clients__client=client, removed_at__isnull=True
+        )
         for case in cases.select_related("worker", "supervisor"):
             change = _label(case, actor=actor, reason=reason, note=note, action="case.label")
             if change is not None:
