@@ -229,7 +229,8 @@ def _case_page(request, pk, bound=None, status=None):
             from casework.views.labels import case_restricted
 
             return case_restricted(request, restricted)
-        raise Http404
+        # get_object_or_404's words, by which the audit's refusal row names the record asked for.
+        raise Http404(f"No {Case._meta.object_name} matches the given query.")
     actions = workflow.case_actions_all(user, case)
     plans = list(case.plans.all())
     plan = plans[-1] if plans else None

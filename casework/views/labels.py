@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 
 from casework import selectors, services
 from casework.forms import BreakGlassForm, LabelForm, UnlabelForm
-from casework.models import CaseworkPolicy
+from casework.models import Case, CaseworkPolicy
 from casework.views.cases import _step
 from casework.views.clients import _visible_client
 from socialwork.actions import ActionNotAllowed
+from socialwork.audit import refusal_record
 from socialwork.pages import show_errors
 
 
@@ -117,7 +118,9 @@ def break_glass(request):
 
 
 def case_restricted(request, case):
-    """In place of a 404, for someone who may open this labelled case by break-glass."""
+    """In place of a 404, for someone who may open this labelled case by break-glass. The refusal
+    is on the record as any other (`access.denied`, naming the case)."""
+    refusal_record(request, PermissionDenied(f"No {Case._meta.object_name} matches the given query."))
     return render(
         request,
         "casework/case_restricted.html",

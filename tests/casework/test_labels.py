@@ -318,6 +318,8 @@ def test_the_restricted_notice_and_break_glass_page(labelled, station_manager, c
     manager = as_user(station_manager)
     notice = manager.get(case.get_absolute_url())
     assert notice.status_code == 403 and "restricted-case" in body(notice)
+    refused = AuditEntry.objects.get(actor=station_manager, action="access.denied")
+    assert (refused.target_type, refused.target_id) == ("casework.case", str(case.pk))
     assert as_user(colleague).get(case.get_absolute_url()).status_code == 404
     form = manager.get(reverse("casework:break_glass") + f"?number={case.number}")
     assert form.status_code == 200 and case.number in body(form)
