@@ -12,7 +12,7 @@ here, each change audited; it revokes access grants (they are made on the grants
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -25,6 +25,7 @@ from .models import (
     AdvocacyRecord,
     Assessment,
     AssessmentDomain,
+    BreakGlass,
     Case,
     CaseClient,
     CaseTransition,
@@ -38,6 +39,7 @@ from .models import (
     GroupMember,
     GroupSession,
     HouseholdMember,
+    LabelChange,
     PlanGoal,
     PlanTask,
     Referral,
@@ -303,6 +305,32 @@ class TransferAdmin(CaseScoped):
     list_filter = ("status",)
     list_select_related = ("case", "from_station", "to_station", "to_worker")
     search_fields = ("case__number", "reason")
+
+
+@admin.register(BreakGlass)
+class BreakGlassAdmin(CaseScoped):
+    """Who opened a labelled case in an emergency, why and until when; written only by
+    casework.services.labels.break_glass_open. Seen, like the case, by those who see the case; the
+    auditors read the same in the audit log."""
+
+    list_display = ("case", "user", "opened_at", "expires_at")
+    list_select_related = ("case", "user")
+    search_fields = ("case__number",)
+
+
+@admin.register(LabelChange)
+class LabelChangeAdmin(ReadOnly, admin.ModelAdmin):
+    """Security labels set and removed, of the cases and clients the person sees."""
+
+    list_display = ("case", "client", "sensitive", "reason", "actor", "at")
+    list_filter = ("sensitive", "reason")
+    list_select_related = ("case", "client", "actor")
+    search_fields = ("case__number",)
+
+    def get_queryset(self, request):
+        cases = cases_visible_to(user=request.user).values("pk")
+        clients = clients_visible_to(user=request.user).values("pk")
+        return super().get_queryset(request).filter(Q(case__in=cases) | Q(client__in=clients))
 
 
 @admin.register(AccessGrant)

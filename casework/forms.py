@@ -15,6 +15,7 @@ from casework.models import (
     Closing,
     FollowUp,
     HouseholdMember,
+    LabelReason,
     PlanGoal,
     Referral,
     RiskLevel,
@@ -501,6 +502,50 @@ class PolicyForm(forms.Form):
         min_value=1,
         max_value=365,
         help_text=_("An access grant to a case lasts at most this many days from its request."),
+    )
+    break_glass_hours = forms.IntegerField(
+        label=_("Emergency access to a labelled case (hours)"),
+        min_value=1,
+        max_value=72,
+        help_text=_(
+            "A station manager or district administrator who opens a case labelled sensitive, giving a "
+            "reason, sees it for this many hours."
+        ),
+    )
+
+
+class LabelForm(forms.Form):
+    """Label a case or a client sensitive: why, and a note (required for "other")."""
+
+    reason = forms.ChoiceField(label=_("Reason for the label"), choices=[("", "—"), *LabelReason.choices])
+    note = forms.CharField(
+        label=pgettext_lazy("label", "Note"),
+        max_length=200,
+        required=False,
+        widget=SHORT_TEXT,
+        help_text=_("Required when the reason is “other”. Do not write the client's name or address."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == LabelReason.OTHER and not (data.get("note") or "").strip():
+            self.add_error("note", _("Say in the note why the record is labelled."))
+        return data
+
+
+class UnlabelForm(forms.Form):
+    reason = forms.CharField(label=_("Why the label is removed"), max_length=200, widget=SHORT_TEXT)
+
+
+class BreakGlassForm(forms.Form):
+    """Open a labelled case in an emergency: its number and the reason, both required."""
+
+    case_number = forms.CharField(label=_("Case number"), max_length=40)
+    reason = forms.CharField(
+        label=_("Why you must open this case now"),
+        max_length=500,
+        widget=TEXT,
+        help_text=_("The case's worker and supervisor and the auditors are told at once, with your name."),
     )
 
 

@@ -20,3 +20,9 @@ SUBJECT_REQUEST = notification_kind(
     "casework_subject_request",
     label=_("Personal information requests: registered, assigned to me, answered or refused"),
 )
+LABEL = notification_kind(
+    "casework_label", label=_("A case or client of mine was labelled sensitive or unlabelled")
+)
+BREAK_GLASS = notification_kind(
+    "casework_break_glass", label=_("Someone opened a labelled case in an emergency (break-glass)")
+)

@@ -114,8 +114,11 @@ def case_file_pdf(*, case: Case) -> bytes:
             (_("Risk level"), case.get_risk_level_display()),
             (_("Status"), case.get_status_display()),
             (_("Closed on"), _day(case.closed_on)),
+            # Paper travels: a labelled case says so on its first page.
+            *([(_("Security label"), pgettext("security label", "Sensitive") + " · " + case.get_label_reason_display())]
+              if case.sensitive else []),
         ]
-    )
+    )  # fmt: skip
     writer.paragraph(pdf.labelled(_("Presenting problem"), case.presenting_problem or "—"))
     for link in case.case_clients.all():
         client = link.client

@@ -4,7 +4,10 @@ A notification goes to the inbox and, as the person chose, by email: its title n
 number only, never a client.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -59,8 +62,9 @@ def casework_follow_ups_due(day):
 def casework_quiet_cases(day):
     """Each Monday, the worker and the station manager hear of every quiet case: open, with no
     service note for the district's quiet_case_days (default 30) since its last note, or since
-    intake if none (the rule is casework.selectors.case_quiet)."""
-    cases = list(cases_quiet(on=day).select_related("worker").order_by("station", "number"))
+    intake if none (the rule is casework.selectors.case_quiet). A case labelled sensitive is named
+    to its supervisor instead of the station manager, who does not see it."""
+    cases = list(cases_quiet(on=day).select_related("worker", "supervisor").order_by("station", "number"))
     if not cases:
         return
     managers = _station_managers(case.station_id for case in cases)
@@ -71,9 +75,10 @@ def casework_quiet_cases(day):
             case=case.number,
             days=(day - since).days,
         )
-        people = {user.pk: user for user in managers.get(case.station_id, [])}
-        if case.worker is not None and case.worker.is_active:
-            people[case.worker.pk] = case.worker
+        people = {} if case.sensitive else {user.pk: user for user in managers.get(case.station_id, [])}
+        for user in (case.worker, case.supervisor if case.sensitive else None):
+            if user is not None and user.is_active:
+                people[user.pk] = user
         for user in people.values():
             yield Reminder(user=user, item=f"quiet:{case.pk}", title=title, url=case.get_absolute_url())
 
@@ -81,10 +86,13 @@ def casework_quiet_cases(day):
 @reminder("casework_unassigned_high_risk", label=_("High-risk case without a worker"), hour=8)
 def casework_unassigned_high_risk(day):
     """Each day the station managers of the case's station hear of every open high-risk case that
-    has no assigned worker."""
+    has no assigned worker. For a case labelled sensitive, which they do not see, the link leads to
+    the break-glass page (they may open it to assign a worker; only they and the district learn it
+    exists), and its supervisor is told too."""
     cases = list(
         Case.objects.filter(removed_at__isnull=True, risk_level=RiskLevel.HIGH, worker__isnull=True)
         .exclude(status=CLOSED)
+        .select_related("supervisor")
         .order_by("intake_on", "pk")
     )
     if not cases:
@@ -92,8 +100,16 @@ def casework_unassigned_high_risk(day):
     managers = _station_managers(case.station_id for case in cases)
     for case in cases:
         title = format_lazy(_("High-risk case {case} has no worker: assign one"), case=case.number)
+        url = case.get_absolute_url()
+        if case.sensitive:
+            glass = reverse("casework:break_glass") + "?" + urlencode({"number": case.number})
+            for user in managers.get(case.station_id, []):
+                yield Reminder(user=user, item=f"unassigned:{case.pk}", title=title, url=glass)
+            if case.supervisor is not None and case.supervisor.is_active:
+                yield Reminder(user=case.supervisor, item=f"unassigned:{case.pk}", title=title, url=url)
+            continue
         for user in managers.get(case.station_id, []):
-            yield Reminder(user=user, item=f"unassigned:{case.pk}", title=title, url=case.get_absolute_url())
+            yield Reminder(user=user, item=f"unassigned:{case.pk}", title=title, url=url)
 
 
 @reminder("casework_subject_requests_overdue", label=_("Personal information request overdue"), hour=8)

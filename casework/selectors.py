@@ -25,6 +25,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -33,6 +34,7 @@ from casework.categories import category_misfits
 from casework.models import (
     AccessGrant,
     AdvocacyRecord,
+    BreakGlass,
     Case,
     CaseClient,
     CaseloadEntry,
@@ -61,33 +63,62 @@ def _manages(user) -> bool:
     return bool(user.unit_id) and user.has_role(Role.STATION_MANAGER)
 
 
-def _reached_case_ids(user, *, manages: bool) -> list[int]:
-    """The few cases `user` reaches by an access grant or as receiver of a pending transfer, read
-    in one small query so that the scope itself can be plain indexed conditions."""
-    today = timezone.localdate()
-    grants = AccessGrant.objects.filter(user=user, status=AccessGrant.Status.APPROVED, expires_on__gte=today)
-    incoming = Q(to_worker=user) | Q(to_station_id=user.unit_id) if manages else Q(to_worker=user)
-    transfers = Transfer.objects.filter(incoming, status=Transfer.Status.PENDING)
-    # A member of a compound statement takes no ORDER BY (SQLite refuses one); drop the defaults.
-    reached = (
-        grants.order_by()
-        .values_list("case_id", flat=True)
-        .union(transfers.order_by().values_list("case_id", flat=True))
+@dataclass(frozen=True)
+class Reached:
+    """The few cases a person reaches beyond their own work: `ids`, all of them, and of those
+    `glass`, the labelled cases they opened by break-glass (whose labelled clients they see too)."""
+
+    ids: list[int]
+    glass: frozenset[int]
+
+    def __bool__(self):
+        return bool(self.ids)
+
+
+def _reached(user, *, manages: bool) -> Reached:
+    """The few cases `user` reaches by an access grant, as receiver of a pending transfer or by
+    break-glass, read in one small query so that the scope itself can be plain indexed
+    conditions. A labelled case (`sensitive`) is reached by no grant and by no station's transfer:
+    only by the worker a transfer names and by an open break-glass."""
+    today, now = timezone.localdate(), timezone.now()
+    grants = AccessGrant.objects.filter(
+        user=user, status=AccessGrant.Status.APPROVED, expires_on__gte=today, case__sensitive=False
     )
-    return list(reached)
+    incoming = Q(to_worker=user)
+    if manages:
+        incoming |= Q(to_station_id=user.unit_id, case__sensitive=False)
+    transfers = Transfer.objects.filter(incoming, status=Transfer.Status.PENDING)
+    glass = BreakGlass.objects.filter(user=user, expires_at__gt=now)
+
+    def marked(queryset, by_glass: bool):
+        # A member of a compound statement takes no ORDER BY (SQLite refuses one); drop the defaults.
+        return queryset.order_by().annotate(by_glass=Value(by_glass)).values_list("case_id", "by_glass")
+
+    rows = marked(grants, False).union(marked(transfers, False), marked(glass, True))
+    ids, by_glass = set(), set()
+    for case_id, opened in rows:
+        ids.add(case_id)
+        if opened:
+            by_glass.add(case_id)
+    return Reached(sorted(ids), frozenset(by_glass))
+
+
+def _reached_case_ids(user, *, manages: bool) -> list[int]:
+    return _reached(user, manages=manages).ids
 
 
 def case_scope(user) -> Q:
     """The cases `user` sees: their own, those they supervise, their station's when they manage
-    it, and the few they reach by a grant or a pending transfer. Written as an OR of indexed
-    columns and a short list of ids, PostgreSQL combines the indexes (BitmapOr) and reads only
-    those cases; an OR of correlated EXISTS made it scan every case (see bench/results.md)."""
+    it (but not those labelled sensitive), and the few they reach by a grant, a pending transfer
+    or break-glass (`_reached`). Written as an OR of indexed columns and a short list of ids,
+    PostgreSQL combines the indexes (BitmapOr) and reads only those cases; an OR of correlated
+    EXISTS made it scan every case (see bench/results.md)."""
     if not user.is_authenticated:
         return NOTHING
     manages = _manages(user)
     scope = Q(worker=user) | Q(supervisor=user)
     if manages:
-        scope |= Q(station_id=user.unit_id)
+        scope |= Q(station_id=user.unit_id, sensitive=False)
     reached = _reached_case_ids(user, manages=manages)
     if reached:
         scope |= Q(pk__in=reached)
@@ -165,6 +196,63 @@ def grant_case_in_reach(*, user, number: str) -> Case | None:
         .select_related("station__region", "worker", "supervisor")
         .first()
     )
+
+
+def may_break_glass(user) -> bool:
+    """Whether the person is one who may open a labelled case in their place by giving a reason:
+    a station manager (their station's cases) or a district administrator (their district's)."""
+    return user.is_authenticated and (
+        _manages(user) or (user.is_district_wide and user.has_role(Role.DISTRICT_ADMIN))
+    )
+
+
+def _glass_reach(user) -> Q:
+    """The labelled cases `user` may open by break-glass: their station's, or their district's."""
+    if not may_break_glass(user):
+        return NOTHING
+    place = Q(station_id=user.unit_id) if _manages(user) else Q()
+    if user.is_district_wide and user.has_role(Role.DISTRICT_ADMIN):
+        place |= unit_scope(user, via="station")
+    return place & Q(sensitive=True, removed_at__isnull=True)
+
+
+def break_glass_case_in_reach(*, user, number: str = "", pk: int | None = None) -> Case | None:
+    """The labelled case, by its number or id, that `user` may open by break-glass, or None: for
+    an unknown number, a case outside their place and a case that is not labelled alike, in one
+    query, so that nobody who may not break glass learns that a labelled case exists. Reading the
+    case here is not seeing it."""
+    if not may_break_glass(user):
+        return None
+    where = Q(pk=pk) if pk is not None else Q(number=(number or "").strip().upper()[:40])
+    return (
+        Case.objects.filter(_glass_reach(user), where)
+        .select_related("station__region", "worker", "supervisor")
+        .first()
+    )
+
+
+def people_over(region, role: str) -> QuerySet:
+    """The active holders of `role` placed in `region` or a region above it: the district
+    administrators who decide for a place, the auditors who watch it."""
+    from django.contrib.auth import get_user_model
+
+    from positions.models import Region
+
+    if region is None:
+        return get_user_model().objects.none()
+    path = region.path
+    regions = [path[:n] for n in range(Region.steplen, len(path) + 1, Region.steplen)]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=role, region__path__in=regions)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def break_glasses_of(case: Case) -> QuerySet[BreakGlass]:
+    """Who opened this case by break-glass, and why: shown on its timeline to those who see it."""
+    return case.break_glasses.select_related("user")
 
 
 def grants_visible_to(*, user) -> QuerySet[AccessGrant]:
@@ -262,27 +350,44 @@ def client_scope(user) -> Q:
     at the station: one indexed column. The others they see are few and read first as a list:
     clients registered elsewhere who hold one of the station's cases (those cases are flagged
     `clients_elsewhere`), their own caseload outside the station and the cases they reach.
-    Joining the station's hundred thousand cases to their clients cost 1.3 s a page."""
+    Joining the station's hundred thousand cases to their clients cost 1.3 s a page.
+
+    A client labelled sensitive is seen through the caseload alone (the worker and supervisor of
+    one of their cases, or the worker who registered them before any case), and through a case
+    opened by break-glass: not by the station, nor through a grant or a station's transfer."""
     if not user.is_authenticated:
         return NOTHING
     manages = _manages(user)
     caseload = CaseloadEntry.objects.filter(person=user).values_list("client_id", flat=True)
-    reached_cases = _reached_case_ids(user, manages=manages)
-    reached = CaseClient.objects.filter(case_id__in=reached_cases, case__removed_at__isnull=True)
-    reached = reached.order_by().values_list("client_id", flat=True)
+    reached = _reached(user, manages=manages)
+    links = CaseClient.objects.filter(case_id__in=reached.ids, case__removed_at__isnull=True)
+    links = links.filter(Q(client__sensitive=False) | Q(case_id__in=reached.glass))
+    links = links.order_by().values_list("client_id", flat=True)
     if manages:
         elsewhere = CaseClient.objects.filter(
-            case__station_id=user.unit_id, case__clients_elsewhere=True, case__removed_at__isnull=True
+            case__station_id=user.unit_id,
+            case__clients_elsewhere=True,
+            case__removed_at__isnull=True,
+            case__sensitive=False,
+            client__sensitive=False,
         )
         others = caseload.exclude(client__station_id=user.unit_id)
-        ids = list(others.union(elsewhere.order_by().values_list("client_id", flat=True), reached))
-        station = Q(station_id=user.unit_id)
+        ids = list(others.union(elsewhere.order_by().values_list("client_id", flat=True), links))
+        station = Q(station_id=user.unit_id, sensitive=False)
         scope = station | Q(pk__in=ids) if ids else station
     else:
         scope = Q(pk__in=caseload)
-        if reached_cases:
-            scope |= Q(pk__in=reached)
+        if reached:
+            scope |= Q(pk__in=links)
     return scope & Q(removed_at__isnull=True)
+
+
+def clients_hidden_from(*, user, client_ids) -> set[int]:
+    """Of these clients, those labelled sensitive that `user` does not see: a group's page names
+    them to its station manager as "a protected member", never by name. One query, and only when
+    one of them is labelled."""
+    labelled = Client.objects.filter(pk__in=list(client_ids), sensitive=True)
+    return set(labelled.exclude(client_scope(user)).values_list("pk", flat=True))
 
 
 def clients_visible_to(*, user) -> QuerySet[Client]:

@@ -15,10 +15,12 @@ from django.utils.translation import gettext_lazy
 
 from casework.models import (
     Assessment,
+    BreakGlass,
     CaseClient,
     CaseTransition,
     Closing,
     FollowUp,
+    LabelChange,
     PlanRound,
     Referral,
     ServiceNote,
@@ -54,6 +56,8 @@ PREFETCH = (
             "from_station", "to_station", "to_worker", "requested_by", "decided_by"
         ),
     ),
+    Prefetch("label_changes", queryset=LabelChange.objects.select_related("actor")),
+    Prefetch("break_glasses", queryset=BreakGlass.objects.select_related("user")),
 )
 
 
@@ -253,9 +257,32 @@ def transfer_events(case):
             )  # fmt: skip
 
 
+def label_events(case):
+    """The case's security label set and removed (the reason's category and note, never more)."""
+    for change in case.label_changes.all():
+        if change.sensitive:
+            title = _("Labelled sensitive: %(reason)s") % {"reason": change.get_reason_display()}
+        else:
+            title = _("Security label removed")
+        yield Event(
+            "label", f"label-{change.pk}", *_at(change.at), title=title, actor=change.actor, text=change.note,
+        )  # fmt: skip
+
+
+def break_glass_events(case):
+    """Who opened the labelled case in an emergency, why, and until when: those on the case see it."""
+    for opened in case.break_glasses.all():
+        yield Event(
+            "break-glass", f"break-glass-{opened.pk}", *_at(opened.opened_at),
+            title=_("Opened in an emergency (break-glass) until %(time)s")
+            % {"time": timezone.localtime(opened.expires_at).strftime("%Y-%m-%d %H:%M")},
+            actor=opened.user, text=opened.reason,
+        )  # fmt: skip
+
+
 SOURCES = (
     transition_events, assessment_events, plan_events, referral_events, follow_up_events, review_events,
-    closing_events, transfer_events,
+    closing_events, transfer_events, label_events, break_glass_events,
 )  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-from .views import advocacy, calendar, cases, clients, community, district, groups, subject_requests
+from .views import advocacy, calendar, cases, clients, community, district, groups, labels, subject_requests
 
 app_name = "casework"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     *advocacy.urlpatterns,
     *district.urlpatterns,
     *subject_requests.urlpatterns,
+    *labels.urlpatterns,
 ]

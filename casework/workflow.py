@@ -231,6 +231,22 @@ NEW_WORK = {
 }  # fmt: skip
 
 SUPERVISOR_ONLY, MANAGER_ONLY = frozenset({SUPERVISOR}), frozenset({MANAGER})
+# Security labels (casework.services.labels): the worker or the supervisor protects a record at
+# once; only the supervisor lifts the protection. The station manager, who a label shuts out,
+# takes no part (they open a labelled case by break-glass, which is not a step on the case).
+LABELLERS = frozenset({WORKER, SUPERVISOR})
+NOT_LABELLED: Condition = (
+    lambda s, record: not record.sensitive,
+    _("This record is already labelled sensitive."),
+)
+LABELLED: Condition = (lambda s, record: record.sensitive, _("This record is not labelled."))
+# A client's label covers their cases: the case's comes off only after its clients'.
+NO_CLIENT_LABELLED: Condition = (
+    lambda s, case: (
+        not any(link.client.sensitive and not link.client.removed_at for link in case.case_clients.all())
+    ),
+    _("A client of this case is labelled sensitive: remove the client's label first."),
+)
 
 # The case's own steps (its direct status moves are added from MOVES).
 CASE_STEPS = {
@@ -249,6 +265,10 @@ CASE_STEPS = {
     "transfer_request": Step(_("Ask for the transfer"), CASE_TEAM, OPEN, when=(NO_TRANSFER_WAITING,)),
     "case_assign": Step(_("Assign"), MANAGER_ONLY, ANY),
     "case_update": Step(_("Edit the case record"), CASE_TEAM, ANY),
+    "label_set": Step(_("Label as sensitive"), LABELLERS, ANY, when=(NOT_LABELLED,)),
+    "label_remove": Step(
+        _("Remove the label"), SUPERVISOR_ONLY, ANY, when=(LABELLED, NO_CLIENT_LABELLED), needs_reason=True
+    ),
     **{
         name: Step(
             move.label, move.by, move.sources, when=MOVE_READY.get(name, ()), needs_reason=move.needs_reason
@@ -287,8 +307,17 @@ TRANSFER_STEPS = {
     "transfer_cancel": Step(_("Cancel the transfer"), CASE_TEAM, PENDING),
 }
 
+# A client's steps: its label. Any state (a client has none), by their part on one of their cases.
+CLIENT_STEPS = {
+    "client_label_set": Step(_("Label as sensitive"), LABELLERS, (), when=(NOT_LABELLED,)),
+    "client_label_remove": Step(
+        _("Remove the label"), SUPERVISOR_ONLY, (), when=(LABELLED,), needs_reason=True
+    ),
+}
+
 # Why a step is refused, for the person who tried it.
 WHO = {
+    LABELLERS: _("Only the case's worker or its supervisor can do this."),
     CASE_TEAM: _("Only the case's worker or its station manager can do this."),
     ON_THE_CASE: _("Only the case's team can do this."),
     SUPERVISOR_ONLY: _("Only the case's supervisor can do this."),
@@ -425,12 +454,46 @@ def request_answer(user, request: SubjectRequest, state=None) -> Answer:
     return answer
 
 
+def client_roles_of(user, client: Client) -> set[str]:
+    """Which parts this person plays on a client: the worker or supervisor of one of their
+    (not removed) cases."""
+    if not user.is_authenticated:
+        return set()
+    pairs = Case.objects.filter(case_clients__client=client, removed_at__isnull=True).values_list(
+        "worker_id", "supervisor_id"
+    )
+    parts = set()
+    for worker, supervisor in pairs:
+        if worker == user.pk:
+            parts.add(WORKER)
+        if supervisor == user.pk:
+            parts.add(SUPERVISOR)
+    return parts
+
+
+def client_answer(user, client: Client, state: "CaseState | None" = None) -> Answer:
+    parts = client_roles_of(user, client)
+    actions, refused = {}, {}
+    for name, step in CLIENT_STEPS.items():
+        why = None
+        if not step.by & parts:
+            why = WHO.get(step.by) or _("You cannot take this step on this client.")
+        else:
+            why = next((message for holds, message in step.when if not holds(None, client)), None)
+        if why is None:
+            actions[name] = Action(label=step.label, needs_reason=step.needs_reason)
+        else:
+            refused[name] = why
+    return Answer(actions, refused)
+
+
 ANSWERS = {
     Case: case_answer,
     ServicePlan: plan_answer,
     Closing: closing_answer,
     Transfer: transfer_answer,
     SubjectRequest: request_answer,
+    Client: client_answer,
 }
 
 
@@ -443,8 +506,8 @@ def answer_for(user, obj, state: "CaseState | None" = None) -> Answer:
 
 
 def actions_for(user, obj) -> dict[str, Action]:
-    """What this person may do to a case, a service plan, a closing, a transfer or a personal
-    information request now."""
+    """What this person may do to a case, a service plan, a closing, a transfer, a client or a
+    personal information request now."""
     return answer_for(user, obj).actions
 
 

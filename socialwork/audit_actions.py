@@ -175,6 +175,11 @@ audit_action("case.access_request", _("Access to a case requested"))
 audit_action("case.access_approve", _("Access to a case approved"))
 audit_action("case.access_decline", _("Access to a case declined"))
 audit_action("case.revoke", _("Access to a case revoked"))
+audit_action("case.label", _("Case labelled sensitive"))
+audit_action("case.unlabel", _("Security label of a case removed"))
+audit_action("case.break_glass", _("Labelled case opened in an emergency (break-glass)"))
+audit_action("client.label", _("Client labelled sensitive"))
+audit_action("client.unlabel", _("Security label of a client removed"))
 # The case workflow's steps (casework.workflow.MOVES), written as case.<move>.
 # case.assess is both the step "start the assessment" and the assessment's record.
 audit_action("case.assess", _("Case assessment"))

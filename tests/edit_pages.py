@@ -470,8 +470,9 @@ def casework_policy(world: World):
     from casework.services import policy_update
 
     return policy_update(
-        actor=world.people["district"], retention_days=400, quiet_case_days=45, grant_max_days=20
-    )
+        actor=world.people["district"], retention_days=400, quiet_case_days=45, grant_max_days=20,
+        break_glass_hours=6,
+    )  # fmt: skip
 
 
 @edit_page("casework:subject_request_policy", editor="district", url_kwargs=lambda policy: {})

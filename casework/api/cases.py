@@ -27,6 +27,7 @@ from casework.models import (
     CaseClient,
     Closing,
     FollowUp,
+    LabelReason,
     PlanGoal,
     PlanRound,
     PlanTask,
@@ -93,8 +94,8 @@ class CaseSerializer(CaseListSerializer):
 
     class Meta(CaseListSerializer.Meta):
         fields = [
-            *CaseListSerializer.Meta.fields, "source", "referred_by", "presenting_problem", "moves", "actions",
-            "created_at", "updated_at",
+            *CaseListSerializer.Meta.fields, "source", "referred_by", "presenting_problem", "sensitive", "label_reason",
+            "moves", "actions", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -229,6 +230,15 @@ class CaseReviewSerializer(serializers.Serializer):
 class TaskDoneSerializer(serializers.Serializer):
     task = IdField(help_text=gettext_lazy("The id of one of the plan's tasks."))
     done_on = serializers.DateField(required=False, default=timezone.localdate)
+
+
+class LabelSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=LabelReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class UnlabelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
 
 
 def _case_action(request_serializer):
@@ -394,6 +404,22 @@ class CaseViewSet(ListSelectorMixin, ScopedDetailMixin, viewsets.ReadOnlyModelVi
     def review(self, request, pk=None):
         case = self.get_object()
         services.review_add(actor=request.user, case=case, **self._valid(CaseReviewSerializer))
+        return self._answer(case)
+
+    @_case_action(LabelSerializer)
+    def label(self, request, pk=None):
+        """Label the case sensitive (its worker or supervisor): afterwards only they see it."""
+        case = services.case_label_set(
+            actor=request.user, case=self.get_object(), **self._valid(LabelSerializer)
+        )
+        return self._answer(case)
+
+    @_case_action(UnlabelSerializer)
+    def unlabel(self, request, pk=None):
+        """Remove the case's security label (its supervisor), saying why."""
+        case = services.case_label_remove(
+            actor=request.user, case=self.get_object(), **self._valid(UnlabelSerializer)
+        )
         return self._answer(case)
 
 

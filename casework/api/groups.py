@@ -28,13 +28,22 @@ GROUP_FIELDS = [
 
 class GroupMemberSerializer(serializers.ModelSerializer):
     client = ScopedRelatedField(selectors.clients_visible_to)
-    client_name = serializers.CharField(source="client.name", read_only=True)
+    client_name = serializers.SerializerMethodField(
+        help_text="The client's name; null for a client labelled sensitive whom the caller does not see."
+    )
 
     class Meta:
         model = GroupMember
         fields = ["id", "client", "client_name", "joined_on", "left_on"]
         read_only_fields = ["left_on"]
         extra_kwargs = {"joined_on": {"required": False}}
+
+    def get_client_name(self, member) -> str | None:
+        if not member.client.sensitive:
+            return member.client.name
+        user = self.context["request"].user
+        visible = selectors.clients_visible_to(user=user).filter(pk=member.client_id).exists()
+        return member.client.name if visible else None
 
 
 class GroupSessionSerializer(serializers.ModelSerializer):

@@ -12,11 +12,12 @@ from socialwork.money import MoneyField
 
 from .clients import Client, VulnerabilityCategory
 from .common import RISK_FIRST, Approval, RiskLevel
+from .labels import Labelled, label_constraint
 
 USER = settings.AUTH_USER_MODEL
 
 
-class Case(TimeStampedModel):
+class Case(Labelled, TimeStampedModel):
     """One piece of casework with one or more clients. Its number is unique per numbering station
     and year, and stays with the case when it is transferred. Its status moves only along
     casework.workflow, each move recorded as a CaseTransition."""
@@ -91,6 +92,7 @@ class Case(TimeStampedModel):
                 field=None,
                 violation_error_message=_("Another case took this number at the same moment; save again."),
             ),
+            label_constraint("case"),
         ]
         indexes = [
             models.Index(fields=["worker", "status"], name="case_worker_status_idx"),

@@ -9,6 +9,8 @@ from socialwork.constraints import CheckConstraint
 from socialwork.crypto.fields import DerivedColumnsMixin, DigestField, EncryptedCharField
 from socialwork.models import TimeStampedModel
 
+from .labels import Labelled, label_constraint
+
 
 class VulnerabilityCategory(TimeStampedModel):
     """A group the district serves. The built-in ones come from a migration with a code (and a
@@ -30,7 +32,7 @@ class VulnerabilityCategory(TimeStampedModel):
         return str(BUILT_IN.get(self.code, self.name))
 
 
-class Client(DerivedColumnsMixin, TimeStampedModel):
+class Client(Labelled, DerivedColumnsMixin, TimeStampedModel):
     """A person served. The ID number, phone and address are encrypted in the database; the ID
     number's keyed digest lets intake find a person already known without decrypting anyone."""
 
@@ -85,6 +87,7 @@ class Client(DerivedColumnsMixin, TimeStampedModel):
         verbose_name_plural = _("clients")
         ordering = ["name", "pk"]
         indexes = [models.Index(fields=["name", "birth_date"], name="client_name_birth_idx")]
+        constraints = [label_constraint("client")]
 
     def __str__(self):
         return self.name
@@ -144,6 +147,14 @@ class CaseworkPolicy(TimeStampedModel):
         _("longest access grant (days)"),
         default=30,
         help_text=_("An access grant to a case lasts at most this many days from its request."),
+    )
+    break_glass_hours = models.PositiveSmallIntegerField(
+        _("emergency access to a labelled case (hours)"),
+        default=4,
+        help_text=_(
+            "A station manager or district administrator who opens a case labelled sensitive, giving a "
+            "reason, sees it for this many hours."
+        ),
     )
 
     class Meta:

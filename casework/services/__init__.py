@@ -60,6 +60,14 @@ from .groups import (
     session_plan,
     session_record,
 )
+from .labels import (
+    break_glass_open,
+    case_label_follow_clients,
+    case_label_remove,
+    case_label_set,
+    client_label_remove,
+    client_label_set,
+)
 from .subject_requests import (
     deletion_report,
     subject_request_answer,
@@ -89,4 +97,8 @@ __all__ += [
     "deletion_report", "subject_request_answer", "subject_request_assign", "subject_request_close",
     "subject_request_copy_record", "subject_request_policy_update", "subject_request_refuse",
     "subject_request_register", "working_days_after",
+]  # fmt: skip
+__all__ += [
+    "break_glass_open", "case_label_follow_clients", "case_label_remove", "case_label_set", "client_label_remove",
+    "client_label_set",
 ]  # fmt: skip

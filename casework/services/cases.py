@@ -34,6 +34,7 @@ from casework.models import (
 from casework.models.common import Approval, RiskLevel
 from casework.selectors import cases_visible_to, clients_visible_to, station_of
 from casework.services.caseload import caseload_refresh
+from casework.services.labels import case_label_follow_clients
 from positions.models import ServiceUnit
 from socialwork.actions import ActionNotAllowed
 from socialwork.roles import Role
@@ -199,6 +200,7 @@ def case_open(
         caseload_refresh(client.pk for client in clients)
         case.transitions.create(from_status="", to_status=S.INTAKE, actor=actor)
         audit_record(actor=actor, action="case.open", target=case, summary=str(case))
+        case_label_follow_clients(actor=actor, case=case)
     if supervisor is not None:
         transaction.on_commit(
             lambda: _notify(
@@ -621,6 +623,11 @@ def transfer_request(*, actor, case: Case, to_station: ServiceUnit, reason: str,
         workflow.require(actor, case, "transfer_request")
         if to_station == case.station and (to_worker is None or to_worker.pk == case.worker_id):
             raise ValidationError({"to_worker": _("Name another worker or another station.")})
+        if case.sensitive and to_worker is None:
+            # The receiving station's manager does not see a labelled case: a worker must take it.
+            raise ValidationError(
+                {"to_worker": _("A case labelled sensitive is transferred to a named worker.")}
+            )
         transfer = Transfer.objects.create(
             case=case, from_station=case.station, from_worker=case.worker, to_station=to_station,
             to_worker=to_worker, reason=reason, requested_by=actor,

@@ -310,21 +310,33 @@ def clients_purge(*, day: date | None = None) -> int:
 
 
 def policy_update(
-    *, actor, retention_days: int, quiet_case_days: int, grant_max_days: int | None = None
+    *,
+    actor,
+    retention_days: int,
+    quiet_case_days: int,
+    grant_max_days: int | None = None,
+    break_glass_hours: int | None = None,
 ) -> CaseworkPolicy:
-    """The district sets how long removed clients are kept, when a quiet case is flagged and how
-    long an access grant may last (a day to a year)."""
+    """The district sets how long removed clients are kept, when a quiet case is flagged, how
+    long an access grant may last (a day to a year) and how long break-glass opens a labelled
+    case (an hour to three days)."""
     if not (actor.is_district_wide and actor.has_perm("casework.change_caseworkpolicy")):
         raise ValidationError(_("Only district administrators set the case records policy."))
     if retention_days < 180:
         raise ValidationError({"retention_days": _("Keep removed clients at least 180 days.")})
     if grant_max_days is not None and not 1 <= grant_max_days <= 365:
         raise ValidationError({"grant_max_days": _("An access grant lasts between 1 and 365 days.")})
+    if break_glass_hours is not None and not 1 <= break_glass_hours <= 72:
+        raise ValidationError(
+            {"break_glass_hours": _("Emergency access to a labelled case lasts between 1 and 72 hours.")}
+        )
     with transaction.atomic():
         policy = CaseworkPolicy.objects.select_for_update().get(pk=CaseworkPolicy.current().pk)
         fields = {"retention_days": retention_days, "quiet_case_days": quiet_case_days}
         if grant_max_days is not None:
             fields["grant_max_days"] = grant_max_days
+        if break_glass_hours is not None:
+            fields["break_glass_hours"] = break_glass_hours
         diff = apply_changes(policy, fields)
         policy.save()
         audit_record(actor=actor, action="casework_policy.update", target=policy, changes=diff)

@@ -31,6 +31,7 @@ from casework.forms import (
     FollowUpForm,
     HouseholdFormSet,
     IntakeForm,
+    LabelForm,
     MoveForm,
     NoteForm,
     PlanForm,
@@ -39,6 +40,7 @@ from casework.forms import (
     ReviewForm,
     TransferDecisionForm,
     TransferForm,
+    UnlabelForm,
     household_of,
 )
 from casework.models import Case, FollowUp, PlanTask, Referral, Transfer
@@ -99,6 +101,7 @@ def my_cases(request):
             "today": today,
             "can_open": request.user.has_perm("casework.add_case")
             and selectors.station_of(request.user.unit) is not None,
+            "may_break_glass": selectors.may_break_glass(request.user),
         },
     )
 
@@ -219,7 +222,15 @@ def _case_page(request, pk, bound=None, status=None):
     decided here; each is marked `data-action` with the step's name."""
     bound = bound or {}
     user = request.user
-    case = get_object_or_404(selectors.cases_visible_to(user=user).prefetch_related(*PREFETCH), pk=pk)
+    case = selectors.cases_visible_to(user=user).prefetch_related(*PREFETCH).filter(pk=pk).first()
+    if case is None:
+        restricted = selectors.break_glass_case_in_reach(user=user, pk=pk)
+        if restricted is not None:
+            from casework.views.labels import case_restricted
+
+            return case_restricted(request, restricted)
+        # get_object_or_404's words, by which the audit's refusal row names the record asked for.
+        raise Http404(f"No {Case._meta.object_name} matches the given query.")
     actions = workflow.case_actions_all(user, case)
     plans = list(case.plans.all())
     plan = plans[-1] if plans else None
@@ -260,6 +271,8 @@ def _case_page(request, pk, bound=None, status=None):
         ),
         "transfer_form": form("transfer_form", lambda: TransferForm(prefix="transfer"), "transfer_request"),
         "transfer_decision_form": form("transfer_decision_form", transfer_decision, "transfer_accept"),
+        "label_form": form("label_form", lambda: LabelForm(prefix="label"), "label_set"),
+        "unlabel_form": form("unlabel_form", lambda: UnlabelForm(prefix="unlabel"), "label_remove"),
         "assign_form": form(
             "assign_form",
             lambda: AssignForm(
@@ -317,6 +330,7 @@ def _case_page(request, pk, bound=None, status=None):
             "moves": moves,
             "closing_needs_supervisor": closing_needs_supervisor,
             "events": case_timeline(case),
+            "break_glasses": [glass for glass in case.break_glasses.all() if glass.is_open],
             "plan": plan,
             "approved_plan": approved_plan,
             "pending_closing": pending_closing,

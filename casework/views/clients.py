@@ -10,8 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from casework import selectors, services
-from casework.forms import ClientForm, ClientRemoveForm, HouseholdFormSet, household_of
+from casework import selectors, services, workflow
+from casework.forms import (
+    ClientForm,
+    ClientRemoveForm,
+    HouseholdFormSet,
+    LabelForm,
+    UnlabelForm,
+    household_of,
+)
 from casework.models import Case, Client
 from casework.services.clients import client_subject_export as client_subject_export_data
 from socialwork.pages import page_of, show_errors
@@ -58,6 +65,7 @@ def client_detail(request, pk):
     )
     services.access_record(actor=request.user, target=client, action="client.view")
     categories = list(client.categories.all())
+    actions = workflow.actions_for(request.user, client)
     return render(
         request,
         "casework/client_detail.html",
@@ -70,6 +78,8 @@ def client_detail(request, pk):
             "pairings": client.pairings.select_related("volunteer").order_by("-starts_on", "pk"),
             "can_register_request": client.station_id == request.user.unit_id
             and selectors.subject_request_may_register(request.user),
+            "label_form": LabelForm(prefix="label") if "client_label_set" in actions else None,
+            "unlabel_form": UnlabelForm(prefix="unlabel") if "client_label_remove" in actions else None,
             "can_remove": request.user.pk == client.created_by_id
             or (request.user.unit_id == client.station_id and request.user.has_role(Role.STATION_MANAGER)),
         },

@@ -30,6 +30,7 @@ def policy(request):
             "retention_days": current.retention_days,
             "quiet_case_days": current.quiet_case_days,
             "grant_max_days": current.grant_max_days,
+            "break_glass_hours": current.break_glass_hours,
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -70,6 +70,10 @@ def _group_page(request, group: Group, **bound):
         .get(pk=group.pk)
     )
     members, sessions = list(group.members.all()), list(group.sessions.all())
+    if any(member.client.sensitive for member in members):
+        hidden = selectors.clients_hidden_from(user=request.user, client_ids=[m.client_id for m in members])
+        for member in members:
+            member.protected = member.client_id in hidden
     for session in sessions:
         session.present_count = sum(mark.present for mark in session.attendance.all())
     services.access_record(

@@ -55,16 +55,19 @@ def test_the_district_administrator_sets_the_policy(as_user, district_admin):
     assert response.context["form"]["retention_days"].value() == CaseworkPolicy.current().retention_days
     assert response.context["form"]["grant_max_days"].value() == 30
     response = browser.post(
-        url("policy"), {"retention_days": "100", "quiet_case_days": "14", "grant_max_days": "30"}
+        url("policy"),
+        {"retention_days": "100", "quiet_case_days": "14", "grant_max_days": "30", "break_glass_hours": "4"},
     )
     assert response.status_code == 400
     assert response.context["form"].errors["retention_days"] == ["Keep removed clients at least 180 days."]
     response = browser.post(
-        url("policy"), {"retention_days": "730", "quiet_case_days": "14", "grant_max_days": "14"}
+        url("policy"),
+        {"retention_days": "730", "quiet_case_days": "14", "grant_max_days": "14", "break_glass_hours": "8"},
     )
     assert response.status_code == 302
     policy = CaseworkPolicy.current()
     assert (policy.retention_days, policy.quiet_case_days, policy.grant_max_days) == (730, 14, 14)
+    assert policy.break_glass_hours == 8
     assert AuditEntry.objects.filter(actor=district_admin, action="casework_policy.update").exists()
 
 

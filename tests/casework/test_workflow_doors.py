@@ -91,8 +91,13 @@ def tries(actor, case, network, other_worker) -> dict[str, Callable | None]:
         "closing_request": lambda: services.closing_request(
             actor=actor, case=case, reason="goals_reached", summary="完成"
         ),
+        # A labelled case goes to a named worker (casework.services.labels).
         "transfer_request": lambda: services.transfer_request(
-            actor=actor, case=case, to_station=network.station_b, reason="搬家"
+            actor=actor,
+            case=case,
+            to_station=network.station_b,
+            reason="搬家",
+            to_worker=other_worker if case.sensitive else None,
         ),
         "case_assign": lambda: services.case_assign(
             actor=actor, case=case, worker=case.worker, supervisor=case.supervisor
@@ -113,6 +118,8 @@ def tries(actor, case, network, other_worker) -> dict[str, Callable | None]:
         "transfer_decline": _decide_transfer(
             actor, case, accept=False, network=network, other_worker=other_worker
         ),
+        "label_set": lambda: services.case_label_set(actor=actor, case=case, reason="domestic_violence"),
+        "label_remove": lambda: services.case_label_remove(actor=actor, case=case, reason="风险解除"),
         "transfer_cancel": _transfer(case)
         and (lambda: services.transfer_cancel(actor=actor, transfer=_transfer(case))),
     }
@@ -218,10 +225,18 @@ def reopened(worker, supervisor, manager):
     return case
 
 
+def labelled(worker, supervisor, manager):
+    """Labelled sensitive: the station manager no longer sees it (casework.services.labels)."""
+    case = case_in_intervention(worker, supervisor)
+    services.case_label_set(actor=worker, case=case, reason="domestic_violence")
+    return case
+
+
 STATES = [
     intake_without_supervisor, intake, assessed, plan_draft, plan_submitted, plan_returned,
-    intervention_with_work, evaluation, closing_pending, closed, reopened,
+    intervention_with_work, evaluation, closing_pending, closed, reopened, labelled,
 ]  # fmt: skip
+LABEL_STEPS = {"label_set", "label_remove"}  # the worker's and supervisor's, not the manager's
 PEOPLE = [
     "social_worker", "supervisor", "station_manager", "other_station_manager", "other_worker", "colleague",
     "district_admin",
@@ -236,10 +251,11 @@ def doors_agree(request, as_user, api, network, case, people=PEOPLE) -> dict[str
         person = request.getfixturevalue(who)
         case = Case.objects.get(pk=case.pk)
         response = as_user(person).get(case.get_absolute_url())
-        assert response.status_code in (200, 404), (who, response.status_code)
+        # 403: the 'restricted case' notice of a labelled case, to those who may break glass.
+        assert response.status_code in (200, 403, 404), (who, response.status_code)
         page = page_actions(response.content.decode()) if response.status_code == 200 else set()
         body = api(person).get(f"/api/v1/cases/{case.pk}/")
-        assert body.status_code == response.status_code, who
+        assert body.status_code == (404 if response.status_code == 403 else response.status_code), who
         in_api = set(body.json()["actions"]) if body.status_code == 200 else set()
         calls = tries(person, case, network, other_worker)
         assert set(calls) >= page | in_api, f"{who}: a declared step has no service to try"
@@ -274,9 +290,17 @@ def test_page_api_and_services_offer_the_same_steps(
         closing_pending: {"transfer_request"},
         closed: {"reopen", "follow_up_schedule", "case_update"},
         reopened: {"assess", "plan", "intervene"},
+        labelled: {"evaluate", "task_done", "note_add"},
     }[state]
     assert expected <= seen["social_worker"], seen["social_worker"]
-    assert seen["station_manager"] == seen["social_worker"] | {"case_assign"}
+    if state is labelled:
+        assert not seen["station_manager"] and "label_set" not in seen["social_worker"]
+        # Its client is labelled with it: the case's label comes off only after theirs.
+        assert "label_remove" not in seen["supervisor"] and "review_add" in seen["supervisor"]
+    else:
+        assert "label_set" in seen["social_worker"]
+        assert ("label_set" in seen["supervisor"]) == (state is not intake_without_supervisor)
+        assert seen["station_manager"] == (seen["social_worker"] - LABEL_STEPS) | {"case_assign"}
     if state is plan_submitted:
         assert {"plan_approve", "plan_return"} <= seen["supervisor"]
         assert "plan_save" not in seen["social_worker"] and "plan_submit" not in seen["social_worker"]
@@ -284,7 +308,7 @@ def test_page_api_and_services_offer_the_same_steps(
         assert {"closing_approve", "closing_return"} <= seen["supervisor"]
         assert "closing_request" not in seen["social_worker"]
     if state is closed:
-        assert seen["supervisor"] == {"reopen", "review_add"}
+        assert seen["supervisor"] == {"reopen", "review_add", "label_set"}
         assert not {"note_add", "assess", "closing_request"} & seen["social_worker"]
     if state is intake_without_supervisor:
         assert "closing_request" not in seen["social_worker"] and not seen["supervisor"]

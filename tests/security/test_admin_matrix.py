@@ -68,7 +68,7 @@ CASE_RECORDS = {
     "casework.serviceplan", "casework.plangoal", "casework.plantask", "casework.servicenote",
     "casework.referral", "casework.followup", "casework.supervisorreview", "casework.closing",
     "casework.transfer", "casework.group", "casework.groupmember", "casework.groupsession",
-    "casework.groupattendance", "casework.volunteerpairing",
+    "casework.groupattendance", "casework.volunteerpairing", "casework.breakglass", "casework.labelchange",
 }  # fmt: skip
 
 

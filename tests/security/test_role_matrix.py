@@ -114,6 +114,8 @@ ACCESS: dict[str, Rule] = {
     "case-referral-list": get(CASE_TEAM),
     "case-referral-outcome": post(CASE_TEAM),
     "case-review": post(CASE_TEAM),
+    "case-label": post(CASE_TEAM),  # an empty body: a 400 to who sees the case
+    "case-unlabel": post(CASE_TEAM),
     "case-transfer": post(CASE_TEAM),
     "casework:calendar": get(SIGNED_IN),  # one's own cases, or those one sees
     "casework:calendar_ics": get(SIGNED_IN),
@@ -131,13 +133,18 @@ ACCESS: dict[str, Rule] = {
     "casework:advocacy_update": get(STATION_A_STAFF),
     "casework:assessment_add": post(CASE_TEAM),
     "casework:case_assign": post({R.STATION_MANAGER}),  # the others on the case: 403
+    "casework:break_glass": get({R.STATION_MANAGER, R.DISTRICT_ADMIN}),  # who may open a labelled case
     "casework:case_detail": get(CASE_TEAM),
+    "casework:case_label": post(CASE_TEAM),  # an empty form: the case page again (400) to who sees it
+    "casework:case_unlabel": post(CASE_TEAM),
     "casework:case_pdf": get(CASE_TEAM),  # the case file on paper: who opens the case
     "casework:case_list": get(SIGNED_IN),
     "casework:case_move": post(STATION_A_STAFF),  # evaluate: the worker and manager, not the supervisor
     "casework:case_open": get(STATION_A_STAFF),
     "casework:case_update": get(STATION_A_STAFF),
     "casework:client_detail": get(CASE_TEAM),
+    "casework:client_label": post(CASE_TEAM),
+    "casework:client_unlabel": post(CASE_TEAM),
     "casework:client_list": get(SIGNED_IN),
     "casework:client_remove": get(CASE_TEAM),
     "casework:client_subject_export": post(CASE_TEAM),
@@ -507,6 +514,10 @@ PATH_ARGS = {
     "casework:transfer_cancel": _pk("case"),
     "casework:case_assign": _pk("case"),
     "casework:client_detail": _pk("client"),
+    "casework:client_label": _pk("client"),
+    "casework:client_unlabel": _pk("client"),
+    "casework:case_label": _pk("case"),
+    "casework:case_unlabel": _pk("case"),
     "casework:client_update": _pk("client"),
     "casework:client_remove": _pk("client"),
     "casework:client_subject_export": _pk("client"),
@@ -593,6 +604,8 @@ PATH_ARGS = {
     "case-transfer": _pk("case"),
     "case-cancel-transfer": _pk("case"),
     "case-review": _pk("case"),
+    "case-label": _pk("case"),
+    "case-unlabel": _pk("case"),
     "case-note-list": lambda o: {"case_pk": o["case"].pk},
     "case-note-detail": lambda o: {"case_pk": o["case"].pk, "pk": o["note"].pk},
     "case-plan-list": lambda o: {"case_pk": o["case"].pk},
@@ -759,3 +772,99 @@ def test_no_administrator_reads_a_case_record_in_the_admin(district, db, role):
         (reverse("admin:casework_client_changelist") + f"?q={client.name}", client_link),
     ):
         assert link not in browser_.get(url).content.decode(), url
+
+
+# A case labelled sensitive (security label, MLPS 2.0 安全标记) and break-glass: its worker and
+# supervisor open it; the station manager and the district administrator, who may open it in an
+# emergency, meet a 'restricted case' notice (403) on its page and nothing anywhere else; everyone
+# else meets the 404 of any case they do not see. After the station manager breaks glass, the case
+# opens to them alone, until the access expires.
+LABELLED_OPEN = {R.SOCIAL_WORKER, R.SUPERVISOR}
+MAY_BREAK_GLASS = {R.STATION_MANAGER, R.DISTRICT_ADMIN}
+
+
+def _labelled_case(district):
+    from casework import services as casework_services
+    from tests.casework.factories import case_in_intervention
+
+    users = district.users
+    case = case_in_intervention(users["social_worker"], users["supervisor"])
+    casework_services.case_label_set(
+        actor=users["social_worker"], case=case, reason="domestic_violence", note=""
+    )
+    return case, case.clients.get()
+
+
+def _labelled_outcomes(district, case, client) -> dict[str, tuple[int, int, int, int]]:
+    """Each role's status on the case page, the case's API, the client page and the client's API."""
+    seen = {}
+    for role in ROLES:
+        if role == ANONYMOUS:
+            continue
+        client_ = browser(district, role)
+        seen[role] = tuple(
+            client_.get(url).status_code
+            for url in (
+                reverse("casework:case_detail", args=[case.pk]),
+                f"/api/v1/cases/{case.pk}/",
+                reverse("casework:client_detail", args=[client.pk]),
+                f"/api/v1/clients/{client.pk}/",
+            )
+        )
+    return seen
+
+
+def test_a_labelled_case_opens_to_its_worker_and_supervisor_and_breaks_glass_for_the_manager(district, db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from casework import services as casework_services
+    from casework.models import BreakGlass
+
+    case, client = _labelled_case(district)
+    seen = _labelled_outcomes(district, case, client)
+    for role, statuses in seen.items():
+        if role in LABELLED_OPEN:
+            assert statuses == (200, 200, 200, 200), role
+        elif role in MAY_BREAK_GLASS:
+            assert statuses == (403, 404, 404, 404), role  # the notice, and nothing else
+        else:
+            assert statuses == (404, 404, 404, 404), role
+    notice = browser(district, R.STATION_MANAGER).get(case.get_absolute_url()).content.decode()
+    assert reverse("casework:break_glass") + f"?number={case.number}" in notice
+    assert case.presenting_problem not in notice and client.name not in notice
+
+    manager = district.users[R.STATION_MANAGER]
+    opened = casework_services.break_glass_open(actor=manager, case_number=case.number, reason="紧急安置")
+    seen = _labelled_outcomes(district, case, client)
+    assert seen[R.STATION_MANAGER] == (200, 200, 200, 200)
+    assert seen[R.DISTRICT_ADMIN] == (403, 404, 404, 404)  # the manager's access is theirs alone
+    assert all(
+        seen[role] == (404, 404, 404, 404) for role in seen if role not in LABELLED_OPEN | MAY_BREAK_GLASS
+    )
+
+    BreakGlass.objects.filter(pk=opened.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert _labelled_outcomes(district, case, client)[R.STATION_MANAGER] == (403, 404, 404, 404)
+
+
+@pytest.mark.parametrize("role", [role for role in ROLES if role != ANONYMOUS])
+def test_only_those_who_may_break_glass_learn_a_labelled_case_exists(district, db, role):
+    """The break-glass page answers an unknown number, a case elsewhere and an unlabelled case the
+    same; a labelled number opens the case. Everyone else is refused the page."""
+    case, _client = _labelled_case(district)
+    client_ = browser(district, role)
+    url = reverse("casework:break_glass")
+    if role not in MAY_BREAK_GLASS:
+        assert client_.get(url).status_code == 403
+        assert client_.post(url, {"case_number": case.number, "reason": "看看"}).status_code == 403
+        return
+    answers = [
+        client_.post(url, {"case_number": number, "reason": "紧急"})
+        for number in ("NO-SUCH-0001", district.objects["case"].number)
+    ]
+    assert [answer.status_code for answer in answers] == [400, 400]
+    assert answers[0].context["form"].errors == answers[1].context["form"].errors
+    assert client_.post(url, {"case_number": case.number, "reason": ""}).status_code == 400
+    opened = client_.post(url, {"case_number": case.number, "reason": "紧急安置"})
+    assert opened.status_code == 302 and opened["Location"] == case.get_absolute_url()
