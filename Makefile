@@ -22,6 +22,8 @@ run: install
 	@export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}; \
 	$(PY) manage.py migrate --noinput && \
 	$(PY) manage.py seed_demo && \
+	{ test -s var/backup.key || $(PY) manage.py backup --generate-key > var/backup.key; } && \
+	export BACKUP_ENCRYPTION_KEY_FILE=$${BACKUP_ENCRYPTION_KEY_FILE:-var/backup.key} && \
 	{ $(VENV)/bin/celery -A socialwork worker --beat -Q celery,backups --pool=solo --loglevel=INFO & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  echo "Serving http://$(ADDRESS)/ (log in as district / demo-2026; the second factor's code: make otp ACCOUNT=district, or the README's demo secrets in an authenticator app)"; \
