@@ -162,7 +162,9 @@ def chain_append(**values) -> AuditEntry:
     key_id, keys = chain_keys()
     # What the database will give back: JSON as JSON reads it (tuples become lists).
     values["changes"] = json.loads(json.dumps(values.get("changes") or {}))
-    with transaction.atomic():
+    # Inside the caller's transaction no savepoint is needed: a failure here fails the caller's
+    # write too, as it must (an audited change without its row is not made).
+    with transaction.atomic(savepoint=False):
         values["at"] = _database_now()  # on PostgreSQL, with the chain's lock
         previous = chain_head()
         digest = seal(

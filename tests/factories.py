@@ -32,6 +32,10 @@ def make_user(username: str, role: str | None = None, *, unit=None, region=None,
 # The second factor (socialwork.accounts.twofactor): a person's authenticator app, as the demo
 # accounts have one, and the code it shows now.
 TEST_OTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+# What a request's audit row costs beyond its INSERT since the log is a chain
+# (socialwork.audit_chain.chain_append): on PostgreSQL the chain's lock, then the last seal
+# (SQLite needs only the second). Query budgets of audited pages add it.
+AUDIT_CHAIN = 2
 
 
 def make_device(user: User, secret: str = TEST_OTP_SECRET):
