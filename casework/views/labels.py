@@ -107,7 +107,10 @@ def break_glass(request):
                 _(
                     "You may see case %(number)s until %(time)s. Its worker, supervisor and the auditors were told."
                 )
-                % {"number": opened.case.number, "time": timezone.localtime(opened.expires_at).strftime("%Y-%m-%d %H:%M")},
+                % {
+                    "number": opened.case.number,
+                    "time": timezone.localtime(opened.expires_at).strftime("%Y-%m-%d %H:%M"),
+                },
             )
             return redirect(opened.case)
     return render(
