@@ -218,6 +218,7 @@ def test_the_lists_number_column_is_the_requests_not_a_certificates(
     register(station_manager, client_record)
     listing = text(as_user(station_manager).get(url("subject_request_list")))
     assert "证书编号" not in listing
+    assert ">未知</option>" not in listing  # the "overdue" filter's "any" is blank, as the others'
 
 
 # The API
