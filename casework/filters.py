@@ -2,6 +2,7 @@
 (casework.selectors.case_filter_choices), never from scanning every case they see."""
 
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -116,7 +117,12 @@ class SubjectRequestFilter(django_filters.FilterSet):
 
     kind = django_filters.ChoiceFilter(choices=SubjectRequest.Kind.choices, label=_("Request"))
     status = django_filters.ChoiceFilter(choices=SubjectRequest.Status.choices, label=_("Status"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    # Not the BooleanFilter's own select, whose empty choice reads 未知 ("unknown") for "any".
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue",
+        label=_("Overdue"),
+        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+    )
 
     class Meta:
         model = SubjectRequest

@@ -75,6 +75,20 @@ for model, field, name in (
     model._meta.get_field(field).verbose_name = name
 
 
+class AccountRoleFilter(admin.SimpleListFilter):
+    """The accounts of one role, the roles named in the reader's language (the groups' names are
+    codes)."""
+
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(groups__name=self.value()) if self.value() else queryset
+
+
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
     """Accounts, through socialwork.accounts.services only: each page and action shows and takes
@@ -83,7 +97,7 @@ class UserAdmin(admin.ModelAdmin):
     records keep pointing at it) and no page sets is_superuser or is_staff."""
 
     list_display = ("username", "full_name", "unit", "region", "role_list", "is_active", "is_staff")
-    list_filter = ("groups", "is_active", "is_staff", "region__level")
+    list_filter = (AccountRoleFilter, "is_active", "is_staff", "region__level")
     list_select_related = ("unit", "region")
     search_fields = ("username", "full_name", "email", "unit__name")
     autocomplete_fields = ("region", "unit")

@@ -81,7 +81,12 @@ def audited(kind: PickerKind, *, user, text: str, found: int) -> None:
         return
     from socialwork.services import audit_record
 
-    audit_record(actor=user, action=kind.audit_action, target_type=kind.name, summary=f"{text} ({found})")
+    audit_record(
+        actor=user,
+        action=kind.audit_action,
+        target_type=kind.model._meta.label_lower,
+        summary=f"{text} ({found})",
+    )
 
 
 def suggest(kind: PickerKind, *, user, text: str, within: QuerySet | None = None) -> list[tuple[Model, str]]:

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -106,7 +107,10 @@ def break_glass(request):
                 _(
                     "You may see case %(number)s until %(time)s. Its worker, supervisor and the auditors were told."
                 )
-                % {"number": opened.case.number, "time": opened.expires_at.strftime("%Y-%m-%d %H:%M")},
+                % {
+                    "number": opened.case.number,
+                    "time": timezone.localtime(opened.expires_at).strftime("%Y-%m-%d %H:%M"),
+                },
             )
             return redirect(opened.case)
     return render(

@@ -330,6 +330,25 @@ def test_the_restricted_notice_and_break_glass_page(labelled, station_manager, c
     assert opened.status_code == 200 and opened.request["PATH_INFO"] == case.get_absolute_url()
 
 
+def test_break_glass_says_until_when_in_local_time_and_its_button_is_not_opening_a_new_case(
+    labelled, station_manager, as_user, settings
+):
+    """The message after break-glass gives the end of the access in the bureau's time zone, as
+    the case page does; and the page's button reads as an emergency opening in Chinese, not as
+    开案 (opening a new case)."""
+    from django.contrib.messages import get_messages
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    case, _client = labelled
+    manager = as_user(station_manager)
+    form = body(manager.get(reverse("casework:break_glass") + f"?number={case.number}"))
+    assert "紧急查阅</button>" in form and "开案</button>" not in form
+    opened = manager.post(reverse("casework:break_glass"), {"case_number": case.number, "reason": "紧急"})
+    grant = BreakGlass.objects.get(case=case)
+    local = timezone.localtime(grant.expires_at).strftime("%Y-%m-%d %H:%M")
+    assert local in " ".join(str(m) for m in get_messages(opened.wsgi_request))
+
+
 # Reminders that name a case
 
 

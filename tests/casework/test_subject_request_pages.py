@@ -211,6 +211,16 @@ def test_the_pages_read_in_chinese(as_user, station_manager, client_record, sett
     assert "个人信息" in page and "复制" in page and "应答复日期" in page
 
 
+def test_the_lists_number_column_is_the_requests_not_a_certificates(
+    as_user, station_manager, client_record, settings
+):
+    settings.LANGUAGE_CODE = "zh-hans"
+    register(station_manager, client_record)
+    listing = text(as_user(station_manager).get(url("subject_request_list")))
+    assert "证书编号" not in listing
+    assert ">未知</option>" not in listing  # the "overdue" filter's "any" is blank, as the others'
+
+
 # The API
 
 

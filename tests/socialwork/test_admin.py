@@ -356,3 +356,17 @@ def test_the_system_administrator_places_a_new_account_and_the_security_administ
         "account.roles_set",
         PERSONAL_DATA_ROLE_GRANT,
     }
+
+
+def test_the_account_list_filters_by_role_named_in_the_readers_language(
+    admin_client_for, secadmin, network, settings
+):
+    """The filter beside the account list offers the roles by their Chinese names, not the groups'
+    codes (station_manager), and keeps the accounts of the role picked."""
+    settings.LANGUAGE_CODE = "zh-hans"
+    worker = make_user("w_role", Role.SOCIAL_WORKER, unit=network.room_a)
+    client = admin_client_for(secadmin)
+    page = client.get("/admin/socialwork/user/").content.decode()
+    assert "站长" in page and ">station_manager<" not in page
+    picked = client.get("/admin/socialwork/user/", {"role": Role.SOCIAL_WORKER})
+    assert list(picked.context["cl"].result_list) == [worker]

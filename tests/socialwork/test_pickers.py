@@ -137,6 +137,7 @@ def test_the_header_search_finds_a_case_by_number_and_clients_by_name_only_where
     assert "孙小兰" not in page.content.decode()
     entry = AuditEntry.objects.get(action="client.search", actor=social_worker)
     assert "孙小" in entry.summary
+    assert entry.target_type == "casework.client"  # the audit log names the record's kind in Chinese
     # The case by its number; another worker finds nothing, and nothing of theirs is audited.
     found = client.get(reverse("search"), {"q": case.number.lower()})
     assert f'href="{case.get_absolute_url()}"' in found.content.decode()
