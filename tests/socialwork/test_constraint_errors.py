@@ -50,7 +50,14 @@ def referenced_fields(model, constraint) -> set[str]:
     condition = getattr(constraint, "condition", None)
     if condition is not None:
         names |= {reference[0] for reference in model._get_expr_references(condition)}
-    return {model._meta.pk.name if name == "pk" else name for name in names}
+    names = {model._meta.pk.name if name == "pk" else name for name in names}
+    # A rule over a keyed digest (socialwork.crypto.fields.DigestField) is a rule over its source:
+    # the person typed the ID number, not its digest.
+    return names | {
+        field.source
+        for name in names
+        if (field := model._meta.get_field(name)) and getattr(field, "source", "")
+    }
 
 
 # Every constraint has something to say
