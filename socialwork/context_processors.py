@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from positions.selectors.allowance import can_view_allowances
+from socialwork.accounts.twofactor import Need, second_factor_outstanding
 from socialwork.roles import Role
 
 
@@ -15,6 +16,10 @@ def navigation(request):
     user = request.user
     context = {"languages": [(code, settings.LANGUAGE_LABELS[code]) for code, _name in settings.LANGUAGES]}
     if not user.is_authenticated:
+        return context
+    if second_factor_outstanding(request) is not Need.NONE:
+        # Until the second factor is given, the password alone shows no menu, inbox or name.
+        context["second_factor_pending"] = True
         return context
     menus = [(_("Service network"), reverse("positions:network"))]
     place_wide = user.is_district_wide or user.has_role(Role.STATION_MANAGER)

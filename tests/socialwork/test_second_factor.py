@@ -459,3 +459,19 @@ def test_demo_otp_refuses_outside_demo_mode(db, settings):
     settings.DEMO_MODE = False
     with pytest.raises(CommandError):
         call_command("demo_otp", "district", stdout=StringIO(), stderr=StringIO())
+
+
+def test_before_the_second_factor_the_header_shows_no_menu_inbox_or_name(station_manager):
+    """The password alone reveals nothing of the person's work: the code page shows no menus, no
+    inbox with its unread count and no account menu, only the way out."""
+    make_device(station_manager)
+    station_manager.full_name = "李站长"
+    station_manager.save(update_fields=["full_name"])
+    browser = unverified(station_manager)
+    page = browser.get(reverse("second_factor_verify")).content.decode()
+    assert 'class="nav"' not in page
+    assert "inbox-link" not in page and 'class="menu account"' not in page
+    assert reverse("logout") in page
+    browser.post(reverse("second_factor_verify"), {"code": otp_code(station_manager.totpdevice_set.get())})
+    page = browser.get(reverse("home")).content.decode()
+    assert 'class="nav"' in page and "inbox-link" in page and 'class="menu account"' in page
