@@ -33,7 +33,7 @@ from .accounts import services as account_services
 from .accounts import twofactor
 from .accounts.forms import PLACE_FIELDS, AccountCreateForm, AccountForm, AccountRolesForm, PasswordResetForm
 from .accounts.selectors import account_actions_for
-from .admin_base import ReadOnlyAdmin, ReadOnlyPermissions
+from .admin_base import PolicyAdmin, ReadOnlyAdmin, ReadOnlyPermissions
 from .audit_actions import action_shown
 from .audit_admin import EXPORT_FORMATS, AuditSearchFilter, audit_export, chain_status
 from .models import (
@@ -729,23 +729,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiTokenPolicy)
-class ApiTokenPolicyAdmin(admin.ModelAdmin):
+class ApiTokenPolicyAdmin(PolicyAdmin):
     """The one policy row: how long an API token lasts. Saving it is audited (socialwork.tokens)."""
 
     fields = ("lifetime_hours", "updated_at")
-    readonly_fields = ("updated_at",)
-
-    def changelist_view(self, request, extra_context=None):
-        """The list of one row is that row's page."""
-        if self.has_view_or_change_permission(request):
-            ApiTokenPolicy.objects.get_or_create(pk=1)  # made by a migration; a flushed database
-        return self.change_view(request, "1", extra_context=extra_context)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         tokens.api_token_policy_set(actor=request.user, lifetime_hours=obj.lifetime_hours)
@@ -771,25 +758,12 @@ class SecondFactorPolicyForm(forms.ModelForm):
 
 
 @admin.register(SecondFactorPolicy)
-class SecondFactorPolicyAdmin(admin.ModelAdmin):
+class SecondFactorPolicyAdmin(PolicyAdmin):
     """The one policy row: which optional roles must also log in with a second factor. Saving it
     is audited (socialwork.accounts.twofactor)."""
 
     form = SecondFactorPolicyForm
     fields = ("required_roles", "updated_at")
-    readonly_fields = ("updated_at",)
-
-    def changelist_view(self, request, extra_context=None):
-        """The list of one row is that row's page."""
-        if self.has_view_or_change_permission(request):
-            SecondFactorPolicy.objects.get_or_create(pk=1)  # made by a migration; a flushed database
-        return self.change_view(request, "1", extra_context=extra_context)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         twofactor.second_factor_policy_set(actor=request.user, roles=form.cleaned_data["required_roles"])

@@ -12,6 +12,7 @@ before and after. tests/security/test_admin_matrix.py holds every domain model t
 
 from functools import cache
 
+from django.contrib import admin
 from django.db import transaction
 
 from .services import audit_record
@@ -112,3 +113,25 @@ class AuditedAdmin:
         for obj, _fields in formset.changed_objects:
             if changes := _diff(before.get(obj.pk, {}), _values(obj)):
                 self._audit(request, obj, "update", changes)
+
+
+class PolicyAdmin(admin.ModelAdmin):
+    """A policy of one row (pk 1): its list is that row's page, made with its defaults when a
+    flushed database lacks it; nobody adds or deletes it. Subclasses save through their service
+    (`save_model`), so that each change is audited."""
+
+    readonly_fields = ("updated_at",)
+
+    def changelist_view(self, request, extra_context=None):
+        return self.change_view(request, "1", extra_context=extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if self.has_view_or_change_permission(request):
+            self.model.objects.get_or_create(pk=1)
+        return super().change_view(request, object_id, form_url=form_url, extra_context=extra_context)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 
+from .admin_base import PolicyAdmin
 from .audit_actions import AUDIT_EXPORTED, action_shown
 from .audit_chain import BREAK_KINDS, audit_policy_set
 from .models import AuditArchive, AuditChainCheck, AuditEntry, AuditPolicy
@@ -197,12 +198,11 @@ def _chain(*iterables):
 
 
 @admin.register(AuditPolicy)
-class AuditPolicyAdmin(admin.ModelAdmin):
+class AuditPolicyAdmin(PolicyAdmin):
     """The one policy row: how long the audit log is kept live (never under 180 days). The audit
     administrator's alone; saving it is audited (socialwork.audit_chain.audit_policy_set)."""
 
     fields = ("retention_days", "updated_at")
-    readonly_fields = ("updated_at",)
 
     def has_module_permission(self, request):
         return is_audit_administrator(request)
@@ -212,21 +212,6 @@ class AuditPolicyAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return is_audit_administrator(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        """The list of one row is that row's page."""
-        return self.change_view(request, "1", extra_context=extra_context)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if self.has_view_or_change_permission(request):
-            AuditPolicy.objects.get_or_create(pk=1)  # the default until the auditor sets it
-        return super().change_view(request, object_id, form_url=form_url, extra_context=extra_context)
 
     def save_model(self, request, obj, form, change):
         audit_policy_set(actor=request.user, retention_days=obj.retention_days)
