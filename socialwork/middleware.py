@@ -77,6 +77,15 @@ class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
         return super().process_view(request, view_func, view_args, view_kwargs)
 
 
+def _left_alone(request, names) -> bool:
+    """What a gate before every page lets through: the API (which refuses such a request itself),
+    static files, and the pages named (its own, logging in and out, the language, the health check)."""
+    match = request.resolver_match
+    return request.path_info.startswith(("/api/", "/" + settings.STATIC_URL.lstrip("/"))) or bool(
+        match and match.url_name in names
+    )
+
+
 class SecondFactorMiddleware:
     """A signed-in person who owes a second factor gives it before going anywhere else: the code
     (or a recovery code) when they have set one up, else, when it is required of them, setting it
@@ -110,12 +119,7 @@ class SecondFactorMiddleware:
 
         from .accounts.twofactor import Need, second_factor_outstanding
 
-        match = request.resolver_match
-        if (
-            not request.user.is_authenticated
-            or request.path_info.startswith(("/api/", "/" + settings.STATIC_URL.lstrip("/")))
-            or (match and match.url_name in self.EXEMPT_NAMES)
-        ):
+        if not request.user.is_authenticated or _left_alone(request, self.EXEMPT_NAMES):
             return None
         need = second_factor_outstanding(request)
         if need == Need.NONE:
@@ -156,12 +160,7 @@ class PasswordExpiryMiddleware:
 
         from .passwords import expired_message, password_expired
 
-        match = request.resolver_match
-        if (
-            request.path_info.startswith(("/api/", "/" + settings.STATIC_URL.lstrip("/")))
-            or (match and match.url_name in self.EXEMPT_NAMES)
-            or not password_expired(request.user)
-        ):
+        if _left_alone(request, self.EXEMPT_NAMES) or not password_expired(request.user):
             return None
         messages.warning(request, expired_message(request.user))
         return redirect("password_change")
