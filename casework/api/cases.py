@@ -91,6 +91,8 @@ class CaseSerializer(CaseListSerializer):
 
     moves = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
+    # Empty when the case is not labelled: the schema says so (an enum or blank).
+    label_reason = serializers.ChoiceField(choices=LabelReason.choices, allow_blank=True, read_only=True)
 
     class Meta(CaseListSerializer.Meta):
         fields = [
