@@ -378,6 +378,7 @@ SPECTACULAR_SETTINGS = {
         "ReferralOutcomeEnum": "casework.models.cases.Referral.Outcome",
         "SubjectRequestKindEnum": "casework.models.SubjectRequest.Kind",
         "SubjectRequestStatusEnum": "casework.models.SubjectRequest.Status",
+        "LabelReasonEnum": "casework.models.labels.LabelReason",
     },
 }
 

@@ -193,12 +193,13 @@ def test_the_expiry_runs_from_the_database_beat_schedule(db):
 
 def test_no_task_is_sent_a_personal_argument():
     """Every task of the project takes ids, a month, a year or a kind, never a name, a number or a
-    list's filters: the results backend keeps no argument, and the broker holds what is sent."""
+    list's filters: the results backend keeps no argument, and the broker holds what is sent. (A
+    backup's name is its time, socialwork-20261206T023000Z.)"""
     from socialwork.celery import app
 
     allowed = {
         "report_id", "request_id", "snapshot_id", "user_id", "year", "town_id", "language", "kind",
-        "notification_id", "month", "actor_id",
+        "notification_id", "month", "actor_id", "backup_name",
     }  # fmt: skip
     import inspect
 
