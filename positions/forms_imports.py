@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from positions import importing
+from socialwork.imports import reading
+from socialwork.imports.registry import registers_for
+from socialwork.imports.services import ON_DUPLICATE, SKIP, STOP, UPDATE
 from socialwork.uploads import content_error
 
 EXTENSIONS = (".xlsx", ".csv")
@@ -11,9 +13,7 @@ EXTENSIONS = (".xlsx", ".csv")
 
 def kinds_for(user) -> list[tuple[str, str]]:
     """The kinds of import this person may run, as choices."""
-    return [
-        (kind, label) for kind, label in importing.KINDS.items() if user.has_perm(importing.PERMISSIONS[kind])
-    ]
+    return [(cls.key, cls.label) for cls in registers_for(user)]
 
 
 class ImportForm(forms.Form):
@@ -34,10 +34,10 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(EXTENSIONS):
             raise forms.ValidationError(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
-        if upload.size > importing.MAX_BYTES:
+        if upload.size > reading.MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(limit)d MB; split it into smaller files.")
-                % {"limit": importing.MAX_BYTES // (1024 * 1024)}
+                % {"limit": reading.MAX_BYTES // (1024 * 1024)}
             )
         error = content_error(upload, upload.name.rsplit(".", 1)[-1])
         if error is not None:  # renamed, or a workbook with macros
@@ -47,3 +47,18 @@ class ImportForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
+    on_duplicate = forms.ChoiceField(
+        label=_("Rows already on record"),
+        choices=[
+            (UPDATE, _("Update the record on file with the row")),
+            (SKIP, _("Skip these rows, import the others")),
+            (STOP, _("Stop: import nothing")),
+        ],
+        initial=STOP,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def clean_on_duplicate(self):
+        value = self.cleaned_data["on_duplicate"]
+        return value if value in ON_DUPLICATE else STOP

@@ -21,6 +21,8 @@ class SocialworkConfig(AppConfig):
         autodiscover_modules("notifications")
         # The kinds of record chosen by typing (socialwork.pickers), declared by each app.
         autodiscover_modules("pickers")
+        # The registers each app lets a bureau import from its spreadsheets (socialwork.imports).
+        autodiscover_modules("imports")
         # A row the database refuses for a named constraint reads as that constraint's message.
         connection_created.connect(constraints.guard_connection)
         # Names with numbers in their natural order, on SQLite too (socialwork.sorting).

@@ -160,16 +160,16 @@ def _check_dimension(head: bytes) -> None:
 # 2. Parsing, in a child process
 
 
-def xlsx_records(data: bytes) -> Iterator[tuple]:
-    """The first sheet's rows as tuples of values, read-only, never wider than the column cap plus
-    one (so that `bounded` sees the overflow)."""
+def xlsx_records(data: bytes, sheet: str | None = None) -> Iterator[tuple]:
+    """The rows of the first sheet (or of the sheet titled `sheet`) as tuples of values,
+    read-only, never wider than the column cap plus one (so that `bounded` sees the overflow)."""
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # any parser's error: the file is not a workbook we can read
         logger.info("An uploaded workbook could not be opened", exc_info=True)
         raise _unreadable_workbook() from None
     try:
-        sheet = workbook.worksheets[0]
+        sheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
         # The declared dimension is not trusted either way: too large it was refused, too small
         # openpyxl would stop there and drop rows without a word. Rows come as the XML holds
         # them, each cut to one column past the cap; `bounded` stops one row past the cap.
@@ -234,9 +234,23 @@ def checked_format(data: bytes, *, name: str) -> str:
     raise ValidationError(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."), code="format")
 
 
-def records(data: bytes, *, fmt: str) -> Iterator[tuple]:
-    """The bounded records of a file of the format `checked_format` gave."""
-    return bounded(xlsx_records(data) if fmt == XLSX else csv_records(data))
+def records(data: bytes, *, fmt: str, sheet: str | None = None) -> Iterator[tuple]:
+    """The bounded records of a file of the format `checked_format` gave (of one sheet of a
+    workbook, the first unless `sheet` names another)."""
+    return bounded(xlsx_records(data, sheet) if fmt == XLSX else csv_records(data))
+
+
+def sheet_titles(data: bytes) -> list[str]:
+    """The titles of a checked workbook's sheets, in their order."""
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        logger.info("An uploaded workbook could not be opened", exc_info=True)
+        raise _unreadable_workbook() from None
+    try:
+        return list(workbook.sheetnames)
+    finally:
+        workbook.close()
 
 
 def read_isolated(function: Callable, *args):

@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from positions import importing
 from positions.forms_imports import ConfirmForm, ImportForm, kinds_for
-from positions.services import imports as services
+from socialwork.imports import reading, services
+from socialwork.imports.registry import get
 
 SESSION_KEY = "positions_import"
 FOLDER = "imports"
@@ -30,7 +30,7 @@ def import_page(request):
     if request.method == "POST" and form.is_valid():
         kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
         try:
-            rows = importing.read_rows(upload, kind=kind)
+            rows = reading.read_rows(upload, kind=kind)
             preview = services.import_preview(actor=request.user, kind=kind, rows=rows)
         except ValidationError as error:
             form.add_error("file", error)
@@ -51,7 +51,7 @@ def _confirm(request):
         messages.error(request, _("This file is no longer waiting to be imported; upload it again."))
         return redirect("positions:import")
     kind = kept["kind"]
-    if not request.user.has_perm(importing.PERMISSIONS[kind]):
+    if not get(kind).allowed(request.user):
         raise PermissionDenied
     name = _stored_name(kept)
     try:
@@ -63,7 +63,10 @@ def _confirm(request):
         return redirect("positions:import")
     try:
         saved = services.import_commit(
-            actor=request.user, kind=kind, rows=importing.read_rows(upload, kind=kind)
+            actor=request.user,
+            kind=kind,
+            rows=reading.read_rows(upload, kind=kind),
+            on_duplicate=form.cleaned_data["on_duplicate"],
         )
     except ValidationError as error:
         _discard_upload(request)
@@ -79,7 +82,8 @@ def _confirm(request):
     _discard_upload(request)
     messages.success(
         request,
-        _("%(count)d rows were imported as %(kind)s.") % {"count": len(saved), "kind": importing.KINDS[kind]},
+        _("%(count)d rows were imported as %(kind)s.")
+        % {"count": len(saved.created) + len(saved.updated), "kind": get(kind).label},
     )
     return redirect("positions:import")
 
@@ -107,12 +111,14 @@ def _discard_upload(request) -> None:
 
 
 def import_template(request, kind):
-    if kind not in importing.KINDS:
-        raise Http404
-    if not request.user.has_perm(importing.PERMISSIONS[kind]):
+    try:
+        register = get(kind)
+    except ValidationError:
+        raise Http404 from None
+    if not register.allowed(request.user):
         raise PermissionDenied
     response = HttpResponse(
-        importing.template_workbook(kind=kind),
+        reading.template_workbook(kind=kind),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'

@@ -30,12 +30,13 @@ from casework.models import (
 )
 from casework.services import cases as case_services
 from casework.services import clients as client_services
+from positions import imports as position_imports
 from positions.models import AllowanceLine, AllowancePolicy, AllowanceRoll, CertificateLevel, Position
 from positions.services import allowance as allowance_services
-from positions.services import imports as import_services
 from projects import services as project_services
 from projects.models import Contract, Milestone, Project
 from projects.models import Transition as ProjectTransition
+from socialwork.imports import services as import_services
 from socialwork.models import AuditEntry
 from tests.casework.factories import case_in_intervention, category, make_case, make_client
 from tests.positions.test_allowance import in_post
@@ -203,7 +204,7 @@ def import_positions(people):
     def call():
         import_services.import_commit(actor=admin, kind="positions", rows=rows)
 
-    return call, (import_services, "position_save"), (Position,)
+    return call, (position_imports, "position_save"), (Position,)
 
 
 SCENARIOS = [

@@ -15,9 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from positions import importing
 from positions.models import Position
 from socialwork import uploaded_sheets
+from socialwork.imports import reading as importing
 from tests.positions.test_imports import POSITION_HEADERS, csv_file, position_row, rows_of
 
 SHEET = "xl/worksheets/sheet1.xml"

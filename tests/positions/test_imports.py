@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from positions import importing
+from positions import imports as position_imports
 from positions.models import HostInstitution, Position, SocialWorker
-from positions.services import imports as services
 from positions.services import workforce
 from socialwork.idnumbers import check_character
+from socialwork.imports import reading as importing
+from socialwork.imports import services
+from socialwork.imports.registry import get
 from socialwork.models import AuditEntry
 
 POSITION_HEADERS = ["编码", "名称", "服务单位编码", "依托单位", "类别", "设岗方式", "定编人数", "设立日期"]
@@ -83,15 +85,16 @@ def test_preview_lists_every_bad_row_with_reasons_and_writes_nothing(district_ad
         actor=district_admin, kind="positions", rows=rows_of(upload, "positions")
     )
 
-    assert preview.total == 7 and preview.good == 1 and not preview.ok
+    assert preview.total == 7 and preview.good == 2 and not preview.ok
     reasons = reasons_by_row(preview)
-    assert sorted(reasons) == [3, 4, 5, 6, 7, 8]
+    assert sorted(reasons) == [3, 4, 5, 6, 7]
     assert "NOPE" in reasons[3]
     assert "外星局" in reasons[4] and "月球岗位" in reasons[4]
     assert "title" in reasons[5] and "established_on" in reasons[5]
     assert "quota" in reasons[6]
     assert "row 2" in reasons[7]
-    assert "already on record" in reasons[8]
+    # A record already on file is not a bad row: the person chooses to update, skip or stop.
+    assert [(d.row, d.identity) for d in preview.duplicates] == [(8, "P-OLD")]
     assert Position.objects.count() == 1
     assert not AuditEntry.objects.exists()
 
@@ -116,10 +119,10 @@ def test_worker_preview_reports_id_numbers_and_duplicates_inside_the_file(distri
     preview = services.import_preview(actor=district_admin, kind="workers", rows=rows_of(upload, "workers"))
 
     reasons = reasons_by_row(preview)
-    assert sorted(reasons) == [3, 4, 5, 6, 7, 8]
+    assert sorted(reasons) == [3, 4, 6, 7, 8]
     assert "check digit" in reasons[3]
     assert "id_number" in reasons[4] and "certificate_number" in reasons[4] and "row 2" in reasons[4]
-    assert "already on record" in reasons[5]
+    assert [(d.row, d.record) for d in preview.duplicates] == [(5, "在册")]
     assert "1985-05-05" in reasons[6]
     assert "Male" in reasons[7]
     assert "name" in reasons[8] and "gender" in reasons[8] and "id_number" in reasons[8]
@@ -152,7 +155,7 @@ def test_a_row_failing_while_writing_rolls_back_every_row(district_admin, networ
             raise ValidationError({"code": "taken meanwhile"})
         return real_save(actor=actor, **fields)
 
-    monkeypatch.setattr(services, "position_save", save_then_fail)
+    monkeypatch.setattr(position_imports, "position_save", save_then_fail)
     rows = rows_of(
         xlsx(POSITION_HEADERS, [position_row(f"P-{i}", network.posts_a[0]) for i in range(1, 5)]), "positions"
     )
@@ -258,8 +261,8 @@ def test_choice_labels_in_chinese_and_english_are_accepted(district_admin, netwo
         ),
         "positions",
     )
-    saved = services.import_commit(actor=district_admin, kind="positions", rows=rows)
-    assert [(p.category, p.setup_mode, p.required_level) for p in saved] == [
+    saved = services.import_commit(actor=district_admin, kind="positions", rows=rows).created
+    assert [(p.category, p.setup_mode, p.required_level) for _row, p in saved] == [
         ("grid", "contract", "assistant"),
         ("grid", "purchased", "senior"),
     ]
@@ -322,7 +325,7 @@ def test_template_download_opens_and_has_the_headers(as_user, district_admin, ne
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = load_workbook(io.BytesIO(response.content), read_only=True)
     headers = next(workbook.worksheets[0].iter_rows(values_only=True))
-    assert list(headers) == [column.zh for column in importing.COLUMNS["workers"]]
+    assert list(headers) == [column.zh for column in get("workers").columns]
     # The template is a valid, empty import file.
     assert rows_of(SimpleUploadedFile("t.xlsx", response.content), "workers") == []
     assert client.get(reverse("positions:import_template", args=["nothing"])).status_code == 404
@@ -332,7 +335,7 @@ def test_template_headers_follow_the_language(district_admin, network):
     with translation.override("en"):
         content = importing.template_workbook(kind="positions")
     headers = next(load_workbook(io.BytesIO(content)).worksheets[0].iter_rows(values_only=True))
-    assert list(headers) == [column.en for column in importing.COLUMNS["positions"]]
+    assert list(headers) == [column.en for column in get("positions").columns]
 
 
 def test_file_over_the_size_limit_is_refused(as_user, district_admin, network):

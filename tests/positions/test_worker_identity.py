@@ -8,11 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from positions import importing
 from positions.models import CertificateLevel, SocialWorker
-from positions.services import imports
 from positions.services import workforce as services
 from socialwork.idnumbers import check_character
+from socialwork.imports import reading as importing
+from socialwork.imports import services as imports
 
 
 def id_number(born: str = "19850505", sequence: str = "135") -> str:
@@ -122,5 +122,5 @@ def test_the_api_fills_a_missing_birth_date_and_gender(api, district_admin, netw
 def test_the_import_fills_a_blank_gender_and_birth_date(district_admin, network):
     rows = [{"name": "张丽", "gender": "", "id_number": WOMAN_1990, importing.ROW: 2}]
     assert imports.import_preview(actor=district_admin, kind="workers", rows=rows).ok
-    [worker] = imports.import_commit(actor=district_admin, kind="workers", rows=rows)
+    [(_row, worker)] = imports.import_commit(actor=district_admin, kind="workers", rows=rows).created
     assert (worker.birth_date, worker.gender) == (date(1990, 11, 1), "female")

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.models import Group
+from positions import imports as position_imports
 from positions.models import HostInstitution, Position, SocialWorker
-from positions.services import imports as import_services
 from projects.models import Call, SocialOrganization
 from socialwork import constraints
 from socialwork.constraints import ConstraintViolation, violated_constraint
@@ -373,12 +373,12 @@ def test_an_import_meeting_a_certificate_number_saved_meanwhile_names_the_column
     token = preview.context["confirm"].initial["token"]
     if seen_by == "validation":
         # Saved after the file's checks, before the row's: the model's validation sees it.
-        on_record = import_services._existing
+        on_record = position_imports.by_value
 
         def missing_the_rival(queryset, field_name, values):
-            return set() if field_name == "certificate_number" else on_record(queryset, field_name, values)
+            return {} if field_name == "certificate_number" else on_record(queryset, field_name, values)
 
-        monkeypatch.setattr(import_services, "_existing", missing_the_rival)
+        monkeypatch.setattr(position_imports, "by_value", missing_the_rival)
         rival()
     else:
         saved_meanwhile(SocialWorker, rival)
