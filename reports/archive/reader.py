@@ -85,7 +85,7 @@ def _not_empty(labels) -> list[str]:
 
 def _rows(archive, label: str):
     with archive.open(resource_path(label)) as raw:
-        yield from csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8", newline=""))
+        yield from csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
 
 
 def archive_import(*, path, passphrase: str) -> dict[str, int]:
@@ -98,14 +98,16 @@ def archive_import(*, path, passphrase: str) -> dict[str, int]:
         unknown = [label for label in labels if label not in EXPORTED]
         if unknown:
             raise ArchiveError(
-                _("The archive holds registers this version does not know: %s") % ", ".join(unknown)
+                _("The archive holds registers this version does not know: %(names)s")
+                % {"names": ", ".join(unknown)}
             )
         if full := _not_empty(labels):
             raise ArchiveError(
                 _(
-                    "This installation is not empty; the archive loads only into an empty one. Registers with rows: %s"
+                    "This installation is not empty; the archive loads only into an empty one. "
+                    "Registers with rows: %(names)s"
                 )
-                % ", ".join(full)
+                % {"names": ", ".join(full)}
             )
         order = [label for label in EXPORTED if label in labels]
         try:

@@ -157,6 +157,7 @@ def _describe(label: str, fields: list, count: int) -> dict:
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
+        "description": "UTF-8，带 BOM，Excel 可直接打开 / UTF-8 with a byte-order mark, for Excel",
         "title": title,
         "title_en": title_en,
         "model": label,
@@ -190,7 +191,8 @@ def archive_write(
             queryset = selection.rows(label)
             count = 0
             with archive.open(resource_path(label), "w") as raw:
-                text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+                # With a byte-order mark, as the list exports: Excel then reads the Chinese right.
+                text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
                 writer = csv.writer(text)
                 header = [f.attname for f in fields] + ([ROLES] if label == USER_MODEL else [])
                 writer.writerow(header)

@@ -10,13 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from reports.archive import services
 from reports.export_tasks import ExportExpired
 from socialwork.exceptions import RETRY_AFTER, BackgroundUnavailable
 from socialwork.files import file_response
-from socialwork.progress import task_state
 
 LIST_LENGTH = 20
 
@@ -72,7 +71,10 @@ def archive_page(request):
             return redirect("reports:archive")
     archives = list(services.archives_of(request.user)[:LIST_LENGTH])
     for archive in archives:
-        archive.task = task_state(str(archive.pk)) if archive.status in ("queued", "running") else None
+        # One still being written polls its own progress (reports:export_status); the page
+        # itself reads no task state, so its queries do not grow with the archives listed.
+        waiting = archive.status in (archive.Status.QUEUED, archive.Status.RUNNING)
+        archive.task = {"id": str(archive.pk), "percent": 0, "failed": False} if waiting else None
     context = {"form": form, "archives": archives, "region": request.user.region}
     response = render(request, "reports/archive.html", context, status=status)
     if status == 503:
@@ -89,9 +91,10 @@ def archive_download(request, pk):
     if archive is None:
         raise Http404
     finished = timezone.localtime(archive.finished_at)
+    word = pgettext("file name", "archive")
     return file_response(
         archive.file.name,
-        filename=f"{request.user.region.name}-{_('archive')}-{finished:%Y%m%d-%H%M}.zip",
+        filename=f"{request.user.region.name}-{word}-{finished:%Y%m%d-%H%M}.zip",
         content_type="application/zip",
     )
 

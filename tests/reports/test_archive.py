@@ -43,7 +43,7 @@ def _write(user, passphrase=PASSPHRASE) -> bytes:
 def _table(data: bytes, label: str, passphrase=PASSPHRASE) -> list[dict]:
     with pyzipper.AESZipFile(io.BytesIO(data)) as archive:
         archive.setpassword(passphrase.encode())
-        text = archive.read(resource_path(label)).decode("utf-8")
+        text = archive.read(resource_path(label)).decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
 
 
@@ -300,3 +300,16 @@ def test_a_date_cell_is_iso():
     from reports.archive.columns import cell
 
     assert cell(date(2015, 3, 1)) == "2015-03-01" and cell(None) == "" and cell(True) == "true"
+
+
+@pytest.mark.django_db
+def test_building_twice_writes_once_and_the_page_lists_archives_in_few_queries(
+    as_user, district_admin, django_assert_max_num_queries
+):
+    archive = services.archive_request(user=district_admin, passphrase=PASSPHRASE)
+    assert services.archive_build(request_id=archive.pk) == 0, "already written: left alone"
+    for _ in range(3):
+        ExportRequest.objects.create(requested_by=district_admin, key="archive", format="zip")
+    client = as_user(district_admin)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("reports:archive")).status_code == 200
