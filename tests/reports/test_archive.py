@@ -315,3 +315,38 @@ def test_building_twice_writes_once_and_the_page_lists_archives_in_few_queries(
     client = as_user(district_admin)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("reports:archive")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_with_the_broker_down_nothing_is_started_and_the_passphrase_is_wiped(
+    as_user, district_admin, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    from reports.archive import tasks
+
+    def down(*args, **kwargs):
+        raise OperationalError("broker down")
+
+    monkeypatch.setattr(tasks.archive_build, "apply_async", down)
+    response = as_user(district_admin).post(
+        reverse("reports:archive"), {"passphrase": PASSPHRASE, "passphrase_again": PASSPHRASE}
+    )
+    assert response.status_code == 503 and response["Retry-After"]
+    archive = ExportRequest.objects.get()
+    assert archive.status == ExportRequest.Status.FAILED and archive.passphrase is None
+
+
+@pytest.mark.django_db
+def test_a_failed_build_wipes_the_passphrase_too(district_admin, monkeypatch):
+    from reports.archive import services as archive_services
+
+    def broken(**kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(archive_services, "archive_write", broken)
+    with pytest.raises(OSError):
+        archive_services.archive_request(user=district_admin, passphrase=PASSPHRASE)
+    archive = ExportRequest.objects.get()
+    assert archive.status == ExportRequest.Status.FAILED and archive.passphrase is None
+    assert not Notification.objects.exists()
