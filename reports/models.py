@@ -166,6 +166,7 @@ class ExportRequest(TimeStampedModel):
     class Format(models.TextChoices):
         CSV = "csv", "CSV"
         XLSX = "xlsx", "Excel"
+        ZIP = "zip", _("Encrypted zip")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     requested_by = models.ForeignKey(
@@ -177,6 +178,10 @@ class ExportRequest(TimeStampedModel):
     key = models.CharField(_("exported list"), max_length=50)
     format = models.CharField(_("format"), max_length=4, choices=Format.choices)
     filters = EncryptedTextField(_("filters"), null=True, blank=True)
+    # The district archive's passphrase (reports.archive.services), encrypted with the application's
+    # keys like the filters, from the request until the worker has written the archive with it;
+    # then wiped, whether the build succeeded or failed. It never goes through the broker.
+    passphrase = EncryptedTextField(_("passphrase"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     file = models.FileField(_("file"), upload_to=export_file_name, blank=True, max_length=200)
     row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)

@@ -1,5 +1,5 @@
-from .views import annual, dashboard, exports
+from .views import annual, archive, dashboard, exports
 
 app_name = "reports"
 
-urlpatterns = [*dashboard.urlpatterns, *annual.urlpatterns, *exports.urlpatterns]
+urlpatterns = [*dashboard.urlpatterns, *annual.urlpatterns, *exports.urlpatterns, *archive.urlpatterns]

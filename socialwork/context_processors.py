@@ -92,6 +92,12 @@ def navigation(request):
                 [
                     (_("Dashboard"), reverse("reports:dashboard")),
                     (_("Annual report"), reverse("reports:annual_list")),
+                    # The district's whole archive: its district administrators only.
+                    *(
+                        [(_("District archive"), reverse("reports:archive"))]
+                        if user.region_id and user.has_role(Role.DISTRICT_ADMIN)
+                        else []
+                    ),
                 ],
             )
         )

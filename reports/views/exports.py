@@ -24,6 +24,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from reports import exports
+from reports.archive.services import ARCHIVE_KEY
 from reports.export_tasks import ExportExpired, export_for_download, export_start, requests_of
 from socialwork.exceptions import RETRY_AFTER, BackgroundUnavailable
 from socialwork.files import file_response
@@ -112,8 +113,9 @@ def _download_of(requested) -> dict:
     written = requested.status == requested.Status.DONE and bool(requested.file)
     if not written or requested.expired:
         return {"download": "", "expires_at": None, "expired": written}
+    download = "reports:archive_download" if requested.key == ARCHIVE_KEY else "reports:export_download"
     return {
-        "download": reverse("reports:export_download", args=[requested.pk]),
+        "download": reverse(download, args=[requested.pk]),
         "expires_at": requested.expires_at,
         "expired": False,
     }

@@ -318,6 +318,9 @@ CELERY_TASK_ROUTES = {"socialwork.backups.tasks.*": {"queue": "backups"}}
 EXPORT_INLINE_LIMIT = 20_000
 # A background export's file, and its request with the filters, are deleted this long after it is written.
 EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=24)
+# The district archive's passphrase: WinZip AES derives its key with only 1,000 rounds of PBKDF2,
+# so the passphrase's own length is what stands against guessing on a stolen copy.
+ARCHIVE_PASSPHRASE_MIN_LENGTH = env.int("ARCHIVE_PASSPHRASE_MIN_LENGTH", default=12)
 
 REST_FRAMEWORK = {
     # The token first: a refused or expired token answers 401 with `WWW-Authenticate: Token`,

@@ -336,6 +336,8 @@ ACCESS: dict[str, Rule] = {
     "reports:annual_download": get(SEES_STATION_A),
     "reports:annual_list": get(SIGNED_IN),
     "reports:annual_status": get(SEES_STATION_A),
+    "reports:archive": get({R.DISTRICT_ADMIN}),  # the whole district's data: its administrators only
+    "reports:archive_download": get(NOBODY),  # the archive of whoever asked for it; here nobody did
     "reports:dashboard": get(WIDE, {R.STATION_MANAGER}),
     "reports:export": get(WIDE, {R.STATION_MANAGER}),
     "reports:export_download": get({R.STATION_MANAGER}),
@@ -554,6 +556,7 @@ PATH_ARGS = {
     "reports:export": lambda o: {"key": "positions", "fmt": "csv"},
     "reports:export_status": lambda o: {"task_id": o["export_task"]},
     "reports:export_download": lambda o: {"task_id": o["export_task"]},
+    "reports:archive_download": lambda o: {"pk": o["export_task"]},
     # API
     "region-detail": _pk("region"),
     "unit-detail": _pk("unit"),
