@@ -1,0 +1,280 @@
+"""The registers 项目 and 项目付款: past projects with their calls, contracts, acceptance and
+payments, through the preview and the commit, in their final state, within the year's budget."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from projects.models import Acceptance, Call, Contract, Milestone, Payment, Project, Transition
+from projects.selectors import year_money
+from socialwork.imports import reading as importing
+from socialwork.imports import services
+from socialwork.imports.registry import get
+from socialwork.models import AuditEntry
+from tests.projects.factories import CREDIT_CODES, make_budget, make_call, make_organization
+
+HEADERS = ["年度", "项目名称", "项目编号", "项目类别", "服务领域", "服务社区", "承接机构", "合同金额",
+           "合同起止日期", "验收结果", "验收得分", "验收日期", "评估机构"]  # fmt: skip
+PAYMENT_HEADERS = ["项目编号", "付款日期", "付款金额", "付款节点"]
+
+
+@pytest.fixture
+def orgs(db):
+    return (
+        make_organization("阳光社工服务中心", credit_code=CREDIT_CODES[0]),
+        make_organization("启航社工事务所", credit_code=CREDIT_CODES[1]),
+    )
+
+
+@pytest.fixture
+def budget_2015(db):
+    return make_budget(2015, "300000")
+
+
+def row(**overrides):
+    values = {"年度": 2015, "项目名称": "留守儿童关爱", "项目编号": "YL-2015-001", "项目类别": "政府购买服务",
+              "服务领域": "三留守", "服务社区": "甲社区", "承接机构": CREDIT_CODES[0], "合同金额": "10万",
+              "合同起止日期": "2015.6.1-2015.12.31", "验收结果": "合格", "验收得分": 88, "验收日期": "2016年1月10日",
+              "评估机构": "宜昌市社会工作评估中心"}  # fmt: skip
+    values.update(overrides)
+    return [values[header] for header in HEADERS]
+
+
+def xlsx(sheets: dict) -> SimpleUploadedFile:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for values in rows:
+            sheet.append(values)
+    output = io.BytesIO()
+    workbook.save(output)
+    return SimpleUploadedFile("项目台账.xlsx", output.getvalue())
+
+
+def rows_of(rows, kind="projects", headers=HEADERS):
+    return importing.read_rows(xlsx({"项目": [headers, *rows]}), kind=kind)
+
+
+def reasons_by_row(preview) -> dict[int, str]:
+    return {problem.row: " | ".join(problem.reasons) for problem in preview.problems}
+
+
+def test_a_past_project_lands_accepted_with_one_imported_step_and_counts_in_the_figures(
+    district_admin, network, orgs, budget_2015
+):
+    rows = rows_of([row(), row(项目名称="军民鱼水", 项目编号="YL-2015-002", 服务领域="优抚", 承接机构="启航社工事务所",
+                             合同金额=50000, 验收结果="", 验收得分="", 验收日期="", 评估机构="")])  # fmt: skip
+    preview = services.import_preview(actor=district_admin, kind="projects", rows=rows)
+    assert preview.ok, preview.problems
+    recorder = services.import_commit(actor=district_admin, kind="projects", rows=rows)
+
+    project = Project.objects.get(title="留守儿童关爱")
+    assert project.status == Project.Status.COMPLETED and project.year == 2015
+    assert project.community == network.community_a and project.organization == orgs[0] == project.provider
+    assert project.approved_amount == Decimal("100000") and project.service_area == "left_behind"
+    contract = project.contract
+    assert contract.number == "YL-2015-001" and contract.year == 2015
+    assert (contract.starts_on, contract.ends_on) == (date(2015, 6, 1), date(2015, 12, 31))
+    acceptance = project.acceptances.get()
+    assert acceptance.conclusion == "pass" and acceptance.evaluated_on == date(2016, 1, 10)
+    # One truthful step: from draft straight to completed, saying where it came from.
+    transition = project.transitions.get()
+    assert (transition.from_status, transition.to_status) == ("draft", "completed")
+    assert transition.reason == "Imported from sheet 项目, row 2"
+    running = Project.objects.get(title="军民鱼水")
+    assert running.status == Project.Status.IN_PROGRESS and running.organization == orgs[1]
+    # The call the rows name did not exist: one is made for the year, its ceiling the largest contract.
+    call = Call.objects.get()
+    assert (call.year, call.kind, call.budget_ceiling) == (2015, "purchase", Decimal("100000"))
+    # Counted as a project that walked the steps.
+    assert year_money(year=2015)["committed"] == Decimal("150000")
+    assert AuditEntry.objects.filter(action="project.import").count() == 2
+    assert AuditEntry.objects.filter(action="call.create").count() == 1
+    written = {type(obj).__name__ for _row, obj in recorder.created}
+    assert {"Project", "Contract", "Acceptance", "Transition", "Call", "BudgetLine"} <= written
+
+
+def test_every_bad_row_is_explained(district_admin, network, orgs, budget_2015):
+    make_call(year=2015, kind=Call.Kind.MICRO, title="2015年社区实务专项", ceiling="40000", open_now=False)
+    rows = rows_of([
+        row(),
+        row(项目编号="YL-2015-001", 项目名称="重复"),                       # 3: repeats row 2
+        row(项目编号="X3", 合同金额="25万"),                                 # 4: above the budget left
+        row(项目编号="X4", 承接机构="91350100M000100Y44"),                   # 5: bad check character
+        row(项目编号="X5", 承接机构="91110000MA00000001"),                   # 6: bad credit code
+        row(项目编号="X6", 服务社区="不存在社区"),                            # 7
+        row(项目编号="X7", 年度=2014),                                      # 8: no budget for 2014
+        row(项目编号="X8", 合同起止日期="2015年6月1日"),                     # 9: one date only
+        row(项目编号="X9", 验收得分=""),                                     # 10: result without score
+        row(项目编号="X10", 项目类别="公益微项目", 合同金额=50000),            # 11: above the call's ceiling
+        row(项目编号="X11", 服务领域="外星人"),                               # 12
+        row(项目编号="X12", 合同起止日期="2015.12.31-2015.6.1"),              # 13
+        row(项目编号="X13", 服务社区="乙社区", 承接机构="无名机构"),            # 14
+    ])  # fmt: skip
+    preview = services.import_preview(actor=district_admin, kind="projects", rows=rows)
+    reasons = reasons_by_row(preview)
+    assert set(reasons) == set(range(3, 15)), reasons
+    assert "row 2" in reasons[3]
+    assert "budget is left" in reasons[4]
+    assert "No social organization is named" in reasons[14]
+    assert "2014" in reasons[8]
+    assert "not a term" in reasons[9]
+    assert "score" in reasons[10]
+    assert "ceiling" in reasons[11]
+    assert "cannot end before" in reasons[13]
+    assert "No community" in reasons[7]
+    with pytest.raises(ValidationError):
+        services.import_commit(actor=district_admin, kind="projects", rows=rows)
+    assert not Project.objects.exists()
+
+
+def test_an_organization_the_workbook_brings_is_accepted_in_preview(district_admin, network, budget_2015):
+    rows = rows_of([row(承接机构=CREDIT_CODES[1])])
+    register = get("projects")(actor=district_admin, pending={"organizations": {CREDIT_CODES[1]}})
+    problems, _duplicates, _good = services._check(actor=district_admin, register=register, rows=rows)
+    assert not problems
+    alone = services.import_preview(actor=district_admin, kind="projects", rows=rows)
+    assert "credit code" in reasons_by_row(alone)[2]
+
+
+def test_community_outside_the_region_is_refused(district_admin, network, orgs, budget_2015):
+    district_admin.region = network.town_a
+    district_admin.save(update_fields=["region"])
+    preview = services.import_preview(
+        actor=district_admin, kind="projects", rows=rows_of([row(服务社区="乙社区")])
+    )
+    assert "outside your region" in reasons_by_row(preview)[2]
+
+
+def test_duplicates_on_record_are_offered_and_skipped(district_admin, network, orgs, budget_2015):
+    rows = rows_of([row()])
+    services.import_commit(actor=district_admin, kind="projects", rows=rows)
+    preview = services.import_preview(actor=district_admin, kind="projects", rows=rows)
+    assert [d.identity for d in preview.duplicates] == ["YL-2015-001"]
+    with pytest.raises(ValidationError, match="already on record"):
+        services.import_commit(actor=district_admin, kind="projects", rows=rows)
+    recorder = services.import_commit(actor=district_admin, kind="projects", rows=rows, on_duplicate="skip")
+    assert recorder.skipped == [2] and Project.objects.count() == 1
+    with pytest.raises(ValidationError, match="skip"):
+        services.import_commit(actor=district_admin, kind="projects", rows=rows, on_duplicate="update")
+    # Without a number, a project is known by its year and name.
+    no_number = rows_of([row(项目编号="", 项目名称="社区养老", 合同金额=20000)])
+    assert services.import_preview(actor=district_admin, kind="projects", rows=no_number).duplicates == []
+    services.import_commit(actor=district_admin, kind="projects", rows=no_number)
+    again = services.import_preview(actor=district_admin, kind="projects", rows=no_number)
+    assert [d.identity for d in again.duplicates] == ["2015 社区养老"]
+
+
+def test_the_budget_is_checked_again_when_saving(district_admin, network, orgs, budget_2015, monkeypatch):
+    """Another contract signed between preview and commit: the locked rule refuses the row."""
+    rows = rows_of([row(合同金额=300000)])
+    register_cls = get("projects")
+    original = register_cls._budget
+    monkeypatch.setattr(register_cls, "_budget", lambda self, year, amount, errors: True)
+    budget_2015.amount = Decimal("200000")
+    budget_2015.save()
+    with pytest.raises(ValidationError, match="budget is left"):
+        services.import_commit(actor=district_admin, kind="projects", rows=rows)
+    monkeypatch.setattr(register_cls, "_budget", original)
+    assert not Contract.objects.exists()
+
+
+def test_payments_make_milestones_and_the_final_share_waits_for_acceptance(
+    district_admin, network, orgs, budget_2015
+):
+    services.import_commit(
+        actor=district_admin, kind="projects",
+        rows=rows_of([row(), row(项目编号="YL-2015-002", 项目名称="未验收", 验收结果="", 验收得分="", 验收日期="")]),
+    )  # fmt: skip
+    payments = [
+        ["YL-2015-001", "2015.6.5", 50000, "项目启动"],
+        ["YL-2015-001", 42277, 40000, "中期评估"],  # an Excel serial: 2015-09-30
+        ["YL-2015-001", "2016-01-20", 10000, "尾款"],
+    ]
+    rows = rows_of(payments, kind="project_payments", headers=PAYMENT_HEADERS)
+    assert services.import_preview(actor=district_admin, kind="project_payments", rows=rows).ok
+    services.import_commit(actor=district_admin, kind="project_payments", rows=rows)
+    contract = Contract.objects.get(number="YL-2015-001")
+    assert list(contract.milestones.values_list("title", "completed_on", "amount")) == [
+        ("项目启动", date(2015, 6, 5), Decimal("50000.00")),
+        ("中期评估", date(2015, 9, 30), Decimal("40000.00")),
+    ]
+    assert sum(p.amount for p in contract.payments.all()) == Decimal("100000")
+    assert year_money(year=2015)["spent"] == Decimal("100000")
+    # Imported twice: each payment is a duplicate.
+    assert (
+        len(services.import_preview(actor=district_admin, kind="project_payments", rows=rows).duplicates) == 3
+    )
+
+    bad = rows_of([
+        ["NOPE", "2015.7.1", 100, "首期"],               # 2: unknown project
+        ["YL-2015-002", "2015.7.1", 95000, "首期"],      # 3: more than the milestones may pay
+    ], kind="project_payments", headers=PAYMENT_HEADERS)  # fmt: skip
+    assert (
+        "No project"
+        in reasons_by_row(services.import_preview(actor=district_admin, kind="project_payments", rows=bad))[2]
+    )
+    with pytest.raises(ValidationError, match="held back until acceptance"):
+        services.import_commit(actor=district_admin, kind="project_payments", rows=bad[1:])
+    final = rows_of(
+        [["YL-2015-002", "2015.12.1", 10000, "尾款"]], kind="project_payments", headers=PAYMENT_HEADERS
+    )
+    with pytest.raises(ValidationError, match="acceptance passed"):
+        services.import_commit(actor=district_admin, kind="project_payments", rows=final)
+    assert not Payment.objects.filter(contract__number="YL-2015-002").exists()
+    assert not Milestone.objects.filter(contract__number="YL-2015-002").exists()
+
+
+def test_payments_for_a_project_of_the_same_workbook(district_admin, network, orgs, budget_2015):
+    rows = rows_of(
+        [["YL-2015-001", "2015.6.5", 50000, "首期"]], kind="project_payments", headers=PAYMENT_HEADERS
+    )
+    register = get("project_payments")(actor=district_admin, pending={"projects": {"YL-2015-001"}})
+    problems, _d, _g = services._check(actor=district_admin, register=register, rows=rows)
+    assert not problems
+
+
+def test_only_the_district_imports_projects(district_admin, station_manager, org_staff, network):
+    assert get("projects").allowed(district_admin) and get("project_payments").allowed(district_admin)
+    for user in (station_manager, org_staff):
+        assert not get("projects").allowed(user) and not get("project_payments").allowed(user)
+
+
+def test_preview_queries_do_not_grow_with_rows(
+    district_admin, network, orgs, budget_2015, django_assert_max_num_queries
+):
+    budget_2015.amount = Decimal("100000000")
+    budget_2015.save()
+    rows = rows_of([row(项目编号=f"N-{i}", 项目名称=f"项目{i}") for i in range(150)])
+    with django_assert_max_num_queries(10):
+        preview = services.import_preview(actor=district_admin, kind="projects", rows=rows)
+    assert preview.good == 150
+
+
+def test_templates_download_with_the_headers(as_user, district_admin, network, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    client = as_user(district_admin)
+    for kind in ("projects", "project_payments"):
+        response = client.get(reverse("positions:import_template", args=[kind]))
+        assert response.status_code == 200
+        headers = next(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
+        assert list(headers) == [column.zh for column in get(kind).columns]
+
+
+def test_imported_project_reads_on_its_page_in_chinese(
+    as_user, district_admin, network, orgs, budget_2015, settings
+):
+    services.import_commit(actor=district_admin, kind="projects", rows=rows_of([row()]))
+    settings.LANGUAGE_CODE = "zh-hans"
+    project = Project.objects.get()
+    response = as_user(district_admin).get(project.get_absolute_url())
+    assert response.status_code == 200
+    assert Transition.objects.filter(project=project).count() == 1
+    assert Acceptance.objects.filter(project=project).count() == 1
