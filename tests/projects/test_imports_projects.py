@@ -278,3 +278,48 @@ def test_imported_project_reads_on_its_page_in_chinese(
     assert response.status_code == 200
     assert Transition.objects.filter(project=project).count() == 1
     assert Acceptance.objects.filter(project=project).count() == 1
+
+
+def test_the_demo_legacy_sheets_fit_the_demo_and_every_wrong_row_is_explained(db, settings):
+    """The 项目 and 项目付款 sheets of the demo workbook, against the demo district: the rows the
+    docstring calls wrong, and only those, are bad; the good ones import, and their payments."""
+    from django.core.management import call_command
+
+    from projects.demo_imports_projects import legacy_rows
+    from projects.services import organization_save
+    from socialwork.models import User
+
+    call_command("seed_demo", verbosity=0)
+    admin = User.objects.get(username="district")
+    sheets = legacy_rows()
+    workbook = xlsx(sheets)
+    projects = importing.read_rows(workbook, kind="projects", sheet="项目")
+    workbook.seek(0)
+    payments = importing.read_rows(workbook, kind="project_payments", sheet="项目付款")
+    brought = {"52420506MJY100001B", "52420506MJY100002E"}  # by the workbook's 社会组织 sheet
+    register = get("projects")(actor=admin, pending={"organizations": brought})
+    problems, _duplicates, good = services._check(actor=admin, register=register, rows=projects)
+    assert {problem.row for problem in problems} == set(range(7, 15)), problems
+    numbers = {fields["number"] for _row, fields, _existing in good}
+    register = get("project_payments")(actor=admin, pending={"projects": numbers})
+    problems, _duplicates, _good = services._check(actor=admin, register=register, rows=payments)
+    assert {problem.row for problem in problems} == {7, 8, 9, 10}, problems
+
+    for name, code in (
+        ("宜昌市夷陵区阳光家园社会工作服务中心", "52420506MJY100001B"),
+        ("夷陵区青禾青少年服务中心", "52420506MJY100002E"),
+    ):
+        organization_save(actor=admin, name=name, credit_code=code)
+    services.import_commit(actor=admin, kind="projects", rows=[row for row in projects if row["_row"] <= 6])
+    services.import_commit(
+        actor=admin, kind="project_payments", rows=[row for row in payments if row["_row"] <= 6]
+    )
+    statuses = dict(
+        Contract.objects.filter(number__startswith="YL-GM-2015-1").values_list("number", "project__status")
+    )
+    assert statuses == {
+        "YL-GM-2015-101": "completed",
+        "YL-GM-2015-102": "completed",
+        "YL-GM-2015-103": "terminated",
+    }
+    assert year_money(year=2015)["committed"] == Decimal("1290000")
