@@ -121,6 +121,20 @@ class ProjectRegister(Register):
     def allowed(cls, user) -> bool:
         return super().allowed(user) and _district_only(user)
 
+    @classmethod
+    def allowed_values(cls, key):
+        return {
+            "year": _("The year of the budget the contract is paid from: 2015 or 2015年."),
+            "number": _("The contract's number; without one, a project is known by its year and name."),
+            "call": _(
+                "The call's title; left blank, the year's call of the project's kind (made if there is none)."
+            ),
+            "community": _("The community or village by its name or its code."),
+            "organization": _("The organization's unified social credit code, or its name."),
+            "amount": _("Yuan: 60000, 6万 or ￥60,000."),
+            "term": _("Two dates: 2015-06-01 至 2015-12-31."),
+        }.get(key, "")
+
     def __init__(self, *, actor, pending=None):
         super().__init__(actor=actor, pending=pending)
         self.budgets: dict[int, Decimal] | None = None
@@ -431,6 +445,16 @@ class ProjectPaymentRegister(Register):
     @classmethod
     def allowed(cls, user) -> bool:
         return super().allowed(user) and _district_only(user)
+
+    @classmethod
+    def allowed_values(cls, key):
+        return {
+            "number": _("The project's number, as on the 项目 sheet."),
+            "amount": _("Yuan: 60000, 6万 or ￥60,000."),
+            "stage": _(
+                "The milestone it paid for (项目启动, 中期评估…); 尾款 for the final share, paid after acceptance."
+            ),
+        }.get(key, "")
 
     def identity(self, values):
         """A payment is named by its project, day and amount: the same one twice is a repeat."""

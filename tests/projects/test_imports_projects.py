@@ -323,3 +323,18 @@ def test_the_demo_legacy_sheets_fit_the_demo_and_every_wrong_row_is_explained(db
         "YL-GM-2015-103": "terminated",
     }
     assert year_money(year=2015)["committed"] == Decimal("1290000")
+
+
+def test_the_import_page_previews_projects_in_chinese(
+    as_user, district_admin, network, orgs, budget_2015, settings
+):
+    settings.LANGUAGE_CODE = "zh-hans"
+    client = as_user(district_admin)
+    upload = xlsx({"项目": [HEADERS, row(), row(项目编号="X2", 服务社区="不存在社区")]})
+    response = client.post(reverse("positions:import"), {"kind": "projects", "file": upload})
+    assert response.status_code == 200
+    preview = response.context["preview"]
+    assert preview.good == 1 and [p.row for p in preview.problems] == [3]
+    assert "服务社区" in preview.problems[0].reasons[0]
+    assert b'id="confirm-import"' not in response.content
+    assert not Project.objects.exists()
