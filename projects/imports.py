@@ -32,7 +32,7 @@ from projects.models import (
     SocialOrganization,
     YearBudget,
 )
-from projects.services import call_save, payment_import, project_import
+from projects.services import call_save, payment_import, project_import, project_import_acceptance
 from socialwork.creditcodes import validate_credit_code
 from socialwork.imports.cells import CHOICE, CODE, DATE, DECIMAL, NUMBER, Column, fold, parse_date
 from socialwork.imports.registry import Register, by_value, register
@@ -296,8 +296,13 @@ class ProjectRegister(Register):
         community = self.community(values["community"], errors)
         organization = self.organization(values["organization"], errors)
         acceptance = self._acceptance(values, errors, starts_on)
+        on_record = self.identity(values) in self.on_file  # its contract is already counted
         within_budget = (
-            year != "" and amount != "" and not errors.get("amount") and self._budget(year, amount, errors)
+            year != ""
+            and amount != ""
+            and not errors.get("amount")
+            and not on_record
+            and self._budget(year, amount, errors)
         )
         if values["number"] and len(values["number"]) > 50:
             errors.setdefault("number", []).append(_("A project number is at most 50 characters."))
@@ -373,11 +378,8 @@ class ProjectRegister(Register):
     def save(self, fields, *, existing, recorder):
         self.row = recorder.row  # the row being written, as its transition names it
         if existing is not None:
-            raise ValidationError(
-                _(
-                    "This project is already on record; its record changes on its own page, not by an import. Choose “skip”."
-                )
-            )
+            self._update(existing, fields, recorder)
+            return
         call = fields["call"]
         if isinstance(call, tuple):
             call = self.calls_made.get(call) or self._make_call(call, recorder)
@@ -406,6 +408,25 @@ class ProjectRegister(Register):
         )
         for record in written:
             recorder.create(record)
+
+    def _update(self, project: Project, fields: dict, recorder) -> None:
+        """A project on record, in the register again: its contract stays as signed (a change of
+        amount or term is a supplementary agreement, on its page); an acceptance the register now
+        gives is brought in (`project_import_acceptance`)."""
+        contract = getattr(project, "contract", None)
+        if contract is None or (contract.amount, contract.starts_on, contract.ends_on) != (
+            fields["amount"],
+            fields["starts_on"],
+            fields["ends_on"],
+        ):
+            raise ValidationError(
+                {"amount": _("The contract on record differs; change it on the project's page by a supplementary agreement.")}
+            )  # fmt: skip
+        written = project_import_acceptance(
+            actor=self.actor, project=project, acceptance=fields["acceptance"], source=self.source()
+        )
+        for record in written:
+            (recorder.update if record is project or isinstance(record, Project) else recorder.create)(record)
 
     def _make_call(self, key, recorder) -> Call:
         year, title, kind = key

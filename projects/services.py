@@ -1024,3 +1024,49 @@ def payment_import(
             actor=actor, action="payment.import", target=payment, summary=f"{contract} {amount} {stage}"
         )
     return written
+
+
+def project_import_acceptance(*, actor, project: Project, acceptance: dict, source: str = "") -> list:
+    """Bring in the acceptance a project imported earlier has had since (the district): the
+    bureau's register, imported again, now gives its result. Only a project still running without
+    a final acceptance takes one; it lands in the state the result gives, with one more transition
+    naming the source. Returns every record written (none when the register says nothing new)."""
+    _require_district(actor, "projects.add_contract")
+    conclusion = (acceptance or {}).get("conclusion") or ""
+    with transaction.atomic():
+        project = _locked_project(actor=actor, project=project)
+        if not conclusion:
+            return []
+        if conclusion not in IMPORTED_STATUS:
+            raise ValidationError({"conclusion": _("Choose pass, rectify or fail.")})
+        if project.acceptances.filter(
+            conclusion=conclusion, evaluated_on=acceptance["evaluated_on"]
+        ).exists():
+            return []
+        if project.status not in workflow.RUNNING:
+            raise ValidationError(
+                {
+                    "conclusion": _("A project that is %(status)s takes no acceptance.")
+                    % {"status": project.get_status_display().lower()}
+                }
+            )
+        if acceptance["evaluated_on"] > timezone.localdate():
+            raise ValidationError({"evaluated_on": _("An acceptance cannot be dated in the future.")})
+        record = Acceptance(project=project, **acceptance)
+        record.full_clean()
+        record.save()
+        before, status = project.status, IMPORTED_STATUS[conclusion]
+        project.status = status
+        project.save(update_fields=["status", "updated_at"])
+        reason = _("Imported from %(source)s") % {"source": source} if source else _("Imported")
+        transition = project.transitions.create(
+            from_status=before, to_status=status, actor=actor, reason=reason
+        )
+        audit_record(
+            actor=actor,
+            action="project.import",
+            target=project,
+            summary=f"{before} → {status} {reason}",
+            changes={"status": [before, status]},
+        )
+    return [record, transition, project]

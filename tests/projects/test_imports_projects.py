@@ -162,8 +162,13 @@ def test_duplicates_on_record_are_offered_and_skipped(district_admin, network, o
         services.import_commit(actor=district_admin, kind="projects", rows=rows)
     recorder = services.import_commit(actor=district_admin, kind="projects", rows=rows, on_duplicate="skip")
     assert recorder.skipped == [2] and Project.objects.count() == 1
-    with pytest.raises(ValidationError, match="skip"):
-        services.import_commit(actor=district_admin, kind="projects", rows=rows, on_duplicate="update")
+    # Updating with the same row changes nothing; a different contract is refused.
+    services.import_commit(actor=district_admin, kind="projects", rows=rows, on_duplicate="update")
+    assert Transition.objects.count() == 1 and Acceptance.objects.count() == 1
+    with pytest.raises(ValidationError, match="supplementary agreement"):
+        services.import_commit(
+            actor=district_admin, kind="projects", rows=rows_of([row(合同金额=90000)]), on_duplicate="update"
+        )
     # Without a number, a project is known by its year and name.
     no_number = rows_of([row(项目编号="", 项目名称="社区养老", 合同金额=20000)])
     assert services.import_preview(actor=district_admin, kind="projects", rows=no_number).duplicates == []
@@ -338,3 +343,22 @@ def test_the_import_page_previews_projects_in_chinese(
     assert "服务社区" in preview.problems[0].reasons[0]
     assert b'id="confirm-import"' not in response.content
     assert not Project.objects.exists()
+
+
+def test_a_running_project_imported_again_with_its_acceptance_is_completed(district_admin, network, orgs):
+    make_budget(2015, "100000")  # used up by the project: imported again, it is not counted twice
+    running = row(验收结果="", 验收得分="", 验收日期="", 评估机构="")
+    services.import_commit(actor=district_admin, kind="projects", rows=rows_of([running]))
+    project = Project.objects.get()
+    assert project.status == Project.Status.IN_PROGRESS
+    rows = rows_of([row()])
+    preview = services.import_preview(actor=district_admin, kind="projects", rows=rows)
+    assert preview.ok and len(preview.duplicates) == 1
+    recorder = services.import_commit(actor=district_admin, kind="projects", rows=rows, on_duplicate="update")
+    project.refresh_from_db()
+    assert project.status == Project.Status.COMPLETED
+    assert list(project.transitions.values_list("from_status", "to_status")) == [
+        ("draft", "in_progress"),
+        ("in_progress", "completed"),
+    ]
+    assert [obj for _row, obj in recorder.updated] == [project]
