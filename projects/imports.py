@@ -478,16 +478,16 @@ class ProjectPaymentRegister(Register):
         }.get(key, "")
 
     def identity(self, values):
-        """A payment is named by its project, day and amount: the same one twice is a repeat."""
+        """A payment is named by its project, day, amount and stage: the same one twice is a repeat."""
         if not values.get("number") or not values.get("paid_on") or values.get("amount") == "":
             return ""
-        return f"{values['number']} {values['paid_on']} {values['amount']:.2f}"
+        return f"{values['number']} {values['paid_on']} {values['amount']:.2f} {values['stage']}".strip()
 
     def prepare(self, rows):
         numbers = {str(row.get("number", "")).strip() for row in rows}
         self.contracts = by_value(Contract.objects.select_related("project"), "number", numbers)
         self.on_file = {
-            f"{payment.contract.number} {payment.paid_on} {payment.amount:.2f}": payment
+            f"{payment.contract.number} {payment.paid_on} {payment.amount:.2f} {payment.note}".strip(): payment
             for payment in Payment.objects.filter(contract__in=list(self.contracts.values())).select_related(
                 "contract"
             )

@@ -362,3 +362,17 @@ def test_a_running_project_imported_again_with_its_acceptance_is_completed(distr
         ("in_progress", "completed"),
     ]
     assert [obj for _row, obj in recorder.updated] == [project]
+
+
+def test_payment_preview_queries_do_not_grow_with_rows(
+    district_admin, network, orgs, budget_2015, django_assert_max_num_queries
+):
+    services.import_commit(actor=district_admin, kind="projects", rows=rows_of([row()]))
+    rows = rows_of(
+        [["YL-2015-001", f"2015.7.{1 + i % 28}", 10, f"第{i}期"] for i in range(150)],
+        kind="project_payments",
+        headers=PAYMENT_HEADERS,
+    )
+    with django_assert_max_num_queries(6):
+        preview = services.import_preview(actor=district_admin, kind="project_payments", rows=rows)
+    assert preview.good == 150
