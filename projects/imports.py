@@ -42,7 +42,7 @@ from socialwork.scoping import region_scope
 CREDIT_CODE = re.compile(r"[0-9A-Z]{18}")
 # Two dates in one cell: 2015.6.1-2015.12.31, 2015年6月1日至2015年12月31日, 20150601～20151231.
 DATE_IN_TEXT = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{8}")
-# The stage of a payment that is the final share, paid once acceptance passed (no milestone).
+# The words of a stage that is the final share, paid once acceptance passed (no milestone): 尾款（10%）too.
 FINAL_STAGES = ("尾款", "结算款", "验收后付款", "验收款", "final", "final payment", "final share")
 FINAL_FOLDED = {fold(stage) for stage in FINAL_STAGES}
 
@@ -539,7 +539,7 @@ class ProjectPaymentRegister(Register):
             "amount": amount,
             "paid_on": values["paid_on"] or None,
             "stage": values["stage"],
-            "final": fold(values["stage"]) in FINAL_FOLDED,
+            "final": any(word in fold(values["stage"]) for word in FINAL_FOLDED),
         }
         if (
             contract is not None and self.identity(values) not in self.on_file
