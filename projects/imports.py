@@ -404,7 +404,7 @@ class ProjectRegister(Register):
             ends_on=fields["ends_on"],
             signed_on=fields["signed_on"],
             acceptance=fields["acceptance"],
-            source=self.source(),
+            source=self.source(recorder),
         )
         for record in written:
             recorder.create(record)
@@ -423,7 +423,7 @@ class ProjectRegister(Register):
                 {"amount": _("The contract on record differs; change it on the project's page by a supplementary agreement.")}
             )  # fmt: skip
         written = project_import_acceptance(
-            actor=self.actor, project=project, acceptance=fields["acceptance"], source=self.source()
+            actor=self.actor, project=project, acceptance=fields["acceptance"], source=self.source(recorder)
         )
         for record in written:
             (recorder.update if record is project or isinstance(record, Project) else recorder.create)(record)
@@ -440,11 +440,11 @@ class ProjectRegister(Register):
         self.calls_made[key] = call
         return call
 
-    def source(self) -> str:
-        """Where the row came from, as the transition's reason names it."""
-        name = getattr(self, "file_name", "")
-        where = _("sheet %(sheet)s, row %(row)d") % {"sheet": self.sheet_names[0], "row": self.row}
-        return f"{name} {where}".strip()
+    def source(self, recorder=None) -> str:
+        """Where the row came from, as the transition's reason names it: the sheet (the title the
+        run gives the recorder, else this register's) and the row."""
+        sheet = getattr(recorder, "sheet", "") or self.sheet_names[0]
+        return _("sheet %(sheet)s, row %(row)d") % {"sheet": sheet, "row": self.row}
 
 
 @register
