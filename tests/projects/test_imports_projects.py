@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from projects.models import Acceptance, Call, Contract, Milestone, Payment, Project, Transition
-from projects.selectors import year_money
+from projects.selectors import funded_by_kind, overview, year_money
 from socialwork.imports import reading as importing
 from socialwork.imports import services
 from socialwork.imports.registry import get
@@ -105,6 +105,13 @@ def test_a_past_project_lands_accepted_with_one_imported_step_and_counts_in_the_
     assert (call.year, call.kind, call.budget_ceiling) == (2015, "purchase", Decimal("100000"))
     # Counted as a project that walked the steps.
     assert year_money(year=2015)["committed"] == Decimal("150000")
+    kinds = {row.kind: (row.projects, row.approved) for row in funded_by_kind(user=district_admin, year=2015)}
+    assert kinds["purchase"] == (2, Decimal("150000"))
+    by_area = {
+        row.label: (row.approved, row.committed)
+        for row in overview(user=district_admin, year=2015)["by_area"]
+    }
+    assert by_area["The three left-behind groups"] == (Decimal("100000"), Decimal("100000"))
     assert AuditEntry.objects.filter(action="project.import").count() == 2
     assert AuditEntry.objects.filter(action="call.create").count() == 1
     written = {type(obj).__name__ for _row, obj in recorder.created}
