@@ -109,6 +109,28 @@ def _transition(*, actor, project: Project, name: str, reason: str = "") -> Proj
     return project
 
 
+def year_budget_check(*, year: int, amount: Decimal, contract: Contract | None = None) -> None:
+    """The contracts of a year never add up to more than its budget: `amount` for `contract` (a
+    new contract when None) with every other contract of `year`. The YearBudget row is locked
+    before the sum, so two contracts signed (or amended, or imported) at once cannot both pass.
+    Every door that commits money to a year calls it: signing, amending, importing."""
+    budget = YearBudget.objects.select_for_update().filter(year=year).first()
+    if budget is None:
+        raise ValidationError(_("There is no budget for %(year)s yet; set it first.") % {"year": year})
+    others = Contract.objects.filter(year=year)
+    if contract is not None:
+        others = others.exclude(pk=contract.pk)
+    committed = others.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    if committed + amount > budget.amount:
+        left = budget.amount - committed - (contract.amount if contract is not None else Decimal(0))
+        raise ValidationError(
+            {
+                "amount": _("Only %(left)s of the %(year)s budget is left uncommitted.")
+                % {"left": format_yuan(max(left, Decimal(0))), "year": year}
+            }
+        )
+
+
 def organization_save(
     *, actor, organization: SocialOrganization | None = None, **fields
 ) -> SocialOrganization:
@@ -505,17 +527,7 @@ def contract_sign(
             raise ValidationError({"ends_on": _("A contract cannot end before it starts.")})
         _check_provider(project, organization)
         year = project.call.year
-        budget = YearBudget.objects.select_for_update().filter(year=year).first()
-        if budget is None:
-            raise ValidationError(_("There is no budget for %(year)s yet; set it first.") % {"year": year})
-        committed = Contract.objects.filter(year=year).aggregate(total=Sum("amount"))["total"] or Decimal(0)
-        if committed + amount > budget.amount:
-            raise ValidationError(
-                {
-                    "amount": _("Only %(left)s of the %(year)s budget is left uncommitted.")
-                    % {"left": format_yuan(budget.amount - committed), "year": year}
-                }
-            )
+        year_budget_check(year=year, amount=amount)
         contract = Contract(
             project=project,
             number=(number or "").strip(),
@@ -734,18 +746,7 @@ def contract_amend(
                 }
             )
         if new_amount > contract.amount:
-            budget = YearBudget.objects.select_for_update().filter(year=contract.year).first()
-            committed = Contract.objects.filter(year=contract.year).exclude(pk=contract.pk).aggregate(
-                total=Sum("amount")
-            )["total"] or Decimal(0)
-            if budget is None or committed + new_amount > budget.amount:
-                left = (budget.amount if budget else Decimal(0)) - committed - contract.amount
-                raise ValidationError(
-                    {
-                        "amount": _("Only %(left)s of the %(year)s budget is left uncommitted.")
-                        % {"left": format_yuan(max(left, Decimal(0))), "year": contract.year}
-                    }
-                )
+            year_budget_check(year=contract.year, amount=new_amount, contract=contract)
         paid = contract.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
         if new_amount < paid:
             raise ValidationError(
@@ -850,3 +851,222 @@ def document_download_audit(*, actor, record, kind: str) -> None:
     (beneficiaries, its staff's ID numbers) may name people, so each download is audited: by whom,
     which record and which kind of document, never the file's name."""
     audit_record(actor=actor, action="project.document_download", target=record, summary=kind)
+
+
+# Projects of past years, brought in from a bureau's registers (projects.imports) -----------------
+
+# Where an imported project lands: a pass completes it, a fail terminates it, a call to rectify or
+# no acceptance yet leaves it running (contracted while its term has not begun).
+IMPORTED_STATUS = {
+    Acceptance.Conclusion.PASS: Project.Status.COMPLETED,
+    Acceptance.Conclusion.FAIL: Project.Status.TERMINATED,
+    Acceptance.Conclusion.RECTIFY: Project.Status.IN_PROGRESS,
+}
+
+
+def project_import(
+    *,
+    actor,
+    call: Call,
+    title: str,
+    service_area: str,
+    community: Region,
+    organization: SocialOrganization,
+    beneficiaries: str,
+    beneficiary_count: int = 0,
+    number: str = "",
+    amount,
+    starts_on: date,
+    ends_on: date,
+    signed_on: date,
+    final_share_percent: int | None = None,
+    acceptance: dict | None = None,
+    source: str = "",
+) -> list:
+    """Bring in a project of a past year as it stands in the bureau's register (the district):
+    approved for its contract's amount, contracted with `organization`, and, when `acceptance`
+    (evaluator, score, conclusion, evaluated_on) is given, accepted: it lands in its final state
+    without walking each step. Its timeline tells the truth: one Transition from draft to that
+    state, by the actor, now, whose reason names the source; the contract, acceptance and
+    payments keep their own dates. The rules of the steps it skips still hold: the community in
+    the actor's region, the contract within the term and within the year's budget
+    (`year_budget_check`), an acceptance dated within the past. Returns every record written."""
+    _require_district(actor, "projects.add_contract")
+    amount = _money(amount, field="amount")
+    if final_share_percent in (None, ""):
+        final_share_percent = Contract._meta.get_field("final_share_percent").default
+    final_share_percent = _final_share(final_share_percent)
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("A contract cannot end before it starts.")})
+    today = timezone.localdate()
+    if signed_on > today:
+        raise ValidationError({"signed_on": _("A contract cannot be signed on a future date.")})
+    if amount > call.budget_ceiling:
+        raise ValidationError(
+            {
+                "amount": _("The contract of %(amount)s is above the call's ceiling of %(ceiling)s.")
+                % {"amount": format_yuan(amount), "ceiling": format_yuan(call.budget_ceiling)}
+            }
+        )
+    conclusion = (acceptance or {}).get("conclusion") or ""
+    if conclusion and conclusion not in IMPORTED_STATUS:
+        raise ValidationError({"conclusion": _("Choose pass, rectify or fail.")})
+    if conclusion and acceptance["evaluated_on"] > today:
+        raise ValidationError({"evaluated_on": _("An acceptance cannot be dated in the future.")})
+    status = IMPORTED_STATUS.get(conclusion) or (
+        Project.Status.IN_PROGRESS if starts_on <= today else Project.Status.CONTRACTED
+    )
+    with transaction.atomic():
+        if not Region.objects.filter(region_scope(actor)).filter(pk=community.pk).exists():
+            raise ValidationError({"community": _("This community is outside your region.")})
+        year_budget_check(year=call.year, amount=amount)
+        project = Project(
+            call=call, title=title, service_area=service_area, community=community, organization=organization,
+            provider=organization, beneficiaries=beneficiaries, beneficiary_count=beneficiary_count,
+            requested_amount=amount, approved_amount=amount, status=status, created_by=actor,
+        )  # fmt: skip
+        project.full_clean()
+        project.save()
+        line = BudgetLine.objects.create(project=project, item=_("Contract amount"), amount=amount)
+        contract = Contract(
+            project=project,
+            number=(number or "").strip() or f"{call.year}-IMP-{project.pk:06d}",
+            year=call.year,
+            organization=organization,
+            amount=amount,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            signed_on=signed_on,
+            final_share_percent=final_share_percent,
+        )
+        contract.full_clean()
+        contract.save()
+        written = [project, line, contract]
+        if conclusion:
+            record = Acceptance(project=project, **acceptance)
+            record.full_clean()
+            record.save()
+            written.append(record)
+        reason = _("Imported from %(source)s") % {"source": source} if source else _("Imported")
+        written.append(
+            project.transitions.create(
+                from_status=Project.Status.DRAFT, to_status=status, actor=actor, reason=reason
+            )
+        )
+        audit_record(
+            actor=actor,
+            action="project.import",
+            target=project,
+            summary=f"{contract} {amount} → {status} {reason}",
+            changes={"status": [Project.Status.DRAFT, status]},
+        )
+    return written
+
+
+def payment_import(
+    *, actor, contract: Contract, amount, paid_on: date, stage: str = "", final: bool = False
+) -> list:
+    """Bring in an instalment the bureau paid under a contract (the district), with the stage it
+    paid for. An instalment of a stage is paid on a milestone reached: the milestone is recorded
+    as completed on the day it was paid (due within the contract's term), and the milestones'
+    instalments still leave the final share for acceptance (`_check_schedule`, as at signing). The
+    final payment (`final`) follows a passed acceptance and has no milestone. The instalments
+    never add up to more than the contract. Returns every record written."""
+    _require_district(actor, "projects.add_payment")
+    amount = _money(amount, field="amount")
+    stage = (stage or "").strip()
+    with transaction.atomic():
+        project = _locked_project(actor=actor, project=contract.project)
+        contract = Contract.objects.select_for_update().get(pk=contract.pk)
+        if project.status not in (*workflow.PAYABLE, Project.Status.TERMINATED):
+            raise ValidationError(_("Nothing is paid on a project without a signed contract."))
+        if paid_on > timezone.localdate():
+            raise ValidationError({"paid_on": _("A payment cannot be dated in the future.")})
+        if paid_on < contract.signed_on:
+            raise ValidationError(
+                {"paid_on": _("A payment cannot be made before the contract was signed on %(signed)s.")
+                 % {"signed": contract.signed_on}}
+            )  # fmt: skip
+        money = contract_money(contract=contract)
+        if money.paid + amount > money.amount:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "The payments would add up to %(total)s, more than the contract's %(amount)s."
+                    )
+                    % {"total": format_yuan(money.paid + amount), "amount": format_yuan(money.amount)}
+                }
+            )
+        written = []
+        if final:
+            if not money.accepted:
+                raise ValidationError({"stage": _("The final payment is made only once acceptance passed.")})
+        else:
+            due_on = min(max(paid_on, contract.starts_on), contract.ends_on)
+            rows = [(m.title, m.due_on, m.amount) for m in contract.milestones.all()]
+            _check_schedule(
+                [*rows, (stage, due_on, amount)], amount=contract.amount,
+                final_share_percent=contract.final_share_percent, field="amount",
+            )  # fmt: skip
+            milestone = Milestone(
+                contract=contract, title=stage or _("Instalment"), due_on=due_on, completed_on=paid_on, amount=amount
+            )  # fmt: skip
+            milestone.full_clean()
+            milestone.save()
+            written.append(milestone)
+        payment = Payment(
+            contract=contract, amount=amount, paid_on=paid_on, note=stage[:200], recorded_by=actor
+        )
+        payment.full_clean()
+        payment.save()
+        written.append(payment)
+        audit_record(
+            actor=actor, action="payment.import", target=payment, summary=f"{contract} {amount} {stage}"
+        )
+    return written
+
+
+def project_import_acceptance(*, actor, project: Project, acceptance: dict, source: str = "") -> list:
+    """Bring in the acceptance a project imported earlier has had since (the district): the
+    bureau's register, imported again, now gives its result. Only a project still running without
+    a final acceptance takes one; it lands in the state the result gives, with one more transition
+    naming the source. Returns every record written (none when the register says nothing new)."""
+    _require_district(actor, "projects.add_contract")
+    conclusion = (acceptance or {}).get("conclusion") or ""
+    with transaction.atomic():
+        project = _locked_project(actor=actor, project=project)
+        if not conclusion:
+            return []
+        if conclusion not in IMPORTED_STATUS:
+            raise ValidationError({"conclusion": _("Choose pass, rectify or fail.")})
+        if project.acceptances.filter(
+            conclusion=conclusion, evaluated_on=acceptance["evaluated_on"]
+        ).exists():
+            return []
+        if project.status not in workflow.RUNNING:
+            raise ValidationError(
+                {
+                    "conclusion": _("A project that is %(status)s takes no acceptance.")
+                    % {"status": project.get_status_display().lower()}
+                }
+            )
+        if acceptance["evaluated_on"] > timezone.localdate():
+            raise ValidationError({"evaluated_on": _("An acceptance cannot be dated in the future.")})
+        record = Acceptance(project=project, **acceptance)
+        record.full_clean()
+        record.save()
+        before, status = project.status, IMPORTED_STATUS[conclusion]
+        project.status = status
+        project.save(update_fields=["status", "updated_at"])
+        reason = _("Imported from %(source)s") % {"source": source} if source else _("Imported")
+        transition = project.transitions.create(
+            from_status=before, to_status=status, actor=actor, reason=reason
+        )
+        audit_record(
+            actor=actor,
+            action="project.import",
+            target=project,
+            summary=f"{before} → {status} {reason}",
+            changes={"status": [before, status]},
+        )
+    return [record, transition, project]
