@@ -41,7 +41,7 @@ from casework.services import (
 )
 from positions.models import Region, SocialWorker
 from socialwork.idnumbers import identity, validate_id_number
-from socialwork.imports.cells import CHOICE, CODE, DATE, ID_NUMBER, Column, fold, listing
+from socialwork.imports.cells import CHOICE, CODE, DATE, ID_NUMBER, Column, fold, listing, parse_id_number
 from socialwork.imports.registry import Register, by_digest, register
 from socialwork.roles import Role
 
@@ -102,6 +102,18 @@ REASON_ALIASES = {
     "died": ("死亡", "去世", "离世", "病故"),
     "other": ("其他",),
 }
+
+
+def _raw_ids(rows, *keys) -> set[str]:
+    """The ID numbers a chunk's cells hold, read as the column reads them, for its look-ups."""
+    found = set()
+    for row in rows:
+        for key in keys:
+            try:
+                found.add(parse_id_number(row.get(key, "")))
+            except ValueError:
+                continue
+    return found - {""}
 
 
 def _name_forms(text: str) -> set[str]:
@@ -267,7 +279,7 @@ class ClientRegister(_CaseworkRegister):
         self._communities = None
 
     def prepare(self, rows):
-        ids = {str(row.get("id_number", "")).strip().upper() for row in rows}
+        ids = _raw_ids(rows, "id_number")
         # Only clients the person sees: a number on record elsewhere is told nobody here (intake's
         # rule); the client is registered and flagged, as at intake.
         self.on_file = by_digest(clients_visible_to(user=self.actor), "id_number_digest", ids)
@@ -416,14 +428,14 @@ class _CaseRegister(_CaseworkRegister):
         return f"{number} {day.isoformat()}" if number and day else ""
 
     def prepare(self, rows):
-        ids = {str(row.get("client_id_number", "")).strip().upper() for row in rows}
+        ids = _raw_ids(rows, "client_id_number")
         self.clients = by_digest(clients_visible_to(user=self.actor), "id_number_digest", ids)
         number_of = {client.pk: number for number, client in self.clients.items()}
         cases = Case.objects.filter(
             case_scope(self.actor), case_clients__primary=True, case_clients__client_id__in=list(number_of)
         ).annotate(main_client=F("case_clients__client_id"))
         self.on_file = {f"{number_of[case.main_client]} {case.intake_on.isoformat()}": case for case in cases}
-        people = {str(row.get(key, "")).strip().upper() for row in rows for key in ("worker", "supervisor")}
+        people = _raw_ids(rows, "worker", "supervisor")
         self.people_by_id = {
             number: worker.user
             for number, worker in by_digest(
@@ -470,7 +482,7 @@ class _CaseRegister(_CaseworkRegister):
             return None
         staff, supervisors = self._people
         people = staff if key == "worker" else supervisors
-        number = text.strip().upper()
+        number = re.sub(r"\s", "", text).upper()
         if ID_PATTERN.fullmatch(number):
             user = self.people_by_id.get(number)
             if user is None or user not in {person for group in people.values() for person in group}:

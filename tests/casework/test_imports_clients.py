@@ -252,3 +252,11 @@ def test_a_worker_imports_clients_on_the_import_page_in_chinese(as_user, social_
     page.post(reverse("positions:import"), {"token": token})
     client = Client.objects.get()
     assert client.created_by == social_worker and client.consent_recorded_on == date(2024, 3, 1)
+
+
+def test_a_number_typed_with_spaces_and_full_width_digits_is_found_on_record(station_manager, network):
+    on_record = make_client(station_manager, name="在册", id_number=id_number("19700101", "111"))
+    spaced = "４２０５０６ " + on_record.id_number[6:14] + " " + on_record.id_number[14:].lower()
+    [(_kind, _title, rows)] = reading.read_workbook(xlsx({"服务对象": [HEADERS, ["在册", spaced, "", "", "", "", "甲社区", "", "", "2024-03-01"]]}))  # fmt: skip
+    preview = importing.import_preview(actor=station_manager, kind="clients", rows=rows)
+    assert preview.problems == [] and [d.record for d in preview.duplicates] == ["在册"]
