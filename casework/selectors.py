@@ -288,7 +288,9 @@ def case_quiet(*, on: date, days: int) -> Q:
     (`quiet_case_days()`); the figures of a past year ask for its last day."""
     cutoff = on - timedelta(days=days)
     recent = ServiceNote.objects.filter(case=OuterRef("pk"), noted_on__gt=cutoff, noted_on__lte=on)
-    return case_open_on(on) & Q(intake_on__lte=cutoff) & ~Exists(recent)
+    # An imported case's last note day comes from its register, with no note behind it here.
+    noted = Q(last_note_on__gt=cutoff, last_note_on__lte=on)
+    return case_open_on(on) & Q(intake_on__lte=cutoff) & ~Exists(recent) & ~noted
 
 
 def cases_quiet(*, on: date, days: int | None = None) -> QuerySet[Case]:

@@ -86,7 +86,9 @@ def _at(moment: datetime) -> tuple[date, datetime]:
 
 def transition_events(case):
     for change in case.transitions.all():
-        if not change.from_status:
+        if change.imported:
+            title = _("Imported, %(status)s") % {"status": change.get_to_status_display()}
+        elif not change.from_status:
             title = _("Case opened")
         else:
             title = _("Status: %(before)s → %(after)s") % {
@@ -216,9 +218,14 @@ def closing_events(case):
             details.append((_("The client's feedback"), closing.client_feedback))
         if closing.satisfaction:
             details.append((_("Satisfaction"), f"{closing.satisfaction}/5"))
+        # An imported case's closing was approved before the system: its summary, undecided here.
+        imported = closing.status == Approval.APPROVED and closing.decided_at is None
+        title = (
+            _("Closed before it was imported: %(reason)s") if imported else _("Closing requested: %(reason)s")
+        )
         yield Event(
             "closing", f"closing-{closing.pk}", *_at(closing.created_at),
-            title=_("Closing requested: %(reason)s") % {"reason": closing.get_reason_display()},
+            title=title % {"reason": closing.get_reason_display()},
             actor=closing.author, text=closing.summary, details=tuple(details),
         )  # fmt: skip
         if closing.decided_at:

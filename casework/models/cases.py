@@ -172,6 +172,9 @@ class CaseTransition(models.Model):
         USER, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
     reason = models.CharField(_("reason"), max_length=500, blank=True)
+    # Landed in `to_status` by an import (casework.imports) rather than by a step taken here; the
+    # reason names the sheet and row it came from.
+    imported = models.BooleanField(_("imported"), default=False)
     at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:

@@ -11,6 +11,7 @@ from .advocacy import (
 from .cases import (
     assessment_record,
     case_assign,
+    case_import,
     case_move,
     case_open,
     case_update,
@@ -33,10 +34,12 @@ from .cases import (
 from .clients import (
     access_record,
     client_duplicate_check,
+    client_import_check,
     client_register,
     client_remove,
     client_update,
     clients_purge,
+    consent_date_check,
     id_digest,
     policy_update,
 )
@@ -81,9 +84,9 @@ from .subject_requests import (
 )
 
 __all__ = [
-    "access_decide", "access_record", "access_request", "access_revoke", "grant_approvers", "assessment_record", "case_assign", "case_move", "case_open",
-    "case_update", "client_duplicate_check", "client_register", "client_remove", "client_update", "clients_purge", "closing_decide",
-    "closing_request", "follow_up_done", "follow_up_schedule", "id_digest", "note_add", "plan_decide", "plan_save",
+    "access_decide", "access_record", "access_request", "access_revoke", "grant_approvers", "assessment_record", "case_assign", "case_import", "case_move", "case_open",
+    "case_update", "client_duplicate_check", "client_import_check", "client_register", "client_remove", "client_update", "clients_purge", "closing_decide",
+    "closing_request", "consent_date_check", "follow_up_done", "follow_up_schedule", "id_digest", "note_add", "plan_decide", "plan_save",
     "plan_submit", "policy_update", "referral_add", "referral_update", "review_add", "task_done", "transfer_cancel",
     "transfer_decide", "transfer_request",
 ]  # fmt: skip

@@ -146,6 +146,103 @@ def case_open(
     """Open a case at the actor's station for clients the actor sees. Its number is the next of
     the station's year (STATIONCODE-YEAR-0001), allocated under a lock on the station. A social
     worker opening a case is its worker unless another is named."""
+    with transaction.atomic():
+        case = _case_create(
+            actor=actor, clients=clients, intake_on=intake_on, source=source,
+            presenting_problem=presenting_problem, risk_level=risk_level, referred_by=referred_by,
+            category=category, worker=worker, supervisor=supervisor,
+        )  # fmt: skip
+        case.transitions.create(from_status="", to_status=S.INTAKE, actor=actor)
+        audit_record(actor=actor, action="case.open", target=case, summary=str(case))
+        case_label_follow_clients(actor=actor, case=case)
+    supervisor = case.supervisor
+    if supervisor is not None:
+        transaction.on_commit(
+            lambda: _notify(
+                supervisor,
+                key=f"casework:supervise:{case.pk}:{supervisor.pk}",
+                title=gettext_lazy("You supervise a new case: %(case)s") % {"case": case},
+                url=case.get_absolute_url(),
+            )  # fmt: skip
+        )
+    return case
+
+
+def case_import(
+    *,
+    actor,
+    clients: list[Client],
+    intake_on: date,
+    status: str,
+    source_row: str,
+    source: str = Case.Source.WALK_IN,
+    presenting_problem: str,
+    risk_level: str = RiskLevel.LOW,
+    category=None,
+    worker=None,
+    supervisor=None,
+    last_note_on: date | None = None,
+    closed_on: date | None = None,
+    closing_reason: str = "",
+    closing_summary: str = "",
+) -> Case:
+    """Bring in a case the bureau kept on paper or in a spreadsheet (casework.imports), where it
+    stands: opened as `case_open` opens one (the same rules of station, clients, consent, worker and
+    supervisor), then landed in `status` without walking each step. Its timeline says so: one
+    transition marked `imported`, naming `source_row` (the file's sheet and row), instead of steps
+    nobody took here. A closed case (a summary of past years) carries its closing day and an
+    approved Closing with its reason and summary, so it counts wherever closed cases count. The
+    last note day is kept as the case's own (no note is invented). Nobody is notified: the work is
+    not new."""
+    if status not in S.values:
+        raise ValidationError({"status": _("Choose where the case stands.")})
+    closed = status == S.CLOSED
+    if closed:
+        if closed_on is None:
+            raise ValidationError({"closed_on": _("Give the day the case was closed.")})
+        _not_in_future(closed_on, "closed_on")
+        if closed_on < intake_on:
+            raise ValidationError({"closed_on": _("A case cannot close before its intake date.")})
+        if closing_reason not in Closing.Reason.values:
+            raise ValidationError({"closing_reason": _("Choose why the case closes.")})
+    elif closed_on is not None:
+        raise ValidationError({"closed_on": _("Only a closed case has a closing day.")})
+    if last_note_on is not None:
+        _not_in_future(last_note_on, "last_note_on")
+        if last_note_on < intake_on:
+            raise ValidationError({"last_note_on": _("A note cannot come before the intake date.")})
+        if closed and last_note_on > closed_on:
+            raise ValidationError({"last_note_on": _("A note cannot come after the case closed.")})
+    with transaction.atomic():
+        case = _case_create(
+            actor=actor, clients=clients, intake_on=intake_on, source=source,
+            presenting_problem=presenting_problem, risk_level=risk_level, category=category,
+            worker=worker, supervisor=supervisor,
+            status=status, closed_on=closed_on if closed else None, last_note_on=last_note_on,
+        )  # fmt: skip
+        case.transitions.create(
+            from_status="", to_status=status, actor=actor, imported=True, reason=source_row[:500]
+        )
+        if closed:
+            # Approved before the system: no decision was taken here, so none is dated.
+            Closing.objects.create(
+                case=case, reason=closing_reason,
+                summary=(closing_summary or "").strip() or _("Closed before the case was imported."),
+                status=Approval.APPROVED, author=actor,
+            )  # fmt: skip
+        audit_record(
+            actor=actor, action="case.import", target=case, summary=str(case), changes={"status": status}
+        )
+        case_label_follow_clients(actor=actor, case=case)
+    return case
+
+
+def _case_create(
+    *, actor, clients, intake_on, source, presenting_problem, risk_level, category, worker, supervisor,
+    referred_by="", **state,
+) -> Case:  # fmt: skip
+    """A new case at the actor's station, with its clients linked, their caseloads and its label
+    following theirs (the caller then calls `case_label_follow_clients`): the rules every door that opens a case shares. Call it in a transaction."""
     if not actor.has_perm("casework.add_case"):
         raise ValidationError(_("You may not open cases."))
     station = station_of(actor.unit)
@@ -174,42 +271,30 @@ def case_open(
         worker = actor
     _worker_at(station, worker)
     _check_supervisor(supervisor)
-    with transaction.atomic():
-        ServiceUnit.objects.select_for_update().get(pk=station.pk)
-        year = intake_on.year
-        last = Case.objects.filter(numbered_by=station, year=year).aggregate(n=Max("sequence"))["n"] or 0
-        case = Case.objects.create(
-            number=f"{station.code}-{year}-{last + 1:04d}",
-            numbered_by=station,
-            year=year,
-            sequence=last + 1,
-            intake_on=intake_on,
-            source=source,
-            referred_by=(referred_by or "").strip(),
-            presenting_problem=presenting_problem,
-            risk_level=risk_level,
-            category=category,
-            station=station,
-            worker=worker,
-            supervisor=supervisor,
-            opened_by=actor,
-        )
-        for index, client in enumerate(clients):
-            CaseClient.objects.create(case=case, client=client, primary=index == 0)
-        _note_clients_elsewhere(case)
-        caseload_refresh(client.pk for client in clients)
-        case.transitions.create(from_status="", to_status=S.INTAKE, actor=actor)
-        audit_record(actor=actor, action="case.open", target=case, summary=str(case))
-        case_label_follow_clients(actor=actor, case=case)
-    if supervisor is not None:
-        transaction.on_commit(
-            lambda: _notify(
-                supervisor,
-                key=f"casework:supervise:{case.pk}:{supervisor.pk}",
-                title=gettext_lazy("You supervise a new case: %(case)s") % {"case": case},
-                url=case.get_absolute_url(),
-            )  # fmt: skip
-        )
+    ServiceUnit.objects.select_for_update().get(pk=station.pk)
+    year = intake_on.year
+    last = Case.objects.filter(numbered_by=station, year=year).aggregate(n=Max("sequence"))["n"] or 0
+    case = Case.objects.create(
+        number=f"{station.code}-{year}-{last + 1:04d}",
+        numbered_by=station,
+        year=year,
+        sequence=last + 1,
+        intake_on=intake_on,
+        source=source,
+        referred_by=(referred_by or "").strip(),
+        presenting_problem=presenting_problem,
+        risk_level=risk_level,
+        category=category,
+        station=station,
+        worker=worker,
+        supervisor=supervisor,
+        opened_by=actor,
+        **state,
+    )
+    for index, client in enumerate(clients):
+        CaseClient.objects.create(case=case, client=client, primary=index == 0)
+    _note_clients_elsewhere(case)
+    caseload_refresh(client.pk for client in clients)
     return case
 
 

@@ -96,6 +96,23 @@ def client_duplicate_check(
     return known
 
 
+def client_import_check(
+    *, actor, id_number: str, name: str = "", birth_date: date | None = None
+) -> KnownPerson:
+    """The look-up of `client_duplicate_check` for one row of an import (casework.imports): the
+    same answer (`known_person`), so that an imported client is flagged `known_elsewhere` as one
+    registered by hand would be, and the same audit row, marked as an import. Not counted against
+    the hourly limit of intake: a station's register comes in at once. The import shows nothing of
+    people the person does not see; only the flag on the client's page says someone is known."""
+    known = known_person(user=actor, id_number=id_number, name=name, birth_date=birth_date)
+    audit_record(
+        actor=actor, action=DUPLICATE_CHECK, target=actor, summary="import",
+        changes={"purpose": "import", "by": "id_number" if id_number else "name_and_birth_date",
+                 "known_elsewhere": known.elsewhere > 0},
+    )  # fmt: skip
+    return known
+
+
 def _report_probe(*, actor, why: str) -> None:
     """Tell the district administrators over the person's place that intake is used as a
     search (a burst of look-ups, the hourly limit reached, or a client registered and removed at
@@ -130,6 +147,15 @@ def _report_probe(*, actor, why: str) -> None:
         )
 
 
+def consent_date_check(day: date | None) -> None:
+    """The day consent was recorded, on the page or from a paper form brought in by an import: not
+    in the future (a blank day is today)."""
+    if day and day > timezone.localdate():
+        raise ValidationError(
+            {"consent_recorded_on": _("The consent cannot be recorded on a day still to come.")}
+        )
+
+
 def _check_client(fields: dict) -> dict:
     fields["name"] = (fields.get("name") or "").strip()
     number = idnumbers.normalize(fields.get("id_number") or "")
@@ -154,6 +180,7 @@ def _check_client(fields: dict) -> dict:
                 )
             }
         )
+    consent_date_check(fields.get("consent_recorded_on"))
     if not fields.get("consent_recorded_on"):
         fields["consent_recorded_on"] = timezone.localdate()
     return fields

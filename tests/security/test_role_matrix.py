@@ -267,7 +267,7 @@ ACCESS: dict[str, Rule] = {
     "positions:award_update": get(DISTRICT, {R.STATION_MANAGER}),
     "positions:coverage": get(SIGNED_IN),
     "positions:exam_list": get(SIGNED_IN),
-    "positions:import": get(DISTRICT, {R.STATION_MANAGER}),
+    "positions:import": get(DISTRICT, STATION_A_STAFF),  # workers import clients and cases
     "positions:import_template": get(DISTRICT, {R.STATION_MANAGER}),
     "positions:network": get(SIGNED_IN),
     "positions:position_create": get(DISTRICT, {R.STATION_MANAGER}),
