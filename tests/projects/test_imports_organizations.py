@@ -56,7 +56,6 @@ def reasons_by_row(preview):
 
 
 def test_good_file_imports_organizations_with_their_teams_through_the_services(district_admin, network):
-    network.town_a.name  # the region column names a town of the district
     rows = rows_of(
         xlsx(
             [*HEADERS, "所在区域"],
@@ -191,7 +190,9 @@ def test_template_download_has_the_chinese_headers(as_user, district_admin, netw
 
 
 def test_legacy_sheet_reads_and_its_wrong_rows_are_explained(district_admin, network):
-    make_organization("夷陵区心连心社会工作服务中心001", credit_code="52420506MJH0000018")  # as the demo seeds it
+    make_organization(
+        "夷陵区心连心社会工作服务中心001", credit_code="52420506MJH0000018"
+    )  # as the demo seeds it
     network.town_a.name = "小溪塔街道"
     network.town_a.save()
     for name in ("龙泉镇", "分乡镇", "鸦鹊岭镇", "三斗坪镇", "雾渡河镇", "乐天溪镇"):
