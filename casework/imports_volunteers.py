@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from casework.models import Volunteer, VolunteerHours
 from casework.selectors import station_of, volunteers_visible_to
@@ -30,7 +30,7 @@ HOURS_UNIT = re.compile(r"\s*(个)?(小时|钟头|时|hours?|h)\s*$", re.IGNOREC
 
 
 class VolunteerStatus(models.TextChoices):
-    ACTIVE = "active", gettext_lazy("Active")
+    ACTIVE = "active", pgettext_lazy("volunteer", "Active")
     INACTIVE = "inactive", gettext_lazy("No longer active")
 
 

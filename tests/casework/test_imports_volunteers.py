@@ -256,3 +256,22 @@ def test_legacy_sheets_read_and_their_wrong_rows_are_explained(station_manager, 
         actor=station_manager, kind="volunteer_hours", rows=rows("志愿服务时长", "volunteer_hours")
     )
     assert sorted(reasons_by_row(preview)) == [6, 7, 8, 9, 10], preview.problems
+
+
+def test_a_social_worker_imports_volunteers_on_the_import_page_in_chinese(
+    as_user, social_worker, network, settings
+):
+    settings.LANGUAGE_CODE = "zh-hans"
+    client = as_user(social_worker)
+    page = client.get(reverse("positions:import"))
+    assert [key for key, _label in page.context["kinds"]] == ["volunteers", "volunteer_hours"]
+    upload = xlsx(
+        VOLUNTEER_HEADERS,
+        [["王秀英", "13872601234", "", "2015.3.1", "在册"], ["周丽", "电话待补", "", "2015-03-01", ""]],
+    )
+    response = client.post(reverse("positions:import"), {"kind": "volunteers", "file": upload})
+    assert "联系电话" in response.content.decode() and response.context["confirm"] is None
+    upload = xlsx(VOLUNTEER_HEADERS, [["王秀英", "13872601234", "", "2015.3.1", "在册"]])
+    response = client.post(reverse("positions:import"), {"kind": "volunteers", "file": upload})
+    client.post(reverse("positions:import"), {"token": response.context["confirm"].initial["token"]})
+    assert Volunteer.objects.get().station == network.station_a
