@@ -78,6 +78,13 @@ class _StationRegister(Register):
     def phone_of(volunteer: Volunteer) -> str:
         return re.sub(r"[\s-]", "", volunteer.phone or "")
 
+    def match(self, candidates: list[Volunteer], phone: str) -> Volunteer | None:
+        """The volunteer of these (of one name) with this phone; without a phone, the only one."""
+        bare = re.sub(r"[\s-]", "", phone)
+        if bare:
+            return next((volunteer for volunteer in candidates if self.phone_of(volunteer) == bare), None)
+        return candidates[0] if len(candidates) == 1 else None
+
     def phone_checked(self, values, errors) -> str:
         phone = str(values["phone"]).strip()
         if phone and "phone" not in errors and not PHONE.match(phone):
@@ -137,14 +144,17 @@ class VolunteerRegister(_StationRegister):
         }
         self.clean_model(Volunteer(**fields), errors, exclude=("station",))
         if values["name"] and not errors:
-            bare = re.sub(r"[\s-]", "", phone)
-            same_name = self.on_file.get(fold(values["name"]), [])
-            self.matched[self.identity(values)] = next(
-                (volunteer for volunteer in same_name if self.phone_of(volunteer) == bare), None
+            # Without a phone, the one volunteer of the station of that name is the row's.
+            self.matched[self.identity(values)] = self.match(
+                self.on_file.get(fold(values["name"]), []), phone
             )
         return fields
 
     def save(self, fields, *, existing, recorder):
+        if existing is not None and not fields["phone"]:
+            fields = {
+                name: value for name, value in fields.items() if name != "phone"
+            }  # keep the one on file
         volunteer = volunteer_save(actor=self.actor, volunteer=existing, **fields)
         (recorder.update if existing else recorder.create)(volunteer)
 
@@ -259,12 +269,6 @@ class VolunteerHoursRegister(_StationRegister):
                 else _("Your station has no volunteer called %(name)s.") % {"name": name}
             )
         return None
-
-    def match(self, candidates: list[Volunteer], phone: str) -> Volunteer | None:
-        bare = re.sub(r"[\s-]", "", phone)
-        if bare:
-            return next((volunteer for volunteer in candidates if self.phone_of(volunteer) == bare), None)
-        return candidates[0] if len(candidates) == 1 else None
 
     def save(self, fields, *, existing, recorder):
         if existing is not None:

@@ -275,3 +275,17 @@ def test_a_social_worker_imports_volunteers_on_the_import_page_in_chinese(
     response = client.post(reverse("positions:import"), {"kind": "volunteers", "file": upload})
     client.post(reverse("positions:import"), {"token": response.context["confirm"].initial["token"]})
     assert Volunteer.objects.get().station == network.station_a
+
+
+def test_a_row_without_phone_names_the_one_volunteer_of_that_name_and_keeps_the_phone(
+    station_manager, network
+):
+    aunt = volunteer(network.station_a, skills="")
+    rows = rows_of(xlsx(VOLUNTEER_HEADERS, [["刘阿姨", "", "辅导功课", "2015-01-01", ""]]), "volunteers")
+    assert [
+        d.record
+        for d in services.import_preview(actor=station_manager, kind="volunteers", rows=rows).duplicates
+    ] == ["刘阿姨"]
+    services.import_commit(actor=station_manager, kind="volunteers", rows=rows, on_duplicate="update")
+    aunt.refresh_from_db()
+    assert (aunt.skills, aunt.phone) == ("辅导功课", "13907170099")
