@@ -675,3 +675,7 @@ class ClosedCaseRegister(_CaseRegister):
             "closing_reason": values["reason"],
             "closing_summary": values["summary"],
         }
+
+
+# The other registers of this app, each in its own module, found with this one.
+from casework import imports_volunteers  # noqa: F401,E402  (volunteers and their hours)

@@ -59,7 +59,7 @@ class AwardForm(KeepWorkerMixin, forms.ModelForm):
 
     class Meta:
         model = Award
-        fields = ["name", "level", "year", "worker"]
+        fields = ["name", "level", "year", "worker", "awarded_by"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,17 +1,30 @@
-"""The registers of positions and workers a bureau brings in from its spreadsheets
-(`socialwork.imports`), each row written through `position_save` or `worker_save`."""
+"""The registers of the workforce a bureau brings in from its spreadsheets (`socialwork.imports`):
+positions, workers, exam results and awards, each row written through `position_save`,
+`worker_save`, `exam_record` or `award_save`."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from positions.models import CertificateLevel, HostInstitution, Position, ServiceUnit, SocialWorker
+from positions.models import (
+    Award,
+    CertificateLevel,
+    Exam,
+    HostInstitution,
+    Position,
+    ServiceUnit,
+    SocialWorker,
+)
 from positions.selectors.network import units_visible_to
-from positions.services.workforce import position_save, worker_save
+from positions.selectors.workforce import workers_visible_to
+from positions.services.honours import award_save
+from positions.services.workforce import exam_record, position_save, worker_save
 from socialwork.idnumbers import identity, validate_id_number
-from socialwork.imports.cells import CHOICE, CODE, DATE, ID_NUMBER, NUMBER, Column, fold, listing
+from socialwork.imports.cells import CHOICE, CODE, DATE, DECIMAL, ID_NUMBER, NUMBER, Column, fold, listing
 from socialwork.imports.registry import Register, by_digest, by_value, held, register
 
 SMALLINT_MAX = 32767
@@ -267,3 +280,190 @@ class WorkerRegister(_UnitRegister):
     def save(self, fields, *, existing, recorder):
         worker = worker_save(actor=self.actor, worker=existing, **fields)
         (recorder.update if existing else recorder.create)(worker)
+
+
+class _WorkerRecordRegister(Register):
+    """A register whose rows name a social worker by ID number (found by its digest, among the
+    workers the person sees), and optionally by name, which must then be the worker's. A worker
+    the 社工 sheet of the same workbook brings in is accepted in the preview and found at save."""
+
+    identity_column = "id_number"
+
+    def __init__(self, *, actor, pending=None):
+        super().__init__(actor=actor, pending=pending)
+        self.matched: dict[str, object] = {}  # identity → the record on file it names, by `check`
+
+    def on_record(self, identity):
+        return self.matched.get(identity)
+
+    def prepare(self, rows):
+        ids = {str(row.get("id_number", "")).strip().upper() for row in rows}
+        self.workers = by_digest(workers_visible_to(user=self.actor), "id_number_digest", ids)
+
+    def worker(self, values, errors) -> SocialWorker | None:
+        """The worker the row names; None with an error, or None for one pending in the workbook."""
+        id_number = values["id_number"]
+        if not id_number or "id_number" in errors:
+            return None
+        try:
+            validate_id_number(id_number)
+        except ValidationError as error:
+            errors["id_number"] = list(error.messages)
+            return None
+        worker = self.workers.get(id_number)
+        if worker is None:
+            if id_number not in self.pending.get("workers", set()):
+                errors["id_number"] = [_("No social worker you can see has this ID number.")]
+            return None
+        if values["name"] and fold(values["name"]) != fold(worker.name):
+            errors.setdefault("name", []).append(
+                _("This ID number is %(name)s's, not %(given)s's.")
+                % {"name": worker.name, "given": values["name"]}
+            )
+        return worker
+
+    def worker_at_save(self, fields) -> SocialWorker:
+        """The worker, looked up again when an earlier sheet of the workbook created them."""
+        if fields["worker"] is not None:
+            return fields["worker"]
+        found = by_digest(workers_visible_to(user=self.actor), "id_number_digest", [fields["id_number"]])
+        if not found:
+            raise ValidationError({"id_number": _("No social worker you can see has this ID number.")})
+        return found[fields["id_number"]]
+
+    def year(self, values, errors, *, since: int) -> int | None:
+        year = values["year"]
+        if year == "" or "year" in errors:
+            return None
+        if not since <= year <= date.today().year:
+            errors.setdefault("year", []).append(_("%(year)s is not a possible year.") % {"year": year})
+            return None
+        return year
+
+
+class ExamResult(models.TextChoices):
+    PASSED = "passed", gettext_lazy("Passed")
+    FAILED = "failed", gettext_lazy("Not passed")
+
+
+@register
+class ExamRegister(_WorkerRecordRegister):
+    """Results of the national professional level exam. A pass above the worker's certificate
+    raises it, as `exam_record` does for a result entered by hand."""
+
+    key = "exams"
+    label = gettext_lazy("Exam results")
+    sheet_names = ("考试成绩", "职业水平考试", "Exam results")
+    permission = "positions.add_exam"
+    order = 35
+    columns = (
+        Column("name", "姓名", "name"),
+        Column("id_number", "身份证号", "id_number", ID_NUMBER, required=True, headers=("身份证号码", "公民身份号码")),
+        Column("year", "考试年份", "year", NUMBER, required=True, headers=("年份", "考试年度")),
+        Column("level", "考试级别", "level", CHOICE, required=True, choices=CertificateLevel,
+               aliases=CERTIFICATE_ALIASES, headers=("级别", "报考级别")),
+        Column("result", "考试结果", "result", CHOICE, required=True, choices=ExamResult, aliases={
+            "passed": ("通过", "合格", "已通过", "是", "达标", "pass", "yes"),
+            "failed": ("未通过", "不合格", "不通过", "否", "未达标", "fail", "no"),
+        }, headers=("结果", "是否通过")),
+        Column("score", "成绩", "score", DECIMAL, headers=("分数", "总分", "考试成绩")),
+    )  # fmt: skip
+
+    def prepare(self, rows):
+        super().prepare(rows)
+        self.exams = {
+            (exam.worker_id, exam.year, exam.level): exam
+            for exam in Exam.objects.filter(worker__in=list(self.workers.values())).select_related("worker")
+        }
+
+    def identity(self, values):
+        if not (values["id_number"] and values["year"] and values["level"]):
+            return ""
+        return f"{values['id_number']} {values['year']} {CertificateLevel(values['level']).label}"
+
+    def check(self, values, errors):
+        worker = self.worker(values, errors)
+        year = self.year(values, errors, since=2008)  # the national exam was first held in 2008
+        if values["level"] == CertificateLevel.NONE:
+            errors.setdefault("level", []).append(_("Give the level of the exam sat."))
+        score = values["score"]
+        if score != "" and not Decimal(0) <= score < Decimal(10000):
+            errors.setdefault("score", []).append(_("%(score)s is not a possible score.") % {"score": score})
+        elif score != "" and score != score.quantize(Decimal("0.1")):
+            errors.setdefault("score", []).append(_("Give the score to one decimal place."))
+        if worker is not None and year is not None and not errors:
+            self.matched[self.identity(values)] = self.exams.get((worker.pk, year, values["level"]))
+        return {
+            "worker": worker,
+            "id_number": values["id_number"],
+            "year": year,
+            "level": values["level"],
+            "passed": values["result"] == ExamResult.PASSED,
+            "score": score if score != "" else None,
+        }
+
+    def save(self, fields, *, existing, recorder):
+        worker = self.worker_at_save(fields)
+        level_before = worker.certificate_level
+        exam = exam_record(
+            actor=self.actor, worker=worker, year=fields["year"], level=fields["level"],
+            passed=fields["passed"], score=fields["score"],
+        )  # fmt: skip
+        (recorder.update if existing else recorder.create)(exam)
+        if exam.worker.certificate_level != level_before:
+            recorder.update(exam.worker)  # the pass raised the worker's certificate
+
+
+@register
+class AwardRegister(_WorkerRecordRegister):
+    key = "awards"
+    label = gettext_lazy("Awards")
+    sheet_names = ("表彰奖励", "荣誉表彰", "Awards")
+    permission = "positions.add_award"
+    order = 36
+    columns = (
+        Column("name", "姓名", "name"),
+        Column("id_number", "身份证号", "id_number", ID_NUMBER, required=True, headers=("身份证号码", "公民身份号码")),
+        Column("award", "荣誉名称", "award", required=True, headers=("表彰名称", "奖励名称", "荣誉称号")),
+        Column("level", "表彰级别", "level", CHOICE, required=True, choices=Award.Level, aliases={
+            "national": ("国家", "全国", "国家级", "部级", "全国性"),
+            "provincial": ("省", "省级", "省部级", "湖北省"),
+            "city": ("市", "市级", "地市级", "宜昌市"),
+            "district": ("区", "区级", "县级", "区县级", "县区级"),
+        }, headers=("级别", "荣誉级别")),
+        Column("year", "年份", "year", NUMBER, required=True, headers=("表彰年份", "获奖年份", "年度")),
+        Column("awarded_by", "颁发单位", "awarded_by", headers=("授予单位", "表彰单位", "颁奖单位")),
+    )  # fmt: skip
+
+    def prepare(self, rows):
+        super().prepare(rows)
+        self.awards = {
+            (award.worker_id, fold(award.name), award.year): award
+            for award in Award.objects.filter(worker__in=list(self.workers.values()))
+        }
+
+    def identity(self, values):
+        if not (values["id_number"] and values["award"] and values["year"]):
+            return ""
+        return f"{values['id_number']} {values['year']} {values['award']}"
+
+    def check(self, values, errors):
+        worker = self.worker(values, errors)
+        year = self.year(values, errors, since=1949)
+        fields = {
+            "name": values["award"],
+            "level": values["level"],
+            "year": year,
+            "worker": worker,
+            "awarded_by": values["awarded_by"],
+        }
+        self.clean_model(Award(**fields), errors, exclude=("worker",), field_columns={"name": "award"})
+        if worker is not None and year is not None and not errors:
+            self.matched[self.identity(values)] = self.awards.get((worker.pk, fold(values["award"]), year))
+        return {**fields, "id_number": values["id_number"]}
+
+    def save(self, fields, *, existing, recorder):
+        fields = {**fields, "worker": self.worker_at_save(fields)}
+        fields.pop("id_number")
+        award = award_save(actor=self.actor, award=existing, **fields)
+        (recorder.update if existing else recorder.create)(award)

@@ -45,7 +45,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         model = SocialOrganization
         fields = [
             "id", "name", "credit_code", "kind", "registration", "registered_on", "region", "grade",
-            "grade_year", "service_areas", "contact_person", "phone", "address",
+            "grade_year", "service_areas", "legal_representative", "contact_person", "phone", "address",
         ]  # fmt: skip
         validators = []  # the service and the model's full_clean give the messages
 

@@ -73,7 +73,7 @@ class OrganizationForm(forms.ModelForm):
         model = SocialOrganization
         fields = [
             "name", "credit_code", "kind", "registration", "registered_on", "region", "grade", "grade_year",
-            "service_areas", "contact_person", "phone", "address",
+            "service_areas", "legal_representative", "contact_person", "phone", "address",
         ]  # fmt: skip
         widgets = {"registered_on": DATE}
 

@@ -562,3 +562,7 @@ class ProjectPaymentRegister(Register):
         )  # fmt: skip
         for record in written:
             recorder.create(record)
+
+
+# The other registers of this app, each in its own module, found with this one.
+from projects import imports_organizations  # noqa: F401,E402  (the social organizations: sheet 社会组织)

@@ -71,6 +71,7 @@ class SocialOrganization(TimeStampedModel):
     )
     grade_year = models.PositiveSmallIntegerField(_("year of the grade"), null=True, blank=True)
     service_areas = models.JSONField(_("service areas"), default=list, blank=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)

@@ -32,6 +32,7 @@ from projects.models import (
     Project,
     Review,
     ServiceArea,
+    ServiceTeam,
     SocialOrganization,
     SupervisionVisit,
     YearBudget,
@@ -44,7 +45,7 @@ from socialwork.services import apply_changes, audit_record
 
 ORGANIZATION_FIELDS = (
     "name", "credit_code", "kind", "registration", "registered_on", "region", "grade", "grade_year",
-    "service_areas", "contact_person", "phone", "address",
+    "service_areas", "legal_representative", "contact_person", "phone", "address",
 )  # fmt: skip
 CALL_FIELDS = (
     "year", "kind", "title", "budget_ceiling", "opens_on", "closes_on", "min_applications_per_community",
@@ -160,6 +161,37 @@ def organization_save(
         organization.save()
         audit_record(actor=actor, action=action, target=organization, summary=organization.name, changes=diff)
     return organization
+
+
+def organization_teams_add(
+    *, actor, organization: SocialOrganization, teams: list[tuple[str, str]]
+) -> list[ServiceTeam]:
+    """Add professional service teams, each (name, speciality), to an organization (district
+    administrators, as in the admin). A team the organization already has by that name is kept
+    as it is: the teams added are returned."""
+    _require_district(actor, "projects.add_serviceteam")
+    with transaction.atomic():
+        organization = SocialOrganization.objects.select_for_update().get(pk=organization.pk)
+        held = {name.casefold() for name in organization.teams.values_list("name", flat=True)}
+        added = []
+        for name, speciality in teams:
+            name, speciality = (name or "").strip(), (speciality or "").strip()
+            if not name or name.casefold() in held:
+                continue
+            held.add(name.casefold())
+            team = ServiceTeam(organization=organization, name=name, speciality=speciality)
+            team.full_clean()
+            added.append(team)
+        ServiceTeam.objects.bulk_create(added)
+        if added:
+            audit_record(
+                actor=actor,
+                action="organization.teams_add",
+                target=organization,
+                summary=organization.name,
+                changes={"teams": [team.name for team in added]},
+            )
+    return added
 
 
 def call_save(*, actor, call: Call | None = None, **fields) -> Call:

@@ -237,6 +237,7 @@ audit_action("advocacy.case_unlink", _("Case unlinked from a policy proposal"))
 # Projects (government purchase of services).
 audit_action("organization.create", _("Social organization registered"))
 audit_action("organization.update", _("Social organization changed"))
+audit_action("organization.teams_add", _("Service teams added to a social organization"))
 audit_action("call.create", _("Call for projects created"))
 audit_action("call.update", _("Call for projects changed"))
 audit_action("project.create", _("Project application created"))

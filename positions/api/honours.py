@@ -19,7 +19,7 @@ class AwardSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Award
-        fields = ["id", "name", "level", "year", "worker", "worker_name"]
+        fields = ["id", "name", "level", "year", "worker", "worker_name", "awarded_by"]
 
     def create(self, validated_data):
         return services.award_save(actor=self.context["request"].user, **validated_data)

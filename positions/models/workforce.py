@@ -676,6 +676,7 @@ class Award(TimeStampedModel):
     worker = models.ForeignKey(
         SocialWorker, verbose_name=_("social worker"), on_delete=models.CASCADE, related_name="awards"
     )
+    awarded_by = models.CharField(_("awarded by"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("award")

@@ -14,7 +14,7 @@ from positions.selectors.network import units_visible_to
 from positions.selectors.workforce import workers_visible_to
 from socialwork.services import apply_changes, audit_record
 
-AWARD_FIELDS = ("name", "level", "year", "worker")
+AWARD_FIELDS = ("name", "level", "year", "worker", "awarded_by")
 STUDIO_FIELDS = ("name", "leader", "unit", "established_on", "description")
 
 

@@ -267,7 +267,8 @@ ACCESS: dict[str, Rule] = {
     "positions:award_update": get(DISTRICT, {R.STATION_MANAGER}),
     "positions:coverage": get(SIGNED_IN),
     "positions:exam_list": get(SIGNED_IN),
-    "positions:import": get(DISTRICT, STATION_A_STAFF),  # workers import clients and cases
+    # A station's people import its clients, cases, volunteers and their hours, as they register them one by one.
+    "positions:import": get(DISTRICT, STATION_A_STAFF),
     "positions:import_template": get(DISTRICT, {R.STATION_MANAGER}),
     "positions:network": get(SIGNED_IN),
     "positions:position_create": get(DISTRICT, {R.STATION_MANAGER}),
