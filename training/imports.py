@@ -328,10 +328,14 @@ class TrainingRegister(Register):
         """The row's session: on record (an earlier row of this file may have set it up), else new,
         with its series when that is new too."""
         starts_on, unit = fields["starts_on"], fields["unit"]
-        series = (
-            TrainingSeries.objects.filter(title=fields["title"], year=starts_on.year, unit=unit)
-            .order_by("pk")
-            .first()
+        title = fold(fields["title"])  # as the preview grouped the rows
+        series = next(
+            (
+                s
+                for s in TrainingSeries.objects.filter(year=starts_on.year, unit=unit).order_by("pk")
+                if fold(s.title) == title
+            ),
+            None,
         )
         if series is None:
             series = series_create(
