@@ -339,3 +339,16 @@ def test_the_demo_legacy_sheet_is_wrong_where_its_docstring_says(db):
     good = [r for r in rows if r["_row"] in (2, 4, 5, 7, 8, 9)]
     recorder = services.import_commit(actor=actor, kind="training", rows=good, on_duplicate=services.SKIP)
     assert [type(obj).__name__ for _row, obj in recorder.created].count("Enrolment") == 5
+
+
+def test_the_import_page_previews_and_imports_a_training_file(as_user, district_admin, network, workers):
+    client = as_user(district_admin)
+    upload = xlsx(
+        HEADERS, [row("张敏", id_number=workers["zhang"].id_number), row("赵小红", workplace="居委会")]
+    )
+    response = client.post(reverse("positions:import"), {"kind": "training", "file": upload})
+    assert response.context["preview"].good == 2 and b'id="confirm-import"' in response.content
+    token = response.context["confirm"].initial["token"]
+    client.post(reverse("positions:import"), {"token": token}, follow=True)
+    assert Enrolment.objects.filter(attended=True).count() == 2
+    assert selectors.worker_hours(worker=workers["zhang"], year=2016) == Decimal(6)
