@@ -89,6 +89,7 @@ class TrainingRegister(Register):
         super().__init__(actor=actor, pending=pending)
         self.session_hours: dict[tuple, tuple[Decimal, int]] = {}  # a new session's hours, and its row
         self.existing: dict[str, Enrolment] = {}  # the enrolment on record of each row's identity
+        self.sessions_saved: dict[tuple, TrainingSession] = {}  # by series title, unit and date
 
     def prepare(self, rows):
         names = {str(row.get("unit", "")).strip() for row in rows} - {""}
@@ -326,9 +327,13 @@ class TrainingRegister(Register):
 
     def _session(self, fields: dict, recorder) -> TrainingSession:
         """The row's session: on record (an earlier row of this file may have set it up), else new,
-        with its series when that is new too."""
+        with its series when that is new too. Found once per import: the rows of a session follow
+        one another in the same transaction."""
         starts_on, unit = fields["starts_on"], fields["unit"]
         title = fold(fields["title"])  # as the preview grouped the rows
+        key = (title, unit.pk, starts_on)
+        if key in self.sessions_saved:
+            return self.sessions_saved[key]
         series = next(
             (
                 s
@@ -346,13 +351,9 @@ class TrainingRegister(Register):
                 unit=unit,
             )
             recorder.create(series)
-        starts_at = timezone.make_aware(datetime.combine(starts_on, DAY_STARTS))
-        session = (
-            series.sessions.filter(starts_at__date=starts_on).order_by("starts_at", "pk").first()
-            if series.pk
-            else None
-        )
+        session = series.sessions.filter(starts_at__date=starts_on).order_by("starts_at", "pk").first()
         if session is None:
+            starts_at = timezone.make_aware(datetime.combine(starts_on, DAY_STARTS))
             if fields["ends_on"] > starts_on:
                 ends_at = timezone.make_aware(datetime.combine(fields["ends_on"], DAY_ENDS))
             else:
@@ -362,6 +363,7 @@ class TrainingRegister(Register):
                 venue=fields["venue"], host_unit=unit, capacity=1, credit_hours=fields["hours"],
             )  # fmt: skip
             recorder.create(session)
+        self.sessions_saved[key] = session
         return session
 
 
