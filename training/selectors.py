@@ -35,11 +35,15 @@ def series_visible_to(*, user) -> QuerySet[TrainingSeries]:
     ).select_related("unit", "organizer")
 
 
+def session_scope(user) -> Q:
+    """The filter on TrainingSession for what this person sees: hosted, or of a series organized,
+    in their place."""
+    return Q(unit_scope(user, via="host_unit")) | Q(unit_scope(user, via="series__unit"))
+
+
 def sessions_visible_to(*, user) -> QuerySet[TrainingSession]:
     return (
-        TrainingSession.objects.filter(
-            Q(unit_scope(user, via="host_unit")) | Q(unit_scope(user, via="series__unit"))
-        )
+        TrainingSession.objects.filter(session_scope(user))
         .select_related("series", "host_unit")
         .annotate(
             confirmed=Count("enrolments", filter=Q(enrolments__status=S.CONFIRMED)),

@@ -1,25 +1,159 @@
 """Writes of training. Each runs in one transaction, locks what it must and leaves an audit row."""
 
+from datetime import datetime
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from positions.models import SocialWorker
+from positions.models import ServiceUnit, SocialWorker
+from positions.selectors.network import units_visible_to
 from socialwork.actions import action_require
 from socialwork.services import audit_record, notification_send
 from training import notifications
 from training.models import Certificate, Enrolment, TrainingSeries, TrainingSession
-from training.selectors import sessions_visible_to, worker_can_be_enrolled_by
+from training.selectors import series_visible_to, session_scope, worker_can_be_enrolled_by
 from training.workflow import actions_for, session_actions_for, session_require
 
 S = Enrolment.Status
 
 
 def _locked_session(*, actor, session: TrainingSession) -> TrainingSession:
-    if not sessions_visible_to(user=actor).filter(pk=session.pk).exists():
+    # The scope alone: the visible list's counts of places would make this test cost a GROUP BY.
+    if not TrainingSession.objects.filter(session_scope(actor), pk=session.pk).exists():
         raise ValidationError({"session": _("This session is outside your place in the network.")})
     return TrainingSession.objects.select_for_update().get(pk=session.pk)
+
+
+def series_create(
+    *,
+    actor,
+    title: str,
+    category: str,
+    year: int,
+    unit: ServiceUnit,
+    organizer=None,
+    completion_share: int = 80,
+) -> TrainingSeries:
+    """Set up a training series organized by a unit in the person's place (a service post
+    organizes none, as on the series form)."""
+    with transaction.atomic():
+        if (
+            unit.level == ServiceUnit.Level.POST
+            or not units_visible_to(user=actor).filter(pk=unit.pk).exists()
+        ):
+            raise ValidationError(
+                {"unit": _("This unit cannot organize training in your place in the network.")}
+            )
+        series = TrainingSeries(
+            title=title.strip(), category=category, year=year, unit=unit, organizer=organizer,
+            completion_share=completion_share,
+        )  # fmt: skip
+        series.full_clean()
+        series.save()
+        audit_record(actor=actor, action="series.create", target=series, summary=str(series))
+    return series
+
+
+def session_create(
+    *,
+    actor,
+    series: TrainingSeries,
+    topic: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    venue: str,
+    host_unit: ServiceUnit,
+    capacity: int,
+    credit_hours: Decimal,
+    minimum: int = 0,
+) -> TrainingSession:
+    """Add a session to a series the person sees, hosted by a unit in their place."""
+    with transaction.atomic():
+        if not series_visible_to(user=actor).filter(pk=series.pk).exists():
+            raise ValidationError(_("This series is outside your place in the network."))
+        if not units_visible_to(user=actor).filter(pk=host_unit.pk).exists():
+            raise ValidationError({"host_unit": _("This unit is outside your place in the network.")})
+        session = TrainingSession(
+            series=series, topic=topic.strip(), starts_at=starts_at, ends_at=ends_at, venue=venue.strip(),
+            host_unit=host_unit, capacity=capacity, minimum=minimum, credit_hours=credit_hours,
+        )  # fmt: skip
+        session.full_clean()
+        session.save()
+        audit_record(actor=actor, action="session.create", target=session, summary=str(session))
+    return session
+
+
+def attendance_enter(
+    *,
+    actor,
+    session: TrainingSession,
+    attended: bool,
+    worker: SocialWorker | None = None,
+    outside_name: str = "",
+    outside_unit: str = "",
+    outside_kind: str = "",
+    enrolment: Enrolment | None = None,
+) -> Enrolment:
+    """Enter one participant's attendance of a session that has begun, as a paper register kept
+    it: a confirmed place, attended (credited the session's hours, as `attendance_record` credits
+    them) or absent (none). With `enrolment`, that participant's record is corrected instead.
+    A session holds everyone entered: its capacity grows to fit. The session's declared action
+    `take_attendance` (its organizers, once it has begun)."""
+    with transaction.atomic():
+        session = _locked_session(actor=actor, session=session)
+        session_require(actor, session, "take_attendance")
+        if enrolment is None:
+            enrolment = Enrolment(session=session, status=S.CONFIRMED)
+            others = session.enrolments.exclude(status=S.CANCELLED)
+            if worker is not None:
+                if not worker_can_be_enrolled_by(user=actor, worker=worker):
+                    raise ValidationError(
+                        {"worker": _("This social worker is outside your place in the network.")}
+                    )
+                if others.filter(worker=worker).exists():
+                    raise ValidationError(
+                        {"worker": _("%(name)s is already enrolled.") % {"name": worker.name}}
+                    )
+                enrolment.worker = worker
+            else:
+                if not outside_name.strip():
+                    raise ValidationError(
+                        {"outside_name": _("Name the participant, or choose a registered social worker.")}
+                    )
+                enrolment.outside_name, enrolment.outside_unit = outside_name.strip(), outside_unit.strip()
+                if others.filter(
+                    worker=None, outside_name=enrolment.outside_name, outside_unit=enrolment.outside_unit
+                ).exists():
+                    raise ValidationError(
+                        {
+                            "outside_name": _("%(name)s is already enrolled.")
+                            % {"name": enrolment.outside_name}
+                        }
+                    )
+            confirmed = session.enrolments.filter(status=S.CONFIRMED).count()
+            if confirmed >= session.capacity:
+                session.capacity = confirmed + 1
+                session.save(update_fields=["capacity", "updated_at"])
+        else:
+            enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk, session=session)
+            enrolment.status = S.CONFIRMED
+        if not enrolment.worker_id:
+            enrolment.outside_kind = outside_kind or enrolment.outside_kind
+        enrolment.attended = attended
+        enrolment.hours_credited = session.credit_hours if attended else 0
+        enrolment.checked_in_at = (enrolment.checked_in_at or session.starts_at) if attended else None
+        enrolment.full_clean(validate_constraints=False)
+        enrolment.save()
+        audit_record(
+            actor=actor,
+            action="attendance.enter",
+            target=enrolment,
+            summary=f"{enrolment} {'present' if attended else 'absent'}",
+        )
+    return enrolment
 
 
 def enrolment_create(

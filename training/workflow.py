@@ -4,7 +4,7 @@ A person is enrolled into a session (confirmed while places are free, else on it
 which moves up by itself when a place is freed) until it ends; attendance is taken once it has
 begun, never before, which settles each confirmed place as attended or absent. An enrolment still open is cancelled by the organizers.
 The organizers of a session are the district administrators and station managers whose place
-holds it (training.selectors.sessions_visible_to); nobody else takes any step, the participant
+holds it (training.selectors.session_scope); nobody else takes any step, the participant
 included.
 
     session     organizer
@@ -82,13 +82,15 @@ REFUSALS = {
 
 def roles_of(user, session: TrainingSession) -> set[str]:
     """Which sides of the workflow this person stands on for this session's places."""
-    from training.selectors import sessions_visible_to
+    from training.selectors import session_scope
 
     if not (user.is_authenticated and user.is_active):
         return set()
     if not (user.is_superuser or user.has_role(Role.DISTRICT_ADMIN, Role.STATION_MANAGER)):
         return set()
-    return {ORGANIZER} if sessions_visible_to(user=user).filter(pk=session.pk).exists() else set()
+    return (
+        {ORGANIZER} if TrainingSession.objects.filter(session_scope(user), pk=session.pk).exists() else set()
+    )
 
 
 def session_state(session: TrainingSession) -> str:

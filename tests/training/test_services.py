@@ -158,3 +158,32 @@ def test_person_times_count_each_attendance_and_participants_each_person_once(di
         services.attendance_record(actor=district_admin, session=session, present=present)
     [figures] = selectors.training_figures(user=district_admin, group_by="series")
     assert (figures.sessions, figures.participants, figures.person_times) == (3, 4, 6)
+
+
+def test_past_attendance_is_entered_only_once_a_session_has_begun(district_admin, network):
+    upcoming = make_session(make_series(network), days=3)
+    with pytest.raises(ActionNotAllowed):
+        services.attendance_enter(actor=district_admin, session=upcoming, attended=True, outside_name="甲")
+
+
+def test_past_attendance_credits_the_session_hours_and_the_session_grows_to_hold_everyone(
+    district_admin, session, network
+):
+    first = services.attendance_enter(
+        actor=district_admin, session=session, attended=True, worker=make_worker("甲")
+    )
+    second = services.attendance_enter(
+        actor=district_admin, session=session, attended=False, outside_name="乙", outside_unit="居委会"
+    )
+    session.refresh_from_db()
+    assert (first.attended, first.hours_credited) == (True, session.credit_hours)
+    assert (second.attended, second.hours_credited) == (False, 0)
+    assert session.capacity == 2
+    with pytest.raises(ValidationError):
+        services.attendance_enter(
+            actor=district_admin, session=session, attended=True, outside_name="乙", outside_unit="居委会"
+        )
+    corrected = services.attendance_enter(
+        actor=district_admin, session=session, attended=True, enrolment=second
+    )
+    assert (corrected.pk, corrected.hours_credited) == (second.pk, session.credit_hours)
