@@ -264,7 +264,10 @@ def test_a_social_worker_imports_volunteers_on_the_import_page_in_chinese(
     settings.LANGUAGE_CODE = "zh-hans"
     client = as_user(social_worker)
     page = client.get(reverse("positions:import"))
-    assert [key for key, _label in page.context["kinds"]] == ["volunteers", "volunteer_hours"]
+    # A social worker brings in the station's volunteers and their clients and cases, nothing else.
+    assert [key for key, _label in page.context["kinds"]] == [
+        "volunteers", "volunteer_hours", "clients", "cases", "closed_cases",
+    ]  # fmt: skip
     upload = xlsx(
         VOLUNTEER_HEADERS,
         [["王秀英", "13872601234", "", "2015.3.1", "在册"], ["周丽", "电话待补", "", "2015-03-01", ""]],
