@@ -318,6 +318,10 @@ CELERY_TASK_ROUTES = {"socialwork.backups.tasks.*": {"queue": "backups"}}
 EXPORT_INLINE_LIMIT = 20_000
 # A background export's file, and its request with the filters, are deleted this long after it is written.
 EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=24)
+# An import (socialwork.imports) can be undone as a whole this many days after it ran.
+IMPORT_UNDO_DAYS = env.int("IMPORT_UNDO_DAYS", default=7)
+# An import of more rows than this is checked and written in the background (the Celery worker).
+IMPORT_INLINE_ROWS = env.int("IMPORT_INLINE_ROWS", default=2_000)
 
 REST_FRAMEWORK = {
     # The token first: a refused or expired token answers 401 with `WWW-Authenticate: Token`,
