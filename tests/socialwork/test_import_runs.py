@@ -6,10 +6,10 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
