@@ -84,6 +84,9 @@ class Preview:
         return not self.errors and self.total > 0 and not self.problems
 
 
+WAITING = (ImportRun.Status.CHECKING, ImportRun.Status.QUEUED, ImportRun.Status.RUNNING)
+
+
 def _page(request, *, form=None, run=None, **context):
     preview = Preview.of(run) if run is not None and run.status == ImportRun.Status.CHECKED else None
     confirm = None
@@ -98,7 +101,9 @@ def _page(request, *, form=None, run=None, **context):
             "preview": preview,
             "confirm": confirm,
             "kinds": kinds_for(request.user),
-            "runs": selectors.runs_visible_to(user=request.user)[:RECENT_RUNS],
+            "runs": [
+                (item, _label(item)) for item in selectors.runs_visible_to(user=request.user)[:RECENT_RUNS]
+            ],
             **context,
         },
     )
@@ -124,7 +129,7 @@ def import_page(request):
                 if not TOO_LARGE_HERE.intersection(item.code for item in error.error_list):
                     raise
             else:
-                return _page(request, form=ImportForm(user=request.user), run=run)
+                return _page(request, form=ImportForm(user=request.user), **_run_context(request, run))
         runs.background_precheck(run)  # too large for the request: the worker reads it, if it may
     except ValidationError as error:
         runs.discard_file(run)
@@ -180,18 +185,30 @@ def import_run_page(request, pk):
     if not kinds_for(request.user) and not request.user.is_superuser:
         raise PermissionDenied
     run = _run(request, pk)
-    return _page(request, run=run, actions=selectors.actions_for(request.user, run), label=_label(run))
+    return _page(request, **_run_context(request, run))
+
+
+def _run_context(request, run: ImportRun) -> dict:
+    current, total = progress_of(run)
+    percent = run.percent if run.finished or not total else min(100, round(100 * current / total))
+    return {
+        "run": run,
+        "current": current,
+        "total": total,
+        "percent": percent,
+        "polling": run.status in WAITING,
+        "actions": selectors.actions_for(request.user, run),
+        "label": _label(run),
+    }
 
 
 def import_run_progress(request, pk):
+    """The run's block, polled while it waits or runs; once checked, the run's page (its preview)."""
     run = _run(request, pk)
-    current, total = progress_of(run)
-    percent = run.percent if run.finished or not total else min(100, round(100 * current / total))
-    return render(
-        request,
-        "imports/_progress.html",
-        {"run": run, "current": current, "total": total, "percent": percent},
-    )
+    response = render(request, "imports/_run.html", _run_context(request, run))
+    if run.status == ImportRun.Status.CHECKED and request.htmx:
+        response["HX-Redirect"] = reverse("positions:import_run", args=[run.pk])
+    return response
 
 
 def import_undo(request, pk):
@@ -206,7 +223,7 @@ def import_undo(request, pk):
     try:
         runs.import_undo(actor=request.user, run=run)
     except ValidationError as error:
-        return _page(request, run=run, actions=actions, label=_label(run), blockers=error.messages)
+        return _page(request, **_run_context(request, run), blockers=error.messages)
     messages.success(request, _("The import of %(file)s was undone.") % {"file": run.file_name})
     return redirect("positions:import_run", run.pk)
 

@@ -108,7 +108,11 @@ def seed() -> District:
     o["roll"] = allowance_roll_generate(actor=admin, month=today.replace(day=1) - timedelta(days=31))
     o["roll_run"] = AllowanceRollRun.objects.create(id=uuid4(), month=o["roll"].month, requested_by=admin)
     o["import_run"] = ImportRun.objects.create(
-        started_by=admin, register="positions", file_name="岗位.xlsx", status="done", finished_at=timezone.now()
+        started_by=admin,
+        register="positions",
+        file_name="岗位.xlsx",
+        status="done",
+        finished_at=timezone.now(),
     )
 
     # Training hosted by station A, a certificate of it.

@@ -246,7 +246,8 @@ def test_a_large_run_is_written_by_the_worker_and_its_person_told(
     progress = client.get(
         reverse("positions:import_run_progress", args=[run.pk]), headers={"HX-Request": "true"}
     )
-    assert progress.status_code == 200 and "100%" in progress.content.decode()
+    assert progress.status_code == 200 and 'data-status="done"' in progress.content.decode()
+    assert "hx-get" not in progress.content.decode()  # the poll stops
 
 
 def test_a_file_too_large_for_the_request_is_checked_by_the_worker(
