@@ -38,7 +38,7 @@ def worker_csv(rows: int, unit_codes: list[str]) -> bytes:
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow(HEADERS)
-    born = date(1970, 1, 1)
+    born = date(1950, 1, 1)  # before any demo worker's birth: no ID number already on record
     for number in range(rows):
         day = born + timedelta(days=number // 999)
         first17 = f"420506{day:%Y%m%d}{number % 999 + 1:03d}"

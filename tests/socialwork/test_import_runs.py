@@ -275,3 +275,44 @@ def test_someone_else_cannot_confirm_or_see_a_run(as_user, district_admin, stati
         runs.import_run_confirm(actor=station_manager, run=run, on_duplicate="stop")
     assert as_user(station_manager).get(reverse("positions:import_run", args=[run.pk])).status_code == 404
     assert ImportedRecord.objects.count() == 0
+
+
+def test_a_commit_holds_one_chunk_of_records_at_a_time(district_admin, network, monkeypatch):
+    """With a run, each chunk's records are written as ImportedRecord rows and let go."""
+    from socialwork.imports import registry
+    from socialwork.imports import services as import_services
+
+    monkeypatch.setattr(import_services, "CHUNK", 2)
+    monkeypatch.setattr(registry, "CHUNK", 2)
+    held = []
+    flush = import_services.Recorder.flush
+
+    def spy(recorder, run):
+        held.append(len(recorder.created))
+        flush(recorder, run)
+
+    monkeypatch.setattr(import_services.Recorder, "flush", spy)
+    upload = xlsx(POSITION_HEADERS, [position_row(f"P-{i}", network.posts_a[0]) for i in range(5)])
+    run = ImportRun.objects.create(started_by=district_admin, register="positions", file_name="x.xlsx")
+    recorder = import_services.import_commit(
+        actor=district_admin,
+        kind="positions",
+        rows=import_services.consumed(rows_of(upload, "positions")),
+        run=run,
+    )
+    assert held == [2, 2, 1] and recorder.created == [] and recorder.created_count == 5
+    assert run.records.count() == 5
+
+
+def test_the_background_reads_more_rows_than_a_request(network):
+    from socialwork.imports import reading
+
+    rows = [["P", "t", "U", "民政", "grid", "contract"]] * (reading.MAX_ROWS + 1)
+    upload = csv_file(POSITION_HEADERS[:6], rows)
+    with pytest.raises(ValidationError, match="more than 20000 rows"):
+        rows_of(upload, "positions")
+    with reading.background():
+        assert len(rows_of(upload, "positions")) == reading.MAX_ROWS + 1
+    too_many = csv_file(POSITION_HEADERS[:6], [rows[0]] * (reading.BACKGROUND_MAX_ROWS + 1))
+    with reading.background(), pytest.raises(ValidationError, match="more than 100000 rows"):
+        rows_of(too_many, "positions")
