@@ -1,6 +1,8 @@
 """The positions app's pages, gathered from each area's views module."""
 
-from .views import allowance, assessment, honours, imports, network, workforce
+from socialwork.imports import views as imports
+
+from .views import allowance, assessment, honours, network, workforce
 
 app_name = "positions"
 

@@ -51,3 +51,6 @@ BACKUP_FAILED = notification_kind(
 AUDIT_CHAIN_BROKEN = notification_kind(
     "audit_chain_broken", label=_("The audit log's chain was found broken (auditors)")
 )
+
+# Imports (socialwork.imports.runs): a background import finished, imported or refused.
+IMPORT_FINISHED = notification_kind("import_finished", label=_("My import finished"))

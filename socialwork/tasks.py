@@ -13,6 +13,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from . import reminders, services, timelimits
 from .backups import tasks as backup_tasks  # noqa: F401 (registers the backups' tasks with Celery)
+from .imports import tasks as import_tasks  # noqa: F401 (registers the imports' tasks with Celery)
 from .task_options import task_options
 
 # Connection troubles worth another try: the database (restarted, failed over), the broker

@@ -27,6 +27,8 @@ ANNUAL_REPORT = Limits(15 * 60, 16 * 60)
 DASHBOARD = Limits(10 * 60, 11 * 60)
 CLIENT_PURGE = Limits(15 * 60, 16 * 60)
 EXPORT = Limits(30 * 60, 31 * 60)
+# An import of up to 100,000 rows, checked and written in one transaction.
+IMPORT = Limits(60 * 60, 61 * 60)
 STALE_RECOVERY = Limits(60, 2 * 60)
 # A database of a few GB dumps, or restores into the scratch database, in minutes; the limits stay
 # under the visibility timeout. A larger one runs `manage.py backup` from cron (no time limit).
@@ -37,7 +39,7 @@ AUDIT_VERIFY = Limits(30 * 60, 31 * 60)
 
 ALL = (
     DEFAULT, REMINDER, NOTIFICATION_EMAIL, NOTIFICATION_OUTBOX, ALLOWANCE_ROLL, ANNUAL_REPORT,
-    DASHBOARD, CLIENT_PURGE, EXPORT, STALE_RECOVERY, BACKUP, RESTORE_CHECK, AUDIT_VERIFY,
+    DASHBOARD, CLIENT_PURGE, EXPORT, IMPORT, STALE_RECOVERY, BACKUP, RESTORE_CHECK, AUDIT_VERIFY,
 )  # fmt: skip
 
 # The longest hard limit and a margin for the worker to record the end and acknowledge.

@@ -30,6 +30,8 @@ import resource
 import signal
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -54,6 +56,37 @@ PARSE_CPU_SECONDS = 30
 PARSE_WALL_SECONDS = 40
 PARSE_MEMORY_BYTES = 512 * 1024 * 1024
 
+# A file read by the Celery worker (an import run in the background) may hold more rows; its parts
+# may unpack to more, and its reading child may take longer and more memory, in proportion.
+BACKGROUND_MAX_ROWS = 100_000
+BACKGROUND_FACTOR = 5  # the unpacked sizes and the child's CPU, wall-clock time and memory, times this
+_background = ContextVar("uploaded_sheets_background", default=False)
+
+
+@contextmanager
+def background():
+    """Inside this block files are read with the background limits (BACKGROUND_MAX_ROWS rows,
+    the unpacked sizes and the reading child's time and memory BACKGROUND_FACTOR times larger).
+    Every check still runs; only the caps are larger."""
+    token = _background.set(True)
+    try:
+        yield
+    finally:
+        _background.reset(token)
+
+
+def in_background() -> bool:
+    return _background.get()
+
+
+def max_rows() -> int:
+    return BACKGROUND_MAX_ROWS if _background.get() else MAX_ROWS
+
+
+def _scaled(value: int) -> int:
+    return value * BACKGROUND_FACTOR if _background.get() else value
+
+
 HEAD_BYTES = 64 * 1024
 DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\b[^>]*?\bref\s*=\s*[\"']([^\"']+)[\"']")
 SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
@@ -70,7 +103,7 @@ def _unreadable_workbook() -> ValidationError:
 
 def _too_many_rows() -> ValidationError:
     return ValidationError(
-        _("The file has more than %(limit)d rows; split it into smaller files.") % {"limit": MAX_ROWS},
+        _("The file has more than %(limit)d rows; split it into smaller files.") % {"limit": max_rows()},
         code="too_many_rows",
     )
 
@@ -104,6 +137,7 @@ def check_workbook(data: bytes) -> None:
 
 
 def _check_parts(parts: list[zipfile.ZipInfo]) -> None:
+    max_part, max_unpacked = _scaled(MAX_PART_BYTES), _scaled(MAX_UNPACKED_BYTES)
     if len(parts) > MAX_PARTS:
         raise ValidationError(
             _(
@@ -115,8 +149,8 @@ def _check_parts(parts: list[zipfile.ZipInfo]) -> None:
     total = 0
     for part in parts:
         total += part.file_size
-        if part.file_size > MAX_PART_BYTES or total > MAX_UNPACKED_BYTES:
-            limit = MAX_PART_BYTES if part.file_size > MAX_PART_BYTES else MAX_UNPACKED_BYTES
+        if part.file_size > max_part or total > max_unpacked:
+            limit = max_part if part.file_size > max_part else max_unpacked
             raise ValidationError(
                 _("Unpacked, the workbook holds more than %(limit)d MB; split it into smaller files.")
                 % {"limit": limit // (1024 * 1024)},
@@ -140,7 +174,7 @@ def _check_dimension(head: bytes) -> None:
         min_col, min_row, max_col, max_row = range_boundaries(match.group(1).decode("ascii", "replace"))
     except (ValueError, TypeError):
         return
-    if (max_row or 0) > MAX_ROWS + 1 or (max_col or 0) > MAX_COLUMNS:
+    if (max_row or 0) > max_rows() + 1 or (max_col or 0) > MAX_COLUMNS:
         raise ValidationError(
             _(
                 "The sheet declares %(rows)d rows and %(columns)d columns; an import file holds at most "
@@ -150,7 +184,7 @@ def _check_dimension(head: bytes) -> None:
             % {
                 "rows": max_row or 0,
                 "columns": max_col or 0,
-                "max_rows": MAX_ROWS,
+                "max_rows": max_rows(),
                 "max_columns": MAX_COLUMNS,
             },
             code="too_large_dimension",
@@ -269,7 +303,7 @@ def read_isolated(function: Callable, *args):
     child.start()
     sender.close()
     try:
-        if not receiver.poll(PARSE_WALL_SECONDS):
+        if not receiver.poll(_scaled(PARSE_WALL_SECONDS)):
             raise ValidationError(
                 _("The file took too long to read; split it into smaller files."), code="too_slow"
             )
@@ -328,8 +362,8 @@ def _limit_self() -> None:
     except (OSError, ValueError):
         inherited = None
     for limit, soft in (
-        (resource.RLIMIT_AS, None if inherited is None else inherited + PARSE_MEMORY_BYTES),
-        (resource.RLIMIT_CPU, PARSE_CPU_SECONDS),
+        (resource.RLIMIT_AS, None if inherited is None else inherited + _scaled(PARSE_MEMORY_BYTES)),
+        (resource.RLIMIT_CPU, _scaled(PARSE_CPU_SECONDS)),
     ):
         if soft is None:
             continue
@@ -356,8 +390,9 @@ def _cell_too_long(row: int) -> ValidationError:
 def bounded(rows: Iterable) -> Iterator[tuple]:
     """The rows as tuples of at most MAX_COLUMNS values, refusing a row past MAX_ROWS below the
     header, a value in a column past MAX_COLUMNS, and a text cell longer than MAX_CELL_CHARS."""
+    limit = max_rows()
     for number, row in enumerate(rows, start=1):
-        if number > MAX_ROWS + 1:
+        if number > limit + 1:
             raise _too_many_rows()
         row = tuple(row)
         if len(row) > MAX_COLUMNS:

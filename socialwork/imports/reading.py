@@ -17,6 +17,16 @@ from .registry import Register, get, registers
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = uploaded_sheets.MAX_ROWS
+# Read by the Celery worker (`uploaded_sheets.background()`): 100,000 rows, and the bytes they take.
+BACKGROUND_MAX_BYTES = 40 * 1024 * 1024
+BACKGROUND_MAX_ROWS = uploaded_sheets.BACKGROUND_MAX_ROWS
+background = uploaded_sheets.background
+
+
+def max_bytes() -> int:
+    return BACKGROUND_MAX_BYTES if uploaded_sheets.in_background() else MAX_BYTES
+
+
 HEADER_SEARCH_ROWS = 5  # title rows above the headers (a merged 某某区社会组织名录) are passed over
 
 
@@ -58,11 +68,18 @@ def read_workbook(upload) -> list[tuple[str, str, list[dict]]]:
     ]
 
 
+def check_file(upload) -> None:
+    """The checks made before any parser runs (size, format, the workbook's declared sizes), with
+    the limits in force (`background()`): a large file is refused at once, not by the worker."""
+    _checked(upload)
+
+
 def _checked(upload) -> tuple[bytes, str]:
-    if upload.size is not None and upload.size > MAX_BYTES:
+    limit = max_bytes()
+    if upload.size is not None and upload.size > limit:
         raise _too_large()
-    data = upload.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
+    data = upload.read(limit + 1)
+    if len(data) > limit:
         raise _too_large()
     return data, uploaded_sheets.checked_format(data, name=getattr(upload, "name", "") or "")
 
@@ -70,7 +87,7 @@ def _checked(upload) -> tuple[bytes, str]:
 def _too_large() -> ValidationError:
     return ValidationError(
         _("The file is larger than %(limit)d MB; split it into smaller files.")
-        % {"limit": MAX_BYTES // (1024 * 1024)},
+        % {"limit": max_bytes() // (1024 * 1024)},
         code="too_large",
     )
 
@@ -137,15 +154,14 @@ def rows_from_records(records, columns: tuple[Column, ...]) -> list[dict]:
             _("Required columns are missing: %(missing)s.") % {"missing": listing(missing)}, code="columns"
         )
 
-    rows = []
+    rows, limit = [], uploaded_sheets.max_rows()
     for line, record in enumerate(records, start=number + 1):
         values = {key: cell(value) for key, value in zip(keys, record, strict=False) if key}
         if all(value == "" for value in values.values()):
             continue
-        if len(rows) >= MAX_ROWS:
+        if len(rows) >= limit:
             raise ValidationError(
-                _("The file has more than %(limit)d rows; split it into smaller files.")
-                % {"limit": MAX_ROWS},
+                _("The file has more than %(limit)d rows; split it into smaller files.") % {"limit": limit},
                 code="too_many_rows",
             )
         rows.append({**{key: "" for key in keys if key}, **values, ROW: line})

@@ -1,6 +1,7 @@
 from .audit import AuditArchive, AuditChainCheck, AuditEntry, AuditPolicy
 from .backups import BackupRun
 from .base import TimeStampedModel
+from .imports import ImportedRecord, ImportRun
 from .notifications import Notification, NotificationPreference
 from .tokens import ApiToken, ApiTokenPolicy
 from .twofactor import SecondFactorPolicy
@@ -14,6 +15,8 @@ __all__ = [
     "AuditEntry",
     "AuditPolicy",
     "BackupRun",
+    "ImportRun",
+    "ImportedRecord",
     "Notification",
     "NotificationPreference",
     "SecondFactorPolicy",

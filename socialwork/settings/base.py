@@ -321,6 +321,10 @@ EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=24)
 # The district archive's passphrase: WinZip AES derives its key with only 1,000 rounds of PBKDF2,
 # so the passphrase's own length is what stands against guessing on a stolen copy.
 ARCHIVE_PASSPHRASE_MIN_LENGTH = env.int("ARCHIVE_PASSPHRASE_MIN_LENGTH", default=12)
+# An import (socialwork.imports) can be undone as a whole this many days after it ran.
+IMPORT_UNDO_DAYS = env.int("IMPORT_UNDO_DAYS", default=7)
+# An import of more rows than this is checked and written in the background (the Celery worker).
+IMPORT_INLINE_ROWS = env.int("IMPORT_INLINE_ROWS", default=2_000)
 
 REST_FRAMEWORK = {
     # The token first: a refused or expired token answers 401 with `WWW-Authenticate: Token`,

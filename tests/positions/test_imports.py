@@ -339,10 +339,11 @@ def test_template_headers_follow_the_language(district_admin, network):
 
 
 def test_file_over_the_size_limit_is_refused(as_user, district_admin, network):
-    big = SimpleUploadedFile("big.csv", b"x" * (importing.MAX_BYTES + 1))
-    response = as_user(district_admin).post(reverse("positions:import"), {"kind": "positions", "file": big})
-    assert "larger than 5 MB" in response.content.decode()
+    huge = SimpleUploadedFile("huge.csv", b"x" * (importing.BACKGROUND_MAX_BYTES + 1))
+    response = as_user(district_admin).post(reverse("positions:import"), {"kind": "positions", "file": huge})
+    assert "larger than 40 MB" in response.content.decode()
     assert response.context["preview"] is None
+    big = SimpleUploadedFile("big.csv", b"x" * (importing.MAX_BYTES + 1))
     with pytest.raises(ValidationError, match="larger than 5 MB"):
         importing.read_rows(big, kind="positions")
 

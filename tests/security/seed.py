@@ -19,6 +19,7 @@ from projects import services as projects
 from projects.models import Procurement, Project
 from reports import services as reports
 from reports.export_tasks import export_start
+from socialwork.models import ImportRun
 from socialwork.roles import Role
 from socialwork.services import notification_send
 from socialwork.tokens import api_token_create
@@ -106,6 +107,13 @@ def seed() -> District:
     )
     o["roll"] = allowance_roll_generate(actor=admin, month=today.replace(day=1) - timedelta(days=31))
     o["roll_run"] = AllowanceRollRun.objects.create(id=uuid4(), month=o["roll"].month, requested_by=admin)
+    o["import_run"] = ImportRun.objects.create(
+        started_by=admin,
+        register="positions",
+        file_name="岗位.xlsx",
+        status="done",
+        finished_at=timezone.now(),
+    )
 
     # Training hosted by station A, a certificate of it.
     o["series"] = make_series(station_a)

@@ -270,6 +270,10 @@ ACCESS: dict[str, Rule] = {
     # A station's people import its clients, cases, volunteers and their hours, as they register them one by one.
     "positions:import": get(DISTRICT, STATION_A_STAFF),
     "positions:import_template": get(DISTRICT, {R.STATION_MANAGER}),
+    # The seeded run is the district administrator's: theirs, and the superuser's, to see and undo.
+    "positions:import_run": get(DISTRICT),
+    "positions:import_run_progress": get(DISTRICT),
+    "positions:import_undo": post(DISTRICT),
     "positions:network": get(SIGNED_IN),
     "positions:position_create": get(DISTRICT, {R.STATION_MANAGER}),
     "positions:position_detail": get(SEES_ROOM_A),
@@ -461,6 +465,9 @@ PATH_ARGS = {
     "positions:allowance_roll_export": _pk("roll"),
     "positions:allowance_roll_progress": lambda o: {"task_id": o["roll_run"].id},
     "positions:import_template": lambda o: {"kind": "positions"},
+    "positions:import_run": _pk("import_run"),
+    "positions:import_run_progress": _pk("import_run"),
+    "positions:import_undo": _pk("import_run"),
     "training:certificate_pdf": _pk("certificate"),
     "training:series_detail": _pk("series"),
     "training:series_update": _pk("series"),

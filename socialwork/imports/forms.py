@@ -1,12 +1,15 @@
-"""Forms of the bulk import pages: the upload, and the confirmation of a checked file."""
+"""Forms of the import page: the upload (one register, or a workbook of several), and the
+confirmation of a checked file."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from socialwork.imports import reading
-from socialwork.imports.registry import registers_for
-from socialwork.imports.services import ON_DUPLICATE, SKIP, STOP, UPDATE
 from socialwork.uploads import content_error
+
+from . import reading
+from .registry import registers_for
+from .runs import WORKBOOK
+from .services import ON_DUPLICATE, SKIP, STOP, UPDATE
 
 EXTENSIONS = (".xlsx", ".csv")
 
@@ -16,28 +19,36 @@ def kinds_for(user) -> list[tuple[str, str]]:
     return [(cls.key, cls.label) for cls in registers_for(user)]
 
 
+def choices_for(user) -> list[tuple[str, str]]:
+    """The registers this person may import, and a workbook of several registers."""
+    kinds = kinds_for(user)
+    return [*kinds, (WORKBOOK, _("A workbook (several registers)"))] if kinds else []
+
+
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("What to import"), choices=())
     file = forms.FileField(
         label=_("File"),
         help_text=_(
-            "An Excel workbook (.xlsx) or a CSV file, at most 5 MB and 20,000 rows; the first row holds "
-            "the column headers, in Chinese or English as in the template."
+            "An Excel workbook (.xlsx) or a CSV file; the first row holds the column headers, in Chinese "
+            "or English as in the template. Up to 5 MB and 20,000 rows are checked at once; a larger file, "
+            "up to 40 MB and 100,000 rows, is checked and imported in the background. A workbook of several "
+            "registers names each sheet after its register (社会组织, 项目, 服务对象, ...)."
         ),
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = kinds_for(user)
+        self.fields["kind"].choices = choices_for(user)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(EXTENSIONS):
             raise forms.ValidationError(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
-        if upload.size > reading.MAX_BYTES:
+        if upload.size > reading.BACKGROUND_MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(limit)d MB; split it into smaller files.")
-                % {"limit": reading.MAX_BYTES // (1024 * 1024)}
+                % {"limit": reading.BACKGROUND_MAX_BYTES // (1024 * 1024)}
             )
         error = content_error(upload, upload.name.rsplit(".", 1)[-1])
         if error is not None:  # renamed, or a workbook with macros
@@ -46,7 +57,7 @@ class ImportForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
+    token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)  # the run's id
     on_duplicate = forms.ChoiceField(
         label=_("Rows already on record"),
         choices=[

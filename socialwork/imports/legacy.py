@@ -1,0 +1,60 @@
+"""The demo legacy workbook: one workbook with the registers a district keeps in Excel today
+(社会组织, 培训记录, 项目, 志愿者, 服务对象, 个案, ...), each sheet under a title in merged cells,
+with some rows wrong in the ways people get them wrong. Each app writes its own sheets' rows
+(`<app>/demo_imports*.py`, fitting the demo data); this module puts them in one workbook.
+
+`python manage.py legacy_workbook` writes it; the copy in the repo is docs/demo/legacy-registers.xlsx.
+"""
+
+import io
+from importlib import import_module
+
+from socialwork.spreadsheets import safe_row
+
+# Where each app keeps the rows of its sheets: (module, function) → {sheet title: rows, header first}.
+SOURCES = (
+    ("projects.demo_imports", "legacy_rows"),
+    ("training.demo_imports", "legacy_rows"),
+    ("projects.demo_imports_projects", "legacy_rows"),
+    ("casework.demo_imports_volunteers", "volunteer_legacy_rows"),
+    ("casework.demo_imports", "legacy_rows"),
+    ("positions.demo_imports", "legacy_rows"),
+)
+TITLE = "{sheet}台账（{district}）"
+
+
+def legacy_sheets() -> dict[str, list[list]]:
+    """Every sheet's rows, header first, in the order the workbook holds them."""
+    sheets = {}
+    for module, function in SOURCES:
+        try:
+            rows_of = getattr(import_module(module), function)
+        except (ImportError, AttributeError):
+            continue
+        sheets.update(rows_of())
+    return sheets
+
+
+def legacy_workbook(*, district: str = "示范区民政局") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in legacy_sheets().items():
+        sheet = workbook.create_sheet(title)
+        width = max(len(row) for row in rows)
+        # A title across the sheet in merged cells, as bureaus print their registers.
+        sheet.append([TITLE.format(sheet=title, district=district)])
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+        sheet["A1"].font = Font(bold=True, size=14)
+        sheet["A1"].alignment = Alignment(horizontal="center")
+        for row in rows:
+            sheet.append(safe_row(row))
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for index in range(1, width + 1):
+            sheet.column_dimensions[sheet.cell(row=2, column=index).column_letter].width = 16
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
