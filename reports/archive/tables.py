@@ -158,6 +158,8 @@ LEFT_OUT: dict[str, str] = {
     "socialwork.Notification": "messages to people of this installation, with its links",
     "socialwork.NotificationPreference": "each person's choice on this installation",
     "socialwork.ApiToken": "credentials: never leave the installation",
+    "socialwork.ImportRun": "this installation's import runs: their undo window and files belong to it",
+    "socialwork.ImportedRecord": "which of this installation's runs wrote a record, by its content type ids",
     "socialwork.ApiTokenPolicy": "a setting of the installation",
     "socialwork.SecondFactorPolicy": "a setting of the installation",
     "socialwork.User_groups": "written as the accounts' `roles` column",

@@ -4,7 +4,7 @@ every row or none, each row through its register's `save` (the app's own service
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from .cells import ROW
@@ -81,7 +81,12 @@ class Recorder:
         """Keep the values `obj` has now, before the row's save changes them (for undo)."""
         if obj is None:
             return
-        values = {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if not f.primary_key}
+        values = {
+            # A document's value is its name in the storage: undo gives back the name, not the file.
+            f.attname: getattr(obj, f.attname).name if isinstance(f, models.FileField) else getattr(obj, f.attname)
+            for f in obj._meta.concrete_fields
+            if not f.primary_key
+        }
         from socialwork.models import ImportedRecord
 
         self.snapshots = {(type(obj), obj.pk): ImportedRecord.encode_before(values)}

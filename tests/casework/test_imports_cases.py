@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import Workbook
 
-from casework.imports import CaseRegister
 from casework.models import Case, Client, Closing
 from casework.selectors import case_quiet, cases_visible_to
 from casework.timeline import closing_events, transition_events
@@ -20,7 +19,6 @@ from socialwork.idnumbers import check_character
 from socialwork.imports import reading
 from socialwork.imports import services as importing
 from socialwork.imports.cells import ROW
-from socialwork.imports.services import _check as import_check
 from socialwork.models import AuditEntry
 from socialwork.roles import Role
 from tests.casework.factories import make_case, make_client
@@ -216,9 +214,10 @@ def test_a_workbook_brings_clients_then_their_cases(people):
     # Without the clients sheet's identities, the case's client is unknown; with them, accepted.
     alone = importing.import_preview(actor=manager, kind="cases", rows=case_rows)
     assert "No client" in alone.problems[0].reasons[0]
-    with_clients = CaseRegister(actor=manager, pending={"clients": {number}})
-    problems, _duplicates, _good = import_check(actor=manager, register=with_clients, rows=case_rows)
-    assert problems == []
+    with_clients = importing.import_preview(
+        actor=manager, kind="cases", rows=case_rows, pending={"clients": {number}}
+    )
+    assert with_clients.problems == []
     importing.import_commit(actor=manager, kind="clients", rows=client_rows)
     importing.import_commit(actor=manager, kind="cases", rows=case_rows)
     case = Case.objects.get()

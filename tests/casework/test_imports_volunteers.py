@@ -178,10 +178,12 @@ def test_hours_on_record_are_offered_and_never_doubled(station_manager, network)
 
 
 def test_hours_may_name_a_volunteer_the_workbook_brings_in(station_manager, network):
-    register = get("volunteer_hours")(actor=station_manager, pending={"volunteers": {"王秀英 · 13872601234"}})
+    pending = {"volunteers": {"王秀英 · 13872601234"}}
     rows = rows_of(xlsx(HOURS_HEADERS, [["王秀英", "", "2015-06-01", 2, ""]]), "volunteer_hours")
-    problems, _duplicates, good = services._check(actor=station_manager, register=register, rows=rows)
-    assert not problems and len(good) == 1
+    preview = services.import_preview(
+        actor=station_manager, kind="volunteer_hours", rows=rows, pending=pending
+    )
+    assert preview.ok and preview.good == 1
 
 
 def test_only_people_of_a_station_import_volunteers(district_admin, station_manager, social_worker, network):

@@ -153,9 +153,10 @@ def test_a_station_manager_records_exams_only_of_their_own_people(station_manage
 def test_a_worker_the_workbook_brings_in_is_accepted_in_the_preview(district_admin, workers):
     newcomer = id_number("19950303", "246")
     rows = [{"id_number": newcomer, "year": 2020, "level": "初级", "result": "合格", ROW: 2}]
-    register = get("exams")(actor=district_admin, pending={"workers": {newcomer}})
-    problems, _duplicates, good = services._check(actor=district_admin, register=register, rows=rows)
-    assert not problems and len(good) == 1
+    preview = services.import_preview(
+        actor=district_admin, kind="exams", rows=rows, pending={"workers": {newcomer}}
+    )
+    assert preview.ok and preview.good == 1
 
 
 def test_awards_import_with_the_awarding_body(district_admin, workers):

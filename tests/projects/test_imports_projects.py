@@ -1,7 +1,6 @@
 """The registers 项目 and 项目付款: past projects with their calls, contracts, acceptance and
 payments, through the preview and the commit, in their final state, within the year's budget."""
 
-import inspect
 import io
 from datetime import date
 from decimal import Decimal
@@ -64,12 +63,8 @@ def rows_of(rows, kind="projects", headers=HEADERS):
 
 
 def preview_with(actor, kind, rows, pending) -> list:
-    """The bad rows of a sheet when the earlier sheets of its workbook bring in `pending`: through
-    `import_preview(pending=...)` where the mechanism takes it, else through its checker."""
-    if "pending" in inspect.signature(services.import_preview).parameters:
-        return services.import_preview(actor=actor, kind=kind, rows=rows, pending=pending).problems
-    register = get(kind)(actor=actor, pending=pending)
-    return services._check(actor=actor, register=register, rows=rows)[0]
+    """The bad rows of a sheet when the earlier sheets of its workbook bring in `pending`."""
+    return services.import_preview(actor=actor, kind=kind, rows=rows, pending=pending).problems
 
 
 def reasons_by_row(preview) -> dict[int, str]:

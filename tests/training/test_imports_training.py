@@ -14,7 +14,7 @@ from positions.models import SocialWorker
 from reports import figures
 from socialwork.imports import services
 from socialwork.imports.reading import rows_from_records
-from socialwork.imports.services import _check
+from socialwork.imports.services import _chunks
 from socialwork.models import AuditEntry
 from tests.positions.test_imports import csv_file, id_number, reasons_by_row, rows_of, xlsx
 from training import selectors
@@ -269,7 +269,7 @@ def test_a_worker_the_same_workbook_brings_in_is_credited(district_admin, networ
     pending_id = id_number("19920202", "124")
     rows = rows_from_records([HEADERS, row("新人", id_number=pending_id)], TrainingRegister.columns)
     register = TrainingRegister(actor=district_admin, pending={"workers": {pending_id}})
-    problems, _duplicates, good = _check(actor=district_admin, register=register, rows=rows)
+    [(_rows, problems, _duplicates, good)] = _chunks(register=register, rows=rows)
     assert not problems and good[0][1]["pending_id"] == pending_id and good[0][1]["outside_name"] == ""
 
 
