@@ -27,11 +27,7 @@ def legacy_sheets() -> dict[str, list[list]]:
     """Every sheet's rows, header first, in the order the workbook holds them."""
     sheets = {}
     for module, function in SOURCES:
-        try:
-            rows_of = getattr(import_module(module), function)
-        except (ImportError, AttributeError):
-            continue
-        sheets.update(rows_of())
+        sheets.update(getattr(import_module(module), function)())
     return sheets
 
 

@@ -49,9 +49,9 @@ class ImportRun(TimeStampedModel):
     status = models.CharField(
         pgettext_lazy("import run", "status"), max_length=10, choices=Status.choices, default=Status.CHECKING
     )
-    created_count = models.PositiveIntegerField(_("created"), default=0)
-    updated_count = models.PositiveIntegerField(_("updated"), default=0)
-    skipped_count = models.PositiveIntegerField(_("skipped"), default=0)
+    created_count = models.PositiveIntegerField(_("records created"), default=0)
+    updated_count = models.PositiveIntegerField(_("records updated"), default=0)
+    skipped_count = models.PositiveIntegerField(_("rows skipped"), default=0)
     problems_text = EncryptedTextField(_("problems"), blank=True, default="")
     preview_text = EncryptedTextField(_("preview"), blank=True, default="")
     progress_current = models.PositiveIntegerField(_("rows done"), default=0)
@@ -130,9 +130,9 @@ class ImportedRecord(models.Model):
         ImportRun, on_delete=models.CASCADE, related_name="records", verbose_name=_("import")
     )
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("kind of record"))
-    object_id = models.CharField(_("record"), max_length=64)
+    object_id = models.CharField(_("record id"), max_length=64)
     sheet = models.CharField(_("sheet"), max_length=100, blank=True)
-    row = models.PositiveIntegerField(_("row"))
+    row = models.PositiveIntegerField(_("row in the file"))
     action = models.CharField(
         pgettext_lazy("imported record", "action"), max_length=10, choices=Action.choices
     )
