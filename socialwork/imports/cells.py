@@ -156,9 +156,10 @@ def parse_number(value) -> int:
 
 
 def parse_decimal(value) -> Decimal:
-    """An amount: 12,000.50, ￥12000, 1.2万 (ten thousands, as budgets are written)."""
+    """A number with decimals, or an amount: 12,000.50, ￥12000, 1.2万 (ten thousands, as budgets
+    are written)."""
     if isinstance(value, bool):
-        raise ValueError(_("“%(value)s” is not an amount.") % {"value": value})
+        raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
     if isinstance(value, int | float | Decimal):
         return Decimal(str(value))
     text = (
@@ -170,9 +171,9 @@ def parse_decimal(value) -> Decimal:
     try:
         amount = Decimal(text) * scale
     except InvalidOperation:
-        raise ValueError(_("“%(value)s” is not an amount.") % {"value": short(str(value))}) from None
+        raise ValueError(_("“%(value)s” is not a number.") % {"value": short(str(value))}) from None
     if not amount.is_finite():
-        raise ValueError(_("“%(value)s” is not an amount.") % {"value": short(str(value))})
+        raise ValueError(_("“%(value)s” is not a number.") % {"value": short(str(value))})
     return amount
 
 

@@ -3,7 +3,8 @@
 with some rows wrong in the ways people get them wrong. Each app writes its own sheets' rows
 (`<app>/demo_imports*.py`, fitting the demo data); this module puts them in one workbook.
 
-`python manage.py legacy_workbook` writes it; the copy in the repo is docs/demo/legacy-registers.xlsx.
+`python manage.py legacy_workbook` writes it, and the workforce's exam results and awards beside it;
+the copies in the repo are docs/demo/legacy-registers.xlsx and docs/demo/legacy-workforce.xlsx.
 """
 
 import io
@@ -12,32 +13,36 @@ from importlib import import_module
 from socialwork.spreadsheets import safe_row
 
 # Where each app keeps the rows of its sheets: (module, function) → {sheet title: rows, header first}.
+# The district's registers and its stations' (the district imports the first four sheets, a
+# station the rest: each person their own, the others named and left alone).
 SOURCES = (
     ("projects.demo_imports", "legacy_rows"),
     ("training.demo_imports", "legacy_rows"),
     ("projects.demo_imports_projects", "legacy_rows"),
     ("casework.demo_imports_volunteers", "volunteer_legacy_rows"),
     ("casework.demo_imports", "legacy_rows"),
-    ("positions.demo_imports", "legacy_rows"),
 )
+# The workforce's results, kept apart: the district and the stations both record exams and awards,
+# so in the shared workbook a station would meet the district's rows as people outside its place.
+WORKFORCE_SOURCES = (("positions.demo_imports", "legacy_rows"),)
 TITLE = "{sheet}台账（{district}）"
 
 
-def legacy_sheets() -> dict[str, list[list]]:
+def legacy_sheets(sources=SOURCES) -> dict[str, list[list]]:
     """Every sheet's rows, header first, in the order the workbook holds them."""
     sheets = {}
-    for module, function in SOURCES:
+    for module, function in sources:
         sheets.update(getattr(import_module(module), function)())
     return sheets
 
 
-def legacy_workbook(*, district: str = "示范区民政局") -> bytes:
+def legacy_workbook(*, sources=SOURCES, district: str = "夷陵区民政局") -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for title, rows in legacy_sheets().items():
+    for title, rows in legacy_sheets(sources).items():
         sheet = workbook.create_sheet(title)
         width = max(len(row) for row in rows)
         # A title across the sheet in merged cells, as bureaus print their registers.

@@ -27,6 +27,8 @@ def max_bytes() -> int:
     return BACKGROUND_MAX_BYTES if uploaded_sheets.in_background() else MAX_BYTES
 
 
+# The column of line numbers most registers begin with (序号): read past, not refused as unknown.
+SERIAL_HEADERS = {fold(header) for header in ("序号", "序", "No.", "No", "#")}
 HEADER_SEARCH_ROWS = 5  # title rows above the headers (a merged 某某区社会组织名录) are passed over
 
 
@@ -129,6 +131,9 @@ def rows_from_records(records, columns: tuple[Column, ...]) -> list[dict]:
     keys, unknown, seen = [], [], set()
     for value in header:
         text = _header_text(value)
+        if fold(text) in SERIAL_HEADERS:  # the register's own line numbers: nothing to keep
+            keys.append(None)
+            continue
         column = by_header.get(fold(text)) if text else None
         if text and column is None:
             unknown.append(text)

@@ -26,6 +26,7 @@ from socialwork.models.imports import WORKBOOK
 from socialwork.services import audit_record, notification_send
 
 from . import reading, selectors, services
+from .cells import listing
 from .registry import CHUNK, get
 
 logger = logging.getLogger(__name__)
@@ -79,14 +80,20 @@ def _sheets(run: ImportRun, *, background: bool):
         return [(run.register, "", reading.read_rows(upload, kind=run.register))]
 
 
-def _allowed_sheets(actor, sheets):
-    refused = [key for key, _title, _rows in sheets if not get(key).allowed(actor)]
-    if refused:
+def _allowed_sheets(actor, sheets, *, workbook: bool):
+    """(the sheets this person may import, the titles of those left for others). A workbook the
+    whole bureau keeps holds registers for different people (the district's organizations and
+    projects, a station's clients and cases): each imports their own sheets, the others are named
+    and left alone. A file of one register the person may not import is refused."""
+    allowed = [sheet for sheet in sheets if get(sheet[0]).allowed(actor)]
+    refused = [sheet for sheet in sheets if not get(sheet[0]).allowed(actor)]
+    if refused and (not workbook or not allowed):
         raise ValidationError(
             _("You may not import these registers: %(registers)s.")
-            % {"registers": ", ".join(str(get(key).label) for key in refused)},
+            % {"registers": listing(str(get(key).label) for key, _title, _rows in refused)},
             code="permission",
         )
+    return allowed, [title or str(get(key).label) for key, title, _rows in refused]
 
 
 # The preview
@@ -101,12 +108,13 @@ def import_run_preview(*, run: ImportRun, background: bool = False, progress=Non
     actor = run.started_by
     with translation.override(actor.language) if background else nullcontext():
         try:
-            sheets = _sheets(run, background=background)
-            _allowed_sheets(actor, sheets)
+            sheets, left_out = _allowed_sheets(
+                actor, _sheets(run, background=background), workbook=run.register == WORKBOOK
+            )
         except ValidationError as error:
             if not background:
                 raise
-            preview = {"errors": list(error.messages), "sheets": []}
+            preview = {"errors": list(error.messages), "sheets": [], "left_out": []}
         else:
             pending, found = {}, []
             total = sum(len(rows) for _key, _title, rows in sheets)
@@ -117,7 +125,7 @@ def import_run_preview(*, run: ImportRun, background: bool = False, progress=Non
                 found.append(_sheet_preview(key, title, checked))
                 if progress is not None:
                     progress(done, total)
-            preview = {"errors": [], "sheets": found}
+            preview = {"errors": [], "sheets": found, "left_out": left_out}
     run.preview = preview
     run.progress_total = sum(sheet["total"] for sheet in preview["sheets"])
     run.status = ImportRun.Status.CHECKED
@@ -185,8 +193,9 @@ def import_run_execute(*, run_id, background: bool = False, progress=None) -> Im
     counts = {"created": 0, "updated": 0, "skipped": 0}
     with translation.override(actor.language) if background else nullcontext():
         try:
-            sheets = _sheets(run, background=background)
-            _allowed_sheets(actor, sheets)
+            sheets, _left_out = _allowed_sheets(
+                actor, _sheets(run, background=background), workbook=run.register == WORKBOOK
+            )
             with transaction.atomic():
                 pending, done = {}, 0
                 for key, title, rows in sheets:

@@ -83,7 +83,9 @@ class Recorder:
             return
         values = {
             # A document's value is its name in the storage: undo gives back the name, not the file.
-            f.attname: getattr(obj, f.attname).name if isinstance(f, models.FileField) else getattr(obj, f.attname)
+            f.attname: getattr(obj, f.attname).name
+            if isinstance(f, models.FileField)
+            else getattr(obj, f.attname)
             for f in obj._meta.concrete_fields
             if not f.primary_key
         }

@@ -17,6 +17,7 @@ from socialwork.models import ImportRun
 from socialwork.pages import confirmation
 
 from . import reading, runs, selectors
+from .cells import listing
 from .forms import ConfirmForm, ImportForm, kinds_for
 from .registry import get
 from .tasks import import_preview_task, progress_of
@@ -49,6 +50,7 @@ class Preview:
 
     sheets: list[SheetPreview]
     errors: list[str]
+    left_out: list[str] = field(default_factory=list)  # sheets of registers for others to import
 
     @classmethod
     def of(cls, run: ImportRun) -> "Preview":
@@ -61,7 +63,11 @@ class Preview:
             )
             for sheet in data.get("sheets", [])
         ]  # fmt: skip
-        return cls(sheets=sheets, errors=data.get("errors", []))
+        return cls(sheets=sheets, errors=data.get("errors", []), left_out=data.get("left_out", []))
+
+    @property
+    def left_out_text(self) -> str:
+        return listing(self.left_out)
 
     @property
     def total(self) -> int:

@@ -71,3 +71,12 @@ def test_a_title_row_in_merged_cells_above_the_headers_is_passed_over():
     records[2] = ("编码", "名称 ", "*服务单位编码*", "依托单位", "类别", "设岗方式")
     rows = reading.rows_from_records(iter(records), columns)
     assert [(row["code"], row[cells.ROW]) for row in rows] == [("P-1", 4)]
+
+
+def test_the_registers_own_line_numbers_are_read_past():
+    records = [
+        ("序号", "编码", "名称", "服务单位编码", "依托单位", "类别", "设岗方式"),
+        (1, "P-1", "岗位一", "U-1", "民政", "grid", "contract"),
+    ]
+    [row] = reading.rows_from_records(iter(records), get("positions").columns)
+    assert row["code"] == "P-1" and "序号" not in row

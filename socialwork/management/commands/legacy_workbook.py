@@ -5,13 +5,17 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from socialwork.imports.legacy import legacy_workbook
+from socialwork.imports.legacy import WORKFORCE_SOURCES, legacy_workbook
 
 DEFAULT = Path("docs/demo/legacy-registers.xlsx")
+WORKFORCE = "legacy-workforce.xlsx"
 
 
 class Command(BaseCommand):
-    help = "Write the demo legacy workbook (docs/demo/legacy-registers.xlsx unless a path is given)."
+    help = (
+        "Write the demo legacy workbook (docs/demo/legacy-registers.xlsx unless a path is given) and the "
+        "workforce's exam results and awards beside it (legacy-workforce.xlsx)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", default=str(DEFAULT))
@@ -20,4 +24,6 @@ class Command(BaseCommand):
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(legacy_workbook())
-        self.stdout.write(f"{target}")
+        workforce = target.with_name(WORKFORCE)
+        workforce.write_bytes(legacy_workbook(sources=WORKFORCE_SOURCES))
+        self.stdout.write(f"{target}\n{workforce}")
