@@ -135,7 +135,9 @@ def import_page(request):
                 if not TOO_LARGE_HERE.intersection(item.code for item in error.error_list):
                     raise
             else:
-                return _page(request, form=ImportForm(user=request.user), **_run_context(request, run))
+                # The form keeps what was chosen, for the corrected file.
+                chosen = ImportForm(user=request.user, initial={"kind": run.register})
+                return _page(request, form=chosen, **_run_context(request, run))
         runs.background_precheck(run)  # too large for the request: the worker reads it, if it may
     except ValidationError as error:
         runs.discard_file(run)

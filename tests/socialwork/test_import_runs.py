@@ -206,7 +206,9 @@ def test_a_bad_row_of_a_workbook_names_its_sheet(as_user, district_admin, networ
         {"岗位": [POSITION_HEADERS, position_row("P-1", network.posts_a[0], 服务单位编码="NOPE")]}
     )
     response = as_user(district_admin).post(reverse("positions:import"), {"kind": "workbook", "file": book})
-    assert "Sheet 岗位, row 2" in response.content.decode() and response.context["confirm"] is None
+    [problem] = response.context["preview"].problems
+    assert problem.row == 2 and "NOPE" in problem.reasons[0] and response.context["confirm"] is None
+    assert '<td class="nowrap">岗位</td><td>2</td>' in response.content.decode()
 
 
 def test_the_later_sheets_know_what_the_earlier_ones_bring_in(district_admin, network):
