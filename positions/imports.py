@@ -243,8 +243,11 @@ class WorkerRegister(_UnitRegister):
             "registration_valid_until": valid_until or None,
             "professional_title": values["professional_title"],
         }
+        # The ID number is checked above, and for the whole file by its digest: the model's own
+        # check of it (a query for each row) is left to the save.
         self.clean_model(
-            SocialWorker(**fields), errors, exclude=("employer_unit", "employer_organization", "user"),
+            SocialWorker(**{**fields, "id_number": ""}), errors,
+            exclude=("employer_unit", "employer_organization", "user", "id_number"),
             field_columns=self.field_columns,
         )  # fmt: skip
         return fields

@@ -317,6 +317,18 @@ def test_preview_queries_do_not_grow_with_rows(district_admin, network, django_a
     assert preview.good == 200
 
 
+def test_a_workers_preview_costs_the_same_queries_for_many_rows(
+    district_admin, network, django_assert_max_num_queries
+):
+    people = [
+        ["张丽", "", id_number(sequence=f"{n:03d}"), "", network.room_a.code, "", ""] for n in range(100, 300)
+    ]
+    rows = rows_of(xlsx(WORKER_HEADERS, people), "workers")
+    with django_assert_max_num_queries(8):
+        preview = services.import_preview(actor=district_admin, kind="workers", rows=rows)
+    assert preview.good == 200
+
+
 def test_template_download_opens_and_has_the_headers(as_user, district_admin, network, settings):
     settings.LANGUAGE_CODE = "zh-hans"  # the bureau's default: a template with Chinese headers
     client = as_user(district_admin)
