@@ -47,8 +47,12 @@ FINAL_STAGES = ("尾款", "结算款", "验收后付款", "验收款", "final", 
 FINAL_FOLDED = {fold(stage) for stage in FINAL_STAGES}
 
 
-def _district_only(user) -> bool:
-    return bool(user.is_superuser or user.is_district_wide)
+class _DistrictRegister(Register):
+    """A register of the district's own: projects and their payments are the district's to bring in."""
+
+    @classmethod
+    def allowed(cls, user) -> bool:
+        return super().allowed(user) and bool(user.is_superuser or user.is_district_wide)
 
 
 def _term(text) -> tuple[date, date]:
@@ -68,7 +72,7 @@ def _year(text) -> int | None:
 
 
 @register
-class ProjectRegister(Register):
+class ProjectRegister(_DistrictRegister):
     key = "projects"
     label = gettext_lazy("Projects")
     sheet_names = ("项目", "Projects")
@@ -116,10 +120,6 @@ class ProjectRegister(Register):
         Column("evaluated_on", "验收日期", "evaluated_on", DATE, headers=("评估日期",)),
         Column("evaluator", "评估机构", "evaluator", headers=("验收单位", "第三方评估机构")),
     )  # fmt: skip
-
-    @classmethod
-    def allowed(cls, user) -> bool:
-        return super().allowed(user) and _district_only(user)
 
     @classmethod
     def allowed_values(cls, key):
@@ -448,7 +448,7 @@ class ProjectRegister(Register):
 
 
 @register
-class ProjectPaymentRegister(Register):
+class ProjectPaymentRegister(_DistrictRegister):
     key = "project_payments"
     label = gettext_lazy("Project payments")
     sheet_names = ("项目付款", "Project payments")
@@ -462,10 +462,6 @@ class ProjectPaymentRegister(Register):
         Column("amount", "付款金额", "amount", DECIMAL, required=True, headers=("金额", "拨付金额", "付款金额（元）")),
         Column("stage", "付款节点", "stage", headers=("阶段", "项目节点", "付款阶段")),
     )  # fmt: skip
-
-    @classmethod
-    def allowed(cls, user) -> bool:
-        return super().allowed(user) and _district_only(user)
 
     @classmethod
     def allowed_values(cls, key):

@@ -11,32 +11,13 @@ from openpyxl import Workbook, load_workbook
 
 from casework.demo_imports_volunteers import volunteer_legacy_rows
 from casework.models import Volunteer, VolunteerHours
-from socialwork.imports import reading, services
+from socialwork.imports import services
 from socialwork.imports.registry import get
 from socialwork.models import AuditEntry
+from tests.positions.test_imports import reasons_by_row, rows_of, xlsx
 
 VOLUNTEER_HEADERS = ["姓名", "联系电话", "技能特长", "注册日期", "状态"]
 HOURS_HEADERS = ["姓名", "联系电话", "服务日期", "服务时长（小时）", "服务内容"]
-
-
-def xlsx(headers, rows) -> SimpleUploadedFile:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    output = io.BytesIO()
-    workbook.save(output)
-    return SimpleUploadedFile("sheet.xlsx", output.getvalue())
-
-
-def rows_of(upload, kind):
-    upload.seek(0)
-    return reading.read_rows(upload, kind=kind)
-
-
-def reasons_by_row(preview):
-    return {problem.row: " | ".join(problem.reasons) for problem in preview.problems}
 
 
 def volunteer(station, name="刘阿姨", phone="13907170099", **fields):

@@ -10,34 +10,14 @@ from openpyxl import Workbook, load_workbook
 
 from positions.demo_imports import legacy_rows
 from positions.models import Award, Exam, SocialWorker
-from socialwork.imports import reading, services
+from socialwork.imports import services
 from socialwork.imports.cells import ROW
 from socialwork.imports.registry import get
 from socialwork.models import AuditEntry
-from tests.positions.test_imports import id_number
+from tests.positions.test_imports import id_number, reasons_by_row, rows_of, xlsx
 
 EXAM_HEADERS = ["姓名", "身份证号", "考试年份", "考试级别", "考试结果", "成绩"]
 AWARD_HEADERS = ["姓名", "身份证号", "荣誉名称", "表彰级别", "年份", "颁发单位"]
-
-
-def xlsx(headers, rows) -> SimpleUploadedFile:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    output = io.BytesIO()
-    workbook.save(output)
-    return SimpleUploadedFile("sheet.xlsx", output.getvalue())
-
-
-def rows_of(upload, kind):
-    upload.seek(0)
-    return reading.read_rows(upload, kind=kind)
-
-
-def reasons_by_row(preview):
-    return {problem.row: " | ".join(problem.reasons) for problem in preview.problems}
 
 
 @pytest.fixture

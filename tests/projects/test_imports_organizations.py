@@ -16,26 +16,21 @@ from socialwork.imports import reading, services
 from socialwork.imports.registry import get
 from socialwork.models import AuditEntry
 from tests.factories import make_region
+from tests.positions.test_imports import reasons_by_row, xlsx
 from tests.projects.factories import make_organization
 
 HEADERS = ["名称", "统一社会信用代码", "登记/备案", "评估等级", "评估年份", "服务领域", "登记日期", "法定代表人",
            "联系人", "联系电话", "专业服务团队"]  # fmt: skip
 
 
+def rows_of(upload):
+    upload.seek(0)
+    return reading.read_rows(upload, kind="organizations")
+
+
 def code(serial: str = "0000001") -> str:
     first17 = f"52420506MJ{serial}"
     return first17 + check_character(first17)
-
-
-def xlsx(headers, rows) -> SimpleUploadedFile:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    output = io.BytesIO()
-    workbook.save(output)
-    return SimpleUploadedFile("organizations.xlsx", output.getvalue())
 
 
 def row(name, credit_code, **overrides):
@@ -44,15 +39,6 @@ def row(name, credit_code, **overrides):
               "联系电话": "0717-6221234", "专业服务团队": "康复训练队（康复）、法律服务队"}  # fmt: skip
     values.update(overrides)
     return [values[header] for header in HEADERS]
-
-
-def rows_of(upload):
-    upload.seek(0)
-    return reading.read_rows(upload, kind="organizations")
-
-
-def reasons_by_row(preview):
-    return {problem.row: " | ".join(problem.reasons) for problem in preview.problems}
 
 
 def test_good_file_imports_organizations_with_their_teams_through_the_services(district_admin, network):
