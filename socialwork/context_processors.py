@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from positions.selectors.allowance import can_view_allowances
 from socialwork.accounts.twofactor import Need, second_factor_outstanding
@@ -101,6 +102,11 @@ def navigation(request):
                 ],
             )
         )
+
+    # The import page, for the roles its registers are for (the page asks each register's own rule:
+    # socialwork.imports.registry.registers_for; the header asks roles only, to cost no query).
+    if user.is_superuser or user.has_role(Role.DISTRICT_ADMIN, Role.STATION_MANAGER, Role.SOCIAL_WORKER):
+        menus.append((pgettext_lazy("menu", "Import"), reverse("positions:import")))
 
     if hasattr(user, "worker"):
         menus.append((_("My profile"), user.worker.get_absolute_url()))

@@ -43,6 +43,12 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        if upload.name.lower().endswith(".xls"):
+            raise forms.ValidationError(
+                _(
+                    "This is an old Excel file (.xls): open it in Excel or WPS and save it as .xlsx, then upload that."
+                )
+            )
         if not upload.name.lower().endswith(EXTENSIONS):
             raise forms.ValidationError(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
         if upload.size > reading.BACKGROUND_MAX_BYTES:
@@ -65,11 +71,20 @@ class ConfirmForm(forms.Form):
             (SKIP, _("Skip these rows, import the others")),
             (STOP, _("Stop: import nothing")),
         ],
-        initial=STOP,
         widget=forms.RadioSelect,
         required=False,
     )
 
+    def __init__(self, *args, duplicates: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.duplicates = duplicates
+
     def clean_on_duplicate(self):
+        """With rows already on record the person says what becomes of them: no choice is made
+        for them (the import button would otherwise write nothing, or more than they meant)."""
         value = self.cleaned_data["on_duplicate"]
-        return value if value in ON_DUPLICATE else STOP
+        if value not in ON_DUPLICATE:
+            if self.duplicates:
+                raise forms.ValidationError(_("Choose what becomes of the rows already on record."))
+            return STOP
+        return value

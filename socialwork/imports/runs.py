@@ -128,9 +128,11 @@ def import_run_preview(*, run: ImportRun, background: bool = False, progress=Non
             preview = {"errors": [], "sheets": found, "left_out": left_out}
     run.preview = preview
     run.progress_total = sum(sheet["total"] for sheet in preview["sheets"])
-    run.status = ImportRun.Status.CHECKED
+    # A file with bad rows is not waiting for anyone: nothing of it will be imported, and the
+    # corrected file is a new run. Its preview stays, for the page to show every bad row.
+    run.status = ImportRun.Status.CHECKED if preview_ok(preview) else ImportRun.Status.FAILED
     run.save(update_fields=["preview_text", "progress_total", "status", "updated_at"])
-    if preview["errors"]:
+    if run.status == ImportRun.Status.FAILED:
         discard_file(run)
     return preview
 
@@ -216,6 +218,7 @@ def import_run_execute(*, run_id, background: bool = False, progress=None) -> Im
                     counts["created"] += recorder.created_count
                     counts["updated"] += recorder.updated_count
                     counts["skipped"] += recorder.skipped_count
+                _keep_parts(run)
                 _finish(run, ImportRun.Status.DONE, counts=counts, problems=[])
                 audit_record(
                     actor=actor,
@@ -239,6 +242,29 @@ def import_run_execute(*, run_id, background: bool = False, progress=None) -> Im
         if background:
             _tell(run)
     return run
+
+
+def _keep_parts(run: ImportRun) -> None:
+    """Keep as the run's the rows its services wrote beside its records (a case's clients and first
+    status change, a worker's caseload entry, a session's attendance): rows without a time of their
+    own that undoing would otherwise take for something built on the run since."""
+    created = selectors.created_by(run)
+    ours = {(ct.model_class(), str(pk)) for ct, pks in created.items() for pk in pks}
+    parts = {
+        (obj._meta.model, str(obj.pk))
+        for content_type, pks in created.items()
+        for obj, _parent in selectors.rows_beside(content_type.model_class(), pks, ours)
+    }
+    ImportedRecord.objects.bulk_create(
+        [
+            ImportedRecord(
+                run=run, content_type=ContentType.objects.get_for_model(model), object_id=pk,
+                sheet="", row=0, action=ImportedRecord.Action.CREATED,
+            )
+            for model, pk in parts
+        ],
+        batch_size=CHUNK,
+    )  # fmt: skip
 
 
 def _finish(run: ImportRun, status, *, counts: dict, problems: list[str]) -> None:

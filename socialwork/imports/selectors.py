@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from socialwork.actions import Action
 from socialwork.imports.cells import listing
-from socialwork.imports.registry import CHUNK
+from socialwork.imports.registry import CHUNK, registers_for
 from socialwork.models import ImportedRecord, ImportRun
+from socialwork.models.imports import WORKBOOK
 from socialwork.roles import Role
 
 
@@ -26,7 +27,13 @@ def runs_visible_to(*, user) -> QuerySet[ImportRun]:
     if user.has_role(Role.DISTRICT_ADMIN):
         from positions.selectors.network import regions_visible_to
 
-        return runs.filter(Q(started_by=user) | Q(started_by__region__in=regions_visible_to(user=user)))
+        # Of the others' runs, those of registers the administrator may import: a station's clients
+        # and cases (with their ID numbers in the problems) are the station's.
+        theirs = [cls.key for cls in registers_for(user)]
+        others = Q(started_by__region__in=regions_visible_to(user=user)) & (
+            Q(register__in=theirs) | Q(register=WORKBOOK, started_by__region__depth__lte=user.region.depth)
+        )
+        return runs.filter(Q(started_by=user) | others)
     return runs.filter(started_by=user)
 
 
@@ -56,6 +63,7 @@ def import_sources(obj) -> list[ImportedRecord]:
             content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
         )
         .exclude(run__status=ImportRun.Status.UNDONE)
+        .exclude(row=0)  # a row a service wrote beside the run's records came from no line of the file
         .select_related("run", "run__started_by")
         .order_by("-run__created_at")
     )
@@ -93,10 +101,10 @@ def undo_blockers(run: ImportRun) -> list[str]:
     return blockers
 
 
-def _dependents(run, model, pks, ours) -> list[str]:
-    """Rows not from the run that point at the records it created: by the record they point at,
-    "<kind> <record> has <n> <their kind>"."""
-    counts = defaultdict(int)
+def rows_beside(model, pks, ours):
+    """The rows pointing at the records `pks` of `model` (found as the admin's delete page finds
+    them), other than records in `ours` and link tables' rows, each with the parent it hangs from
+    (None for a protected row)."""
     for start in range(0, len(pks), CHUNK):
         objs = list(model._base_manager.filter(pk__in=pks[start : start + CHUNK]))
         collector = NestedObjects(using=router.db_for_write(model))
@@ -105,12 +113,30 @@ def _dependents(run, model, pks, ours) -> list[str]:
         for source, targets in collector.edges.items():
             for target in targets:
                 parent.setdefault(target, source)
-        found = [obj for objs_ in collector.model_objs.values() for obj in objs_] + list(collector.protected)
-        for obj in found:
-            if _from_run(run, obj, ours):
-                continue
-            root = _root(obj, parent, ours)
-            counts[(root, obj._meta.model)] += 1
+        for obj in [obj for found in collector.model_objs.values() for obj in found] + list(
+            collector.protected
+        ):
+            if (obj._meta.model, str(obj.pk)) not in ours and not obj._meta.model._meta.auto_created:
+                yield obj, parent
+
+
+def created_by(run: ImportRun) -> dict:
+    """The records the run created, by content type: {content type: [pk, ...]}."""
+    created = defaultdict(list)
+    records = run.records.filter(action=ImportedRecord.Action.CREATED).select_related("content_type")
+    for record in records.order_by("pk").iterator(chunk_size=CHUNK):
+        created[record.content_type].append(record.object_id)
+    return created
+
+
+def _dependents(run, model, pks, ours) -> list[str]:
+    """Rows not from the run that point at the records it created: by the record they point at,
+    "<kind> <record> has <n> <their kind>"."""
+    counts = defaultdict(int)
+    for obj, parent in rows_beside(model, pks, ours):
+        if _from_run(run, obj, ours):
+            continue
+        counts[(_root(obj, parent, ours), obj._meta.model)] += 1
     return [
         _("%(kind)s %(record)s has %(count)d %(related)s")
         % {

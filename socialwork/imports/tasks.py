@@ -3,45 +3,45 @@ worker. Each task is sent the run's id and nothing else, and is safe to run twic
 longer waiting for it is left as it is)."""
 
 from celery import shared_task
-from django.core.cache import cache
 
 from socialwork import timelimits
 from socialwork.models import ImportRun
+from socialwork.progress import report_progress, task_state
 from socialwork.task_options import task_options
 
 from . import runs
 
 
-def progress_key(run_id) -> str:
-    return f"import-progress:{run_id}"
-
-
-def progress_reporter(run_id):
-    """Rows done, told through the cache: the run's own row is inside the commit's transaction,
-    which nobody sees before it ends."""
+def progress_reporter(task):
+    """Rows done, told through the task's state in the result backend, as every background task
+    tells its progress (`socialwork.progress`): the run's own row is inside the commit's
+    transaction, which nobody sees before it ends, and the web and the worker share no memory."""
 
     def report(current: int, total: int) -> None:
-        cache.set(progress_key(run_id), (current, total), 60 * 60)
+        report_progress(task, current=current, total=total)
 
     return report
 
 
 def progress_of(run: ImportRun) -> tuple[int, int]:
-    current, total = cache.get(progress_key(run.pk)) or (run.progress_current, run.progress_total)
-    return current, total or run.progress_total
+    """(rows done, rows in all) of a run being checked or written in the background."""
+    for task_id in (str(run.pk), f"{run.pk}-preview"):
+        state = task_state(task_id)
+        if state["total"] and not state["ready"]:
+            return state["current"], state["total"]
+    return run.progress_current, run.progress_total
 
 
-@shared_task(**task_options(timelimits.IMPORT))
-def import_preview_task(run_id: str) -> None:
+@shared_task(bind=True, **task_options(timelimits.IMPORT))
+def import_preview_task(self, run_id: str) -> None:
     """Check a large file and keep its preview on the run."""
     run = ImportRun.objects.select_related("started_by").filter(pk=run_id).first()
     if run is None or run.status != ImportRun.Status.CHECKING:
         return
-    runs.import_run_preview(run=run, background=True, progress=progress_reporter(run_id))
+    runs.import_run_preview(run=run, background=True, progress=progress_reporter(self))
 
 
-@shared_task(**task_options(timelimits.IMPORT))
-def import_run_task(run_id: str) -> None:
+@shared_task(bind=True, **task_options(timelimits.IMPORT))
+def import_run_task(self, run_id: str) -> None:
     """Write a confirmed run, then tell its person."""
-    runs.import_run_execute(run_id=run_id, background=True, progress=progress_reporter(run_id))
-    cache.delete(progress_key(run_id))
+    runs.import_run_execute(run_id=run_id, background=True, progress=progress_reporter(self))

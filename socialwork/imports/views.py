@@ -93,11 +93,17 @@ class Preview:
 WAITING = (ImportRun.Status.CHECKING, ImportRun.Status.QUEUED, ImportRun.Status.RUNNING)
 
 
-def _page(request, *, form=None, run=None, **context):
-    preview = Preview.of(run) if run is not None and run.status == ImportRun.Status.CHECKED else None
-    confirm = None
-    if preview is not None and preview.ok and run.started_by_id == request.user.pk:
-        confirm = ConfirmForm(initial={"token": run.pk.hex})
+def _page(request, *, form=None, run=None, confirm=None, **context):
+    checked = run is not None and run.status in (ImportRun.Status.CHECKED, ImportRun.Status.FAILED)
+    preview = Preview.of(run) if checked and run.preview_text else None
+    if (
+        confirm is None
+        and preview is not None
+        and preview.ok
+        and run.status == ImportRun.Status.CHECKED
+        and run.started_by_id == request.user.pk
+    ):
+        confirm = ConfirmForm(initial={"token": run.pk.hex}, duplicates=bool(preview.duplicates))
     return render(
         request,
         "imports/import.html",
@@ -158,15 +164,21 @@ def _run(request, pk) -> ImportRun:
 
 
 def _confirm(request):
-    form = ConfirmForm(request.POST)
-    run = None
-    if form.is_valid():
+    token = ConfirmForm(request.POST).fields["token"]
+    try:
         run = ImportRun.objects.filter(
-            pk=form.cleaned_data["token"], started_by=request.user, status=ImportRun.Status.CHECKED
+            pk=token.clean(request.POST.get("token", "")),
+            started_by=request.user,
+            status=ImportRun.Status.CHECKED,
         ).first()
+    except ValidationError:
+        run = None
     if run is None or not run.stored_file or not Preview.of(run).ok:
         messages.error(request, _("This file is no longer waiting to be imported; upload it again."))
         return redirect("positions:import")
+    form = ConfirmForm(request.POST, duplicates=bool(Preview.of(run).duplicates))
+    if not form.is_valid():  # the rows already on record: nobody chose what becomes of them
+        return _page(request, confirm=form, **_run_context(request, run))
     written = runs.import_run_confirm(
         actor=request.user, run=run, on_duplicate=form.cleaned_data["on_duplicate"]
     )
@@ -177,14 +189,15 @@ def _confirm(request):
         return _page(request, rejected=run.problems)
     messages.success(
         request,
-        _("%(count)d rows were imported as %(kind)s.")
-        % {"count": run.created_count + run.updated_count, "kind": _label(run)},
-    )
+        _("Imported (%(kind)s): %(created)d records created, %(updated)d updated, %(skipped)d rows skipped.")
+        % {"kind": _label(run), "created": run.created_count, "updated": run.updated_count,
+           "skipped": run.skipped_count},
+    )  # fmt: skip
     return redirect("positions:import_run", run.pk)
 
 
 def _label(run: ImportRun):
-    return _("a workbook") if run.register == runs.WORKBOOK else get(run.register).label
+    return run.register_label
 
 
 def import_run_page(request, pk):

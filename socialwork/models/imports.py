@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
@@ -74,7 +75,19 @@ class ImportRun(TimeStampedModel):
         indexes = [models.Index(fields=["started_by", "-created_at"], name="importrun_by_person")]
 
     def __str__(self):
-        return f"{self.file_name} ({self.register})"
+        return str(_("%(file)s (%(register)s)") % {"file": self.file_name, "register": self.register_label})
+
+    @property
+    def register_label(self) -> str:
+        """What was imported, in the person's words: a register's name, or "a workbook"."""
+        from socialwork.imports.registry import get
+
+        if self.register == WORKBOOK:
+            return str(_("a workbook"))
+        try:
+            return str(get(self.register).label)
+        except ValidationError:
+            return self.register
 
     @property
     def problems(self) -> list[str]:

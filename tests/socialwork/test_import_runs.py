@@ -318,3 +318,58 @@ def test_the_background_reads_more_rows_than_a_request(network):
     too_many = csv_file(POSITION_HEADERS[:6], [rows[0]] * (reading.BACKGROUND_MAX_ROWS + 1))
     with reading.background(), pytest.raises(ValidationError, match="more than 100000 rows"):
         rows_of(too_many, "positions")
+
+
+def test_rows_already_on_record_wait_for_the_person_to_say_what_becomes_of_them(
+    as_user, district_admin, network
+):
+    SocialWorker.objects.create(
+        name="张丽", gender="female", id_number=id_number(), employer_unit=network.room_a
+    )
+    client = as_user(district_admin)
+    upload = csv_file(WORKER_HEADERS, [["张丽", "女", id_number(), "", network.room_a.code, "社工师", "C-1"]])
+    preview = client.post(reverse("positions:import"), {"kind": "workers", "file": upload})
+    token = preview.context["confirm"].initial["token"]
+    assert "checked" not in [w.data.get("selected") for w in preview.context["confirm"]["on_duplicate"]]
+
+    unchosen = client.post(reverse("positions:import"), {"token": token})
+    assert unchosen.status_code == 200
+    assert unchosen.context["confirm"].errors["on_duplicate"]
+    assert ImportRun.objects.get().status == ImportRun.Status.CHECKED  # still waiting, nothing written
+
+    done = client.post(reverse("positions:import"), {"token": token, "on_duplicate": SKIP}, follow=True)
+    assert ImportRun.objects.get().status == ImportRun.Status.DONE
+    assert "1 rows skipped" in done.content.decode()
+
+
+def test_a_file_with_bad_rows_is_not_left_waiting(district_admin, network):
+    upload = xlsx(POSITION_HEADERS, [position_row("P-1", network.posts_a[0], 服务单位编码="NOPE")])
+    run = runs.import_run_create(actor=district_admin, register="positions", upload=upload)
+    preview = runs.import_run_preview(run=run)
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FAILED and preview["sheets"][0]["problems"] and not run.stored_file
+
+
+def test_the_district_does_not_see_a_stations_clients_in_the_runs_list(
+    district_admin, station_manager, network
+):
+    mine = runs.import_run_create(
+        actor=district_admin,
+        register="positions",
+        upload=xlsx(POSITION_HEADERS, [position_row("P-1", network.posts_a[0])]),
+    )
+    stations = runs.import_run_create(
+        actor=station_manager, register="clients", upload=csv_file(["姓名"], [["王"]])
+    )
+    their_positions = runs.import_run_create(
+        actor=station_manager,
+        register="positions",
+        upload=xlsx(POSITION_HEADERS, [position_row("P-2", network.posts_a[0])]),
+    )
+    seen = set(selectors.runs_visible_to(user=district_admin))
+    assert mine in seen and their_positions in seen and stations not in seen
+
+
+def test_the_menu_leads_to_the_import_page_for_those_who_import(as_user, district_admin, supervisor, network):
+    assert reverse("positions:import") in as_user(district_admin).get("/").content.decode()
+    assert reverse("positions:import") not in as_user(supervisor).get("/").content.decode()

@@ -11,7 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from socialwork.imports import runs
+from casework.models import Case, Client, Volunteer
+from projects.models import Project, SocialOrganization
+from socialwork.imports import runs, selectors
 from socialwork.imports.legacy import WORKFORCE_SOURCES, legacy_workbook
 from socialwork.models import ImportRun, User
 from socialwork.models.imports import WORKBOOK
@@ -90,6 +92,9 @@ def test_each_person_imports_their_sheets_of_the_demo_workbook_once_every_wrong_
             )
     assert not runs.preview_ok(preview)
 
+    before = {
+        model: model.objects.count() for model in (SocialOrganization, Project, Client, Case, Volunteer)
+    }
     run, preview = previewed(user, without_rows(content, own))
     assert runs.preview_ok(preview), preview
     duplicates = sum(len(sheet["duplicates"]) for sheet in preview["sheets"])
@@ -99,3 +104,10 @@ def test_each_person_imports_their_sheets_of_the_demo_workbook_once_every_wrong_
     assert run.status == ImportRun.Status.DONE, run.problems
     assert run.skipped_count == duplicates and run.created_count >= good - duplicates
     assert run.records.filter(sheet__in=list(own)).values("sheet").distinct().count() == len(own)
+    assert {model: model.objects.count() for model in before} != before
+
+    # Nothing was built on it since: it is undone as a whole, the rows the services wrote beside
+    # each record (a case's clients, its first status change, a caseload entry) with it.
+    assert selectors.undo_blockers(run) == []
+    runs.import_undo(actor=user, run=run)
+    assert {model: model.objects.count() for model in before} == before
