@@ -154,7 +154,7 @@ def _organization(world: World, name: str = "阳光社工服务中心") -> Socia
         actor=world.people["district"], name=f"{name}{next(_n)}", credit_code=first17 + credit_check_character(first17),
         kind="foundation", registration="filed", registered_on=date(2016, 3, 9), region=world.network.town_a,
         grade="4A", grade_year=2024, service_areas=["elderly", "youth"], contact_person="李主任",
-        phone="0717-1234567", address="夷陵区发展大道 8 号",
+        phone="0717-1234567", address="夷陵区发展大道 8 号", legal_representative="张建国",
     )  # fmt: skip
 
 
@@ -202,7 +202,11 @@ def worker(world: World) -> SocialWorker:
 @edit_page("positions:award_update", editor="district")
 def award(world: World) -> Award:
     return Award.objects.create(
-        name="湖北省优秀社会工作者", level=Award.Level.values[-1], year=2015, worker=worker(world)
+        name="湖北省优秀社会工作者",
+        level=Award.Level.values[-1],
+        year=2015,
+        worker=worker(world),
+        awarded_by="湖北省民政厅",
     )
 
 

@@ -70,9 +70,34 @@ def _empty_the_installation() -> None:
     } & {"positions.HostInstitution", "casework.VulnerabilityCategory"}
     tables = {model_of(label)._meta.db_table for label in EXPORTED if label not in kept}
     with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the seed's deferred checks, done now
-        cursor.execute("TRUNCATE " + ", ".join(f'"{table}"' for table in sorted(tables)) + " CASCADE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the seed's deferred checks, done now
+            cursor.execute("TRUNCATE " + ", ".join(f'"{table}"' for table in sorted(tables)) + " CASCADE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        else:  # SQLite has no TRUNCATE ... CASCADE: every table pointing at an emptied one goes too
+            for table in sorted(_cascade(tables)):
+                cursor.execute(f'DELETE FROM "{table}"')
+
+
+def _cascade(tables: set[str]) -> set[str]:
+    """The tables and, as TRUNCATE ... CASCADE finds them, every table that points at one of them."""
+    from django.apps import apps
+
+    models = apps.get_models(include_auto_created=True)
+    tables = set(tables)
+    while True:
+        more = {
+            model._meta.db_table
+            for model in models
+            if model._meta.db_table not in tables
+            and any(
+                field.is_relation and field.related_model and field.related_model._meta.db_table in tables
+                for field in model._meta.concrete_fields
+            )
+        }
+        if not more:
+            return tables
+        tables |= more
 
 
 def _figures(year: int):
@@ -252,7 +277,10 @@ def test_the_archive_is_written_in_the_background_audited_told_and_downloaded_by
     assert archive.status == ExportRequest.Status.DONE and archive.row_count
     assert archive.passphrase is None, "wiped once written"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT passphrase FROM reports_exportrequest WHERE id = %s", [archive.pk])
+        cursor.execute(
+            "SELECT passphrase FROM reports_exportrequest WHERE id = %s",
+            [ExportRequest._meta.pk.get_db_prep_value(archive.pk, connection)],
+        )
         assert cursor.fetchone()[0] is None
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"archive.request", "archive.write"} <= actions
