@@ -3,8 +3,8 @@
 with some rows wrong in the ways people get them wrong. Each app writes its own sheets' rows
 (`<app>/demo_imports*.py`, fitting the demo data); this module puts them in one workbook.
 
-`python manage.py legacy_workbook` writes it, and the workforce's exam results and awards beside it;
-the copies in the repo are docs/demo/legacy-registers.xlsx and docs/demo/legacy-workforce.xlsx.
+`manage.py legacy_workbook docs/demo/legacy-registers.xlsx` writes it, and the workforce's exam
+results and awards beside it (docs/demo/legacy-workforce.xlsx): the copies in the repo.
 """
 
 import io

@@ -7,13 +7,14 @@ from django.core.management.base import BaseCommand
 
 from socialwork.imports.legacy import WORKFORCE_SOURCES, legacy_workbook
 
-DEFAULT = Path("docs/demo/legacy-registers.xlsx")
+DEFAULT = Path("var/legacy-registers.xlsx")  # the copies in the repo: docs/demo/
 WORKFORCE = "legacy-workforce.xlsx"
 
 
 class Command(BaseCommand):
     help = (
-        "Write the demo legacy workbook (docs/demo/legacy-registers.xlsx unless a path is given) and the "
+        "Write the demo legacy workbook (var/legacy-registers.xlsx unless a path is given; the copies in the "
+        "repo are docs/demo/legacy-registers.xlsx and legacy-workforce.xlsx) and the "
         "workforce's exam results and awards beside it (legacy-workforce.xlsx)."
     )
 
