@@ -2,14 +2,11 @@
 where it stands through `case_import`, with a truthful timeline, seen by whoever would see it had it
 been opened by hand, and a closed one counted wherever closed cases count."""
 
-import io
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from openpyxl import Workbook
 
 from casework.models import Case, Client, Closing
 from casework.selectors import case_quiet, cases_visible_to
@@ -23,6 +20,7 @@ from socialwork.models import AuditEntry
 from socialwork.roles import Role
 from tests.casework.factories import make_case, make_client
 from tests.factories import make_user
+from tests.socialwork.test_import_runs import workbook
 
 S = Case.Status
 
@@ -195,18 +193,11 @@ def test_a_workbook_brings_clients_then_their_cases(people):
     """The 个案 sheet names clients the 服务对象 sheet of the same workbook brings in: accepted in the
     preview (the mechanism's `pending`), found again when saving."""
     number = id_number("19480512", "126")
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, rows in {
+    book = workbook({
         "个案": [["服务对象身份证号", "开案日期", "个案状态", "负责社工"], [number, "2024.3.1", "预估", "胡群泽 "]],
         "服务对象": [["姓名", "身份证号", "所在社区（村）", "知情同意日期"], ["王秀兰", number, "甲社区", "2024-03-01"]],
-    }.items():  # fmt: skip
-        sheet = workbook.create_sheet(title)
-        for line in rows:
-            sheet.append(line)
-    output = io.BytesIO()
-    workbook.save(output)
-    sheets = reading.read_workbook(SimpleUploadedFile("legacy.xlsx", output.getvalue()))
+    })  # fmt: skip
+    sheets = reading.read_workbook(book)
     assert [kind for kind, _title, _rows in sheets] == ["clients", "cases"]
     (_c, _t, client_rows), (_k, _s, case_rows) = sheets
     manager = people["manager"]

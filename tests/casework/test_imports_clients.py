@@ -7,10 +7,9 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from casework import services
 from casework.models import Client, HouseholdMember
@@ -22,6 +21,7 @@ from socialwork.imports.cells import ROW
 from socialwork.imports.registry import registers_for
 from socialwork.models import AuditEntry
 from tests.casework.factories import make_client
+from tests.socialwork.test_import_runs import workbook as xlsx  # several sheets
 
 HEADERS = ["姓名", "身份证号", "性别", "出生日期", "联系电话", "住址", "所在社区（村）", "对象类别", "家庭成员", "知情同意日期"]  # fmt: skip
 
@@ -38,18 +38,6 @@ def row(number: int, **cells) -> dict:
     }  # fmt: skip
     values.update(cells)
     return {**values, ROW: number}
-
-
-def xlsx(sheets: dict[str, list[list]]) -> SimpleUploadedFile:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, rows in sheets.items():
-        sheet = workbook.create_sheet(title)
-        for line in rows:
-            sheet.append(line)
-    output = io.BytesIO()
-    workbook.save(output)
-    return SimpleUploadedFile("legacy.xlsx", output.getvalue())
 
 
 def reasons_by_row(preview) -> dict[int, str]:

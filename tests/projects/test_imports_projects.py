@@ -7,9 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from projects.models import Acceptance, Call, Contract, Milestone, Payment, Project, Transition
 from projects.selectors import funded_by_kind, overview, year_money
@@ -18,6 +17,7 @@ from socialwork.imports import services
 from socialwork.imports.registry import get
 from socialwork.models import AuditEntry
 from tests.projects.factories import CREDIT_CODES, make_budget, make_call, make_organization
+from tests.socialwork.test_import_runs import workbook as xlsx  # several sheets
 
 HEADERS = ["年度", "项目名称", "项目编号", "项目类别", "服务领域", "服务社区", "承接机构", "合同金额",
            "合同起止日期", "验收结果", "验收得分", "验收日期", "评估机构"]  # fmt: skip
@@ -44,18 +44,6 @@ def row(**overrides):
               "评估机构": "宜昌市社会工作评估中心"}  # fmt: skip
     values.update(overrides)
     return [values[header] for header in HEADERS]
-
-
-def xlsx(sheets: dict) -> SimpleUploadedFile:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, rows in sheets.items():
-        sheet = workbook.create_sheet(title)
-        for values in rows:
-            sheet.append(values)
-    output = io.BytesIO()
-    workbook.save(output)
-    return SimpleUploadedFile("项目台账.xlsx", output.getvalue())
 
 
 def rows_of(rows, kind="projects", headers=HEADERS):
