@@ -1,7 +1,10 @@
 """Seed a large region for the benchmark with PostgreSQL's COPY.
 
-The demo district (`seed_demo`: a district, 12 towns and streets, about 200 communities and
-villages, 16 stations, 179 rooms, the demo accounts) is the network. On it this module adds, at
+The demo city (`seed_demo`: 宜昌市 with Yiling, 12 towns and streets, about 200 communities and
+villages, 16 stations, 179 rooms, and the smaller 点军区; the demo accounts, the city's
+administrator `city` among them) is the network; `add_districts` builds more districts under the
+city (`bench/run.py --districts N`), each with its centre, and a station, rooms and posts in its
+towns. On that network, across all its districts, this module adds, at
 `scale` times the issue's volumes: social workers, positions (most of them filled), projects,
 training enrolments, and one social worker account per service room, each with its share of the
 cases; each case has one client and five service notes. The caseloads the casework services keep
@@ -31,7 +34,7 @@ from django.utils import timezone
 
 from casework.models import Case, CaseClient, Client, ServiceNote, VulnerabilityCategory
 from casework.services.caseload import caseload_rebuild
-from positions.models import HostInstitution, Position, Region, ServiceUnit, SocialWorker
+from positions.models import HostInstitution, Position, Region, ServiceUnit, SocialWorker, tree_insert
 from positions.models.workforce import Appointment
 from projects.models import Call, Project, SocialOrganization
 from socialwork.crypto.fields import DERIVED, EncryptedMixin
@@ -67,7 +70,13 @@ def counts() -> dict[str, int]:
     """The volumes a seeded database holds, counted (for a run that only measures)."""
     models_ = {"cases": Case, "notes": ServiceNote, "workers": SocialWorker, "positions": Position,
                "projects": Project, "enrolments": Enrolment}  # fmt: skip
-    return {name: model.objects.count() for name, model in models_.items()}
+    found = {name: model.objects.count() for name, model in models_.items()}
+    return {"districts under the city": _districts_under_city(), **found}
+
+
+def _districts_under_city() -> int:
+    city = Region.objects.get(code="420500")
+    return Region.objects.filter(path__startswith=city.path, depth=city.depth + 1).count()
 
 
 def _text(value) -> str:
@@ -190,6 +199,84 @@ def _day(rng: random.Random, start: date, end: date) -> date:
 
 def _values(field_owner, name: str) -> list:
     return [value for value, _label in field_owner._meta.get_field(name).choices if value != ""]
+
+
+# The demo city's other districts and county-level cities (division codes of 宜昌市), in the order
+# `add_districts` builds them; past these, made-up codes.
+CITY_DISTRICTS = [
+    ("西陵区", "420502", Region.Level.DISTRICT), ("伍家岗区", "420503", Region.Level.DISTRICT),
+    ("猇亭区", "420505", Region.Level.DISTRICT), ("宜都市", "420581", Region.Level.COUNTY_CITY),
+    ("当阳市", "420582", Region.Level.COUNTY_CITY), ("枝江市", "420583", Region.Level.COUNTY_CITY),
+    ("远安县", "420525", Region.Level.DISTRICT), ("兴山县", "420526", Region.Level.DISTRICT),
+    ("秭归县", "420527", Region.Level.DISTRICT),
+]  # fmt: skip
+TOWNS_PER_DISTRICT, COMMUNITIES_PER_TOWN = 8, 12
+
+
+def add_districts(total: int, *, log=print) -> int:
+    """Districts under the demo city until it has `total` (the demo has two): each with a service
+    centre, TOWNS_PER_DISTRICT towns with a station, and COMMUNITIES_PER_TOWN communities with a
+    room and a post. Returns how many were built."""
+    city = Region.objects.get(code="420500")
+    wanted = max(0, total - _districts_under_city())
+    made = 0
+    codes = iter(
+        CITY_DISTRICTS + [(f"基准区{n:02d}", f"4205{n:02d}", Region.Level.DISTRICT) for n in range(30, 100)]
+    )
+    L, U = Region.Level, ServiceUnit.Level
+    while made < wanted:
+        name, code, level = next(codes)
+        if Region.objects.filter(code=code).exists():
+            continue
+        district = tree_insert(Region(name=name, code=code, level=level), Region.objects.get(pk=city.pk))
+        association = tree_insert(
+            ServiceUnit(
+                name=f"{name}社会工作者协会", code=f"AS-{code}", level=U.ASSOCIATION, region=district
+            ),
+            None,
+        )
+        centre = tree_insert(
+            ServiceUnit(name=f"{name}社会工作服务中心", code=f"CT-{code}", level=U.CENTRE, region=district),
+            association,
+        )
+        for t in range(1, TOWNS_PER_DISTRICT + 1):
+            town = tree_insert(
+                Region(name=f"{name}第{t}镇", code=f"{code}{100 + t:03d}", level=L.TOWN),
+                Region.objects.get(pk=district.pk),
+            )
+            station = tree_insert(
+                ServiceUnit(
+                    name=f"{town.name}社会工作服务站", code=f"ST-{town.code}", level=U.STATION, region=town
+                ),
+                ServiceUnit.objects.get(pk=centre.pk),
+            )
+            for c in range(1, COMMUNITIES_PER_TOWN + 1):
+                community = tree_insert(
+                    Region(
+                        name=f"{town.name}第{c}村",
+                        code=f"{town.code}{c:03d}",
+                        level=L.COMMUNITY if c == 1 else L.VILLAGE,
+                    ),
+                    Region.objects.get(pk=town.pk),
+                )
+                room = tree_insert(
+                    ServiceUnit(
+                        name=f"{community.name}社会工作服务室", code=f"RM-{community.code}", level=U.ROOM,
+                        region=community,
+                    ),
+                    ServiceUnit.objects.get(pk=station.pk),
+                )  # fmt: skip
+                tree_insert(
+                    ServiceUnit(
+                        name=f"{community.name}综合服务岗", code=f"PT-{community.code}-01", level=U.POST,
+                        region=community,
+                    ),
+                    room,
+                )  # fmt: skip
+        made += 1
+    if made:
+        log(f"built {made} more districts under {city.name}")
+    return made
 
 
 def seed(scale: float, *, log=print) -> dict:
@@ -432,4 +519,5 @@ def seed(scale: float, *, log=print) -> dict:
         cursor.execute("CHECKPOINT")
     timings["vacuum, analyze and checkpoint"] = time.monotonic() - started
     log(f"seeded {counts} in {sum(timings.values()):.1f} s")
+    counts = {"districts under the city": _districts_under_city(), **counts}
     return {"counts": counts, "timings": timings, "first_worker_account": f"bench-worker-{1:04d}"}

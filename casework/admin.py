@@ -25,24 +25,31 @@ from .models import (
     AdvocacyRecord,
     Assessment,
     AssessmentDomain,
+    Attachment,
     BreakGlass,
     Case,
     CaseClient,
     CaseTransition,
     CaseworkPolicy,
     Client,
+    ClientConsent,
+    ClientMerge,
     Closing,
     CommunityActivity,
+    EvaluationSample,
     FollowUp,
     Group,
     GroupAttendance,
     GroupMember,
     GroupSession,
+    HomeVisit,
     HouseholdMember,
     LabelChange,
     PlanGoal,
     PlanTask,
     Referral,
+    SatisfactionAnswer,
+    SatisfactionQuestion,
     ServiceNote,
     ServicePlan,
     SubjectRequest,
@@ -244,8 +251,8 @@ class ServicePlanAdmin(CaseScoped):
 @admin.register(PlanGoal)
 class PlanGoalAdmin(CaseScoped):
     scope_path = "plan__case"
-    list_display = ("description", "plan", "reached")
-    list_filter = ("reached",)
+    list_display = ("description", "plan", "measure", "before_value", "after_value", "outcome")
+    list_filter = ("outcome", "measure_kind")
     list_select_related = ("plan__case",)
     search_fields = ("plan__case__number", "description")
 
@@ -268,20 +275,64 @@ class ServiceNoteAdmin(CaseScoped):
     date_hierarchy = "noted_on"
 
 
+@admin.register(Attachment)
+class AttachmentAdmin(CaseScoped):
+    """What each attachment is and who added it; never its bytes (opened from the case page, where
+    each opening is audited) nor where they are stored."""
+
+    list_display = ("case", "content_type", "size", "uploaded_by", "created_at")
+    list_filter = ("content_type",)
+    list_select_related = ("case", "uploaded_by")
+    search_fields = ("case__number",)  # the file's name is encrypted
+    exclude = ("stored",)
+
+
+@admin.register(ClientConsent)
+class ClientConsentAdmin(CaseScoped):
+    """Who signed, what to, who took it and when, scoped by its case as the case's other records;
+    the signature image is in the printed case file."""
+
+    list_display = ("client", "case", "relationship", "consents_to_services", "taken_by", "taken_at")
+    list_filter = ("relationship", "consents_to_services")
+    list_select_related = ("client", "case", "taken_by")
+    search_fields = ("case__number",)
+    exclude = ("signature",)
+
+
+@admin.register(HomeVisit)
+class HomeVisitAdmin(CaseScoped):
+    list_display = ("case", "visited_on", "author")
+    list_filter = ("visited_on",)
+    list_select_related = ("case", "author")
+    search_fields = ("case__number",)  # what was seen is encrypted
+    date_hierarchy = "visited_on"
+
+
 @admin.register(Referral)
 class ReferralAdmin(CaseScoped):
-    list_display = ("case", "target", "target_kind", "referred_on", "status", "outcome", "amount")
-    list_filter = ("target_kind", "status", "outcome")
+    list_display = (
+        "case", "target", "target_kind", "referred_on", "answer_by", "answered_on", "outcome_by", "status", "outcome",
+        "amount",
+    )  # fmt: skip
+    list_filter = ("target_kind", "status", "outcome", "answer_by", "outcome_by")
     list_select_related = ("case",)
     search_fields = ("case__number", "target")  # the request is encrypted
 
 
+class SatisfactionAnswerInline(admin.TabularInline):
+    model = SatisfactionAnswer
+    fields = ("wording", "score")
+    readonly_fields = fields
+    extra = 0
+
+
 @admin.register(FollowUp)
 class FollowUpAdmin(CaseScoped):
-    list_display = ("case", "due_on", "purpose", "done_on")
-    list_filter = ("due_on", "done_on")
+    list_display = ("case", "kind", "due_on", "purpose", "done_on", "method", "satisfaction_average")
+    list_filter = ("kind", "method", "due_on", "done_on")
     list_select_related = ("case",)
     search_fields = ("case__number", "purpose")
+    inlines = [SatisfactionAnswerInline]
 
 
 @admin.register(SupervisorReview)
@@ -495,6 +546,33 @@ class AdvocacyRecordAdmin(ScopedAdmin):
 # The district's settings
 
 
+@admin.register(SatisfactionQuestion)
+class SatisfactionQuestionAdmin(AuditedAdmin, admin.ModelAdmin):
+    """The district's satisfaction questions. An answer keeps the wording it was asked in, so
+    rewording a question rewrites no answer; an answered question is retired (unticked), not
+    deleted."""
+
+    audit_name = "satisfaction_question"
+    list_display = ("text", "order", "active")
+    list_editable = ("order", "active")
+    list_filter = ("active",)
+    search_fields = ("text",)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.answers.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(EvaluationSample)
+class EvaluationSampleAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Who drew which evaluation's sample, when, with which seed; the sampled cases by number."""
+
+    list_display = ("evaluation", "created_at", "drawn_by", "seed", "current")
+    list_filter = ("current",)
+    list_select_related = ("evaluation__project", "drawn_by")
+
+
 @admin.register(VulnerabilityCategory)
 class VulnerabilityCategoryAdmin(AuditedAdmin, admin.ModelAdmin):
     """The district adds the groups it serves; the built-in ones keep their code and stay."""
@@ -515,7 +593,10 @@ class VulnerabilityCategoryAdmin(AuditedAdmin, admin.ModelAdmin):
 class CaseworkPolicyAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Changed on the policy page, through casework.services.policy_update."""
 
-    list_display = ("__str__", "retention_days", "quiet_case_days", "grant_max_days")
+    list_display = (
+        "__str__", "retention_days", "quiet_case_days", "grant_max_days", "referral_answer_days",
+        "referral_outcome_days", "referral_escalate_days", "offline_hours",
+    )  # fmt: skip
 
 
 # Personal information requests
@@ -555,3 +636,25 @@ class SubjectRequestPolicyAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Changed on the requests policy page, through casework.services.subject_request_policy_update."""
 
     list_display = ("__str__", "answer_working_days")
+
+
+# Merges
+
+
+@admin.register(ClientMerge)
+class ClientMergeAdmin(ReadOnly, admin.ModelAdmin):
+    """Merges of client records, read-only: sent, proposed, decided and undone on the duplicates
+    page, by casework.services.merges. Records are named by number only."""
+
+    list_display = ("__str__", "status", "proposed_by", "decided_by", "decided_at", "undone_at", "purged_at")
+    list_filter = ("status",)
+    list_select_related = ("proposed_by", "decided_by")
+    exclude = ("before_text",)
+
+    def get_queryset(self, request):
+        from .merge_selectors import merges_visible_to
+
+        return merges_visible_to(user=request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_district_wide and super().has_view_permission(request, obj)

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from casework import services
 from casework.categories import AGES, GENDERS
+from casework.demo_followups import demo_project, seed_follow_ups, seed_satisfaction_questions
 from casework.models import Assessment, Case, Client, Group, HouseholdMember, Referral, ServiceNote
 from casework.models.common import RiskLevel
 from casework.selectors import station_of
@@ -101,7 +102,7 @@ class _Story:
         services.case_move(actor=case.worker, case=case, move="plan")
         plan = services.plan_save(
             actor=case.worker, case=case,
-            goals=[{"description": d, "indicator": i} for d, i in goals],
+            goals=[{"description": d, "indicator": i, **self.measured(*rest)} for d, i, *rest in goals],
             tasks=[{"description": d, "owner": "胡群泽", "due_on": self.ago(days), "goal": g} for d, days, g in tasks],
         )  # fmt: skip
         if approve:
@@ -112,26 +113,52 @@ class _Story:
             services.case_move(actor=case.worker, case=case, move="intervene")
         return plan
 
+    def measured(self, measure=None) -> dict:
+        """A goal's measure before the work: (name, kind, direction, value, days ago)."""
+        if measure is None:
+            return {}
+        name, kind, direction, value, days_ago = measure
+        return {"measure": name, "measure_kind": kind, "direction": direction, "before_value": Decimal(value),
+                "before_on": self.ago(days_ago)}  # fmt: skip
+
+    def measure_after(self, case, goal_number, value, days_ago):
+        goal = case.plans.order_by("-version").first().goals.all()[goal_number]
+        services.goal_measure_record(
+            actor=case.worker, goal=goal, phase="after", value=Decimal(value), measured_on=self.ago(days_ago)
+        )
+
     def refer(
-        self, case, kind, target, request, days_ago, *, outcome="", note="", amount=None, concluded=None
-    ):
+        self, case, kind, target, request, days_ago, *, outcome="", note="", amount=None, concluded=None,
+        answered=None, status=R.Status.SUCCEEDED,
+    ):  # fmt: skip
+        """A referral made `days_ago`; answered `answered` days ago (as it concluded, unless given);
+        concluded `concluded` days ago with `outcome`, or left open at `status`."""
         referral = services.referral_add(
             actor=case.worker, case=case, target_kind=kind, target=target, request=request,
             referred_on=self.ago(days_ago),
         )  # fmt: skip
         if outcome:
             services.referral_update(
-                actor=case.worker, referral=referral, status=R.Status.SUCCEEDED, outcome=outcome,
+                actor=case.worker, referral=referral, status=status, outcome=outcome,
                 outcome_note=note, amount=amount, concluded_on=self.ago(concluded),
+                answered_on=self.ago(answered) if answered is not None else None,
             )  # fmt: skip
+        elif answered is not None:
+            services.referral_update(
+                actor=case.worker, referral=referral, status=status, answered_on=self.ago(answered)
+            )
         return referral
 
-    def close(self, case, summary, *, feedback="", satisfaction=5, goals_reached=""):
+    def close(self, case, summary, *, feedback="", satisfaction=5, goals_reached="", evidence=()):
+        """Close with every goal reached; `evidence` gives each goal's, in order."""
         plan = case.plans.order_by("-version").first()
+        goals = list(plan.goals.all()) if plan else []
         services.closing_request(
             actor=case.worker, case=case, reason="goals_reached", summary=summary, goals_reached=goals_reached,
             client_feedback=feedback, satisfaction=satisfaction,
-            reached_goals=list(plan.goals.all()) if plan else None,
+            reached_goals=goals if plan and not evidence else None,
+            goal_outcomes=[{"goal": goal, "outcome": "reached", "evidence": text}
+                           for goal, text in zip(goals, evidence, strict=False)] if evidence else None,
         )  # fmt: skip
         closing = case.closings.get(status="submitted")
         services.closing_decide(actor=self.supervisor, closing=closing, approve=True, comment="同意结案。")
@@ -146,13 +173,41 @@ def seed_casework() -> dict[str, int]:
         return {"clients": 0, "cases": 0, "closed": 0, "groups": 0, "activities": 0, "advocacy": 0}
     station = station_of(users["worker"].unit)
     if Client.objects.filter(station=station, name="叶先生").exists():
+        link_demo_project(station)
+        seed_satisfaction_questions()
         return {"clients": 0, "cases": 0, "closed": 0, "groups": 0, "activities": 0, "advocacy": 0}
     story = _Story(users["worker"], users["supervisor"], users["station"])
+    seed_satisfaction_questions()
     _ye_family(story)
     _twins(story)
     _autism(story)
     _more_cases(story)
+    link_demo_project(station)
+    seed_follow_ups(worker=story.worker, station=station)
     return story.made
+
+
+DEMO_PROJECT_CASES = 8
+
+
+def link_demo_project(station) -> int:
+    """Some of the station's demo work is done under a project of the station's area (else the
+    first project in progress), so that the project's evaluation dossier has casework to count:
+    the first cases, the group and the activities. Once: nothing when any case already names a
+    project. The number of cases linked."""
+    from casework.models import CommunityActivity
+
+    if station is None or Case.objects.filter(station=station, project__isnull=False).exists():
+        return 0
+    project = demo_project(station)
+    if project is None:
+        return 0
+    # The demo's records are made as the worker made them; which project they served is said here.
+    cases = list(Case.objects.filter(station=station).order_by("pk").values_list("pk", flat=True))
+    linked = Case.objects.filter(pk__in=cases[:DEMO_PROJECT_CASES]).update(project=project)
+    Group.objects.filter(station=station).update(project=project)
+    CommunityActivity.objects.filter(station=station).update(project=project)
+    return linked
 
 
 def _category(code):
@@ -205,9 +260,11 @@ def _ye_family(story: _Story) -> Case:
     )
     plan = story.plan(
         case,
-        [("保障家庭基本生活", "尽快获得经济援助和事故赔偿，家庭基本生活有保障"),
+        [("保障家庭基本生活", "尽快获得经济援助和事故赔偿，家庭基本生活有保障",
+          ("家庭经济状况自评（1–10分）", "rating", "higher", "2", 396)),
          ("解决儿子的学费问题", "儿子顺利入读初中，学费得到减免"),
-         ("叶先生康复后找到稳定工作", "叶先生康复后有稳定工作和收入，重建生活信心")],
+         ("叶先生康复后找到稳定工作", "叶先生康复后有稳定工作和收入，重建生活信心",
+          ("一般自我效能感量表 GSES", "score", "higher", "16", 396))],
         [("联系叶先生原单位工会和劳动部门，反映家庭困难", 385, 0),
          ("向处理事故的交警说明家庭经济状况，争取调解赔偿", 380, 0),
          ("走访育才中学董事长，反映家庭情况", 350, 1),
@@ -215,7 +272,7 @@ def _ye_family(story: _Story) -> Case:
     )  # fmt: skip
     story.refer(
         case, R.TargetKind.ORGANIZATION, "叶先生原工作单位工会及劳动部门", "反映叶先生家庭困难，申请经济援助", 385,
-        outcome=R.Outcome.FINANCIAL_AID, note="原单位给予叶先生一定的经济援助。", concluded=365,
+        outcome=R.Outcome.FINANCIAL_AID, note="原单位给予叶先生一定的经济援助。", concluded=365, answered=381,
     )  # fmt: skip
     story.note(
         case, 365, "电话回访：原单位经济援助已到位，家庭基本生活暂时有保障。", method=M.PHONE, minutes=20
@@ -223,7 +280,7 @@ def _ye_family(story: _Story) -> Case:
     story.refer(
         case, R.TargetKind.DEPARTMENT, "处理事故的交警大队", "详细说明叶先生家庭经济状况，请交警在调解中向对方说明情况，"
         "为叶先生争取更多赔偿", 380,
-        outcome=R.Outcome.COMPENSATION, amount=Decimal("30000.00"), concluded=340,
+        outcome=R.Outcome.COMPENSATION, amount=Decimal("30000.00"), concluded=340, answered=376,
         note="调解中叶先生同意放弃伤残鉴定，对方同意在扣除医疗费后一次性赔偿30,000元。",
     )  # fmt: skip
     story.note(
@@ -231,7 +288,7 @@ def _ye_family(story: _Story) -> Case:
     )
     story.refer(
         case, R.TargetKind.PERSON, "育才中学董事长", "上门反映叶先生家庭困难，请学校减免其儿子的学费", 350,
-        outcome=R.Outcome.FEES_WAIVED, note="育才中学为叶先生的儿子免除全部学费。", concluded=335,
+        outcome=R.Outcome.FEES_WAIVED, note="育才中学为叶先生的儿子免除全部学费。", concluded=335, answered=346,
     )  # fmt: skip
     story.note(case, 335, "育才中学同意免除全部学费，儿子顺利入学。叶先生情绪明显好转。")
     services.follow_up_schedule(
@@ -252,7 +309,7 @@ def _ye_family(story: _Story) -> Case:
     story.note(case, 120, "家访：叶先生已基本康复，表达了强烈的就业意愿，一起梳理其工作经历和特长。")
     story.refer(
         case, R.TargetKind.ORGANIZATION, "三洋电子公司（福利企业）", "经街道民政办主任协调，为康复后的叶先生提供就业岗位",
-        60, outcome=R.Outcome.JOB, note="叶先生在福利企业三洋电子公司就业。", concluded=35,
+        60, outcome=R.Outcome.JOB, note="叶先生在福利企业三洋电子公司就业。", concluded=35, answered=56,
     )  # fmt: skip
     for task in plan.tasks.all():
         services.task_done(
@@ -265,6 +322,8 @@ def _ye_family(story: _Story) -> Case:
         actor=story.worker, follow_up=case.follow_ups.get(done_on__isnull=True), done_on=story.ago(10),
         result="叶先生工作上手，收入增加，已加入社区志愿服务队；儿子成绩优秀、身体健康。",
     )  # fmt: skip
+    story.measure_after(case, 0, "8", 9)
+    story.measure_after(case, 2, "32", 9)
     story.note(case, 8, "结案评估：三项目标均已达成，家庭生活走上正轨。")
     services.case_move(actor=story.worker, case=case, move="evaluate")
     story.close(
@@ -272,11 +331,11 @@ def _ye_family(story: _Story) -> Case:
         "帮助叶先生康复后就业，家庭有了“造血”能力。",
         goals_reached="基本生活有保障；学费全免；叶先生在福利企业就业。",
         feedback="叶先生：感谢社工帮我们一家走出车祸的阴影。",
+        evidence=("经济状况自评由2分升至8分；原单位援助到位，获交通事故赔偿30,000元。",
+                  "育才中学免除全部学费，儿子已入读初中。",
+                  "GSES由16分升至32分；叶先生在三洋电子公司稳定就业三个月。"),
     )  # fmt: skip
-    services.follow_up_schedule(
-        actor=story.worker, case=case, due_on=story.today + timedelta(days=80), purpose="结案后三个月回访"
-    )
-    return case
+    return case  # its follow-up after closing is planned by the closing (casework.demo_followups)
 
 
 # (b) The twins and the "亲青家园" group
@@ -306,7 +365,8 @@ def _twins(story: _Story) -> Case:
     )  # fmt: skip
     story.plan(
         case,
-        [("孩子性格逐渐开朗，愿意与人交流", "主动参加社区活动，在活动中与人交流"),
+        [("孩子性格逐渐开朗，愿意与人交流", "主动参加社区活动，在活动中与人交流",
+          ("社交意愿评分（1–10分）", "rating", "higher", "2", 195)),
          ("父亲增加亲子陪伴", "父亲每月参加亲子活动"),
          ("链接爱心人士结对照料", "有爱心人士在生活和学习上结对照顾")],
         [("邀请双胞胎及父亲参加“亲青家园”小组活动", 185, 0), ("联系社区爱心人士结对", 180, 2)],
@@ -320,6 +380,12 @@ def _twins(story: _Story) -> Case:
     services.follow_up_schedule(
         actor=story.worker, case=case, due_on=story.today, purpose="了解双胞胎入园准备情况"
     )
+    # Referrals with deadlines: one answered late and still without a result, one with no answer.
+    story.refer(
+        case, R.TargetKind.DEPARTMENT, "区残联康复中心", "为李女士申请上门康复服务", 40, answered=22,
+        status=R.Status.IN_PROGRESS,
+    )  # fmt: skip
+    story.refer(case, R.TargetKind.ORGANIZATION, "街道幼儿园", "为双胞胎申请入园并减免保育费", 25)
 
     group = services.group_create(
         actor=story.worker, name="亲青家园", kind=Group.Kind.GROWTH, category=distress,
@@ -413,7 +479,7 @@ def _autism(story: _Story) -> None:
         )  # fmt: skip
         story.refer(
             case, R.TargetKind.DEPARTMENT, "区残疾人联合会（残联）", "申请孤独症儿童康复补贴", days - 20,
-            outcome=R.Outcome.SUBSIDY, amount=Decimal("2000.00"), concluded=150,
+            outcome=R.Outcome.SUBSIDY, amount=Decimal("2000.00"), concluded=150, answered=days - 24,
             note="补贴标准提高后，按每月2,000元发放康复补贴。",
         )  # fmt: skip
         story.note(case, 150, "补贴标准提高到每月2,000元，家庭负担明显减轻。", method=M.PHONE, minutes=20)
@@ -462,6 +528,9 @@ MORE = [  # (category, presenting problem, where the case stands, risk)
     ("elderly_alone", "独居老人，近一个月拒绝开门，邻居担心其安全", "intake", "medium"),
     ("community_correction", "社区矫正对象，与家人关系紧张", "evaluation", "medium"),
     ("disabled", "精神残疾人，需要规律服药和社区康复", "intervention", "high"),
+    ("elderly_alone", "空巢老人，老伴去世后情绪低落，很少出门", "closed", "low"),
+    ("left_behind_children", "留守儿童，父母离异后情绪不稳，与同学发生冲突", "closed", "medium"),
+    ("low_income", "低保边缘家庭，因病致贫，需要链接医疗救助", "closed", "medium"),
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹"
 GIVEN = "建国秀英志强桂兰玉华国庆春梅德明淑珍文杰海燕红霞永康丽娟金凤"
@@ -479,7 +548,7 @@ def _born_for(code: str, n: int, today: date) -> date:
 def _more_cases(story: _Story) -> None:
     communities = list(
         Region.objects.filter(
-            path__startswith=story.community.path[: Region.steplen * 2], level__in=Region.COMMUNITY_LEVELS
+            path__startswith=story.community.town_path, level__in=Region.COMMUNITY_LEVELS
         ).order_by("path")[:6]
     )
     for n, (code, problem, where, risk) in enumerate(MORE):

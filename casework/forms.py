@@ -14,6 +14,7 @@ from casework.models import (
     Client,
     Closing,
     FollowUp,
+    HomeVisit,
     HouseholdMember,
     LabelReason,
     PlanGoal,
@@ -30,6 +31,7 @@ from socialwork import idnumbers
 from socialwork.forms import offer_with_current
 from socialwork.pickers import use_picker
 from socialwork.roles import Role
+from socialwork.scoping import region_scope, unit_scope
 from socialwork.widgets import DateInput, Textarea
 
 DATE = DateInput
@@ -85,7 +87,7 @@ class ClientForm(forms.ModelForm):
 
     def __init__(self, *args, station: ServiceUnit, **kwargs):
         super().__init__(*args, **kwargs)
-        town = station.region.path[: Region.steplen * 2]
+        town = station.region.town_path
         communities = Region.objects.filter(level__in=Region.COMMUNITY_LEVELS, path__startswith=town)
         use_picker(self, "community", "region", queryset=with_town(communities), user=None)
         offer_with_current(self, "categories", VulnerabilityCategory.objects.filter(active=True))
@@ -266,8 +268,36 @@ class AssessmentForm(forms.Form):
 
 
 class GoalForm(forms.Form):
+    """A goal, its indicator, and the measure that will show it reached (MZ/T 094): its name, kind,
+    which way is better, and the value taken before the work with its date."""
+
     description = forms.CharField(label=_("Goal"), max_length=300, required=False)
     indicator = forms.CharField(label=_("Indicator"), max_length=300, required=False)
+    measure = forms.CharField(
+        label=_("Measure"), max_length=120, required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. SDS, or a 1–10 rating")}),
+    )  # fmt: skip
+    measure_kind = forms.ChoiceField(
+        label=_("Kind of measure"), required=False, choices=[("", "—"), *PlanGoal.MeasureKind.choices]
+    )
+    direction = forms.ChoiceField(
+        label=_("Direction"), required=False, choices=[("", "—"), *PlanGoal.Direction.choices]
+    )
+    before_value = forms.DecimalField(
+        label=_("Before"), required=False, max_digits=8, decimal_places=2, min_value=0
+    )
+    before_on = forms.DateField(label=_("Measured before on"), required=False, widget=DATE)
+
+
+MEASURE_INITIAL = (
+    "measure",
+    "measure_kind",
+    "direction",
+    "before_value",
+    "before_on",
+    "after_value",
+    "after_on",
+)
 
 
 class TaskForm(forms.Form):
@@ -296,7 +326,11 @@ class PlanForm(forms.Form):
         goals, tasks = [], []
         if plan is not None and data is None:
             plan_goals = list(plan.goals.all())
-            goals = [{"description": g.description, "indicator": g.indicator} for g in plan_goals]
+            goals = [
+                {"description": g.description, "indicator": g.indicator,
+                 **{key: getattr(g, key) for key in MEASURE_INITIAL}}
+                for g in plan_goals
+            ]  # fmt: skip
             rows = {goal.pk: str(index) for index, goal in enumerate(plan_goals)}
             tasks = [
                 {"description": t.description, "owner": t.owner, "due_on": t.due_on,
@@ -350,8 +384,20 @@ class NoteForm(forms.ModelForm):
 class ReferralForm(forms.ModelForm):
     class Meta:
         model = Referral
-        fields = ["target_kind", "target", "organization", "request", "referred_on"]
-        widgets = {"referred_on": DATE, "request": SHORT_TEXT}
+        fields = [
+            "target_kind",
+            "target",
+            "organization",
+            "request",
+            "referred_on",
+            "answer_by",
+            "outcome_by",
+        ]
+        widgets = {"referred_on": DATE, "request": SHORT_TEXT, "answer_by": DATE, "outcome_by": DATE}
+        help_texts = {
+            "answer_by": _("Leave empty for the district's usual time."),
+            "outcome_by": _("Leave empty for the district's usual time."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -364,8 +410,13 @@ class ReferralForm(forms.ModelForm):
 class ReferralUpdateForm(forms.ModelForm):
     class Meta:
         model = Referral
-        fields = ["status", "outcome", "outcome_note", "amount", "concluded_on"]
-        widgets = {"concluded_on": DATE, "outcome_note": SHORT_TEXT}
+        fields = ["status", "answered_on", "outcome", "outcome_note", "amount", "concluded_on", "answer_by",
+                  "outcome_by"]  # fmt: skip
+        widgets = {
+            "concluded_on": DATE, "outcome_note": SHORT_TEXT, "answered_on": DATE, "answer_by": DATE,
+            "outcome_by": DATE,
+        }  # fmt: skip
+        help_texts = {"answered_on": _("Today, when the status first moves on from requested, unless given.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -427,15 +478,74 @@ class ClosingForm(forms.ModelForm):
 
     def __init__(self, *args, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if plan is None:
-            del self.fields["reached_goals"]
-        else:
-            self.fields["reached_goals"].queryset = plan.goals.all()
+        # With an approved plan, each goal is stated reached, partly or not, with its evidence
+        # (MZ/T 094); the ticks of the older form give way to it. The free text stays for what
+        # the goals do not say.
+        del self.fields["reached_goals"]
+        self.plan_goals = list(plan.goals.all()) if plan is not None else []
+        self.fields["goals_reached"].label = _("Other results")
+        for goal in self.plan_goals:
+            self.fields[f"goal-{goal.pk}-outcome"] = forms.ChoiceField(
+                label=_("Goal: %(goal)s") % {"goal": goal.description},
+                choices=[("", "—"), *PlanGoal.Outcome.choices], required=False, initial=goal.outcome,
+            )  # fmt: skip
+            self.fields[f"goal-{goal.pk}-evidence"] = forms.CharField(
+                label=_("Evidence"), required=False, widget=SHORT_TEXT, initial=goal.evidence,
+                help_text=_("What shows it: the measure before and after, what the client and others said."),
+            )  # fmt: skip
+
+    def other_fields(self):
+        return [field for field in self.visible_fields() if not field.name.startswith("goal-")]
+
+    def goal_rows(self):
+        """Each goal with its measure before and after and its two fields, for the template."""
+        return [
+            (goal, self[f"goal-{goal.pk}-outcome"], self[f"goal-{goal.pk}-evidence"])
+            for goal in self.plan_goals
+        ]
 
     def service_arguments(self) -> dict:
-        data = dict(self.cleaned_data)
-        data["reached_goals"] = data.get("reached_goals") if "reached_goals" in self.fields else None
+        data = {name: value for name, value in self.cleaned_data.items() if not name.startswith("goal-")}
+        data["goal_outcomes"] = [
+            {
+                "goal": goal,
+                "outcome": self.cleaned_data.get(f"goal-{goal.pk}-outcome", ""),
+                "evidence": self.cleaned_data.get(f"goal-{goal.pk}-evidence", ""),
+            }
+            for goal in self.plan_goals
+        ] if self.plan_goals else None  # fmt: skip
         return data
+
+
+class MeasureForm(forms.Form):
+    """A goal's measure taken before or after the work, recorded on the case page."""
+
+    goal = forms.ModelChoiceField(label=_("Goal"), queryset=PlanGoal.objects.none())
+    phase = forms.ChoiceField(
+        label=_("Taken"), choices=[("before", _("before the work")), ("after", _("after the work"))],
+        initial="after",
+    )  # fmt: skip
+    value = forms.DecimalField(label=_("Value"), max_digits=8, decimal_places=2, min_value=0)
+    measured_on = forms.DateField(label=_("Date"), widget=DATE)
+    measure = forms.CharField(
+        label=_("Measure"), max_length=120, required=False,
+        help_text=_("For a goal without a measure yet: the scale or rating."),
+    )  # fmt: skip
+    measure_kind = forms.ChoiceField(
+        label=_("Kind of measure"), required=False, choices=[("", "—"), *PlanGoal.MeasureKind.choices]
+    )
+    direction = forms.ChoiceField(
+        label=_("Direction"), required=False, choices=[("", "—"), *PlanGoal.Direction.choices]
+    )
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = plan.goals.all() if plan is not None else PlanGoal.objects.none()
+        self.fields["goal"].label_from_instance = lambda goal: (
+            f"{goal.description} · {goal.measure}" if goal.measure else goal.description
+        )
+        if not self.is_bound:
+            self.initial.setdefault("measured_on", today())
 
 
 class TransferForm(forms.Form):
@@ -503,6 +613,17 @@ class PolicyForm(forms.Form):
         max_value=365,
         help_text=_("An access grant to a case lasts at most this many days from its request."),
     )
+    referral_answer_days = forms.IntegerField(
+        label=_("Days for the receiver to answer a referral"), min_value=1, max_value=365, required=False
+    )
+    referral_outcome_days = forms.IntegerField(
+        label=_("Days for a referral to have a result"), min_value=1, max_value=730, required=False
+    )
+    referral_escalate_days = forms.IntegerField(
+        label=_("Days overdue before the supervisor hears of a referral"),
+        min_value=0, max_value=365, required=False,
+        help_text=_("The worker is reminded when a referral is overdue; the supervisor this many days later."),
+    )  # fmt: skip
     break_glass_hours = forms.IntegerField(
         label=_("Emergency access to a labelled case (hours)"),
         min_value=1,
@@ -510,6 +631,30 @@ class PolicyForm(forms.Form):
         help_text=_(
             "A station manager or district administrator who opens a case labelled sensitive, giving a "
             "reason, sees it for this many hours."
+        ),
+    )
+    follow_up_after_days = forms.IntegerField(
+        label=_("Follow-up after closing (days after the closing is approved)"),
+        min_value=1,
+        max_value=365,
+        required=False,
+    )
+    satisfied_from = forms.DecimalField(
+        label=_("Satisfied from (average of the answers, 1–5)"),
+        min_value=1,
+        max_value=5,
+        decimal_places=2,
+        required=False,
+        help_text=_("The satisfaction rate counts the questionnaires whose answers average at least this."),
+    )
+    offline_hours = forms.IntegerField(
+        label=_("Hours a phone keeps case records without reaching the server"),
+        min_value=1,
+        max_value=336,
+        required=False,
+        help_text=_(
+            "A social worker's phone that has not reached the server for this long clears the case "
+            "records it keeps for field work."
         ),
     )
 
@@ -560,8 +705,10 @@ class GrantForm(forms.Form):
     def __init__(self, *args, requester=None, **kwargs):
         super().__init__(*args, **kwargs)
         people = User.objects.filter(is_active=True).select_related("unit").order_by("full_name", "username")
-        if requester is not None:
-            people = people.exclude(pk=requester.pk)
+        if requester is not None:  # the people of the requester's place
+            people = people.filter(
+                unit_scope(requester, via="unit") | region_scope(requester, via="region")
+            ).exclude(pk=requester.pk)
         self.fields["user"].queryset = people
 
 
@@ -636,3 +783,36 @@ class SubjectRequestPolicyForm(forms.Form):
 
     def clean_working_weekend_days(self):
         return self.cleaned_data["working_weekend_days"].split()
+
+
+# Field work on a phone (casework.views.field)
+
+
+class HomeVisitForm(forms.ModelForm):
+    class Meta:
+        model = HomeVisit
+        fields = ["visited_on", "people_present", "observations", "needs_found", "next_step"]
+        widgets = {
+            "visited_on": DATE,
+            "observations": Textarea(attrs={"rows": 4}),
+            "needs_found": SHORT_TEXT,
+            "next_step": SHORT_TEXT,
+        }
+        help_texts = {"people_present": _("For example: the client, his mother, the village cadre.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("visited_on", today())
+
+
+class AttendanceForm(forms.Form):
+    """Tick who of the session's members came: `members` are (member id, name) pairs."""
+
+    present = forms.TypedMultipleChoiceField(
+        label=_("Present"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = list(members)

@@ -4,7 +4,7 @@ clients, cases and activities come from the person's scoped selectors."""
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -26,6 +26,7 @@ from socialwork.ids import IdFilter
 from socialwork.models import User
 from socialwork.pickers import use_picker
 from socialwork.roles import Role
+from socialwork.scoping import place_of
 from socialwork.widgets import DateInput, Textarea
 
 DATE = DateInput
@@ -37,7 +38,7 @@ def _communities_of(station):
     """Communities and villages of the station's town or street (all of them outside a station)."""
     communities = with_town(Region.objects.filter(level__in=Region.COMMUNITY_LEVELS)).order_by("path")
     if station is not None:
-        communities = communities.filter(path__startswith=station.region.path[: Region.steplen * 2])
+        communities = communities.filter(path__startswith=station.region.town_path)
     return communities
 
 
@@ -156,20 +157,34 @@ class ActivityForm(forms.ModelForm):
         use_picker(self, "community", "region", queryset=_communities_of(station), user=user)
 
 
+def _communities_in_reach(user) -> QuerySet[Region]:
+    """The communities and villages of the person's district (a city's of all its districts), never
+    of the district beside it (issue 23); every one for a superuser placed nowhere."""
+    communities = Region.objects.filter(level__in=Region.COMMUNITY_LEVELS)
+    place = place_of(user) if user is not None and user.is_authenticated else None
+    if place is not None:
+        communities = communities.filter(path__startswith=place.district_path)
+    elif user is None or not user.is_superuser:
+        communities = communities.none()
+    return with_town(communities).order_by("path")
+
+
 class ActivityFilter(django_filters.FilterSet):
     # A whole year a date can hold: `?year=0` must not reach the database's date bounds.
     year = django_filters.NumberFilter(
         field_name="held_on__year", label=_("Year"), min_value=1, max_value=9999, decimal_places=0
     )
-    community = CommunityChoiceFilter(
-        queryset=with_town(Region.objects.filter(level__in=Region.COMMUNITY_LEVELS)).order_by("path"),
-        label=_("Community or village"),
-    )
+    community = CommunityChoiceFilter(queryset=Region.objects.none(), label=_("Community or village"))
     theme = django_filters.CharFilter(lookup_expr="icontains", label=_("Theme"))
 
     class Meta:
         model = CommunityActivity
         fields = ["year", "community", "theme"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = user or getattr(self.request, "user", None)
+        self.filters["community"].queryset = _communities_in_reach(user)
 
 
 class VolunteerForm(forms.ModelForm):

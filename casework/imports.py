@@ -291,10 +291,10 @@ class ClientRegister(_CaseworkRegister):
         and every other one in the district by name (to tell "elsewhere" from "unknown")."""
         if self.station is None:
             return {}, {}
-        town = self.station.region.path[: Region.steplen * 2]
+        town = self.station.region.town_path
         here, elsewhere = {}, {}
         for region in Region.objects.filter(
-            level__in=Region.COMMUNITY_LEVELS, path__startswith=town[: Region.steplen]
+            level__in=Region.COMMUNITY_LEVELS, path__startswith=self.station.region.district_path
         ):
             target = here if region.path.startswith(town) else elsewhere
             target.setdefault(fold(region.name), region)

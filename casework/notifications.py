@@ -26,3 +26,9 @@ LABEL = notification_kind(
 BREAK_GLASS = notification_kind(
     "casework_break_glass", label=_("Someone opened a labelled case in an emergency (break-glass)")
 )
+MERGE = notification_kind(
+    "casework_merge", label=_("Client records merged: proposed, approved, rejected or undone")
+)
+FIELD_CONFLICT = notification_kind(
+    "casework_field_conflict", label=_("A change of mine met another person's edit, and they chose")
+)

@@ -1,7 +1,7 @@
 """A case file on paper (个案档案): what a station files and a supervisor signs.
 
 In the order of the work (MZ/T 094): the intake with the clients and their consent, the
-assessments, the service plan with each round of its approval, the service notes, referrals and
+assessments, the service plan with each round of its approval, the service notes with the home visits, referrals and
 their outcomes, follow-ups and supervision, transfers, the closing with its approval, and the
 case's status history; then the signature lines. Each chapter reads the same events as the case
 page's timeline (casework.timeline), oldest first, so paper and screen never disagree. ID numbers
@@ -9,18 +9,25 @@ and phones are masked as in lists and exports; the address is left out.
 
 The case must come with casework.timeline.PREFETCH applied."""
 
+import io
+
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from PIL import Image as PILImage
+from reportlab.lib.units import mm
+from reportlab.platypus import Image as RLImage
 
 from casework.masking import mask_id_number, mask_phone
 from casework.models import Case, Client
 from casework.timeline import (
     Event,
     assessment_events,
+    attachment_events,
     closing_events,
     follow_up_events,
+    home_visit_events,
     note_event,
     plan_events,
     referral_events,
@@ -30,6 +37,8 @@ from casework.timeline import (
 )
 from positions.selectors.network import installation_district
 from socialwork import pdf
+from socialwork.crypto import DecryptionError
+from socialwork.crypto.stored import file_read
 
 
 def _day(value) -> str:
@@ -83,7 +92,49 @@ class _Writer:
                 self.paragraph(event.text)
             for label, value in event.details:
                 self.paragraph(pdf.labelled(label, value))
+            if event.files:
+                names = "、".join(str(item.original_name) for item in event.files)
+                self.paragraph(pdf.labelled(_("Photos and documents"), names), "small")
             self.story.append(pdf.Spacer(1, 4))
+
+    def consent(self, consent) -> None:
+        """A signed consent: what to, who signed, who took it and when, and the signature itself."""
+        self.facts(
+            [
+                (_("Signed by"), f"{consent.signer_name}（{consent.get_relationship_display()}）"),
+                (_("Taken by"), str(consent.taken_by)),
+                (_("Taken at"), formats.date_format(timezone.localtime(consent.taken_at), "Y-m-d H:i")),
+                (_label("consents_to_services"), _yes_no(consent.consents_to_services)),
+                (_label("consents_to_data_processing"), _yes_no(consent.consents_to_data_processing)),
+            ]
+        )
+        try:
+            png = file_read(consent.signature)
+        except (FileNotFoundError, DecryptionError):
+            self.paragraph(_("The signature image is no longer stored."), "small")
+            return
+        with PILImage.open(io.BytesIO(png)) as image:
+            width, height = image.size
+        shown = min(self.width * 0.45, 70 * mm)
+        self.paragraph(_("Signature") + "：", "small")
+        self.story.append(
+            RLImage(io.BytesIO(png), width=shown, height=shown * height / max(width, 1), hAlign="LEFT")
+        )
+        self.story.append(pdf.Spacer(1, 6))
+
+
+def _measured(value, day) -> str:
+    if value is None:
+        return "—"
+    return f"{value.normalize():f}" + (f"（{_day(day)}）" if day else "")
+
+
+def _change(goal) -> str:
+    change = goal.change
+    if change is None:
+        return "—"
+    arrow = {True: _(" better"), False: _(" worse"), None: ""}[goal.improved]
+    return f"{change.normalize():+f}{arrow}"
 
 
 def case_file_pdf(*, case: Case) -> bytes:
@@ -135,6 +186,9 @@ def case_file_pdf(*, case: Case) -> bytes:
                 (_label("consent_recorded_on"), _day(client.consent_recorded_on)),
             ]
         )
+        for consent in case.consents.all():
+            if consent.client_id == client.pk:
+                writer.consent(consent)
 
     writer.heading(pgettext("casework", "Assessment"))
     writer.events(list(assessment_events(case)), _("No assessment yet."))
@@ -147,13 +201,30 @@ def case_file_pdf(*, case: Case) -> bytes:
             _("Version %(version)s, %(status)s")
             % {"version": plan.version, "status": plan.get_status_display()}
         )
+        # MZ/T 094: each goal with its measure before and after, side by side, and what the
+        # closing stated of it, with the evidence under the table.
         goals = [
-            [n, goal.description, goal.indicator, "—" if goal.reached is None else _yes_no(goal.reached)]
+            [n, goal.description + (f"（{goal.indicator}）" if goal.indicator else ""), goal.measure or "—",
+             _measured(goal.before_value, goal.before_on), _measured(goal.after_value, goal.after_on),
+             _change(goal), goal.get_outcome_display() or ("—" if goal.reached is None else _yes_no(goal.reached))]
             for n, goal in enumerate(plan.goals.all(), start=1)
+        ]  # fmt: skip
+        shares = [0.05, 0.33, 0.14, 0.13, 0.13, 0.09, 0.13]
+        header = [
+            "#",
+            _("Goal"),
+            _("Measure"),
+            _("Before"),
+            _("After"),
+            pgettext("measure", "Change"),
+            pgettext("goal", "Outcome"),
         ]
-        shares = [0.06, 0.5, 0.32, 0.12]
-        header = ["#", _("Goal"), _("Indicator"), _("Reached")]
         writer.story.append(pdf.table(header, goals, widths=[writer.width * s for s in shares], numeric=[0]))
+        for n, goal in enumerate(plan.goals.all(), start=1):
+            if goal.evidence:
+                writer.paragraph(
+                    pdf.labelled(_("Evidence for goal %(number)s") % {"number": n}, goal.evidence)
+                )
         tasks = [
             [task.description, str(task.owner), _day(task.due_on), _day(task.done_on)]
             for task in plan.tasks.all()
@@ -167,7 +238,10 @@ def case_file_pdf(*, case: Case) -> bytes:
     writer.events(list(plan_events(case)), _("No service plan yet."))
 
     writer.heading(pgettext("case file chapter", "Service notes"))
-    writer.events([note_event(note) for note in case.notes.all()], _("No notes yet."))
+    # Home visits (入户走访) stand among the notes, in the order of the days; photos and documents
+    # on no record with them.
+    notes = [note_event(note) for note in case.notes.all()]
+    writer.events(notes + list(home_visit_events(case)) + list(attachment_events(case)), _("No notes yet."))
 
     writer.heading(_("Referrals and their outcomes"))
     writer.events(list(referral_events(case)), _("No referrals yet."))

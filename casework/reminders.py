@@ -4,6 +4,7 @@ A notification goes to the inbox and, as the person chose, by email: its title n
 number only, never a client.
 """
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
@@ -11,8 +12,14 @@ from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import Case, FollowUp, RiskLevel
-from casework.selectors import cases_quiet, district_administrators_over, subject_requests_overdue
+from casework.models import Case, CaseworkPolicy, FollowUp, Referral, RiskLevel
+from casework.selectors import (
+    cases_quiet,
+    district_administrators_over,
+    follow_ups_after_closing_due,
+    referrals_overdue,
+    subject_requests_overdue,
+)
 from socialwork.reminders import Reminder, reminder
 from socialwork.roles import Role
 
@@ -33,9 +40,10 @@ def _station_managers(station_ids) -> dict[int, list]:
 @reminder("casework_follow_ups_due", label=_("Case follow-up due"), hour=8)
 def casework_follow_ups_due(day):
     """Each morning the case's assigned worker hears of every follow-up due today or overdue and
-    not yet done (a closed case's follow-ups included: following up after closing is common)."""
+    not yet done (a closed case's follow-ups included; those after closing have their own kind below)."""
     follow_ups = (
-        FollowUp.objects.filter(
+        FollowUp.objects.exclude(kind=FollowUp.Kind.AFTER_CLOSING)
+        .filter(
             done_on__isnull=True,
             due_on__lte=day,
             case__removed_at__isnull=True,
@@ -56,6 +64,38 @@ def casework_follow_ups_due(day):
         yield Reminder(
             user=case.worker, item=f"follow_up:{follow_up.pk}", title=title, url=case.get_absolute_url()
         )
+
+
+@reminder("casework_after_closing_follow_ups_due", label=_("Follow-up after closing due"), hour=8)
+def casework_after_closing_follow_ups_due(day):
+    """Each morning the case's worker and the station's managers hear of every follow-up after
+    closing due today or overdue and not yet done (casework.selectors.follow_ups_after_closing_due).
+    A case labelled sensitive is named to its supervisor instead of the station manager."""
+    follow_ups = list(
+        follow_ups_after_closing_due(on=day)
+        .select_related("case__worker", "case__supervisor")
+        .order_by("due_on", "pk")
+    )
+    if not follow_ups:
+        return
+    managers = _station_managers(follow_up.case.station_id for follow_up in follow_ups)
+    for follow_up in follow_ups:
+        case = follow_up.case
+        if follow_up.due_on < day:
+            title = format_lazy(
+                _("Follow-up after closing of case {case} overdue since {date}"), case=case.number,
+                date=follow_up.due_on,
+            )  # fmt: skip
+        else:
+            title = format_lazy(_("Follow-up after closing of case {case} due today"), case=case.number)
+        people = {} if case.sensitive else {user.pk: user for user in managers.get(case.station_id, [])}
+        for user in (case.worker, case.supervisor if case.sensitive else None):
+            if user is not None and user.is_active:
+                people[user.pk] = user
+        for user in people.values():
+            yield Reminder(
+                user=user, item=f"after_closing:{follow_up.pk}", title=title, url=case.get_absolute_url()
+            )
 
 
 @reminder("casework_quiet_cases", label=_("Open case without a recent note"), hour=8, day_of_week=1)
@@ -132,3 +172,43 @@ def casework_subject_requests_overdue(day):
             yield Reminder(
                 user=user, item=f"subject_request:{request.pk}", title=title, url=request.get_absolute_url()
             )
+
+
+@reminder("casework_referrals_overdue", label=_("Referral overdue"), hour=8)
+def casework_referrals_overdue(day):
+    """Each morning the case's worker hears, once, of a referral with no answer by its answer date
+    or no conclusion by the date its result was expected; the district's referral_escalate_days
+    (default 7) later, the case's supervisor hears of it too, once (a case with no supervisor: the
+    station manager, unless the case is labelled sensitive). A new date given (the receiver asked
+    for more time) makes it a new item."""
+    escalate = timedelta(days=CaseworkPolicy.current().referral_escalate_days)
+    referrals = list(referrals_overdue(on=day))
+    managers = _station_managers(
+        referral.case.station_id for referral in referrals if referral.case.supervisor_id is None
+    )
+    for referral in referrals:
+        case = referral.case
+        url = case.get_absolute_url() + "#referrals"
+        if referral.status == Referral.Status.REQUESTED and referral.answer_by and referral.answer_by < day:
+            stage, since = "answer", referral.answer_by
+            title = format_lazy(
+                _("Referral of case {case} to {target}: no answer since {date}"),
+                case=case.number, target=referral.target, date=since,
+            )  # fmt: skip
+        else:
+            stage, since = "outcome", referral.outcome_by
+            title = format_lazy(
+                _("Referral of case {case} to {target}: no result since {date}"),
+                case=case.number, target=referral.target, date=since,
+            )  # fmt: skip
+        item = f"referral:{referral.pk}:{stage}:{since.isoformat()}"
+        if case.worker is not None and case.worker.is_active:
+            yield Reminder(user=case.worker, item=f"{item}:worker", title=title, url=url, once=True)
+        if day - since < escalate:
+            continue
+        if case.supervisor is not None:
+            above = [case.supervisor] if case.supervisor.is_active else []
+        else:
+            above = [] if case.sensitive else managers.get(case.station_id, [])
+        for user in above:
+            yield Reminder(user=user, item=f"{item}:above", title=title, url=url, once=True)

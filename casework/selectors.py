@@ -17,13 +17,17 @@ from decimal import Decimal
 from django.db.models import (
     BooleanField,
     Count,
+    DecimalField,
     Exists,
     ExpressionWrapper,
+    F,
+    IntegerField,
     Min,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
@@ -42,9 +46,13 @@ from casework.models import (
     Client,
     Closing,
     CommunityActivity,
+    EvaluationSample,
     FollowUp,
     Group,
     PlanTask,
+    Referral,
+    SampledCase,
+    SatisfactionQuestion,
     ServiceNote,
     ServicePlan,
     SubjectRequest,
@@ -344,6 +352,10 @@ def main_client(case: Case):
     return main.client if main else None
 
 
+# A client on record: neither removed nor merged into another record (casework.services.merges).
+LIVE_CLIENT = Q(removed_at__isnull=True, merged_into__isnull=True)
+
+
 def client_scope(user) -> Q:
     """The clients `user` sees, like `case_scope` written so that PostgreSQL reads only them.
 
@@ -381,7 +393,7 @@ def client_scope(user) -> Q:
         scope = Q(pk__in=caseload)
         if reached:
             scope |= Q(pk__in=links)
-    return scope & Q(removed_at__isnull=True)
+    return scope & LIVE_CLIENT
 
 
 def clients_hidden_from(*, user, client_ids) -> set[int]:
@@ -410,7 +422,7 @@ def clients_in_list_order(*, user) -> QuerySet[Client]:
 
 
 def _caseload_clients(user) -> QuerySet[Client]:
-    return Client.objects.filter(caseload_entries__person=user, removed_at__isnull=True)
+    return Client.objects.filter(LIVE_CLIENT, caseload_entries__person=user)
 
 
 def caseload_counted(*, user, clients: QuerySet[Client]) -> QuerySet | None:
@@ -495,7 +507,7 @@ def known_person(*, user, id_number: str = "", name: str = "", birth_date: date 
         match |= digest_q(Client, "id_number_digest", id_number)
     if name and birth_date:
         match |= Q(name=name.strip(), birth_date=birth_date)
-    matches = Client.objects.filter(match, removed_at__isnull=True)
+    matches = Client.objects.filter(match, LIVE_CLIENT)
     visible = list(matches.filter(client_scope(user)).select_related("community", "station"))
     elsewhere = matches.exclude(pk__in=[client.pk for client in visible]).count()
     return KnownPerson(visible=visible, elsewhere=elsewhere)
@@ -629,7 +641,9 @@ def activities_list(*, user, params=None):
     """The community activities list: those `user` sees, the latest first."""
     from casework.forms_groups import ActivityFilter
 
-    return ActivityFilter(params, queryset=activities_visible_to(user=user).order_by("-held_on", "-pk"))
+    return ActivityFilter(
+        params, queryset=activities_visible_to(user=user).order_by("-held_on", "-pk"), user=user
+    )
 
 
 def volunteers_list(*, user, params=None):
@@ -874,3 +888,268 @@ def subject_requests_overdue(*, on: date) -> QuerySet[SubjectRequest]:
     return SubjectRequest.objects.filter(
         status__in=(SubjectRequest.Status.REGISTERED, SubjectRequest.Status.ASSIGNED), due_on__lt=on
     ).select_related("station__region")
+
+
+# Satisfaction and follow-up calls (回访) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SatisfactionFigures:
+    """The satisfaction figures of a set of cases (or of an evaluation's sample).
+
+    closed: the closed cases; followed_up: those of them with a follow-up after closing done;
+    answered: questionnaires answered (one per follow-up done with answers); satisfied: those whose
+    answers average at least CaseworkPolicy.satisfied_from. The two rates are fractions (0–1), or
+    None when there is nothing to divide by."""
+
+    closed: int = 0
+    followed_up: int = 0
+    answered: int = 0
+    satisfied: int = 0
+
+    @property
+    def followed_up_share(self) -> float | None:
+        return self.followed_up / self.closed if self.closed else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return self.satisfied / self.answered if self.answered else None
+
+    @property
+    def followed_up_percent(self) -> float | None:
+        """The share as a percentage with one decimal, for pages."""
+        return None if self.followed_up_share is None else round(self.followed_up_share * 100, 1)
+
+    @property
+    def satisfaction_percent(self) -> float | None:
+        return None if self.satisfaction_rate is None else round(self.satisfaction_rate * 100, 1)
+
+
+def satisfied_from() -> Decimal:
+    """The district's threshold: a questionnaire averaging at least this much is satisfied."""
+    return CaseworkPolicy.current().satisfied_from
+
+
+def _satisfied_from_in_query():
+    """The threshold read inside the figures' query (one query fewer on every page showing them);
+    the model's default when the policy row is yet to be made."""
+    default = CaseworkPolicy._meta.get_field("satisfied_from").default
+    policy = CaseworkPolicy.objects.filter(pk=1).values("satisfied_from")[:1]
+    return Coalesce(
+        Subquery(policy), Value(Decimal(default)), output_field=DecimalField(max_digits=3, decimal_places=2)
+    )
+
+
+def _done_after_closing():
+    return FollowUp.objects.filter(kind=FollowUp.Kind.AFTER_CLOSING, done_on__isnull=False)
+
+
+def satisfaction_figures_by(cases: QuerySet[Case], key: str | None) -> dict:
+    """SatisfactionFigures of `cases` grouped by a field of the case (`station`, `project`), or as
+    one group (None) when `key` is None. Two queries however many cases."""
+    threshold = _satisfied_from_in_query()
+    done = _done_after_closing().filter(case=OuterRef("pk"))
+    closed = Q(status=Case.Status.CLOSED)
+    rows = (
+        cases.order_by()
+        .values(group=F(key) if key else Value(None, output_field=IntegerField()))
+        .annotate(closed=Count("pk", filter=closed), followed_up=Count("pk", filter=closed & Exists(done)))
+    )
+    answers = (
+        _done_after_closing()
+        .filter(case__in=cases.order_by().values("pk"), satisfaction_average__isnull=False)
+        .order_by()
+        .values(group=F(f"case__{key}") if key else Value(None, output_field=IntegerField()))
+        .annotate(answered=Count("pk"), satisfied=Count("pk", filter=Q(satisfaction_average__gte=threshold)))
+    )
+    result: dict = {}
+    for row in rows:
+        result[row["group"]] = SatisfactionFigures(closed=row["closed"], followed_up=row["followed_up"])
+    for row in answers:
+        before = result.get(row["group"], SatisfactionFigures())
+        result[row["group"]] = SatisfactionFigures(
+            closed=before.closed, followed_up=before.followed_up, answered=row["answered"],
+            satisfied=row["satisfied"],
+        )  # fmt: skip
+    return result
+
+
+def satisfaction_figures(cases: QuerySet[Case]) -> SatisfactionFigures:
+    """The satisfaction rate and the share of closed cases followed up, of any cases (a station's,
+    a project's, the cases of a dossier): see SatisfactionFigures. The caller scopes `cases`."""
+    return satisfaction_figures_by(cases, None).get(None, SatisfactionFigures())
+
+
+def evaluation_satisfaction_figures(evaluation) -> SatisfactionFigures:
+    """The figures of an evaluation's current sample: closed = cases sampled, followed_up = those
+    called or visited, answered and satisfied as for any questionnaire."""
+    threshold = _satisfied_from_in_query()
+    row = SampledCase.objects.filter(sample__evaluation=evaluation, sample__current=True).aggregate(
+        closed=Count("pk"),
+        followed_up=Count("pk", filter=Q(follow_up__done_on__isnull=False)),
+        answered=Count("pk", filter=Q(follow_up__satisfaction_average__isnull=False)),
+        satisfied=Count("pk", filter=Q(follow_up__satisfaction_average__gte=threshold)),
+    )
+    return SatisfactionFigures(**row)
+
+
+def satisfaction_questions() -> list[SatisfactionQuestion]:
+    """The questions asked now, in order."""
+    return list(SatisfactionQuestion.objects.filter(active=True).order_by("order", "pk"))
+
+
+def follow_ups_after_closing_due(*, on: date) -> QuerySet[FollowUp]:
+    """Follow-ups after closing due by `on` and not done, of cases not removed."""
+    return FollowUp.objects.filter(
+        kind=FollowUp.Kind.AFTER_CLOSING, done_on__isnull=True, due_on__lte=on, case__removed_at__isnull=True
+    )
+
+
+def is_evaluation_evaluator(*, user, evaluation) -> bool:
+    """Whether the person is one of the evaluators assigned to the evaluation: the only outside
+    people who see its sampled cases' clients."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.has_role(Role.EVALUATOR)
+        and evaluation.evaluators.filter(pk=user.pk).exists()
+    )
+
+
+def sample_role(*, user, evaluation) -> str:
+    """The part the person plays in the evaluation's sample: "evaluator" (draws, sees the sampled
+    clients, records calls), "district" (draws and follows progress by case number, never a
+    client), or "" (nothing: a 404)."""
+    if not user.is_authenticated:
+        return ""
+    if is_evaluation_evaluator(user=user, evaluation=evaluation):
+        return "evaluator"
+    if user.is_district_wide and user.has_role(Role.DISTRICT_ADMIN):
+        return "district"
+    return ""
+
+
+def evaluation_sample(evaluation) -> "EvaluationSample | None":
+    return (
+        EvaluationSample.objects.filter(evaluation=evaluation, current=True)
+        .select_related("drawn_by")
+        .first()
+    )
+
+
+def sampled_cases(sample) -> QuerySet[SampledCase]:
+    """The sample's cases with their station, follow-up and primary client, for the sample page."""
+    return (
+        SampledCase.objects.filter(sample=sample)
+        .select_related("case", "station", "follow_up")
+        .prefetch_related(
+            Prefetch(
+                "case__case_clients",
+                queryset=CaseClient.objects.select_related("client").order_by("-primary", "pk"),
+            )
+        )
+        .order_by("station__name", "method", "position", "pk")
+    )
+
+
+# Referrals with deadlines: the one rule of a referral answered in time, concluded with a result
+# or overdue, read by the station page, the district dashboard, the reminders and the dossier.
+
+
+def referral_answer_overdue(on: date) -> Q:
+    """Still "requested" (no answer) after its answer date."""
+    return Q(status="requested", answer_by__lt=on)
+
+
+def referral_outcome_overdue(on: date) -> Q:
+    """Not concluded after the date its result was expected."""
+    return Q(concluded_on__isnull=True, outcome_by__lt=on)
+
+
+def referral_overdue(on: date) -> Q:
+    return referral_answer_overdue(on) | referral_outcome_overdue(on)
+
+
+def referral_is_overdue(referral, on: date | None = None) -> bool:
+    """The same rule as `referral_overdue`, for a referral in hand."""
+    on = on or timezone.localdate()
+    no_answer = referral.status == "requested" and referral.answer_by is not None and referral.answer_by < on
+    no_result = referral.concluded_on is None and referral.outcome_by is not None and referral.outcome_by < on
+    return no_answer or no_result
+
+
+@dataclass(frozen=True)
+class ReferralFigures:
+    """Counts of a set of referrals on a day, and two shares (None when nothing is due yet).
+
+    - `total`: referrals in the set.
+    - `answer_due`: referrals whose answer can be judged: answered, or past their answer date.
+    - `answered_in_time`: answered on or before their answer date.
+    - `outcome_due`: referrals whose result can be judged: concluded, or past their result date.
+    - `with_result`: concluded as succeeded (the receiver gave what was asked).
+    - `overdue`: no answer by the answer date, or no conclusion by the result date.
+    - `no_deadline`: referrals made before deadlines existed (no answer date): they count in
+      `total`, in `outcome_due` and `with_result` once concluded, never as late or overdue.
+    """
+
+    total: int
+    answer_due: int
+    answered_in_time: int
+    outcome_due: int
+    with_result: int
+    overdue: int
+    no_deadline: int
+
+    @staticmethod
+    def _share(part: int, whole: int) -> float | None:
+        return round(100 * part / whole, 1) if whole else None
+
+    @property
+    def answered_in_time_share(self) -> float | None:
+        """Per cent of the referrals due an answer that were answered in time."""
+        return self._share(self.answered_in_time, self.answer_due)
+
+    @property
+    def with_result_share(self) -> float | None:
+        """Per cent of the referrals due a result that concluded with one."""
+        return self._share(self.with_result, self.outcome_due)
+
+
+def _referral_counts(on: date) -> dict:
+    answered = Q(answered_on__isnull=False)
+    concluded = Q(concluded_on__isnull=False)
+    return {
+        "total": Count("pk"),
+        "answer_due": Count("pk", filter=Q(answer_by__isnull=False) & (answered | Q(answer_by__lt=on))),
+        "answered_in_time": Count("pk", filter=Q(answer_by__isnull=False, answered_on__lte=F("answer_by"))),
+        "outcome_due": Count("pk", filter=concluded | Q(outcome_by__lt=on)),
+        "with_result": Count("pk", filter=Q(status="succeeded")),
+        "overdue": Count("pk", filter=referral_overdue(on)),
+        "no_deadline": Count("pk", filter=Q(answer_by__isnull=True)),
+    }
+
+
+def referral_figures(referrals: QuerySet, *, on: date | None = None) -> ReferralFigures:
+    """The figures of the referrals given (already scoped by the caller: a station's, a
+    project's, a year's), on a day (today unless given). One query.
+
+        referral_figures(Referral.objects.filter(case__station=station, referred_on__year=2026))
+    """
+    on = on or timezone.localdate()
+    return ReferralFigures(**referrals.order_by().aggregate(**_referral_counts(on)))
+
+
+def referral_figures_by(referrals: QuerySet, key: str, *, on: date | None = None) -> dict:
+    """`referral_figures` for each value of `key` (e.g. "case__station"), in one query."""
+    on = on or timezone.localdate()
+    rows = referrals.order_by().values(key).annotate(**_referral_counts(on))
+    return {row.pop(key): ReferralFigures(**row) for row in rows}
+
+
+def referrals_overdue(*, on: date) -> QuerySet:
+    """Referrals overdue on a day, of cases not removed, with their case's worker and supervisor."""
+    return (
+        Referral.objects.filter(referral_overdue(on), case__removed_at__isnull=True)
+        .select_related("case__worker", "case__supervisor")
+        .order_by("pk")
+    )

@@ -1,5 +1,5 @@
 """A case's one timeline: every status change, assessment, round of a plan's approval (each
-sending and each decision, returns with their comments), note, referral, follow-up, supervision
+sending and each decision, returns with their comments), goal measure before and after, note, home visit, referral, follow-up, supervision
 review, closing and transfer as an event, newest first.
 
 The case must come with `PREFETCH` applied, so that building the timeline reads no more rows
@@ -11,15 +11,19 @@ from datetime import date, datetime
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from casework.models import (
     Assessment,
+    Attachment,
     BreakGlass,
     CaseClient,
     CaseTransition,
+    ClientConsent,
     Closing,
+    FieldConflict,
     FollowUp,
+    HomeVisit,
     LabelChange,
     PlanRound,
     Referral,
@@ -45,9 +49,26 @@ PREFETCH = (
         )
         .order_by("version"),
     ),
-    Prefetch("notes", queryset=ServiceNote.objects.select_related("author")),
+    Prefetch("notes", queryset=ServiceNote.objects.select_related("author").prefetch_related("attachments")),
+    # Signed consents with the photos of a paper form, and the photos and documents on no record.
+    Prefetch(
+        "consents", queryset=ClientConsent.objects.select_related("taken_by").prefetch_related("attachments")
+    ),
+    Prefetch(
+        "attachments",
+        queryset=Attachment.objects.filter(note=None, home_visit=None, consent=None).select_related(
+            "uploaded_by"
+        ),
+        to_attr="loose_attachments",
+    ),
+    Prefetch(
+        "home_visits", queryset=HomeVisit.objects.select_related("author").prefetch_related("attachments")
+    ),
     Prefetch("referrals", queryset=Referral.objects.select_related("author", "organization")),
-    Prefetch("follow_ups", queryset=FollowUp.objects.select_related("author", "done_by")),
+    Prefetch(
+        "follow_ups",
+        queryset=FollowUp.objects.select_related("author", "done_by").prefetch_related("answers"),
+    ),
     Prefetch("reviews", queryset=SupervisorReview.objects.select_related("supervisor")),
     Prefetch("closings", queryset=Closing.objects.select_related("author", "decided_by")),
     Prefetch(
@@ -58,6 +79,14 @@ PREFETCH = (
     ),
     Prefetch("label_changes", queryset=LabelChange.objects.select_related("actor")),
     Prefetch("break_glasses", queryset=BreakGlass.objects.select_related("user")),
+    # Open and resolved: the resolved ones are events, the open ones the case page's banner.
+    Prefetch(
+        "conflicts",
+        queryset=FieldConflict.objects.select_related(
+            "resolved_by", "theirs_by", "client", "task", "follow_up"
+        ),
+        to_attr="field_conflicts",
+    ),
 )
 
 
@@ -73,6 +102,8 @@ class Event:
     actor: object = None
     text: str = ""
     details: tuple[tuple[str, str], ...] = field(default=())
+    # Photos and documents on the record (casework.models.Attachment), listed by name.
+    files: tuple = field(default=())
 
 
 def _on(day: date, record) -> tuple[date, datetime]:
@@ -143,6 +174,40 @@ def plan_events(case):
                 )  # fmt: skip
 
 
+def _number(value) -> str:
+    return f"{value.normalize():f}"
+
+
+def measure_events(case):
+    """Each goal's measure taken before and after the work (MZ/T 094), on the day it was taken. A
+    measure carried into a later version of the plan shows once."""
+    seen = set()
+    for plan in case.plans.all():
+        for goal in plan.goals.all():
+            for phase, value, day in (("before", goal.before_value, goal.before_on),
+                                      ("after", goal.after_value, goal.after_on)):  # fmt: skip
+                key = (goal.description, goal.measure, phase, value, day)
+                if value is None or day is None or key in seen:
+                    continue
+                seen.add(key)
+                words = {"measure": goal.measure, "value": _number(value)}
+                if phase == "before":
+                    title = _("Measured before: %(measure)s %(value)s") % words
+                    details = ((_("Goal"), goal.description),)
+                else:
+                    title = _("Measured after: %(measure)s %(value)s") % words
+                    details = ((_("Goal"), goal.description),)
+                    if goal.change is not None:
+                        change = f"{goal.change.normalize():+f}"
+                        details += ((pgettext("measure", "Change"), _("%(before)s → %(after)s (%(change)s)") % {
+                            "before": _number(goal.before_value), "after": _number(value), "change": change,
+                        }),)  # fmt: skip
+                yield Event(
+                    "measure", f"measure-{goal.pk}-{phase}", day, plan.updated_at,
+                    title=title, details=details,
+                )  # fmt: skip
+
+
 def note_event(note: ServiceNote) -> Event:
     title = _("%(method)s, %(minutes)s minutes") % {
         "method": note.get_method_display(),
@@ -155,7 +220,32 @@ def note_event(note: ServiceNote) -> Event:
         title=title,
         actor=note.author,
         text=note.content,
+        files=tuple(note.attachments.all()),
     )
+
+
+def home_visit_event(visit: HomeVisit) -> Event:
+    """A home visit (入户走访): who was there as its title, what was seen, the needs and next step."""
+    details = tuple(
+        (label, value)
+        for label, value in ((_("Needs found"), visit.needs_found), (_("Next step"), visit.next_step))
+        if value
+    )
+    return Event(
+        "home_visit",
+        f"home-visit-{visit.pk}",
+        *_on(visit.visited_on, visit),
+        title=_("Home visit: %(people)s") % {"people": visit.people_present},
+        actor=visit.author,
+        text=visit.observations,
+        details=details,
+        files=tuple(visit.attachments.all()),
+    )
+
+
+def home_visit_events(case):
+    for visit in case.home_visits.all():
+        yield home_visit_event(visit)
 
 
 def referral_events(case):
@@ -164,10 +254,22 @@ def referral_events(case):
             "target": referral.target,
             "kind": referral.get_target_kind_display(),
         }
+        expected = []
+        if referral.answer_by:
+            expected.append((_("Answer expected by"), referral.answer_by.isoformat()))
+        if referral.outcome_by:
+            expected.append((_("Result expected by"), referral.outcome_by.isoformat()))
         yield Event(
             "referral", f"referral-{referral.pk}", *_on(referral.referred_on, referral),
-            title=title, actor=referral.author, text=referral.request,
+            title=title, actor=referral.author, text=referral.request, details=tuple(expected),
         )  # fmt: skip
+        if referral.answered_on and referral.answered_on != referral.concluded_on:
+            late = referral.answer_by is not None and referral.answered_on > referral.answer_by
+            yield Event(
+                "referral", f"referral-{referral.pk}-answered", referral.answered_on, referral.updated_at,
+                title=(_("%(target)s answered the referral late") if late
+                       else _("%(target)s answered the referral")) % {"target": referral.target},
+            )  # fmt: skip
         if referral.concluded_on:
             if referral.status == Referral.Status.SUCCEEDED:
                 title = _("Referral to %(target)s succeeded") % {"target": referral.target}
@@ -185,18 +287,49 @@ def referral_events(case):
             )  # fmt: skip
 
 
+def _questionnaire_details(follow_up) -> tuple[tuple[str, str], ...]:
+    """How the follow-up was done, each answer with the question as it was asked, the average and
+    the client's comment."""
+    details = []
+    if follow_up.method:
+        details.append((_("How"), follow_up.get_method_display()))
+    for answer in follow_up.answers.all():
+        details.append((answer.wording, f"{answer.score} · {answer.get_score_display()}"))
+    if follow_up.satisfaction_average is not None:
+        details.append((_("Average satisfaction"), f"{follow_up.satisfaction_average:.2f}"))
+    if follow_up.comment:
+        details.append((_("The client's comment"), follow_up.comment))
+    return tuple(details)
+
+
 def follow_up_events(case):
     for follow_up in case.follow_ups.all():
+        if follow_up.kind == FollowUp.Kind.SAMPLED:
+            # Recorded by an evaluation's evaluator: one event, done when planned.
+            yield Event(
+                "follow_up", f"follow-up-{follow_up.pk}-done", follow_up.done_on, follow_up.updated_at,
+                title=_("Sampled satisfaction call of an evaluation (%(how)s)")
+                % {"how": follow_up.get_method_display()},
+                actor=follow_up.done_by, text=follow_up.result, details=_questionnaire_details(follow_up),
+            )  # fmt: skip
+            continue
+        after = follow_up.kind == FollowUp.Kind.AFTER_CLOSING
+        planned = (
+            _("Follow-up after closing planned for %(day)s") if after else _("Follow-up planned for %(day)s")
+        )
         yield Event(
             "follow_up", f"follow-up-{follow_up.pk}", *_at(follow_up.created_at),
-            title=_("Follow-up planned for %(day)s") % {"day": follow_up.due_on.isoformat()},
+            title=planned % {"day": follow_up.due_on.isoformat()},
             actor=follow_up.author, text=follow_up.purpose,
         )  # fmt: skip
         if follow_up.done_on:
+            done = _("Follow-up after closing done") if after else (
+                _("Follow-up done: %(purpose)s") % {"purpose": follow_up.purpose}
+            )  # fmt: skip
             yield Event(
                 "follow_up", f"follow-up-{follow_up.pk}-done", follow_up.done_on, follow_up.updated_at,
-                title=_("Follow-up done: %(purpose)s") % {"purpose": follow_up.purpose},
-                actor=follow_up.done_by, text=follow_up.result,
+                title=done, actor=follow_up.done_by, text=follow_up.result,
+                details=_questionnaire_details(follow_up),
             )  # fmt: skip
 
 
@@ -209,9 +342,29 @@ def review_events(case):
         )  # fmt: skip
 
 
+def _goal_statements(case) -> list[tuple[str, str]]:
+    """What the closing states of each goal of the approved plan: reached or not, before and after,
+    the evidence."""
+    plans = [plan for plan in case.plans.all() if plan.status == Approval.APPROVED]
+    rows = []
+    for goal in plans[-1].goals.all() if plans else ():
+        if not goal.outcome:
+            continue
+        parts = [goal.get_outcome_display()]
+        if goal.before_value is not None and goal.after_value is not None:
+            parts.append(f"{goal.measure} {_number(goal.before_value)} → {_number(goal.after_value)}")
+        if goal.evidence:
+            parts.append(goal.evidence)
+        rows.append((_("Goal: %(goal)s") % {"goal": goal.description}, " · ".join(parts)))
+    return rows
+
+
 def closing_events(case):
-    for closing in case.closings.all():
+    closings = list(case.closings.all())
+    for closing in closings:
         details = []
+        if closing is closings[-1]:
+            details += _goal_statements(case)
         if closing.goals_reached:
             details.append((_("Goals reached"), closing.goals_reached))
         if closing.client_feedback:
@@ -287,9 +440,96 @@ def break_glass_events(case):
         )  # fmt: skip
 
 
+def merge_events(case):
+    """Client records of the case merged (and merges undone): the case moved with its client.
+    One query, for the merges of the case's clients (of either record)."""
+    from django.db.models import Q
+
+    from casework.models import ClientMerge
+
+    ids = [link.client_id for link in case.case_clients.all()]
+    merges = ClientMerge.objects.filter(
+        Q(kept_id__in=ids) | Q(merged_id__in=ids),
+        status__in=(ClientMerge.Status.MERGED, ClientMerge.Status.UNDONE),
+    ).select_related("decided_by", "undone_by")
+    for merge in merges:
+        words = {"merged": merge.merged_ref, "kept": merge.kept_id}
+        yield Event(
+            "merge", f"merge-{merge.pk}", *_at(merge.decided_at),
+            title=_("Client record #%(merged)s merged into #%(kept)s") % words,
+            actor=merge.decided_by, text=merge.reason,
+        )  # fmt: skip
+        if merge.undone_at:
+            yield Event(
+                "merge", f"merge-{merge.pk}-undone", *_at(merge.undone_at),
+                title=_("Merge of client record #%(merged)s into #%(kept)s undone") % words,
+                actor=merge.undone_by, text=merge.undo_reason,
+            )  # fmt: skip
+
+
+def consent_events(case):
+    """Consent a client or their guardian signed on the screen: what to, who signed, who took it."""
+    for consent in case.consents.all():
+        details = [
+            (_("Signed by"), f"{consent.signer_name}（{consent.get_relationship_display()}）"),
+            (_("Consents to services"), _("Yes") if consent.consents_to_services else _("No")),
+            (
+                _("Consents to the processing of their data"),
+                _("Yes") if consent.consents_to_data_processing else _("No"),
+            ),
+        ]
+        yield Event(
+            "consent", f"consent-{consent.pk}", *_at(consent.taken_at),
+            title=_("Consent signed"), actor=consent.taken_by, details=tuple(details),
+            files=tuple(consent.attachments.all()),
+        )  # fmt: skip
+
+
+def attachment_events(case):
+    """Photos and documents added to the case on no note, visit or consent, one event each day and person."""
+    groups: dict = {}
+    for item in getattr(case, "loose_attachments", None) or ():
+        groups.setdefault((timezone.localdate(item.created_at), item.uploaded_by_id), []).append(item)
+    for (day, _user), items in groups.items():
+        yield Event(
+            "attachment", f"attachment-{items[0].pk}", day, items[0].created_at,
+            title=_("Photos and documents added"), actor=items[0].uploaded_by, files=tuple(items),
+        )  # fmt: skip
+
+
+def conflict_events(case):
+    """Conflicting edits resolved: which field of which record, and whose value was kept (the values
+    stay on the conflict, for those who may open it)."""
+    conflicts = getattr(case, "field_conflicts", None)
+    if conflicts is None:  # a case without PREFETCH (as every other source, read when asked)
+        conflicts = case.conflicts.select_related("resolved_by", "theirs_by", "client", "task", "follow_up")
+    for conflict in conflicts:
+        if conflict.resolved_at is None:
+            continue
+        words = {"record": conflict.record_label, "field": conflict.field_label}
+        if conflict.choice == FieldConflict.Choice.MINE:
+            title = (
+                _(
+                    "Conflicting edit of %(record)s, %(field)s: the new value was kept, replacing the one saved meanwhile"
+                )
+                % words
+            )
+        else:
+            title = _("Conflicting edit of %(record)s, %(field)s: the value saved meanwhile was kept") % words
+        other = (
+            _("Saved meanwhile by %(person)s") % {"person": conflict.theirs_by} if conflict.theirs_by else ""
+        )
+        yield Event(
+            "conflict", f"conflict-{conflict.pk}", *_at(conflict.resolved_at),
+            title=title, actor=conflict.resolved_by, text=other,
+        )  # fmt: skip
+
+
 SOURCES = (
-    transition_events, assessment_events, plan_events, referral_events, follow_up_events, review_events,
-    closing_events, transfer_events, label_events, break_glass_events,
+    transition_events, assessment_events, plan_events, measure_events, home_visit_events, referral_events,
+    follow_up_events, review_events, closing_events, transfer_events, label_events, break_glass_events, merge_events,
+    consent_events,
+    attachment_events, conflict_events,
 )  # fmt: skip
 
 

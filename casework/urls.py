@@ -1,4 +1,21 @@
-from .views import advocacy, calendar, cases, clients, community, district, groups, labels, subject_requests
+from .views import (
+    advocacy,
+    attachments,
+    calendar,
+    cases,
+    clients,
+    community,
+    district,
+    field,
+    field_edits,
+    field_outbox,
+    followups,
+    groups,
+    labels,
+    merges,
+    referrals,
+    subject_requests,
+)
 
 app_name = "casework"
 
@@ -12,4 +29,11 @@ urlpatterns = [
     *district.urlpatterns,
     *subject_requests.urlpatterns,
     *labels.urlpatterns,
+    *followups.urlpatterns,
+    *referrals.urlpatterns,
+    *merges.urlpatterns,
+    *attachments.urlpatterns,
+    *field.urlpatterns,
+    *field_outbox.urlpatterns,
+    *field_edits.urlpatterns,
 ]

@@ -209,6 +209,10 @@ NO_TRANSFER_WAITING: Condition = (
     lambda s, case: s.pending_transfer is None,
     _("A transfer of this case already waits for acceptance."),
 )
+HAS_GOAL: Condition = (
+    lambda s, case: s.current_plan is not None and bool(s.current_plan.goals.all()),
+    _("The case has no service plan with goals yet."),
+)
 HAS_REFERRAL: Condition = (lambda s, case: s.has("referrals"), _("The case has no referral yet."))
 HAS_OPEN_FOLLOW_UP: Condition = (lambda s, case: s.open_follow_up(), _("No follow-up of the case is open."))
 HAS_OPEN_TASK: Condition = (
@@ -226,7 +230,7 @@ CONSENT_HELD: Condition = (
 )
 MOVE_READY: dict[str, tuple[Condition, ...]] = {"plan": (ASSESSED,), "intervene": (PLAN_APPROVED,)}
 NEW_WORK = {
-    "note_add", "assessment_record", "plan_save", "referral_add", "follow_up_schedule", "follow_up_done",
+    "note_add", "assessment_record", "plan_save", "referral_add", "goal_measure", "follow_up_schedule", "follow_up_done",
     "assess", "plan", "intervene", "evaluate", "resume", "reopen", "plan_submit", "task_done",
 }  # fmt: skip
 
@@ -254,6 +258,8 @@ CASE_STEPS = {
     "assessment_record": Step(_("Record the assessment"), CASE_TEAM, OPEN),
     "plan_save": Step(_("Save the plan"), CASE_TEAM, OPEN, when=(PLAN_NOT_WAITING,)),
     "referral_add": Step(_("Record the referral"), CASE_TEAM, OPEN),
+    # A goal's measure before or after the work (MZ/T 094), on any plan of an open case.
+    "goal_measure": Step(_("Record the measure"), CASE_TEAM, OPEN, when=(HAS_GOAL,)),
     "referral_update": Step(_("Update a referral"), CASE_TEAM, ANY, when=(HAS_REFERRAL,)),
     # A follow-up after closing is part of the work (结案回访): open in every state.
     "follow_up_schedule": Step(_("Schedule a follow-up"), CASE_TEAM, ANY),

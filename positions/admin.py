@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from positions.selectors.allowance import allowance_rolls_visible_to
 from socialwork.accounts.selectors import account_places_scope
-from socialwork.admin_base import AuditedAdmin, ReadOnlyAdmin
+from socialwork.admin_base import AuditedAdmin, LocalRuleAdmin, ReadOnlyAdmin
 from socialwork.crypto.fields import digest_q
 from socialwork.scoping import region_scope, unit_scope
 
@@ -18,8 +19,11 @@ from .models import (
     Exam,
     GradeRule,
     HostInstitution,
+    OutsideTraining,
     Position,
     Region,
+    RegistrationHoursPolicy,
+    RegistrationPeriod,
     ServiceUnit,
     SocialWorker,
     Studio,
@@ -172,7 +176,8 @@ class GradeRuleInline(admin.TabularInline):
 
 
 @admin.register(AssessmentScheme)
-class AssessmentSchemeAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class AssessmentSchemeAdmin(LocalRuleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
+    # The person's place's schemes, the defaults above it and (a city's) its districts' own.
     list_display = ("title", "year", "subject")
     list_filter = ("year", "subject")
     search_fields = ("title",)
@@ -189,7 +194,7 @@ class AssessmentAdmin(ReadOnlyAdmin, WorkerScopedAdmin):
 
 
 @admin.register(AllowancePolicy)
-class AllowancePolicyAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class AllowancePolicyAdmin(LocalRuleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("level", "monthly_amount", "effective_from")
     list_filter = ("level",)
     search_fields = ("level",)
@@ -203,7 +208,12 @@ class AllowanceLineInline(admin.TabularInline):
 
 @admin.register(AllowanceRoll)
 class AllowanceRollAdmin(ReadOnlyAdmin, admin.ModelAdmin):
-    list_display = ("month", "status", "worker_count", "total", "generated_at", "closed_at")
+    list_display = ("month", "region", "status", "worker_count", "total", "generated_at", "closed_at")
+    list_select_related = ("region",)
+
+    def get_queryset(self, request):
+        return allowance_rolls_visible_to(user=request.user)
+
     list_filter = ("status",)
     search_fields = ("month",)
     date_hierarchy = "month"
@@ -237,3 +247,32 @@ class StudioAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return studios_visible_to(user=request.user)
+
+
+@admin.register(RegistrationHoursPolicy)
+class RegistrationHoursPolicyAdmin(LocalRuleAdmin, AuditedAdmin, admin.ModelAdmin):
+    """The continuing-education hours a registration period requires, per certificate level."""
+
+    list_display = ("level", "hours")
+
+
+@admin.register(RegistrationPeriod)
+class RegistrationPeriodAdmin(ReadOnlyAdmin, WorkerScopedAdmin):
+    """Periods follow the worker's registration fields and renewal (positions.services.registration)."""
+
+    scope_via = "worker"
+    list_display = ("worker", "number", "starts_on", "ends_on", "renewed_from")
+    list_select_related = ("worker", "renewed_from")
+    search_fields = ("worker__name", "number")
+    date_hierarchy = "ends_on"
+
+
+@admin.register(OutsideTraining)
+class OutsideTrainingAdmin(ReadOnlyAdmin, WorkerScopedAdmin):
+    """Recorded and checked on the worker's page (positions.services.registration)."""
+
+    scope_via = "worker"
+    exclude = ("certificate",)  # downloaded from the worker's page, where it is audited
+    list_display = ("worker", "title", "organizer", "held_on", "hours", "checked_at")
+    list_select_related = ("worker",)
+    search_fields = ("worker__name", "title", "organizer")

@@ -8,6 +8,19 @@ from itertools import cycle
 from .models import Region, ServiceUnit, tree_insert
 
 DISTRICT = ("夷陵区", "420506")
+# The demo city (issue 23): Yiling and a second, smaller district under one city, run on one
+# installation; the city's totals are seed 001's.
+PROVINCE = ("湖北省", "420000")
+CITY = ("宜昌市", "420500")
+SECOND_DISTRICT = ("点军区", "420504")
+# (name, division code, level, communities and villages): each town has a station, each community
+# or village a room with one post.
+SECOND_TOWNS = [
+    ("点军街道", "420504001", Region.Level.STREET, 5),
+    ("桥边镇", "420504100", Region.Level.TOWN, 4),
+    ("艾家镇", "420504101", Region.Level.TOWN, 4),
+    ("土城乡", "420504200", Region.Level.TOWN, 3),
+]
 
 # (name, division code, level, number of communities and villages)
 TOWNS = [
@@ -83,7 +96,14 @@ def seed_network(*, actor=None) -> dict[str, int]:
         node = ServiceUnit(**fields)
         return tree_insert(node, parent)
 
-    district = region(None, *DISTRICT, Region.Level.DISTRICT)
+    province = region(None, *PROVINCE, Region.Level.PROVINCE)
+    city = region(province, *CITY, Region.Level.CITY)
+    district = region(city, *DISTRICT, Region.Level.DISTRICT)
+    if not district.path.startswith(city.path):  # a district demo from before the city: moved under it
+        Region.objects.move(district, city, "last-child")
+        district.refresh_from_db()
+    city_centre(city, unit)
+    second_district(city, region, unit)
     association = unit(
         None,
         name="夷陵区社会工作者协会",
@@ -177,3 +197,89 @@ def seed_network(*, actor=None) -> dict[str, int]:
                 )
             posts_left -= posts_here
     return created
+
+
+def city_centre(city: Region, unit) -> ServiceUnit:
+    """The city's own units: its social workers' association and the service guidance centre where
+    the city's administrators sit."""
+    association = unit(
+        None,
+        name="宜昌市社会工作协会",
+        code="AS-420500",
+        level=ServiceUnit.Level.ASSOCIATION,
+        region=city,
+        host="市民政局",
+        established_on=date(2012, 11, 1),
+    )
+    return unit(
+        association,
+        name="宜昌市社会工作服务指导中心",
+        code="CT-420500",
+        level=ServiceUnit.Level.CENTRE,
+        region=city,
+        host="市民政局",
+        address="宜昌市西陵区沿江大道",
+        established_on=date(2013, 5, 1),
+    )
+
+
+def second_district(city: Region, region, unit) -> Region:
+    """点军区: a smaller district beside Yiling, with a station in each town and a room and a post
+    in each community or village."""
+    district = region(city, *SECOND_DISTRICT, Region.Level.DISTRICT)
+    association = unit(
+        None,
+        name="点军区社会工作者协会",
+        code="AS-420504",
+        level=ServiceUnit.Level.ASSOCIATION,
+        region=district,
+        host="区民政局",
+        established_on=date(2014, 3, 1),
+    )
+    centre = unit(
+        association,
+        name="点军区社会工作服务中心",
+        code="CT-420504",
+        level=ServiceUnit.Level.CENTRE,
+        region=district,
+        host="区民政局",
+        address="点军区点军大道",
+        established_on=date(2014, 6, 1),
+    )
+    for town_index, (town_name, town_code, level, count) in enumerate(SECOND_TOWNS):
+        town = region(district, town_name, town_code, level)
+        station = unit(
+            centre,
+            name=f"{town_name}社会工作服务站",
+            code=f"ST-{town_code}",
+            level=ServiceUnit.Level.STATION,
+            region=town,
+            host=f"{town_name}人民政府",
+            established_on=date(2014, 9 + town_index, 1),
+        )
+        for index in range(1, count + 1):
+            code = f"{town_code}{index:03d}"
+            is_seat = index == 1 or level == Region.Level.STREET
+            seat = town_name.removesuffix("街道").removesuffix("镇").removesuffix("乡")
+            name = f"{seat}社区" if index == 1 else _village_name(town_index + 20, index)
+            if level == Region.Level.STREET:
+                name = name.replace("村", "社区")
+            community = region(town, name, code, Region.Level.COMMUNITY if is_seat else Region.Level.VILLAGE)
+            room = unit(
+                station,
+                name=f"{name}社会工作服务室",
+                code=f"RM-{code}",
+                level=ServiceUnit.Level.ROOM,
+                region=community,
+                host=f"{name}居（村）民委员会",
+                established_on=date(2015, 1 + index, 1),
+            )
+            unit(
+                room,
+                name=f"{name}{POST_KINDS[index % len(POST_KINDS)]}",
+                code=f"PT-{code}-01",
+                level=ServiceUnit.Level.POST,
+                region=community,
+                established_on=date(2015, 1 + index, 1),
+            )
+    return district

@@ -4,13 +4,22 @@ Seed 000: 57 standardized posts in public institutions, 1,367 grid posts, 22 civ
 assistant posts, 20 community correction posts and 8 anti-drug posts; three brand studios.
 Seed 001: 3,263 certified workers (1,094 social workers, 2,169 assistants); 1,715 exam candidates
 and 659 passes in 2015, 56.5% and 40.5% more than in 2014 (so 1,096 and 469); the allowance of
-200 yuan a month for a social worker and 100 for an assistant.
+200 yuan a month for a social worker and 100 for an assistant; 8 winners of the city's 2015
+award; 110 full-time social assistance posts in the towns and streets.
+
+Seed 001's figures are the demo CITY's (宜昌市): its two districts share them. 点军区 holds a smaller
+share (DIANJUN: 94 social workers, 169 assistants and 56 uncertified workers, spread evenly over
+each level's certificate years, so over the exams too), employed by its own units; Yiling holds
+the rest (1,000 social workers and 2,000 assistants) and seed 000's posts. The 110 assistance
+posts are 8 in each of Yiling's eleven towns with a station and 22 in 点军区's four.
 
 Idempotent: rows are recognised by their code or ID number and never made twice.
 """
 
 from datetime import date
 from itertools import cycle, islice
+
+from django.db.models import Q
 
 from positions.models import (
     AllowancePolicy,
@@ -20,6 +29,7 @@ from positions.models import (
     Exam,
     HostInstitution,
     Position,
+    Region,
     ServiceUnit,
     SocialWorker,
     Studio,
@@ -32,6 +42,13 @@ SEED_HOSTS = ["民政", "卫生", "教育", "计划生育", "工会", "共青团
 C, M, L = Position.Category, Position.SetupMode, CertificateLevel
 POSTS = {C.STANDARDIZED: 57, C.GRID: 1367, C.ASSISTANT: 22, C.CORRECTION: 20, C.ANTI_DRUG: 8}
 SOCIAL_WORKERS, ASSISTANTS = 1094, 2169
+# The demo city's second district: how many of each level's workers are its own.
+YILING, DIANJUN = "420506", "420504"
+DIANJUN_WORKERS = {L.SOCIAL_WORKER: 94, L.ASSISTANT: 169, L.NONE: 56}
+# Town full-time social assistance posts (seed 001: 110 in the towns), at the towns' stations.
+ASSISTANCE_POSTS = {YILING: 8, DIANJUN: None}  # 8 at each of Yiling's stations; 点军区 the rest
+ASSISTANCE_TOTAL = 110
+CITY_AWARD, CITY_AWARD_BY, CITY_AWARD_WINNERS = "优秀社会工作人才", "宜昌市民政局", 8
 EXAMS = {2014: (1096, 469), 2015: (1715, 659)}
 # How each year's passes split by level, as the exam's results do: far more pass the assistant
 # (初级) level than the social worker (中级) level, and the senior (高级) level is rare (2015: 15
@@ -70,12 +87,17 @@ def _id_number(n: int) -> tuple[str, date]:
 def seed_workforce() -> dict[str, int]:
     made = {"positions": _seed_positions()}
     made["workers"] = _seed_workers()
-    made["appointments"] = _seed_appointments()
+    districts = _worker_districts()
+    made["appointments"] = _seed_appointments(districts)
+    # The amounts are the city's default, which its districts follow (socialwork.local_rules).
+    city = Region.objects.filter(code="420500").first()
     for level, amount, since in POLICIES:
         AllowancePolicy.objects.get_or_create(
-            level=level, effective_from=since, defaults={"monthly_amount": amount}
+            region=city, level=level, effective_from=since, defaults={"monthly_amount": amount}
         )
-    _seed_studios_and_awards()
+    _seed_studios(districts)
+    _place_workers(districts)
+    _seed_city_award()
     return made
 
 
@@ -83,16 +105,25 @@ def _units(level, **filters) -> list[ServiceUnit]:
     return list(ServiceUnit.objects.filter(level=level, **filters).order_by("path"))
 
 
+def _district(code: str) -> Region:
+    return Region.objects.get(code=code)
+
+
+def _in(district: Region, via: str = "region") -> Q:
+    return Q(**{f"{via}__path__startswith": district.path})
+
+
 def _seed_positions() -> int:
     # The nine of seed 000 come from a migration; made here too for a database emptied since.
     hosts = {name: HostInstitution.objects.get_or_create(name=name)[0] for name in SEED_HOSTS}
     hosts.update({host.name: host for host in HostInstitution.objects.all()})
     department_hosts = ["民政", "卫生", "教育", "计划生育", "工会", "共青团", "残疾人联合会", "妇女联合会"]
-    stations = _units(ServiceUnit.Level.STATION, code__startswith="ST-42")
+    yiling, dianjun = _district(YILING), _district(DIANJUN)
+    stations = _units(ServiceUnit.Level.STATION, code__startswith=f"ST-{YILING}")
     department_units = _units(ServiceUnit.Level.STATION, code__startswith="ST-D") + _units(
-        ServiceUnit.Level.CENTRE
+        ServiceUnit.Level.CENTRE, region=yiling
     )
-    posts = _units(ServiceUnit.Level.POST)
+    posts = _units(ServiceUnit.Level.POST, region__path__startswith=yiling.path)
     plan = {
         C.STANDARDIZED: (M.DIRECT, zip(cycle(department_units), cycle(department_hosts)), "社会工作岗位"),
         C.GRID: (M.CONTRACT, zip(posts, cycle(["民政"])), "网格社会工作者"),
@@ -121,15 +152,67 @@ def _seed_positions() -> int:
                         duties="个案、小组与社区工作；需求调研；资源链接。",
                     )  # fmt: skip
                 )
+    # The towns' full-time social assistance posts: 8 at each of Yiling's town stations, the rest
+    # spread over 点军区's.
+    dianjun_stations = _units(ServiceUnit.Level.STATION, region__path__startswith=dianjun.path)
+    in_yiling = ASSISTANCE_POSTS[YILING] * len(stations)
+    places = [s for station in stations for s in [station] * ASSISTANCE_POSTS[YILING]]
+    places += list(islice(cycle(dianjun_stations), ASSISTANCE_TOTAL - in_yiling))
+    for number, unit in enumerate(places, start=1):
+        code = f"P-{C.ASSISTANCE.upper()}-{number:04d}"
+        if code not in existing:
+            in_dianjun = unit.region.path.startswith(dianjun.path)
+            new.append(
+                Position(
+                    code=code,
+                    title="乡镇（街道）社会救助专职工作人员",
+                    unit=unit,
+                    host=hosts["民政"],
+                    category=C.ASSISTANCE,
+                    setup_mode=M.CONTRACT,
+                    quota=1,
+                    required_level=L.ASSISTANT,
+                    established_on=date(2015, 1 + number % 6, 1),
+                    policy_basis="《宜昌市乡镇（街道）社会救助专职工作人员配备办法》",
+                    duties="社会救助对象排查、入户核查与个案帮扶；"
+                    + ("点军区" if in_dianjun else "夷陵区")
+                    + "救助政策宣传。",
+                )
+            )
     Position.objects.bulk_create(new)
     return len(new)
+
+
+def _level_counts() -> dict[str, int]:
+    return {L.SOCIAL_WORKER: SOCIAL_WORKERS, L.ASSISTANT: ASSISTANTS, L.NONE: EXAMS[2015][0] - EXAMS[2015][1]}
+
+
+def _levels() -> list[str]:
+    counts = _level_counts()
+    return (
+        [L.SOCIAL_WORKER] * counts[L.SOCIAL_WORKER]
+        + [L.ASSISTANT] * counts[L.ASSISTANT]
+        + [L.NONE] * counts[L.NONE]
+    )
+
+
+def _worker_districts() -> dict[str, str]:
+    """Worker n's district, by their ID number: 点军区's share of each level, spread evenly over
+    the level's ranks (so over its certificate years and exams), Yiling the rest."""
+    counts, of_level, districts = _level_counts(), {}, {}
+    for n, level in enumerate(_levels(), start=1):
+        rank = of_level[level] = of_level.get(level, 0) + 1
+        share, whole = DIANJUN_WORKERS[level], counts[level]
+        districts[_id_number(n)[0]] = (
+            DIANJUN if rank * share // whole != (rank - 1) * share // whole else YILING
+        )
+    return districts
 
 
 def _seed_workers() -> int:
     """3,263 certified workers, then 1,056 without a certificate (591 of them failed the 2015
     exam). The newest certificates are those of the 2015 and 2014 passes at each level."""
-    failed_2015 = EXAMS[2015][0] - EXAMS[2015][1]
-    levels = [L.SOCIAL_WORKER] * SOCIAL_WORKERS + [L.ASSISTANT] * ASSISTANTS + [L.NONE] * failed_2015
+    levels = _levels()
     existing = set(SocialWorker.objects.values_list("id_number", flat=True))
     new, of_level = [], dict.fromkeys(levels, 0)
     for n, level in enumerate(levels, start=1):
@@ -207,35 +290,111 @@ def _seed_exams() -> None:
     Exam.objects.bulk_create(exams)
 
 
-def _seed_appointments() -> int:
-    """Nineteen posts in twenty are filled, by workers employed where the post is."""
-    if Appointment.objects.exists():
-        return 0
-    positions = list(Position.objects.select_related("unit").order_by("code"))
-    # Every other certified worker, so that social workers and assistants both hold posts.
-    workers = list(SocialWorker.objects.exclude(certificate_level=L.NONE).order_by("pk"))[1::2]
-    appointments = []
-    for index, (position, worker) in enumerate(zip(positions, workers, strict=False)):
-        if index % 20 == 19:
-            continue
-        worker.employer_unit = position.unit
-        appointments.append(
-            Appointment(worker=worker, position=position, starts_on=date(2015, 1 + index % 12, 1))
+def _seed_appointments(districts: dict[str, str]) -> int:
+    """Nineteen posts in twenty are filled, by the district's own certified workers (every other
+    one first), employed where the post is. A district's posts of a category are filled once."""
+    made = 0
+    for code in (YILING, DIANJUN):
+        district = _district(code)
+        held = set(
+            Appointment.objects.filter(_in(district, "position__unit__region"))
+            .values_list("position__category", flat=True)
+            .distinct()
         )
-    SocialWorker.objects.bulk_update([a.worker for a in appointments], ["employer_unit"])
-    Appointment.objects.bulk_create(appointments)
-    return len(appointments)
+        positions = list(
+            Position.objects.filter(_in(district, "unit__region"))
+            .exclude(category__in=held)
+            .select_related("unit")
+            .order_by("code")
+        )
+        if not positions:
+            continue
+        certified = [
+            w
+            for w in SocialWorker.objects.exclude(certificate_level=L.NONE)
+            .filter(appointments__isnull=True)
+            .order_by("pk")
+            if districts.get(w.id_number) == code
+        ]
+        workers = certified[1::2] + certified[0::2]
+        appointments = []
+        for index, (position, worker) in enumerate(zip(positions, workers, strict=False)):
+            if index % 20 == 19:
+                continue
+            worker.employer_unit = position.unit
+            appointments.append(
+                Appointment(worker=worker, position=position, starts_on=date(2015, 1 + index % 12, 1))
+            )
+        SocialWorker.objects.bulk_update([a.worker for a in appointments], ["employer_unit"])
+        Appointment.objects.bulk_create(appointments)
+        made += len(appointments)
+    return made
 
 
-def _seed_studios_and_awards() -> None:
-    """Each studio is led by one of the certified social workers, renamed after the seed's leader."""
+def _seed_studios(districts: dict[str, str]) -> None:
+    """Each studio is led by one of Yiling's certified social workers, renamed after the seed's
+    leader, and one of the city's award winners."""
     for name, leader_name, unit_code, projects in STUDIOS:
         if Studio.objects.filter(name=name).exists():
             continue
         unit = ServiceUnit.objects.get(code=unit_code)
-        leader = SocialWorker.objects.filter(certificate_level=L.SOCIAL_WORKER, studios__isnull=True).first()
+        leader = next(
+            w
+            for w in SocialWorker.objects.filter(certificate_level=L.SOCIAL_WORKER, studios__isnull=True)
+            .order_by("name", "pk")  # the first by name, as before the city
+            .iterator()
+            if districts.get(w.id_number, YILING) == YILING
+        )
         leader.name, leader.is_supervisor, leader.employer_unit = leader_name, True, unit
         leader.save(update_fields=["name", "is_supervisor", "employer_unit", "updated_at"])
         studio = Studio.objects.create(name=name, leader=leader, unit=unit, established_on=date(2014, 9, 1))
         StudioProject.objects.bulk_create(StudioProject(studio=studio, name=p, year=2015) for p in projects)
-        Award.objects.create(name="优秀社会工作人才", level=Award.Level.CITY, year=2015, worker=leader)
+        Award.objects.create(
+            name=CITY_AWARD, level=Award.Level.CITY, year=2015, worker=leader, awarded_by=CITY_AWARD_BY
+        )
+
+
+def _place_workers(districts: dict[str, str]) -> None:
+    """Every worker is on a district's register: those without a post are employed by Yiling's
+    centre, or by 点军区's units in turn (its centre, stations and rooms)."""
+    dianjun = _district(DIANJUN)
+    yiling_centre = ServiceUnit.objects.filter(level=ServiceUnit.Level.CENTRE, region__code=YILING).order_by(
+        "path"
+    )
+    dianjun_units = cycle(
+        ServiceUnit.objects.filter(_in(dianjun))
+        .filter(level__in=[ServiceUnit.Level.CENTRE, ServiceUnit.Level.STATION, ServiceUnit.Level.ROOM])
+        .order_by("path")
+    )
+    centre = yiling_centre.first()
+    unplaced = list(
+        SocialWorker.objects.filter(employer_unit__isnull=True, employer_organization__isnull=True).order_by(
+            "pk"
+        )
+    )
+    for worker in unplaced:
+        worker.employer_unit = next(dianjun_units) if districts.get(worker.id_number) == DIANJUN else centre
+    SocialWorker.objects.bulk_update(unplaced, ["employer_unit"], batch_size=1000)
+
+
+def _seed_city_award() -> None:
+    """Seed 001's 8 winners of the city's 2015 award: the three studio leaders and three more of
+    Yiling's social workers, and two of 点军区's."""
+    Award.objects.filter(name=CITY_AWARD, level=Award.Level.CITY, year=2015, awarded_by="").update(
+        awarded_by=CITY_AWARD_BY
+    )
+    awards = Award.objects.filter(name=CITY_AWARD, level=Award.Level.CITY, year=2015)
+    for code, winners in ((YILING, CITY_AWARD_WINNERS - 2), (DIANJUN, 2)):
+        district = _district(code)
+        have = awards.filter(_in(district, "worker__employer_unit__region")).count()
+        candidates = (
+            SocialWorker.objects.filter(
+                _in(district, "employer_unit__region"), certificate_level=L.SOCIAL_WORKER
+            )
+            .exclude(awards__isnull=False)
+            .order_by("pk")[: max(winners - have, 0)]
+        )
+        Award.objects.bulk_create(
+            Award(name=CITY_AWARD, level=Award.Level.CITY, year=2015, worker=w, awarded_by=CITY_AWARD_BY)
+            for w in candidates
+        )

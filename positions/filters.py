@@ -144,6 +144,18 @@ class SocialWorkerFilter(django_filters.FilterSet):
         label=_("Sort by"),
     )
 
+    expires_within = django_filters.NumberFilter(
+        method="filter_expires_within",
+        min_value=0,
+        max_value=36,
+        label=_("Registration expires within (months)"),
+    )
+    hours_short = django_filters.BooleanFilter(
+        method="filter_hours_short",
+        label=_("Continuing-education hours short"),
+        widget=django_filters.widgets.BooleanWidget,
+    )
+
     class Meta:
         model = SocialWorker
         fields = ["certificate_level", "status", "is_supervisor"]
@@ -155,6 +167,22 @@ class SocialWorkerFilter(django_filters.FilterSet):
     @extend_schema_field(OpenApiTypes.INT)
     def filter_unit(self, queryset, name, value):
         return queryset.filter(employer_unit__path__startswith=value.path)
+
+    def filter_expires_within(self, queryset, name, value):
+        from positions.selectors.registration import expiring_within
+
+        return queryset.filter(expiring_within(months=int(value)))
+
+    def filter_hours_short(self, queryset, name, value):
+        """Workers whose current registration period (not expired, not renewed) is short of the
+        hours its requirement asks, within the expiry window chosen beside it, if any."""
+        from positions.selectors.registration import short_of_hours
+
+        if value is None:
+            return queryset
+        months = self.form.cleaned_data.get("expires_within")
+        short = short_of_hours(queryset, months=None if months is None else int(months))
+        return queryset.filter(short) if value else queryset.exclude(short)
 
 
 class ExamFilter(django_filters.FilterSet):

@@ -25,7 +25,18 @@ class MonthField(forms.DateField):
 
 
 class AllowanceRollGenerateForm(forms.Form):
+    """The month; a city administrator names the district too (a roll is a district's)."""
+
     month = MonthField(label=_("month"), help_text=_("Who is eligible is decided on its first day."))
+    region = forms.ModelChoiceField(queryset=None, label=_("District"), required=False)
+
+    def __init__(self, *args, districts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if districts is None:
+            del self.fields["region"]
+        else:
+            self.fields["region"].queryset = districts
+            self.fields["region"].required = True
 
 
 class AllowancePolicyForm(forms.Form):

@@ -12,12 +12,17 @@ from socialwork.task_options import task_options
 
 
 @shared_task(bind=True, **task_options(timelimits.ALLOWANCE_ROLL))
-def allowance_roll_generate_task(self, month: str, actor_id: int) -> int:
-    """Generate a month's allowance roll (`month` an ISO date). Running it twice gives the same
-    roll: the service rebuilds a draft under a lock and refuses a closed one."""
+def allowance_roll_generate_task(self, month: str, actor_id: int, region_id: int | None = None) -> int:
+    """Generate a district's allowance roll of a month (`month` an ISO date). Running it twice
+    gives the same roll: the service rebuilds a draft under a lock and refuses a closed one."""
+    from positions.models import Region
+
     actor = get_user_model().objects.filter(pk=actor_id).first()
+    region = Region.objects.filter(pk=region_id).first() if region_id else None
     report_progress(self, current=0, total=1)
-    roll = allowance_services.allowance_roll_generate(actor=actor, month=date.fromisoformat(month))
+    roll = allowance_services.allowance_roll_generate(
+        actor=actor, month=date.fromisoformat(month), region=region
+    )
     return roll.pk
 
 

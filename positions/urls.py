@@ -2,7 +2,7 @@
 
 from socialwork.imports import views as imports
 
-from .views import allowance, assessment, honours, network, workforce
+from .views import allowance, assessment, honours, network, registration, workforce
 
 app_name = "positions"
 
@@ -12,5 +12,6 @@ urlpatterns = [
     *honours.urlpatterns,
     *assessment.urlpatterns,
     *allowance.urlpatterns,
+    *registration.urlpatterns,
     *imports.urlpatterns,
 ]

@@ -5,11 +5,12 @@ organizations' service teams and stationed workers, which no service keeps, are 
 audited."""
 
 from django.contrib import admin
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from socialwork.admin_base import AuditedAdmin, ReadOnlyAdmin
+from socialwork.admin_base import AuditedAdmin, LocalRuleAdmin, ReadOnlyAdmin
 
 from .models import (
     Acceptance,
@@ -34,7 +35,7 @@ from .models import (
     Transition,
     YearBudget,
 )
-from .selectors import DOCUMENTS, organizations_visible_to, projects_visible_to
+from .selectors import DOCUMENTS, calls_visible_to, organizations_visible_to, projects_visible_to
 
 
 class OrganizationScoped(admin.ModelAdmin):
@@ -117,7 +118,7 @@ class ServiceTeamAdmin(AuditedAdmin, OrganizationScoped):
 class TeamMemberAdmin(AuditedAdmin, OrganizationScoped):
     organization_path = "team__organization"
     list_display = ("name", "role", "team", "worker")
-    list_filter = ("team__organization",)
+    list_filter = (("team__organization", admin.RelatedOnlyFieldListFilter),)  # those the list holds
     list_select_related = ("team", "worker")
     search_fields = ("name", "role", "team__name", "worker__name")
     raw_id_fields = ("team", "worker")
@@ -133,20 +134,46 @@ class StationingAdmin(AuditedAdmin, OrganizationScoped):
 
 
 @admin.register(YearBudget)
-class YearBudgetAdmin(AuditedAdmin, admin.ModelAdmin):
-    """The year's budget for purchased services: contract_sign reads it, no service or page sets it."""
+class YearBudgetAdmin(LocalRuleAdmin, AuditedAdmin, admin.ModelAdmin):
+    """The year's budget for purchased services, each district's own (contract_sign reads the
+    project's district's): a district administrator sets their district's, a city administrator
+    the city's own and sees its districts' (read only). A budget is the owner's money: nobody
+    follows another's, so there is no default and no notice."""
 
     list_display = ("year", "amount")
     list_filter = ("year",)
     search_fields = ("year",)
 
+    def get_queryset(self, request):
+        from socialwork.local_rules import rule_place
+
+        rows = admin.ModelAdmin.get_queryset(self, request).select_related("region")
+        place = rule_place(request.user)
+        if place is None:
+            return rows if request.user.is_superuser else rows.none()
+        mine = Q(region__path__startswith=place.path)
+        if place.depth == 1:  # the root also keeps the rows without an owner
+            mine |= Q(region__isnull=True)
+        return rows.filter(mine)
+
+    def save_model(self, request, obj, form, change):
+        from socialwork.local_rules import rule_place
+
+        if not change and obj.region_id is None:
+            obj.region = rule_place(request.user)
+        AuditedAdmin.save_model(self, request, obj, form, change)
+
 
 @admin.register(Call)
 class CallAdmin(ReadOnlyAdmin, admin.ModelAdmin):
-    list_display = ("title", "year", "kind", "budget_ceiling", "opens_on", "closes_on")
+    list_display = ("title", "year", "kind", "region", "budget_ceiling", "opens_on", "closes_on")
     list_filter = ("year", "kind")
+    list_select_related = ("region",)
     search_fields = ("title",)
     date_hierarchy = "opens_on"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=calls_visible_to(user=request.user).values("pk"))
 
 
 class BudgetLineInline(admin.TabularInline):
@@ -346,3 +373,68 @@ class HonourAdmin(ReadOnlyAdmin, ProjectScoped):
     list_select_related = ("project",)
     search_fields = ("name", "awarded_by", "project__title")
     raw_id_fields = ("project",)
+
+
+from projects import admin_evaluations  # noqa: E402, F401 (the evaluations' admin)
+
+# Review panels (projects.services.panels writes them): read-only, for district-wide people, as
+# the panels' pages show them.
+from .models import ConflictDeclaration, ReviewPanel, ReviewRevision  # noqa: E402
+from .selectors.panels import panels_visible_to  # noqa: E402
+
+
+class PanelScoped(admin.ModelAdmin):
+    """Rows of the panels the person sees, reached through `panel_path`; district-wide people only
+    (a reviewer is not staff, and reads their panels on its pages)."""
+
+    panel_path = "panel"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not request.user.is_district_wide:
+            return queryset.none()
+        panels = panels_visible_to(user=request.user).values("pk")
+        return queryset.filter(
+            **{f"{self.panel_path}__in": panels} if self.panel_path else {"pk__in": panels}
+        )
+
+
+class PanelMemberInline(admin.TabularInline):
+    model = ReviewPanel.members.through
+    extra = 0
+    raw_id_fields = ("user",)
+
+
+class PanelApplicationInline(admin.TabularInline):
+    model = ReviewPanel.applications.through
+    extra = 0
+    raw_id_fields = ("project",)
+
+
+@admin.register(ReviewPanel)
+class ReviewPanelAdmin(ReadOnlyAdmin, PanelScoped):
+    panel_path = ""
+    list_display = ("name", "call", "threshold", "created_by", "created_at")
+    list_filter = ("call__year",)
+    list_select_related = ("call", "created_by")
+    search_fields = ("name", "call__title")
+    raw_id_fields = ("call", "created_by")
+    inlines = [PanelMemberInline, PanelApplicationInline]
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(ReadOnlyAdmin, PanelScoped):
+    list_display = ("panel", "project", "reviewer", "has_conflict", "created_at")
+    list_filter = ("has_conflict",)
+    list_select_related = ("panel", "project", "reviewer")
+    search_fields = ("project__title", "reviewer__username", "reason")
+    raw_id_fields = ("panel", "project", "reviewer")
+
+
+@admin.register(ReviewRevision)
+class ReviewRevisionAdmin(ReadOnlyAdmin, ProjectScoped):
+    project_path = "review__project"
+    list_display = ("review", "previous_score", "score", "revised_by", "revised_at")
+    list_select_related = ("review__project", "revised_by")
+    search_fields = ("review__project__title", "revised_by__username", "reason")
+    raw_id_fields = ("review", "revised_by")

@@ -5,14 +5,22 @@ supporting 19 community practice projects; the 2015 budget of 1.29 million yuan 
 660,000 spent; the "Interpersonal Psychology Training Camp" as a national excellent case and the
 Xing'an community child care centre's national prize; this year's call asking every community
 for at least 10 applications. Idempotent: nothing is made twice.
+
+The 2015 call for community social work funding is the demo city's (宜昌市): besides Yiling's 19
+projects, 点军区's own organizations run 6 in its communities (DIANJUN_MICRO), so the city funded
+seed 001's 25. They were approved at the year's end; their contracts wait for 点军区's own budget
+(the year's budget, 1.29 million, is Yiling's: seed 000's), so nothing of theirs is committed or
+paid.
 """
 
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from positions.demo import DISTRICT
 from positions.models import Region, Studio
 from projects.models import (
     BudgetLine,
@@ -21,10 +29,12 @@ from projects.models import (
     Honour,
     Milestone,
     Payment,
+    ProgressReport,
     Project,
     ServiceArea,
     ServiceTeam,
     SocialOrganization,
+    SupervisionVisit,
     TeamMember,
     Transition,
     YearBudget,
@@ -34,6 +44,7 @@ from socialwork.creditcodes import check_character
 REGISTERED, FILED = 289, 459
 MICRO_PROJECTS, MICRO_TOTAL = 19, Decimal("500000.00")
 BUDGET_2015, SPENT_2015 = Decimal("1290000.00"), Decimal("660000.00")
+DIANJUN_MICRO, DIANJUN_EACH = 6, Decimal("15000.00")
 PURCHASED = [  # (title, area, amount): government purchase of services in 2015
     ("心连心脑瘫儿童康复服务", ServiceArea.DISABILITY, Decimal("200000.00")),
     ("妇女志愿服务三留守服务", ServiceArea.LEFT_BEHIND, Decimal("180000.00")),
@@ -45,26 +56,43 @@ S = Project.Status
 FULL_PATH = [S.SUBMITTED, S.UNDER_REVIEW, S.APPROVED, S.CONTRACTED, S.IN_PROGRESS]
 
 
-def _credit_code(n: int) -> str:
-    first17 = f"52420506MJH{n:06d}"
+def _credit_code(n: int, area: str = "420506") -> str:
+    first17 = f"52{area}MJH{n:06d}"
     return first17 + check_character(first17)
 
 
 def seed_projects() -> dict[str, int]:
-    if YearBudget.objects.filter(year=2015).exists():
-        return {"organizations": 0, "projects": 0}
+    made = _seed_yiling_projects()
+    dianjun = _seed_dianjun_projects()
+    return {key: made[key] + dianjun[key] for key in made}
+
+
+def _demo_actor():
     actor, created = get_user_model().objects.get_or_create(
         username="demo-data", defaults={"full_name": "演示数据", "is_active": False}
     )
     if created:  # the author of the demo records; nobody logs in as it
         actor.set_unusable_password()
         actor.save(update_fields=["password"])
+    return actor
+
+
+def _seed_yiling_projects() -> dict[str, int]:
+    if YearBudget.objects.filter(year=2015).exists():
+        return {"organizations": 0, "projects": 0}
+    actor = _demo_actor()
     organizations = _seed_organizations()
-    YearBudget.objects.create(year=2015, amount=BUDGET_2015)
+    # Yiling's own budgets (each district keeps its own: a budget is its own money).
+    yiling = Region.objects.filter(code=DISTRICT[1]).first()
+    YearBudget.objects.create(region=yiling, year=2015, amount=BUDGET_2015)
     YearBudget.objects.get_or_create(
-        year=timezone.localdate().year, defaults={"amount": Decimal("1500000.00")}
+        region=yiling, year=timezone.localdate().year, defaults={"amount": Decimal("1500000.00")}
     )
-    communities = list(Region.objects.filter(level__in=Region.COMMUNITY_LEVELS).order_by("path"))
+    communities = list(
+        Region.objects.filter(level__in=Region.COMMUNITY_LEVELS)
+        .filter(path__startswith=yiling.path if yiling else "")
+        .order_by("path")
+    )
     micro = Call.objects.create(
         year=2015, kind=Call.Kind.MICRO, title="2015年社区社会工作实务专项", budget_ceiling=Decimal("40000.00"),
         opens_on=date(2015, 3, 1), closes_on=date(2015, 4, 30), min_applications_per_community=0,
@@ -119,6 +147,7 @@ def seed_projects() -> dict[str, int]:
         )  # fmt: skip
         project.provider = project.organization
         project.save(update_fields=["provider"])
+        contract.signed_file.save(f"{contract.number}.pdf", ContentFile(_signed_copy(contract)), save=True)
         for title, day, share in (
             ("项目启动", date(2015, 6, 30), "0.5"),
             ("中期评估", date(2015, 9, 30), "0.4"),
@@ -134,6 +163,18 @@ def seed_projects() -> dict[str, int]:
                     note="首期" if title == "项目启动" else "中期",
                 )  # fmt: skip
                 left -= paid
+    # Each project reported its progress twice and was visited once by the district, as the
+    # evaluation dossier shows them.
+    for project in projects:
+        for period, content in (
+            ("2015年第三季度", "完成需求调研，开展入户走访和小组活动。"),
+            ("2015年第四季度", "按计划开展个案、小组和社区活动。"),
+        ):
+            ProgressReport.objects.create(project=project, period=period, content=content, submitted_by=actor)
+        SupervisionVisit.objects.create(
+            project=project, visited_on=date(2015, 10, 15), inspector="区民政局社工科",
+            findings="服务记录完整，活动开展有序。", rating=SupervisionVisit.Rating.GOOD,
+        )  # fmt: skip
     Honour.objects.create(
         project=projects[0], name="全国社会工作实务创新优秀案例", awarded_by="中国社会工作联合会", year=2015
     )
@@ -141,11 +182,52 @@ def seed_projects() -> dict[str, int]:
     return {"organizations": len(organizations), "projects": len(projects)}
 
 
+def _seed_dianjun_projects() -> dict[str, int]:
+    """点军区's share of the city's 2015 community call: one project in each of six communities,
+    each run by one of its own registered organizations."""
+    call = Call.objects.filter(year=2015, kind=Call.Kind.MICRO).order_by("pk").first()
+    dianjun = Region.objects.filter(code="420504").first()
+    if call is None or dianjun is None:
+        return {"organizations": 0, "projects": 0}
+    if Project.objects.filter(call=call, community__path__startswith=dianjun.path).exists():
+        return {"organizations": 0, "projects": 0}
+    actor = _demo_actor()
+    organizations = SocialOrganization.objects.bulk_create(
+        SocialOrganization(
+            name=f"点军区{_ORG_NAMES[n % len(_ORG_NAMES)]}{n + 1:02d}",
+            credit_code=_credit_code(n + 1, area="420504"),
+            kind=SocialOrganization.Kind.SOCIAL_WORK_INSTITUTION,
+            registration=SocialOrganization.Registration.REGISTERED,
+            registered_on=date(2014, 3 + n, 1),
+            region=dianjun,
+            service_areas=[list(ServiceArea)[n % 9].value],
+        )
+        for n in range(DIANJUN_MICRO)
+    )
+    communities = list(
+        Region.objects.filter(level__in=Region.COMMUNITY_LEVELS, path__startswith=dianjun.path).order_by(
+            "path"
+        )
+    )
+    for number, organization in enumerate(organizations):
+        _project(
+            call,
+            f"点军区社区社会工作服务{number + 1:02d}",
+            list(ServiceArea)[(number * 2) % 9],
+            communities[number * len(communities) // DIANJUN_MICRO],
+            organization,
+            actor,
+            DIANJUN_EACH,
+            until=S.APPROVED,
+        )
+    return {"organizations": len(organizations), "projects": len(organizations)}
+
+
 def _seed_organizations() -> list[SocialOrganization]:
     kinds = [SocialOrganization.Kind.SOCIAL_WORK_INSTITUTION, SocialOrganization.Kind.ASSOCIATION,
              SocialOrganization.Kind.FOUNDATION]  # fmt: skip
     grades = ["5A", "4A", "3A", "", ""]
-    district = Region.objects.get(level=Region.Level.DISTRICT)
+    district = Region.objects.get(code="420506")  # Yiling: seed 000's organizations
     registered = [
         SocialOrganization(
             name=f"夷陵区{_ORG_NAMES[n % len(_ORG_NAMES)]}{n + 1:03d}",
@@ -190,14 +272,29 @@ _ORG_NAMES = [
 ]
 
 
-def _project(call, title, area, community, organization, actor, amount) -> Project:
+def _signed_copy(contract: Contract) -> bytes:
+    """A one-page stand-in for the scanned signed contract, so the demo's documents open."""
+    from socialwork import pdf as paper
+
+    story = paper.title_block(
+        title=f"政府购买社会工作服务合同（{contract.number}）",
+        issuer=contract.purchaser,
+        on=contract.signed_on,
+        subtitle=f"{contract.project.title} · {contract.organization.name}",
+    )
+    story.append(paper.Paragraph("演示数据：签字盖章的合同扫描件在此处。", paper.styles()["body"]))
+    return paper.build(story, title="合同扫描件", issuer=contract.purchaser)
+
+
+def _project(call, title, area, community, organization, actor, amount, until=S.IN_PROGRESS) -> Project:
     project = Project.objects.create(
         call=call, title=title, service_area=area, community=community, organization=organization,
         beneficiaries="辖区困难群体", beneficiary_count=120, requested_amount=amount, approved_amount=amount,
-        status=S.IN_PROGRESS, created_by=actor,
+        status=until, created_by=actor,
     )  # fmt: skip
     BudgetLine.objects.create(project=project, item="服务活动经费", amount=amount)
-    moves = zip([S.DRAFT, *FULL_PATH[:-1]], FULL_PATH, strict=True)
+    path = FULL_PATH[: FULL_PATH.index(until) + 1]
+    moves = zip([S.DRAFT, *path[:-1]], path, strict=True)
     Transition.objects.bulk_create(
         Transition(project=project, from_status=a, to_status=b, actor=actor) for a, b in moves
     )

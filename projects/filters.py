@@ -8,6 +8,8 @@ from drf_spectacular.utils import extend_schema_field
 from positions.models import Region
 from socialwork.filters import SortFilter
 from socialwork.ids import IdFilter
+from socialwork.lists import offer
+from socialwork.scoping import region_scope, shared_down_scope
 
 from .models import Call, Project, SocialOrganization
 
@@ -67,6 +69,16 @@ class ProjectFilter(django_filters.FilterSet):
     class Meta:
         model = Project
         fields = ["service_area", "status"]
+
+    def __init__(self, data=None, queryset=None, *, user=None, **kwargs):
+        """With `user`, the calls and towns offered are those of the person's place (never the
+        district beside it); without, the API schema's."""
+        super().__init__(data, queryset, **kwargs)
+        if user is not None:
+            calls = Call.objects.filter(shared_down_scope(user)).order_by("-year", "title")
+            offer(self.filters["call"], queryset=calls)
+            towns = Region.objects.filter(region_scope(user), level__in=Region.TOWN_LEVELS).order_by("path")
+            offer(self.filters["town"], queryset=towns)
 
     @extend_schema_field(OpenApiTypes.INT)  # the town's id
     def filter_town(self, queryset, name, value):

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from positions.models import Region, Studio
+from positions.models import Region
 from positions.selectors.pickers import with_town
+from positions.selectors.workforce import studios_visible_to
 from socialwork import uploads
 from socialwork.pickers import PickerField, use_picker
 from socialwork.widgets import DateInput, Textarea
@@ -26,6 +27,7 @@ from .models import (
     SocialOrganization,
     SupervisionVisit,
 )
+from .selectors import calls_visible_to
 
 DATE = DateInput
 UPLOAD_EXTENSIONS = ["pdf", "doc", "docx", "xlsx"]
@@ -111,13 +113,14 @@ class ApplicationForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
-        calls = Call.objects.filter(opens_on__lte=today, closes_on__gte=today)
+        visible = calls_visible_to(user=user)
+        calls = visible.filter(opens_on__lte=today, closes_on__gte=today)
         if self.instance.pk:
-            calls = Call.objects.filter(pk=self.instance.call_id) | calls
+            calls = visible.filter(pk=self.instance.call_id) | calls
         self.fields["call"].queryset = calls.order_by("-year", "title")
         communities = with_town(Region.objects.filter(level__in=Region.COMMUNITY_LEVELS))
         use_picker(self, "community", "region", queryset=communities, user=user)
-        self.fields["studio"].queryset = Studio.objects.order_by("name")
+        self.fields["studio"].queryset = studios_visible_to(user=user).order_by("name")
         organizations = SocialOrganization.objects.order_by("name")
         if user.organization_id and not user.is_district_wide:
             # Staff of an organization apply only for it.
@@ -171,6 +174,12 @@ class MoveForm(forms.Form):
 class ReviewForm(forms.Form):
     score = forms.DecimalField(label=_("Score"), max_digits=5, decimal_places=1, min_value=0, max_value=100)
     comment = forms.CharField(label=_("Comment"), required=False, widget=Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason for changing the score"),
+        required=False,
+        widget=Textarea(attrs={"rows": 2}),
+        help_text=_("Only when you change a score you gave: the earlier one is kept on the record."),
+    )
 
 
 class DecisionForm(forms.Form):

@@ -137,8 +137,8 @@ class ProjectRegister(_DistrictRegister):
 
     def __init__(self, *, actor, pending=None):
         super().__init__(actor=actor, pending=pending)
-        self.budgets: dict[int, Decimal] | None = None
-        self.in_file: dict[int, Decimal] = defaultdict(Decimal)  # the file's contracts, by year
+        self.budgets: dict[tuple, Decimal] | None = None  # (owner's path or None, year) → amount
+        self.in_file: dict[tuple, Decimal] = defaultdict(Decimal)  # the file's contracts, by budget
         self.new_calls: dict[tuple, Decimal] = {}  # calls the file brings: (year, title, kind) → ceiling
         self.calls_made: dict[tuple, Call] = {}
 
@@ -152,9 +152,14 @@ class ProjectRegister(_DistrictRegister):
 
     def prepare(self, rows):
         if self.budgets is None:  # what the years hold, once for the file
-            self.budgets = dict(YearBudget.objects.values_list("year", "amount"))
-            self.committed = dict(
-                Contract.objects.values_list("year").annotate(total=Sum("amount")).order_by()
+            self.budgets = {
+                (path, year): amount
+                for path, year, amount in YearBudget.objects.values_list("region__path", "year", "amount")
+            }
+            self.committed = list(  # (community's path, year, total)
+                Contract.objects.values_list("project__community__path", "year")
+                .annotate(total=Sum("amount"))
+                .order_by()
             )
         text = lambda key: {str(row.get(key, "")).strip() for row in rows} - {""}  # noqa: E731
         years = {
@@ -302,7 +307,7 @@ class ProjectRegister(_DistrictRegister):
             and amount != ""
             and not errors.get("amount")
             and not on_record
-            and self._budget(year, amount, errors)
+            and self._budget(year, amount, community, errors)
         )
         if values["number"] and len(values["number"]) > 50:
             errors.setdefault("number", []).append(_("A project number is at most 50 characters."))
@@ -310,7 +315,7 @@ class ProjectRegister(_DistrictRegister):
         if count != "" and count < 0:
             errors.setdefault("beneficiary_count", []).append(_("The number cannot be negative."))
         if within_budget and not errors:
-            self.in_file[year] += amount  # the rows below count it as committed
+            self.in_file[self._budget_key(year, community)] += amount  # the rows below count it
         return {
             "call": call,
             "title": values["title"][:200],
@@ -355,16 +360,32 @@ class ProjectRegister(_DistrictRegister):
             "evaluator": values["evaluator"][:150] or _("Not in the imported register"),
         }
 
-    def _budget(self, year: int, amount: Decimal, errors: dict) -> bool:
-        """The year's contracts, on record and in the file so far, fit its budget (the rule
-        `year_budget_check` applies again, locked, when each row is saved)."""
-        budget = self.budgets.get(year)
-        if budget is None:
+    def _budget_key(self, year: int, community: Region | None) -> tuple | None:
+        """The budget a row's contract is paid from: its community's district's own, else one
+        without an owner (as `budget_for`)."""
+        if community is not None and (community.district_path, year) in self.budgets:
+            return (community.district_path, year)
+        if (None, year) in self.budgets:
+            return (None, year)
+        return None
+
+    def _budget(self, year: int, amount: Decimal, community: Region | None, errors: dict) -> bool:
+        """The year's contracts, on record and in the file so far, fit the budget they are paid
+        from (the rule `year_budget_check` applies again, locked, when each row is saved)."""
+        if community is None:  # the community's own error says why; no budget to check against
+            return False
+        key = self._budget_key(year, community)
+        if key is None:
             errors.setdefault("amount", []).append(
                 _("There is no budget for %(year)s yet; set it first.") % {"year": year}
             )
-            return
-        committed = self.committed.get(year, Decimal(0)) + self.in_file[year]
+            return False
+        budget, owner = self.budgets[key], key[0]
+        committed = sum(
+            (total for path, y, total in self.committed if y == year and path.startswith(owner or "")),
+            Decimal(0),
+        )
+        committed += self.in_file[key]
         if committed + amount > budget:
             errors.setdefault("amount", []).append(
                 _("Only %(left)s of the %(year)s budget is left uncommitted.")

@@ -158,3 +158,48 @@ def acceptance_concluded(*, actor, acceptance) -> None:
         ),
         url=project.get_absolute_url(),
     )
+
+
+from projects import notifications_evaluations  # noqa: E402, F401 (the evaluations' kinds)
+
+# Review panels (projects.services.panels): a reviewer is told of the panel they were put on; the
+# panel's district staff are told when a reviewer withdraws from an application.
+PANEL_MEMBER_ADDED = notification_kind(
+    "projects_panel_member_added", label=_("Review panels I was put on (expert reviewers)")
+)
+PANEL_CONFLICT_DECLARED = notification_kind(
+    "projects_panel_conflict_declared",
+    label=_("Reviewers withdrawing from an application for a conflict of interest (district)"),
+)
+
+
+def panel_member_added(*, actor, panel, members) -> None:
+    count = panel.entries.count()
+    _send(
+        members,
+        actor=actor,
+        kind=PANEL_MEMBER_ADDED,
+        key=f"panel-member:{panel.pk}",
+        title=_Words(
+            _("You sit on the review panel %(panel)s: %(count)s applications to review"),
+            panel=panel.name,
+            count=count,
+        ),
+        url=panel.get_absolute_url(),
+    )
+
+
+def panel_conflict_declared(*, actor, panel, declaration) -> None:
+    _send(
+        [panel.created_by],
+        actor=actor,
+        kind=PANEL_CONFLICT_DECLARED,
+        key=f"panel-conflict:{declaration.pk}",
+        title=_Words(
+            _("%(reviewer)s withdrew from %(project)s (conflict of interest)"),
+            reviewer=actor.get_full_name() or actor.username,
+            project=declaration.project.title,
+        ),
+        body=declaration.reason,
+        url=panel.get_absolute_url(),
+    )

@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 from projects.models import Project, SocialOrganization
 from projects.selectors import (
     organizations_matching,
+    organizations_pickable,
     organizations_visible_to,
     projects_matching,
     projects_visible_to,
@@ -29,10 +30,8 @@ picker_kind(
     noun=pgettext_lazy("picker", "social organization"),
     hint=_("Type part of the organization's name or its unified social credit code."),
     visible=lambda user: organizations_visible_to(user=user),
-    # Any registered organization may be a case's referral target, a bidder or a provider.
-    pickable=lambda user: (
-        SocialOrganization.objects.all() if user.is_authenticated else SocialOrganization.objects.none()
-    ),
+    # Any organization of the place (or above it) may be a case's referral target, a bidder or a provider.
+    pickable=lambda user: organizations_pickable(user=user),
     match=organizations_matching,
     label=organization_label,
 )

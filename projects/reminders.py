@@ -112,7 +112,12 @@ def project_calls_closing(day):
     if not calls:
         return
     people = {user.pk: user for user in _district_admins()}
-    for user in get_user_model().objects.filter(organization__isnull=False, is_active=True):
+    # Applicants: organization staff, not the evaluators of an evaluation organization.
+    for user in (
+        get_user_model()
+        .objects.filter(organization__isnull=False, is_active=True)
+        .exclude(groups__name=Role.EVALUATOR)
+    ):
         people.setdefault(user.pk, user)
     for call in calls:
         title = format_lazy(_("The call “{call}” closes on {date}"), call=call.title, date=call.closes_on)
@@ -120,3 +125,6 @@ def project_calls_closing(day):
             yield Reminder(
                 user=user, item=f"call:{call.pk}", once=True, title=title, url=call.get_absolute_url()
             )
+
+
+from projects import reminders_evaluations  # noqa: E402, F401 (the evaluations' kinds)

@@ -23,13 +23,19 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from projects.models import (
+    Acceptance,
     Award,
     Bid,
+    ConflictDeclaration,
     ContractAmendment,
+    Evaluation,
+    PanelApplication,
     Payment,
     ProgressReport,
     Project,
+    RectificationItem,
     Review,
+    ReviewRevision,
     Transition,
 )
 from socialwork.models import AuditEntry
@@ -38,6 +44,11 @@ from socialwork.money import format_yuan
 # What the project's page prefetches so that the sources read without queries.
 TIMELINE_PREFETCH = (
     Prefetch("reviews", queryset=Review.objects.select_related("reviewer")),
+    Prefetch("reviews__revisions", queryset=ReviewRevision.objects.select_related("revised_by")),
+    Prefetch("panel_entries", queryset=PanelApplication.objects.select_related("panel")),
+    Prefetch(
+        "conflict_declarations", queryset=ConflictDeclaration.objects.select_related("reviewer", "panel")
+    ),
     Prefetch("procurement__bids", queryset=Bid.objects.select_related("organization")),
     Prefetch(
         "procurement__bids__awards", queryset=Award.objects.select_related("awarded_by", "rescinded_by")
@@ -47,9 +58,15 @@ TIMELINE_PREFETCH = (
     Prefetch("contract__payments", queryset=Payment.objects.select_related("recorded_by")),
     Prefetch("progress_reports", queryset=ProgressReport.objects.select_related("submitted_by")),
     "supervision_visits",
-    "acceptances",
+    Prefetch("acceptances", queryset=Acceptance.objects.select_related("evaluation")),
     "honours",
     Prefetch("transitions", queryset=Transition.objects.select_related("actor")),
+    Prefetch(
+        "evaluations",
+        queryset=Evaluation.objects.select_related("evaluating_organization", "assigned_by").prefetch_related(
+            Prefetch("rectifications", queryset=RectificationItem.objects.select_related("responded_by"))
+        ),
+    ),
 )
 
 
@@ -92,6 +109,42 @@ def reviews(project: Project) -> Iterable[Event]:
             who=review.reviewer,
             detail=_("score %(score)s") % {"score": review.score},
         )
+
+
+def panel_entries(project: Project) -> Iterable[Event]:
+    for entry in project.panel_entries.all():
+        yield Event(
+            kind="panel",
+            what=_("Put before the review panel %(panel)s") % {"panel": entry.panel.name},
+            at=entry.added_at,
+            audited=("panel.application_add", project),
+        )
+
+
+def conflict_declarations(project: Project) -> Iterable[Event]:
+    for declaration in project.conflict_declarations.all():
+        yield Event(
+            kind="declaration",
+            what=_("Conflict of interest declared: reviewer withdrawn")
+            if declaration.has_conflict
+            else _("No conflict of interest declared"),
+            at=declaration.updated_at,
+            who=declaration.reviewer,
+            detail=declaration.reason,
+        )
+
+
+def review_revisions(project: Project) -> Iterable[Event]:
+    for review in project.reviews.all():
+        for revision in review.revisions.all():
+            yield Event(
+                kind="review_revision",
+                what=_("Review score changed"),
+                at=revision.revised_at,
+                who=revision.revised_by,
+                detail=_("%(before)s → %(after)s: %(reason)s")
+                % {"before": revision.previous_score, "after": revision.score, "reason": revision.reason},
+            )
 
 
 def procurement_opened(project: Project) -> Iterable[Event]:
@@ -256,9 +309,66 @@ def honours(project: Project) -> Iterable[Event]:
         )
 
 
+def evaluations(project: Project) -> Iterable[Event]:
+    """Each evaluation assigned and concluded, and its rectification list: each item asked for,
+    answered, accepted or returned (the score in progress is the evaluators' until they conclude)."""
+    for evaluation in project.evaluations.all():
+        by = (
+            evaluation.evaluating_organization.name
+            if evaluation.evaluating_organization
+            else _("the district")
+        )
+        yield Event(
+            kind="evaluation_assigned",
+            what=_("%(stage)s assigned to %(by)s") % {"stage": evaluation.get_stage_display(), "by": by},
+            at=evaluation.created_at,
+            who=evaluation.assigned_by,
+            detail=_("due %(day)s") % {"day": evaluation.due_on.isoformat()} if evaluation.due_on else "",
+        )
+        for item in evaluation.rectifications.all():
+            yield Event(
+                kind="rectification",
+                what=_("Rectification asked: %(required)s") % {"required": item.required},
+                at=item.created_at,
+                detail=_("due %(day)s") % {"day": item.due_on.isoformat()},
+                audited=("rectification.add", item),
+            )
+            if item.responded_at:
+                yield Event(
+                    kind="rectification_response",
+                    what=_("Rectification answered: %(required)s") % {"required": item.required},
+                    at=item.responded_at,
+                    who=item.responded_by,
+                    detail=item.response,
+                )
+            if item.status in (RectificationItem.Status.ACCEPTED, RectificationItem.Status.RETURNED):
+                yield Event(
+                    kind="rectification_review",
+                    what=_("Rectification %(status)s: %(required)s")
+                    % {"status": item.get_status_display(), "required": item.required},
+                    at=item.updated_at,
+                    audited=("rectification.accept", item)
+                    if item.status == RectificationItem.Status.ACCEPTED
+                    else ("rectification.return", item),
+                )
+        if evaluation.status == Evaluation.Status.CONCLUDED:
+            yield Event(
+                kind="evaluation_concluded",
+                what=_("%(stage)s concluded: %(grade)s")
+                % {"stage": evaluation.get_stage_display(), "grade": evaluation.get_grade_display()},
+                at=evaluation.updated_at,
+                on=evaluation.concluded_on,
+                detail=_("score %(score)s") % {"score": evaluation.score},
+                audited=("evaluation.conclude", evaluation),
+            )
+
+
 SOURCES: list[Callable[[Project], Iterable[Event]]] = [
     transitions,
+    panel_entries,
+    conflict_declarations,
     reviews,
+    review_revisions,
     procurement_opened,
     bids,
     awards,
@@ -270,6 +380,7 @@ SOURCES: list[Callable[[Project], Iterable[Event]]] = [
     payments,
     acceptances,
     honours,
+    evaluations,
 ]
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from projects.models import Contract, Project
 from projects.selectors import contract_money_loaded
+from projects.selectors.evaluations import is_evaluator
 from socialwork.actions import Action
 
 S = Project.Status
@@ -73,6 +74,8 @@ def roles_of(user, project: Project) -> set[str]:
     procurement is awarded to another organization (Project.provider), that organization's staff
     alone run the project."""
     roles = set()
+    if is_evaluator(user):  # an outside evaluator reads the projects they evaluate, no more
+        return roles
     if user.is_district_wide and user.has_perm("projects.change_project"):
         roles.add(DISTRICT)
     organization_id = getattr(user, "organization_id", None)

@@ -19,8 +19,8 @@ from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, Substr
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -37,7 +37,14 @@ from casework.models import (
     ServiceNote,
     VolunteerHours,
 )
+from casework.selectors import (
+    referral_figures,
+    referral_figures_by,
+    satisfaction_figures,
+    satisfaction_figures_by,
+)
 from positions.models import CertificateLevel, Position, Region, ServiceUnit, SocialWorker
+from positions.selectors.network import figures_place, part_path, parts_of
 from positions.selectors.workforce import (
     appointments_held_on,
     exams_visible_to,
@@ -45,9 +52,15 @@ from positions.selectors.workforce import (
     worker_scope,
 )
 from projects.models import Call, ServiceArea, SocialOrganization
-from projects.selectors import funded_by_kind, organizations_visible_to, overview, year_money
+from projects.selectors import (
+    funded_by_kind,
+    organizations_visible_to,
+    overview,
+    projects_visible_to,
+    year_money,
+)
 from socialwork.money import format_yuan
-from socialwork.scoping import region_scope, unit_scope
+from socialwork.scoping import unit_scope
 from training.models import Enrolment, TrainingSeries
 from training.selectors import sessions_visible_to
 
@@ -79,12 +92,15 @@ class Chapter:
     narrative: str = ""  # a few sentences written from the figures, opening the chapter
 
 
-def chapters(*, user, year: int, town: Region | None = None) -> list[Chapter]:
-    """The district's figures for a year (and optionally one town or street), as the person
-    may see them: network, positions, workforce, exams, training, projects and organizations,
-    casework."""
-    place = _Place(user=user, town=town, year=year)
-    result = [
+def chapters(*, user, year: int, part: Region | None = None) -> list[Chapter]:
+    """The figures of the person's place for a year (and optionally one part of it: a district of
+    a city, a town of a district), as the person may see them: network, positions, workforce,
+    exams, training, projects and organizations, casework. Tables by place go by the level just
+    under it (a city's by district, a district's by town); a city's or province's figures open
+    with its districts (or cities) side by side."""
+    place = _Place(user=user, town=part, year=year)
+    result = [_side_by_side(place)] if place.compares_parts else []
+    result += [
         _network(place),
         _positions(place),
         _workforce(place),
@@ -100,16 +116,99 @@ def chapters(*, user, year: int, town: Region | None = None) -> list[Chapter]:
     return result
 
 
-def towns_for(*, user) -> QuerySet[Region]:
-    """The towns and streets inside the person's place: the dashboard's town filter."""
-    return Region.objects.filter(region_scope(user), level__in=Region.TOWN_LEVELS).order_by("path")
+def parts_for(*, user) -> QuerySet[Region]:
+    """The parts of the person's place one may narrow the figures to: a city administrator's
+    districts, a district administrator's towns and streets (a station manager's own town)."""
+    return parts_of(user=user, place=figures_place(user=user))
+
+
+def part_heading(*, user) -> str:
+    """What the parts of the person's place are called: "District or county-level city" for a
+    city administrator, "Town or street" for a district's."""
+    place = figures_place(user=user)
+    return _part_words(place.level if place else Region.Level.DISTRICT)["heading"]
+
+
+# What a place's parts are called, by the place's level: its own units' row, the column heading,
+# the rows' word in a title.
+def _part_words(level: str) -> dict[str, str]:
+    L = Region.Level
+    if level == L.PROVINCE:
+        return {
+            "own": pgettext("figures row", "Province level"),
+            "heading": pgettext("region", "City"),
+            "whole": pgettext("annual report", "the whole province"),
+            "network": _("Stations, rooms and posts by city"),
+            "side_by_side": _("Cities side by side"),
+            "parts": _("Cities"),
+        }
+    if level == L.CITY:
+        return {
+            "own": pgettext("figures row", "City level"),
+            "heading": _("District or county-level city"),
+            "whole": pgettext("annual report", "the whole city"),
+            "network": _("Stations, rooms and posts by district"),
+            "side_by_side": _("Districts side by side"),
+            "parts": _("Districts and county-level cities"),
+        }
+    if level in Region.TOWN_LEVELS:
+        return {
+            "own": pgettext("figures row", "Town level"),
+            "heading": _("Community or village"),
+            "whole": "",
+            "network": _("Stations, rooms and posts by community"),
+            "side_by_side": "",
+        }
+    return {
+        "own": _("District level"),
+        "heading": _("Town or street"),
+        "whole": pgettext("annual report", "the whole district"),
+        "network": _("Stations, rooms and posts by town"),
+        "side_by_side": "",
+    }
 
 
 @dataclass
 class _Place:
     user: object
-    town: Region | None
+    town: Region | None  # the part chosen (a district of a city, a town of a district), if any
     year: int
+
+    @cached_property
+    def region(self) -> Region | None:
+        """The region the figures are grouped under: the part chosen, else the person's place."""
+        return figures_place(user=self.user, part=self.town)
+
+    @cached_property
+    def words(self) -> dict[str, str]:
+        return _part_words(self.region.level if self.region else Region.Level.DISTRICT)
+
+    @cached_property
+    def compares_parts(self) -> bool:
+        """Whether the figures open with the districts (or cities) side by side: a city's or a
+        province's, not narrowed to one part."""
+        return self.region is not None and self.region.is_above_district
+
+    def part_of(self, via: str):
+        """The expression grouping rows reached through `via` (a relation to a region) by part;
+        by the tree's first level for a person placed nowhere (a tree without regions)."""
+        if self.region is None:
+            return Substr(f"{via}__path", 1, Region.steplen)
+        return part_path(via, self.region)
+
+    @cached_property
+    def part_names(self) -> dict[str, str]:
+        """Part path -> name, with the place's own units under its own row ("City level"). One query."""
+        if self.region is None:
+            return {}
+        names = {self.region.path: self.words["own"]}
+        names.update(parts_of(user=self.user, place=self.region).values_list("path", "name"))
+        return names
+
+    def part_label(self, path: str | None) -> str:
+        if path is None:
+            return _("Place not recorded")
+        return self.part_names.get(path, path)
 
     @cached_property
     def as_of(self) -> date:
@@ -125,7 +224,7 @@ class _Place:
         if self.town is not None:
             name = self.town.name
         elif self.user.is_district_wide:
-            name = pgettext("annual report", "the whole district")
+            name = self.words["whole"] or (self.region.name if self.region else "")
         else:
             name = self.user.unit.name if self.user.unit_id else ""
         context = {"as_of": as_of, "place": name, "year": self.year, **figures}
@@ -190,27 +289,156 @@ def _rate(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
+# Parts side by side ---------------------------------------------------------------------------
+
+
+def _by_part(queryset: QuerySet, group, **aggregates) -> dict[str | None, dict]:
+    """One grouped query: part path -> the aggregates of its rows."""
+    return {
+        row.pop("part"): row
+        for row in queryset.annotate(part=group).values("part").annotate(**aggregates).order_by()
+    }
+
+
+def _side_by_side(place: _Place) -> Chapter:
+    """A city's districts (a province's cities) side by side: each one's headline figures in a
+    row, the city's own units in theirs, and the totals. The figures are those the chapters below
+    count (the same querysets, grouped by part): one query per column group, however many
+    districts there are."""
+    year, L = place.year, ServiceUnit.Level
+    stations = _by_part(_units(place).filter(level=L.STATION), place.part_of("region"), n=Count("pk"))
+    positions = _standing_positions(place)
+    posts = _by_part(positions, place.part_of("unit__region"), n=Sum("quota"))
+    filled = _by_part(
+        appointments_held_on(place.as_of).filter(position__in=positions.values("pk")),
+        place.part_of("position__unit__region"),
+        n=Count("pk"),
+    )
+    # A worker counts where they are employed, else where they hold a post.
+    post_held = (
+        appointments_held_on(place.as_of)
+        .filter(worker=OuterRef("pk"))
+        .order_by("pk")
+        .values("position__unit__region__path")[:1]
+    )
+    where = Coalesce("employer_unit__region__path", Subquery(post_held))
+    certified = _by_part(
+        _workers(place).filter(_certified(place)),
+        Substr(where, 1, (place.region.depth + 1) * Region.steplen),
+        n=Count("pk"),
+    )
+    person_times = _by_part(
+        Enrolment.objects.filter(session__in=_sessions(place, year).values("pk"), attended=True),
+        place.part_of("session__host_unit__region"),
+        n=Count("pk"),
+    )
+    projects = projects_visible_to(user=place.user).filter(year=year, approved_amount__gt=0)
+    if place.town is not None:
+        projects = projects.filter(community__path__startswith=place.town.path)
+    funded = _by_part(projects, place.part_of("community"), n=Count("pk"))
+    money = {
+        row.label: [row.label, row.approved, row.committed, row.paid]
+        for row in overview(
+            user=place.user, year=year, part=place.town, paid_by=place.as_of, by=("by_part",)
+        )["by_part"]
+    }
+    cases = _by_part(
+        Case.objects.filter(place.within("station"), removed_at__isnull=True),
+        place.part_of("station__region"),
+        opened=Count("pk", filter=Q(intake_on__year=year)),
+        closed=Count("pk", filter=Q(closed_on__year=year)),
+    )
+
+    def row(path):
+        case = cases.get(path, {})
+        return [
+            place.part_label(path),
+            stations.get(path, {}).get("n", 0),
+            posts.get(path, {}).get("n") or 0,
+            filled.get(path, {}).get("n", 0),
+            certified.get(path, {}).get("n", 0),
+            person_times.get(path, {}).get("n", 0),
+            funded.get(path, {}).get("n", 0),
+            case.get("opened", 0),
+            case.get("closed", 0),
+        ]
+
+    parts = [path for path in place.part_names if path != place.region.path]
+    seen = set().union(stations, posts, filled, certified, person_times, funded, cases)
+    # The city's own units, and workers neither employed nor holding a post, in rows of their own
+    # when they count anything.
+    others = [path for path in (place.region.path, None) if path in seen]
+    rows = [row(path) for path in parts]
+    rows += [r for r in (row(path) for path in others) if any(r[1:])]
+    total = _totals(rows, width=9)
+    money_rows = [
+        money.get(row[0]) or [row[0], Decimal(0), Decimal(0), Decimal(0)] for row in rows[: len(parts)]
+    ]
+    return Chapter(
+        key="side_by_side",
+        title=place.words["side_by_side"],
+        narrative=place.narrate(
+            "side_by_side", parts=len(parts), province=place.region.level == Region.Level.PROVINCE
+        ),
+        headline=[
+            (place.words["parts"], len(parts)),
+            (_("Service stations"), total[1]),
+            (_("Posts filled"), total[3]),
+            (_("Certified social workers"), total[4]),
+            (_("Cases opened"), total[7]),
+        ],
+        tables=[
+            Table(
+                key="parts_side_by_side",
+                title=_("Headline figures of %(year)s side by side") % {"year": year},
+                columns=[
+                    place.words["heading"],
+                    _("Stations"),
+                    _("Posts set"),
+                    _("Posts filled"),
+                    _("Certified social workers"),
+                    _("Training person-times"),
+                    _("Projects funded"),
+                    _("Cases opened"),
+                    _("Cases closed"),
+                ],
+                rows=rows,
+                chart="grouped",
+                charted=(2, 3, 4),  # people and posts; the rest, in other units, are in the table
+                total=total,
+                note=_(
+                    "Each row counts the records of one part as the chapters below count them; the "
+                    "totals row is the whole place's."
+                ),
+            ),
+            Table(
+                key="parts_side_by_side_money",
+                title=_("Project money of %(year)s side by side (yuan)") % {"year": year},
+                columns=[place.words["heading"], _("Approved"), _("Committed"), _("Paid")],
+                rows=money_rows,
+                chart="grouped",
+                total=_totals(money_rows, width=4),
+            ),
+        ],
+    )
+
+
 # Network --------------------------------------------------------------------------------------
 
 
-def _town_names(place: _Place) -> dict[str, str]:
-    """Town path -> name, with the district's own units as "District level"."""
-    names = {
-        path: _("District level") for path in Region.objects.filter(depth=1).values_list("path", flat=True)
-    }
-    names.update(towns_for(user=place.user).values_list("path", "name"))
-    return names
+def _units(place: _Place) -> QuerySet[ServiceUnit]:
+    """The units in the person's place (and part) set up by the day the stock is counted on."""
+    return ServiceUnit.objects.filter(unit_scope(place.user), place.in_town("region")).filter(
+        Q(established_on__isnull=True) | Q(established_on__lte=place.as_of)
+    )
 
 
 def _network(place: _Place) -> Chapter:
     L = ServiceUnit.Level
-    units = ServiceUnit.objects.filter(unit_scope(place.user), place.in_town("region")).filter(
-        Q(established_on__isnull=True) | Q(established_on__lte=place.as_of)
-    )
-    town_of = Substr("region__path", 1, 2 * Region.steplen)
+    units = _units(place)
     rows = (
         units.filter(level__in=[L.STATION, L.ROOM, L.POST])
-        .annotate(town=town_of)
+        .annotate(town=place.part_of("region"))
         .values("town")
         .annotate(
             stations=Count("pk", filter=Q(level=L.STATION)),
@@ -220,9 +448,8 @@ def _network(place: _Place) -> Chapter:
         )
         .order_by("town")
     )
-    names = _town_names(place)
     table_rows = [
-        [names.get(row["town"], row["town"]), row["stations"], row["rooms"], row["model_rooms"], row["posts"]]
+        [place.part_label(row["town"]), row["stations"], row["rooms"], row["model_rooms"], row["posts"]]
         for row in rows
     ]
     totals = [sum(row[i] for row in table_rows) for i in range(1, 5)]
@@ -241,8 +468,8 @@ def _network(place: _Place) -> Chapter:
         tables=[
             Table(
                 key="network_by_town",
-                title=_("Stations, rooms and posts by town"),
-                columns=[_("Town or street"), _("Stations"), _("Rooms"), _("Model rooms"), _("Posts")],
+                title=place.words["network"],
+                columns=[place.words["heading"], _("Stations"), _("Rooms"), _("Model rooms"), _("Posts")],
                 rows=table_rows,
                 chart="grouped",
                 total=[_("Total"), *totals],
@@ -266,14 +493,20 @@ def _post_rows(positions: QuerySet, filled: QuerySet, key: str, labels: dict) ->
     return rows
 
 
-def _positions(place: _Place) -> Chapter:
-    # A post abolished since keeps no date of its abolition: only the posts standing today count.
+def _standing_positions(place: _Place) -> QuerySet[Position]:
+    """The posts standing at the close of the year in the person's place (and part), as plain rows
+    for grouping. A post abolished since keeps no date of its abolition: only the posts standing
+    today count."""
     positions = positions_visible_to(user=place.user).filter(
         Q(established_on__isnull=True) | Q(established_on__lte=place.as_of), status=Position.Status.ACTIVE
     )
     if place.town is not None:
         positions = positions.filter(unit__region__path__startswith=place.town.path)
-    positions = Position.objects.filter(pk__in=positions.values("pk"))  # plain rows for grouping
+    return Position.objects.filter(pk__in=positions.values("pk"))
+
+
+def _positions(place: _Place) -> Chapter:
+    positions = _standing_positions(place)
     filled = appointments_held_on(place.as_of).filter(position__in=positions.values("pk"))
     columns = [_("Posts set"), _("Filled"), _("Vacant")]
     by_category = _post_rows(positions, filled, "category", dict(Position.Category.choices))
@@ -329,12 +562,16 @@ def _workers(place: _Place) -> QuerySet[SocialWorker]:
     return workers
 
 
+def _certified(place: _Place) -> Q:
+    """Certified by the end of the year (a certificate without its year counts: it is older than
+    the register)."""
+    by_then = Q(certificate_year__isnull=True) | Q(certificate_year__lte=place.year)
+    return Q(certificate_level__in=CertificateLevel.certified()) & by_then
+
+
 def _workforce(place: _Place) -> Chapter:
     workers = _workers(place)
-    # Certified by the end of the year (a certificate without its year counts: it is older than
-    # the register); registered by then.
-    by_then = Q(certificate_year__isnull=True) | Q(certificate_year__lte=place.year)
-    is_certified = Q(certificate_level__in=CertificateLevel.certified()) & by_then
+    is_certified = _certified(place)  # and registered by then, below
     certified = workers.filter(is_certified)
     totals = workers.aggregate(
         certified=Count("pk", filter=is_certified),
@@ -458,11 +695,15 @@ def _exams(place: _Place) -> Chapter:
 # Training -------------------------------------------------------------------------------------
 
 
-def _training(place: _Place, year: int) -> Chapter:
+def _sessions(place: _Place, year: int) -> QuerySet:
     sessions = sessions_visible_to(user=place.user).filter(starts_at__year=year)
     if place.town is not None:
         sessions = sessions.filter(host_unit__region__path__startswith=place.town.path)
-    ids = sessions.values("pk")
+    return sessions
+
+
+def _training(place: _Place, year: int) -> Chapter:
+    ids = _sessions(place, year).values("pk")
     session_counts = dict(
         TrainingSeries.objects.filter(sessions__in=ids)
         .values_list("category")
@@ -518,7 +759,9 @@ def _training(place: _Place, year: int) -> Chapter:
 
 
 def _projects(place: _Place, year: int) -> Chapter:
-    money = overview(user=place.user, year=year, town=place.town, paid_by=place.as_of)["by_area"]
+    money = overview(user=place.user, year=year, part=place.town, paid_by=place.as_of, by=("by_area",))[
+        "by_area"
+    ]
     order = {str(label): index for index, (_value, label) in enumerate(ServiceArea.choices)}
     rows = [[row.label, row.approved, row.committed, row.paid] for row in money]
     rows.sort(key=lambda row: order.get(row[0], len(order)))
@@ -530,7 +773,7 @@ def _projects(place: _Place, year: int) -> Chapter:
         organizations = organizations.filter(region__path__startswith=place.town.path)
     kinds = _labelled(_counts(organizations, "kind"), dict(SocialOrganization.Kind.choices))
     grades = _labelled(_counts(organizations, "grade"), dict(SocialOrganization.Grade.choices))
-    kinds_funded = funded_by_kind(user=place.user, year=year, town=place.town)
+    kinds_funded = funded_by_kind(user=place.user, year=year, part=place.town)
     by_kind = [[row.label, row.projects, row.approved] for row in kinds_funded]
     community = next((row for row in kinds_funded if row.kind == Call.Kind.MICRO), None)
     community_count, community_money = (
@@ -545,7 +788,7 @@ def _projects(place: _Place, year: int) -> Chapter:
     ]
     budget = None
     if place.user.is_district_wide and place.town is None:
-        budget = year_money(year=year)["budget"]
+        budget = year_money(year=year, place=place.region)["budget"]
         headline.insert(0, (_("Budget for %(year)s") % {"year": year}, format_yuan(budget)))
     organization_count = sum(n for _label, n in kinds)
     headline.append((_("Social organizations"), organization_count))
@@ -603,6 +846,53 @@ def _projects(place: _Place, year: int) -> Chapter:
 # Casework -------------------------------------------------------------------------------------
 
 
+def _or_dash(value):
+    return "—" if value is None else value
+
+
+def _satisfaction_row(label, figures) -> list:
+    return [
+        label, figures.closed, figures.followed_up, _or_dash(figures.followed_up_percent),
+        figures.answered, figures.satisfied, _or_dash(figures.satisfaction_percent),
+    ]  # fmt: skip
+
+
+def _satisfaction_by_station(cases: QuerySet) -> tuple[list[list], list]:
+    """Per station: closed, followed up (and %), answered, satisfied (and %), from
+    casework.selectors.satisfaction_figures_by, the one rule of the satisfaction figures; and the
+    closing row, the same figures of all the cases (its rates are not a sum)."""
+    by_station = satisfaction_figures_by(cases, "station")
+    names = dict(ServiceUnit.objects.filter(pk__in=[pk for pk in by_station if pk]).values_list("pk", "name"))
+    rows = [
+        _satisfaction_row(names.get(pk, ""), figures)
+        for pk, figures in sorted(by_station.items(), key=lambda item: names.get(item[0], ""))
+        if figures.closed or figures.answered
+    ]
+    return rows, _satisfaction_row(_("Total"), satisfaction_figures(cases))
+
+
+def _referral_deadlines(place: _Place, cases: QuerySet, year: int) -> tuple[list[list], list]:
+    """Per station, the referrals of the year: how many, the share answered in time, the share
+    concluded with a result, and how many are overdue (casework.selectors.referral_figures_by);
+    and the closing row, the same figures of all of them (its shares are not a sum)."""
+    referrals = Referral.objects.filter(case__in=cases.values("pk"), referred_on__year=year)
+    by_station = referral_figures_by(referrals, "case__station", on=place.as_of)
+    names = dict(ServiceUnit.objects.filter(pk__in=by_station).values_list("pk", "name"))
+    rows = [
+        [names.get(pk, ""), figures.total, _dash(figures.answered_in_time_share),
+         _dash(figures.with_result_share), figures.overdue]
+        for pk, figures in by_station.items()
+    ]  # fmt: skip
+    everyone = referral_figures(referrals, on=place.as_of)
+    total = [_("Total"), everyone.total, _dash(everyone.answered_in_time_share),
+             _dash(everyone.with_result_share), everyone.overdue]  # fmt: skip
+    return sorted(rows, key=lambda row: row[0]), total
+
+
+def _dash(share):
+    return "—" if share is None else share
+
+
 def _casework(place: _Place, year: int) -> Chapter:
     """Counts of case work in the person's place. District-wide people never see a case, but they
     may count them: a count names no one."""
@@ -640,7 +930,9 @@ def _casework(place: _Place, year: int) -> Chapter:
         _counts(AdvocacyRecord.objects.filter(place.within("station"), created_at__year=year), "status"),
         dict(AdvocacyRecord.Status.choices),
     )
+    satisfaction_rows, satisfaction_total = _satisfaction_by_station(cases.filter(closed_on__year=year))
     referral_rows = [row for row in referrals if row[1]]
+    deadline_rows, deadline_total = _referral_deadlines(place, cases, year)
     group_rows = [row for row in group_kinds if row[1]]
     advocacy_rows = [row for row in advocacy if row[1]]
     opened_total, closed_total = sum(row[1] for row in by_category), sum(row[2] for row in by_category)
@@ -676,12 +968,53 @@ def _casework(place: _Place, year: int) -> Chapter:
                 total=_totals(by_category, width=3),
             ),
             Table(
+                key="satisfaction_by_station",
+                title=_("Cases closed in %(year)s: follow-ups after closing and satisfaction by station")
+                % {"year": year},
+                columns=[
+                    _("Station"),
+                    _("Closed"),
+                    _("Followed up"),
+                    _("Followed up (%)"),
+                    _("Questionnaires answered"),
+                    _("Satisfied"),
+                    _("Satisfaction rate (%)"),
+                ],
+                rows=satisfaction_rows,
+                total=satisfaction_total,
+                chart="",
+                charted=(1, 2),  # cases, were it drawn; the rates are in the table
+                note=_(
+                    "Satisfied: the questionnaire was answered and its answers average at least the district's threshold."
+                ),
+            ),
+            Table(
                 key="referrals_by_outcome",
                 title=_("Referrals in %(year)s by outcome") % {"year": year},
                 columns=[_("Outcome"), _("Referrals")],
                 rows=referral_rows,
                 total=_totals(referral_rows, width=2),
             ),
+            Table(
+                key="referrals_by_station",
+                title=_("Referrals of %(year)s by station: answered in time and concluded with a result")
+                % {"year": year},
+                columns=[
+                    _("Station"),
+                    _("Referrals"),
+                    _("Answered in time (%)"),
+                    _("Concluded with a result (%)"),
+                    _("Overdue"),
+                ],
+                rows=deadline_rows,
+                total=deadline_total,
+                chart="",
+                charted=(1, 4),  # referrals, were it drawn; the shares are in the table
+                note=_(
+                    "Shares of the referrals due an answer or a result (past the date expected, or answered "
+                    "or concluded); referrals made before deadlines were kept count only once concluded."
+                ),
+            ),  # fmt: skip
             Table(
                 key="groups_by_kind",
                 title=_("Groups running in %(year)s by kind") % {"year": year},

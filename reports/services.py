@@ -39,10 +39,10 @@ def can_request_reports(user) -> bool:
     return user.has_role(Role.STATION_MANAGER) and bool(user.unit_id)
 
 
-def report_request(*, actor, year: int, town: Region | None = None) -> AnnualReport:
-    """Ask for the annual report of a year (and optionally one town or street inside the person's
-    place). Only district-wide people and station managers may; the report is built in the
-    background once this transaction commits."""
+def report_request(*, actor, year: int, part: Region | None = None) -> AnnualReport:
+    """Ask for the annual report of a year (and optionally one part of the person's place: a
+    district of their city, a town or street of their district). Only district-wide people and
+    station managers may; the report is built in the background once this transaction commits."""
     if not can_request_reports(actor):
         raise ValidationError(
             _("Only district-wide staff and station managers may request the annual report.")
@@ -51,16 +51,17 @@ def report_request(*, actor, year: int, town: Region | None = None) -> AnnualRep
         raise ValidationError(
             {"year": _("Choose a year from %(first)s to this year.") % {"first": FIRST_YEAR}}
         )
-    if town is not None:
-        if town.level not in Region.TOWN_LEVELS:
-            raise ValidationError({"town": _("Choose a town or street.")})
-        if not regions_visible_to(user=actor).filter(pk=town.pk).exists():
-            raise ValidationError({"town": _("This town or street lies outside your place.")})
+    if part is not None and not figures.parts_for(user=actor).filter(pk=part.pk).exists():
+        if regions_visible_to(user=actor).filter(pk=part.pk).exists():
+            raise ValidationError(
+                {"part": _("Choose a district of your city, or a town or street of your district.")}
+            )
+        raise ValidationError({"part": _("This place lies outside yours.")})
     district_wide = actor.is_district_wide
     with transaction.atomic():
         report = AnnualReport.objects.create(
             year=year,
-            town=town,
+            town=part,
             requested_by=actor,
             scope_region_id=actor.region_id if district_wide else actor.unit.region_id,
             scope_unit_id=None if district_wide else actor.unit_id,
@@ -102,7 +103,7 @@ def report_generate(*, report_id: int, progress: Callable[[int, int], None] | No
     report = AnnualReport.objects.select_related("requested_by", "town", "scope_unit").get(pk=report_id)
 
     try:
-        chapters = figures.chapters(user=report.requested_by, year=report.year, town=report.town)
+        chapters = figures.chapters(user=report.requested_by, year=report.year, part=report.town)
         total = 2 * len(chapters) + 1
         if progress:
             progress(1, total)
@@ -111,13 +112,13 @@ def report_generate(*, report_id: int, progress: Callable[[int, int], None] | No
             return lambda done: progress(1 + offset + done, total) if progress else None
 
         actor = report.requested_by
-        title = report_title_for(actor=actor, year=report.year, town=report.town)
+        title = report_title_for(actor=actor, year=report.year, part=report.town)
         xlsx = annual.workbook(chapters, title=title, progress=step(0))
         pdf = annual.pdf(
             chapters,
             title=title,
             subtitle=_("Prepared %(date)s") % {"date": f"{timezone.localdate():%Y-%m-%d}"},
-            issuer=actor.unit.name if actor.unit_id else (_district(actor) or ""),
+            issuer=actor.unit.name if actor.unit_id else (_place_name(actor) or ""),
             progress=step(len(chapters)),
         )
     except Exception as error:  # noqa: BLE001 — any failure is the requester's to read, not a crash
@@ -126,24 +127,26 @@ def report_generate(*, report_id: int, progress: Callable[[int, int], None] | No
     return _finish(report_id, status=AnnualReport.Status.DONE, files={"xlsx": xlsx, "pdf": pdf})
 
 
-def _district(actor) -> str:
-    """The name of the district the person works in: the installation's district."""
+def _place_name(actor) -> str:
+    """The name of the place the person reports for: a city administrator's city, a district
+    administrator's district, the district a station lies in (the installation's root for a
+    superuser placed nowhere)."""
     region = actor.region if actor.region_id else (actor.unit.region if actor.unit_id else None)
-    district = district_of(region) or installation_district()
-    return district.name if district else ""
+    place = district_of(region) or installation_district()
+    return place.name if place else ""
 
 
-def report_title_for(*, actor, year: int, town: Region | None = None) -> str:
-    """The report's title as the district sends it upward: "夷陵区2015年社会工作发展报告", with
-    the town when the report covers one ("夷陵区三斗坪镇……"); a station manager's report is
-    their station's town's."""
-    part = ""
-    if town is not None:
-        part = town.name
+def report_title_for(*, actor, year: int, part: Region | None = None) -> str:
+    """The report's title as the place sends it upward: "宜昌市2015年社会工作发展报告" from a
+    city, "夷陵区……" from a district, with the part when the report covers one ("宜昌市夷陵区……",
+    "夷陵区三斗坪镇……"); a station manager's report is their station's town's."""
+    name = ""
+    if part is not None:
+        name = part.name
     elif not actor.is_district_wide and actor.unit_id:
         region = actor.unit.region
-        part = region.name if region.level in Region.TOWN_LEVELS else actor.unit.name
-    return annual.report_title(year=year, place=annual.place_name(_district(actor), part))
+        name = region.name if region.level in Region.TOWN_LEVELS else actor.unit.name
+    return annual.report_title(year=year, place=annual.place_name(_place_name(actor), name))
 
 
 def annual_reports_recover(*, now: datetime | None = None) -> int:
@@ -207,10 +210,12 @@ DASHBOARD_KEPT = timedelta(days=30)
 
 
 def dashboard_key(*, user, year: int, town: Region | None, language: str) -> str:
-    """What the figures depend on: the place the person sees and the roles that widen it, the
-    year, the town and the language of the labels."""
+    """What the figures depend on: the place the person sees (its region's path, so a city's
+    figures and each of its districts' are kept apart, and a region moved in the tree is counted
+    afresh) and the roles that widen it, the year, the part chosen and the language of the labels."""
     if user.is_district_wide:
-        scope = f"region-{user.region_id}-{'su' if user.is_superuser else ''}"
+        path = user.region.path if user.region_id else "-"
+        scope = f"region-{user.region_id}-{path}-{'su' if user.is_superuser else ''}"
     else:
         scope = f"unit-{user.unit_id}-user-{user.pk}"
     return f"{scope}:{year}:{town.pk if town else '-'}:{language}"
@@ -276,7 +281,7 @@ def dashboard_refresh_now(*, snapshot_id: int, user_id: int, year: int, town_id:
     town = Region.objects.filter(pk=town_id).first() if town_id else None
     started = timezone.now()
     with translation.override(language):
-        chapters = figures.chapters(user=user, year=year, town=town)
+        chapters = figures.chapters(user=user, year=year, part=town)
     older = Q(computed_at__isnull=True) | Q(computed_at__lt=started)
     DashboardSnapshot.objects.filter(older, pk=snapshot_id).update(
         chapters=pickle.dumps(chapters, protocol=pickle.HIGHEST_PROTOCOL), computed_at=started

@@ -4,6 +4,8 @@ from celery import shared_task
 
 from reports import services
 from reports.archive.tasks import archive_build  # noqa: F401  (found by the worker's autodiscovery)
+from reports.dossiers.tasks import dossier_build  # noqa: F401  (found by the worker's autodiscovery)
+from reports.upward.tasks import statistical_flags_check  # noqa: F401  (found by the worker's autodiscovery)
 from socialwork import timelimits
 from socialwork.progress import report_progress
 from socialwork.task_options import task_options

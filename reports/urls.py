@@ -1,5 +1,12 @@
-from .views import annual, archive, dashboard, exports
+from .views import annual, archive, dashboard, dossiers, exports, upward
 
 app_name = "reports"
 
-urlpatterns = [*dashboard.urlpatterns, *annual.urlpatterns, *exports.urlpatterns, *archive.urlpatterns]
+urlpatterns = [
+    *dashboard.urlpatterns,
+    *annual.urlpatterns,
+    *exports.urlpatterns,
+    *archive.urlpatterns,
+    *dossiers.urlpatterns,
+    *upward.urlpatterns,
+]

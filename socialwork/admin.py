@@ -480,20 +480,50 @@ class CrontabScheduleAdmin(beat_admin.CrontabScheduleAdmin):
 class NotificationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Sent by socialwork.services.notification_send and read in the inbox; never written here."""
 
-    list_display = ("title", "user", "kind", "created_at", "read_at", "email_wanted", "emailed_at")
-    # Wanted by email and not yet emailed: the outbox the periodic task drains.
-    list_filter = ("kind", "in_app", "email_wanted", ("emailed_at", admin.EmptyFieldListFilter), "created_at")
+    list_display = (
+        "title",
+        "user",
+        "kind",
+        "created_at",
+        "read_at",
+        "email_wanted",
+        "emailed_at",
+        "messenger_wanted",
+        "messenger_sent_at",
+    )
+    # Wanted by email (or messenger) and not yet sent: the outboxes the periodic tasks drain.
+    list_filter = (
+        "kind",
+        "in_app",
+        "email_wanted",
+        ("emailed_at", admin.EmptyFieldListFilter),
+        "messenger_wanted",
+        ("messenger_sent_at", admin.EmptyFieldListFilter),
+        "created_at",
+    )
     list_select_related = ("user",)
-    search_fields = ("title", "key", "user__username", "user__full_name")
-    readonly_fields = ("key", "email_wanted", "emailed_at", "created_at", "updated_at")
+    search_fields = ("title", "key", "reference", "user__username", "user__full_name")
+    readonly_fields = (
+        "key",
+        "reference",
+        "email_wanted",
+        "emailed_at",
+        "messenger_wanted",
+        "messenger_sent_at",
+        "messenger_attempts",
+        "messenger_next_at",
+        "messenger_error",
+        "created_at",
+        "updated_at",
+    )
 
 
 @admin.register(NotificationPreference)
 class NotificationPreferenceAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Each person chooses their own channels on their preferences page."""
 
-    list_display = ("user", "kind", "in_app", "email")
-    list_filter = ("kind", "in_app", "email")
+    list_display = ("user", "kind", "in_app", "email", "messenger")
+    list_filter = ("kind", "in_app", "email", "messenger")
     list_select_related = ("user",)
     search_fields = ("user__username", "user__full_name", "kind")
 

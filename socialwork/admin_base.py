@@ -135,3 +135,74 @@ class PolicyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class LocalRuleAdmin:
+    """A rule a district keeps for itself (socialwork.local_rules), mix in first: the rows of the
+    person's place, of the regions above it (the defaults it may follow) and of the districts
+    under it (a city's view of its districts), with their owner. Where the admin edits the rule,
+    a new row is the person's place's own and only its own rows change; a change of a city's
+    default tells the districts following it."""
+
+    def get_list_display(self, request):
+        return ("region", *super().get_list_display(request))
+
+    def get_exclude(self, request, obj=None):
+        return ("region", *(super().get_exclude(request, obj) or ()))
+
+    def get_form(self, request, obj=None, **kwargs):
+        from socialwork.local_rules import rule_place
+
+        form = super().get_form(request, obj, **kwargs)
+        place = rule_place(request.user)
+
+        class Owned(form):
+            # The owner is not on the form: set it before validation, so that the unique
+            # constraints (region, key) are checked with it and speak on the key's field.
+            def _post_clean(self):
+                if self.instance.pk is None:
+                    self.instance.region = place
+                super()._post_clean()
+
+            def _get_validation_exclusions(self):
+                exclude = super()._get_validation_exclusions()
+                exclude.discard("region")
+                return exclude
+
+        return Owned
+
+    def get_queryset(self, request):
+        from socialwork.local_rules import owners_q, rule_place
+        from socialwork.scoping import region_scope
+
+        rows = super().get_queryset(request).select_related("region")
+        place = rule_place(request.user)
+        if place is None:
+            return rows if request.user.is_superuser else rows.none()
+        return rows.filter(owners_q(place) | region_scope(request.user, via="region"))
+
+    def _own(self, request, obj) -> bool:
+        from socialwork.local_rules import rule_place
+
+        place = rule_place(request.user)
+        if obj is None:
+            return True
+        if obj.region_id is None:  # nobody's row, the installation-wide default: its root's to change
+            return place is not None and place.depth == 1
+        return place is not None and obj.region_id == place.pk
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._own(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._own(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        from socialwork.local_rules import rule_changed_notify, rule_of_model, rule_place
+
+        if not change and obj.region_id is None:
+            obj.region = rule_place(request.user)
+        super().save_model(request, obj, form, change)
+        rule = rule_of_model(type(obj))
+        key = {name: getattr(obj, name) for name in rule.keys}
+        transaction.on_commit(lambda: rule_changed_notify(rule=rule, region=obj.region, **key))

@@ -10,7 +10,7 @@ from reports import api as reports_api
 from reports.views import exports as exports_api
 from training import api as training_api
 
-from . import api_inbox, api_tokens
+from . import api_inbox, api_tokens, local_rules_views
 from .ids import ID_PATTERN
 
 
@@ -38,5 +38,6 @@ reports_api.register(router)
 urlpatterns = [
     path("auth/token/", api_tokens.TokenObtainView.as_view(), name="api-token"),
     path("auth/logout/", api_tokens.LogoutView.as_view(), name="api-logout"),
+    *local_rules_views.api_urlpatterns,
     *router.urls,
 ]

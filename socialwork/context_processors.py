@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 from positions.selectors.allowance import can_view_allowances
 from socialwork.accounts.twofactor import Need, second_factor_outstanding
-from socialwork.roles import Role
+from socialwork.roles import Role, outside_only
 
 
 def navigation(request):
@@ -22,7 +22,8 @@ def navigation(request):
         # Until the second factor is given, the password alone shows no menu, inbox or name.
         context["second_factor_pending"] = True
         return context
-    menus = [(_("Service network"), reverse("positions:network"))]
+    # Outside people (an expert reviewer, an evaluator) work only on what they were brought in for.
+    menus = [] if outside_only(user) else [(_("Service network"), reverse("positions:network"))]
     place_wide = user.is_district_wide or user.has_role(Role.STATION_MANAGER)
 
     workforce = []
@@ -54,13 +55,22 @@ def navigation(request):
         projects.append((_("Projects"), reverse("projects:project_list")))
     if user.is_district_wide:
         projects.append((_("Organizations"), reverse("projects:organization_list")))
+    if user.is_district_wide or user.has_role(Role.EVALUATOR, Role.ORG_STAFF):
+        projects.append((_("Evaluations"), reverse("projects:evaluation_list")))
+    if user.is_district_wide:
+        projects.append((_("Evaluation schemes"), reverse("projects:evaluation_scheme_list")))
+        projects.append((_("Review panels"), reverse("projects:panel_list")))
     if projects:
         menus.append((_("Projects"), projects) if len(projects) > 1 else projects[0])
+    if user.has_role(Role.REVIEWER):
+        menus.append((_("My review panels"), reverse("projects:panel_list")))
 
     casework = []
     if user.has_role(Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.STATION_MANAGER):
         casework += [
             (_("My cases"), reverse("casework:my_cases")),
+            # The pages a phone keeps for use without a connection (casework.views.field).
+            (pgettext_lazy("menu", "Field work on a phone"), reverse("casework:field_home")),
             (_("Calendar"), reverse("casework:calendar")),
             (_("Cases"), reverse("casework:case_list")),
             (_("Clients"), reverse("casework:client_list")),
@@ -75,6 +85,7 @@ def navigation(request):
     if user.is_district_wide and user.has_perm("casework.add_accessgrant"):
         casework += [
             (_("Case access grants"), reverse("casework:grant_list")),
+            (_("Duplicate clients"), reverse("casework:merge_list")),
             (_("Case records policy"), reverse("casework:policy")),
         ]
     if (
@@ -93,6 +104,13 @@ def navigation(request):
                 [
                     (_("Dashboard"), reverse("reports:dashboard")),
                     (_("Annual report"), reverse("reports:annual_list")),
+                    (_("Dossiers"), reverse("reports:dossier_list")),
+                    # Statistical reports submitted upward: the district's and the city's administrators.
+                    *(
+                        [(_("Statistical reports"), reverse("reports:upward_list"))]
+                        if user.is_superuser or (user.region_id and user.has_role(Role.DISTRICT_ADMIN))
+                        else []
+                    ),
                     # The district's whole archive: its district administrators only.
                     *(
                         [(_("District archive"), reverse("reports:archive"))]

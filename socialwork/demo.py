@@ -10,11 +10,16 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casework.demo import seed_casework
+from casework.demo_merges import seed_merges
 from positions.demo import seed_network
+from positions.demo_registration import seed_registration
 from positions.demo_workforce import seed_workforce
 from positions.models import Region, ServiceUnit
 from projects.demo import seed_projects
+from projects.demo_evaluations import seed_evaluations
+from projects.demo_panels import seed_panels
 from projects.models import SocialOrganization
+from reports.demo import seed_statistical_returns
 from training.demo import seed_training
 
 from .models import User
@@ -34,6 +39,13 @@ DEMO_ACCOUNTS = {
     "auditor": ("赵军（审计）", Role.AUDITOR, None, "420506", True),
     "sysadmin": ("周涛（系统管理员）", Role.SYSTEM_ADMIN, None, "420506", True),
     "security": ("吴静（安全管理员）", Role.SECURITY_ADMIN, None, "420506", True),
+    "evaluator": ("孙悦（第三方评估）", Role.EVALUATOR, None, "420506", False),
+    "expert": ("钱文（评审专家）", Role.REVIEWER, None, "420506", False),
+    # The demo city (issue 23): its administrator sees both districts; 点军区's administrator and a
+    # station manager there see only their own.
+    "city": ("陈刚（市民政局）", Role.DISTRICT_ADMIN, "CT-420500", "420500", True),
+    "dianjun": ("黄敏（点军区民政局）", Role.DISTRICT_ADMIN, "CT-420504", "420504", True),
+    "dianjun_station": ("郑磊（桥边镇站长）", Role.STATION_MANAGER, "ST-420504100", "420504100", False),
 }
 
 
@@ -50,6 +62,11 @@ DEMO_OTP_SECRETS = {
     "auditor": "CZBPRVKWIXV52ZSB2YN6USSGRDVVM6PG",
     "sysadmin": "GCIXBPHTISDHE6XDCZTD5YZSMP3T7MDP",
     "security": "Z73CYRMFCCBPW54ICKWRMSJMDL4AOU25",
+    "evaluator": "OWN34JUFWGX4QRI2YMKLON3TXIEBKRHG",
+    "expert": "AFVLNTQGYETZEWAALX2F76ASHMM7E62N",
+    "city": "H6KZHKH4WAGIT4ZGJUTA56DPCLFIRAFZ",
+    "dianjun": "ONQNGNRGP4GG72WDRLVKADKXNJP55LOM",
+    "dianjun_station": "E3Y33PZUV7UNJBZSO5CXCOC6BOMSLUDH",
 }
 
 
@@ -101,11 +118,22 @@ def seed(*, with_accounts: bool) -> list[str]:
             f"second factor: {devices} demo devices set up; `manage.py demo_otp <username>` prints an "
             "account's current code (secrets in the README)"
         )
+        evaluations = seed_evaluations()  # assigned to the demo evaluator
+        report.append(
+            f"evaluations: {evaluations['schemes']} scheme and {evaluations['evaluations']} evaluation created"
+        )
+        panels = seed_panels()  # the expert reviewer's panel needs the demo accounts
+        report.append(f"review panels: {panels} applications before the demo panel")
         casework = seed_casework()  # the demo cases belong to the demo accounts
         report.append(
             f"casework: {casework['cases']} cases ({casework['closed']} closed) for {casework['clients']} clients, "
             f"{casework['groups']} group, {casework['activities']} activities, {casework['advocacy']} advocacy record"
         )
+        report.append(f"duplicate clients: {seed_merges()} merge waiting for approval")
+        # The city's statistical report of 2015, submitted by both districts and approved (issue 23).
+        report.append(f"statistical returns: {seed_statistical_returns()} returns of 2015 submitted")
+    registration = seed_registration()  # after the accounts: the demo worker's own registration
+    report.append(f"registration: {registration['periods']} registration periods created")
     return report
 
 

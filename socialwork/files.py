@@ -26,6 +26,12 @@ CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "heic": "image/heic",
+    "heif": "image/heif",
 }
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
 _UNSAFE_ASCII = re.compile(r"[^A-Za-z0-9._-]+")
@@ -68,4 +74,18 @@ def file_response(name: str, *, filename: str, content_type: str | None = None) 
     response["Content-Disposition"] = attachment(filename)
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def bytes_response(data: bytes, *, filename: str, content_type: str | None = None) -> HttpResponse:
+    """Bytes the view has just decrypted (an encrypted attachment), as a download saved under
+    `filename`, with the same headers as `file_response`. Never sent by the web server from a
+    path: what is stored there is ciphertext. The caller has checked who may have it."""
+    response = HttpResponse(data, content_type=content_type or content_type_of(filename))
+    response["Content-Disposition"] = attachment(filename)
+    response["Content-Length"] = str(len(data))
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    # A downloaded document opened in the browser runs nothing and reaches nothing of the site.
+    response["Content-Security-Policy"] = "sandbox"
     return response

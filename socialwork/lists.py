@@ -41,6 +41,18 @@ class ListSelectorMixin:
         return queryset
 
 
+class ListFilterBackend(DjangoFilterBackend):
+    """django-filter's API backend, which builds a list endpoint's filterset through the list's
+    selector (`list_selector`), as the list itself does: a filterset that needs the person (its
+    choices are theirs) is never built without them, e.g. by the browsable API's filter form."""
+
+    def get_filterset(self, request, queryset, view):
+        selector = getattr(type(view), "list_selector", None)
+        if selector is None:
+            return super().get_filterset(request, queryset, view)
+        return selector(user=request.user, params=request.query_params)
+
+
 def offer(filter_, *, queryset: QuerySet | None = None, choices: list | None = None) -> None:
     """Set the choices a filter of a list offers this person (their stations, their years).
 

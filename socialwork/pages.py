@@ -100,9 +100,17 @@ def year_in(params) -> int:
         return timezone.localdate().year
 
 
-def show_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has one, else on top."""
-    if hasattr(error, "error_dict"):
+def refusal_text(error: Exception) -> str:
+    """A service's refusal (a ValidationError, or an ActionNotAllowed) as one sentence to show."""
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+
+
+def show_errors(form, error: Exception) -> None:
+    """Put a service's refusal on the form: a ValidationError's messages on their fields when the
+    form has them, else on top; any other refusal (ActionNotAllowed) on top."""
+    if not isinstance(error, ValidationError):
+        form.add_error(None, str(error))
+    elif hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:

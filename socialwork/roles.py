@@ -21,6 +21,39 @@ class Role(models.TextChoices):
     # the three reads case records.
     SYSTEM_ADMIN = "system_admin", _("System administrator")
     SECURITY_ADMIN = "security_admin", _("Security administrator")
+    # Outside people the district brings in (issue 21): a third-party evaluation organization's
+    # evaluator sees only the evaluations assigned to them and what their scheme needs; an expert
+    # reviewer sees only the applications of the panels they sit on.
+    EVALUATOR = "evaluator", _("Evaluator")
+    REVIEWER = "reviewer", _("Expert reviewer")
+
+
+# Outside people the district brings in for one piece of work: someone holding only these roles
+# reaches that work and nothing of the district's registers, even those every member of staff
+# reads (trainers, the network's tree). projects.selectors.panels scopes the reviewer's work.
+OUTSIDE_ROLES = (Role.EVALUATOR, Role.REVIEWER)
+
+
+def outside_only(user) -> bool:
+    """Whether the person holds only outside roles (OUTSIDE_ROLES): an expert reviewer or evaluator."""
+    roles = user.roles if user.is_authenticated else frozenset()
+    return bool(roles) and not user.is_superuser and roles <= set(OUTSIDE_ROLES)
+
+
+# A district administrator placed above the district (positions.Region.ABOVE_DISTRICT_LEVELS) is
+# the same role with a wider place (the scoping is one path prefix); only its name says so.
+LABELS_ABOVE_DISTRICT = {
+    "city": _("City administrator"),
+    "province": _("Province administrator"),
+}
+
+
+def role_label(role: str, level: str | None = None) -> str:
+    """The name of a role for a person placed at a region of `level`: the one place that decides
+    that a district administrator at a city is the "City administrator"."""
+    if role == Role.DISTRICT_ADMIN and level in LABELS_ABOVE_DISTRICT:
+        return LABELS_ABOVE_DISTRICT[level]
+    return Role(role).label
 
 
 # Roles whose holders see the whole of their region rather than only their own unit.
@@ -34,11 +67,11 @@ CASEWORK_WORK = [
     ("casework", model, ("view", "add", "change"))
     for model in (
         "client", "householdmember", "case", "caseclient", "assessment", "assessmentdomain", "serviceplan",
-        "plangoal", "plantask", "servicenote", "referral", "followup", "supervisorreview", "closing", "transfer",
-        "group", "groupmember", "groupsession", "groupattendance", "communityactivity", "volunteer",
+        "plangoal", "plantask", "servicenote", "homevisit", "referral", "followup", "supervisorreview", "closing",
+        "transfer", "group", "groupmember", "groupsession", "groupattendance", "communityactivity", "volunteer",
         "volunteerhours", "volunteerpairing", "advocacyrecord", "subjectrequest",
     )
-] + [("casework", "vulnerabilitycategory", ("view",))]  # fmt: skip
+] + [("casework", "vulnerabilitycategory", ("view",)), ("casework", "satisfactionquestion", ("view",))]  # fmt: skip
 
 # Reference data the district keeps in the admin with no service of its own (socialwork.admin_base
 # AuditedAdmin, reviewed in tests/security/test_admin_matrix.py EDITABLE): the only domain models
@@ -46,10 +79,10 @@ CASEWORK_WORK = [
 ADMIN_EDITABLE = [
     (app, model, ("add", "change", "delete"))
     for app, models_ in (
-        ("positions", ("hostinstitution",)),
+        ("positions", ("hostinstitution", "registrationhourspolicy")),
         ("training", ("trainer", "practicebase", "hoursrequirement")),
         ("projects", ("yearbudget", "serviceteam", "teammember", "stationing")),
-        ("casework", ("vulnerabilitycategory",)),
+        ("casework", ("vulnerabilitycategory", "satisfactionquestion")),
     )
     for model in models_
 ]
@@ -80,7 +113,9 @@ DISTRICT_WRITES = [
     ("projects", "project", ("add", "change")),  # the district's side of every project step
     ("projects", "contract", ("add",)),  # the API's contract and payment endpoints
     ("projects", "payment", ("add",)),
+    ("projects", "reviewpanel", ("add", "change")),  # the API's review panel endpoint
     ("casework", "accessgrant", ("add", "change")),
+    ("casework", "clientmerge", ("add", "change")),  # propose, decide, undo (casework.services.merges)
     ("casework", "caseworkpolicy", ("change",)),
     ("casework", "subjectrequestpolicy", ("change",)),
 ]
@@ -133,6 +168,12 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     ],
     Role.SOCIAL_WORKER: CASEWORK_WORK,
     Role.SUPERVISOR: CASEWORK_WORK,
+    # Which evaluation or application they reach is decided per record by projects.selectors.
+    Role.EVALUATOR: [],
+    # An expert reviewer holds no model permission: they reach the applications of the panels they
+    # sit on, and nothing else, through projects.selectors.panels; declaring and scoring are the
+    # service's rule (projects.services.panels), not a permission.
+    Role.REVIEWER: [],
     # Organization staff apply and report for their own organization (scoped by projects.selectors).
     Role.ORG_STAFF: [
         ("projects", model, ("view", "add", "change"))
@@ -158,8 +199,9 @@ SECOND_FACTOR_REQUIRED_ROLES = (
     Role.AUDITOR,
     Role.SYSTEM_ADMIN,
     Role.SECURITY_ADMIN,
+    Role.EVALUATOR,  # a sampled satisfaction call shows them a client's phone number
 )
-SECOND_FACTOR_OPTIONAL_ROLES = (Role.SOCIAL_WORKER, Role.ORG_STAFF)
+SECOND_FACTOR_OPTIONAL_ROLES = (Role.SOCIAL_WORKER, Role.ORG_STAFF, Role.REVIEWER)
 
 # Models holding personal information of clients, workers or outside people (names, ID numbers,
 # phones, case records, the audit log's account of who did what to whom). A role with view on any
@@ -171,6 +213,8 @@ PERSONAL_DATA_MODELS = {
     ("positions", "appointment"),
     ("positions", "exam"),
     ("positions", "assessment"),
+    ("positions", "registrationperiod"),
+    ("positions", "outsidetraining"),
     ("positions", "allowanceroll"),
     ("positions", "allowanceline"),
     ("training", "enrolment"),

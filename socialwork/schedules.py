@@ -25,10 +25,12 @@ def periodic_task_ensure(*, name: str, task: str, minute: str = "*", hour: str =
 
 
 OUTBOX_TASK_NAME = "notifications: email what is still to be emailed"
+MESSENGER_TASK_NAME = "notifications: send by messenger what is still to be sent"
 
 
 def schedule_outbox(sender=None, **kwargs) -> None:
     periodic_task_ensure(name=OUTBOX_TASK_NAME, task="socialwork.tasks.notification_outbox_drain")
+    periodic_task_ensure(name=MESSENGER_TASK_NAME, task="socialwork.tasks.notification_messenger_drain")
 
 
 BACKUP_TASK_NAME = "backups: nightly backup, then its restore check"

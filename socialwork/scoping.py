@@ -36,3 +36,34 @@ def region_scope(user, via: str = "") -> Q:
     if place is None:
         return NOTHING
     return Q(**{f"{prefix}path__startswith": place.path})
+
+
+def place_of(user):
+    """The region a person's place lies in: a district-wide person's region, anyone else's unit's
+    region, or (organization staff, outside people) the region they were given, else their
+    organization's; None without one."""
+    if user.is_district_wide or not user.unit_id:
+        if user.region_id or not user.organization_id:
+            return user.region
+        return user.organization.region
+    return user.unit.region
+
+
+def shared_down_scope(user, via: str = "region") -> Q:
+    """A filter on records a place publishes for everything inside it (a call for projects, a
+    trainer, a social organization): those owned by the person's place or a place inside it, by a
+    place above it (the city's call reaches its districts), or by nobody (the whole installation).
+    A district's records never reach the district beside it."""
+    if not user.is_authenticated:
+        return NOTHING
+    if user.is_superuser and not user.region_id:
+        return Q()
+    place = place_of(user)
+    if place is None:
+        return Q(**{f"{via}__isnull": True})
+    above = [place.path[:end] for end in range(place.steplen, len(place.path), place.steplen)]
+    return (
+        Q(**{f"{via}__isnull": True})
+        | Q(**{f"{via}__path__startswith": place.path})
+        | Q(**{f"{via}__path__in": above})
+    )

@@ -62,6 +62,19 @@ def notification_outbox_drain() -> int:
     return services.notification_outbox_drain()
 
 
+@shared_task(**task_options(timelimits.NOTIFICATION_MESSENGER, retry_on=(OperationalError, InterfaceError)))
+def notification_messenger(notification_id: int) -> bool | None:
+    """After the commit: send one notification by messenger. A failure is recorded on it and its
+    drain tries again later (not this task: the pauses between attempts are the outbox's)."""
+    return services.notification_messenger_send(notification_id=notification_id)
+
+
+@shared_task(**task_options(timelimits.NOTIFICATION_OUTBOX, retry_on=(OperationalError, InterfaceError)))
+def notification_messenger_drain() -> int:
+    """Every minute (beat): send by messenger what is still to send and due again."""
+    return services.notification_messenger_drain()
+
+
 @shared_task(**task_options(timelimits.AUDIT_VERIFY, retry_on=(OperationalError, InterfaceError)))
 def audit_chain_verify() -> bool:
     """Daily (beat): verify the audit log's chain; the auditors are told where it breaks."""

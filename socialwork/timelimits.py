@@ -22,8 +22,12 @@ DEFAULT = Limits(10 * 60, 11 * 60)
 REMINDER = Limits(5 * 60, 6 * 60)
 NOTIFICATION_EMAIL = Limits(60, 90)
 NOTIFICATION_OUTBOX = Limits(4 * 60, 5 * 60)
+# One message: a token and a send, each within MESSENGER_TIMEOUT, twice when the token expired.
+NOTIFICATION_MESSENGER = Limits(90, 2 * 60)
 ALLOWANCE_ROLL = Limits(5 * 60, 6 * 60)
 ANNUAL_REPORT = Limits(15 * 60, 16 * 60)
+# A dossier reads one project's or one station's year of records: a few dozen grouped queries.
+DOSSIER = Limits(10 * 60, 11 * 60)
 DASHBOARD = Limits(10 * 60, 11 * 60)
 CLIENT_PURGE = Limits(15 * 60, 16 * 60)
 EXPORT = Limits(30 * 60, 31 * 60)
@@ -39,8 +43,8 @@ RESTORE_CHECK = Limits(30 * 60, 31 * 60)
 AUDIT_VERIFY = Limits(30 * 60, 31 * 60)
 
 ALL = (
-    DEFAULT, REMINDER, NOTIFICATION_EMAIL, NOTIFICATION_OUTBOX, ALLOWANCE_ROLL, ANNUAL_REPORT,
-    DASHBOARD, CLIENT_PURGE, EXPORT, IMPORT, STALE_RECOVERY, BACKUP, RESTORE_CHECK, AUDIT_VERIFY,
+    DEFAULT, REMINDER, NOTIFICATION_EMAIL, NOTIFICATION_OUTBOX, NOTIFICATION_MESSENGER, ALLOWANCE_ROLL,
+    ANNUAL_REPORT, DOSSIER, DASHBOARD, CLIENT_PURGE, EXPORT, IMPORT, STALE_RECOVERY, BACKUP, RESTORE_CHECK, AUDIT_VERIFY,
 )  # fmt: skip
 
 # The longest hard limit and a margin for the worker to record the end and acknowledge.

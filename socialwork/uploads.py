@@ -26,6 +26,10 @@ from django.utils.translation import gettext_lazy as _
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_PARTS = {"docx": "word/", "xlsx": "xl/"}
+IMAGE_SIGNATURES = {"jpg": b"\xff\xd8\xff", "jpeg": b"\xff\xd8\xff", "png": b"\x89PNG\r\n\x1a\n"}
+# Photos from a phone: WebP is a RIFF file of type WEBP; HEIC/HEIF (an iPhone's camera) an ISO
+# media file whose first box is `ftyp` with one of these brands.
+HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 MACRO_EXTENSIONS = {"xlsm", "xltm", "xlam", "xlsb", "docm", "dotm", "pptm", "potm", "ppsm"}
 
 # Parts of an Office Open XML package that hold or run macros.
@@ -164,6 +168,14 @@ def content_error(upload, extension: str) -> ValidationError | None:
             return _macros()
     elif extension == "csv":
         matches = b"\x00" not in _head(upload, 64 * 1024)
+    elif extension == "webp":
+        head = _head(upload, 12)
+        matches = head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    elif extension in ("heic", "heif"):
+        head = _head(upload, 12)
+        matches = head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS
+    elif extension in IMAGE_SIGNATURES:  # a scan or a phone's photo of a paper certificate
+        matches = _head(upload, 8).startswith(IMAGE_SIGNATURES[extension])
     if not matches:
         return ValidationError(
             _("The file's content does not match its name (.%(extension)s); it may be damaged or renamed.")

@@ -4,15 +4,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import health, progress, views
+from . import health, local_rules_views, progress, views, webapp
 from .accounts import views as account_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", health.healthz, name="healthz"),
+    path("manifest.webmanifest", webapp.manifest, name="webapp_manifest"),
+    path("sw.js", webapp.service_worker, name="webapp_service_worker"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", webapp.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",
@@ -36,6 +38,7 @@ urlpatterns = [
     path("tasks/<uuid:task_id>/", progress.task_progress, name="task_progress"),
     path("pick/<slug:kind>/", views.pick, name="pick"),
     path("search/", views.search, name="search"),
+    path("", include(local_rules_views.urlpatterns)),
     path("", include("positions.urls")),
     path("training/", include("training.urls")),
     path("projects/", include("projects.urls")),

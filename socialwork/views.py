@@ -12,6 +12,7 @@ from positions.selectors.network import network_totals
 
 from . import notifications, pickers, services, tokens
 from .language import language_choose
+from .messenger import messenger_enabled
 
 
 def home(request):
@@ -63,34 +64,50 @@ def notification_kinds():
 
 
 class PreferencesForm(forms.Form):
-    def __init__(self, *args, kinds, current, **kwargs):
+    """Each kind's channels: the inbox, email and, when the installation has one, the messenger."""
+
+    def __init__(self, *args, kinds, current, messenger: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.kinds = kinds
+        self.messenger = messenger
         for name, label in kinds:
-            in_app, email = current.get(name, (True, True))
+            in_app, email, by_messenger = current.get(name, (True, True, True))
             self.fields[f"{name}__in_app"] = forms.BooleanField(label=label, required=False, initial=in_app)
             self.fields[f"{name}__email"] = forms.BooleanField(label=label, required=False, initial=email)
+            if messenger:
+                self.fields[f"{name}__messenger"] = forms.BooleanField(
+                    label=label, required=False, initial=by_messenger
+                )
 
     def rows(self):
         for name, label in self.kinds:
-            yield label, self[f"{name}__in_app"], self[f"{name}__email"]
+            channels = [self[f"{name}__in_app"], self[f"{name}__email"]]
+            if self.messenger:
+                channels.append(self[f"{name}__messenger"])
+            yield label, channels
 
     def choices(self):
         return {
-            name: (self.cleaned_data[f"{name}__in_app"], self.cleaned_data[f"{name}__email"])
+            name: tuple(
+                self.cleaned_data[f"{name}__{channel}"]
+                for channel in ("in_app", "email", *(("messenger",) if self.messenger else ()))
+            )
             for name, _label in self.kinds
         }
 
 
 def notification_preferences(request):
+    """What I receive: the person's channels per kind, and the messenger account they are reached
+    at (set by the system administrator) when the installation sends by messenger."""
     kinds = notification_kinds()
-    current = {p.kind: (p.in_app, p.email) for p in request.user.notification_preferences.all()}
-    form = PreferencesForm(request.POST or None, kinds=kinds, current=current)
+    messenger = messenger_enabled()
+    current = {p.kind: (p.in_app, p.email, p.messenger) for p in request.user.notification_preferences.all()}
+    form = PreferencesForm(request.POST or None, kinds=kinds, current=current, messenger=messenger)
     if request.method == "POST" and form.is_valid():
         services.notification_preferences_save(user=request.user, choices=form.choices())
         messages.success(request, _("Your notification choices are saved."))
         return redirect("notification_preferences")
-    return render(request, "socialwork/preferences.html", {"form": form})
+    return render(request, "socialwork/preferences.html", {"form": form, "messenger": messenger})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

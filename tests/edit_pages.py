@@ -240,6 +240,38 @@ def assessment_scheme(world: World) -> AssessmentScheme:
     )  # fmt: skip
 
 
+def _evaluation_scheme_rows(scheme):
+    return [
+        (
+            d.name,
+            d.weight,
+            [(i.name, i.full_score, i.guidance) for i in d.indicators.order_by("position", "pk")],
+        )
+        for d in scheme.domains.order_by("position", "pk")
+    ]
+
+
+@edit_page("projects:evaluation_scheme_edit", editor="district", related=_evaluation_scheme_rows)
+def evaluation_scheme(world: World):
+    from projects.services.evaluations import scheme_save
+    from tests.projects.factories import make_call
+
+    return scheme_save(
+        actor=world.people["district"], title="2015年度项目评估指标", year=2015, call=make_call(year=2015), excellent_from=Decimal("92.5"),
+        good_from=Decimal("81.0"), fair_from=Decimal("61.0"), satisfaction_calls=True, phone_sample_size=30,
+        site_sample_size=5,
+        domains=[
+            {"name": "服务过程", "weight": "60.0", "indicators": [
+                {"name": "服务规范", "full_score": "10.0", "guidance": "流程符合标准"},
+                {"name": "专业方法", "full_score": "12.5", "guidance": ""},
+            ]},
+            {"name": "服务成效", "weight": "40.0", "indicators": [
+                {"name": "目标达成", "full_score": "20.0", "guidance": "以台账核实"},
+            ]},
+        ],
+    )  # fmt: skip
+
+
 # Training
 
 
@@ -313,6 +345,27 @@ def application(world: World) -> Project:
     project.budget_lines.create(item="活动物资", amount=Decimal("300000.00"))
     project.budget_lines.create(item="专家督导", amount=Decimal("200000.00"))
     return project
+
+
+@edit_page("projects:panel_update", editor="district")
+def review_panel(world: World):
+    from projects.models import PanelApplication, PanelMember, ReviewPanel
+
+    project = Project.objects.create(
+        call=call(world), year=timezone.localdate().year, title="独居老人助餐", service_area="elderly",
+        community=world.network.community_a, organization=_organization(world), beneficiaries="独居老人",
+        beneficiary_count=60, summary=LINES, requested_amount=Decimal("30000.00"),
+        status=Project.Status.UNDER_REVIEW, created_by=world.people["district"],
+    )  # fmt: skip
+    expert = make_user(f"expert{next(_n)}", Role.REVIEWER, region=world.network.district, full_name="钱文")
+    panel = ReviewPanel.objects.create(
+        call=project.call, name="社区公益微项目专家评审组", threshold=Decimal("65.5"),
+        created_by=world.people["district"],
+    )  # fmt: skip
+    PanelMember.objects.create(panel=panel, user=expert)
+    PanelMember.objects.create(panel=panel, user=world.people["district"])
+    PanelApplication.objects.create(panel=panel, project=project)
+    return panel
 
 
 # Casework (the social worker of station A, with a supervisor)

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from socialwork.admin_base import AuditedAdmin, ReadOnlyAdmin
-from socialwork.scoping import unit_scope
+from socialwork.admin_base import AuditedAdmin, LocalRuleAdmin, ReadOnlyAdmin
+from socialwork.scoping import place_of, unit_scope
 
 from .models import (
     Certificate,
@@ -13,14 +13,26 @@ from .models import (
     TrainingSeries,
     TrainingSession,
 )
-from .selectors import series_visible_to, sessions_visible_to
+from .selectors import series_visible_to, sessions_visible_to, trainers_visible_to
 
 
 @admin.register(Trainer)
 class TrainerAdmin(AuditedAdmin, admin.ModelAdmin):
-    list_display = ("name", "affiliation", "affiliation_kind", "title")
+    list_display = ("name", "affiliation", "affiliation_kind", "title", "region")
     list_filter = ("affiliation_kind",)
+    list_select_related = ("region",)
     search_fields = ("name", "affiliation", "expertise")
+    readonly_fields = ("region",)
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).filter(pk__in=trainers_visible_to(user=request.user).values("pk"))
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.region = place_of(request.user)  # the register of the adder's place
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(PracticeBase)
@@ -86,7 +98,7 @@ class EnrolmentAdmin(ParticipantColumn, ReadOnlyAdmin, admin.ModelAdmin):
 
 
 @admin.register(HoursRequirement)
-class HoursRequirementAdmin(AuditedAdmin, admin.ModelAdmin):
+class HoursRequirementAdmin(LocalRuleAdmin, AuditedAdmin, admin.ModelAdmin):
     list_display = ("year", "hours")
     list_filter = ("year",)
     search_fields = ("year",)

@@ -193,7 +193,9 @@ class TrainerViewSet(ListSelectorMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = TrainerFilter
     list_selector = selectors.trainers_list
     search_fields = ["name", "affiliation", "expertise"]
-    queryset = Trainer.objects.order_by("name", "pk")
+
+    def get_queryset(self):
+        return selectors.trainers_visible_to(user=self.request.user).order_by("name", "pk")
 
 
 # Enrolments

@@ -15,7 +15,7 @@ from itertools import cycle
 
 from django.utils import timezone
 
-from positions.models import CertificateLevel, ServiceUnit, SocialWorker
+from positions.models import CertificateLevel, Region, ServiceUnit, SocialWorker
 from training.models import (
     Enrolment,
     HoursRequirement,
@@ -54,8 +54,11 @@ def seed_training() -> dict[str, int]:
     PracticeBase.objects.get_or_create(
         university="武汉大学", unit=centre, defaults={"agreement_from": datetime(2014, 3, 1).date()}
     )
+    # Yiling's centre trains Yiling's workers: 点军区's keep to their own district.
     workers = list(
-        SocialWorker.objects.exclude(certificate_level=CertificateLevel.NONE).order_by("pk")[:2000]
+        SocialWorker.objects.exclude(certificate_level=CertificateLevel.NONE)
+        .filter(employer_unit__region__path__startswith=centre.region.path)
+        .order_by("pk")[:2000]
     )
     enrolments, series_count, person = [], 0, 0
     day = datetime(2014, 3, 3).date()
@@ -103,7 +106,9 @@ def seed_training() -> dict[str, int]:
 
     # This year: continuing education, two sessions held and one to come.
     today = timezone.localdate()
-    HoursRequirement.objects.get_or_create(year=today.year, defaults={"hours": Decimal("12")})
+    # The city's default requirement, which its districts follow (socialwork.local_rules).
+    city = Region.objects.filter(code="420500").first()
+    HoursRequirement.objects.get_or_create(region=city, year=today.year, defaults={"hours": Decimal("12")})
     this_year = TrainingSeries.objects.create(
         title=f"{today.year}年社会工作者继续教育",
         category=C.CONTINUING_EDUCATION,

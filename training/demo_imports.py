@@ -12,7 +12,7 @@ Rows (numbered as in the sheet, the header being row 1; the lead may add title r
     and the ID number in full-width digits.
  8  good: the same session, its date an Excel serial number (42875 = 2017-05-20); not completed
     (不合格): absent, no hours.
- 9  duplicate: 张俊磊 attended the 2015 continuing education session already on record
+ 9  duplicate: 蔡超 attended the 2015 continuing education session already on record
     (offered as update, skip or stop).
 10  wrong: the same session on record credits 6 hours, the row says 8.
 11  wrong: the unit is written 夷陵区社工协会, not as the network names it.
@@ -48,7 +48,7 @@ def legacy_rows() -> dict[str, list[list]]:
              "４２０５０６１９８３０７１９０１８８", "小溪塔街道社会工作服务站", "", "合格"],
             [CORRECTION, "继续教育", SANDOUPING, 42875, "", 6, "何超", "420506198105170162",
              "龙泉镇社会工作服务站", "", "不合格"],
-            [CONTINUING, "", CENTRE, "2015年9月15日", "", 6, "张俊磊", "420506198207114022", "", "", "完成"],
+            [CONTINUING, "", CENTRE, "2015年9月15日", "", 6, "蔡超", "420506198408204390", "", "", "完成"],
             [CONTINUING, "", CENTRE, "2015-09-15", "", 8, "李秀", "420506196606027015", "", "", "完成"],
             ["2018年社会工作督导能力培训", "督导示范", "夷陵区社工协会", "2018-06-08", "", 6, "陈萍",
              "420506196905050047", "樟村坪镇社会工作服务站", "", "合格"],

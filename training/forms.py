@@ -9,6 +9,7 @@ from socialwork.models import User
 from socialwork.pickers import PickerField
 from socialwork.scoping import unit_scope
 from socialwork.widgets import DateInput, DateTimeInput
+from training.selectors import trainers_visible_to
 
 from .models import Enrolment, HoursRequirement, PracticeBase, Trainer, TrainingSeries, TrainingSession
 
@@ -50,7 +51,7 @@ class TrainingSessionForm(forms.ModelForm):
         )
         self.fields["host_unit"].user = user
         self.fields["host_unit"].initial = series.unit_id
-        self.fields["trainers"].queryset = Trainer.objects.order_by("name")
+        self.fields["trainers"].queryset = trainers_visible_to(user=user).order_by("name")
 
 
 class EnrolmentForm(forms.Form):
@@ -93,6 +94,9 @@ class AttendanceForm(forms.Form):
 
 
 class HoursRequirementForm(forms.ModelForm):
+    """The hours of the person's place's own requirement (training.services.hours_requirement_set
+    saves it); bound to the requirement that applies, so that it starts from the city's."""
+
     class Meta:
         model = HoursRequirement
         fields = ["hours"]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from socialwork.constraints import CheckConstraint, UniqueConstraint
+from socialwork.local_rules import local_rule, owner_field
 from socialwork.models import TimeStampedModel
 
 
@@ -26,6 +27,12 @@ class Trainer(TimeStampedModel):
     affiliation_kind = models.CharField(_("kind of affiliation"), max_length=20, choices=Affiliation.choices)
     title = models.CharField(pgettext_lazy("trainer", "title"), max_length=100, blank=True)
     expertise = models.CharField(_("expertise"), max_length=200, blank=True)
+    # The district (or city) whose register holds the trainer: seen there and in the places inside
+    # it (socialwork.scoping.shared_down_scope); empty, the whole installation's.
+    region = models.ForeignKey(
+        "positions.Region", verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="trainers",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("trainer")
@@ -232,15 +239,32 @@ class Enrolment(TimeStampedModel):
 
 
 class HoursRequirement(TimeStampedModel):
-    """The continuing-education hours the district requires of each worker in a year."""
+    """The continuing-education hours a district (or its city, for its districts) requires of
+    each worker in a year."""
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    region = owner_field()
+    year = models.PositiveSmallIntegerField(_("year"))
     hours = models.DecimalField(_("hours required"), max_digits=5, decimal_places=1)
 
     class Meta:
         verbose_name = _("hours requirement")
         verbose_name_plural = _("hours requirements")
         ordering = ["-year"]
+        constraints = [
+            UniqueConstraint(
+                fields=["region", "year"],
+                name="hours_requirement_once",
+                field="year",
+                violation_error_message=_("This district already requires hours for this year."),
+            ),
+            UniqueConstraint(
+                fields=["year"],
+                condition=Q(region__isnull=True),
+                name="hours_requirement_once_unowned",
+                field="year",
+                violation_error_message=_("This district already requires hours for this year."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.year}: {self.hours}"
@@ -294,3 +318,12 @@ class Certificate(TimeStampedModel):
     @property
     def participant_name(self) -> str:
         return self.worker.name if self.worker_id else self.outside_name
+
+
+local_rule(
+    "hours_requirement",
+    HoursRequirement,
+    label=_("Training hours requirement"),
+    keys=("year",),
+    url=lambda year=None, **key: reverse("training:hours") + (f"?year={year}" if year else ""),
+)

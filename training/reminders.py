@@ -10,6 +10,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from positions.models import CertificateLevel, SocialWorker
+from positions.selectors.network import installation_district
+from socialwork.local_rules import RuleTable
 from socialwork.reminders import Reminder, reminder
 from training.models import Enrolment, HoursRequirement, TrainingSession
 from training.selectors import hours_by_worker
@@ -84,20 +86,24 @@ def training_hours_short(day):
     short of the year's required hours hear how many they still lack."""
     if day.month < HOURS_REMINDER_FROM_MONTH:
         return
-    requirement = HoursRequirement.objects.filter(year=day.year).first()
-    if requirement is None:
+    table = RuleTable(HoursRequirement, year=day.year)
+    if not table.rows:
         return
+    root = installation_district()
     workers = (
         SocialWorker.objects.filter(
             status=SocialWorker.Status.ACTIVE, user__isnull=False, user__is_active=True
         )
         .exclude(certificate_level=CertificateLevel.NONE)
-        .select_related("user")
+        .select_related("user", "employer_unit__region")
     )
     hours = hours_by_worker(year=day.year, workers=workers)
     for worker in workers:
         done = hours.get(worker.pk, Decimal(0))
-        if done >= requirement.hours:
+        # The requirement of the worker's own district (else its city's).
+        place = worker.employer_unit.region if worker.employer_unit_id else root
+        requirement = table.rule_for(place, year=day.year)
+        if requirement is None or done >= requirement.hours:
             continue
         yield Reminder(
             user=worker.user,

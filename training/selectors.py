@@ -7,12 +7,14 @@ district-wide people see their whole region. A worker's own training is always t
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from positions.models import SocialWorker
 from positions.selectors.workforce import worker_scope
-from socialwork.scoping import unit_scope
+from socialwork.local_rules import nearest_value
+from socialwork.roles import outside_only
+from socialwork.scoping import shared_down_scope, unit_scope
 from socialwork.sorting import natural
 from training.filters import PracticeBaseFilter, TrainerFilter, TrainingSeriesFilter
 from training.models import (
@@ -96,12 +98,19 @@ class ShortOfHours:
 
 
 def workers_short_of_hours(*, user, year: int) -> QuerySet[SocialWorker]:
-    """Active certified workers the person sees who have fewer hours than the year requires, each
-    annotated with `year_hours` and `required`, ordered by unit, then by how much they lack. Empty
-    when the year has no requirement."""
-    requirement = HoursRequirement.objects.filter(year=year).first()
-    if requirement is None:
-        return SocialWorker.objects.none()
+    """Active certified workers the person sees who have fewer hours than the year requires in
+    their district (their unit's district's own requirement, else its city's; a worker without a
+    unit the installation's), each annotated with `year_hours` and `required`, ordered by unit,
+    then by how much they lack. Empty when the year has no requirement anywhere."""
+    installation = (
+        HoursRequirement.objects.filter(Q(region__depth=1) | Q(region__isnull=True), year=year)
+        .order_by(F("region__depth").desc(nulls_last=True))
+        .values("hours")[:1]
+    )
+    required = Coalesce(
+        nearest_value(HoursRequirement, "hours", "employer_unit__region__path", year=year),
+        Subquery(installation),
+    )
     credited = Q(enrolments__session__starts_at__year=year, enrolments__attended=True)
     return (
         SocialWorker.objects.filter(worker_scope(user), status=SocialWorker.Status.ACTIVE)
@@ -109,9 +118,9 @@ def workers_short_of_hours(*, user, year: int) -> QuerySet[SocialWorker]:
         .select_related("employer_unit")
         .annotate(
             year_hours=Coalesce(Sum("enrolments__hours_credited", filter=credited), Decimal(0)),
-            required=Value(requirement.hours, output_field=DecimalField()),
+            required=required,
         )
-        .filter(year_hours__lt=requirement.hours)
+        .filter(required__isnull=False, year_hours__lt=F("required"))
         .order_by("employer_unit__path", "year_hours", "pk")
     )
 
@@ -175,9 +184,18 @@ def series_list(*, user, params=None) -> TrainingSeriesFilter:
     return TrainingSeriesFilter(params, queryset=series)
 
 
+def trainers_visible_to(*, user):
+    """The trainers of the person's place, of the places above it (the city's) and of the whole
+    installation, to its staff; none to outside people (an expert reviewer, an evaluator) or to
+    who is not signed in."""
+    if not user.is_authenticated or outside_only(user):
+        return Trainer.objects.none()
+    return Trainer.objects.filter(shared_down_scope(user))
+
+
 def trainers_list(*, user, params=None) -> TrainerFilter:
-    """The trainers list: every trainer (the district's register), with their session counts."""
-    trainers = Trainer.objects.annotate(session_count=Count("sessions")).order_by("name", "pk")
+    """The trainers list: the trainers the person sees, with their session counts."""
+    trainers = trainers_visible_to(user=user).annotate(session_count=Count("sessions")).order_by("name", "pk")
     return TrainerFilter(params, queryset=trainers)
 
 

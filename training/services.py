@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from positions.models import ServiceUnit, SocialWorker
 from positions.selectors.network import units_visible_to
 from socialwork.actions import action_require
+from socialwork.local_rules import rule_changed_notify, rule_for, rule_of_model
 from socialwork.services import audit_record, notification_send
 from training import notifications
-from training.models import Certificate, Enrolment, TrainingSeries, TrainingSession
+from training.models import Certificate, Enrolment, HoursRequirement, TrainingSeries, TrainingSession
 from training.selectors import series_visible_to, session_scope, worker_can_be_enrolled_by
 from training.workflow import actions_for, session_actions_for, session_require
 
@@ -306,3 +307,29 @@ def certificates_issue(*, actor, series: TrainingSeries) -> list[Certificate]:
             )
         audit_record(actor=actor, action="certificate.issue", target=series, summary=f"{len(new)} issued")
     return new
+
+
+def hours_requirement_set(*, actor, region, year: int, hours: Decimal) -> HoursRequirement:
+    """Set the hours a year requires in a region: a district's own requirement (taken from its
+    city's when it followed it), or a city's default for its districts, whose administrators are
+    told when their district follows it. Audited with the hours before and after."""
+    if hours is None or hours < 0:
+        raise ValidationError({"hours": _("Enter zero or more hours.")})
+    rule = rule_of_model(HoursRequirement)
+    with transaction.atomic():
+        own = HoursRequirement.objects.select_for_update().filter(region=region, year=year).first()
+        followed = None if own else rule_for(HoursRequirement, region, year=year)
+        requirement = own or HoursRequirement(region=region, year=year)
+        before = own.hours if own else (followed.hours if followed else None)
+        requirement.hours = hours
+        requirement.full_clean()
+        requirement.save()
+        audit_record(
+            actor=actor,
+            action="hours_requirement.set",
+            target=requirement,
+            summary=f"{year} · {region}" if region else str(year),
+            changes={"hours": [None if before is None else str(before), str(requirement.hours)]},
+        )
+        transaction.on_commit(lambda: rule_changed_notify(rule=rule, region=region, year=year))
+    return requirement

@@ -15,8 +15,11 @@ from django.views.decorators.http import require_POST
 from positions.models import SocialWorker
 from positions.selectors.workforce import workers_visible_to
 from socialwork.actions import ActionNotAllowed
+from socialwork.local_rules import rule_place
+from socialwork.local_rules_views import rule_context
 from socialwork.pages import confirmation, form_page, page_of, show_errors, year_of
 from socialwork.pdf import PDF_CONTENT_TYPE
+from socialwork.scoping import place_of
 from socialwork.services import audit_record
 
 from . import selectors, services, workflow
@@ -287,24 +290,46 @@ def attendance(request, pk):
 
 
 def hours(request):
+    """The year's requirement in the person's place (their district's own, or the city's default
+    it follows; a city administrator sets the default and sees each district's state) and the
+    workers short of their own district's requirement."""
     year = year_of(request)
-    requirement = HoursRequirement.objects.filter(year=year).first()
+    place = rule_place(request.user)
+    rule = rule_context(request.user, HoursRequirement, year=year)
+    requirement = rule["rule_state"].rows[0] if rule["rule_state"] and rule["rule_state"].rows else None
     form = None
-    if request.user.has_perms(["training.add_hoursrequirement", "training.change_hoursrequirement"]):
-        form = HoursRequirementForm(request.POST or None, instance=requirement or HoursRequirement(year=year))
+    if place and request.user.has_perms(
+        ["training.add_hoursrequirement", "training.change_hoursrequirement"]
+    ):
+        own = requirement is not None and requirement.region_id == place.pk
+        shown = (
+            requirement
+            if own
+            else HoursRequirement(region=place, year=year, hours=getattr(requirement, "hours", None))
+        )
+        form = HoursRequirementForm(request.POST or None, instance=shown)
         if request.method == "POST" and form.is_valid():
-            saved = _saved(actor=request.user, form=form, action="hours_requirement.set")
-            messages.success(
-                request,
-                _("%(year)d requires %(hours)s hours.") % {"year": saved.year, "hours": saved.hours},
-            )
-            return redirect(f"{request.path}?year={year}")
+            try:
+                saved = services.hours_requirement_set(
+                    actor=request.user, region=place, year=year, hours=form.cleaned_data["hours"]
+                )
+            except ValidationError as error:
+                show_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(year)d requires %(hours)s hours.") % {"year": saved.year, "hours": saved.hours},
+                )
+                return redirect(f"{request.path}?year={year}")
     short = selectors.short_of_hours(user=request.user, year=year)
-    return render(
-        request,
-        "training/hours.html",
-        {"year": year, "requirement": requirement, "form": form, "page": page_of(request, short)},
-    )
+    context = {
+        "year": year,
+        "requirement": requirement,
+        "form": form,
+        "page": page_of(request, short),
+        **rule,
+    }
+    return render(request, "training/hours.html", context)
 
 
 def figures(request):
@@ -338,6 +363,7 @@ def trainer_list(request):
     if request.user.has_perm("training.add_trainer"):
         form = TrainerForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
+            form.instance.region = place_of(request.user)  # the register of the adder's place
             trainer = _saved(actor=request.user, form=form, action="trainer.create")
             messages.success(request, _("%(name)s was added to the trainers.") % {"name": trainer.name})
             return redirect("training:trainer_list")

@@ -1,4 +1,4 @@
-"""/api/v1/cases/ and the work of each case below it: /cases/{case_pk}/notes/, plans/, referrals/
+"""/api/v1/cases/ and the work of each case below it: /cases/{case_pk}/notes/, home-visits/, plans/, referrals/
 and follow-ups/.
 
 Reads go through casework.selectors: a case the person cannot see is a 404 on every route and
@@ -26,12 +26,16 @@ from casework.models import (
     Case,
     CaseClient,
     Closing,
+    FieldEntry,
     FollowUp,
+    HomeVisit,
     LabelReason,
     PlanGoal,
     PlanRound,
     PlanTask,
     Referral,
+    SatisfactionAnswer,
+    SatisfactionQuestion,
     ServiceNote,
     ServicePlan,
     Transfer,
@@ -44,6 +48,7 @@ from projects.models import SocialOrganization
 from socialwork.api import IdField
 from socialwork.ids import ID_PATTERN
 from socialwork.lists import ListSelectorMixin
+from socialwork.roles import Role, outside_only
 
 from .clients import ScopedDetailMixin, audit_page
 
@@ -186,6 +191,12 @@ class CaseAssessmentSerializer(serializers.Serializer):
         return {domain["domain"]: domain for domain in domains}
 
 
+class GoalOutcomeSerializer(serializers.Serializer):
+    goal = IdField(help_text=gettext_lazy("The id of one of the approved plan's goals."))
+    outcome = serializers.ChoiceField(choices=PlanGoal.Outcome.choices, allow_blank=True)
+    evidence = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class ClosingRequestSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=Closing.Reason.choices)
     summary = serializers.CharField()
@@ -196,6 +207,13 @@ class ClosingRequestSerializer(serializers.Serializer):
         child=IdField(),
         required=False,
         help_text=gettext_lazy("Ids of the approved plan's goals reached."),
+    )
+    goal_outcomes = GoalOutcomeSerializer(
+        many=True,
+        required=False,
+        help_text=gettext_lazy(
+            "Per goal of the approved plan: reached, partly or not, with the evidence (MZ/T 094)."
+        ),
     )
 
 
@@ -364,6 +382,7 @@ class CaseViewSet(ListSelectorMixin, ScopedDetailMixin, viewsets.ReadOnlyModelVi
             data["reached_goals"] = list(
                 PlanGoal.objects.filter(plan__case=case, pk__in=data["reached_goals"])
             )
+        # Goals are named by id; the service refuses any not of the approved plan.
         services.closing_request(actor=request.user, case=case, **data)
         return self._answer(case)
 
@@ -496,11 +515,73 @@ class NoteViewSet(CaseWorkViewSet):
         return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
+class HomeVisitSerializer(serializers.ModelSerializer):
+    author_name = serializers.StringRelatedField(source="author")
+
+    class Meta:
+        model = HomeVisit
+        fields = [
+            "id", "visited_on", "people_present", "observations", "needs_found", "next_step", "author",
+            "author_name", "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["author", "created_at"]
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.UUID,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=gettext_lazy(
+        "A key the client makes for this entry: sent again with the same key, the entry is saved once "
+        "and the first one is answered (200 instead of 201)."
+    ),
+)
+
+
+@extend_schema(parameters=[CASE_PK])
+class HomeVisitViewSet(CaseWorkViewSet):
+    """Home visits (入户走访) of a case, newest first. POST records one (whoever may add a note),
+    once per `Idempotency-Key`."""
+
+    model = HomeVisit
+    serializer_class = HomeVisitSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("author").order_by("-visited_on", "-pk")
+
+    @extend_schema(
+        parameters=[IDEMPOTENCY_KEY], responses={200: HomeVisitSerializer, 201: HomeVisitSerializer}
+    )
+    def create(self, request, *args, **kwargs):
+        data = self._valid(HomeVisitSerializer)
+        visit, entry = services.entry_once(
+            actor=request.user, key=request.headers.get("Idempotency-Key"), kind=FieldEntry.Kind.HOME_VISIT,
+            save=lambda: services.home_visit_add(actor=request.user, case=self.case, **data),
+        )  # fmt: skip
+        if visit is None:
+            # Sent before: the first visit answers (its page names it, casework.models.HomeVisit).
+            earlier = get_object_or_404(self.get_queryset(), pk=entry.url.rpartition("-")[2] or 0)
+            return Response(HomeVisitSerializer(earlier).data, status=status.HTTP_200_OK)
+        return Response(HomeVisitSerializer(visit).data, status=status.HTTP_201_CREATED)
+
+
 class GoalSerializer(serializers.ModelSerializer):
     class Meta:
         model = PlanGoal
-        fields = ["id", "description", "indicator", "reached"]
+        fields = [
+            "id", "description", "indicator", "reached", "measure", "measure_kind", "direction", "before_value",
+            "before_on", "after_value", "after_on", "change", "outcome", "evidence",
+        ]  # fmt: skip
         read_only_fields = fields
+
+    change = serializers.DecimalField(max_digits=9, decimal_places=2, read_only=True, allow_null=True)
+    # Blank until the goal names its measure or is stated at closing: the schema says so.
+    measure_kind = serializers.ChoiceField(
+        choices=PlanGoal.MeasureKind.choices, allow_blank=True, read_only=True
+    )
+    direction = serializers.ChoiceField(choices=PlanGoal.Direction.choices, allow_blank=True, read_only=True)
+    outcome = serializers.ChoiceField(choices=PlanGoal.Outcome.choices, allow_blank=True, read_only=True)
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -537,6 +618,32 @@ class PlanSerializer(serializers.ModelSerializer):
 class GoalInputSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=300)
     indicator = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    measure = serializers.CharField(
+        max_length=120, required=False, allow_blank=True, default="",
+        help_text=gettext_lazy("The scale or rating that shows the goal reached, e.g. 抑郁自评量表 SDS."),
+    )  # fmt: skip
+    measure_kind = serializers.ChoiceField(
+        choices=PlanGoal.MeasureKind.choices, required=False, allow_blank=True, default=""
+    )
+    direction = serializers.ChoiceField(
+        choices=PlanGoal.Direction.choices, required=False, allow_blank=True, default=""
+    )
+    before_value = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, allow_null=True)
+    before_on = serializers.DateField(required=False, allow_null=True)
+
+
+class GoalMeasureSerializer(serializers.Serializer):
+    goal = IdField(help_text=gettext_lazy("The id of one of the plan's goals."))
+    phase = serializers.ChoiceField(choices=[("before", "before"), ("after", "after")])
+    value = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0)
+    measured_on = serializers.DateField()
+    measure = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    measure_kind = serializers.ChoiceField(
+        choices=PlanGoal.MeasureKind.choices, required=False, allow_blank=True, default=""
+    )
+    direction = serializers.ChoiceField(
+        choices=PlanGoal.Direction.choices, required=False, allow_blank=True, default=""
+    )
 
 
 class TaskInputSerializer(serializers.Serializer):
@@ -590,6 +697,16 @@ class PlanViewSet(CaseWorkViewSet):
             services.plan_decide(actor=request.user, plan=plan, **self._valid(ApprovalDecisionSerializer))
         )
 
+    @extend_schema(request=GoalMeasureSerializer, responses=PlanSerializer)
+    @decorators.action(detail=True, methods=["post"], serializer_class=GoalMeasureSerializer)
+    def measure(self, request, *args, **kwargs):
+        """Record a goal's measure taken before or after the work."""
+        plan = self.get_object()
+        data = self._valid(GoalMeasureSerializer)
+        goal = get_object_or_404(PlanGoal.objects.select_related("plan"), pk=data.pop("goal"), plan=plan)
+        services.goal_measure_record(actor=request.user, goal=goal, **data)
+        return self._answer(plan)
+
     @extend_schema(request=TaskDoneSerializer, responses=PlanSerializer)
     @decorators.action(detail=True, methods=["post"], serializer_class=TaskDoneSerializer)
     def task_done(self, request, *args, **kwargs):
@@ -608,10 +725,13 @@ class ReferralSerializer(serializers.ModelSerializer):
     class Meta:
         model = Referral
         fields = [
-            "id", "target_kind", "target", "organization", "request", "referred_on", "status", "outcome",
-            "outcome_note", "amount", "concluded_on", "author", "created_at",
+            "id", "target_kind", "target", "organization", "request", "referred_on", "answer_by", "answered_on",
+            "outcome_by", "overdue", "status", "outcome", "outcome_note", "amount", "concluded_on", "author",
+            "created_at",
         ]  # fmt: skip
         read_only_fields = [
+            "answered_on",
+            "overdue",
             "status",
             "outcome",
             "outcome_note",
@@ -621,9 +741,22 @@ class ReferralSerializer(serializers.ModelSerializer):
             "created_at",
         ]
 
+    overdue = serializers.SerializerMethodField(
+        help_text=gettext_lazy("No answer by the answer date, or no conclusion by the result date.")
+    )
+
+    def get_overdue(self, referral) -> bool:
+        return selectors.referral_is_overdue(referral)
+
 
 class ReferralOutcomeSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Referral.Status.choices)
+    answered_on = serializers.DateField(
+        required=False, allow_null=True, default=None,
+        help_text=gettext_lazy("Today, when the status first moves on from requested, unless given."),
+    )  # fmt: skip
+    answer_by = serializers.DateField(required=False, allow_null=True)
+    outcome_by = serializers.DateField(required=False, allow_null=True)
     outcome = serializers.ChoiceField(
         choices=Referral.Outcome.choices, required=False, allow_blank=True, default=""
     )
@@ -660,27 +793,79 @@ class ReferralViewSet(CaseWorkViewSet):
         return Response(ReferralSerializer(referral).data)
 
 
+class SatisfactionAnswerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SatisfactionAnswer
+        fields = ["question", "wording", "score"]
+        read_only_fields = ["wording"]
+
+
 class FollowUpSerializer(serializers.ModelSerializer):
+    answers = SatisfactionAnswerSerializer(many=True, read_only=True)
+    # Blank for a follow-up during the case, or one not yet done: the schema says so.
+    method = serializers.ChoiceField(choices=FollowUp.Method.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = FollowUp
-        fields = ["id", "due_on", "purpose", "done_on", "result", "author", "done_by", "created_at"]
-        read_only_fields = ["done_on", "result", "author", "done_by", "created_at"]
+        fields = [
+            "id", "kind", "method", "due_on", "purpose", "done_on", "result", "comment", "satisfaction_average",
+            "answers", "author", "done_by", "created_at",
+        ]  # fmt: skip
+        read_only_fields = [
+            "kind", "method", "done_on", "result", "comment", "satisfaction_average", "author", "done_by",
+            "created_at",
+        ]  # fmt: skip
+
+
+class AnswerInSerializer(serializers.Serializer):
+    question = serializers.IntegerField()
+    score = serializers.IntegerField(min_value=1, max_value=5)
 
 
 class FollowUpDoneSerializer(serializers.Serializer):
+    """A follow-up after closing also says how it was done and carries the questionnaire: an
+    answer to every question asked now (GET /api/v1/satisfaction-questions/), or none."""
+
     done_on = serializers.DateField(required=False, default=timezone.localdate)
     result = serializers.CharField()
+    method = serializers.ChoiceField(choices=FollowUp.Method.choices, required=False, default="")
+    answers = AnswerInSerializer(many=True, required=False, default=list)
+    comment = serializers.CharField(required=False, default="", allow_blank=True)
+
+    def validate_answers(self, value):
+        return {answer["question"]: answer["score"] for answer in value}
+
+
+class SatisfactionQuestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SatisfactionQuestion
+        fields = ["id", "text", "order"]
+
+
+class SatisfactionQuestionViewSet(viewsets.ReadOnlyModelViewSet):
+    """The questions asked now at a follow-up after closing, in order (the district sets them)."""
+
+    serializer_class = SatisfactionQuestionSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        user = self.request.user
+        # Asked by the case team and, on a sampled call, by an evaluator; an expert reviewer asks none.
+        if outside_only(user) and not user.has_role(Role.EVALUATOR):
+            return SatisfactionQuestion.objects.none()
+        return SatisfactionQuestion.objects.filter(active=True).order_by("order", "pk")
 
 
 @extend_schema(parameters=[CASE_PK])
 class FollowUpViewSet(CaseWorkViewSet):
-    """Follow-ups of a case by due date. POST schedules one; .../done/ records what it found."""
+    """Follow-ups of a case by due date. POST schedules one; .../done/ records what it found (after
+    closing: how, and the satisfaction questionnaire)."""
 
     model = FollowUp
     serializer_class = FollowUpSerializer
 
     def get_queryset(self):
-        return super().get_queryset().order_by("due_on", "pk")
+        return super().get_queryset().prefetch_related("answers").order_by("due_on", "pk")
 
     def create(self, request, *args, **kwargs):
         follow_up = services.follow_up_schedule(
@@ -701,6 +886,8 @@ def register(router) -> None:
     router.register("cases", CaseViewSet, basename="case")
     case = rf"cases/(?P<case_pk>{ID_PATTERN})"
     router.register(f"{case}/notes", NoteViewSet, basename="case-note")
+    router.register(f"{case}/home-visits", HomeVisitViewSet, basename="case-home-visit")
     router.register(f"{case}/plans", PlanViewSet, basename="case-plan")
     router.register(f"{case}/referrals", ReferralViewSet, basename="case-referral")
     router.register(f"{case}/follow-ups", FollowUpViewSet, basename="case-follow-up")
+    router.register("satisfaction-questions", SatisfactionQuestionViewSet, basename="satisfaction-question")

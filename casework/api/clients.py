@@ -2,6 +2,8 @@
 person's reach is a 404 on every route; writes go through casework.services. Lists show ID and
 phone numbers masked, a client's own record shows them in full; both are written to the audit log."""
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import decorators, serializers, status, viewsets
 from rest_framework.response import Response
@@ -10,6 +12,7 @@ from casework import selectors, services
 from casework.filters import ClientApiFilter
 from casework.masking import mask_id_number, mask_phone
 from casework.models import Client, HouseholdMember, VulnerabilityCategory
+from casework.services.conflicts import edit_checked
 from positions.models import Region
 from socialwork.lists import ListSelectorMixin
 
@@ -78,6 +81,13 @@ class ClientSerializer(serializers.ModelSerializer):
     )
     household = HouseholdMemberSerializer(many=True, required=False)
     cases = serializers.SerializerMethodField()
+    # The version the caller read: a change sent with an older one is checked field by field and
+    # answered 409 with each conflicting field's values (casework.services.conflicts).
+    version = serializers.IntegerField(required=False, min_value=1)
+    base = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), required=False, write_only=True,
+        help_text=gettext_lazy("The values the caller read, by field, as this API gave them (with `version`)."),
+    )  # fmt: skip
 
     class Meta:
         model = Client
@@ -85,7 +95,7 @@ class ClientSerializer(serializers.ModelSerializer):
             "id", "name", "gender", "birth_date", "id_number", "phone", "address", "community", "community_name",
             "station", "station_name", "categories", "household", "consents_to_services",
             "consents_to_data_processing", "consent_recorded_on", "known_elsewhere", "cases", "created_at",
-            "updated_at",
+            "updated_at", "version", "base",
         ]  # fmt: skip
         read_only_fields = ["station", "known_elsewhere", "created_at", "updated_at"]
         # Read from the ID number when not given, checked against it when given (the services).
@@ -99,10 +109,38 @@ class ClientSerializer(serializers.ModelSerializer):
         return [{"id": case.pk, "number": case.number, "status": case.status} for case in cases]
 
     def create(self, validated_data):
+        validated_data.pop("version", None)
+        validated_data.pop("base", None)
         return services.client_register(actor=self.context["request"].user, **validated_data)
 
     def update(self, client, validated_data):
-        return services.client_update(actor=self.context["request"].user, client=client, **validated_data)
+        version, base = validated_data.pop("version", None), validated_data.pop("base", {})
+        extra = {
+            name: validated_data.pop(name) for name in ("categories", "household") if name in validated_data
+        }
+        outcome = edit_checked(
+            actor=self.context["request"].user, record=client, version=version, base=base, mine=validated_data,
+            extra=extra,
+        )  # fmt: skip
+        self.conflicts = outcome.conflicts
+        return outcome.record
+
+
+def conflict_answer(conflicts) -> dict:
+    """The 409's body: each field kept for a choice, with the value read, the value saved meanwhile
+    (who, when) and the one sent; the page where the choice is made."""
+    return {
+        "detail": _("Someone else changed this record meanwhile: choose which values to keep."),
+        "url": conflicts[0].get_absolute_url(),
+        "conflicts": {
+            c.field: {
+                "base": c.base_value, "theirs": c.theirs_value, "mine": c.mine_value,
+                "theirs_by": str(c.theirs_by) if c.theirs_by else "",
+                "theirs_at": c.theirs_at.isoformat() if c.theirs_at else "", "id": c.pk,
+            }
+            for c in conflicts
+        },
+    }  # fmt: skip
 
 
 class ClientRemoveSerializer(serializers.Serializer):
@@ -147,6 +185,19 @@ class ClientViewSet(ListSelectorMixin, ScopedDetailMixin, viewsets.ModelViewSet)
 
     def perform_update(self, serializer):
         serializer.instance = self._fresh(serializer.save())
+
+    def update(self, request, *args, **kwargs):
+        """PUT/PATCH; with `version` (and `base`), fields someone else changed meanwhile are not
+        applied: 409 with their values, the others applied."""
+        serializer = self.get_serializer(
+            self.get_object(), data=request.data, partial=kwargs.pop("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        conflicts = getattr(serializer, "conflicts", None)
+        if conflicts:
+            return Response(conflict_answer(conflicts), status=status.HTTP_409_CONFLICT)
+        return Response(serializer.data)
 
     def _fresh(self, client):
         return self.get_queryset().get(pk=client.pk)

@@ -60,6 +60,12 @@ class Case(Labelled, TimeStampedModel):
     station = models.ForeignKey(
         "positions.ServiceUnit", verbose_name=_("station"), on_delete=models.PROTECT, related_name="cases"
     )
+    # The purchased-services project the work is done under, if any: its dossier and its
+    # evaluation's samples count it there (issue 21).
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("project"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="cases",
+    )  # fmt: skip
     worker = models.ForeignKey(
         USER, verbose_name=_("assigned worker"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="cases",
@@ -400,17 +406,81 @@ class PlanGoal(models.Model):
     plan = models.ForeignKey(
         ServicePlan, verbose_name=_("service plan"), on_delete=models.CASCADE, related_name="goals"
     )
+    """A goal of the plan and, under MZ/T 094, the measure that shows whether it was reached: a
+    scale (抑郁自评量表 SDS) or a rating (1–10) taken before the work and after it. At closing the
+    worker states whether the goal was reached, partly or not, with the evidence."""
+
+    class MeasureKind(models.TextChoices):
+        SCORE = "score", _("Scale score")
+        RATING = "rating", pgettext_lazy("measure", "Rating")
+
+    class Direction(models.TextChoices):
+        HIGHER = "higher", _("Higher is better")
+        LOWER = "lower", _("Lower is better")
+
+    class Outcome(models.TextChoices):
+        REACHED = "reached", pgettext_lazy("goal outcome", "Reached")
+        PARTLY = "partly", _("Partly reached")
+        NOT_REACHED = "not_reached", _("Not reached")
+
+    plan = models.ForeignKey(
+        ServicePlan, verbose_name=_("service plan"), on_delete=models.CASCADE, related_name="goals"
+    )
     description = models.CharField(_("goal"), max_length=300)
     indicator = models.CharField(_("indicator"), max_length=300, blank=True)
     reached = models.BooleanField(_("reached"), null=True, blank=True)
+    measure = models.CharField(
+        _("measure"), max_length=120, blank=True, help_text=_("The scale or rating, e.g. 抑郁自评量表 SDS.")
+    )
+    measure_kind = models.CharField(
+        _("kind of measure"), max_length=10, choices=MeasureKind.choices, blank=True
+    )
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, blank=True)
+    before_value = models.DecimalField(_("before"), max_digits=8, decimal_places=2, null=True, blank=True)
+    before_on = models.DateField(_("measured before on"), null=True, blank=True)
+    after_value = models.DecimalField(_("after"), max_digits=8, decimal_places=2, null=True, blank=True)
+    after_on = models.DateField(_("measured after on"), null=True, blank=True)
+    outcome = models.CharField(
+        pgettext_lazy("goal", "outcome"), max_length=20, choices=Outcome.choices, blank=True
+    )
+    evidence = EncryptedTextField(_("evidence"), blank=True)
 
     class Meta:
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
         ordering = ["plan", "pk"]
+        constraints = [
+            CheckConstraint(
+                condition=Q(before_value__isnull=True) | Q(before_on__isnull=False),
+                name="goal_before_dated",
+                field="before_on",
+                violation_error_message=_("Give the date the measure was taken before."),
+            ),
+            CheckConstraint(
+                condition=Q(after_value__isnull=True) | Q(after_on__isnull=False),
+                name="goal_after_dated",
+                field="after_on",
+                violation_error_message=_("Give the date the measure was taken after."),
+            ),
+        ]
 
     def __str__(self):
         return self.description
+
+    @property
+    def change(self):
+        """After minus before, when both were taken."""
+        if self.before_value is None or self.after_value is None:
+            return None
+        return self.after_value - self.before_value
+
+    @property
+    def improved(self):
+        """Whether the change goes the better way (None when it cannot be told)."""
+        change = self.change
+        if change is None or not change or self.direction not in self.Direction.values:
+            return None
+        return (change > 0) == (self.direction == self.Direction.HIGHER)
 
 
 class PlanTask(models.Model):
@@ -429,6 +499,9 @@ class PlanTask(models.Model):
     owner = models.CharField(_("owner"), max_length=100)
     due_on = models.DateField(_("due on"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
+    # Raised by one at every change (casework.services.versions): an edit made on an older version
+    # is checked field by field (casework.services.conflicts).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("task")
@@ -510,6 +583,15 @@ class Referral(TimeStampedModel):
     outcome_note = EncryptedTextField(_("outcome in words"), blank=True)
     amount = MoneyField(_("amount obtained (yuan)"), null=True, blank=True)
     concluded_on = models.DateField(_("concluded on"), null=True, blank=True)
+    answer_by = models.DateField(
+        _("answer expected by"), null=True, blank=True,
+        help_text=_("The date by which the receiver should answer."),
+    )  # fmt: skip
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    outcome_by = models.DateField(
+        _("outcome expected by"), null=True, blank=True,
+        help_text=_("The date by which the referral should have a result."),
+    )  # fmt: skip
     author = models.ForeignKey(
         USER, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -532,17 +614,42 @@ class Referral(TimeStampedModel):
 
 
 class FollowUp(TimeStampedModel):
+    """A planned follow-up of a case: during the case (跟进), after its closing (结案回访, scheduled
+    when the closing is approved), or a call or visit of a case an evaluation sampled. One done
+    after closing or sampled carries the satisfaction questionnaire (casework.models.followups)."""
+
+    class Kind(models.TextChoices):
+        DURING = "during", _("During the case")
+        AFTER_CLOSING = "after_closing", _("After closing")
+        SAMPLED = "sampled", _("Evaluation sample")
+
+    class Method(models.TextChoices):
+        PHONE = "phone", _("Phone call")
+        VISIT = "visit", _("Home visit")
+
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="follow_ups"
     )
+    kind = models.CharField(
+        pgettext_lazy("follow-up", "kind"), max_length=20, choices=Kind.choices, default=Kind.DURING,
+        db_index=True,
+    )  # fmt: skip
+    method = models.CharField(_("how"), max_length=10, choices=Method.choices, blank=True)
     due_on = models.DateField(_("due on"), db_index=True)
     purpose = models.CharField(_("purpose"), max_length=300)
     done_on = models.DateField(_("done on"), null=True, blank=True)
     result = models.TextField(_("result"), blank=True)
+    # The questionnaire's free comment and the average of its answers, kept when it is recorded
+    # (whether it counts as satisfied is the district's threshold, CaseworkPolicy.satisfied_from).
+    comment = EncryptedTextField(_("the client's comment"), blank=True)
+    satisfaction_average = models.DecimalField(
+        _("average satisfaction"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
     author = models.ForeignKey(USER, verbose_name=_("planned by"), on_delete=models.PROTECT, related_name="+")
     done_by = models.ForeignKey(
         USER, verbose_name=_("done by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("follow-up")

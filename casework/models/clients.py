@@ -81,6 +81,15 @@ class Client(Labelled, DerivedColumnsMixin, TimeStampedModel):
         blank=True, related_name="+",
     )  # fmt: skip
     removal_reason = models.CharField(_("reason for removal"), max_length=200, blank=True)
+    # Set by an approved merge (casework.services.merges): the record is hidden everywhere, its
+    # address says where it went, until the merge is undone or the retention policy erases it.
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="merged_records", editable=False,
+    )  # fmt: skip
+    merged_at = models.DateTimeField(_("merged at"), null=True, blank=True, editable=False)
+    # Raised by one at every change (casework.services.versions).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("client")
@@ -98,6 +107,10 @@ class Client(Labelled, DerivedColumnsMixin, TimeStampedModel):
     @property
     def is_removed(self) -> bool:
         return self.removed_at is not None
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
 
 
 class HouseholdMember(TimeStampedModel):
@@ -154,6 +167,43 @@ class CaseworkPolicy(TimeStampedModel):
         help_text=_(
             "A station manager or district administrator who opens a case labelled sensitive, giving a "
             "reason, sees it for this many hours."
+        ),
+    )
+    follow_up_after_days = models.PositiveSmallIntegerField(
+        _("follow-up after closing (days)"),
+        default=30,
+        help_text=_("When a closing is approved, a follow-up after closing is planned this many days later."),
+    )
+    satisfied_from = models.DecimalField(
+        _("satisfied from (average, 1–5)"),
+        max_digits=3,
+        decimal_places=2,
+        default=4,
+        help_text=_("A questionnaire whose answers average at least this much counts as satisfied."),
+    )
+    referral_answer_days = models.PositiveSmallIntegerField(
+        _("days for the receiver to answer a referral"),
+        default=10,
+        help_text=_("A new referral expects an answer this many days after it was made, unless given."),
+    )
+    referral_outcome_days = models.PositiveSmallIntegerField(
+        _("days for a referral to have a result"),
+        default=60,
+        help_text=_("A new referral expects a result this many days after it was made, unless given."),
+    )
+    offline_hours = models.PositiveSmallIntegerField(
+        _("hours a phone keeps case records without reaching the server"),
+        default=72,
+        help_text=_(
+            "A social worker's phone that has not reached the server for this long clears the case "
+            "records it keeps for field work."
+        ),
+    )
+    referral_escalate_days = models.PositiveSmallIntegerField(
+        _("days overdue before the supervisor hears of a referral"),
+        default=7,
+        help_text=_(
+            "The worker is reminded when a referral is overdue; the supervisor this many days later."
         ),
     )
 

@@ -31,6 +31,12 @@ class CommunityActivity(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="activities",
     )
+    # The purchased-services project the work is done under, if any: its dossier and its
+    # evaluation's samples count it there (issue 21).
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("project"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="activities",
+    )  # fmt: skip
     partners = models.CharField(_("partners"), max_length=300, blank=True)
     participants = models.PositiveIntegerField(pgettext_lazy("casework", "participants"))
     summary = models.TextField(_("summary"), blank=True)

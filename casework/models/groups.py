@@ -40,6 +40,12 @@ class Group(TimeStampedModel):
     station = models.ForeignKey(
         "positions.ServiceUnit", verbose_name=_("station"), on_delete=models.PROTECT, related_name="groups"
     )
+    # The purchased-services project the work is done under, if any: its dossier and its
+    # evaluation's samples count it there (issue 21).
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("project"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="groups",
+    )  # fmt: skip
     community = models.ForeignKey(
         "positions.Region", verbose_name=_("community or village"), on_delete=models.PROTECT, null=True,
         blank=True, related_name="groups",

@@ -8,6 +8,7 @@ from .advocacy import (
     advocacy_save,
     advocacy_submit,
 )
+from .attachments import attachment_open, attachments_add, attachments_check, consent_sign
 from .cases import (
     assessment_record,
     case_assign,
@@ -27,6 +28,7 @@ from .cases import (
     referral_update,
     review_add,
     task_done,
+    task_reopen,
     transfer_cancel,
     transfer_decide,
     transfer_request,
@@ -52,6 +54,15 @@ from .community import (
     volunteer_may_write,
     volunteer_save,
 )
+from .field import entry_once, home_visit_add
+from .followups import (
+    evaluation_sample_draw,
+    follow_up_after_closing_plan,
+    follow_up_record,
+    sampled_call_record,
+    sampled_client_masked,
+    sampled_client_reveal,
+)
 from .grants import access_decide, access_request, access_revoke, grant_approvers
 from .groups import (
     group_create,
@@ -60,6 +71,7 @@ from .groups import (
     group_update,
     member_add,
     member_leave,
+    session_attendance_record,
     session_plan,
     session_record,
 )
@@ -71,6 +83,8 @@ from .labels import (
     client_label_remove,
     client_label_set,
 )
+from .measures import goal_measure_record
+from .merges import merge_decide, merge_propose, merge_send, merge_undo, merged_clients_purge
 from .subject_requests import (
     deletion_report,
     subject_request_answer,
@@ -87,7 +101,7 @@ __all__ = [
     "access_decide", "access_record", "access_request", "access_revoke", "grant_approvers", "assessment_record", "case_assign", "case_import", "case_move", "case_open",
     "case_update", "client_duplicate_check", "client_import_check", "client_register", "client_remove", "client_update", "clients_purge", "closing_decide",
     "closing_request", "consent_date_check", "follow_up_done", "follow_up_schedule", "id_digest", "note_add", "plan_decide", "plan_save",
-    "plan_submit", "policy_update", "referral_add", "referral_update", "review_add", "task_done", "transfer_cancel",
+    "plan_submit", "policy_update", "referral_add", "referral_update", "review_add", "task_done", "task_reopen", "transfer_cancel",
     "transfer_decide", "transfer_request",
 ]  # fmt: skip
 __all__ += [
@@ -105,3 +119,11 @@ __all__ += [
     "break_glass_open", "case_label_follow_clients", "case_label_remove", "case_label_set", "client_label_remove",
     "client_label_set",
 ]  # fmt: skip
+__all__ += [
+    "evaluation_sample_draw", "follow_up_after_closing_plan", "follow_up_record", "sampled_call_record",
+    "sampled_client_masked", "sampled_client_reveal",
+]  # fmt: skip
+__all__ += ["goal_measure_record"]
+__all__ += ["merge_decide", "merge_propose", "merge_send", "merge_undo", "merged_clients_purge"]
+__all__ += ["attachment_open", "attachments_add", "attachments_check", "consent_sign"]
+__all__ += ["entry_once", "home_visit_add", "session_attendance_record"]

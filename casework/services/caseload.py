@@ -16,7 +16,7 @@ def caseload_refresh(client_ids: Iterable[int]) -> None:
     if not ids:
         return
     CaseloadEntry.objects.filter(client_id__in=ids).delete()
-    live = Client.objects.filter(pk__in=ids, removed_at__isnull=True)
+    live = Client.objects.filter(pk__in=ids, removed_at__isnull=True, merged_into__isnull=True)
     entries = {}
     holders = CaseClient.objects.filter(client__in=live, case__removed_at__isnull=True).values_list(
         "client_id", "client__name", "case__worker_id", "case__supervisor_id"
@@ -49,7 +49,7 @@ SELECT person_id, client_id, name FROM (
     UNION
     SELECT c.created_by_id, c.id, c.name
     FROM casework_client c
-    WHERE c.removed_at IS NULL AND NOT EXISTS (SELECT 1 FROM casework_caseclient l WHERE l.client_id = c.id)
+    WHERE c.removed_at IS NULL AND c.merged_into_id IS NULL AND NOT EXISTS (SELECT 1 FROM casework_caseclient l WHERE l.client_id = c.id)
 ) AS entries
 """
 

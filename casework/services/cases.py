@@ -35,12 +35,21 @@ from casework.models.common import Approval, RiskLevel
 from casework.selectors import cases_visible_to, clients_visible_to, station_of
 from casework.services.caseload import caseload_refresh
 from casework.services.labels import case_label_follow_clients
+from casework.services.measures import (
+    goal_outcomes_apply,
+    measure_check,
+    measure_fields,
+    referral_answered_on,
+    referral_deadlines,
+)
+from casework.services.versions import version_raise
 from positions.models import ServiceUnit
 from socialwork.actions import ActionNotAllowed
 from socialwork.roles import Role
 from socialwork.services import apply_changes, audit_record, notification_send
 
 S = Case.Status
+UNCHANGED = object()
 CASE_FIELDS = ("category", "source", "referred_by", "presenting_problem", "risk_level")
 
 
@@ -59,14 +68,19 @@ def _not_in_future(day: date, field: str) -> None:
         raise ValidationError({field: _("This date is in the future.")})
 
 
-def _notify(user, *, key: str, title, url: str = "", kind: str = notifications.CASEWORK, body="") -> None:
+def _notify(
+    user, *, case: Case, key: str, title, url: str = "", kind: str = notifications.CASEWORK, body=""
+) -> None:
+    """Tell an active person about the case; an enterprise messenger names it by its number only."""
     if user is not None and user.is_active:
-        notification_send(user=user, kind=kind, key=key, title=title, body=body, url=url)
+        notification_send(
+            user=user, kind=kind, key=key, title=title, body=body, url=url, reference=case.number
+        )
 
 
 def _notify_assigned(worker, case: Case, *, key: str = "") -> None:
     key = key or f"casework:assigned:{case.pk}:{worker.pk}"
-    _notify(worker, kind=notifications.CASE_ASSIGNED, key=key,
+    _notify(worker, case=case, kind=notifications.CASE_ASSIGNED, key=key,
             title=gettext_lazy("A case was assigned to you: %(case)s") % {"case": case},
             url=case.get_absolute_url())  # fmt: skip
 
@@ -160,6 +174,7 @@ def case_open(
         transaction.on_commit(
             lambda: _notify(
                 supervisor,
+                case=case,
                 key=f"casework:supervise:{case.pk}:{supervisor.pk}",
                 title=gettext_lazy("You supervise a new case: %(case)s") % {"case": case},
                 url=case.get_absolute_url(),
@@ -329,7 +344,7 @@ def case_assign(*, actor, case: Case, worker, supervisor) -> Case:
     if worker is not None and worker != actor:
         _notify_assigned(worker, case)
     if supervisor is not None and supervisor.pk != old_supervisor:
-        _notify(supervisor, key=f"casework:supervise:{case.pk}:{supervisor.pk}",
+        _notify(supervisor, case=case, key=f"casework:supervise:{case.pk}:{supervisor.pk}",
                 title=gettext_lazy("You supervise a new case: %(case)s") % {"case": case},
                 url=case.get_absolute_url())  # fmt: skip
     return case
@@ -404,6 +419,8 @@ def plan_save(*, actor, case: Case, goals: list[dict], tasks: list[dict]) -> Ser
     tasks = [t for t in tasks if (t.get("description") or "").strip()]
     if not goals:
         raise ValidationError({"goals": _("A plan needs at least one goal.")})
+    for goal in goals:
+        measure_check(goal)
     for task in tasks:
         if not (task.get("owner") or "").strip() or not task.get("due_on"):
             raise ValidationError({"tasks": _("Every task needs an owner and a due date.")})
@@ -413,6 +430,10 @@ def plan_save(*, actor, case: Case, goals: list[dict], tasks: list[dict]) -> Ser
         case = _locked_case(actor=actor, case=case)
         workflow.require(actor, case, "plan_save")
         plan = case.plans.order_by("-version").first()
+        # A measure taken after the work, recorded on the case page, stays with its goal (same
+        # words) when the plan is rewritten or a new version made.
+        earlier = {goal.description: goal for goal in plan.goals.all()} if plan else {}
+        goals = [_with_after_measure(goal, earlier.get(goal["description"].strip())) for goal in goals]
         if plan is None or plan.status == Approval.APPROVED:
             plan = ServicePlan.objects.create(
                 case=case, version=(plan.version + 1) if plan else 1, author=actor
@@ -424,7 +445,10 @@ def plan_save(*, actor, case: Case, goals: list[dict], tasks: list[dict]) -> Ser
             plan.save(update_fields=["status", "author", "updated_at"])
         made = [
             PlanGoal.objects.create(
-                plan=plan, description=g["description"].strip(), indicator=(g.get("indicator") or "").strip()
+                plan=plan,
+                description=g["description"].strip(),
+                indicator=(g.get("indicator") or "").strip(),
+                **measure_fields(g),
             )
             for g in goals
         ]
@@ -435,6 +459,14 @@ def plan_save(*, actor, case: Case, goals: list[dict], tasks: list[dict]) -> Ser
             )  # fmt: skip
         audit_record(actor=actor, action="plan.save", target=case, summary=f"{case} v{plan.version}")
     return plan
+
+
+def _with_after_measure(goal: dict, earlier) -> dict:
+    if earlier is None or earlier.after_value is None or goal.get("after_value") is not None:
+        return goal
+    if (goal.get("measure") or "").strip() != earlier.measure:
+        return goal
+    return {**goal, "after_value": earlier.after_value, "after_on": earlier.after_on}
 
 
 def plan_submit(*, actor, plan: ServicePlan) -> ServicePlan:
@@ -452,7 +484,7 @@ def plan_submit(*, actor, plan: ServicePlan) -> ServicePlan:
             goals=[goal.description for goal in plan.goals.all()],
         )  # fmt: skip
         audit_record(actor=actor, action="plan.submit", target=case, summary=f"{case} v{plan.version}")
-    _notify(case.supervisor, key=f"casework:plan:{plan.pk}:{plan.submitted_at.timestamp()}",
+    _notify(case.supervisor, case=case, key=f"casework:plan:{plan.pk}:{plan.submitted_at.timestamp()}",
             title=gettext_lazy("A service plan waits for your approval: %(case)s") % {"case": case},
             url=case.get_absolute_url())  # fmt: skip
     return plan
@@ -485,7 +517,7 @@ def plan_decide(*, actor, plan: ServicePlan, approve: bool, comment: str = "") -
             if approve
             else gettext_lazy("Your service plan was returned: %(case)s")
         )
-        _notify(case.worker, key=f"casework:plan-decided:{plan.pk}:{plan.decided_at.timestamp()}",
+        _notify(case.worker, case=case, key=f"casework:plan-decided:{plan.pk}:{plan.decided_at.timestamp()}",
                 title=title % {"case": case}, url=case.get_absolute_url())  # fmt: skip
     return plan
 
@@ -499,8 +531,31 @@ def task_done(*, actor, task: PlanTask, done_on: date | None = None) -> PlanTask
         plan.case = case
         workflow.require(actor, plan, "task_done")
         task.done_on = done_on
-        task.save(update_fields=["done_on"])
-        audit_record(actor=actor, action="task.done", target=case, summary=str(case))
+        task.save(update_fields=["done_on", *version_raise(task)])
+        audit_record(
+            actor=actor, action="task.done", target=case, summary=str(case), changes={"task": task.pk}
+        )
+    return task
+
+
+def task_reopen(*, actor, task: PlanTask) -> PlanTask:
+    """Mark a plan task not done (again): the case's team (worker or station manager, who mark it
+    done) on an approved plan. Not a step of casework.workflow: it offers no button of its own,
+    only the field page's and a conflicting edit's choice."""
+    with transaction.atomic():
+        case = _locked_case(actor=actor, case=task.plan.case)
+        plan = ServicePlan.objects.get(pk=task.plan_id)
+        if not workflow.roles_of(actor, case) & workflow.CASE_TEAM:
+            raise ActionNotAllowed(_("Only the case's worker or its station manager can do this."))
+        if plan.status != Approval.APPROVED:
+            raise ActionNotAllowed(_("This step is not open to you on this record now."))
+        task = PlanTask.objects.select_for_update().get(pk=task.pk)
+        if task.done_on is not None:
+            task.done_on = None
+            task.save(update_fields=["done_on", *version_raise(task)])
+            audit_record(
+                actor=actor, action="task.reopen", target=case, summary=str(case), changes={"task": task.pk}
+            )
     return task
 
 
@@ -530,21 +585,27 @@ def note_add(*, actor, case: Case, noted_on: date, method: str, minutes: int, co
 
 
 def referral_add(
-    *, actor, case: Case, target_kind: str, target: str, request: str, referred_on: date, organization=None
-) -> Referral:
-    """Link a resource: ask a department, organization or person for something for the client."""
+    *, actor, case: Case, target_kind: str, target: str, request: str, referred_on: date, organization=None,
+    answer_by: date | None = None, outcome_by: date | None = None,
+) -> Referral:  # fmt: skip
+    """Link a resource: ask a department, organization or person for something for the client.
+    The receiver should answer by `answer_by` and the referral have a result by `outcome_by`;
+    either left out is the referral's day plus the district's days (CaseworkPolicy)."""
     target, request = (target or "").strip(), (request or "").strip()
     if not target:
         raise ValidationError({"target": _("Name who the referral goes to.")})
     if not request:
         raise ValidationError({"request": _("Say what was asked.")})
     _not_in_future(referred_on, "referred_on")
+    answer_by, outcome_by = referral_deadlines(
+        referred_on=referred_on, answer_by=answer_by, outcome_by=outcome_by
+    )
     with transaction.atomic():
         case = _locked_case(actor=actor, case=case)
         workflow.require(actor, case, "referral_add")
         referral = Referral.objects.create(
             case=case, target_kind=target_kind, target=target, organization=organization, request=request,
-            referred_on=referred_on, author=actor,
+            referred_on=referred_on, answer_by=answer_by, outcome_by=outcome_by, author=actor,
         )  # fmt: skip
         audit_record(actor=actor, action="referral.add", target=case, summary=str(case))
     return referral
@@ -552,10 +613,13 @@ def referral_add(
 
 def referral_update(
     *, actor, referral: Referral, status: str, outcome: str = "", outcome_note: str = "", amount=None,
-    concluded_on: date | None = None,
+    concluded_on: date | None = None, answered_on: date | None = None, answer_by=UNCHANGED, outcome_by=UNCHANGED,
 ) -> Referral:  # fmt: skip
     """Record where a referral stands and what came of it. A referral that succeeded names its
-    outcome; a concluded one (succeeded or declined) has a date, today unless given."""
+    outcome; a concluded one (succeeded or declined) has a date, today unless given. The day the
+    receiver answered is kept from the first move away from "requested" (today unless given, or
+    the conclusion's day if earlier); moved back to "requested" it has none. The expected dates
+    may be changed (a receiver asks for more time)."""
     if status == Referral.Status.SUCCEEDED and not outcome:
         raise ValidationError({"outcome": _("Say what the referral obtained.")})
     if amount is not None and amount < 0:
@@ -570,11 +634,17 @@ def referral_update(
         referral = Referral.objects.select_for_update().get(pk=referral.pk)
         if concluded_on and concluded_on < referral.referred_on:
             raise ValidationError({"concluded_on": _("A referral cannot conclude before it was made.")})
-        diff = apply_changes(
-            referral,
-            {"status": status, "outcome": outcome, "outcome_note": (outcome_note or "").strip(), "amount": amount,
-             "concluded_on": concluded_on},
-        )  # fmt: skip
+        changes = {"status": status, "outcome": outcome, "outcome_note": (outcome_note or "").strip(),
+                   "amount": amount, "concluded_on": concluded_on}  # fmt: skip
+        changes["answered_on"] = referral_answered_on(
+            referral, status=status, answered_on=answered_on, concluded_on=concluded_on
+        )
+        for name, value in (("answer_by", answer_by), ("outcome_by", outcome_by)):
+            if value is not UNCHANGED:
+                if value and value < referral.referred_on:
+                    raise ValidationError({name: _("This date cannot come before the referral was made.")})
+                changes[name] = value
+        diff = apply_changes(referral, changes)
         referral.save()
         audit_record(actor=actor, action="referral.update", target=case, summary=str(case), changes=diff)
     return referral
@@ -594,22 +664,24 @@ def follow_up_schedule(*, actor, case: Case, due_on: date, purpose: str) -> Foll
     return follow_up
 
 
-def follow_up_done(*, actor, follow_up: FollowUp, done_on: date, result: str) -> FollowUp:
-    """Record a follow-up as done, with what was found."""
-    result = (result or "").strip()
-    if not result:
-        raise ValidationError({"result": _("Write what the follow-up found.")})
-    _not_in_future(done_on, "done_on")
-    with transaction.atomic():
-        case = _locked_case(actor=actor, case=follow_up.case)
-        follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
-        if follow_up.done_on is not None:
-            raise ValidationError(_("This follow-up is already done."))
-        workflow.require(actor, case, "follow_up_done")
-        follow_up.done_on, follow_up.result, follow_up.done_by = done_on, result, actor
-        follow_up.save(update_fields=["done_on", "result", "done_by", "updated_at"])
-        audit_record(actor=actor, action="follow_up.done", target=case, summary=str(case))
-    return follow_up
+def follow_up_done(
+    *,
+    actor,
+    follow_up: FollowUp,
+    done_on: date,
+    result: str,
+    method: str = "",
+    answers=None,
+    comment: str = "",
+) -> FollowUp:
+    """Record a follow-up as done, with what was found (and, after closing, how it was done and the
+    satisfaction questionnaire): casework.services.followups.follow_up_record."""
+    from casework.services.followups import follow_up_record
+
+    return follow_up_record(
+        actor=actor, follow_up=follow_up, done_on=done_on, result=result, method=method, answers=answers,
+        comment=comment,
+    )  # fmt: skip
 
 
 def review_add(*, actor, case: Case, reviewed_on: date, comments: str, advice: str = "") -> SupervisorReview:
@@ -637,10 +709,14 @@ def review_add(*, actor, case: Case, reviewed_on: date, comments: str, advice: s
 
 def closing_request(
     *, actor, case: Case, reason: str, summary: str, goals_reached: str = "", client_feedback: str = "",
-    satisfaction: int | None = None, reached_goals=None,
+    satisfaction: int | None = None, reached_goals=None, goal_outcomes: list[dict] | None = None,
 ) -> Closing:  # fmt: skip
     """Ask to close the case: why, what was reached, what the client said. `reached_goals` marks
-    goals of the approved plan reached (the others not). The supervisor decides."""
+    goals of the approved plan reached (the others not). `goal_outcomes` states, per goal of the
+    approved plan, whether it was reached, partly or not, with the evidence (MZ/T 094): each
+    `{"goal": PlanGoal, "outcome": "reached"|"partly"|"not_reached", "evidence": str}`; with an
+    approved plan and "goals reached" as the reason, every goal needs its statement. The
+    supervisor decides."""
     summary = (summary or "").strip()
     if not summary:
         raise ValidationError({"summary": _("Summarise the work done.")})
@@ -656,12 +732,14 @@ def closing_request(
                 for goal in plan.goals.all():
                     goal.reached = goal.pk in reached
                     goal.save(update_fields=["reached"])
+        if goal_outcomes is not None:
+            goal_outcomes_apply(case=case, reason=reason, goal_outcomes=goal_outcomes)
         closing = Closing.objects.create(
             case=case, reason=reason, summary=summary, goals_reached=(goals_reached or "").strip(),
             client_feedback=(client_feedback or "").strip(), satisfaction=satisfaction, author=actor,
         )  # fmt: skip
         audit_record(actor=actor, action="closing.request", target=case, summary=str(case))
-    _notify(case.supervisor, key=f"casework:closing:{closing.pk}",
+    _notify(case.supervisor, case=case, key=f"casework:closing:{closing.pk}",
             title=gettext_lazy("A case waits for your approval to close: %(case)s") % {"case": case},
             url=case.get_absolute_url())  # fmt: skip
     return closing
@@ -682,6 +760,9 @@ def closing_decide(*, actor, closing: Closing, approve: bool, comment: str = "")
         closing.save(update_fields=["status", "decided_by", "decided_at", "comment", "updated_at"])
         if approve:
             _transition(actor=actor, case=case, name="close", reason=closing.get_reason_display())
+            from casework.services.followups import follow_up_after_closing_plan
+
+            follow_up_after_closing_plan(actor=actor, case=case)
         else:
             audit_record(actor=actor, action="closing.returned", target=case, summary=str(case))
     if case.worker is not None:
@@ -690,7 +771,7 @@ def closing_decide(*, actor, closing: Closing, approve: bool, comment: str = "")
             if approve
             else gettext_lazy("Your closing was returned: %(case)s")
         )
-        _notify(case.worker, key=f"casework:closing-decided:{closing.pk}", title=title % {"case": case},
+        _notify(case.worker, case=case, key=f"casework:closing-decided:{closing.pk}", title=title % {"case": case},
                 url=case.get_absolute_url())  # fmt: skip
     return closing
 
@@ -728,7 +809,7 @@ def transfer_request(*, actor, case: Case, to_station: ServiceUnit, reason: str,
         )
     )
     for receiver in receivers:
-        _notify(receiver, key=f"casework:transfer:{transfer.pk}:{receiver.pk}",
+        _notify(receiver, case=case, key=f"casework:transfer:{transfer.pk}:{receiver.pk}",
                 title=gettext_lazy("A case is transferred to you: %(case)s") % {"case": case},
                 url=case.get_absolute_url())  # fmt: skip
     return transfer
@@ -770,7 +851,7 @@ def transfer_decide(*, actor, transfer: Transfer, accept: bool, comment: str = "
             title = gettext_lazy("Your transfer was accepted: %(case)s to %(station)s")
         else:
             title = gettext_lazy("Your transfer was declined: %(case)s to %(station)s")
-        _notify(requester, kind=notifications.TRANSFER_DECIDED, key=f"casework:transfer-decided:{transfer.pk}",
+        _notify(requester, case=case, kind=notifications.TRANSFER_DECIDED, key=f"casework:transfer-decided:{transfer.pk}",
                 title=title % {"case": case, "station": transfer.to_station.name}, body=transfer.comment,
                 url=url)  # fmt: skip
     if new_worker is not None and new_worker.pk != actor.pk:

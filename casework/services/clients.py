@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework import notifications
-from casework.models import Case, CaseworkPolicy, Client, HouseholdMember
+from casework.models import Attachment, Case, CaseworkPolicy, Client, HouseholdMember
 from casework.selectors import (
     KnownPerson,
     clients_visible_to,
@@ -20,8 +20,10 @@ from casework.selectors import (
     station_of,
 )
 from casework.services.caseload import caseload_refresh
+from casework.services.versions import version_raise
 from positions.models import Region
 from socialwork import idnumbers
+from socialwork.crypto.stored import files_delete_on_commit
 from socialwork.exceptions import RateLimited
 from socialwork.models import AuditEntry
 from socialwork.roles import Role
@@ -216,7 +218,7 @@ def client_register(
         raise ValidationError({"station": _("You can register clients only at your own station.")})
     fields = _check_client(fields)
     community: Region = fields["community"]
-    if not community.path.startswith(station.region.path[: Region.steplen * 2]):
+    if not community.path.startswith(station.region.town_path):
         raise ValidationError({"community": _("The community must lie in the station's town or street.")})
     if checked is None:
         checked = client_duplicate_check(
@@ -254,6 +256,8 @@ def client_update(*, actor, client: Client, categories=None, household=None, **f
         changed = sorted(apply_changes(client, fields))
         client.id_number_digest = id_digest(client.id_number) if client.id_number else ""
         client.full_clean(exclude=["id_number_digest"])
+        if changed:  # a form saved unchanged leaves the record, its version included, as it was
+            version_raise(client)
         client.save()
         if "name" in changed:
             caseload_refresh([client.pk])
@@ -296,7 +300,9 @@ def client_remove(*, actor, client: Client, reason: str) -> Client:
             raise ValidationError(_("Close the client's open cases before removing them."))
         now = timezone.now()
         client.removed_at, client.removed_by, client.removal_reason = now, actor, reason[:200]
-        client.save(update_fields=["removed_at", "removed_by", "removal_reason", "updated_at"])
+        client.save(
+            update_fields=["removed_at", "removed_by", "removal_reason", "updated_at", *version_raise(client)]
+        )
         only_theirs = Case.objects.filter(case_clients__client=client).exclude(
             case_clients__client__removed_at__isnull=True
         )
@@ -311,7 +317,8 @@ def client_remove(*, actor, client: Client, reason: str) -> Client:
 
 def clients_purge(*, day: date | None = None) -> int:
     """Erase, for good, clients removed longer ago than the retention period, with the cases that
-    had no other client still on record. Returns how many clients were erased. Safe to run twice."""
+    had no other client still on record, and records merged into another longer ago than it
+    (casework.services.merges). Returns how many clients were erased. Safe to run twice."""
     day = day or timezone.localdate()
     start_of_day = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
     cutoff = start_of_day - timedelta(days=CaseworkPolicy.current().retention_days)
@@ -321,9 +328,20 @@ def clients_purge(*, day: date | None = None) -> int:
             client = Client.objects.select_for_update().filter(pk=client_id, removed_at__lt=cutoff).first()
             if client is None:
                 continue
-            Case.objects.filter(case_clients__client=client).exclude(
+            erased_cases = Case.objects.filter(case_clients__client=client).exclude(
                 case_clients__client__removed_at__isnull=True
-            ).delete()
+            )
+            # Their stored files (attachments of the cases erased, signed consents): the rows go
+            # with the cases and the client, the encrypted bytes once this has committed.
+            files_delete_on_commit(
+                [
+                    *Attachment.objects.filter(
+                        Q(case__in=erased_cases) | Q(consent__client=client)
+                    ).values_list("stored", flat=True),
+                    *client.signed_consents.values_list("signature", flat=True),
+                ]
+            )
+            erased_cases.delete()
             client.case_links.all().delete()
             client.group_memberships.all().delete()
             # Copies of their data attached to answered requests go with them; the requests stay.
@@ -331,9 +349,22 @@ def clients_purge(*, day: date | None = None) -> int:
                 request.copy_file.delete(save=False)
                 request.save(update_fields=["copy_file", "updated_at"])
             audit_record(actor=None, action="client.erase", target=client, summary=f"#{client.pk}")
+            # Records merged into this one are the same person: erased with them, never shown again.
+            for merged in client.merged_records.all():
+                merged.group_memberships.all().delete()
+                files_delete_on_commit(
+                    [
+                        *Attachment.objects.filter(consent__client=merged).values_list("stored", flat=True),
+                        *merged.signed_consents.values_list("signature", flat=True),
+                    ]
+                )
+                audit_record(actor=None, action="client.erase", target=merged, summary=f"#{merged.pk}")
+                merged.delete()
             client.delete()
             erased += 1
-    return erased
+    from casework.services.merges import merged_clients_purge
+
+    return erased + merged_clients_purge(day=day)
 
 
 def policy_update(
@@ -343,10 +374,20 @@ def policy_update(
     quiet_case_days: int,
     grant_max_days: int | None = None,
     break_glass_hours: int | None = None,
+    follow_up_after_days: int | None = None,
+    satisfied_from=None,
+    referral_answer_days: int | None = None,
+    referral_outcome_days: int | None = None,
+    referral_escalate_days: int | None = None,
+    offline_hours: int | None = None,
 ) -> CaseworkPolicy:
     """The district sets how long removed clients are kept, when a quiet case is flagged, how
-    long an access grant may last (a day to a year) and how long break-glass opens a labelled
-    case (an hour to three days)."""
+    long an access grant may last (a day to a year), how long break-glass opens a labelled
+    case (an hour to three days), when the follow-up after closing falls (a day to a year), the
+    average from which a satisfaction questionnaire counts as satisfied (1 to 5), and the days a
+    referral has for its answer and its result and before the supervisor hears it is overdue, and
+    how long a social worker's phone keeps case records without reaching the server (an hour to
+    two weeks)."""
     if not (actor.is_district_wide and actor.has_perm("casework.change_caseworkpolicy")):
         raise ValidationError(_("Only district administrators set the case records policy."))
     if retention_days < 180:
@@ -357,13 +398,42 @@ def policy_update(
         raise ValidationError(
             {"break_glass_hours": _("Emergency access to a labelled case lasts between 1 and 72 hours.")}
         )
+    if follow_up_after_days is not None and not 1 <= follow_up_after_days <= 365:
+        raise ValidationError(
+            {"follow_up_after_days": _("A follow-up after closing falls between 1 and 365 days later.")}
+        )
+    if offline_hours is not None and not 1 <= offline_hours <= 336:
+        raise ValidationError(
+            {"offline_hours": _("A phone keeps case records offline between 1 and 336 hours (two weeks).")}
+        )
+    if satisfied_from is not None and not 1 <= satisfied_from <= 5:
+        raise ValidationError({"satisfied_from": _("The satisfied threshold is an average from 1 to 5.")})
+    if (
+        None not in (referral_answer_days, referral_outcome_days)
+        and referral_outcome_days < referral_answer_days
+    ):
+        raise ValidationError(
+            {"referral_outcome_days": _("A referral's result cannot be expected before its answer.")}
+        )
     with transaction.atomic():
         policy = CaseworkPolicy.objects.select_for_update().get(pk=CaseworkPolicy.current().pk)
         fields = {"retention_days": retention_days, "quiet_case_days": quiet_case_days}
+        if follow_up_after_days is not None:
+            fields["follow_up_after_days"] = follow_up_after_days
+        if satisfied_from is not None:
+            fields["satisfied_from"] = satisfied_from
         if grant_max_days is not None:
             fields["grant_max_days"] = grant_max_days
         if break_glass_hours is not None:
             fields["break_glass_hours"] = break_glass_hours
+        for name, value in (
+            ("referral_answer_days", referral_answer_days),
+            ("referral_outcome_days", referral_outcome_days),
+            ("referral_escalate_days", referral_escalate_days),
+            ("offline_hours", offline_hours),
+        ):
+            if value is not None:
+                fields[name] = value
         diff = apply_changes(policy, fields)
         policy.save()
         audit_record(actor=actor, action="casework_policy.update", target=policy, changes=diff)
@@ -372,7 +442,10 @@ def policy_update(
 
 # Export on request (Personal Information Protection Law, art. 45): everything held about one person.
 
-SUBJECT_EXPORT_SKIP = {"id_number_digest"}
+# `stored` and `signature` name where the encrypted bytes are: nothing to the person. The export
+# lists each attachment (its name, type, size, who added it, when); the files themselves are
+# given on request, opened one by one from the case page (each opening audited).
+SUBJECT_EXPORT_SKIP = {"id_number_digest", "stored", "signature"}
 CASE_PARTS = {
     "assessments": ("domains",),
     "plans": ("goals", "tasks"),
@@ -383,6 +456,7 @@ CASE_PARTS = {
     "closings": (),
     "transfers": (),
     "transitions": (),
+    "attachments": (),
 }
 
 
@@ -455,6 +529,10 @@ def client_subject_export(*, actor, client: Client) -> dict:
                 "sessions_attended": member.attendance.filter(present=True).count(),
             }
             for member in client.group_memberships.select_related("group")
+        ],
+        "signed_consents": [
+            _record(consent, skip=("client",))
+            for consent in client.signed_consents.select_related("case", "taken_by")
         ],
         "volunteer_pairings": [
             _record(pairing, skip=("client",)) for pairing in client.pairings.select_related("volunteer")

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from casework.models import Client, CommunityActivity, Volunteer, VolunteerHours, VolunteerPairing
 from casework.selectors import activities_visible_to, clients_visible_to, station_of, volunteers_visible_to
-from positions.models import Region
 from socialwork.roles import Role
 from socialwork.services import apply_changes, audit_record
 
@@ -67,7 +66,7 @@ def _check_activity(station, fields: dict) -> dict:
     community = fields.get("community")
     if community is None:
         raise ValidationError({"community": _("Say where the activity was held.")})
-    if not community.path.startswith(station.region.path[: Region.steplen * 2]):
+    if not community.path.startswith(station.region.town_path):
         raise ValidationError({"community": _("The community must lie in the station's town or street.")})
     return fields
 

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from casework.models import Client, Group, GroupAttendance, GroupMember, GroupSession
 from casework.selectors import clients_visible_to, groups_visible_to, station_of
-from positions.models import Region
 from socialwork.roles import Role
 from socialwork.services import apply_changes, audit_record
 
@@ -77,7 +76,7 @@ def _check_group(station, fields: dict, kept: dict | None = None) -> dict:
     ):
         raise ValidationError({"supervisor": _("Choose someone who holds the supervisor role.")})
     community = fields.get("community")
-    if community is not None and not community.path.startswith(station.region.path[: Region.steplen * 2]):
+    if community is not None and not community.path.startswith(station.region.town_path):
         raise ValidationError({"community": _("The community must lie in the station's town or street.")})
     if fields.get("ends_on") and fields.get("starts_on") and fields["ends_on"] < fields["starts_on"]:
         raise ValidationError({"ends_on": _("A group cannot end before it starts.")})
@@ -276,3 +275,39 @@ def group_evaluate(
             changes={name: value for name, value in diff.items() if name != "evaluation"},
         )
     return group
+
+
+def session_attendance_record(*, actor, session: GroupSession, present) -> GroupSession:
+    """Record who of the group's members came to a session (`present`, a set of member ids),
+    ticked by its worker in the field. Attendance is written for every member of the session's
+    day (the day it was held, else the day it was planned), replacing what was recorded before;
+    the day and what happened stay as the session's record holds them. A session still to come
+    takes no attendance."""
+    present = {int(pk) for pk in present or ()}
+    with transaction.atomic():
+        group = _locked_group(actor=actor, group=session.group)
+        session = GroupSession.objects.select_for_update().get(pk=session.pk, group=group)
+        day = session.held_on or session.planned_on
+        if day > timezone.localdate():
+            raise ValidationError({"present": _("This session has not taken place yet.")})
+        members = list(
+            group.members.filter(Q(left_on__isnull=True) | Q(left_on__gte=day), joined_on__lte=day)
+        )
+        if present - {member.pk for member in members}:
+            raise ValidationError(
+                {"present": _("Only members of the group on the day of the session can be present.")}
+            )
+        session.attendance.all().delete()
+        GroupAttendance.objects.bulk_create(
+            GroupAttendance(session=session, member=member, present=member.pk in present)
+            for member in members
+        )
+        session.save(update_fields=["updated_at"])
+        audit_record(
+            actor=actor,
+            action="group.attendance_record",
+            target=group,
+            summary=f"{group.name} #{session.number}",
+            changes={"present": len(present), "members": len(members)},
+        )
+    return session

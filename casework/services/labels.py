@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from casework import notifications, workflow
 from casework.models import BreakGlass, Case, CaseworkPolicy, Client, LabelChange, LabelReason
 from casework.selectors import break_glass_case_in_reach, cases_visible_to, clients_visible_to, people_over
+from casework.services.versions import version_raise
 from socialwork.roles import Role
 from socialwork.services import audit_record, notification_send
 
@@ -53,7 +54,9 @@ def _label(record, *, actor, reason: str, note: str, action: str) -> LabelChange
     if record.sensitive:
         return None
     record.sensitive, record.label_reason, record.label_note = True, reason, note
-    record.save(update_fields=["sensitive", "label_reason", "label_note", "updated_at"])
+    record.save(
+        update_fields=["sensitive", "label_reason", "label_note", "updated_at", *version_raise(record)]
+    )
     where = {"case": record} if isinstance(record, Case) else {"client": record}
     change = LabelChange.objects.create(**where, sensitive=True, reason=reason, note=note, actor=actor)
     # A client's row names them by id only, as every audit row of a client does.
@@ -148,7 +151,9 @@ def client_label_remove(*, actor, client: Client, reason: str) -> Client:
         client = _locked_client(actor=actor, client=client)
         workflow.require(actor, client, "client_label_remove")
         client.sensitive, client.label_reason, client.label_note = False, "", ""
-        client.save(update_fields=["sensitive", "label_reason", "label_note", "updated_at"])
+        client.save(
+            update_fields=["sensitive", "label_reason", "label_note", "updated_at", *version_raise(client)]
+        )
         LabelChange.objects.create(client=client, sensitive=False, note=reason[:200], actor=actor)
         audit_record(actor=actor, action="client.unlabel", target=client, changes={"reason": reason})
     return client

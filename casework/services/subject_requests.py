@@ -35,6 +35,7 @@ from casework.selectors import (
     subject_request_may_register,
     subject_requests_visible_to,
 )
+from casework.services.versions import version_raise
 from socialwork.models import AuditEntry
 from socialwork.roles import Role
 from socialwork.services import apply_changes, audit_record, notification_send
@@ -313,7 +314,7 @@ def _carry_out(*, actor, request: SubjectRequest, answer: str) -> dict:
         locked = Client.objects.select_for_update().get(pk=client.pk)
         if locked.consent_withdrawn_on is None:
             locked.consent_withdrawn_on = request.received_on
-            locked.save(update_fields=["consent_withdrawn_on", "updated_at"])
+            locked.save(update_fields=["consent_withdrawn_on", "updated_at", *version_raise(locked)])
             audit_record(
                 actor=actor, action="client.consent_withdraw", target=locked, summary=f"#{locked.pk}",
                 changes={"request": request.pk, "on": request.received_on.isoformat()},

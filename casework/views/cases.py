@@ -32,8 +32,8 @@ from casework.forms import (
     HouseholdFormSet,
     IntakeForm,
     LabelForm,
+    MeasureForm,
     MoveForm,
-    NoteForm,
     PlanForm,
     ReferralForm,
     ReferralUpdateForm,
@@ -43,12 +43,13 @@ from casework.forms import (
     UnlabelForm,
     household_of,
 )
+from casework.forms_attachments import NoteFilesForm
 from casework.models import Case, FollowUp, PlanTask, Referral, Transfer
 from casework.models.common import Approval
 from casework.pdf import case_file_pdf
 from casework.timeline import PREFETCH, case_timeline, note_event
 from socialwork.actions import ActionNotAllowed
-from socialwork.pages import page_of, show_errors
+from socialwork.pages import page_of, refusal_text, show_errors
 from socialwork.pdf import PDF_CONTENT_TYPE
 from socialwork.roles import Role
 
@@ -206,10 +207,6 @@ def case_open(request):
 # The case page
 
 
-def _refusal(error) -> str:
-    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-
-
 def _visible_case(request, pk) -> Case:
     return get_object_or_404(selectors.cases_visible_to(user=request.user), pk=pk)
 
@@ -232,6 +229,7 @@ def _case_page(request, pk, bound=None, status=None):
         # get_object_or_404's words, by which the audit's refusal row names the record asked for.
         raise Http404(f"No {Case._meta.object_name} matches the given query.")
     actions = workflow.case_actions_all(user, case)
+    open_conflicts = sum(1 for c in case.field_conflicts if c.person_id == user.pk and c.resolved_at is None)
     plans = list(case.plans.all())
     plan = plans[-1] if plans else None
     approved_plan = next((p for p in reversed(plans) if p.status == Approval.APPROVED), None)
@@ -249,7 +247,7 @@ def _case_page(request, pk, bound=None, status=None):
         )
 
     forms = {
-        "note_form": form("note_form", lambda: NoteForm(prefix="note"), "note_add"),
+        "note_form": form("note_form", lambda: NoteFilesForm(prefix="note"), "note_add"),
         "assessment_form": form(
             "assessment_form", lambda: AssessmentForm(prefix="assessment"), "assessment_record"
         ),
@@ -259,6 +257,9 @@ def _case_page(request, pk, bound=None, status=None):
             "plan_decision_form", lambda: DecisionForm(prefix="plan-decision"), "plan_approve"
         ),
         "referral_form": form("referral_form", lambda: ReferralForm(prefix="referral"), "referral_add"),
+        "measure_form": form(
+            "measure_form", lambda: MeasureForm(prefix="measure", plan=plan), "goal_measure"
+        ),
         "follow_up_form": form(
             "follow_up_form", lambda: FollowUpForm(prefix="follow-up"), "follow_up_schedule"
         ),
@@ -327,6 +328,7 @@ def _case_page(request, pk, bound=None, status=None):
             "case": case,
             "clients": [link.client for link in case.case_clients.all()],
             "actions": actions,
+            "open_conflicts": open_conflicts,
             "moves": moves,
             "closing_needs_supervisor": closing_needs_supervisor,
             "events": case_timeline(case),
@@ -336,6 +338,9 @@ def _case_page(request, pk, bound=None, status=None):
             "pending_closing": pending_closing,
             "pending_transfer": pending_transfer,
             "referrals": referrals,
+            "overdue_referrals": {
+                referral.pk for referral, _form in referrals if selectors.referral_is_overdue(referral)
+            },
             "follow_ups": follow_ups,
             "assessments": list(case.assessments.all()),
             **forms,
@@ -442,7 +447,7 @@ def plan_submit(request, pk):
     try:
         services.plan_submit(actor=request.user, plan=_current_plan(case))
     except (ValidationError, ActionNotAllowed) as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, _("The service plan was sent to the supervisor."))
     return redirect(case)
@@ -475,7 +480,7 @@ def task_done(request, pk, task_pk):
     try:
         services.task_done(actor=request.user, task=task)
     except (ValidationError, ActionNotAllowed) as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, _("The task was marked done."))
     return redirect(case)
@@ -489,20 +494,22 @@ def note_add(request, pk):
         raise PermissionDenied
     status = 200
     if request.method == "POST":
-        form = NoteForm(request.POST, prefix="note")
+        form = NoteFilesForm(request.POST, request.FILES, prefix="note")
         if form.is_valid():
+            fields = dict(form.cleaned_data)
+            files = fields.pop("attachments")
             try:
-                note = services.note_add(actor=request.user, case=case, **form.cleaned_data)
+                with transaction.atomic():
+                    note = services.note_add(actor=request.user, case=case, **fields)
+                    services.attachments_add(actor=request.user, case=case, files=files, note=note)
             except (ValidationError, ActionNotAllowed) as error:
-                show_errors(
-                    form, error if isinstance(error, ValidationError) else ValidationError(str(error))
-                )
+                show_errors(form, error)
             else:
                 if request.htmx:
                     return render(
                         request,
                         "casework/_case_note_added.html",
-                        {"case": case, "event": note_event(note), "note_form": NoteForm(prefix="note")},
+                        {"case": case, "event": note_event(note), "note_form": NoteFilesForm(prefix="note")},
                     )
                 messages.success(request, _("The note was added."))
                 return redirect(case)
@@ -512,7 +519,7 @@ def note_add(request, pk):
             return retarget(reswap(response, "outerHTML"), "#note-form")
         status = 400
     else:
-        form = NoteForm(prefix="note")
+        form = NoteFilesForm(prefix="note")
     services.access_record(actor=request.user, target=case, action="case.view")
     main = case.case_clients.select_related("client").order_by("-primary", "pk").first()
     return render(
@@ -520,6 +527,26 @@ def note_add(request, pk):
         "casework/note_add.html",
         {"case": case, "client": main.client if main else None, "note_form": form},
         status=status,
+    )
+
+
+@require_POST
+def goal_measure(request, pk):
+    """A goal's measure before or after the work, on the case's current plan."""
+
+    def record(case, form):
+        data = dict(form.cleaned_data)
+        services.goal_measure_record(actor=request.user, **data)
+
+    return _step(
+        request,
+        pk,
+        name="measure_form",
+        build=lambda case: MeasureForm(
+            request.POST, prefix="measure", plan=case.plans.order_by("-version").first()
+        ),
+        service=record,
+        message=_("The measure was recorded."),
     )
 
 
@@ -696,7 +723,7 @@ def transfer_cancel(request, pk):
     try:
         services.transfer_cancel(actor=request.user, transfer=_pending_transfer(case))
     except (ValidationError, ActionNotAllowed) as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, _("The transfer was cancelled."))
     return redirect(case)
@@ -753,6 +780,7 @@ urlpatterns = [
     path("cases/<int:pk>/plan/decide/", plan_decide, name="plan_decide"),
     path("cases/<int:pk>/tasks/<int:task_pk>/done/", task_done, name="task_done"),
     path("cases/<int:pk>/referrals/", referral_add, name="referral_add"),
+    path("cases/<int:pk>/measures/", goal_measure, name="goal_measure"),
     path("cases/<int:pk>/referrals/<int:referral_pk>/", referral_update, name="referral_update"),
     path("cases/<int:pk>/follow-ups/", follow_up_schedule, name="follow_up_schedule"),
     path("cases/<int:pk>/follow-ups/<int:follow_up_pk>/done/", follow_up_done, name="follow_up_done"),

@@ -3,7 +3,7 @@ edit and removal. A client someone may not see does not exist for them (404)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -12,15 +12,16 @@ from django.views.decorators.http import require_POST
 
 from casework import selectors, services, workflow
 from casework.forms import (
-    ClientForm,
     ClientRemoveForm,
     HouseholdFormSet,
     LabelForm,
     UnlabelForm,
     household_of,
 )
+from casework.forms_conflicts import ClientEditForm
 from casework.models import Case, Client
 from casework.services.clients import client_subject_export as client_subject_export_data
+from casework.services.conflicts import edit_checked
 from socialwork.pages import page_of, show_errors
 from socialwork.roles import Role
 
@@ -55,8 +56,16 @@ def _visible_client(request, pk) -> Client:
 
 def client_detail(request, pk):
     """A client's whole record, for those who see the client: full ID number and phone,
-    household, categories, consent, their cases this person sees and volunteer pairings."""
-    client = _visible_client(request, pk)
+    household, categories, consent, their cases this person sees and volunteer pairings. A record
+    merged into another says where it went, to those who see the record kept."""
+    from casework import merge_selectors
+
+    client = selectors.clients_visible_to(user=request.user).filter(pk=pk).first()
+    if client is None:
+        merged = merge_selectors.merged_record_for(user=request.user, pk=pk)
+        if merged is None:
+            raise Http404
+        return render(request, "casework/client_merged.html", {"client": merged, "kept": merged.merged_into})
     cases = (
         selectors.cases_visible_to(user=request.user)
         .filter(case_clients__client=client)
@@ -80,6 +89,8 @@ def client_detail(request, pk):
             and selectors.subject_request_may_register(request.user),
             "label_form": LabelForm(prefix="label") if "client_label_set" in actions else None,
             "unlabel_form": UnlabelForm(prefix="unlabel") if "client_label_remove" in actions else None,
+            "can_send_for_merging": merge_selectors.merge_may_send(request.user, client),
+            "merges": merge_selectors.merges_of_client(client),
             "can_remove": request.user.pk == client.created_by_id
             or (request.user.unit_id == client.station_id and request.user.has_role(Role.STATION_MANAGER)),
         },
@@ -102,7 +113,7 @@ def client_subject_export(request, pk):
 def client_update(request, pk):
     client = _visible_client(request, pk)
     data = request.POST if request.method == "POST" else None
-    form = ClientForm(data, instance=client, station=client.station, prefix="client")
+    form = ClientEditForm(data, instance=client, station=client.station, prefix="client")
     initial = (
         [
             {"name": m.name, "relation": m.relation, "birth_date": m.birth_date, "situation": m.situation}
@@ -114,17 +125,21 @@ def client_update(request, pk):
     household = HouseholdFormSet(data, prefix="household", initial=initial)
     if data is not None and form.is_valid() and household.is_valid():
         try:
-            saved = services.client_update(
-                actor=request.user,
-                client=client,
-                household=household_of(household),
-                **form.service_arguments(),
-            )
+            outcome = edit_checked(
+                actor=request.user, record=client, version=form.cleaned_data.get("version"), base=form.base(),
+                mine=form.mine(),
+                extra={"household": household_of(household), "categories": form.cleaned_data["categories"]},
+            )  # fmt: skip
         except ValidationError as error:
             show_errors(form, error)
         else:
+            if outcome.conflicts:
+                messages.warning(
+                    request, _("Someone else changed this record meanwhile: choose which values to keep.")
+                )
+                return redirect(outcome.get_absolute_url())
             messages.success(request, _("The client's record was saved."))
-            return redirect(saved)
+            return redirect(outcome.record)
     if data is None:
         services.access_record(actor=request.user, target=client, action="client.view")
     return render(

@@ -31,6 +31,12 @@ def policy(request):
             "quiet_case_days": current.quiet_case_days,
             "grant_max_days": current.grant_max_days,
             "break_glass_hours": current.break_glass_hours,
+            "follow_up_after_days": current.follow_up_after_days,
+            "satisfied_from": current.satisfied_from,
+            "referral_answer_days": current.referral_answer_days,
+            "referral_outcome_days": current.referral_outcome_days,
+            "referral_escalate_days": current.referral_escalate_days,
+            "offline_hours": current.offline_hours,
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -50,16 +50,20 @@ class AssessmentSchemeSerializer(serializers.ModelSerializer):
     criteria = CriterionSerializer(many=True, read_only=True)
     grade_rules = GradeRuleSerializer(many=True, read_only=True)
 
+    # The owner: a district's own scheme, or its city's default (own/adopt: /api/v1/local-rules/assessment_scheme/).
+    region = serializers.CharField(source="region.name", read_only=True, default=None)
+    region_code = serializers.CharField(source="region.code", read_only=True, default=None)
+
     class Meta:
         model = AssessmentScheme
-        fields = ["id", "year", "subject", "title", "criteria", "grade_rules"]
+        fields = ["id", "year", "subject", "title", "region", "region_code", "criteria", "grade_rules"]
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
     """Read: the assessment with its subject's name. Write: the scheme, exactly one subject of
     the scheme's kind inside the person's place, a score per criterion id, and a comment."""
 
-    scheme = serializers.PrimaryKeyRelatedField(queryset=AssessmentScheme.objects.all())
+    scheme = ScopedRelatedField(selectors.schemes_visible_to)  # never the district beside's
     worker = ScopedRelatedField(workers_visible_to, required=False, allow_null=True)
     unit = ScopedRelatedField(units_visible_to, required=False, allow_null=True)
     position = ScopedRelatedField(positions_visible_to, required=False, allow_null=True)

@@ -1,4 +1,5 @@
 from .network import Region, ServiceUnit, tree_insert
+from .registration import OutsideTraining, RegistrationHoursPolicy, RegistrationPeriod
 from .workforce import (
     AllowanceLine,
     AllowancePolicy,
@@ -35,8 +36,11 @@ __all__ = [
     "Grade",
     "GradeRule",
     "HostInstitution",
+    "OutsideTraining",
     "Position",
     "Region",
+    "RegistrationHoursPolicy",
+    "RegistrationPeriod",
     "ServiceUnit",
     "SocialWorker",
     "Studio",

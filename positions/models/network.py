@@ -9,26 +9,39 @@ from socialwork.models import TimeStampedModel
 
 
 class Region(MP_Node, TimeStampedModel):
-    """An administrative area: the district, its towns and streets, their communities and villages.
+    """An administrative area: a province, a city, a district or county-level city, its towns and
+    streets, their communities and villages. An installation's tree starts at its highest level: a
+    district running its own, or a city (or province) running one installation for its districts.
 
     A materialized path (treebeard) keeps "everything inside this area" one indexed prefix query.
+    Below a district the levels are fixed (town or street, then community or village), so the
+    town and district a region lies in are read off its own path (`town_path`, `district_path`).
     """
 
     class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        CITY = "city", pgettext_lazy("region", "City")
         DISTRICT = "district", _("District")
+        COUNTY_CITY = "county_city", _("County-level city")
         TOWN = "town", _("Town")
         STREET = "street", _("Street")
         COMMUNITY = "community", _("Community")
         VILLAGE = "village", _("Village")
 
-    # Which level may sit directly under which.
+    # Which level may sit directly under which, and which may stand as the tree's root.
     PARENT_LEVELS = {
-        Level.DISTRICT: (),
-        Level.TOWN: (Level.DISTRICT,),
-        Level.STREET: (Level.DISTRICT,),
+        Level.PROVINCE: (),
+        Level.CITY: (Level.PROVINCE,),
+        Level.DISTRICT: (Level.CITY,),
+        Level.COUNTY_CITY: (Level.CITY,),
+        Level.TOWN: (Level.DISTRICT, Level.COUNTY_CITY),
+        Level.STREET: (Level.DISTRICT, Level.COUNTY_CITY),
         Level.COMMUNITY: (Level.TOWN, Level.STREET),
         Level.VILLAGE: (Level.TOWN, Level.STREET),
     }
+    ROOT_LEVELS = (Level.PROVINCE, Level.CITY, Level.DISTRICT, Level.COUNTY_CITY)
+    ABOVE_DISTRICT_LEVELS = (Level.PROVINCE, Level.CITY)
+    DISTRICT_LEVELS = (Level.DISTRICT, Level.COUNTY_CITY)
     TOWN_LEVELS = (Level.TOWN, Level.STREET)
     COMMUNITY_LEVELS = (Level.COMMUNITY, Level.VILLAGE)
 
@@ -47,11 +60,36 @@ class Region(MP_Node, TimeStampedModel):
     def get_absolute_url(self):
         return reverse("positions:coverage") + f"?region={self.pk}"
 
+    @property
+    def is_above_district(self) -> bool:
+        """A province or city: its administrators see its districts side by side."""
+        return self.level in self.ABOVE_DISTRICT_LEVELS
+
+    @property
+    def town_path(self) -> str:
+        """The path of the town or street this region lies in: its own for a town, its parent's
+        for a community, its own for a district or above (which lie in no town)."""
+        if self.level in self.COMMUNITY_LEVELS:
+            return self.path[: -self.steplen]
+        return self.path
+
+    @property
+    def district_path(self) -> str:
+        """The path of the district (or county-level city) this region lies in; its own for a
+        district, a city or a province."""
+        if self.level in self.COMMUNITY_LEVELS:
+            return self.path[: -2 * self.steplen]
+        if self.level in self.TOWN_LEVELS:
+            return self.path[: -self.steplen]
+        return self.path
+
     def check_placement(self, parent: "Region | None") -> None:
         """Raise ValidationError unless this region may sit under `parent`."""
         allowed = self.PARENT_LEVELS[self.level]
-        if parent is None and allowed:
-            raise ValidationError({"parent": _("Only a district stands without a parent region.")})
+        if parent is None and self.level not in self.ROOT_LEVELS:
+            raise ValidationError(
+                {"parent": _("Only a province, city or district stands without a parent region.")}
+            )
         if parent is not None and parent.level not in allowed:
             raise ValidationError(
                 {

@@ -18,6 +18,7 @@ from socialwork.crypto.fields import (
     digest_elsewhere,
 )
 from socialwork.idnumbers import mask, validate_id_number
+from socialwork.local_rules import local_rule, owner_field
 from socialwork.models import TimeStampedModel
 from socialwork.money import MoneyField
 
@@ -45,7 +46,11 @@ EXAM_LEVELS = [choice for choice in CertificateLevel.choices if choice[0] != Cer
 
 class HostInstitution(TimeStampedModel):
     """The institution a post is set up in: civil affairs, health, education, ... or one the
-    district adds."""
+    district adds.
+
+    Shared reference data: one list for the whole installation (a kind of institution, not a
+    district's record), like the vulnerability categories, satisfaction questions and certificate
+    levels; every district picks from it."""
 
     name = models.CharField(pgettext_lazy("thing", "name"), max_length=100, unique=True)
 
@@ -326,7 +331,9 @@ class Appointment(TimeStampedModel):
 
 
 class AssessmentScheme(TimeStampedModel):
-    """The district's criteria, weights and grade rules for one year's practice assessment."""
+    """A district's criteria, weights and grade rules for one year's practice assessment of one
+    kind of subject, or its city's, the default its districts use unless they keep their own
+    (socialwork.local_rules: the key is year + subject)."""
 
     class Subject(models.TextChoices):
         WORKER = "worker", _("Social worker")
@@ -338,6 +345,7 @@ class AssessmentScheme(TimeStampedModel):
         _("who is assessed"), max_length=20, choices=Subject.choices, default=Subject.WORKER
     )
     title = models.CharField(_("title"), max_length=150)
+    region = owner_field()
 
     class Meta:
         verbose_name = _("assessment scheme")
@@ -345,11 +353,18 @@ class AssessmentScheme(TimeStampedModel):
         ordering = ["-year", "subject"]
         constraints = [
             UniqueConstraint(
-                fields=["year", "subject"],
+                fields=["region", "year", "subject"],
                 name="assessment_scheme_per_year",
                 field="subject",
                 violation_error_message=_("That year already has an assessment scheme of this kind."),
-            )
+            ),
+            UniqueConstraint(
+                fields=["year", "subject"],
+                condition=Q(region__isnull=True),
+                name="assessment_scheme_per_year_unowned",
+                field="subject",
+                violation_error_message=_("That year already has an assessment scheme of this kind."),
+            ),
         ]
 
     def __str__(self):
@@ -546,6 +561,7 @@ class AllowancePolicy(TimeStampedModel):
     """The monthly qualification allowance for a certificate level from a date (seed 001: 200
     yuan for a social worker, 100 for an assistant)."""
 
+    region = owner_field()
     level = models.CharField(_("certificate level"), max_length=20, choices=EXAM_LEVELS)
     monthly_amount = MoneyField(_("monthly amount (yuan)"))
     effective_from = models.DateField(_("effective from"))
@@ -556,8 +572,15 @@ class AllowancePolicy(TimeStampedModel):
         ordering = ["level", "-effective_from"]
         constraints = [
             UniqueConstraint(
-                fields=["level", "effective_from"],
+                fields=["region", "level", "effective_from"],
                 name="allowance_policy_once",
+                field="effective_from",
+                violation_error_message=_("An allowance for this level already takes effect on this date."),
+            ),
+            UniqueConstraint(
+                fields=["level", "effective_from"],
+                condition=Q(region__isnull=True),
+                name="allowance_policy_once_unowned",
                 field="effective_from",
                 violation_error_message=_("An allowance for this level already takes effect on this date."),
             ),
@@ -574,13 +597,15 @@ class AllowancePolicy(TimeStampedModel):
 
 
 class AllowanceRoll(TimeStampedModel):
-    """The qualification allowance of one month: who was eligible on its first day, and how much."""
+    """The qualification allowance of one month in a district: who held a post in it and was
+    eligible on the month's first day, and how much. Each district pays its own."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         CLOSED = "closed", _("Closed")
 
-    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
+    region = owner_field()
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     total = MoneyField(_("total (yuan)"), default=0)
     worker_count = models.PositiveIntegerField(_("workers"), default=0)
@@ -598,8 +623,21 @@ class AllowanceRoll(TimeStampedModel):
     class Meta:
         verbose_name = _("allowance roll")
         verbose_name_plural = _("allowance rolls")
-        ordering = ["-month"]
+        ordering = ["-month", "region"]
         constraints = [
+            UniqueConstraint(
+                fields=["region", "month"],
+                name="allowance_roll_once",
+                field="month",
+                violation_error_message=_("This district already has a roll for this month."),
+            ),
+            UniqueConstraint(
+                fields=["month"],
+                condition=Q(region__isnull=True),
+                name="allowance_roll_once_unowned",
+                field="month",
+                violation_error_message=_("This district already has a roll for this month."),
+            ),
             CheckConstraint(
                 condition=Q(month__day=1),
                 name="allowance_roll_first_of_month",
@@ -607,7 +645,7 @@ class AllowanceRoll(TimeStampedModel):
                 violation_error_message=_(
                     "An allowance roll covers a whole month: give the month's first day."
                 ),
-            )
+            ),
         ]
 
     def __str__(self):
@@ -623,6 +661,7 @@ class AllowanceRollRun(models.Model):
     task arguments. Its id is the task's id."""
 
     id = models.UUIDField(primary_key=True, editable=False)
+    region = owner_field()
     month = models.DateField(_("month"))
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
@@ -730,3 +769,30 @@ class StudioProject(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# The allowance table is a district's rule, with its city's default (socialwork.local_rules).
+local_rule(
+    "allowance_policy",
+    AllowancePolicy,
+    label=_("Allowance amounts by level"),
+    perm="positions.add_allowancepolicy",  # amounts are added, never changed (a roll keeps its own)
+    url=lambda **key: reverse("positions:allowance_policies"),
+)
+
+
+def _scheme_owned(source_pk: int, copy) -> None:
+    from positions.services.assessment import assessment_scheme_copy_parts
+
+    assessment_scheme_copy_parts(source_pk=source_pk, copy=copy)
+
+
+# A year's assessment scheme of a kind is a district's rule, with its city's default.
+local_rule(
+    "assessment_scheme",
+    AssessmentScheme,
+    label=_("Assessment scheme"),
+    keys=("year", "subject"),
+    url=lambda **key: reverse("positions:assessment_schemes"),
+    on_own=_scheme_owned,
+)

@@ -26,8 +26,10 @@ from positions.models import (
 from positions.selectors.workforce import worker_scope
 from positions.workflow import actions_for
 from socialwork.actions import action_require
+from socialwork.local_rules import owners_q, rules_for
 from socialwork.money import MoneyField, yuan
 from socialwork.roles import Role
+from socialwork.scoping import region_scope
 from socialwork.spreadsheets import safe_row
 
 ZERO = Decimal("0.00")
@@ -41,17 +43,22 @@ def can_view_allowances(user) -> bool:
     return user.has_role(Role.STATION_MANAGER)
 
 
-def allowance_policies() -> QuerySet[AllowancePolicy]:
-    return AllowancePolicy.objects.order_by("level", "-effective_from")
+def allowance_policies(*, place) -> list[AllowancePolicy]:
+    """The amounts that apply in a place (a district's own table, else its city's default), by
+    level and newest first. One query."""
+    rows = rules_for(AllowancePolicy, place)
+    return sorted(rows, key=lambda policy: (policy.level, -policy.effective_from.toordinal()))
 
 
-def allowance_amounts_on(*, day: date) -> dict[str, Decimal]:
-    """The monthly amount per certificate level on a day: the policy with the latest
-    `effective_from` on or before it. A senior social worker without a policy of their own gets
-    the social worker's amount. A level without any policy is absent (not paid)."""
+def allowance_amounts_on(*, day: date, place) -> dict[str, Decimal]:
+    """The monthly amount per certificate level on a day in a place (its district's table, else
+    its city's): the policy with the latest `effective_from` on or before it. A senior social
+    worker without a policy of their own gets the social worker's amount. A level without any
+    policy is absent (not paid)."""
     amounts: dict[str, Decimal] = {}
-    for policy in allowance_policies().filter(effective_from__lte=day):
-        amounts.setdefault(policy.level, policy.monthly_amount)
+    for policy in allowance_policies(place=place):
+        if policy.effective_from <= day:
+            amounts.setdefault(policy.level, policy.monthly_amount)
     if CertificateLevel.SENIOR not in amounts and CertificateLevel.SOCIAL_WORKER in amounts:
         amounts[CertificateLevel.SENIOR] = amounts[CertificateLevel.SOCIAL_WORKER]
     return amounts
@@ -62,11 +69,14 @@ def appointments_on(*, day: date) -> QuerySet[Appointment]:
     return Appointment.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
 
 
-def workers_eligible_on(*, day: date) -> QuerySet[SocialWorker]:
+def workers_eligible_on(*, day: date, district=None) -> QuerySet[SocialWorker]:
     """Workers eligible for the allowance on a day: active, certified, registered on that day and
-    holding a post on it; annotated with `unit_name`, the unit of their post then (the first by
-    position code when they hold several)."""
+    holding a post on it (in the district, when one is given: each district pays those holding its
+    posts); annotated with `unit_name`, the unit of their post then (the first by position code
+    when they hold several)."""
     on_duty = appointments_on(day=day).filter(worker=OuterRef("pk"))
+    if district is not None:
+        on_duty = on_duty.filter(position__unit__region__path__startswith=district.path)
     return (
         SocialWorker.objects.filter(
             Q(registration_valid_until__isnull=True) | Q(registration_valid_until__gte=day),
@@ -78,6 +88,16 @@ def workers_eligible_on(*, day: date) -> QuerySet[SocialWorker]:
         .annotate(unit_name=Subquery(on_duty.order_by("position__code").values("position__unit__name")[:1]))
         .order_by("pk")
     )
+
+
+def _rolls_filter(user) -> Q:
+    """The rolls of the person's place: each district's for a city, their district's for a
+    district administrator or a station manager (a roll is its district's)."""
+    if user.is_district_wide:
+        return region_scope(user, via="region") | Q(region__isnull=True) if user.region_id else Q()
+    if user.unit_id:
+        return owners_q(user.unit.region)
+    return Q(pk__in=[])
 
 
 def _sees_whole_roll(user) -> bool:
@@ -96,7 +116,7 @@ def allowance_rolls_visible_to(*, user) -> QuerySet[AllowanceRoll]:
     stored totals for district-wide people, the sum and count of their visible lines otherwise."""
     if not can_view_allowances(user):
         return AllowanceRoll.objects.none()
-    rolls = AllowanceRoll.objects.select_related("closed_by")
+    rolls = AllowanceRoll.objects.filter(_rolls_filter(user)).select_related("closed_by", "region")
     if _sees_whole_roll(user):
         return rolls.annotate(shown_total=F("total"), shown_count=F("worker_count"))
     visible = _lines_filter(user, prefix="lines__")

@@ -22,18 +22,60 @@ def regions_visible_to(*, user) -> QuerySet[Region]:
 
 
 def district_of(region: Region | None) -> Region | None:
-    """The district a region lies in (the root of its tree): the installation's district, whose
-    name heads the reports it sends upward."""
+    """The district (or county-level city) a region lies in, whose name heads the reports it sends
+    upward; a city or province is its own."""
     if region is None:
         return None
-    if region.depth == 1:
+    if region.district_path == region.path:
         return region
-    return Region.objects.filter(path=region.path[: Region.steplen]).first()
+    return Region.objects.filter(path=region.district_path).first()
 
 
 def installation_district() -> Region | None:
-    """The district this installation serves: the root of the region tree (a district)."""
-    return Region.objects.get_root_nodes().filter(level=Region.Level.DISTRICT).first()
+    """The place this installation serves: the root of the region tree (a district, or the city or
+    province running one installation for its districts)."""
+    return Region.objects.get_root_nodes().first()
+
+
+def districts_under(region: Region | None) -> QuerySet[Region]:
+    """The districts and county-level cities inside a region (all of them for None), in the
+    tree's order: the columns a city's figures are rolled up by."""
+    districts = Region.objects.filter(level__in=Region.DISTRICT_LEVELS)
+    if region is not None:
+        districts = districts.filter(path__startswith=region.district_path)
+    return districts.order_by("path")
+
+
+def figures_place(*, user, part: Region | None = None) -> Region | None:
+    """The region whose parts a person's figures are set side by side by: the part they chose (a
+    district of a city; a town's district); else a district-wide person's own region (the installation's root for a superuser placed
+    nowhere); else the district their unit lies in (a station manager's figures go by town, as
+    their district's do)."""
+    if part is not None:  # a town or street narrows the figures, which still go by town
+        return part if part.level in Region.ROOT_LEVELS else district_of(part)
+    if user.is_district_wide:
+        return user.region if user.region_id else installation_district()
+    if getattr(user, "unit_id", None):
+        return district_of(user.unit.region)
+    return None
+
+
+def parts_of(*, user, place: Region | None) -> QuerySet[Region]:
+    """The regions one level under `place` that the person sees: a city's districts, a district's
+    towns and streets, a town's communities; the rows of their figures and the choices of the
+    "part" filter."""
+    if place is None:
+        return Region.objects.none()
+    return Region.objects.filter(
+        region_scope(user), path__startswith=place.path, depth=place.depth + 1
+    ).order_by("path")
+
+
+def part_path(via: str, place: Region) -> Substr:
+    """The path of the part (the region one level under `place`) that the region reached through
+    `via` ("region", "unit__region", "community") lies in, as a database expression to group by.
+    A row of `place` itself keeps `place`'s own (shorter) path: the place's own units."""
+    return Substr(f"{via}__path", 1, (place.depth + 1) * Region.steplen)
 
 
 def issuing_unit(*, user) -> str:
@@ -136,7 +178,7 @@ def unit_page(*, user, pk: int) -> UnitPage:
     staff = list(
         get_user_model()
         .objects.filter(unit__path__startswith=unit.path, is_active=True)
-        .select_related("unit")
+        .select_related("unit", "region")  # the region's level names a city's administrator
         .prefetch_related("groups")
         .order_by("unit__path", "full_name", "username")
     )

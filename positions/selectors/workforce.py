@@ -25,7 +25,7 @@ from positions.models import (
     Studio,
 )
 from socialwork.roles import Role
-from socialwork.scoping import region_scope, unit_scope
+from socialwork.scoping import region_scope, shared_down_scope, unit_scope
 from socialwork.sorting import natural
 
 
@@ -80,7 +80,15 @@ def worker_scope(user) -> Q:
     units = ServiceUnit.objects.filter(unit_scope(user)).values_list("pk", flat=True)
     if user.is_district_wide:
         holders = active_appointments().filter(unit_scope(user, via="position__unit")).values("worker_id")
-        return own | Q(employer_unit__in=units) | Q(employer_unit__isnull=True) | Q(pk__in=holders)
+        # Without an employer unit: a worker employed by an organization of the place (or above
+        # it), or by nobody (the whole installation's); never one of the district beside it.
+        from projects.models import SocialOrganization
+
+        organizations = SocialOrganization.objects.filter(shared_down_scope(user)).values("pk")
+        unemployed = Q(employer_unit__isnull=True) & (
+            Q(employer_organization__isnull=True) | Q(employer_organization__in=organizations)
+        )
+        return own | Q(employer_unit__in=units) | unemployed | Q(pk__in=holders)
     # A station's units and post holders are few: read first as lists, the three tests become
     # one index each, which PostgreSQL combines (BitmapOr) instead of testing every worker.
     units = list(units)
@@ -90,7 +98,7 @@ def worker_scope(user) -> Q:
 
 def workers_visible_to(*, user) -> QuerySet[SocialWorker]:
     return SocialWorker.objects.filter(worker_scope(user)).select_related(
-        "employer_unit", "employer_organization"
+        "employer_unit__region", "employer_organization"
     )
 
 

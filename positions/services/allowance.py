@@ -22,6 +22,7 @@ from positions.selectors.allowance import allowance_amounts_on, workers_eligible
 from positions.workflow import actions_for
 from socialwork import timelimits
 from socialwork.actions import action_require
+from socialwork.local_rules import rule_changed_notify, rule_of_model, rule_own, rule_place, rules_for
 from socialwork.money import yuan
 from socialwork.progress import PROGRESS
 from socialwork.services import audit_record
@@ -33,7 +34,26 @@ def first_of_month(day: date) -> date:
     return day.replace(day=1)
 
 
-def _check_month_open(*, month: date) -> None:
+def roll_district(*, actor, region=None):
+    """The district whose roll a person generates: the one named (inside their place), else their
+    own; a city administrator names one. None on an installation without regions."""
+    from positions.models import Region
+    from positions.selectors.network import installation_district
+
+    place = rule_place(actor) if actor is not None else None
+    if region is None:
+        region = place if place is not None else installation_district()
+        if region is not None and region.is_above_district:
+            raise ValidationError({"region": _("Choose the district whose roll to generate.")})
+        return region
+    if region.level not in Region.DISTRICT_LEVELS and region.depth > 1:
+        raise ValidationError({"region": _("A roll is a district's: choose a district.")})
+    if place is not None and not region.path.startswith(place.path):
+        raise ValidationError({"region": _("This district is outside your place.")})
+    return region
+
+
+def _check_month_open(*, month: date, region=None) -> None:
     """A roll can be generated for a month that has begun and is not closed."""
     if month > first_of_month(timezone.localdate()):
         raise ValidationError(
@@ -42,7 +62,7 @@ def _check_month_open(*, month: date) -> None:
                 % {"month": f"{month:%Y-%m}"}
             }
         )
-    if AllowanceRoll.objects.filter(month=month, status=AllowanceRoll.Status.CLOSED).exists():
+    if AllowanceRoll.objects.filter(month=month, region=region, status=AllowanceRoll.Status.CLOSED).exists():
         raise ValidationError({"month": _closed_message(month)})
 
 
@@ -51,19 +71,27 @@ def _closed_message(month: date) -> str:
 
 
 def allowance_policy_create(
-    *, actor, level: str, monthly_amount: Decimal, effective_from: date
+    *, actor, level: str, monthly_amount: Decimal, effective_from: date, region=None
 ) -> AllowancePolicy:
-    """Set the monthly amount for a certificate level from a date on. Rolls already generated keep
-    their amounts; a draft roll takes the new amount when it is generated again."""
+    """Set the monthly amount for a certificate level from a date on, in a region's table (the
+    person's own place unless given: a district's own, or a city's default). A district that
+    followed its city's table takes its own first, starting from the city's amounts. Rolls already
+    generated keep their amounts; a draft roll takes the new amount when it is generated again.
+    The districts following a city's changed table are told."""
     if monthly_amount is None or monthly_amount < 0:
         raise ValidationError({"monthly_amount": _("Enter an amount of zero or more.")})
+    region = region if region is not None else rule_place(actor)
+    rule = rule_of_model(AllowancePolicy)
     with transaction.atomic():
-        if AllowancePolicy.objects.filter(level=level, effective_from=effective_from).exists():
+        own = region is None or AllowancePolicy.objects.filter(region=region).exists()
+        if not own and rules_for(AllowancePolicy, region):
+            rule_own(actor=actor, rule=rule, region=region)
+        if AllowancePolicy.objects.filter(region=region, level=level, effective_from=effective_from).exists():
             raise ValidationError(
                 {"effective_from": _("There is already an amount for this level from this date.")}
             )
         policy = AllowancePolicy(
-            level=level, monthly_amount=yuan(monthly_amount), effective_from=effective_from
+            region=region, level=level, monthly_amount=yuan(monthly_amount), effective_from=effective_from
         )
         policy.full_clean()
         policy.save()
@@ -71,32 +99,36 @@ def allowance_policy_create(
             actor=actor,
             action="allowance_policy.create",
             target=policy,
-            summary=str(policy),
+            summary=f"{policy} · {region}" if region else str(policy),
             changes={"monthly_amount": [None, str(policy.monthly_amount)]},
         )
+        transaction.on_commit(lambda: rule_changed_notify(rule=rule, region=region))
     return policy
 
 
-def _roll_of(month: date, *, lock: bool = False) -> AllowanceRoll:
-    """The month's roll, or an unsaved one when it has not been generated yet."""
+def _roll_of(month: date, *, region=None, lock: bool = False) -> AllowanceRoll:
+    """The district's roll of the month, or an unsaved one when it has not been generated yet."""
     rolls = AllowanceRoll.objects.select_for_update() if lock else AllowanceRoll.objects
-    return rolls.filter(month=month).first() or AllowanceRoll(month=month)
+    return rolls.filter(month=month, region=region).first() or AllowanceRoll(month=month, region=region)
 
 
-def allowance_roll_generate(*, actor, month: date) -> AllowanceRoll:
-    """Create the roll of a month, or rebuild a draft one: a line for every worker eligible on the
-    first of the month (active, certified, registered, in post) at the policy amount for their level
-    then. Generating twice gives the same lines. A closed roll is refused and left as it was.
+def allowance_roll_generate(*, actor, month: date, region=None) -> AllowanceRoll:
+    """Create a district's roll of a month, or rebuild a draft one: a line for every worker
+    eligible on the first of the month (active, certified, registered, holding one of the
+    district's posts) at the amount for their level then in the district's table (its own, else
+    its city's). The district is the person's own unless named (a city administrator names one).
+    Generating twice gives the same lines. A closed roll is refused and left as it was.
     The month typed is checked first (the form's field), then the declared action `generate`."""
     month = first_of_month(month)
+    region = roll_district(actor=actor, region=region)
     with transaction.atomic():
-        _check_month_open(month=month)
-        action_require(actions_for(actor, _roll_of(month, lock=True)), "generate")
-        roll, created = AllowanceRoll.objects.select_for_update().get_or_create(month=month)
+        _check_month_open(month=month, region=region)
+        action_require(actions_for(actor, _roll_of(month, region=region, lock=True)), "generate")
+        roll, created = AllowanceRoll.objects.select_for_update().get_or_create(month=month, region=region)
         if roll.status == AllowanceRoll.Status.CLOSED:  # closed since the check, by someone else
             raise ValidationError({"month": _closed_message(month)})
         before = {"total": str(roll.total), "worker_count": roll.worker_count}
-        amounts = allowance_amounts_on(day=month)
+        amounts = allowance_amounts_on(day=month, place=region)
         lines = [
             AllowanceLine(
                 roll=roll,
@@ -105,7 +137,7 @@ def allowance_roll_generate(*, actor, month: date) -> AllowanceRoll:
                 amount=amounts[worker.certificate_level],
                 unit_name=worker.unit_name or "",
             )
-            for worker in workers_eligible_on(day=month)
+            for worker in workers_eligible_on(day=month, district=region)
             if worker.certificate_level in amounts
         ]
         roll.lines.all().delete()
@@ -125,20 +157,22 @@ def allowance_roll_generate(*, actor, month: date) -> AllowanceRoll:
     return roll
 
 
-def allowance_roll_schedule(*, actor, month: date) -> str:
-    """Check that a month's roll may be generated and generate it in the background once the
-    current transaction commits. Returns the task id, for the page to follow its progress."""
+def allowance_roll_schedule(*, actor, month: date, region=None) -> str:
+    """Check that a district's roll of a month may be generated and generate it in the background
+    once the current transaction commits. Returns the task id, for the page to follow its progress."""
     from positions.tasks import allowance_roll_generate_task
 
     month = first_of_month(month)
-    _check_month_open(month=month)
-    action_require(actions_for(actor, _roll_of(month)), "generate")
-    run = AllowanceRollRun.objects.create(id=uuid4(), month=month, requested_by=actor)
+    region = roll_district(actor=actor, region=region)
+    _check_month_open(month=month, region=region)
+    action_require(actions_for(actor, _roll_of(month, region=region)), "generate")
+    run = AllowanceRollRun.objects.create(id=uuid4(), month=month, region=region, requested_by=actor)
     task_id = str(run.id)
+    args = [month.isoformat(), actor.pk, region.pk if region else None]
 
     def send() -> None:
         try:
-            allowance_roll_generate_task.apply_async(args=[month.isoformat(), actor.pk], task_id=task_id)
+            allowance_roll_generate_task.apply_async(args=args, task_id=task_id)
         except BrokerError as error:  # the page says so instead of promising a roll that never comes
             logger.error("Allowance roll %s could not be queued: %s", month, error)
             raise ValidationError(
@@ -176,7 +210,7 @@ def allowance_roll_runs_recover(*, now: datetime | None = None) -> int:
         )
         stale = [(running[str(run.id)], run) for run in runs]
         for result, run in stale:
-            args = [run.month.isoformat(), run.requested_by_id]
+            args = [run.month.isoformat(), run.requested_by_id, run.region_id]
             TaskResult.objects.filter(pk=result.pk).update(status=states.PENDING, date_started=None)
             transaction.on_commit(lambda result=result, args=args: _send_again(task, result.task_id, args))
             logger.warning("Allowance roll generation %s stopped with its worker; sent again", result.task_id)

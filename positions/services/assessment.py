@@ -1,12 +1,12 @@
-"""Writes of the annual practice assessment: the district's scheme (criteria, weights, grade rules
-with their pay consequence) and each subject's scores under it. Each runs in one transaction and
-leaves an audit row."""
+"""Writes of the annual practice assessment: a district's scheme, or its city's default (criteria,
+weights, grade rules with their pay consequence), and each subject's scores under the scheme that
+applies in the subject's district. Each runs in one transaction and leaves an audit row."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,8 @@ from positions.models import (
     ServiceUnit,
     SocialWorker,
 )
-from positions.selectors.assessment import subject_choices, subject_field
+from positions.selectors.assessment import may_edit_scheme, scheme_applying_to, subject_choices, subject_field
+from socialwork.local_rules import rule_changed_notify, rule_of_model, rule_place
 from socialwork.money import yuan
 from socialwork.services import audit_record
 
@@ -173,12 +174,30 @@ def assessment_scheme_save(
 
     with transaction.atomic():
         if scheme is None:
-            scheme, action, before = AssessmentScheme(), "assessment_scheme.create", {}
+            # A new scheme is the author's place's own: their district's, or their city's default.
+            scheme, action, before = (
+                AssessmentScheme(region=rule_place(actor)),
+                "assessment_scheme.create",
+                {},
+            )
         else:
-            scheme = AssessmentScheme.objects.select_for_update().get(pk=scheme.pk)
+            scheme = (
+                AssessmentScheme.objects.select_for_update(of=("self",))
+                .select_related("region")
+                .get(pk=scheme.pk)
+            )
+            if not may_edit_scheme(actor, scheme):
+                raise PermissionDenied(
+                    _("This scheme is not your district's own; take your own copy to change it.")
+                )
             action, before = "assessment_scheme.update", _snapshot(scheme)
         # Checked for a clear message; the unique constraint still guards a race.
-        if AssessmentScheme.objects.filter(year=year, subject=subject).exclude(pk=scheme.pk).exists():
+        owner = {"region": scheme.region} if scheme.region_id else {"region__isnull": True}
+        if (
+            AssessmentScheme.objects.filter(year=year, subject=subject, **owner)
+            .exclude(pk=scheme.pk)
+            .exists()
+        ):
             raise ValidationError(
                 {"year": _("%(year)s already has a scheme of this kind (%(subject)s).")
                  % {"year": year, "subject": AssessmentScheme.Subject(subject).label}}
@@ -219,12 +238,42 @@ def assessment_scheme_save(
         after = _snapshot(scheme)
         changes = {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
         audit_record(actor=actor, action=action, target=scheme, summary=str(scheme), changes=changes)
+        # A city's default changed: the districts following it are told.
+        for key in {(scheme.year, scheme.subject), (before.get("year"), before.get("subject"))}:
+            if key[0] is not None:
+                transaction.on_commit(
+                    lambda key=key, region=scheme.region: rule_changed_notify(
+                        rule=rule_of_model(AssessmentScheme), region=region, year=key[0], subject=key[1]
+                    )
+                )
     return scheme
+
+
+def assessment_scheme_copy_parts(*, source_pk: int, copy: AssessmentScheme) -> None:
+    """A district took its own copy of a scheme (socialwork.local_rules.rule_own): its criteria
+    and grade rules are copied too, then changed on the scheme's form."""
+    AssessmentCriterion.objects.bulk_create(
+        AssessmentCriterion(
+            scheme=copy, name=c.name, weight=c.weight, source=c.source, full_marks_at=c.full_marks_at
+        )
+        for c in AssessmentCriterion.objects.filter(scheme_id=source_pk).order_by("pk")
+    )
+    GradeRule.objects.bulk_create(
+        GradeRule(
+            scheme=copy,
+            grade=r.grade,
+            min_score=r.min_score,
+            pay_consequence=r.pay_consequence,
+            pay_adjustment=r.pay_adjustment,
+        )
+        for r in GradeRule.objects.filter(scheme_id=source_pk)
+    )
 
 
 def _snapshot(scheme: AssessmentScheme) -> dict:
     criteria = list(scheme.criteria.order_by("pk"))
     return {
+        "region": str(scheme.region) if scheme.region_id else None,
         "year": scheme.year,
         "subject": scheme.subject,
         "title": scheme.title,
@@ -345,6 +394,12 @@ def assessment_record(
             raise ValidationError(
                 {"subject": _("A community service post is not assessed as an institution.")}
             )
+        applying = scheme_applying_to(subject=subject, year=scheme.year, kind=scheme.subject, actor=actor)
+        if applying is not None and applying.pk != scheme.pk:
+            raise ValidationError(
+                {"subject": _("%(subject)s is assessed under %(scheme)s, the scheme that applies in its district.")
+                 % {"subject": subject, "scheme": applying}}
+            )  # fmt: skip
         if not subject_choices(user=actor, scheme=scheme).filter(pk=subject.pk).exists():
             raise ValidationError({"subject": _("%(subject)s is outside your place in the network.") % {"subject": subject}})  # fmt: skip
         criteria = list(scheme.criteria.order_by("pk"))

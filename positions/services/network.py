@@ -119,12 +119,18 @@ def _move(unit: ServiceUnit, parent: ServiceUnit | None) -> None:
 
 
 def region_create(*, actor, parent: Region | None, name: str, code: str, level: str) -> Region:
-    """Add an area: a district stands alone, towns and streets sit in a district, communities
-    and villages in a town or street."""
+    """Add an area: a province, city or district stands alone (Region.ROOT_LEVELS), a district in a
+    city, towns and streets in a district, communities and villages in a town or street. A person
+    placed in the network adds areas inside their place only: a region standing alone is added by
+    an administrator with no place (it would lie outside every place)."""
     region = Region(name=name, code=code, level=level)
     with transaction.atomic():
         if parent is not None and not regions_visible_to(user=actor).filter(pk=parent.pk).exists():
             raise ValidationError({"parent": _("This region is outside your place in the network.")})
+        if parent is None and actor.region_id:
+            raise ValidationError(
+                {"parent": _("Choose the region it lies in: it must be inside your place.")}
+            )
         _validate(region, parent=parent)
         region = tree_insert(region, parent)
         audit_record(actor=actor, action="region.create", target=region, summary=region.name)

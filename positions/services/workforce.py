@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from positions.models import Appointment, CertificateLevel, Exam, Position, ServiceUnit, SocialWorker
 from positions.selectors.network import units_visible_to
+from positions.services.registration import registration_period_sync
 from socialwork import idnumbers
 from socialwork.services import apply_changes, audit_record
 
@@ -56,7 +57,8 @@ def position_save(*, actor, position: Position | None = None, **fields) -> Posit
 
 
 def worker_save(*, actor, worker: SocialWorker | None = None, **fields) -> SocialWorker:
-    """Create or change a worker's record. The ID number must pass the GB 11643 check, and the
+    """Create or change a worker's record (their latest registration period follows the registration
+    fields: registration_period_sync). The ID number must pass the GB 11643 check, and the
     date of birth and gender are those it holds (read from it when not given, an error on the
     field when they contradict it: `socialwork.idnumbers.identity`); the employer unit must lie
     in the actor's place."""
@@ -77,6 +79,7 @@ def worker_save(*, actor, worker: SocialWorker | None = None, **fields) -> Socia
         worker.full_clean()
         worker.save()
         audit_record(actor=actor, action=action, target=worker, summary=worker.name, changes=diff)
+        registration_period_sync(actor=actor, worker=worker)
     return worker
 
 

@@ -15,10 +15,13 @@ from django.views.decorators.http import require_POST
 
 from positions import pdf as paper
 from positions.forms_allowance import AllowancePolicyForm, AllowanceRollGenerateForm
-from positions.models import AllowanceRoll, AllowanceRollRun
+from positions.models import AllowancePolicy, AllowanceRoll, AllowanceRollRun
 from positions.selectors import allowance as selectors
+from positions.selectors.network import districts_under
 from positions.services import allowance as services
 from positions.workflow import actions_for
+from socialwork.local_rules import rule_place
+from socialwork.local_rules_views import rule_context
 from socialwork.pages import confirmation
 from socialwork.pdf import PDF_CONTENT_TYPE
 from socialwork.progress import task_state
@@ -61,14 +64,18 @@ def allowance_rolls(request):
     `generate` of a month not generated yet; the service checks it for the month typed)."""
     _require_view(request.user)
     can_generate = "generate" in actions_for(request.user, AllowanceRoll())
-    form = AllowanceRollGenerateForm(request.POST or None) if can_generate else None
+    place = rule_place(request.user)
+    districts = districts_under(place) if place is not None and place.is_above_district else None
+    form = AllowanceRollGenerateForm(request.POST or None, districts=districts) if can_generate else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
         if form.is_valid():
             month = form.cleaned_data["month"]
             try:
-                task_id = services.allowance_roll_schedule(actor=request.user, month=month)
+                task_id = services.allowance_roll_schedule(
+                    actor=request.user, month=month, region=form.cleaned_data.get("region")
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -159,8 +166,11 @@ def allowance_roll_pdf(request, pk):
 
 
 def allowance_policies(request):
-    """The amount per level and from when; district administrators add a new amount here."""
+    """The amount per level and from when in the person's place (their district's own table, or
+    the city's default it follows); district administrators add a new amount to their district's
+    table here, a city administrator to the city's default, seeing each district's state."""
     _require_view(request.user)
+    place = rule_place(request.user) or (request.user.unit.region if request.user.unit_id else None)
     can_add = request.user.is_district_wide and request.user.has_perm("positions.add_allowancepolicy")
     form = AllowancePolicyForm(request.POST or None) if can_add else None
     if request.method == "POST":
@@ -174,7 +184,11 @@ def allowance_policies(request):
             else:
                 messages.success(request, _("%(policy)s was added.") % {"policy": policy})
                 return redirect("positions:allowance_policies")
-    context = {"policies": selectors.allowance_policies(), "form": form}
+    context = {
+        "policies": selectors.allowance_policies(place=place),
+        "form": form,
+        **rule_context(request.user, AllowancePolicy),
+    }
     return render(request, "positions/allowance/policies.html", context)
 
 

@@ -21,6 +21,7 @@ from positions.models import AssessmentScheme, Grade
 from positions.selectors import assessment as selectors
 from positions.selectors.evidence import worker_evidence
 from positions.services import assessment as services
+from socialwork.local_rules_views import rule_context
 
 
 def scheme_list(request):
@@ -50,6 +51,13 @@ def scheme_detail(request, pk):
             "grade": request.GET.get("grade", ""),
             "q": request.GET.get("q", ""),
             "sort": request.GET.get("sort", "-total"),
+            "can_edit": selectors.may_edit_scheme(request.user, page.scheme),
+            # Where the person's place stands for this year and kind; taking one's own copy or
+            # going back to the city's leads to the list, where the scheme that applies is.
+            **rule_context(
+                request.user, AssessmentScheme, year=page.scheme.year, subject=page.scheme.subject
+            ),
+            "rule_next": reverse("positions:assessment_schemes"),
         },
     )
 
@@ -110,7 +118,7 @@ def scheme_create(request):
 
 @permission_required("positions.change_assessmentscheme", raise_exception=True)
 def scheme_update(request, pk):
-    return _scheme_form(request, get_object_or_404(selectors.schemes_visible_to(user=request.user), pk=pk))
+    return _scheme_form(request, get_object_or_404(selectors.schemes_editable_by(user=request.user), pk=pk))
 
 
 def _evidence(scheme: AssessmentScheme, subject) -> list:

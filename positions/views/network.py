@@ -29,7 +29,17 @@ def unit_detail(request, pk):
         page = selectors.unit_page(user=request.user, pk=pk)
     except ServiceUnit.DoesNotExist:
         raise Http404 from None
-    return render(request, "positions/unit_detail.html", {"page": page, "unit": page.unit})
+    satisfaction = None
+    if page.unit.level == ServiceUnit.Level.STATION:
+        from casework import selectors as casework_selectors
+        from casework.models import Case
+
+        # Counts only, named by no one: whoever sees the station's page sees them.
+        cases = Case.objects.filter(station=page.unit, removed_at__isnull=True)
+        satisfaction = casework_selectors.satisfaction_figures(cases)
+    return render(
+        request, "positions/unit_detail.html", {"page": page, "unit": page.unit, "satisfaction": satisfaction}
+    )
 
 
 def coverage(request):

@@ -17,6 +17,7 @@ from positions.forms import (
     TransferForm,
 )
 from positions.models import Appointment, Position
+from positions.selectors import registration
 from positions.selectors import workforce as selectors
 from positions.services import workforce as services
 from socialwork.pages import form_page, page_of, show_errors
@@ -170,6 +171,7 @@ def worker_detail(request, pk):
             "worker": worker,
             "profile": selectors.worker_profile(worker=worker),
             "show_id_number": selectors.can_see_full_id_number(request.user, worker),
+            **registration.worker_registration(user=request.user, worker=worker),
         },
     )
 

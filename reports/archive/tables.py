@@ -78,6 +78,9 @@ EXPORTED: dict[str, object] = {
     "positions.AllowanceLine": Via("worker"),
     "positions.Award": Via("worker"),
     "positions.Studio": _units("unit"),
+    "positions.RegistrationHoursPolicy": ALL,
+    "positions.RegistrationPeriod": Via("worker"),
+    "positions.OutsideTraining": Via("worker"),
     "positions.StudioProject": Via("studio"),
     # Training
     "training.Trainer": ALL,
@@ -109,9 +112,22 @@ EXPORTED: dict[str, object] = {
     "projects.SupervisionVisit": Via("project"),
     "projects.Acceptance": Via("project"),
     "projects.Honour": Via("project"),
+    "projects.EvaluationScheme": ALL,
+    "projects.EvaluationDomain": Via("scheme"),
+    "projects.EvaluationIndicator": Via("domain"),
+    "projects.Evaluation": Via("project"),
+    "projects.Evaluation_evaluators": Via("evaluation"),
+    "projects.IndicatorScore": Via("evaluation"),
+    "projects.RectificationItem": Via("evaluation"),
+    "projects.ReviewPanel": Via("call"),
+    "projects.PanelMember": Via("panel"),
+    "projects.PanelApplication": Via("panel"),
+    "projects.ConflictDeclaration": Via("project"),
+    "projects.ReviewRevision": Via("review"),
     # Casework: every record of the region's stations, whatever its label: the archive is the
     # bureau's, not one reader's view of it.
     "casework.VulnerabilityCategory": ALL,
+    "casework.SatisfactionQuestion": ALL,
     "casework.Client": _units("station"),
     "casework.Client_categories": Via("client"),
     "casework.HouseholdMember": Via("client"),
@@ -128,8 +144,19 @@ EXPORTED: dict[str, object] = {
     "casework.PlanGoal": Via("plan"),
     "casework.PlanTask": Via("plan"),
     "casework.ServiceNote": Via("case"),
+    "casework.HomeVisit": Via("case"),
+    # What each attachment and signed consent is (name, type, size, who, when; the stored file's
+    # reference, meaningless without this installation's keys). The bytes are not in the archive:
+    # they are stored encrypted under the installation's keys, and the archive's files/ copies
+    # stored files as they are; see the README (Attachments and signatures).
+    "casework.Attachment": Via("case"),
+    "casework.ClientConsent": Via("client"),
+    "casework.FieldConflict": Via("case", "client"),
     "casework.Referral": Via("case"),
     "casework.FollowUp": Via("case"),
+    "casework.SatisfactionAnswer": Via("follow_up"),
+    "casework.EvaluationSample": Via("evaluation"),
+    "casework.SampledCase": Via("sample"),
     "casework.SupervisorReview": Via("case"),
     "casework.Closing": Via("case"),
     "casework.Transfer": Via("case"),
@@ -146,10 +173,12 @@ EXPORTED: dict[str, object] = {
     "casework.GroupAttendance": Via("session"),
     "casework.SubjectRequest": _units("station"),
     "casework.SubjectRequestStep": Via("request"),
+    "casework.ClientMerge": Via("kept", "merged"),
 }
 
 # model label -> why it is not in the archive.
 LEFT_OUT: dict[str, str] = {
+    "casework.FieldEntry": "keys of entries sent from phones, kept only so that a repeated send saves nothing twice",
     "socialwork.AuditEntry": "the installation's sealed audit chain; it has its own archive (audit_archive)",
     "socialwork.AuditChainCheck": "checks of this installation's audit chain",
     "socialwork.AuditArchive": "the audit chain's own archives",
@@ -169,7 +198,15 @@ LEFT_OUT: dict[str, str] = {
     "casework.SubjectRequestPolicy": "a setting of the installation",
     "reports.AnnualReport": "files computed from the registers; computed again after a restore",
     "reports.DashboardSnapshot": "a cache of the figures",
+    "reports.Dossier": "files and figures computed from the registers; built again after a restore",
     "reports.ExportRequest": "this installation's downloads, the archive among them",
+    # Statistical returns (reports.upward) are the district's reporting to the city: the city's forms,
+    # reviewed by the city's accounts, which lie outside the district's archive; their figures are
+    # computed again from the registers the archive carries.
+    "reports.StatisticalForm": "the city's report forms: defined above the district, not its data",
+    "reports.StatisticalReturn": "the district's returns to the city, kept by the installation the city runs",
+    "reports.StatisticalReturnStep": "the timeline of a return to the city, with the city's accounts",
+    "reports.StatisticalFlag": "a check's finding on this installation's records, found again by the next check",
 }
 
 APPS = ("socialwork", "positions", "training", "projects", "casework", "reports")

@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from positions.models import Region
-from positions.selectors.network import regions_visible_to
-from reports import annual, services
+from reports import annual, figures, services
 from reports.models import AnnualReport
 from socialwork.files import file_response
 from socialwork.progress import task_state
@@ -23,7 +22,7 @@ LIST_LENGTH = 50
 
 class AnnualReportForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("year"), min_value=services.FIRST_YEAR)
-    town = forms.ModelChoiceField(
+    part = forms.ModelChoiceField(
         label=gettext_lazy("town or street"),
         queryset=Region.objects.none(),
         required=False,
@@ -34,11 +33,15 @@ class AnnualReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year - 1
         self.fields["year"].max_value = timezone.localdate().year
-        self.fields["town"].queryset = regions_visible_to(user=user).filter(level__in=Region.TOWN_LEVELS)
+        # A city administrator's districts, a district administrator's towns and streets.
+        self.fields["part"].queryset = figures.parts_for(user=user)
+        self.fields["part"].label = figures.part_heading(user=user)
 
 
 def _reports_of(user):
-    return AnnualReport.objects.visible_to(user).select_related("town", "requested_by", "scope_unit")
+    return AnnualReport.objects.visible_to(user).select_related(
+        "town", "requested_by", "scope_unit", "scope_region"
+    )
 
 
 def annual_list(request):

@@ -22,9 +22,11 @@ def dashboard(request):
     if not can_see_dashboard(user):
         raise PermissionDenied
     year = year_of(request)
-    towns = list(report_figures.towns_for(user=user))
-    town = next((t for t in towns if str(t.pk) == request.GET.get("town", "")), None)
-    figures = services.dashboard(user=user, year=year, town=town)
+    parts = list(report_figures.parts_for(user=user))
+    # "town" is the parameter's name in links made before a city's districts were parts
+    chosen = request.GET.get("part", request.GET.get("town", ""))
+    part = next((p for p in parts if str(p.pk) == chosen), None)
+    figures = services.dashboard(user=user, year=year, town=part)
     template = "reports/dashboard.html#figures" if request.htmx else "reports/dashboard.html"
     return render(
         request,
@@ -36,8 +38,9 @@ def dashboard(request):
             "year": year,
             "place": user.region if user.is_district_wide else user.unit,
             "this_year": timezone.localdate().year,
-            "towns": towns,
-            "town": town,
+            "parts": parts,
+            "part": part,
+            "part_heading": report_figures.part_heading(user=user),
         },
     )
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from socialwork.models import User
 from socialwork.roles import Role
 
-PLACE_FIELDS = ("full_name", "email", "region", "unit", "organization")
+PLACE_FIELDS = ("full_name", "email", "messenger_id", "region", "unit", "organization")
 
 
 class PasswordPairMixin:

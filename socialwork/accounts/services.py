@@ -60,6 +60,7 @@ def user_create(
     password: str,
     full_name: str = "",
     email: str = "",
+    messenger_id: str = "",
     region=None,
     unit=None,
     organization=None,
@@ -76,6 +77,7 @@ def user_create(
         username=username,
         full_name=full_name,
         email=email,
+        messenger_id=(messenger_id or "").strip(),
         region=region,
         unit=unit,
         organization=organization,
@@ -93,7 +95,15 @@ def user_create(
             summary=username,
             changes={
                 name: [None, str(getattr(account, name) or "")]
-                for name in ("username", "full_name", "email", "region", "unit", "organization")
+                for name in (
+                    "username",
+                    "full_name",
+                    "email",
+                    "messenger_id",
+                    "region",
+                    "unit",
+                    "organization",
+                )
             },
         )
     return account
@@ -108,9 +118,10 @@ def user_place(
     organization=None,
     full_name: str | None = None,
     email: str | None = None,
+    messenger_id: str | None = None,
 ) -> User:
-    """Place an account in the network (region, unit, organization) and keep its name and e-mail.
-    The system administrator's, never on their own account."""
+    """Place an account in the network (region, unit, organization) and keep its name, e-mail and
+    enterprise messenger account id. The system administrator's, never on their own account."""
     _allowed(actor, account, selectors.PLACE)
     region = region or (unit.region if unit else None)
     _check_place(actor=actor, region=region, unit=unit)
@@ -121,6 +132,8 @@ def user_place(
             fields["full_name"] = full_name
         if email is not None:
             fields["email"] = email
+        if messenger_id is not None:
+            fields["messenger_id"] = messenger_id.strip()
         changes = apply_changes(account, fields)
         if changes:
             account.save(update_fields=list(changes))

@@ -13,8 +13,8 @@ from . import keyring as kr
 from .keyring import DecryptionError
 
 __all__ = [
-    "DecryptionError", "cipher", "decrypt", "digest", "digest_algorithm", "digest_current", "digest_lookup",
-    "digest_keyring", "encrypt", "encryption_keyring", "is_current",
+    "DecryptionError", "cipher", "decrypt", "decrypt_bytes", "digest", "digest_algorithm", "digest_current", "digest_lookup",
+    "digest_keyring", "encrypt", "encrypt_bytes", "encryption_keyring", "is_current",
 ]  # fmt: skip
 
 _cache: dict = {}
@@ -75,6 +75,16 @@ def encrypt(plaintext: str) -> str:
 
 def decrypt(value: str) -> str:
     return kr.decrypt(encryption_keyring(), value)
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    """A file's bytes under the current key and cipher, the header naming both."""
+    return kr.encrypt_bytes(encryption_keyring(), cipher(), data)
+
+
+def decrypt_bytes(blob: bytes) -> bytes:
+    """Bytes made by `encrypt_bytes` under any configured key and either cipher."""
+    return kr.decrypt_bytes(encryption_keyring(), blob)
 
 
 def is_current(value: str) -> bool:

@@ -236,3 +236,55 @@ def keyring_from_setting(setting: str, purpose: str) -> Keyring:
     from django.conf import settings
 
     return Keyring(keys=parse_keys(getattr(settings, setting, ()), setting), purpose=purpose)
+
+
+# Bytes (stored files): b"swb1:<cipher>:<key id>\n" then the payload, the header authenticated
+# with it. The same keys as the columns, under subkeys of their own use ("bytes/<cipher>").
+
+BYTES_MAGIC = b"swb1:"
+
+
+def encrypt_bytes(ring: Keyring, cipher: str, data: bytes) -> bytes:
+    key_id = ring.current_id
+    head = BYTES_MAGIC + f"{cipher}:{key_id}\n".encode()
+    if cipher == FERNET:
+        fernet = Fernet(base64.urlsafe_b64encode(ring.subkey(key_id, f"bytes/{FERNET}")))
+        return head + fernet.encrypt(data)
+    if cipher == SM4GCM:
+        nonce = os.urandom(12)
+        key = ring.subkey(key_id, f"bytes/{SM4GCM}", length=16, algorithm=hashes.SM3)
+        encryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce)).encryptor()
+        encryptor.authenticate_additional_data(head)
+        body = encryptor.update(data) + encryptor.finalize()
+        return head + nonce + body + encryptor.tag
+    raise ImproperlyConfigured(f"FIELD_CIPHER must be one of {', '.join(CIPHERS)}, not {cipher!r}.")
+
+
+def bytes_header(blob: bytes) -> tuple[str, str]:
+    """(cipher, key id) of encrypted bytes; ("plain", "") for bytes that carry no header."""
+    if not blob.startswith(BYTES_MAGIC):
+        return PLAIN, ""
+    line = blob[len(BYTES_MAGIC) : blob.find(b"\n", 0, 64)] if b"\n" in blob[:64] else b""
+    cipher, _, key_id = line.decode("ascii", "replace").partition(":")
+    return (cipher, key_id) if cipher in CIPHERS and key_id else (PLAIN, "")
+
+
+def decrypt_bytes(ring: Keyring, blob: bytes) -> bytes:
+    cipher, key_id = bytes_header(blob)
+    if cipher == PLAIN:
+        raise DecryptionError(f"a stored file of {ring.purpose} carries no encryption header")
+    head_length = blob.index(b"\n") + 1
+    head, payload = blob[:head_length], blob[head_length:]
+    try:
+        if cipher == FERNET:
+            return Fernet(base64.urlsafe_b64encode(ring.subkey(key_id, f"bytes/{FERNET}"))).decrypt(payload)
+        key = ring.subkey(key_id, f"bytes/{SM4GCM}", length=16, algorithm=hashes.SM3)
+        nonce, body, tag = payload[:12], payload[12:-16], payload[-16:]
+        decryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce, tag)).decryptor()
+        decryptor.authenticate_additional_data(head)
+        return decryptor.update(body) + decryptor.finalize()
+    except (InvalidToken, InvalidTag, ValueError):
+        raise DecryptionError(
+            f"a file made with {cipher} under the key {key_id!r} of {ring.purpose} does not decrypt "
+            "with the key configured under that id"
+        ) from None

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from socialwork.roles import DISTRICT_WIDE_ROLES, Role
+from socialwork.roles import DISTRICT_WIDE_ROLES, Role, role_label
 
 
 class User(AbstractUser):
@@ -40,6 +40,15 @@ class User(AbstractUser):
         help_text=_("For social organization staff: the organization they work for."),
     )
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    messenger_id = models.CharField(
+        _("messenger account"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "The person's user ID in the enterprise messenger (WeCom or DingTalk); empty: nothing "
+            "is sent to them there."
+        ),
+    )
     language_chosen_at = models.DateTimeField(
         _("language chosen"),
         null=True,
@@ -84,4 +93,7 @@ class User(AbstractUser):
         return self.is_superuser or self.has_role(*DISTRICT_WIDE_ROLES)
 
     def role_labels(self) -> list[str]:
-        return [Role(name).label for name in sorted(self.roles) if name in Role.values]
+        """The names of the person's roles as the pages show them: a district administrator placed
+        at a city or province is the city's (or province's) administrator (socialwork.roles)."""
+        place = self.region.level if self.region_id else None
+        return [role_label(name, place) for name in sorted(self.roles) if name in Role.values]

@@ -118,7 +118,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # How many pages a phone fetches at once when it keeps its field pages (casework.views.field
+    # precache.json): SQLite writes one at a time (each page opened is audited), so one by one.
+    FIELD_PAGES_AT_ONCE = 1
 else:
+    FIELD_PAGES_AT_ONCE = 4
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # PostgreSQL in production: DATABASE_URL names the runtime role the application connects as, which
@@ -259,6 +263,23 @@ FILES_ACCEL_REDIRECT_PREFIX = env("FILES_ACCEL_REDIRECT_PREFIX", default="")
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="socialwork@localhost")
+# Where people reach the site, for links that leave it: the dossiers' links to the records they
+# were drawn from (a PDF or a workbook is read away from any request). No trailing slash.
+SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
+
+# Notifications by enterprise messenger (socialwork.messenger): "" off, "wecom" (WeCom, 政务微信)
+# or "dingtalk" (DingTalk, 浙政钉). The API's address is the provider's public one unless a
+# government's private deployment has its own. WeCom signs in with the corp ID and the app's
+# secret, DingTalk with the app key and secret; both send as the app (agent) ID. A message that
+# could not be sent is tried again after 1, 2, 4, 8... minutes, at most MESSENGER_MAX_ATTEMPTS times.
+MESSENGER_PROVIDER = env("MESSENGER_PROVIDER", default="")
+MESSENGER_API_URL = env("MESSENGER_API_URL", default="").rstrip("/")
+MESSENGER_CORP_ID = env("MESSENGER_CORP_ID", default="")
+MESSENGER_APP_KEY = env("MESSENGER_APP_KEY", default="")
+MESSENGER_APP_SECRET = env("MESSENGER_APP_SECRET", default="")
+MESSENGER_AGENT_ID = env("MESSENGER_AGENT_ID", default="")
+MESSENGER_MAX_ATTEMPTS = env.int("MESSENGER_MAX_ATTEMPTS", default=8)
+MESSENGER_TIMEOUT = env.float("MESSENGER_TIMEOUT", default=10.0)
 
 # Backups (socialwork.backups): an encrypted copy of the database and of MEDIA_ROOT every night, in
 # a directory nothing serves, the newest checked by restoring it into a scratch database. The key
@@ -336,7 +357,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["socialwork.api.RolePermissions"],
     "DEFAULT_PAGINATION_CLASS": "socialwork.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "socialwork.lists.ListFilterBackend",  # django-filter's, through the list's selector
         "rest_framework.filters.SearchFilter",
         "socialwork.sorting.ApiOrderingFilter",  # rest_framework.filters.OrderingFilter, naturally
     ],
@@ -386,6 +407,11 @@ SPECTACULAR_SETTINGS = {
         "SubjectRequestKindEnum": "casework.models.SubjectRequest.Kind",
         "SubjectRequestStatusEnum": "casework.models.SubjectRequest.Status",
         "LabelReasonEnum": "casework.models.labels.LabelReason",
+        "DossierKindEnum": "reports.models.Dossier.Kind",
+        # Annual reports, exports and dossiers share one set of job states.
+        "JobStatusEnum": "reports.models.Dossier.Status",
+        "FollowUpMethodEnum": "casework.models.cases.FollowUp.Method",
+        "GoalOutcomeEnum": "casework.models.cases.PlanGoal.Outcome",
     },
 }
 

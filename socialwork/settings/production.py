@@ -13,6 +13,11 @@ from .base import (
     FIELD_DIGEST_KEYS,
     FIELD_ENCRYPTION_KEYS,
     FIELD_ENCRYPTION_LEGACY_SALTS,
+    MESSENGER_AGENT_ID,
+    MESSENGER_APP_KEY,
+    MESSENGER_APP_SECRET,
+    MESSENGER_CORP_ID,
+    MESSENGER_PROVIDER,
     SECRET_KEY,
     env,
 )
@@ -50,6 +55,17 @@ if not AUDIT_CHAIN_KEYS or any(
     )
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the hosts this site answers to.")
+if MESSENGER_PROVIDER not in ("", "wecom", "dingtalk"):
+    raise ImproperlyConfigured('MESSENGER_PROVIDER must be empty, "wecom" or "dingtalk".')
+if MESSENGER_PROVIDER and not (
+    MESSENGER_APP_SECRET
+    and MESSENGER_AGENT_ID
+    and (MESSENGER_CORP_ID if MESSENGER_PROVIDER == "wecom" else MESSENGER_APP_KEY)
+):
+    raise ImproperlyConfigured(
+        "MESSENGER_PROVIDER needs MESSENGER_APP_SECRET, MESSENGER_AGENT_ID and the app's sign-in: "
+        "MESSENGER_CORP_ID for wecom, MESSENGER_APP_KEY for dingtalk."
+    )
 
 DEBUG = False
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

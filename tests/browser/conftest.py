@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.second_factor import enter_second_factor, with_device
+from tests.browser.phone import log_in_on
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -38,8 +38,25 @@ def browser():
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         )  # fmt: skip
-        yield browser
+        yield _ServiceWorkersAsked(browser)
         browser.close()
+
+
+class _ServiceWorkersAsked:
+    """The browser, whose contexts run the field app's service worker only where a journey asks
+    for it (`service_workers="allow"`, tests/browser/test_field_offline_journey.py). Left running,
+    it keeps a social worker's pages in the background (each fetch audited), and the tests' SQLite
+    database in memory takes one writer at a time: another page's write would fail as locked."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        options.setdefault("service_workers", "block")
+        return self._browser.new_context(**options)
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
 
 
 @pytest.fixture
@@ -59,19 +76,7 @@ def log_in(page, live_server):
     was logged in before is logged out first."""
 
     def as_person(username: str, password: str = "pass-word-42") -> None:
-        from socialwork.accounts.twofactor import totp_device_of
-        from socialwork.models import User
-
-        with_device(username)
-        page.context.clear_cookies()
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", password)
-        page.click("main button[type=submit]")
-        user = User.objects.filter(username=username).first()
-        if user is not None and totp_device_of(user) is not None:
-            enter_second_factor(page, username)
-        page.wait_for_url(f"{live_server.url}/")
+        log_in_on(page, live_server.url, username, password)
 
     return as_person
 

@@ -152,8 +152,12 @@ def test_a_social_worker_takes_a_family_from_intake_to_closing(
     unfold("#closing-form")
     page.select_option("#id_closing-reason", value="goals_reached")
     page.fill("#id_closing-summary", "获赔偿三万元，学费全免，康复后在福利企业就业")
-    page.check("#id_closing-reached_goals_0")
-    page.check("#id_closing-reached_goals_1")
+    # Each goal of the plan stated reached, with its evidence (MZ/T 094).
+    for goal, evidence in zip(
+        case.plans.get().goals.order_by("pk"), ("获赔偿三万元", "学费全免"), strict=True
+    ):
+        page.select_option(f"#id_closing-goal-{goal.pk}-outcome", value="reached")
+        page.fill(f"#id_closing-goal-{goal.pk}-evidence", evidence)
     page.fill("#id_closing-client_feedback", "感谢社工，生活有了盼头")
     submit("#closing-form")
 

@@ -12,6 +12,7 @@ from casework import services
 from casework.models import CommunityActivity, Volunteer
 from socialwork.models import AuditEntry
 from tests.casework.factories import make_client
+from tests.factories import make_region
 
 TODAY = timezone.localdate()
 PHONE = "13812345678"
@@ -359,3 +360,14 @@ def test_the_api_community_lists_make_a_bounded_number_of_queries(
     for path in ("/api/v1/activities/", "/api/v1/volunteers/"):
         with django_assert_max_num_queries(8):
             assert client.get(path).json()["count"] == 12
+
+
+def test_the_activity_filter_offers_the_districts_communities_not_the_district_besides(
+    as_user, social_worker, network
+):
+    beside = make_region("邻区", "district")
+    far = make_region("邻区某社区", "community", make_region("邻区某街道", "street", beside))
+    page = as_user(social_worker).get(url("activity_list"))
+    offered = set(page.context["filter"].form.fields["community"].queryset)
+    assert {network.community_a, network.village_a, network.community_b} <= offered
+    assert far not in offered

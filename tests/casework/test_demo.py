@@ -135,3 +135,21 @@ def test_demo_clients_fit_their_categories_by_age_and_sex(seeded):
     assert children.exists() and all(c.birth_date.year > today.year - 18 for c in children)
     elderly = Client.objects.filter(categories__code__in=["elderly_alone", "left_behind_elderly"])
     assert elderly.exists() and all(c.birth_date.year <= today.year - 60 for c in elderly)
+
+
+def test_the_demo_shows_measures_before_and_after_and_referrals_in_time_late_and_overdue(
+    seeded, demo_accounts
+):
+    from casework.selectors import referral_figures, referral_is_overdue
+
+    ye = Case.objects.get(clients__name="叶先生")
+    goals = list(ye.plans.get(status="approved").goals.all())
+    measured = [goal for goal in goals if goal.after_value is not None]
+    assert len(measured) == 2 and all(goal.improved for goal in measured)
+    assert all(goal.outcome == "reached" and goal.evidence for goal in goals)
+    assert all(r.answered_on <= r.answer_by for r in ye.referrals.all())
+    twins = Case.objects.get(clients__name="王乐乐")
+    late, waiting = twins.referrals.order_by("referred_on")
+    assert late.answered_on > late.answer_by and referral_is_overdue(waiting)
+    figures = referral_figures(Referral.objects.all())
+    assert figures.overdue >= 1 and 0 < figures.answered_in_time_share < 100

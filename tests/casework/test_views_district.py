@@ -193,8 +193,10 @@ def test_an_unknown_case_number_and_a_case_outside_the_district_get_the_same_ans
         "district_b", Role.DISTRICT_ADMIN, unit=network.centre, region=network.town_b, is_staff=True
     )
     admin = as_user(elsewhere_admin)
-    unknown = ask(admin, "ST-000000000-2026-9999", colleague)
-    outside = ask(admin, case.number, colleague)
+    # The person asked for is in street B, inside the administrator's place (the form offers no one else).
+    worker_b = make_user("worker_b", Role.SOCIAL_WORKER, unit=network.room_b)
+    unknown = ask(admin, "ST-000000000-2026-9999", worker_b)
+    outside = ask(admin, case.number, worker_b)
     assert unknown.status_code == outside.status_code == 400
     assert unknown.context["form"].errors == outside.context["form"].errors
     assert outside.context["form"].errors["case_number"] == ["No case with this number is in your district."]

@@ -58,6 +58,7 @@ def tries(actor, case, network, other_worker) -> dict[str, Callable | None]:
     plan, closing, task = _plan(case), _closing(case), _task(case)
     referral = Referral.objects.filter(case=case).first()
     follow_up = FollowUp.objects.filter(case=case, done_on__isnull=True).first()
+    goal = plan.goals.first() if plan else None
     calls = {
         name: (lambda name=name: services.case_move(actor=actor, case=case, move=name, reason="复发"))
         for name, move in workflow.MOVES.items()
@@ -80,13 +81,29 @@ def tries(actor, case, network, other_worker) -> dict[str, Callable | None]:
         "referral_add": lambda: services.referral_add(
             actor=actor, case=case, target_kind="person", target="亲属", request="帮助", referred_on=TODAY
         ),
+        "goal_measure": goal
+        and (
+            lambda: services.goal_measure_record(
+                actor=actor,
+                goal=goal,
+                phase="before",
+                value=6,
+                measured_on=TODAY,
+                measure="评分",
+                measure_kind="rating",
+            )
+        ),  # fmt: skip
         "referral_update": referral
         and (lambda: services.referral_update(actor=actor, referral=referral, status="in_progress")),
         "follow_up_schedule": lambda: services.follow_up_schedule(
             actor=actor, case=case, due_on=TODAY, purpose="回访"
         ),
         "follow_up_done": follow_up
-        and (lambda: services.follow_up_done(actor=actor, follow_up=follow_up, done_on=TODAY, result="好")),
+        and (
+            lambda: services.follow_up_done(
+                actor=actor, follow_up=follow_up, done_on=TODAY, result="好", method="phone"
+            )
+        ),
         "review_add": lambda: services.review_add(actor=actor, case=case, reviewed_on=TODAY, comments="好"),
         "closing_request": lambda: services.closing_request(
             actor=actor, case=case, reason="goals_reached", summary="完成"

@@ -173,7 +173,7 @@ def test_the_amount_is_the_policy_in_force_on_the_first_of_the_month(network, po
         monthly_amount=Decimal(300),
         effective_from=date(2025, 4, 15),
     )
-    assert allowance_amounts_on(day=APRIL)[C.SOCIAL_WORKER] == Decimal("200.00")
+    assert allowance_amounts_on(day=APRIL, place=network.district)[C.SOCIAL_WORKER] == Decimal("200.00")
     assert paid(allowance_roll_generate(actor=district_admin, month=APRIL)) == {"社工": Decimal("200.00")}
     assert paid(allowance_roll_generate(actor=district_admin, month=MAY)) == {"社工": Decimal("300.00")}
 
@@ -465,7 +465,7 @@ def test_policies_page_lists_and_adds_amounts(
         {"level": C.SOCIAL_WORKER, "monthly_amount": "300", "effective_from": "2025-04-01"},
     )
     assert response.status_code == 302
-    assert allowance_amounts_on(day=APRIL)[C.SOCIAL_WORKER] == Decimal("300.00")
+    assert allowance_amounts_on(day=APRIL, place=network.district)[C.SOCIAL_WORKER] == Decimal("300.00")
 
 
 def test_policies_form_shows_clear_errors(as_user, network, policies, district_admin):

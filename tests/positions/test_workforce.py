@@ -33,7 +33,7 @@ def make_worker(name="张敏", unit=None, level=L.ASSISTANT, **fields) -> Social
     return SocialWorker.objects.create(
         name=name,
         gender="female",
-        id_number=valid_id(),
+        id_number=fields.pop("id_number", None) or valid_id(),
         employer_unit=unit,
         certificate_level=level,
         **fields,

@@ -29,3 +29,17 @@ def call(db):
 @pytest.fixture
 def budget(db):
     return make_budget()
+
+
+from tests.projects.evaluation_fixtures import (  # noqa: E402, F401 (the evaluation tests' fixtures)
+    assessor_org,
+    ev_call,
+    evaluation,
+    evaluator,
+    other_evaluator,
+    other_project,
+    provider,
+    provider_staff,
+    running,
+    scheme,
+)

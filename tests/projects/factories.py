@@ -39,8 +39,11 @@ def make_call(*, year: int | None = None, ceiling="100000", open_now: bool = Tru
     )
 
 
-def make_budget(year: int | None = None, amount="1290000") -> YearBudget:
-    return YearBudget.objects.create(year=year or timezone.localdate().year, amount=Decimal(amount))
+def make_budget(year: int | None = None, amount="1290000", region=None) -> YearBudget:
+    """A year's budget: a district's own (`region`), or without an owner (everyone's)."""
+    return YearBudget.objects.create(
+        region=region, year=year or timezone.localdate().year, amount=Decimal(amount)
+    )
 
 
 def make_project(

@@ -180,7 +180,7 @@ def test_the_budget_is_checked_again_when_saving(district_admin, network, orgs, 
     rows = rows_of([row(合同金额=300000)])
     register_cls = get("projects")
     original = register_cls._budget
-    monkeypatch.setattr(register_cls, "_budget", lambda self, year, amount, errors: True)
+    monkeypatch.setattr(register_cls, "_budget", lambda self, year, amount, community, errors: True)
     budget_2015.amount = Decimal("200000")
     budget_2015.save()
     with pytest.raises(ValidationError, match="budget is left"):

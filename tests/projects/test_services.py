@@ -367,12 +367,16 @@ def test_applicant_cannot_approve_their_own_project(applicant, under_review):
         services.project_decide(actor=applicant, project=under_review, approve=True, amount="100")
 
 
-def test_recording_a_review_again_updates_it(district_admin, under_review):
+def test_recording_a_review_again_updates_it_with_a_reason_kept_on_record(district_admin, under_review):
     services.review_record(actor=district_admin, project=under_review, score=70)
+    with pytest.raises(ValidationError):  # a second score replaces the first only with a reason
+        services.review_record(actor=district_admin, project=under_review, score="85.5")
     review = services.review_record(
-        actor=district_admin, project=under_review, score="85.5", comment="改进后"
+        actor=district_admin, project=under_review, score="85.5", comment="改进后", reason="补充材料"
     )
     assert under_review.reviews.get() == review and review.score == Decimal("85.5")
+    revision = review.revisions.get()
+    assert (revision.previous_score, revision.reason) == (Decimal(70), "补充材料")
 
 
 @pytest.mark.parametrize("score", [-1, 101, "abc"])

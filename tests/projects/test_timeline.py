@@ -137,7 +137,9 @@ def test_the_project_page_with_its_whole_timeline_makes_a_bounded_number_of_quer
 ):
     project, district = completed
     client = as_user(district)
-    with django_assert_max_num_queries(30) as first:
+    # 30 for the project and its timeline; its evaluations, the applicant's past grades, its review
+    # panels and the satisfaction figures of its cases six more.
+    with django_assert_max_num_queries(36) as first:
         assert client.get(project.get_absolute_url()).status_code == 200
     # More awards, rescissions, agreements and payments cost no more queries.
     contract = project.contract

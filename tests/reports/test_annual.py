@@ -40,8 +40,8 @@ def fixed_chapters(monkeypatch):
     """figures.chapters replaced by two small chapters; `calls` records who asked."""
     calls = []
 
-    def chapters(*, user, year, town=None):
-        calls.append((user.username, year, town))
+    def chapters(*, user, year, part=None):
+        calls.append((user.username, year, part))
         return CHAPTERS
 
     monkeypatch.setattr(figures, "chapters", chapters)
@@ -112,7 +112,7 @@ def test_station_manager_report_is_scoped_to_their_station(
     station_manager, network, fixed_chapters, django_capture_on_commit_callbacks
 ):
     report = request_and_run(
-        django_capture_on_commit_callbacks, actor=station_manager, year=YEAR, town=network.town_a
+        django_capture_on_commit_callbacks, actor=station_manager, year=YEAR, part=network.town_a
     )
     assert report.scope_unit == network.station_a
     assert fixed_chapters == [("manager_a", YEAR, network.town_a)]
@@ -127,14 +127,14 @@ def test_other_roles_cannot_request_a_report(request, role_fixture, fixed_chapte
 
 def test_station_manager_cannot_report_on_another_town(station_manager, network, fixed_chapters):
     with pytest.raises(ValidationError) as error:
-        services.report_request(actor=station_manager, year=YEAR, town=network.town_b)
-    assert "town" in error.value.message_dict
+        services.report_request(actor=station_manager, year=YEAR, part=network.town_b)
+    assert "part" in error.value.message_dict
 
 
 def test_a_community_is_not_a_town(district_admin, network, fixed_chapters):
     with pytest.raises(ValidationError) as error:
-        services.report_request(actor=district_admin, year=YEAR, town=network.community_a)
-    assert "town" in error.value.message_dict
+        services.report_request(actor=district_admin, year=YEAR, part=network.community_a)
+    assert "part" in error.value.message_dict
 
 
 @pytest.mark.parametrize("year", [1999, date.today().year + 1])
@@ -224,7 +224,7 @@ def test_start_form_starts_the_report_and_shows_its_progress(
 ):
     client = as_user(district_admin)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/reports/annual/", {"year": YEAR, "town": network.town_a.pk})
+        response = client.post("/reports/annual/", {"year": YEAR, "part": network.town_a.pk})
     report = AnnualReport.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/reports/annual/?report={report.pk}"
 
@@ -297,7 +297,7 @@ def test_api_starts_a_report(
     api, district_admin, network, fixed_chapters, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = api(district_admin).post("/api/v1/reports/", {"year": YEAR, "town": network.town_b.pk})
+        response = api(district_admin).post("/api/v1/reports/", {"year": YEAR, "part": network.town_b.pk})
     assert response.status_code == 201, response.json()
     report = AnnualReport.objects.get()
     assert response.json()["id"] == report.pk and response.json()["task_id"] == report.task_id
@@ -319,8 +319,8 @@ def test_api_refuses_a_social_worker_with_the_reason(api, social_worker):
 
 
 def test_api_refuses_a_town_outside_the_place(api, station_manager, network):
-    response = api(station_manager).post("/api/v1/reports/", {"year": YEAR, "town": network.town_b.pk})
-    assert response.status_code == 400 and "town" in response.json()
+    response = api(station_manager).post("/api/v1/reports/", {"year": YEAR, "part": network.town_b.pk})
+    assert response.status_code == 400 and "part" in response.json()
 
 
 def test_api_download_is_scoped(api, station_manager, reports_of):

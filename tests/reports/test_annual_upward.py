@@ -29,9 +29,9 @@ def pdf_text(content: bytes) -> str:
     ).stdout.decode()
 
 
-def build(django_capture_on_commit_callbacks, *, actor, year, town=None) -> AnnualReport:
+def build(django_capture_on_commit_callbacks, *, actor, year, part=None) -> AnnualReport:
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_request(actor=actor, year=year, town=town)
+        report = services.report_request(actor=actor, year=year, part=part)
     report.refresh_from_db()
     assert report.status == AnnualReport.Status.DONE, report.error
     return report
@@ -47,7 +47,7 @@ def test_title_names_the_district_and_the_year(network, district_admin):
 
 
 def test_a_town_s_report_names_the_district_and_the_town(network, station_manager, district_admin):
-    title = services.report_title_for(actor=district_admin, year=2015, town=network.town_a)
+    title = services.report_title_for(actor=district_admin, year=2015, part=network.town_a)
     assert title == "测试区 甲镇 social work development report 2015"
     assert services.report_title_for(actor=station_manager, year=2015) == (
         "测试区 甲镇 social work development report 2015"

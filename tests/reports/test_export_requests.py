@@ -199,7 +199,7 @@ def test_no_task_is_sent_a_personal_argument():
 
     allowed = {
         "report_id", "request_id", "snapshot_id", "user_id", "year", "town_id", "language", "kind",
-        "notification_id", "month", "actor_id", "backup_name", "run_id",
+        "notification_id", "month", "actor_id", "backup_name", "run_id", "dossier_id", "region_id",
     }  # fmt: skip
     import inspect
 

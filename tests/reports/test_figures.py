@@ -19,11 +19,11 @@ THIS_YEAR = timezone.localdate().year
 
 
 def chapter(user, key, year=THIS_YEAR, town=None):
-    return next(c for c in chapters(user=user, year=year, town=town) if c.key == key)
+    return next(c for c in chapters(user=user, year=year, part=town) if c.key == key)
 
 
 def table(user, key, year=THIS_YEAR, town=None):
-    return next(t for c in chapters(user=user, year=year, town=town) for t in c.tables if t.key == key)
+    return next(t for c in chapters(user=user, year=year, part=town) for t in c.tables if t.key == key)
 
 
 def fill(position, name="张敏"):
@@ -201,6 +201,8 @@ def test_vertical_chart_and_empty_table():
 
 
 def test_chapters_of_the_demo_district_show_the_seed_figures(db):
+    """Yiling's administrator: seed 000's network and posts, and Yiling's share of the demo city's
+    workforce (the city's own figures, seed 001's, in test_demo_city.py)."""
     call_command("seed_demo", verbosity=0)
     district = User.objects.get(username="district")
 
@@ -214,7 +216,9 @@ def test_chapters_of_the_demo_district_show_the_seed_figures(db):
     assert posts["Grid post in a village or community"] == 1367
     assert (posts["Civil affairs assistant post"], posts["Community correction post"]) == (22, 20)
     assert posts["Community anti-drug post"] == 8
-    assert dict(figures["workforce"].headline)["Certified social workers"] == 3263
+    assert posts["Town full-time social assistance post"] == 88  # of the city's 110
+    assert dict(figures["workforce"].headline)["Certified social workers"] == 3000  # of the city's 3,263
     exams = {row[0]: row[1:3] for row in figures["exams"].tables[0].rows}
-    assert exams == {"2014": [1096, 469], "2015": [1715, 659]}
+    assert exams == {"2014": [1015, 431], "2015": [1596, 608]}  # of the city's 1,096/469 and 1,715/659
+    assert dict(figures["projects"].headline)["Community projects"] == 19  # seed 000's; the city's 25
     assert dict(figures["projects"].headline)["Budget for 2015"] == "¥1,290,000.00"

@@ -21,11 +21,11 @@ PAST = 2015
 
 
 def chapter(user, key, year=PAST, town=None):
-    return next(c for c in chapters(user=user, year=year, town=town) if c.key == key)
+    return next(c for c in chapters(user=user, year=year, part=town) if c.key == key)
 
 
 def table(user, key, year=PAST, town=None):
-    return next(t for c in chapters(user=user, year=year, town=town) for t in c.tables if t.key == key)
+    return next(t for c in chapters(user=user, year=year, part=town) for t in c.tables if t.key == key)
 
 
 @pytest.fixture

@@ -100,12 +100,15 @@ def _visible():
         ),
         ("projects/organizations/", lambda user: prs.organizations_visible_to(user=user)),
         ("projects/calls/", lambda user: prj.Call.objects.all()),
+        ("projects/evaluations/", lambda user: prj.Evaluation.objects.all()),
+        ("projects/panels/", lambda user: prj.ReviewPanel.objects.all()),
         ("projects/", lambda user: prs.projects_visible_to(user=user)),
         ("casework/cases/", open_cases),
         ("casework/clients/", lambda user: cws.clients_visible_to(user=user)),
         ("casework/groups/", lambda user: cws.groups_visible_to(user=user)),
         ("casework/activities/", lambda user: cws.activities_visible_to(user=user)),
         ("casework/volunteers/", lambda user: cws.volunteers_visible_to(user=user)),
+        ("casework/evaluations/", lambda user: prj.Evaluation.objects.all()),
         ("casework/advocacy/", lambda user: cws.advocacy_visible_to(user=user)),
         ("casework/grants/", lambda user: cws.grants_visible_to(user=user)),
         ("reports/annual/", lambda user: AnnualReport.objects.all()),
@@ -122,6 +125,10 @@ CHILDREN = {
     "member_pk": (cw.GroupMember, "group_id", "casework/groups/"),
     "session_pk": (cw.GroupSession, "group_id", "casework/groups/"),
     "pairing_pk": (cw.VolunteerPairing, "volunteer_id", "casework/volunteers/"),
+    "item_pk": (prj.RectificationItem, "evaluation_id", "projects/evaluations/"),
+    "sampled_pk": (cw.SampledCase, "sample__evaluation_id", "casework/evaluations/"),
+    # A panel's application is keyed by its project: the key is read off the entry.
+    "project_pk": (prj.PanelApplication, "panel_id", "projects/panels/", "project_id"),
 }
 
 
@@ -150,7 +157,7 @@ def concrete_urls(user) -> tuple[list[str], list[str]]:
         parents = next((pick for start, pick in visible if route.startswith(start)), None)
         parent_ids = parents(user) if parents else None
         if child_keys:
-            model, parent, _start = CHILDREN[child_keys[0]]
+            model, parent, _start, *key = CHILDREN[child_keys[0]]
             children = model.objects.order_by("pk")
             if parent_ids is not None:
                 children = children.filter(**{f"{parent}__in": parent_ids.values("pk")})
@@ -158,7 +165,7 @@ def concrete_urls(user) -> tuple[list[str], list[str]]:
             if child is None:
                 unfilled.append(route)
                 continue
-            values = {child_keys[0]: child.pk, "pk": _value(child, parent)}
+            values = {child_keys[0]: _value(child, key[0] if key else "pk"), "pk": _value(child, parent)}
         elif "pk" in keys:
             record = (
                 parent_ids.order_by(*parent_ids.query.order_by or ["pk"]).first()

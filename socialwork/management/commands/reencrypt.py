@@ -13,6 +13,7 @@ import socialwork.crypto as crypto
 from socialwork.crypto import keyring as kr
 from socialwork.crypto.columns import protected_columns
 from socialwork.crypto.services import BATCH, reencrypt_all, stale_by_key, stale_count
+from socialwork.crypto.stored import files_reencrypt, files_stale_count
 from socialwork.services import audit_record
 
 
@@ -63,6 +64,11 @@ class Command(BaseCommand):
             rewritten = reencrypt_all(
                 batch=batch_size, max_batches=max_batches, only=set(model) if model else None, report=report
             )
+            if not model:
+                # Stored files (attachments, signatures): each rewritten into a new file.
+                for label, done in files_reencrypt():
+                    rewritten[label] = done
+                    self.stdout.write(f"  {label}: {done} files")
         except crypto.DecryptionError as error:
             raise CommandError(
                 f"Stopped: {error}. Nothing after the last batch reported was changed."
@@ -74,7 +80,7 @@ class Command(BaseCommand):
         )  # fmt: skip
         left = sum(
             stale_count(column) for column in protected_columns() if not model or column.label in model
-        )
+        ) + (0 if model else sum(files_stale_count().values()))
         if left:
             self.stdout.write(f"{total} rows rewritten; {left} left (busy, or --max-batches): run it again.")
         else:
@@ -87,6 +93,8 @@ class Command(BaseCommand):
         for column in protected_columns():
             if not model or column.label in model:
                 counts.update(stale_by_key(column))
+        if not model:
+            counts.update({f"{label} (files)": count for label, count in files_stale_count().items()})
         if not counts:
             self.stdout.write(f"Every value is under {target}: older keys may be removed.")
             return
