@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from socialwork.admin_base import AuditedAdmin, ReadOnlyAdmin
+from socialwork.admin_base import AuditedAdmin, LocalRuleAdmin, ReadOnlyAdmin
 
 from . import services
 from .masking import mask_id_number, mask_phone
@@ -590,8 +590,9 @@ class VulnerabilityCategoryAdmin(AuditedAdmin, admin.ModelAdmin):
 
 
 @admin.register(CaseworkPolicy)
-class CaseworkPolicyAdmin(ReadOnlyAdmin, admin.ModelAdmin):
-    """Changed on the policy page, through casework.services.policy_update."""
+class CaseworkPolicyAdmin(LocalRuleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
+    """Changed on the policy page, through casework.services.policy_update: each district's own,
+    and its city's default (a local rule)."""
 
     list_display = (
         "__str__", "retention_days", "quiet_case_days", "grant_max_days", "referral_answer_days",

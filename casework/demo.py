@@ -172,6 +172,7 @@ def seed_casework() -> dict[str, int]:
     if len(users) < 3 or users["worker"].unit is None:
         return {"clients": 0, "cases": 0, "closed": 0, "groups": 0, "activities": 0, "advocacy": 0}
     station = station_of(users["worker"].unit)
+    seed_policies()
     if Client.objects.filter(station=station, name="叶先生").exists():
         link_demo_project(station)
         seed_satisfaction_questions()
@@ -185,6 +186,22 @@ def seed_casework() -> dict[str, int]:
     link_demo_project(station)
     seed_follow_ups(worker=story.worker, station=station)
     return story.made
+
+
+def seed_policies() -> None:
+    """The case records policies of the demo city (socialwork.local_rules): 宜昌市 publishes the
+    default, which 夷陵区 follows; 点军区, a smaller district, keeps its own, flagging a case quiet
+    after 21 days and following up a closed case after 14. Once."""
+    from casework.models import CaseworkPolicy
+
+    city = Region.objects.filter(code="420500").first()
+    dianjun = Region.objects.filter(code="420504").first()
+    if city is not None:
+        CaseworkPolicy.objects.get_or_create(region=city)
+    if dianjun is not None:
+        CaseworkPolicy.objects.get_or_create(
+            region=dianjun, defaults={"quiet_case_days": 21, "follow_up_after_days": 14}
+        )
 
 
 DEMO_PROJECT_CASES = 8

@@ -181,7 +181,7 @@ def casework_referrals_overdue(day):
     (default 7) later, the case's supervisor hears of it too, once (a case with no supervisor: the
     station manager, unless the case is labelled sensitive). A new date given (the receiver asked
     for more time) makes it a new item."""
-    escalate = timedelta(days=CaseworkPolicy.current().referral_escalate_days)
+    policies = CaseworkPolicy.table()  # each referral by its case's district's days
     referrals = list(referrals_overdue(on=day))
     managers = _station_managers(
         referral.case.station_id for referral in referrals if referral.case.supervisor_id is None
@@ -204,7 +204,7 @@ def casework_referrals_overdue(day):
         item = f"referral:{referral.pk}:{stage}:{since.isoformat()}"
         if case.worker is not None and case.worker.is_active:
             yield Reminder(user=case.worker, item=f"{item}:worker", title=title, url=url, once=True)
-        if day - since < escalate:
+        if day - since < timedelta(days=policies.at(case.station.region.path).referral_escalate_days):
             continue
         if case.supervisor is not None:
             above = [case.supervisor] if case.supervisor.is_active else []

@@ -27,7 +27,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
 )
@@ -63,6 +62,7 @@ from casework.models import (
 from casework.models.common import RISK_FIRST, Approval
 from positions.models import ServiceUnit
 from socialwork.crypto.fields import digest_q
+from socialwork.local_rules import nearest_value
 from socialwork.roles import Role
 from socialwork.scoping import NOTHING, unit_scope
 
@@ -277,9 +277,19 @@ def cases_visible_to(*, user) -> QuerySet[Case]:
     return Case.objects.filter(case_scope(user)).select_related("station", "worker", "supervisor", "category")
 
 
-def quiet_case_days() -> int:
-    """How many days an open case may go without a service note: the district's policy."""
-    return CaseworkPolicy.current().quiet_case_days
+def quiet_case_days_of(user) -> int:
+    """How many days an open case of a worker (a login) may go without a service note: the policy
+    of their station's district. One query."""
+    from django.contrib.auth import get_user_model
+
+    default = CaseworkPolicy._meta.get_field("quiet_case_days").default
+    days = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values_list(nearest_value(CaseworkPolicy, "quiet_case_days", "unit__region__path"), flat=True)
+        .first()
+    )
+    return default if days is None else days
 
 
 def case_open_on(day: date) -> Q:
@@ -293,7 +303,8 @@ def case_quiet(*, on: date, days: int) -> Q:
     worker-year figures of the practice assessment: open on `on`, with no service note (by anyone)
     dated in the `days` days up to it and taken in before them. So its last note, or its intake
     when it has none, is `days` days old or older. `days` is the policy's `quiet_case_days`
-    (`quiet_case_days()`); the figures of a past year ask for its last day."""
+    (`case_quiet_in_place` gives each case its own district's); the figures of a past year ask for
+    its last day."""
     cutoff = on - timedelta(days=days)
     recent = ServiceNote.objects.filter(case=OuterRef("pk"), noted_on__gt=cutoff, noted_on__lte=on)
     # An imported case's last note day comes from its register, with no note behind it here.
@@ -301,11 +312,17 @@ def case_quiet(*, on: date, days: int) -> Q:
     return case_open_on(on) & Q(intake_on__lte=cutoff) & ~Exists(recent) & ~noted
 
 
-def cases_quiet(*, on: date, days: int | None = None) -> QuerySet[Case]:
-    """The quiet cases of the district on `on` (`case_quiet`), not removed: whom the reminder
-    tells is its own business, so these are not scoped to a person."""
-    days = quiet_case_days() if days is None else days
-    return Case.objects.filter(case_quiet(on=on, days=days), removed_at__isnull=True)
+def case_quiet_in_place(*, on: date) -> Q:
+    """`case_quiet` with each case's own district's quiet_case_days (one query for the policies)."""
+    return CaseworkPolicy.table().by_place(
+        "station__region__path", lambda policy: case_quiet(on=on, days=policy.quiet_case_days)
+    )
+
+
+def cases_quiet(*, on: date) -> QuerySet[Case]:
+    """The quiet cases on `on` (`case_quiet`, each by its own district's days), not removed: whom
+    the reminder tells is its own business, so these are not scoped to a person."""
+    return Case.objects.filter(case_quiet_in_place(on=on), removed_at__isnull=True)
 
 
 def worker_year_cases(*, user, first: date, end: date, quiet_days: int) -> dict[str, int]:
@@ -533,7 +550,7 @@ def agenda(*, user, day: date | None = None) -> Agenda:
     day = day or timezone.localdate()
     # A worker sees every case they hold or supervise: no scope to combine, nor its joins.
     mine = Case.objects.filter(worker=user, removed_at__isnull=True).exclude(status=Case.Status.CLOSED)
-    quiet = ExpressionWrapper(case_quiet(on=day, days=quiet_case_days()), output_field=BooleanField())
+    quiet = ExpressionWrapper(case_quiet_in_place(on=day), output_field=BooleanField())
     cases = (
         mine.annotate(quiet=quiet)
         .prefetch_related(MAIN_CLIENT_FIRST)
@@ -925,18 +942,15 @@ class SatisfactionFigures:
         return None if self.satisfaction_rate is None else round(self.satisfaction_rate * 100, 1)
 
 
-def satisfied_from() -> Decimal:
-    """The district's threshold: a questionnaire averaging at least this much is satisfied."""
-    return CaseworkPolicy.current().satisfied_from
-
-
-def _satisfied_from_in_query():
-    """The threshold read inside the figures' query (one query fewer on every page showing them);
-    the model's default when the policy row is yet to be made."""
+def _satisfied_from_in_query(path_ref: str):
+    """The threshold of each answer's own district (the region whose path is `path_ref`), read
+    inside the figures' query (one query fewer on every page showing them); the model's default
+    where no policy applies."""
     default = CaseworkPolicy._meta.get_field("satisfied_from").default
-    policy = CaseworkPolicy.objects.filter(pk=1).values("satisfied_from")[:1]
     return Coalesce(
-        Subquery(policy), Value(Decimal(default)), output_field=DecimalField(max_digits=3, decimal_places=2)
+        nearest_value(CaseworkPolicy, "satisfied_from", path_ref),
+        Value(Decimal(default)),
+        output_field=DecimalField(max_digits=3, decimal_places=2),
     )
 
 
@@ -946,8 +960,9 @@ def _done_after_closing():
 
 def satisfaction_figures_by(cases: QuerySet[Case], key: str | None) -> dict:
     """SatisfactionFigures of `cases` grouped by a field of the case (`station`, `project`), or as
-    one group (None) when `key` is None. Two queries however many cases."""
-    threshold = _satisfied_from_in_query()
+    one group (None) when `key` is None. Each answer counts as satisfied by its case's district's
+    threshold. Two queries however many cases."""
+    threshold = _satisfied_from_in_query("case__station__region__path")
     done = _done_after_closing().filter(case=OuterRef("pk"))
     closed = Q(status=Case.Status.CLOSED)
     rows = (
@@ -983,7 +998,7 @@ def satisfaction_figures(cases: QuerySet[Case]) -> SatisfactionFigures:
 def evaluation_satisfaction_figures(evaluation) -> SatisfactionFigures:
     """The figures of an evaluation's current sample: closed = cases sampled, followed_up = those
     called or visited, answered and satisfied as for any questionnaire."""
-    threshold = _satisfied_from_in_query()
+    threshold = _satisfied_from_in_query("case__station__region__path")
     row = SampledCase.objects.filter(sample__evaluation=evaluation, sample__current=True).aggregate(
         closed=Count("pk"),
         followed_up=Count("pk", filter=Q(follow_up__done_on__isnull=False)),
@@ -1150,6 +1165,6 @@ def referrals_overdue(*, on: date) -> QuerySet:
     """Referrals overdue on a day, of cases not removed, with their case's worker and supervisor."""
     return (
         Referral.objects.filter(referral_overdue(on), case__removed_at__isnull=True)
-        .select_related("case__worker", "case__supervisor")
+        .select_related("case__worker", "case__supervisor", "case__station__region")
         .order_by("pk")
     )

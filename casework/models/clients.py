@@ -5,8 +5,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from socialwork.constraints import CheckConstraint
+from socialwork.constraints import UniqueConstraint
 from socialwork.crypto.fields import DerivedColumnsMixin, DigestField, EncryptedCharField
+from socialwork.local_rules import RuleTable, local_rule, owner_field, rule_for
 from socialwork.models import TimeStampedModel
 
 from .labels import Labelled, label_constraint
@@ -146,7 +147,11 @@ class HouseholdMember(TimeStampedModel):
 
 
 class CaseworkPolicy(TimeStampedModel):
-    """The district's settings for case records: one row."""
+    """A district's settings for case records: its own row, or its city's default it follows (a
+    local rule, socialwork.local_rules). What applies to a record is the policy of the place the
+    record lies in (`at`, or `CaseworkPolicy.table()` for a task over many districts' records)."""
+
+    region = owner_field()
 
     retention_days = models.PositiveIntegerField(
         _("retention of removed clients (days)"),
@@ -211,19 +216,57 @@ class CaseworkPolicy(TimeStampedModel):
         verbose_name = _("case records policy")
         verbose_name_plural = _("case records policy")
         constraints = [
-            CheckConstraint(
-                condition=Q(pk=1),
-                name="casework_policy_single_row",
+            UniqueConstraint(
+                fields=["region"],
+                name="casework_policy_once",
                 field=None,
-                violation_error_message=_(
-                    "There is one case records policy; change it rather than adding another."
-                ),
-            )
+                violation_error_message=_("This district already has its case records policy."),
+            ),
         ]
 
     def __str__(self):
+        if self.region_id:
+            return f"{_('Case records policy')} · {self.region}"
         return str(_("Case records policy"))
 
     @classmethod
-    def current(cls) -> "CaseworkPolicy":
-        return cls.objects.get_or_create(pk=1)[0]
+    def at(cls, place) -> "CaseworkPolicy":
+        """The policy at a place (a Region or its path; None: the ownerless row only): the
+        district's own, else its city's default, else the ownerless row, else the built-in values
+        (unsaved). One query."""
+        return rule_for(cls, place) or cls()
+
+    @classmethod
+    def table(cls) -> "PolicyTable":
+        """Every policy, read once (one query), for a task over many districts' records."""
+        return PolicyTable()
+
+
+class PolicyTable(RuleTable):
+    """The case records policies read once: `at(place)` as CaseworkPolicy.at without a query;
+    `by_place(via, build)` a filter giving each record its own district's policy."""
+
+    def __init__(self):
+        super().__init__(CaseworkPolicy)
+
+    def at(self, place) -> CaseworkPolicy:
+        return self.rule_for(place) or CaseworkPolicy()
+
+    def by_place(self, via: str, build) -> Q:
+        """A filter that holds, for each record, `build(policy)` with the policy of the record's
+        own place: `via` leads from the record to its region's path (e.g.
+        "station__region__path"). The deepest owner wins, as in `at`: each owner's clause
+        replaces, under its path, what the owners above it said."""
+        q = build(self.at(None))
+        for row in sorted((row for row in self.rows if row.region_id), key=lambda row: row.region.depth):
+            under = Q(**{f"{via}__startswith": row.region.path})
+            q = (under & build(row)) | (~under & q)
+        return q
+
+
+local_rule(
+    "casework_policy",
+    CaseworkPolicy,
+    label=_("Case records policy"),
+    url=lambda **key: reverse("casework:policy"),
+)

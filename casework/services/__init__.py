@@ -34,6 +34,7 @@ from .cases import (
     transfer_request,
 )
 from .clients import (
+    POLICY_FIELDS,
     access_record,
     client_duplicate_check,
     client_import_check,
@@ -101,7 +102,7 @@ __all__ = [
     "access_decide", "access_record", "access_request", "access_revoke", "grant_approvers", "assessment_record", "case_assign", "case_import", "case_move", "case_open",
     "case_update", "client_duplicate_check", "client_import_check", "client_register", "client_remove", "client_update", "clients_purge", "closing_decide",
     "closing_request", "consent_date_check", "follow_up_done", "follow_up_schedule", "id_digest", "note_add", "plan_decide", "plan_save",
-    "plan_submit", "policy_update", "referral_add", "referral_update", "review_add", "task_done", "task_reopen", "transfer_cancel",
+    "plan_submit", "POLICY_FIELDS", "policy_update", "referral_add", "referral_update", "review_add", "task_done", "task_reopen", "transfer_cancel",
     "transfer_decide", "transfer_request",
 ]  # fmt: skip
 __all__ += [

@@ -590,7 +590,7 @@ def referral_add(
 ) -> Referral:  # fmt: skip
     """Link a resource: ask a department, organization or person for something for the client.
     The receiver should answer by `answer_by` and the referral have a result by `outcome_by`;
-    either left out is the referral's day plus the district's days (CaseworkPolicy)."""
+    either left out is the referral's day plus the days of the case's district (CaseworkPolicy)."""
     target, request = (target or "").strip(), (request or "").strip()
     if not target:
         raise ValidationError({"target": _("Name who the referral goes to.")})
@@ -598,7 +598,7 @@ def referral_add(
         raise ValidationError({"request": _("Say what was asked.")})
     _not_in_future(referred_on, "referred_on")
     answer_by, outcome_by = referral_deadlines(
-        referred_on=referred_on, answer_by=answer_by, outcome_by=outcome_by
+        place=case.station.region, referred_on=referred_on, answer_by=answer_by, outcome_by=outcome_by
     )
     with transaction.atomic():
         case = _locked_case(actor=actor, case=case)

@@ -25,6 +25,7 @@ from positions.models import Region
 from socialwork import idnumbers
 from socialwork.crypto.stored import files_delete_on_commit
 from socialwork.exceptions import RateLimited
+from socialwork.local_rules import rule_changed_notify, rule_of_model, rule_place
 from socialwork.models import AuditEntry
 from socialwork.roles import Role
 from socialwork.services import apply_changes, audit_record, notification_send
@@ -321,11 +322,15 @@ def clients_purge(*, day: date | None = None) -> int:
     (casework.services.merges). Returns how many clients were erased. Safe to run twice."""
     day = day or timezone.localdate()
     start_of_day = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
-    cutoff = start_of_day - timedelta(days=CaseworkPolicy.current().retention_days)
+    # Each client by the retention of their own station's district.
+    due = CaseworkPolicy.table().by_place(
+        "station__region__path",
+        lambda policy: Q(removed_at__lt=start_of_day - timedelta(days=policy.retention_days)),
+    )
     erased = 0
-    for client_id in Client.objects.filter(removed_at__lt=cutoff).values_list("pk", flat=True):
+    for client_id in Client.objects.filter(due).values_list("pk", flat=True):
         with transaction.atomic():
-            client = Client.objects.select_for_update().filter(pk=client_id, removed_at__lt=cutoff).first()
+            client = Client.objects.select_for_update(of=("self",)).filter(due, pk=client_id).first()
             if client is None:
                 continue
             erased_cases = Case.objects.filter(case_clients__client=client).exclude(
@@ -390,6 +395,9 @@ def policy_update(
     two weeks)."""
     if not (actor.is_district_wide and actor.has_perm("casework.change_caseworkpolicy")):
         raise ValidationError(_("Only district administrators set the case records policy."))
+    region = rule_place(actor)
+    if region is None:
+        raise ValidationError(_("Only district administrators set the case records policy."))
     if retention_days < 180:
         raise ValidationError({"retention_days": _("Keep removed clients at least 180 days.")})
     if grant_max_days is not None and not 1 <= grant_max_days <= 365:
@@ -416,7 +424,16 @@ def policy_update(
             {"referral_outcome_days": _("A referral's result cannot be expected before its answer.")}
         )
     with transaction.atomic():
-        policy = CaseworkPolicy.objects.select_for_update().get(pk=CaseworkPolicy.current().pk)
+        # The place's own policy; a district that followed its city's default takes its own,
+        # starting from the values it followed (and is shown as 本区自定 from then on).
+        policy = CaseworkPolicy.objects.select_for_update().filter(region=region).first()
+        taken = {}
+        if policy is None:
+            followed = CaseworkPolicy.at(region)
+            policy = CaseworkPolicy(
+                region=region, **{name: getattr(followed, name) for name in POLICY_FIELDS}
+            )
+            taken = {"region": [str(followed.region or ""), str(region)]}
         fields = {"retention_days": retention_days, "quiet_case_days": quiet_case_days}
         if follow_up_after_days is not None:
             fields["follow_up_after_days"] = follow_up_after_days
@@ -434,10 +451,25 @@ def policy_update(
         ):
             if value is not None:
                 fields[name] = value
-        diff = apply_changes(policy, fields)
+        # Each value before and after, from the values followed until now where this takes its own.
+        diff = {name: [str(getattr(policy, name)), str(value)] for name, value in fields.items()
+                if getattr(policy, name) != value}  # fmt: skip
+        for name, value in fields.items():
+            setattr(policy, name, value)
         policy.save()
-        audit_record(actor=actor, action="casework_policy.update", target=policy, changes=diff)
+        audit_record(
+            actor=actor, action="casework_policy.update", target=policy, summary=str(region),
+            changes={**taken, **diff},
+        )  # fmt: skip
+        rule = rule_of_model(CaseworkPolicy)
+        transaction.on_commit(lambda: rule_changed_notify(rule=rule, region=region))
     return policy
+
+
+POLICY_FIELDS = (
+    "retention_days", "quiet_case_days", "grant_max_days", "break_glass_hours", "follow_up_after_days",
+    "satisfied_from", "referral_answer_days", "referral_outcome_days", "referral_escalate_days", "offline_hours",
+)  # fmt: skip
 
 
 # Export on request (Personal Information Protection Law, art. 45): everything held about one person.

@@ -49,7 +49,7 @@ SAMPLE_METHOD = (
 def follow_up_after_closing_plan(*, actor, case: Case) -> FollowUp:
     """Plan the follow-up after closing of a case just closed (inside closing_decide's
     transaction): due CaseworkPolicy.follow_up_after_days after today, for the case's worker."""
-    days = CaseworkPolicy.current().follow_up_after_days
+    days = CaseworkPolicy.at(case.station.region).follow_up_after_days
     follow_up = FollowUp.objects.create(
         case=case, kind=FollowUp.Kind.AFTER_CLOSING, due_on=timezone.localdate() + timedelta(days=days),
         purpose=_("Follow-up after closing: satisfaction and how the client is doing"), author=actor,

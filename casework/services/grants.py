@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from casework import notifications
 from casework.models import AccessGrant, Case, CaseworkPolicy
 from casework.selectors import district_administrators_over, grant_case_in_reach, grants_visible_to
+from socialwork.local_rules import reading_place
 from socialwork.services import audit_record, notification_send
 
 REQUEST_KIND = notifications.ACCESS_REQUEST
@@ -56,7 +57,11 @@ def access_request(*, actor, case_number: str, user, reason: str, expires_on: da
     if user is not None and user.pk == actor.pk:
         errors["user"] = _("Nobody is granted access by their own request: name someone else.")
     today = timezone.localdate()
-    longest = CaseworkPolicy.current().grant_max_days
+    case = grant_case_in_reach(user=actor, number=case_number)
+    # The longest grant of the case's own district (of the asker's place while no case is found).
+    longest = CaseworkPolicy.at(
+        case.station.region if case is not None else reading_place(actor)
+    ).grant_max_days
     if expires_on < today:
         errors["expires_on"] = _("The grant must last until today or later.")
     elif expires_on > today + timedelta(days=longest):
@@ -66,7 +71,6 @@ def access_request(*, actor, case_number: str, user, reason: str, expires_on: da
         }
     if errors:
         raise ValidationError(errors)
-    case = grant_case_in_reach(user=actor, number=case_number)
     if case is None:
         raise ValidationError({"case_number": _("No case with this number is in your district.")})
     with transaction.atomic():

@@ -180,13 +180,13 @@ def break_glass_open(*, actor, case_number: str = "", case: Case | None = None, 
     )
     if found is None:
         raise ValidationError({"case_number": _("No labelled case with this number is in your place.")})
-    hours = CaseworkPolicy.current().break_glass_hours
     with transaction.atomic():
         case = (
             Case.objects.select_for_update(of=("self",))
             .select_related("station__region", "worker", "supervisor")
             .get(pk=found.pk)
         )
+        hours = CaseworkPolicy.at(case.station.region).break_glass_hours
         opened = BreakGlass.objects.create(
             case=case, user=actor, reason=reason[:500], expires_at=timezone.now() + timedelta(hours=hours)
         )

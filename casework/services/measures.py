@@ -153,10 +153,11 @@ def goal_outcomes_apply(*, case: Case, reason: str, goal_outcomes: list[dict]) -
         goal.save(update_fields=["outcome", "evidence", "reached"])
 
 
-def referral_deadlines(*, referred_on: date, answer_by=None, outcome_by=None) -> tuple[date, date]:
+def referral_deadlines(*, place, referred_on: date, answer_by=None, outcome_by=None) -> tuple[date, date]:
     """The answer and result dates of a new referral: as given, else the referral's day plus the
-    district's days. Neither may come before the referral; the result not before the answer."""
-    policy = CaseworkPolicy.current()
+    days of the district at `place` (the case's station's region). Neither may come before the
+    referral; the result not before the answer."""
+    policy = CaseworkPolicy.at(place)
     answer_by = answer_by or referred_on + timedelta(days=policy.referral_answer_days)
     outcome_by = outcome_by or referred_on + timedelta(days=policy.referral_outcome_days)
     if answer_by < referred_on:

@@ -402,11 +402,15 @@ def merged_clients_purge(*, day: date | None = None) -> int:
     its id, and can no longer be undone. Safe to run twice."""
     day = day or timezone.localdate()
     start_of_day = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
-    cutoff = start_of_day - timedelta(days=CaseworkPolicy.current().retention_days)
+    # Each merged record by the retention of its own station's district.
+    due = CaseworkPolicy.table().by_place(
+        "station__region__path",
+        lambda policy: Q(merged_at__lt=start_of_day - timedelta(days=policy.retention_days)),
+    )
     erased = 0
-    for client_id in Client.objects.filter(merged_at__lt=cutoff).values_list("pk", flat=True):
+    for client_id in Client.objects.filter(due).values_list("pk", flat=True):
         with transaction.atomic():
-            client = Client.objects.select_for_update().filter(pk=client_id, merged_at__lt=cutoff).first()
+            client = Client.objects.select_for_update(of=("self",)).filter(due, pk=client_id).first()
             if client is None:
                 continue
             ClientMerge.objects.filter(merged=client, status=ClientMerge.Status.MERGED).update(

@@ -239,7 +239,7 @@ def deletion_report(client: Client, *, on: date | None = None) -> dict:
     them now: every kind of record linked to the client is counted and given its fate. Stored
     on the answer as codes and numbers; the page puts them in words."""
     on = on or timezone.localdate()
-    retention = CaseworkPolicy.current().retention_days
+    retention = CaseworkPolicy.at(client.station.region).retention_days
     erase_on = on + timedelta(days=retention)
     cases = Case.objects.filter(case_clients__client=client, removed_at__isnull=True).prefetch_related(
         "case_clients__client"

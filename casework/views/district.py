@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 from casework import selectors, services
 from casework.forms import GrantDecisionForm, GrantForm, PolicyForm
 from casework.models import AccessGrant, CaseworkPolicy
+from socialwork.local_rules import reading_place
+from socialwork.local_rules_views import rule_context
 from socialwork.pages import page_of, show_errors
 
 
@@ -22,22 +24,17 @@ def _require_district(request, permission: str) -> None:
 
 
 def policy(request):
+    """The policy of the administrator's place: their district's own (本区自定) or the city's
+    default it follows (沿用市级默认), with the button to switch; a city's administrator sets the
+    default and sees which districts follow it. Saving a followed default gives the district its
+    own."""
     _require_district(request, "casework.change_caseworkpolicy")
-    current = CaseworkPolicy.current()
+    rule = rule_context(request.user, CaseworkPolicy)
+    current = (
+        rule["rule_state"].rows[0] if rule["rule_state"] and rule["rule_state"].rows else CaseworkPolicy()
+    )
     form = PolicyForm(
-        request.POST or None,
-        initial={
-            "retention_days": current.retention_days,
-            "quiet_case_days": current.quiet_case_days,
-            "grant_max_days": current.grant_max_days,
-            "break_glass_hours": current.break_glass_hours,
-            "follow_up_after_days": current.follow_up_after_days,
-            "satisfied_from": current.satisfied_from,
-            "referral_answer_days": current.referral_answer_days,
-            "referral_outcome_days": current.referral_outcome_days,
-            "referral_escalate_days": current.referral_escalate_days,
-            "offline_hours": current.offline_hours,
-        },
+        request.POST or None, initial={name: getattr(current, name) for name in services.POLICY_FIELDS}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -50,7 +47,7 @@ def policy(request):
     return render(
         request,
         "casework/policy.html",
-        {"form": form, "policy": current},
+        {"form": form, "policy": current, **rule},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -89,7 +86,7 @@ def grant_list(request):
             "page": page_of(request, grants),
             "waiting": waiting,
             "decision_form": GrantDecisionForm(),
-            "longest": CaseworkPolicy.current().grant_max_days,
+            "longest": CaseworkPolicy.at(reading_place(request.user)).grant_max_days,
         },
         status=400 if request.method == "POST" else 200,
     )

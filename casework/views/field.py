@@ -42,6 +42,7 @@ from casework.models import (
 )
 from casework.views import field_sync
 from socialwork.actions import ActionNotAllowed
+from socialwork.local_rules import reading_place
 from socialwork.pages import show_errors
 
 # Sessions shown on the field home: held or planned this many days back, planned this many ahead.
@@ -297,7 +298,7 @@ def field_precache(request):
     return JsonResponse(
         {
             "user": user.pk,
-            "offline_hours": CaseworkPolicy.current().offline_hours,
+            "offline_hours": CaseworkPolicy.at(reading_place(user)).offline_hours,
             "csrf": get_token(request),
             "cases": list(field_cases(user).values_list("pk", flat=True)),
             "urls": field_urls(user),

@@ -21,6 +21,7 @@ from casework.views.cases import _step
 from casework.views.clients import _visible_client
 from socialwork.actions import ActionNotAllowed
 from socialwork.audit import refusal_record
+from socialwork.local_rules import reading_place
 from socialwork.pages import show_errors
 
 
@@ -116,7 +117,7 @@ def break_glass(request):
     return render(
         request,
         "casework/break_glass.html",
-        {"form": form, "hours": CaseworkPolicy.current().break_glass_hours},
+        {"form": form, "hours": CaseworkPolicy.at(reading_place(request.user)).break_glass_hours},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -128,7 +129,7 @@ def case_restricted(request, case):
     return render(
         request,
         "casework/case_restricted.html",
-        {"case": case, "hours": CaseworkPolicy.current().break_glass_hours},
+        {"case": case, "hours": CaseworkPolicy.at(case.station.region).break_glass_hours},
         status=403,
     )
 

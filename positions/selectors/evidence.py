@@ -85,7 +85,7 @@ def worker_evidence(*, worker: SocialWorker, year: int, today: date | None = Non
 
 
 def _case_figures(*, user, year: int, first: date, end: date) -> list[Evidence]:
-    quiet_days = casework_selectors.quiet_case_days()
+    quiet_days = casework_selectors.quiet_case_days_of(user)
     counts = casework_selectors.worker_year_cases(user=user, first=first, end=end, quiet_days=quiet_days)
     notes = counts["notes"]
     reviews = {"reviews": counts["reviews"], "cases": counts["reviewed_cases"]}

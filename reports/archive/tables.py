@@ -128,6 +128,7 @@ EXPORTED: dict[str, object] = {
     # bureau's, not one reader's view of it.
     "casework.VulnerabilityCategory": ALL,
     "casework.SatisfactionQuestion": ALL,
+    "casework.CaseworkPolicy": ALL,
     "casework.Client": _units("station"),
     "casework.Client_categories": Via("client"),
     "casework.HouseholdMember": Via("client"),
@@ -194,7 +195,6 @@ LEFT_OUT: dict[str, str] = {
     "socialwork.User_groups": "written as the accounts' `roles` column",
     "socialwork.User_user_permissions": "permissions come from the roles",
     "positions.AllowanceRollRun": "a background run's progress, not a record",
-    "casework.CaseworkPolicy": "a setting of the installation",
     "casework.SubjectRequestPolicy": "a setting of the installation",
     "reports.AnnualReport": "files computed from the registers; computed again after a restore",
     "reports.DashboardSnapshot": "a cache of the figures",

@@ -311,7 +311,7 @@ def test_break_glass_hours_are_the_policys_between_1_and_72(district_admin):
             actor=district_admin, retention_days=365, quiet_case_days=30, break_glass_hours=0
         )
     services.policy_update(actor=district_admin, retention_days=365, quiet_case_days=30, break_glass_hours=8)
-    assert CaseworkPolicy.current().break_glass_hours == 8
+    assert CaseworkPolicy.at(district_admin.region).break_glass_hours == 8
 
 
 def test_the_restricted_notice_and_break_glass_page(labelled, station_manager, colleague, as_user):

@@ -216,7 +216,7 @@ def test_a_merged_record_is_erased_after_the_retention_period(pair, district_adm
     merge = services.merge_decide(
         actor=district_admin2, merge=propose(district_admin, kept, merged), approve=True
     )
-    days = CaseworkPolicy.current().retention_days
+    days = CaseworkPolicy.at(None).retention_days
     assert services.clients_purge(day=timezone.localdate() + timedelta(days=days - 1)) == 0
     assert services.clients_purge(day=timezone.localdate() + timedelta(days=days + 1)) == 1
     assert not Client.objects.filter(pk=merged.pk).exists()
@@ -234,7 +234,7 @@ def test_an_undone_merge_is_not_erased(pair, district_admin, district_admin2):
         actor=district_admin2, merge=propose(district_admin, kept, merged), approve=True
     )
     services.merge_undo(actor=district_admin, merge=merge, reason="误合并")
-    days = CaseworkPolicy.current().retention_days
+    days = CaseworkPolicy.at(None).retention_days
     assert services.clients_purge(day=timezone.localdate() + timedelta(days=days + 1)) == 0
 
 
@@ -248,6 +248,6 @@ def test_erasing_a_removed_kept_record_erases_the_records_merged_into_it(
         case.status = case.Status.CLOSED
         case.save(update_fields=["status"])
     services.client_remove(actor=station_manager, client=kept, reason="本人要求删除")
-    days = CaseworkPolicy.current().retention_days
+    days = CaseworkPolicy.at(None).retention_days
     services.clients_purge(day=timezone.localdate() + timedelta(days=days + 1))
     assert not Client.objects.filter(pk__in=[kept.pk, merged.pk]).exists()

@@ -54,7 +54,7 @@ def test_a_new_referral_expects_an_answer_and_a_result_by_the_districts_days(cas
         days(3) + timedelta(days=10),
         days(3) + timedelta(days=60),
     )
-    policy = CaseworkPolicy.current()
+    policy = CaseworkPolicy.at(None)
     policy.referral_answer_days, policy.referral_outcome_days = 5, 30
     policy.save()
     referral = refer(social_worker, case, on=days(3))
@@ -264,7 +264,7 @@ def test_the_district_sets_the_referral_days(as_user, district_admin):
          "referral_answer_days": 7, "referral_outcome_days": 45, "referral_escalate_days": 3},
     )  # fmt: skip
     assert response.status_code == 302
-    policy = CaseworkPolicy.current()
+    policy = CaseworkPolicy.at(district_admin.region)
     assert (policy.referral_answer_days, policy.referral_outcome_days, policy.referral_escalate_days) == (
         7,
         45,

@@ -82,7 +82,7 @@ def test_quiet_open_cases_reach_the_worker_and_the_station_manager(
 
 
 def test_quiet_case_days_follow_the_district_policy(case, social_worker, station_manager):
-    CaseworkPolicy.objects.filter(pk=CaseworkPolicy.current().pk).update(quiet_case_days=90)
+    CaseworkPolicy.objects.update_or_create(region=None, defaults={"quiet_case_days": 90})
     assert reminder_run(kind="casework_quiet_cases", day=TODAY) == 0
     assert reminder_run(kind="casework_quiet_cases", day=TODAY + timedelta(days=30)) == 2
 
@@ -114,7 +114,7 @@ def _removed(client: Client, days_ago: int) -> None:
 
 
 def test_purge_erases_only_clients_past_retention_and_is_safe_to_run_twice(social_worker, supervisor):
-    retention = CaseworkPolicy.current().retention_days
+    retention = CaseworkPolicy.at(None).retention_days
     old = make_client(social_worker)
     old_case = make_case(social_worker, client=old, supervisor=supervisor)
     recent = make_client(social_worker)
@@ -147,7 +147,7 @@ def test_a_case_whose_last_note_is_exactly_the_policys_days_old_is_quiet_on_ever
     """One rule of a quiet case (casework.selectors.case_quiet): the Monday reminder and the flag
     on My cases agree on its edge. The page once flagged a case only a day later than the
     reminder told of it."""
-    days = CaseworkPolicy.current().quiet_case_days
+    days = CaseworkPolicy.at(None).quiet_case_days
     services.note_add(actor=social_worker, case=case, noted_on=TODAY - timedelta(days=days), method="phone",
                       minutes=5, content="电话")  # fmt: skip
     assert reminder_run(kind="casework_quiet_cases", day=TODAY) >= 1

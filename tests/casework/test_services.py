@@ -456,7 +456,7 @@ def test_removed_clients_are_erased_after_the_retention_period_only(social_worke
     Case.objects.filter(pk=case.pk).update(status=S.CLOSED)
     for client in (old, recent):
         services.client_remove(actor=station_manager, client=client, reason="要求删除")
-    retention = CaseworkPolicy.current().retention_days
+    retention = CaseworkPolicy.at(None).retention_days
     Client.objects.filter(pk=old.pk).update(removed_at=timezone.now() - timedelta(days=retention + 1))
 
     assert services.clients_purge() == 1

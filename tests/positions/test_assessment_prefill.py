@@ -110,7 +110,7 @@ def test_figures_count_the_workers_year_from_the_records(worker_year, django_ass
 def test_notes_on_time_follow_the_districts_quiet_case_days_as_the_reminders_do(worker_year):
     """A quiet case is the policy's N days everywhere (casework.selectors.case_quiet); the figure
     once counted a fixed 30 days while the reminders followed the policy."""
-    CaseworkPolicy.objects.filter(pk=CaseworkPolicy.current().pk).update(quiet_case_days=100)
+    CaseworkPolicy.objects.update_or_create(region=None, defaults={"quiet_case_days": 100})
     figures = {f.key: f for f in worker_evidence(worker=worker_year, year=YEAR, today=date(2026, 3, 1))}
     # The case noted on 1 October is not quiet on 31 December under a 100-day rule.
     assert figures["notes_on_time"].value == "100%"
