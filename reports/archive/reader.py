@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from socialwork.services import audit_record
 
 from .columns import ROLES, archived_fields, parse
-from .tables import ALL, EXPORTED, USERS
+from .tables import EXPORTED, USERS, merged
 from .writer import DESCRIPTOR, FORMAT_VERSION, USER_MODEL, model_of, resource_path
 
 BATCH = 1000
@@ -79,7 +79,7 @@ def _not_empty(labels) -> list[str]:
     return [
         str(model_of(label)._meta.verbose_name_plural)
         for label in labels
-        if EXPORTED[label] not in (ALL, USERS) and model_of(label)._base_manager.exists()
+        if EXPORTED[label] != USERS and not merged(EXPORTED[label]) and model_of(label)._base_manager.exists()
     ]
 
 
@@ -164,7 +164,7 @@ def _load(archive, label: str, users: dict[int, int]) -> int:
         name for name, f in fields.items() if f.is_relation and f.related_model._meta.label == USER_MODEL
     ]
     file_columns = [name for name, f in fields.items() if isinstance(f, models.FileField)]
-    merge = EXPORTED[label] == ALL
+    merge = merged(EXPORTED[label])
     batch, count = [], 0
     for row in _rows(archive, label):
         unknown = set(row) - set(fields)

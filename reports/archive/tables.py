@@ -7,7 +7,11 @@ A scope is one of:
   (`socialwork.scoping`, `positions.selectors`): the rows inside their region;
 - `Via(fk, ...)`: the rows whose parent (through one of these foreign keys) is in the archive;
 - `ALL`: reference lists every district of the installation shares (categories, host
-  institutions, calls, budgets): the archive needs them for its rows to hold.
+  institutions): the archive needs them for its rows to hold;
+- `Owned(via)`: what a place owns (the local rules of socialwork.local_rules, calls, trainers,
+  budgets): the region's own rows, those of the places under it, the defaults of those above it
+  that it follows, and nobody's; never a neighbouring district's own. Loaded as `ALL` is: merged
+  into what the installation already holds.
 
 Region and service unit also bring their ancestors (the city above the district), so that the
 trees are whole when they are loaded elsewhere. Accounts (`socialwork.User`) are those placed in
@@ -20,7 +24,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from positions.selectors.workforce import worker_scope
-from socialwork.scoping import region_scope, unit_scope
+from socialwork.local_rules import owners_q
+from socialwork.scoping import place_of, region_scope, unit_scope
 
 ALL = "all"
 USERS = "users"
@@ -49,6 +54,23 @@ def _workers(user) -> Q:
     return worker_scope(user) | unit_scope(user, via="appointments__position__unit")
 
 
+@dataclass(frozen=True)
+class Owned:
+    """The rows owned (through `via`, a relation to the owner region) by the archive's region, a
+    place under it, a region above it, or nobody."""
+
+    via: str = "region"
+
+    def condition(self, user) -> Q:
+        return region_scope(user, via=self.via) | owners_q(place_of(user), via=self.via)
+
+
+def merged(scope) -> bool:
+    """Whether an import merges the rows into those the installation holds (shared reference and
+    owned rules), rather than loading them into an empty register."""
+    return scope == ALL or isinstance(scope, Owned)
+
+
 def _organizations(user) -> Q:
     """The organizations registered in the region, and those with no region (the district's own,
     as `projects.selectors.organizations_visible_to` shows them to district-wide people)."""
@@ -69,23 +91,23 @@ EXPORTED: dict[str, object] = {
     "positions.SocialWorker": _workers,
     "positions.Exam": Via("worker"),
     "positions.Appointment": Via("position"),
-    "positions.AssessmentScheme": ALL,
+    "positions.AssessmentScheme": Owned(),
     "positions.AssessmentCriterion": Via("scheme"),
     "positions.GradeRule": Via("scheme"),
     "positions.Assessment": Via("worker", "unit", "position"),
-    "positions.AllowancePolicy": ALL,
-    "positions.AllowanceRoll": ALL,
+    "positions.AllowancePolicy": Owned(),
+    "positions.AllowanceRoll": Owned(),
     "positions.AllowanceLine": Via("worker"),
     "positions.Award": Via("worker"),
     "positions.Studio": _units("unit"),
-    "positions.RegistrationHoursPolicy": ALL,
+    "positions.RegistrationHoursPolicy": Owned(),
     "positions.RegistrationPeriod": Via("worker"),
     "positions.OutsideTraining": Via("worker"),
     "positions.StudioProject": Via("studio"),
     # Training
-    "training.Trainer": ALL,
+    "training.Trainer": Owned(),
     "training.PracticeBase": _units("unit"),
-    "training.HoursRequirement": ALL,
+    "training.HoursRequirement": Owned(),
     "training.TrainingSeries": _units("unit"),
     "training.TrainingSession": Via("series"),
     "training.TrainingSession_trainers": Via("trainingsession"),
@@ -95,8 +117,8 @@ EXPORTED: dict[str, object] = {
     "projects.ServiceTeam": Via("organization"),
     "projects.TeamMember": Via("team"),
     "projects.Stationing": Via("organization"),
-    "projects.YearBudget": ALL,
-    "projects.Call": ALL,
+    "projects.YearBudget": Owned(),
+    "projects.Call": Owned(),
     "projects.Project": _regions("community"),
     "projects.BudgetLine": Via("project"),
     "projects.Transition": Via("project"),
@@ -112,7 +134,7 @@ EXPORTED: dict[str, object] = {
     "projects.SupervisionVisit": Via("project"),
     "projects.Acceptance": Via("project"),
     "projects.Honour": Via("project"),
-    "projects.EvaluationScheme": ALL,
+    "projects.EvaluationScheme": Owned("call__region"),  # a year's (no call) with it
     "projects.EvaluationDomain": Via("scheme"),
     "projects.EvaluationIndicator": Via("domain"),
     "projects.Evaluation": Via("project"),
@@ -128,7 +150,7 @@ EXPORTED: dict[str, object] = {
     # bureau's, not one reader's view of it.
     "casework.VulnerabilityCategory": ALL,
     "casework.SatisfactionQuestion": ALL,
-    "casework.CaseworkPolicy": ALL,
+    "casework.CaseworkPolicy": Owned(),
     "casework.Client": _units("station"),
     "casework.Client_categories": Via("client"),
     "casework.HouseholdMember": Via("client"),

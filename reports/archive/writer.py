@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from socialwork.scoping import region_scope
 
 from .columns import ROLES, archived_fields, cell, field_schema
-from .tables import ALL, EXPORTED, USERS, Via
+from .tables import ALL, EXPORTED, USERS, Owned, Via
 
 FORMAT_VERSION = 1
 CHUNK_SIZE = 2000
@@ -67,6 +67,8 @@ class Selection:
         scope = EXPORTED[label]
         if scope == ALL:
             return every.order_by("pk")
+        if isinstance(scope, Owned):
+            return every.filter(scope.condition(self.user)).order_by("pk")
         if scope == USERS:
             return every.filter(pk__in=self._user_ids()).order_by("pk")
         if isinstance(scope, Via):

@@ -133,6 +133,9 @@ def test_the_demo_district_comes_back_from_its_archive_with_the_same_figures_and
     path.write_bytes(target.getvalue())
     assert written["positions.ServiceUnit"] == units_inside < counts["positions.ServiceUnit"]
     assert written["socialwork.User"] < counts["socialwork.User"]
+    # Its local rules are its own and the city's defaults it follows, never 点军区's own.
+    owners = {row["region_id"] for row in _table(target.getvalue(), "casework.CaseworkPolicy")}
+    assert owners == {"", str(Region.objects.get(code="420500").pk)}  # the installation's, the city's
     default_storage.delete(document)
     _empty_the_installation()
     assert not Contract.objects.exists() and not User.objects.exists()
