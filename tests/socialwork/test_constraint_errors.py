@@ -346,7 +346,7 @@ def test_a_violation_reads_as_the_message_on_its_field_or_on_the_record():
     assert isinstance(quota, IntegrityError) and quota.message_dict == {
         "quota": ["The quota must be at least 1."]
     }
-    singleton = constraints.violation_of(postgres_error("casework_policy_single_row"))
+    singleton = constraints.violation_of(postgres_error("casework_policy_once"))
     assert list(singleton.message_dict) == [NON_FIELD_ERRORS]
 
 
