@@ -41,8 +41,10 @@ otp: install
 superuser: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py createsuperuser
 
+# The suite in one process per CPU (at most 8), each file's tests together in one of them
+# (pytest-xdist); `.venv/bin/python -m pytest tests/<file>` runs a part in one process.
 test: install lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --maxprocesses 8 --dist loadfile
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,3 +1,4 @@
+import importlib
 from dataclasses import dataclass
 
 import pytest
@@ -36,6 +37,43 @@ class Network:
     room_b: ServiceUnit
     posts_a: list[ServiceUnit]
     post_b: ServiceUnit
+
+
+# The rows the data migrations make: the reference data every test starts with. A transactional
+# test (transaction=True, live_server) ends by emptying every table (post_migrate then makes the
+# role groups and permissions again, not these). pytest-django runs those tests last for that
+# reason; `make test`'s parallel processes each take whole files, so a process may go on with
+# another file after one: these rows are made again after each such test, so that whatever runs
+# next starts as on a freshly migrated database.
+REFERENCE_DATA = (
+    ("socialwork.migrations.0002_role_groups", "create_groups"),
+    ("socialwork.migrations.0008_api_tokens", "create_policy"),
+    ("socialwork.migrations.0015_i19_twofactor_policy", "create_policy"),
+    ("positions.migrations.0003_default_host_institutions", "create"),
+    ("positions.migrations.0013_i21_registration_seed", "forwards"),
+    ("casework.migrations.0002_builtin_categories_and_policy", "create"),
+)
+
+
+def _transactional(item) -> bool:
+    """As pytest-django orders tests (pytest_django.plugin.pytest_collection_modifyitems)."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    if nextitem is not None and _transactional(item):  # after the last test the test database is gone
+        from django.apps import apps
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for module, function in REFERENCE_DATA:
+                getattr(importlib.import_module(module), function)(apps, None)
+    return result
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -43,6 +43,7 @@ class FakeProvider:
         self.plan: list[str] = []
         self.requests: list[dict] = []
         self.tokens_issued = 0
+        self.token_expired = False
         self.lock = threading.Lock()
         fake = self
 
@@ -62,7 +63,11 @@ class FakeProvider:
                 url = urlsplit(self.path)
                 with fake.lock:
                     fake.requests.append({"path": url.path, "query": parse_qs(url.query)})
-                    fake.tokens_issued += 1
+                    # As both providers do: asked again while its token is valid, the same token;
+                    # a new one once it has expired.
+                    if fake.tokens_issued == 0 or fake.token_expired:
+                        fake.tokens_issued += 1
+                        fake.token_expired = False
                     token = f"token-{fake.tokens_issued}"
                 if url.path != TOKEN_PATHS[fake.name]:
                     return self._answer(404, {"errcode": 404})
@@ -83,6 +88,8 @@ class FakeProvider:
                     time.sleep(1.5)
                     return self._answer(200, {"errcode": 0})
                 if answer == "expired" or parse_qs(url.query)["access_token"] != [current]:
+                    with fake.lock:
+                        fake.token_expired = fake.token_expired or answer == "expired"
                     return self._answer(
                         200, {"errcode": EXPIRED[fake.name], "errmsg": "access_token expired"}
                     )
