@@ -2,6 +2,7 @@ import importlib
 from dataclasses import dataclass
 
 import pytest
+from celery._state import _set_task_join_will_block
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from rest_framework.test import APIClient
@@ -66,6 +67,11 @@ def _transactional(item) -> bool:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     result = yield
+    # Celery's "inside a task" flag is one per process: an eager task sets it while it runs and
+    # puts back what it found (celery.result.denied_join_result). Two threads running eager tasks
+    # at once (the tests of concurrent senders) can leave it set, and the next `.get()` anywhere in
+    # the process would be refused as "called within a task".
+    _set_task_join_will_block(False)
     if nextitem is not None and _transactional(item):  # after the last test the test database is gone
         from django.apps import apps
         from pytest_django.plugin import blocking_manager_key

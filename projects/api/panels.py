@@ -145,7 +145,7 @@ class ReviewPanelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         serializer.instance = self.get_queryset().get(pk=serializer.save().pk)
 
     @extend_schema(responses=ResultSerializer(many=True))
-    @decorators.action(detail=True, methods=["get"])
+    @decorators.action(detail=True, methods=["get"], pagination_class=None)  # one plain list
     def results(self, request, pk=None):
         panel = self.get_object()
         results = selectors.application_results(
