@@ -97,7 +97,9 @@ class RowSerializer(serializers.Serializer):
     declared = serializers.SerializerMethodField()
     has_conflict = serializers.BooleanField(source="withdrawn")
     conflict_reason = serializers.SerializerMethodField()
-    score = serializers.DecimalField(source="review.score", max_digits=5, decimal_places=1, default=None)
+    score = serializers.DecimalField(
+        source="review.score", max_digits=5, decimal_places=1, default=None, allow_null=True
+    )
     comment = serializers.CharField(source="review.comment", default="")
     counted = serializers.BooleanField()
     revisions = serializers.SerializerMethodField()
