@@ -42,14 +42,15 @@ def test_the_generation_turns_into_the_roll_and_closing_asks_first(
     screenshot("2-done")
 
     page.click("#generated-roll a")
-    page.click("[data-action=close] button")
-    assert page.locator("#confirm-page").is_visible()
+    with page.expect_navigation():
+        page.click("[data-action=close] button")
+    page.locator("#confirm-page").wait_for(state="visible")  # the page that asks, once it is shown
     assert "关闭本月" in page.locator("#confirm-button").inner_text()
     roll.refresh_from_db()
     assert roll.status == AllowanceRoll.Status.DRAFT  # asked, not closed
     screenshot("3-confirm")
-    page.click("#confirm-button")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#confirm-button")
     roll.refresh_from_db()
     assert roll.status == AllowanceRoll.Status.CLOSED
     assert page.locator("[data-action=close]").count() == 0
