@@ -172,14 +172,13 @@ class LocalRuleAdmin:
         return Owned
 
     def get_queryset(self, request):
-        from socialwork.local_rules import owners_q, rule_place
-        from socialwork.scoping import region_scope
+        from socialwork.local_rules import rule_place, rules_in_reach_q
 
         rows = super().get_queryset(request).select_related("region")
         place = rule_place(request.user)
         if place is None:
             return rows if request.user.is_superuser else rows.none()
-        return rows.filter(owners_q(place) | region_scope(request.user, via="region"))
+        return rows.filter(rules_in_reach_q(request.user, place))
 
     def _own(self, request, obj) -> bool:
         from socialwork.local_rules import rule_place

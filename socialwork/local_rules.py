@@ -132,6 +132,15 @@ def owners_q(place, via: str = "region") -> Q:
     return Q(**{f"{via}__path__in": owner_paths(place)}) | Q(**{f"{via}__isnull": True})
 
 
+def rules_in_reach_q(user, place, via: str = "region") -> Q:
+    """The rule rows a person at `place` deals with: their place's own and those of the regions
+    above it (the defaults it follows), nobody's, and those of the places under it (a city's view
+    of its districts); never a neighbouring district's own."""
+    from socialwork.scoping import region_scope
+
+    return owners_q(place, via=via) | region_scope(user, via=via)
+
+
 def _nearest(rows: list) -> list:
     """The rows of the deepest owner among rows annotated with `owner_depth`."""
     if not rows:

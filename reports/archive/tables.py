@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from positions.selectors.workforce import worker_scope
-from socialwork.local_rules import owners_q
+from socialwork.local_rules import rules_in_reach_q
 from socialwork.scoping import place_of, region_scope, unit_scope
 
 ALL = "all"
@@ -62,7 +62,7 @@ class Owned:
     via: str = "region"
 
     def condition(self, user) -> Q:
-        return region_scope(user, via=self.via) | owners_q(place_of(user), via=self.via)
+        return rules_in_reach_q(user, place_of(user), via=self.via)
 
 
 def merged(scope) -> bool:
