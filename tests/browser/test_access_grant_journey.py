@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from casework.models import AccessGrant
 from socialwork.models import Notification
@@ -34,14 +35,14 @@ def test_a_grant_asked_by_one_district_administrator_and_approved_by_another_ope
     # The first administrator asks; they cannot name themselves.
     log_in("district")
     page.goto(grants)
-    assert page.locator(f"#id_user option[value='{district_admin.pk}']").count() == 0
+    expect(page.locator(f"#id_user option[value='{district_admin.pk}']")).to_have_count(0)
     page.fill("#id_case_number", case.number)
     page.select_option("#id_user", str(other_station_manager.pk))
     page.fill("#id_reason", "乙街道站长代管期间查阅")
     page.fill("#id_expires_on", until)
     page.click("#grant-form button[type=submit]")
     page.wait_for_url(grants)
-    assert page.locator("#waiting-list").count() == 0  # nothing of one's own to approve
+    expect(page.locator("#waiting-list")).to_have_count(0)  # nothing of one's own to approve
     assert case.number in page.locator("#grant-list").inner_text()
     screenshot("1-requested")
     grant = AccessGrant.objects.get()
@@ -59,7 +60,7 @@ def test_a_grant_asked_by_one_district_administrator_and_approved_by_another_ope
     screenshot("2-waiting-for-approval")
     row.locator("input[value=approve] + button").click()
     page.wait_for_url(grants)
-    assert page.locator("#waiting-list").count() == 0
+    expect(page.locator("#waiting-list")).to_have_count(0)
     screenshot("3-approved")
 
     # The person named opens the case.

@@ -1,6 +1,7 @@
 """Issue 16, finding 1: the separated administrators at work, in the Chinese interface."""
 
 import pytest
+from playwright.sync_api import expect
 
 from socialwork.models import AuditEntry, User
 from socialwork.roles import Role
@@ -26,7 +27,7 @@ def test_an_account_is_created_reset_changed_by_its_holder_and_given_a_role(
     page.click(".select2-results__option:has-text('甲社区服务室')")
     page.fill("#id_password1", "First-Pass-2026")
     page.fill("#id_password2", "First-Pass-2026")
-    assert page.locator("input[name=is_superuser], input[name=groups], input[name=roles]").count() == 0
+    expect(page.locator("input[name=is_superuser], input[name=groups], input[name=roles]")).to_have_count(0)
     screenshot("1-create")
     page.click("input[name=_continue]")
     page.wait_for_url("**/admin/socialwork/user/*/change/")
@@ -60,7 +61,7 @@ def test_an_account_is_created_reset_changed_by_its_holder_and_given_a_role(
     # The security administrator grants the worker their role.
     log_in("security")
     page.goto(f"{live_server.url}/admin/socialwork/user/{account.pk}/change/")
-    assert page.locator("input[name=unit]").count() == 0  # the place is not theirs to change
+    expect(page.locator("input[name=unit]")).to_have_count(0)  # the place is not theirs to change
     page.check(f"input[name=roles][value={Role.SOCIAL_WORKER}]")
     screenshot("5-grant")
     page.click("input[name=_save]")

@@ -7,6 +7,7 @@ from decimal import Decimal
 from uuid import uuid4
 
 import pytest
+from playwright.sync_api import expect
 
 from positions.models import AllowancePolicy, AllowanceRoll, AllowanceRollRun, CertificateLevel
 from positions.tasks import allowance_roll_generate_task
@@ -53,5 +54,5 @@ def test_the_generation_turns_into_the_roll_and_closing_asks_first(
         page.click("#confirm-button")
     roll.refresh_from_db()
     assert roll.status == AllowanceRoll.Status.CLOSED
-    assert page.locator("[data-action=close]").count() == 0
+    expect(page.locator("[data-action=close]")).to_have_count(0)
     screenshot("4-closed")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from projects.models import Evaluation, Project
 
@@ -37,12 +38,12 @@ def test_a_third_party_evaluator_runs_a_final_evaluation_of_a_demo_project(
     # The evaluator finds their evaluation, and only it.
     log_in("evaluator", "demo-2026")
     page.goto(f"{live_server.url}/projects/evaluations/")
-    assert page.locator("#evaluation-list tbody tr").count() == 1
+    expect(page.locator("#evaluation-list tbody tr")).to_have_count(1)
     shot("1-evaluator-list")
     click("#evaluation-list a")
     assert page.url.endswith(evaluation.get_absolute_url())
     inputs = page.locator("#scores input[type=number]")
-    assert inputs.count() == 12  # the demo scheme's indicators
+    expect(inputs).to_have_count(12)  # the demo scheme's indicators
     full_scores = [float(inputs.nth(i).get_attribute("max")) for i in range(inputs.count())]
     for i, full in enumerate(full_scores):  # 85% of each full score, one decimal
         inputs.nth(i).fill(f"{full * 0.85:.1f}")
@@ -60,10 +61,10 @@ def test_a_third_party_evaluator_runs_a_final_evaluation_of_a_demo_project(
     # The provider's staff respond on the evaluation's page (no scores shown to them yet).
     log_in("org", "demo-2026")
     page.goto(f"{live_server.url}{evaluation.get_absolute_url()}")
-    assert page.locator("#scores").count() == 0
+    expect(page.locator("#scores")).to_have_count(0)
     page.fill(".respond-form textarea", "已补齐志愿者服务时长登记，共计1260小时，附登记表。")
     click(".respond-form button[type=submit]")
-    assert page.locator("#rectification-list tr[data-status=responded]").count() == 1
+    expect(page.locator("#rectification-list tr[data-status=responded]")).to_have_count(1)
     shot("4-provider-responded")
     # ... and ask for acceptance, the contract's term being over.
     page.goto(f"{live_server.url}{project.get_absolute_url()}")
@@ -73,7 +74,7 @@ def test_a_third_party_evaluator_runs_a_final_evaluation_of_a_demo_project(
     log_in("evaluator", "demo-2026")
     page.goto(f"{live_server.url}{evaluation.get_absolute_url()}")
     click(".review-form button[value=accept]")
-    assert page.locator("#rectification-list tr[data-status=accepted]").count() == 1
+    expect(page.locator("#rectification-list tr[data-status=accepted]")).to_have_count(1)
     page.fill("#id_conclude-conclusion", "项目完成合同约定服务，整改到位，评估等次为良好。")
     click("#conclude-form button[type=submit]")
     assert page.locator("#evaluation-status").inner_text() == "已出结论"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from casework import services
 from casework.models import FieldConflict
@@ -55,7 +56,7 @@ def test_the_worker_resolves_a_conflicting_phone_on_a_phone(
         enter_second_factor(phone, social_worker.username)
     phone.goto(f"{live_server.url}{case.get_absolute_url()}")
     banner = phone.locator("#conflict-banner")
-    assert banner.is_visible()
+    expect(banner).to_be_visible()
     shot(phone, "1-case-banner")
     banner.locator("a").click()
     phone.locator(".conflict-list a").first.click()
@@ -71,11 +72,11 @@ def test_the_worker_resolves_a_conflicting_phone_on_a_phone(
     field.locator("input[value=mine]").check()
     phone.locator("#field-conflict-form button[type=submit]").click()
     phone.wait_for_url(f"**{case.get_absolute_url()}")
-    assert phone.locator("#conflict-banner").count() == 0
+    expect(phone.locator("#conflict-banner")).to_have_count(0)
     shot(phone, "3-after-choice")
     client.refresh_from_db()
     conflict.refresh_from_db()
     assert client.phone == "13700000003" and conflict.choice == "mine"
     assert conflict.resolved_at <= timezone.now()
-    assert phone.locator(f"#event-conflict-{conflict.pk}").is_visible()
+    expect(phone.locator(f"#event-conflict-{conflict.pk}")).to_be_visible()
     assert Notification.objects.filter(user=supervisor, kind="casework_field_conflict").exists()

@@ -24,6 +24,7 @@ import pytest
 from django.core.management import call_command
 from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from casework.field_selectors import field_cases
 from casework.models import CaseClient, FieldConflict, FieldEntry, HomeVisit, ServiceNote
@@ -133,7 +134,7 @@ def test_a_note_and_a_home_visit_recorded_offline_are_sent_once_when_back_online
     cached = phone.evaluate(CACHED_URLS)
     for page_of_case in (f"/casework/field/cases/{case.pk}/", f"/casework/field/cases/{case.pk}/note/"):
         assert f"{live_server.url}{page_of_case}" in cached
-    assert phone.locator("link[rel=manifest]").count() == 1
+    expect(phone.locator("link[rel=manifest]")).to_have_count(1)
     shot(phone, "a1-field-home-online")
 
     # In the village: no network. The case's summary opens from the phone.
@@ -147,7 +148,7 @@ def test_a_note_and_a_home_visit_recorded_offline_are_sent_once_when_back_online
     # A page the phone does not keep: the service worker's own fetch fails too (the network is
     # really cut for it), and it shows the offline page in Chinese.
     phone.goto(f"{live_server.url}/casework/")
-    assert phone.locator("#field-offline").count() == 1
+    expect(phone.locator("#field-offline")).to_have_count(1)
     assert phone.locator("html").get_attribute("lang") == "zh-hans"
     shot(phone, "a2b-offline-page")
 
@@ -178,8 +179,8 @@ def test_a_note_and_a_home_visit_recorded_offline_are_sent_once_when_back_online
     # Back in signal: both are sent, in order, without the worker doing anything.
     phone.context.set_offline(False)
     wait_until(phone, "document.querySelectorAll('[data-field-list=sent] li').length === 2")
-    assert phone.locator("[data-field-list=waiting] li").count() == 0
-    assert phone.locator("[data-field-outbox-count]").is_hidden()
+    expect(phone.locator("[data-field-list=waiting] li")).to_have_count(0)
+    expect(phone.locator("[data-field-outbox-count]")).to_be_hidden()
     shot(phone, "a4-outbox-sent-online")
 
     assert notes_saying(case, note_text) == 1
@@ -339,7 +340,7 @@ def test_nothing_of_a_case_transferred_away_stays_on_the_phone_and_nothing_at_al
     )
     phone.context.set_offline(True)
     phone.goto(f"{live_server.url}/casework/field/cases/{staying.pk}/")
-    assert phone.locator("#field-offline").count() == 1
+    expect(phone.locator("#field-offline")).to_have_count(1)
     assert "已超过本区规定的时限" in phone.inner_text("#field-offline")
     assert not [url for url in phone.evaluate(CACHED_URLS) if "/casework/field/cases/" in url]
     shot(phone, "c2-offline-limit-passed")

@@ -1,6 +1,7 @@
 """Awards and brand studios kept on their own pages, in Chinese (issue 18)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from positions.models import Award, CertificateLevel, SocialWorker, Studio
 from socialwork.idnumbers import check_character
@@ -56,7 +57,7 @@ def test_the_district_sets_up_a_studio_and_a_station_records_an_award_in_chinese
     page.fill("#id_worker", "S0002")  # another station's worker: not theirs to record
     with page.expect_navigation():  # the page comes back with the error: wait for it, not the old one
         page.click("main button[type=submit]")
-    assert page.locator(".field.has-error").count() == 1
+    expect(page.locator(".field.has-error")).to_have_count(1)
     page.fill("#id_worker", "S0001")
     with page.expect_navigation():
         page.click("main button[type=submit]")

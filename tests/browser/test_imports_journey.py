@@ -3,6 +3,7 @@ already on record is shown and updated, the import runs in the background with i
 the page turns to what was written without a reload, and the import is undone after confirming."""
 
 import pytest
+from playwright.sync_api import expect
 
 from positions.models import SocialWorker
 from socialwork.imports import tasks
@@ -60,7 +61,7 @@ def test_upload_preview_duplicates_confirm_progress_done_undo(
 
     page.goto(f"{live_server.url}/imports/runs/{run.pk}/")
     page.click("#undo-import")
-    assert page.locator("#confirm-page").is_visible()
+    expect(page.locator("#confirm-page")).to_be_visible()
     screenshot("5-confirm")
     page.click("#confirm-button")
     page.wait_for_selector("#import-run[data-status=undone]")

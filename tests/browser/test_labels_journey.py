@@ -4,6 +4,7 @@ address, opens it in an emergency giving the reason, and sees it; the worker is 
 
 import pytest
 from django.utils import translation
+from playwright.sync_api import expect
 
 from casework.models import BreakGlass, LabelReason
 from socialwork.models import Notification
@@ -48,7 +49,7 @@ def test_a_worker_labels_a_case_and_the_station_manager_breaks_glass(
     screenshot("1-label-form")
     page.click("#label-form button[type=submit]")
     page.wait_for_load_state()
-    assert page.locator("#sensitive").is_visible()
+    expect(page.locator("#sensitive")).to_be_visible()
     assert zh(LabelReason.DOMESTIC_VIOLENCE.label) in page.locator("#label-state").inner_text()
     screenshot("2-labelled")
 
@@ -60,7 +61,7 @@ def test_a_worker_labels_a_case_and_the_station_manager_breaks_glass(
     screenshot("3-manager-list")
     # At the case's address: the notice, not the case.
     page.goto(f"{live_server.url}{case.get_absolute_url()}")
-    assert page.locator("#restricted-case").is_visible()
+    expect(page.locator("#restricted-case")).to_be_visible()
     assert "林女士" not in page.content() and "家庭暴力，需紧急庇护" not in page.content()
     screenshot("4-restricted")
     page.click("#break-glass-link")
@@ -68,7 +69,9 @@ def test_a_worker_labels_a_case_and_the_station_manager_breaks_glass(
     assert page.locator("#id_case_number").input_value() == case.number
     page.click("#break-glass-form button[type=submit]")  # no reason: refused on the field
     page.wait_for_load_state()
-    assert page.locator("#break-glass-form .errorlist, #break-glass-form [class*=error]").count() >= 1
+    expect(page.locator("#break-glass-form .errorlist, #break-glass-form [class*=error]")).not_to_have_count(
+        0
+    )
     page.fill("#id_reason", "夜间接到报警，需立即协调临时庇护")
     screenshot("5-break-glass")
     page.click("#break-glass-form button[type=submit]")

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from casework.models import Client, ClientMerge
 from tests.casework.conftest import colleague, other_worker, pair  # noqa: F401 (fixtures)
@@ -36,7 +37,7 @@ def test_district_merges_two_records_a_second_administrator_approves_and_undoes(
     page.goto(f"{base}/casework/merges/")
     shot("1-duplicates")
     page.click("#suspects a.button")
-    assert page.locator("#comparison").count() == 1
+    expect(page.locator("#comparison")).to_have_count(1)
     page.check("input[name=choice-phone][value=merged]")
     page.check("input[name=choice-address][value=merged]")
     page.fill("#id_reason", "身份证号相同，两站各登记一次")
@@ -44,7 +45,7 @@ def test_district_merges_two_records_a_second_administrator_approves_and_undoes(
     page.click("#propose")
     merge = ClientMerge.objects.get()
     page.wait_for_url(f"{base}{merge.get_absolute_url()}")
-    assert page.locator("#approve").count() == 0
+    expect(page.locator("#approve")).to_have_count(0)
     assert sorted(merge.take_from_merged) == ["address", "phone"]
 
     log_in("district2")
@@ -59,11 +60,11 @@ def test_district_merges_two_records_a_second_administrator_approves_and_undoes(
 
     log_in("worker_b")
     page.goto(f"{base}/casework/clients/")
-    assert page.locator(f"a[href='{merged.get_absolute_url()}']").count() == 0
-    assert page.locator(f"a[href='{kept.get_absolute_url()}']").count() == 1
+    expect(page.locator(f"a[href='{merged.get_absolute_url()}']")).to_have_count(0)
+    expect(page.locator(f"a[href='{kept.get_absolute_url()}']")).to_have_count(1)
     shot("5-list-without-merged")
     page.goto(f"{base}{merged.get_absolute_url()}")
-    assert page.locator("#merged-notice").count() == 1
+    expect(page.locator("#merged-notice")).to_have_count(1)
     shot("6-merged-into")
     page.click("#kept-link")
     assert "13812345678" in page.locator("#phone").inner_text()
@@ -78,4 +79,4 @@ def test_district_merges_two_records_a_second_administrator_approves_and_undoes(
 
     log_in("worker_b")
     page.goto(f"{base}/casework/clients/")
-    assert page.locator(f"a[href='{merged.get_absolute_url()}']").count() == 1
+    expect(page.locator(f"a[href='{merged.get_absolute_url()}']")).to_have_count(1)

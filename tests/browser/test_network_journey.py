@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.second_factor import enter_second_factor, with_device
 
@@ -24,8 +25,8 @@ def test_district_admin_opens_the_network_tree_and_switches_to_english(
     page.click("nav >> text=服务网络")
     page.wait_for_url(f"{live_server.url}/network/")
     assert page.locator("h1").inner_text() == "服务网络"
-    assert page.locator(".tree").get_by_text("甲镇服务站").is_visible()
-    assert page.locator(".tree").get_by_text("乙街道服务站").is_visible()
+    expect(page.locator(".tree").get_by_text("甲镇服务站")).to_be_visible()
+    expect(page.locator(".tree").get_by_text("乙街道服务站")).to_be_visible()
     screenshot("2-network-zh")
 
     page.select_option("#language-select", "en")
@@ -34,7 +35,7 @@ def test_district_admin_opens_the_network_tree_and_switches_to_english(
     assert page.url == f"{live_server.url}/network/"
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "Service network"
-    assert page.locator(".tree").get_by_text("甲镇服务站").is_visible()
+    expect(page.locator(".tree").get_by_text("甲镇服务站")).to_be_visible()
     assert "服务网络" not in page.locator("body").inner_text()
     screenshot("3-network-en")
 
@@ -47,8 +48,8 @@ def test_station_manager_opens_their_station_but_not_the_next(
     page.goto(f"{live_server.url}/network/")
     page.get_by_role("link", name="甲镇服务站").click()
     assert page.locator("h1").inner_text().startswith("甲镇服务站")
-    assert page.get_by_role("link", name="甲社区服务室").is_visible()
-    assert page.get_by_text("胡社工").is_visible()
+    expect(page.get_by_role("link", name="甲社区服务室")).to_be_visible()
+    expect(page.get_by_text("胡社工")).to_be_visible()
     # Nothing runs off the side of a tablet's screen.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot("station-tablet")

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from projects.models import ConflictDeclaration, Project, Review, ReviewRevision
 from projects.services import panels
@@ -99,14 +100,14 @@ def test_an_expert_declares_scores_and_revises_and_the_district_downloads_the_de
     page.fill("#id_declare-reason", "本人在启航社工事务所兼职督导")
     submit("#declare-form")
     assert "本人在启航社工事务所兼职督导" in page.locator("#withdrawn").inner_text()
-    assert page.locator("#score-form").count() == 0
+    expect(page.locator("#score-form")).to_have_count(0)
     shot("4-expert-withdraws")
 
     # The expert changes the first score: only with a reason, kept on the record.
     page.goto(f"{live_server.url}/projects/panels/{panel.pk}/applications/{children.pk}/")
     page.fill("#id_score-score", "84")
     submit("#score-form")
-    assert page.locator("#score-form .has-error").count() >= 1  # the reason is required
+    expect(page.locator("#score-form .has-error")).not_to_have_count(0)  # the reason is required
     page.fill("#id_score-score", "84")
     page.fill("#id_score-reason", "申报单位补充了安全教育计划")
     submit("#score-form")
@@ -124,7 +125,7 @@ def test_an_expert_declares_scores_and_revises_and_the_district_downloads_the_de
     assert "本人在启航社工事务所兼职督导" in page.locator(f"#application-{elderly.pk}").inner_text()
     shot("6-district-results")
     page.goto(f"{live_server.url}/projects/{children.pk}/")
-    assert page.locator("#reviews .panel-summary").count() == 1
+    expect(page.locator("#reviews .panel-summary")).to_have_count(1)
     shot("7-district-project")
     page.goto(f"{live_server.url}/projects/panels/{panel.pk}/")
     with page.expect_download() as download:

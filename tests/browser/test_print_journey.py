@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from casework import services as casework_services
 from positions.services.allowance import allowance_roll_generate
@@ -52,13 +53,13 @@ def test_the_allowance_roll_prints_without_menus_or_buttons_and_with_signature_l
     log_in("district")
     page.goto(f"{live_server.url}{roll.get_absolute_url()}")
     assert page.locator(".topbar").is_visible() and page.locator("#roll-pdf").is_visible()
-    assert not page.locator(".signatures").is_visible()  # paper only
+    expect(page.locator(".signatures")).to_be_hidden()  # paper only
 
     page.emulate_media(media="print")
-    assert not page.locator(".topbar").is_visible()
+    expect(page.locator(".topbar")).to_be_hidden()
     assert hidden_when_printed(page, "button, .button, form, nav")
-    assert page.locator(".signatures").is_visible()
-    assert page.locator(".print-meta").is_visible()
+    expect(page.locator(".signatures")).to_be_visible()
+    expect(page.locator(".print-meta")).to_be_visible()
 
     pages = pdf_text(printed(page, "print-allowance-roll")).split("\f")[:-1]
     assert 2 <= len(pages) <= 6, len(pages)
@@ -90,7 +91,7 @@ def test_a_case_page_prints_its_whole_timeline(
     page.emulate_media(media="print")
     scroll_height, client_height = timeline.evaluate("node => [node.scrollHeight, node.clientHeight]")
     assert scroll_height <= client_height + 1, "printed, the timeline is not cut off"
-    assert not page.locator(".topbar").is_visible()
+    expect(page.locator(".topbar")).to_be_hidden()
     assert hidden_when_printed(page, "button, form, .jump")
 
     text = pdf_text(printed(page, "print-case-page"))

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from projects.models import Project
 from tests.projects.factories import make_budget, make_call, make_organization
@@ -51,7 +52,7 @@ def test_an_organization_applies_and_the_district_takes_the_project_to_completio
     project = Project.objects.get(title="乐龄关爱行动")
     assert page.url.endswith(project.get_absolute_url())
     assert page.locator("#requested").inner_text() == "¥40,000.00"
-    assert page.locator("#plan-document a").is_visible()
+    expect(page.locator("#plan-document a")).to_be_visible()
     # The document comes from the checked download, as an attachment, not from /media/.
     link = page.locator("#plan-document a")
     assert link.get_attribute("href") == reverse("projects:project_document", args=["plan", project.pk])
@@ -124,7 +125,7 @@ def test_an_organization_applies_and_the_district_takes_the_project_to_completio
     shown = [(row.get_attribute("data-from"), row.get_attribute("data-to")) for row in rows.all()]
     assert shown == steps
     assert all(len(row.locator("td").all_inner_texts()) == 4 for row in rows.all())
-    assert page.locator('#timeline-list tr[data-event="payment"]').count() == 1
+    expect(page.locator('#timeline-list tr[data-event="payment"]')).to_have_count(1)
     assert "district" in rows.nth(1).inner_text() and "org" in rows.nth(0).inner_text()
     assert "第一季度" in page.locator("#progress-list").inner_text()
     screenshot("7-completed")

@@ -1,6 +1,7 @@
 """The network by region, in Chinese (issue 18): a district opens a town and follows a room."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +19,7 @@ def test_the_district_opens_a_town_in_the_region_tree_and_reaches_its_room(
     assert town.get_attribute("open") is None and not room.is_visible()  # closed until opened
     screenshot("1-closed")
     town.locator("> summary").click()
-    assert room.is_visible()
+    expect(room).to_be_visible()
     assert "服务室 1" in town.locator("> summary").inner_text()
     screenshot("2-town-open")
     room.click()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from positions.models import RegistrationPeriod
 from positions.services.registration import registration_hours_defaults
@@ -59,7 +60,7 @@ def test_station_manager_records_outside_hours_and_renews_a_registration(
     page.fill("#id_held_on", f"{today - timedelta(days=20):%Y-%m-%d}")
     page.fill("#id_hours", "42")
     page.click("#outside-training-form button[type=submit]")  # no certificate yet
-    assert page.locator(".field.has-error").count() >= 1
+    expect(page.locator(".field.has-error")).not_to_have_count(0)
     page.set_input_files("#id_certificate", str(certificate))
     shot("3-outside-training-form")
     page.click("#outside-training-form button[type=submit]")
@@ -76,7 +77,7 @@ def test_station_manager_records_outside_hours_and_renews_a_registration(
     new = RegistrationPeriod.objects.get(worker=worker, renewed_from__isnull=False)
     assert new.starts_on == ends_on + timedelta(days=1)
     assert new.number == "DJ420506001-2"
-    assert page.locator(f"h3[data-period='{new.pk}']").is_visible()
+    expect(page.locator(f"h3[data-period='{new.pk}']")).to_be_visible()
     assert page.locator("table.ledger .ledger-short").nth(1).inner_text() == "0"  # the period renewed
     page.locator("#registration").scroll_into_view_if_needed()
     shot("6-renewed")

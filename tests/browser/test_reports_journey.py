@@ -4,6 +4,7 @@ watch its progress and download it."""
 import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from reports import services, tasks
 from reports.models import AnnualReport
@@ -64,5 +65,5 @@ def test_the_first_look_at_a_year_shows_its_figures_once_the_worker_has_computed
     page.locator("svg[role=img]").first.wait_for()  # fetched by the page itself, no reload
     assert page.locator("svg[role=img]").count() >= 5
     assert "1417" in page.locator("main").inner_text().replace(",", "")
-    assert page.get_by_role("status").count() == 0
+    expect(page.get_by_role("status")).to_have_count(0)
     screenshot("2-figures-arrived")

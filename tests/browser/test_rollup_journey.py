@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +38,7 @@ def test_the_city_admin_sees_both_districts_side_by_side_and_the_city_s_totals(
     assert totals == [sum(column) for column in zip(*rows, strict=True)]
     assert totals[0] > 0  # the city's service stations
     # Charted like the others, and the place filter offers the districts.
-    assert page.locator("svg[aria-labelledby='chart-parts_side_by_side-title']").count() == 1
+    expect(page.locator("svg[aria-labelledby='chart-parts_side_by_side-title']")).to_have_count(1)
     options = page.locator("select[name=part] option").all_inner_texts()
     assert "夷陵区" in options and "点军区" in options
     assert "全市" in page.locator(
@@ -52,5 +53,5 @@ def test_the_city_admin_sees_both_districts_side_by_side_and_the_city_s_totals(
     page.select_option("select[name=part]", label="点军区")
     page.click("form.filters button[type=submit]")
     page.locator("table#network_by_town").wait_for()
-    assert page.locator("table#parts_side_by_side").count() == 0
+    expect(page.locator("table#parts_side_by_side")).to_have_count(0)
     assert "点军区" in page.inner_text("h1")

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone, translation
+from playwright.sync_api import expect
 
 from casework import services as casework
 from casework.models import Approval, Assessment
@@ -72,7 +73,7 @@ def test_a_returned_plan_and_every_round_stay_on_the_case_timeline(
     page.goto(url)
     assert zh(Approval.SUBMITTED.label) in page.locator("#plan-status").inner_text()
     assert not {"plan_approve", "plan_return", "plan_submit"} & actions(page)
-    assert page.locator("#plan-decision-form").count() == 0
+    expect(page.locator("#plan-decision-form")).to_have_count(0)
     screenshot("1-worker-waits")
 
     # The supervisor sees approve and return, and returns it with a comment.
@@ -87,7 +88,7 @@ def test_a_returned_plan_and_every_round_stay_on_the_case_timeline(
     form.locator("[data-action=plan_return]").click()
     page.wait_for_load_state()
     assert zh(Approval.RETURNED.label) in page.locator("#plan-status").inner_text()
-    assert page.locator("#plan-decision-form").count() == 0
+    expect(page.locator("#plan-decision-form")).to_have_count(0)
 
     # The worker sees the return and the comment, on the plan and on the timeline; sends it again.
     log_in("worker_a")
@@ -142,7 +143,7 @@ def test_the_district_awards_within_the_approved_amount_rescinds_and_amends_a_co
     bids = page.locator("#bids tbody tr")
     above_row, within_row = bids.filter(has_text="港湾社工事务所"), bids.filter(has_text="阳光社工服务中心")
     assert zh("Above the approved amount: cannot be awarded") in above_row.inner_text()
-    assert above_row.locator("[data-action=bid_award]").count() == 0
+    expect(above_row.locator("[data-action=bid_award]")).to_have_count(0)
     assert "¥18,000.00" in page.locator("#award-limit").inner_text()
     screenshot("1-bids")
     within_row.locator("[data-action=bid_award] button").click()
@@ -153,7 +154,9 @@ def test_the_district_awards_within_the_approved_amount_rescinds_and_amends_a_co
     screenshot("2-awarded")
     page.click("#rescind-form button[type=submit]")
     page.wait_for_load_state()
-    assert page.locator("#bids [data-action=bid_award]").count() == 1  # the bid within may be awarded again
+    expect(page.locator("#bids [data-action=bid_award]")).to_have_count(
+        1
+    )  # the bid within may be awarded again
     award = page.locator('#timeline-list tr[data-event="award"]')
     rescinded = page.locator('#timeline-list tr[data-event="award_rescinded"]')
     assert "张科长" in award.inner_text() and "¥17,500.00" in award.inner_text()
@@ -244,7 +247,7 @@ def test_the_audit_administrator_reads_a_refusal_in_chinese_and_local_time(
     page.goto(f"{live_server.url}/admin/socialwork/auditentry/")
     rows = page.locator("#result_list tbody tr")
     refused = rows.filter(has_text=zh("Access denied (record out of scope or not found)"))
-    assert refused.count() == 1
+    expect(refused).to_have_count(1)
     assert "manager_a" in refused.inner_text()
     local = f"{timezone.localtime(entry.at):%Y-%m-%d %H:%M}"
     assert local in refused.inner_text()

@@ -2,6 +2,7 @@
 masked ID number, a post by its code, grouped by kind."""
 
 import pytest
+from playwright.sync_api import expect
 
 from positions.pickers import worker_label
 from tests.positions.test_workforce import make_position, make_worker
@@ -20,7 +21,7 @@ def test_the_header_search_lists_people_with_their_unit_and_masked_id(
     page.press("#header-search", "Enter")
     page.wait_for_load_state()
     workers = page.locator("section[data-kind=worker] li")
-    assert workers.count() == 2
+    expect(workers).to_have_count(2)
     shown = workers.all_inner_texts()
     assert worker_label(first) in shown and worker_label(second) in shown
     assert all("********" in text for text in shown)  # the ID number is masked

@@ -4,6 +4,7 @@ it, and the signature is on the case's timeline and in the printed case file."""
 
 import pytest
 from django.utils import translation
+from playwright.sync_api import expect
 
 from casework.models import ClientConsent
 from socialwork.crypto.stored import file_read
@@ -47,7 +48,7 @@ def test_a_client_signs_consent_on_a_phone_and_the_worker_keeps_it(browser, live
         # (The page's script sends it first; refused, the form is sent as it is to show the reasons.)
         page.click("#consent-form button[type=submit]")
         page.locator(".signature-field .errors").wait_for()
-        assert page.locator(".signature-field .errors").count() == 1
+        expect(page.locator(".signature-field .errors")).to_have_count(1)
         page.screenshot(path=f"{SHOTS}/consent-blank-refused.png", full_page=True)
 
         page.fill("#id_signer_name", "叶先生")
@@ -71,6 +72,6 @@ def test_a_client_signs_consent_on_a_phone_and_the_worker_keeps_it(browser, live
         consent = ClientConsent.objects.get()
         assert consent.signer_name == "叶先生" and consent.taken_by == worker
         assert file_read(consent.signature).startswith(b"\x89PNG")
-        assert page.locator(".event-consent").count() == 1
+        expect(page.locator(".event-consent")).to_have_count(1)
         page.locator(".event-consent").scroll_into_view_if_needed()
         page.screenshot(path=f"{SHOTS}/case-timeline-consent.png", full_page=False)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone, translation
+from playwright.sync_api import expect
 
 from casework.models import SubjectRequest
 from socialwork.models import AuditEntry
@@ -72,7 +73,7 @@ def test_a_station_manager_registers_and_answers_a_copy_request(
     screenshot("answer")
     submit("#subject-request-answer-form")
     assert "已答复" in page.locator("#status").inner_text()
-    assert page.locator("#download-copy").is_visible()
+    expect(page.locator("#download-copy")).to_be_visible()
 
     with page.expect_download() as download_info:
         page.click("#download-copy")

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from positions.pickers import worker_label
 from tests.positions.test_workforce import make_worker
@@ -54,7 +55,7 @@ def test_district_admin_fills_a_session_takes_attendance_and_sees_hours_and_the_
         page.wait_for_load_state()
     assert page.locator("#confirmed-count").inner_text() == "1"
     assert page.locator("#waiting-count").inner_text() == "1"
-    assert page.locator("#confirmed").get_by_role("link", name="叶明").is_visible()
+    expect(page.locator("#confirmed").get_by_role("link", name="叶明")).to_be_visible()
     assert page.locator("#waiting tbody tr").first.inner_text().startswith("1")
     assert "周红" in page.locator("#waiting").inner_text()
     screenshot("2-waiting-list")
@@ -65,12 +66,12 @@ def test_district_admin_fills_a_session_takes_attendance_and_sees_hours_and_the_
     page.click("#confirm-button")  # cancelling cannot be undone: it asks first
     page.wait_for_load_state()
     assert page.locator("#waiting-count").inner_text() == "0"
-    assert page.locator("#confirmed").get_by_role("link", name="周红").is_visible()
+    expect(page.locator("#confirmed").get_by_role("link", name="周红")).to_be_visible()
     screenshot("3-waiting-list-moved")
     assert Enrolment.objects.get(worker=second).status == Enrolment.Status.CONFIRMED
 
     # Attendance is not offered before the session starts; the day comes and it has begun.
-    assert page.locator("#take-attendance").count() == 0
+    expect(page.locator("#take-attendance")).to_have_count(0)
     starts = timezone.localtime() - timedelta(minutes=10)
     TrainingSession.objects.filter(series=series).update(
         starts_at=starts, ends_at=starts + timedelta(hours=3)

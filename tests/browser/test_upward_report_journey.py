@@ -7,6 +7,7 @@ flagged on the return, to the district and to the city."""
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from positions.models import ServiceUnit
 from reports.models import StatisticalReturn
@@ -34,7 +35,7 @@ def test_a_return_goes_up_comes_back_is_approved_locked_and_then_flagged(live_se
     # The district opens its 2015 return from the menu's page, filled from its records.
     log_in("district")
     page.goto(f"{live_server.url}/")
-    assert page.locator("a[href='/reports/statistics/']").count() == 1  # in the menu under Reports
+    expect(page.locator("a[href='/reports/statistics/']")).to_have_count(1)  # in the menu under Reports
     page.goto(f"{live_server.url}/reports/statistics/")
     page.fill(f"form.upward-start[data-form='{c.form.pk}'] input[name=year]", str(YEAR))
     shot("1-district-list")
@@ -46,7 +47,7 @@ def test_a_return_goes_up_comes_back_is_approved_locked_and_then_flagged(live_se
     # A corrected figure needs its reason: refused without one, kept with one.
     page.fill("input[name=value-certified]", "3")
     step("#upward-save")
-    assert page.locator("tr[data-figure=certified] .errorlist").count() == 1
+    expect(page.locator("tr[data-figure=certified] .errorlist")).to_have_count(1)
     shot("2-reason-needed")
     page.fill("input[name=value-certified]", "3")
     page.fill("input[name=reason-certified]", "一名社工证书尚未录入系统")
@@ -81,7 +82,7 @@ def test_a_return_goes_up_comes_back_is_approved_locked_and_then_flagged(live_se
     page.goto(f"{live_server.url}{r.get_absolute_url()}")
     step("#upward-approve")
     assert page.locator("#upward-status").get_attribute("data-status") == "approved"
-    assert page.locator("input[name=value-certified]").count() == 0
+    expect(page.locator("input[name=value-certified]")).to_have_count(0)
     shot("6-approved-locked")
     page.goto(f"{live_server.url}/reports/statistics/forms/{c.form.pk}/board/?year={YEAR}")
     assert (
@@ -96,7 +97,7 @@ def test_a_return_goes_up_comes_back_is_approved_locked_and_then_flagged(live_se
     page.goto(f"{live_server.url}{r.get_absolute_url()}")
     flags = page.locator("#upward-flags li[data-figure=certified]")
     assert "3" in flags.inner_text() and "4" in flags.inner_text()
-    assert page.locator("#upward-reopen").count() == 1  # resubmission needs the city to reopen
+    expect(page.locator("#upward-reopen")).to_have_count(1)  # resubmission needs the city to reopen
     shot("8-flagged-city")
     log_in("district")
     page.goto(f"{live_server.url}{r.get_absolute_url()}")

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from positions.models import CertificateLevel, HostInstitution, SocialWorker
 from socialwork.idnumbers import check_character
@@ -36,7 +37,7 @@ def test_station_manager_sets_up_a_post_appoints_a_worker_and_sees_the_vacancy_d
     page.wait_for_load_state()
     assert page.locator("#filled-count").inner_text() == "1"
     assert page.locator("#vacant-count").inner_text() == "1"
-    assert page.get_by_role("link", name="叶明").is_visible()
+    expect(page.get_by_role("link", name="叶明")).to_be_visible()
     screenshot("2-appointed")
 
     page.goto(f"{live_server.url}/positions/?vacancy=vacant")
