@@ -156,7 +156,7 @@ def _build(task, request: ExportRequest) -> int:
         return 0
     params = QueryDict(request.filters or "")
     with translation.override(user.language):
-        queryset = export.queryset(user=user, params=params)
+        queryset = export.rows_to_write(user=user, params=params)
         count = queryset.count()
         queryset = exports.export_audit(
             export=export, user=user, queryset=queryset, count=count, fmt=request.format, params=params

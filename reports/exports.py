@@ -58,7 +58,7 @@ from positions.selectors import network as network_selectors
 from positions.selectors import workforce as workforce_selectors
 from projects import selectors as projects_selectors
 from projects.models import Call, Project, SocialOrganization
-from socialwork import idnumbers
+from socialwork import idnumbers, replicas
 from socialwork.models.base import choice_labels
 from socialwork.pages import year_in
 from socialwork.services import audit_record
@@ -129,6 +129,11 @@ class Export:
 
     def queryset(self, *, user, params: QueryDict) -> QuerySet:
         return self.rows(user=user, params=params)
+
+    def rows_to_write(self, *, user, params: QueryDict) -> QuerySet:
+        """The rows to write into the file: the queryset, read from the replica once it has caught
+        up with the primary (socialwork.replicas), else from the primary."""
+        return self.queryset(user=user, params=params).using(replicas.read_alias())
 
     def filename(self, fmt: str) -> str:
         return f"{self.key}.{fmt}"

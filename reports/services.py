@@ -20,6 +20,7 @@ from positions.selectors.network import district_of, installation_district, regi
 from reports import annual, figures
 from reports.models import AnnualReport, DashboardSnapshot
 from socialwork import timelimits
+from socialwork.replicas import replica_reads
 from socialwork.roles import Role
 from socialwork.services import audit_record
 
@@ -103,7 +104,8 @@ def report_generate(*, report_id: int, progress: Callable[[int, int], None] | No
     report = AnnualReport.objects.select_related("requested_by", "town", "scope_unit").get(pk=report_id)
 
     try:
-        chapters = figures.chapters(user=report.requested_by, year=report.year, part=report.town)
+        with replica_reads():
+            chapters = figures.chapters(user=report.requested_by, year=report.year, part=report.town)
         total = 2 * len(chapters) + 1
         if progress:
             progress(1, total)
@@ -280,7 +282,7 @@ def dashboard_refresh_now(*, snapshot_id: int, user_id: int, year: int, town_id:
         return
     town = Region.objects.filter(pk=town_id).first() if town_id else None
     started = timezone.now()
-    with translation.override(language):
+    with translation.override(language), replica_reads():
         chapters = figures.chapters(user=user, year=year, part=town)
     older = Q(computed_at__isnull=True) | Q(computed_at__lt=started)
     DashboardSnapshot.objects.filter(older, pk=snapshot_id).update(

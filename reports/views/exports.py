@@ -60,7 +60,7 @@ def _invalid(request, export: exports.Export, invalid: exports.InvalidFilters):
 def export(request, key: str, fmt: str):
     export = _export_or_404(key, request.user)
     try:
-        queryset = export.queryset(user=request.user, params=request.GET)
+        queryset = export.rows_to_write(user=request.user, params=request.GET)
     except exports.InvalidFilters as invalid:
         return _invalid(request, export, invalid)
     count = queryset.count()

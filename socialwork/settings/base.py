@@ -125,6 +125,19 @@ else:
     FIELD_PAGES_AT_ONCE = 4
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Reads that scale out (socialwork/replicas.py): with DATABASE_REPLICA_URL, a PostgreSQL streaming
+# replica of DATABASE_URL's database, exports, the dashboard's figures and the annual report read from
+# it once it has caught up with the primary (waiting for it at most DATABASE_REPLICA_MAX_WAIT
+# seconds); everything else reads from the primary. Tests read the replica as the primary's mirror.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_REPLICA_MAX_WAIT = env.float("DATABASE_REPLICA_MAX_WAIT", default=2.0)
+DATABASE_ROUTERS = ["socialwork.replicas.ReplicaRouter"]
 # PostgreSQL in production: DATABASE_URL names the runtime role the application connects as, which
 # owns nothing; `migrate` runs with the owner role's URL and DATABASE_RUNTIME_ROLE set, and grants
 # that role its rows (socialwork/dbroles.py; docker-compose.yml's `migrate` service).

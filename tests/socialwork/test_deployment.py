@@ -46,13 +46,31 @@ def test_settings_read_the_variables_we_expect():
 
 def test_compose_has_every_service_with_health_checks(compose):
     services = compose["services"]
-    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "beat", "backup", "nginx"}
+    assert set(services) == {
+        "postgres", "postgres-replica", "redis", "migrate", "web", "worker", "beat", "backup", "nginx",
+    }  # fmt: skip
     assert services["postgres"]["image"] == "postgres:16"
     assert services["redis"]["image"] == "redis:7"
     for name, service in services.items():
         assert "healthcheck" in service, f"{name} has no health check"
         assert name in ONE_SHOT or service["healthcheck"].get("disable") is not True
     assert {"postgres-data", "redis-data"} <= set(compose["volumes"])
+
+
+def test_the_replica_is_a_streaming_copy_of_the_primary_started_on_request(compose):
+    """README, reads on a replica: `--profile replica` starts it; it copies the primary with
+    pg_basebackup as the replication role, which the primary's first start makes."""
+    services = compose["services"]
+    replica, primary = services["postgres-replica"], services["postgres"]
+    assert replica["profiles"] == ["replica"] and replica["image"] == primary["image"]
+    role = primary["environment"]["DATABASE_REPLICATION_ROLE"]
+    script = "\n".join(replica["command"])
+    assert f"pg_basebackup -h postgres -U {role}" in script and "-R -X stream" in script
+    assert "hot_standby=on" in script
+    assert 'CREATE ROLE :"role" LOGIN REPLICATION' in (ROOT / "deploy/postgres/20-replication.sh").read_text()
+    assert (ROOT / "deploy" / "postgres" / "20-replication.sh").stat().st_mode & 0o111
+    for name in APP_SERVICES:
+        assert services[name]["environment"]["DATABASE_REPLICA_URL"] == "${DATABASE_REPLICA_URL:-}", name
 
 
 def test_nginx_sends_stored_files_only_after_the_apps_check(compose):
