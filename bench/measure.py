@@ -40,17 +40,47 @@ def _logged_in(user) -> Client:
     return client
 
 
+class _SQLClock:
+    """The time a request spends in the database: the sum of its queries' durations, taken by a
+    wrapper around every query of the connection (Django's execute_wrapper), from sending the
+    query to having its rows."""
+
+    def __init__(self):
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
 def _timed(client: Client, url: str, repeat: int = REPEAT) -> dict:
+    """p50 and p95 of the page's time, and the p50 of its SQL time, over `repeat` requests."""
     for _ in range(3):  # warm up
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-    times = []
+    times, sql = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
-        response = client.get(url)
-        b"".join(response.streaming_content) if response.streaming else response.content
-        times.append((time.perf_counter() - started) * 1000)
-    return _percentiles(times)
+        clock = _SQLClock()
+        with connection.execute_wrapper(clock):
+            started = time.perf_counter()
+            response = client.get(url)
+            b"".join(response.streaming_content) if response.streaming else response.content
+            times.append((time.perf_counter() - started) * 1000)
+        sql.append(clock.seconds * 1000)
+    return {**_percentiles(times), "sql": statistics.median(sql)}
+
+
+FLOOR_URL = "/bench/bare/"
+
+
+def floor(client: Client) -> dict:
+    """The floor of an authenticated request for this person: the bare view's fixed JSON behind the
+    app's middleware, logged in (bench/urls.py), in this process; what any page costs before its
+    view does anything."""
+    return _timed(client, FLOOR_URL, repeat=max(REPEAT, 50))
 
 
 def latency() -> list[dict]:
@@ -88,6 +118,8 @@ def latency() -> list[dict]:
     )
     for role, user in roles:
         client = _logged_in(user)
+        base = floor(client)
+        results.append({"what": f"floor ({role})", "url": FLOOR_URL, "kind": "floor", **base})
         for name, url in pages:
             if url.startswith(f"/casework/cases/{case.pk}") and user != worker:
                 continue  # only the case's worker sees it
@@ -96,7 +128,15 @@ def latency() -> list[dict]:
                 results.append({"what": f"{name} ({role})", "url": url, "skipped": response.status_code})
                 continue
             kind = "detail" if "detail" in name else "list"
-            results.append({"what": f"{name} ({role})", "url": url, "kind": kind, **_timed(client, url)})
+            results.append(
+                {
+                    "what": f"{name} ({role})",
+                    "url": url,
+                    "kind": kind,
+                    "floor": base["p50"],
+                    **_timed(client, url),
+                }
+            )
     url = f"/reports/?year={year}"
     for role, user in (("district admin", admin), ("city admin", city)):
         client = _logged_in(user)
@@ -113,9 +153,10 @@ def _dashboard(client: Client, url: str, role: str) -> list[dict]:
     tasks.dashboard_refresh.delay = lambda **arguments: queued.append(arguments)
     try:
         first, stale, computing = [], [], []
+        first_sql, stale_sql = [], []
         for _ in range(max(5, REPEAT // 3)):
             DashboardSnapshot.objects.all().delete()
-            first.append(_once(client, url))
+            _append(first, first_sql, _once(client, url))
             started = time.perf_counter()
             services.dashboard_refresh_now(**queued.pop())
             computing.append((time.perf_counter() - started) * 1000)
@@ -123,25 +164,46 @@ def _dashboard(client: Client, url: str, role: str) -> list[dict]:
             DashboardSnapshot.objects.update(
                 computed_at=F("computed_at") - two_minutes, requested_at=F("requested_at") - two_minutes
             )
-            stale.append(_once(client, url))
+            _append(stale, stale_sql, _once(client, url))
             services.dashboard_refresh_now(**queued.pop())
     finally:
         tasks.dashboard_refresh.delay = send
+    base = floor(client)["p50"]
     rows = [
-        (f"dashboard, first look: figures queued ({role})", "dashboard", first),
-        (f"dashboard, figures a minute old: shown, new ones queued ({role})", "dashboard", stale),
-        (f"dashboard figures computed by the worker ({role})", "background", computing),
+        (f"dashboard, first look: figures queued ({role})", "dashboard", first, first_sql),
+        (f"dashboard, figures a minute old: shown, new ones queued ({role})", "dashboard", stale, stale_sql),
     ]
-    results = [{"what": what, "url": url, "kind": kind, **_percentiles(times)} for what, kind, times in rows]
-    results.append({"what": f"dashboard, figures fresh ({role})", "url": url, "kind": "dashboard",
+    results = [
+        {
+            "what": what,
+            "url": url,
+            "kind": kind,
+            "floor": base,
+            "sql": statistics.median(sql),
+            **_percentiles(times),
+        }
+        for what, kind, times, sql in rows
+    ]
+    results.append({"what": f"dashboard, figures fresh ({role})", "url": url, "kind": "dashboard", "floor": base,
                     **_timed(client, url)})  # fmt: skip
+    results.append({"what": f"dashboard figures computed by the worker ({role})", "url": url,
+                    "kind": "background", **_percentiles(computing)})  # fmt: skip
     return results
 
 
-def _once(client: Client, url: str) -> float:
-    started = time.perf_counter()
-    assert client.get(url).status_code == 200
-    return (time.perf_counter() - started) * 1000
+def _append(times: list[float], sql: list[float], measured: tuple[float, float]) -> None:
+    times.append(measured[0])
+    sql.append(measured[1])
+
+
+def _once(client: Client, url: str) -> tuple[float, float]:
+    """One request's time and its SQL time, in ms."""
+    clock = _SQLClock()
+    with connection.execute_wrapper(clock):
+        started = time.perf_counter()
+        assert client.get(url).status_code == 200
+        elapsed = time.perf_counter() - started
+    return elapsed * 1000, clock.seconds * 1000
 
 
 def _percentiles(times: list[float]) -> dict:
