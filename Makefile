@@ -63,4 +63,5 @@ messages: install
 # the database socialwork_bench on 127.0.0.1:5432, dropped and made again), measures, and writes
 # bench/results.md. BENCH_SCALE=0.01 runs it small; see bench/README.md.
 bench: install
+	$(PY) -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	$(PY) bench/run.py

@@ -104,11 +104,49 @@ def previous_p50s() -> dict[str, float]:
     return found
 
 
+def mixed_lines(mixed: dict) -> list[str]:
+    """The mixed workload's section: each step's users and figures, and what the machine held."""
+    held = mixed["held"]
+    lines = [
+        "## The mixed workload under load (locust, gunicorn on loopback)",
+        "",
+        "Social workers (my cases, a case page, a note added, the client list, the search) and district",
+        "staff (the case, worker, position and project lists, the dashboard, an export), three to one,",
+        f"each logged in through the login page, none pausing; {mixed['workers']} gunicorn workers;",
+        f"{mixed['seconds']:g} s a step. One user of each kind alone: p50 {mixed['single_p50']:.0f} ms, so",
+        f"the users are doubled until the p95 passes 4 × that, {mixed['bound']:.0f} ms.",
+        "",
+        "| users | requests | failures | req/s | p50 (ms) | p95 (ms) | web CPU per request (ms) |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    rows = [(f"1 ({kind}, alone)", run) for kind, run in mixed["alone"].items()]
+    rows += [(str(step["users"]), step) for step in mixed["steps"]]
+    for name, step in rows:
+        cpu = step["cpu_ms_per_request"]
+        lines.append(
+            f"| {name} | {step['requests']:,} | {step['failures']:,} | {step['rate']:,.1f} | {step['p50']:.0f} | "
+            f"{step['p95']:.0f} | {'–' if cpu is None else f'{cpu:.1f}'} |"
+        )
+    if held is None:
+        return [*lines, "", "No step kept its p95 within the bound: **miss**.", ""]
+    share = mixed["share_of_floor"]
+    return [
+        *lines,
+        "",
+        f"Held: {held['users']} users at {held['rate']:,.1f} req/s, {share:.1%} of the floor's rate "
+        f"({mixed['floor_rate']:,.1f} req/s); target at least 25%: {verdict(share >= 0.25)}.",
+        "",
+        "Each page's p50 in the held step (ms): "
+        + ", ".join(f"{name} {page['p50']:.0f}" for name, page in sorted(held["pages"].items())),
+        "",
+    ]
+
+
 def _number(value) -> str:
     return "–" if value is None else f"{value:.1f}"
 
 
-def write_results(*, scale, info, seeded, pages, export, load) -> Path:
+def write_results(*, scale, info, seeded, pages, export, load, mixed) -> Path:
     previous = previous_p50s()
     lines = [
         "# Benchmark results",
@@ -202,10 +240,10 @@ def write_results(*, scale, info, seeded, pages, export, load) -> Path:
         f"| bare Django view, fixed JSON (`bench/bare.py`) | {load['bare']:,.1f} |",
         f"| the same view behind the app's middleware, logged in (`bench/urls.py`) | {load['bare_app']:,.1f} |",
         "",
-        f"`{load['path']}` at {load['app'] / load['bare_app']:.1%} of the floor's rate (the bare view behind the",
-        f"app's middleware) and {ratio:.1%} of the bare view's: one page alone, for context; the issue's",
-        "target (a mixed workload at 25% of the floor's rate) needs the mixed workload, not yet driven.",
+        f"`{load['path']}` alone at {load['app'] / load['bare_app']:.1%} of the floor's rate (the bare view",
+        f"behind the app's middleware) and {ratio:.1%} of the bare view's, for context.",
         "",
+        *mixed_lines(mixed),
     ]
     path = ROOT / "bench" / "results.md"
     notes = ROOT / "bench" / "results_notes.md"
@@ -221,6 +259,7 @@ def write_results(*, scale, info, seeded, pages, export, load) -> Path:
                 "pages": pages,
                 "export": export,
                 "load": load,
+                "mixed": mixed,
             },
             indent=1,
             ensure_ascii=False,
@@ -241,6 +280,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
+    from bench import load as bench_load
     from bench import measure, seed
 
     if measure_only:
@@ -280,7 +320,11 @@ def main() -> None:
     export = measure.export_speed()
     print("measuring throughput …", flush=True)
     load = measure.throughput(seconds=float(os.environ.get("BENCH_SECONDS", "10")))
-    path = write_results(scale=scale, info=machine(), seeded=seeded, pages=pages, export=export, load=load)
+    print("measuring the mixed workload under load …", flush=True)
+    mixed = bench_load.mixed(floor_rate=load["bare_app"])
+    path = write_results(
+        scale=scale, info=machine(), seeded=seeded, pages=pages, export=export, load=load, mixed=mixed
+    )
     print(f"wrote {path}")
 
 
