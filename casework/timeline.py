@@ -8,6 +8,7 @@ however long the case has run."""
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from casework.models import (
     Assessment,
     Attachment,
     BreakGlass,
+    Case,
     CaseClient,
     CaseTransition,
     ClientConsent,
@@ -25,7 +27,6 @@ from casework.models import (
     FollowUp,
     HomeVisit,
     LabelChange,
-    PlanRound,
     Referral,
     ServiceNote,
     ServicePlan,
@@ -35,59 +36,77 @@ from casework.models import (
 from casework.models.common import Approval
 from socialwork.money import format_yuan
 
+# The case's records. The people they name (who wrote, who decided…) are not joined into each
+# record's query: `with_people` reads them all in one query afterwards. Joining a person's row
+# into each of a dozen queries cost the case page more in Django's compiling of those queries than
+# the database took to answer them (bench/README.md).
 PREFETCH = (
     Prefetch("case_clients", queryset=CaseClient.objects.select_related("client").order_by("-primary", "pk")),
-    Prefetch("transitions", queryset=CaseTransition.objects.select_related("actor")),
-    Prefetch("assessments", queryset=Assessment.objects.select_related("author").prefetch_related("domains")),
+    Prefetch("transitions", queryset=CaseTransition.objects.all()),
+    Prefetch("assessments", queryset=Assessment.objects.prefetch_related("domains")),
     Prefetch(
         "plans",
-        queryset=ServicePlan.objects.select_related("author", "decided_by")
-        .prefetch_related(
-            "goals",
-            "tasks__goal",
-            Prefetch("rounds", queryset=PlanRound.objects.select_related("submitted_by", "decided_by")),
-        )
-        .order_by("version"),
+        queryset=ServicePlan.objects.prefetch_related("goals", "tasks__goal", "rounds").order_by("version"),
     ),
-    Prefetch("notes", queryset=ServiceNote.objects.select_related("author").prefetch_related("attachments")),
+    Prefetch("notes", queryset=ServiceNote.objects.prefetch_related("attachments")),
     # Signed consents with the photos of a paper form, and the photos and documents on no record.
-    Prefetch(
-        "consents", queryset=ClientConsent.objects.select_related("taken_by").prefetch_related("attachments")
-    ),
+    Prefetch("consents", queryset=ClientConsent.objects.prefetch_related("attachments")),
     Prefetch(
         "attachments",
-        queryset=Attachment.objects.filter(note=None, home_visit=None, consent=None).select_related(
-            "uploaded_by"
-        ),
+        queryset=Attachment.objects.filter(note=None, home_visit=None, consent=None),
         to_attr="loose_attachments",
     ),
-    Prefetch(
-        "home_visits", queryset=HomeVisit.objects.select_related("author").prefetch_related("attachments")
-    ),
-    Prefetch("referrals", queryset=Referral.objects.select_related("author", "organization")),
-    Prefetch(
-        "follow_ups",
-        queryset=FollowUp.objects.select_related("author", "done_by").prefetch_related("answers"),
-    ),
-    Prefetch("reviews", queryset=SupervisorReview.objects.select_related("supervisor")),
-    Prefetch("closings", queryset=Closing.objects.select_related("author", "decided_by")),
-    Prefetch(
-        "transfers",
-        queryset=Transfer.objects.select_related(
-            "from_station", "to_station", "to_worker", "requested_by", "decided_by"
-        ),
-    ),
-    Prefetch("label_changes", queryset=LabelChange.objects.select_related("actor")),
-    Prefetch("break_glasses", queryset=BreakGlass.objects.select_related("user")),
+    Prefetch("home_visits", queryset=HomeVisit.objects.prefetch_related("attachments")),
+    Prefetch("referrals", queryset=Referral.objects.select_related("organization")),
+    Prefetch("follow_ups", queryset=FollowUp.objects.prefetch_related("answers")),
+    Prefetch("reviews", queryset=SupervisorReview.objects.all()),
+    Prefetch("closings", queryset=Closing.objects.all()),
+    Prefetch("transfers", queryset=Transfer.objects.select_related("from_station", "to_station")),
+    Prefetch("label_changes", queryset=LabelChange.objects.all()),
+    Prefetch("break_glasses", queryset=BreakGlass.objects.all()),
     # Open and resolved: the resolved ones are events, the open ones the case page's banner.
     Prefetch(
         "conflicts",
-        queryset=FieldConflict.objects.select_related(
-            "resolved_by", "theirs_by", "client", "task", "follow_up"
-        ),
+        queryset=FieldConflict.objects.select_related("client", "task", "follow_up"),
         to_attr="field_conflicts",
     ),
 )
+# Each prefetched list's people, by the name of its foreign key to the user.
+PEOPLE = {
+    "transitions": ("actor",),
+    "assessments": ("author",),
+    "plans": ("author", "decided_by"),
+    "notes": ("author",),
+    "consents": ("taken_by",),
+    "loose_attachments": ("uploaded_by",),
+    "home_visits": ("author",),
+    "referrals": ("author",),
+    "follow_ups": ("author", "done_by"),
+    "reviews": ("supervisor",),
+    "closings": ("author", "decided_by"),
+    "transfers": ("to_worker", "requested_by", "decided_by"),
+    "label_changes": ("actor",),
+    "break_glasses": ("user",),
+    "field_conflicts": ("resolved_by", "theirs_by"),
+}
+ROUND_PEOPLE = ("submitted_by", "decided_by")
+
+
+def with_people(case: Case | None) -> Case | None:
+    """The case, fetched with PREFETCH, given the people its records name, read in one query."""
+    if case is None:
+        return None
+    named = []
+    for name, fields in PEOPLE.items():
+        records = getattr(case, name)
+        named += [(record, fields) for record in (records if isinstance(records, list) else records.all())]
+    named += [(round_, ROUND_PEOPLE) for plan in case.plans.all() for round_ in plan.rounds.all()]
+    wanted = {getattr(record, f"{name}_id") for record, names in named for name in names} - {None}
+    people = get_user_model().objects.in_bulk(wanted) if wanted else {}
+    for record, names in named:
+        for name in names:
+            record._meta.get_field(name).set_cached_value(record, people.get(getattr(record, f"{name}_id")))
+    return case
 
 
 @dataclass(frozen=True)

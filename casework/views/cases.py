@@ -47,7 +47,7 @@ from casework.forms_attachments import NoteFilesForm
 from casework.models import Case, FollowUp, PlanTask, Referral, Transfer
 from casework.models.common import Approval
 from casework.pdf import case_file_pdf
-from casework.timeline import PREFETCH, case_timeline, note_event
+from casework.timeline import PREFETCH, case_timeline, note_event, with_people
 from socialwork.actions import ActionNotAllowed
 from socialwork.pages import page_of, refusal_text, show_errors
 from socialwork.pdf import PDF_CONTENT_TYPE
@@ -219,7 +219,9 @@ def _case_page(request, pk, bound=None, status=None):
     decided here; each is marked `data-action` with the step's name."""
     bound = bound or {}
     user = request.user
-    case = selectors.cases_visible_to(user=user).prefetch_related(*PREFETCH).filter(pk=pk).first()
+    case = with_people(
+        selectors.cases_visible_to(user=user).prefetch_related(*PREFETCH).filter(pk=pk).first()
+    )
     if case is None:
         restricted = selectors.break_glass_case_in_reach(user=user, pk=pk)
         if restricted is not None:
@@ -357,7 +359,9 @@ def case_detail(request, pk):
 
 def case_pdf(request, pk):
     """The case file on paper, for whoever may open the case; each download is audited."""
-    case = get_object_or_404(selectors.cases_visible_to(user=request.user).prefetch_related(*PREFETCH), pk=pk)
+    case = with_people(
+        get_object_or_404(selectors.cases_visible_to(user=request.user).prefetch_related(*PREFETCH), pk=pk)
+    )
     document = case_file_pdf(case=case)
     services.access_record(actor=request.user, target=case, action="case.print")
     return FileResponse(
