@@ -5,7 +5,9 @@ the code of their authenticator app), then working without pause.
 Read from the environment: BENCH_LOAD_ACCOUNTS (the JSON file bench/load.py writes: the accounts,
 their passwords, the staff's second-factor secrets, each worker's open case) and
 BENCH_LOAD_OFFSET (where in the staff's list this run starts: a second-factor code is taken once
-only, so no two runs log the same staff account in within its half minute)."""
+only, so no two runs log the same staff account in within its half minute); BENCH_LOAD_USERS and
+BENCH_LOAD_SECONDS (the run is measured from the moment that many users have logged in, for that
+long) and BENCH_LOAD_DUMP (where its response times are written)."""
 
 import hashlib
 import hmac
@@ -26,8 +28,6 @@ OFFSET = int(os.environ.get("BENCH_LOAD_OFFSET", "0"))
 _caseworkers = itertools.cycle(ACCOUNTS["caseworkers"][OFFSET % len(ACCOUNTS["caseworkers"]) :])
 _staff = iter(ACCOUNTS["staff"][OFFSET:])
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
 USERS = int(os.environ.get("BENCH_LOAD_USERS", "1"))
 SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "20"))
 DUMP = os.environ.get("BENCH_LOAD_DUMP", "")
