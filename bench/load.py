@@ -11,6 +11,7 @@ middleware, logged in, measured by `measure.throughput` in the same run)."""
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -169,6 +170,7 @@ def mixed(*, floor_rate: float, seconds: float | None = None) -> dict:
     finally:
         process.terminate()
         process.wait(10)
+        shutil.rmtree(folder, ignore_errors=True)  # the staff's second-factor secrets with it
     within = [step for step in steps if step["p95"] <= P95_BOUND * single]
     held = within[-1] if within else None
     for step in [*steps, *alone.values()]:
