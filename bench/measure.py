@@ -59,18 +59,8 @@ class _SQLClock:
 def _timed(client: Client, url: str, repeat: int = REPEAT) -> dict:
     """p50 and p95 of the page's time, and the p50 of its SQL time, over `repeat` requests."""
     for _ in range(3):  # warm up
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-    times, sql = [], []
-    for _ in range(repeat):
-        clock = _SQLClock()
-        with connection.execute_wrapper(clock):
-            started = time.perf_counter()
-            response = client.get(url)
-            b"".join(response.streaming_content) if response.streaming else response.content
-            times.append((time.perf_counter() - started) * 1000)
-        sql.append(clock.seconds * 1000)
-    return {**_percentiles(times), "sql": statistics.median(sql)}
+        _once(client, url)
+    return _summary([_once(client, url) for _ in range(repeat)])
 
 
 FLOOR_URL = "/bench/bare/"
@@ -153,10 +143,9 @@ def _dashboard(client: Client, url: str, role: str) -> list[dict]:
     tasks.dashboard_refresh.delay = lambda **arguments: queued.append(arguments)
     try:
         first, stale, computing = [], [], []
-        first_sql, stale_sql = [], []
         for _ in range(max(5, REPEAT // 3)):
             DashboardSnapshot.objects.all().delete()
-            _append(first, first_sql, _once(client, url))
+            first.append(_once(client, url))
             started = time.perf_counter()
             services.dashboard_refresh_now(**queued.pop())
             computing.append((time.perf_counter() - started) * 1000)
@@ -164,25 +153,18 @@ def _dashboard(client: Client, url: str, role: str) -> list[dict]:
             DashboardSnapshot.objects.update(
                 computed_at=F("computed_at") - two_minutes, requested_at=F("requested_at") - two_minutes
             )
-            _append(stale, stale_sql, _once(client, url))
+            stale.append(_once(client, url))
             services.dashboard_refresh_now(**queued.pop())
     finally:
         tasks.dashboard_refresh.delay = send
     base = floor(client)["p50"]
     rows = [
-        (f"dashboard, first look: figures queued ({role})", "dashboard", first, first_sql),
-        (f"dashboard, figures a minute old: shown, new ones queued ({role})", "dashboard", stale, stale_sql),
+        (f"dashboard, first look: figures queued ({role})", first),
+        (f"dashboard, figures a minute old: shown, new ones queued ({role})", stale),
     ]
     results = [
-        {
-            "what": what,
-            "url": url,
-            "kind": kind,
-            "floor": base,
-            "sql": statistics.median(sql),
-            **_percentiles(times),
-        }
-        for what, kind, times, sql in rows
+        {"what": what, "url": url, "kind": "dashboard", "floor": base, **_summary(measured)}
+        for what, measured in rows
     ]
     results.append({"what": f"dashboard, figures fresh ({role})", "url": url, "kind": "dashboard", "floor": base,
                     **_timed(client, url)})  # fmt: skip
@@ -191,19 +173,22 @@ def _dashboard(client: Client, url: str, role: str) -> list[dict]:
     return results
 
 
-def _append(times: list[float], sql: list[float], measured: tuple[float, float]) -> None:
-    times.append(measured[0])
-    sql.append(measured[1])
-
-
 def _once(client: Client, url: str) -> tuple[float, float]:
-    """One request's time and its SQL time, in ms."""
+    """One request's time, its whole answer read, and its SQL time, in ms."""
     clock = _SQLClock()
     with connection.execute_wrapper(clock):
         started = time.perf_counter()
-        assert client.get(url).status_code == 200
+        response = client.get(url)
+        b"".join(response.streaming_content) if response.streaming else response.content
         elapsed = time.perf_counter() - started
+    assert response.status_code == 200, (url, response.status_code)
     return elapsed * 1000, clock.seconds * 1000
+
+
+def _summary(measured: list[tuple[float, float]]) -> dict:
+    """p50 and p95 of the requests' times, and the p50 of their SQL times."""
+    times, sql = zip(*measured, strict=True)
+    return {**_percentiles(list(times)), "sql": statistics.median(sql)}
 
 
 def _percentiles(times: list[float]) -> dict:
