@@ -18,8 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.db.models import Q
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bench import measure
@@ -38,28 +39,29 @@ P95_BOUND = 4  # × the single user's p50
 def accounts() -> dict:
     """The social workers with an open case each, and district staff accounts made for the run
     (bench-staff-01 …: district administrators of the demo district, each with an authenticator
-    app whose secret the locust users compute their codes from)."""
-    caseworkers = []
-    workers = User.objects.filter(username__startswith="bench-worker-").order_by("username")
-    for user in workers:
-        case = (
-            Case.objects.filter(worker=user)
-            .filter(~Q(status="closed"), sensitive=False)
-            .order_by("pk")
-            .first()
-        )
-        if case is not None:
-            caseworkers.append({"username": user.username, "password": BENCH_PASSWORD, "case": case.pk})
+    app whose secret the locust users compute their codes from). The password is hashed once, as
+    bench/seed.py does for the workers."""
+    first_open_case = (
+        Case.objects.filter(worker__username__startswith="bench-worker-", sensitive=False)
+        .exclude(status="closed")
+        .order_by("worker__username", "pk")
+        .distinct("worker__username")
+        .values_list("worker__username", "pk")
+    )
+    caseworkers = [
+        {"username": username, "password": BENCH_PASSWORD, "case": case} for username, case in first_open_case
+    ]
     district = User.objects.get(username="district")
+    group = Group.objects.get(name=Role.DISTRICT_ADMIN)
+    password = make_password(BENCH_PASSWORD)
     staff = []
     for number in range(1, STAFF_ACCOUNTS + 1):
-        user, _made = User.objects.get_or_create(
+        user, _made = User.objects.update_or_create(
             username=f"bench-staff-{number:02d}",
-            defaults={"region": district.region, "unit": district.unit, "is_staff": district.is_staff},
-        )
-        user.set_password(BENCH_PASSWORD)
-        user.save()
-        user.groups.add(Group.objects.get(name=Role.DISTRICT_ADMIN))
+            defaults={"region": district.region, "unit": district.unit, "is_staff": district.is_staff,
+                      "password": password, "password_changed_at": timezone.now()},
+        )  # fmt: skip
+        user.groups.add(group)
         TOTPDevice.objects.filter(user=user).delete()
         device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True, key=secrets.token_hex(20))
         staff.append({"username": user.username, "password": BENCH_PASSWORD, "otp_key": device.key})
