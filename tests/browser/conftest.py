@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.phone import log_in_on
+from tests.browser.steps import paced
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -63,8 +64,7 @@ class _ServiceWorkersAsked:
 def page(browser, request):
     # An English-speaking browser: the application must still start in Chinese.
     context = browser.new_context(locale="en-US", viewport={"width": 1024, "height": 768})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    page = paced(context.new_page())
     yield page
     context.close()
 

@@ -4,10 +4,11 @@ the login page, as a social worker in the field does."""
 from contextlib import contextmanager
 
 from tests.browser.second_factor import enter_second_factor, with_device
+from tests.browser.steps import paced
 
 
 @contextmanager
-def phone_page(browser, *, timeout_ms: int = 15_000, **options):
+def phone_page(browser, **options):
     """A page on a phone-sized touch screen (390×844) in zh-CN, closed afterwards; `options` go to
     the browser context (e.g. service_workers="allow")."""
     phone = {
@@ -15,8 +16,7 @@ def phone_page(browser, *, timeout_ms: int = 15_000, **options):
         "has_touch": True,
     }  # fmt: skip
     context = browser.new_context(**{**phone, **options})
-    page = context.new_page()
-    page.set_default_timeout(timeout_ms)
+    page = paced(context.new_page())
     try:
         yield page
     finally:

@@ -11,8 +11,8 @@ def enter_second_factor(page, username: str) -> None:
     device = User.objects.get(username=username).totpdevice_set.get(confirmed=True)
     # The code's input is enough to type in: waiting for the page's `load` as well timed out now and
     # then on a busy machine once the field app's script and manifest came on every page.
-    page.wait_for_url("**/accounts/two-factor/verify/**", wait_until="commit", timeout=30_000)
-    page.locator("#id_code").wait_for(timeout=30_000)
+    page.wait_for_url("**/accounts/two-factor/verify/**", wait_until="commit")
+    page.locator("#id_code").wait_for()
     page.fill("#id_code", otp_code(device))
     page.click("main button[type=submit]")
 

@@ -36,7 +36,7 @@ def test_the_generation_turns_into_the_roll_and_closing_asks_first(
     screenshot("1-running")
 
     allowance_roll_generate_task.apply(args=[MARCH.isoformat(), district_admin.pk], task_id=str(run.id))
-    page.wait_for_selector("#allowance-task[data-state=done]", timeout=8_000)  # no reload
+    page.wait_for_selector("#allowance-task[data-state=done]")  # no reload
     roll = AllowanceRoll.objects.get(month=MARCH)
     assert page.locator("#generated-roll a").get_attribute("href") == roll.get_absolute_url()
     assert page.locator("#allowance-rolls").inner_text().count("2025年3月") == 1  # the list, updated too

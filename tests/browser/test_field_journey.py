@@ -28,7 +28,7 @@ def test_a_worker_records_a_home_visit_on_a_phone(browser, live_server, settings
     client = make_client(worker, name="叶先生", phone="13805741234", address="清水湾社区经济适用房3幢")
     case = make_case(worker, client=client, supervisor=supervisor)
 
-    with phone_page(browser, timeout_ms=10_000) as page:
+    with phone_page(browser) as page:
         log_in_on(page, live_server.url, "hu", "pass-word-42")
 
         page.goto(f"{live_server.url}/casework/field/")

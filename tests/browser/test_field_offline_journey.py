@@ -31,6 +31,7 @@ from casework.models import CaseClient, FieldConflict, FieldEntry, HomeVisit, Se
 from socialwork.models import User
 from socialwork.roles import Role
 from tests.browser.phone import log_in_on, phone_page
+from tests.browser.steps import paced
 from tests.factories import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -93,7 +94,7 @@ def shot(page, name):
 
 @pytest.fixture
 def phone(browser):
-    with phone_page(browser, timeout_ms=20_000, service_workers="allow") as page:
+    with phone_page(browser, service_workers="allow") as page:
         page.on("console", lambda message: print("console:", message.text))
         yield page
 
@@ -252,8 +253,7 @@ def test_a_phone_changed_offline_and_meanwhile_by_the_station_manager_asks_the_w
 
     # Meanwhile the station manager, in the office, changes it too.
     office = browser.new_context(locale="zh-CN", viewport={"width": 1024, "height": 768})
-    desk = office.new_page()
-    desk.set_default_timeout(20_000)
+    desk = paced(office.new_page())
     log_in_as(desk, live_server, "station")
     desk.goto(f"{live_server.url}{contact}")
     desk.fill("#id_phone", "13833334444")

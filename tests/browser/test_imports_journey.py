@@ -49,7 +49,7 @@ def test_upload_preview_duplicates_confirm_progress_done_undo(
     screenshot("2-progress")
 
     tasks.import_run_task.apply(args=[str(run.pk)], task_id=str(run.pk))
-    page.wait_for_selector("#import-run[data-status=done]", timeout=8_000)  # the bar's poll reloads
+    page.wait_for_selector("#import-run[data-status=done]")  # the bar's poll reloads
     assert page.locator("#created-count").inner_text() == "1"
     assert page.locator("#updated-count").inner_text() == "1"
     screenshot("3-done")

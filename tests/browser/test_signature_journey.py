@@ -34,7 +34,7 @@ def test_a_client_signs_consent_on_a_phone_and_the_worker_keeps_it(browser, live
     supervisor = make_user("chen", Role.SUPERVISOR, unit=centre, full_name="陈督导")
     case = make_case(worker, supervisor=supervisor)
 
-    with phone_page(browser, timeout_ms=10_000, device_scale_factor=2) as page:
+    with phone_page(browser, device_scale_factor=2) as page:
         log_in_on(page, live_server.url, "hu", "pass-word-42")
         page.goto(f"{live_server.url}/casework/cases/{case.pk}/consent/")
         assert page.locator("html").get_attribute("lang") == "zh-hans"
