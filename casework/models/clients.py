@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from socialwork.constraints import UniqueConstraint
-from socialwork.crypto.fields import DerivedColumnsMixin, DigestField, EncryptedCharField
+from socialwork.crypto.fields import DerivedColumnsMixin, DigestField, EncryptedCharField, ShownMaskField
 from socialwork.local_rules import RuleTable, local_rule, owner_field, rule_for
 from socialwork.models import TimeStampedModel
 
@@ -49,7 +49,11 @@ class Client(Labelled, DerivedColumnsMixin, TimeStampedModel):
         _("ID number digest"), source="id_number", purpose="casework.client.id_number",
         normalize="socialwork.idnumbers.normalize", db_index=True,
     )  # fmt: skip
+    id_number_masked = ShownMaskField(
+        _("ID number as shown"), source="id_number", mask="casework.masking.mask_id_number", max_length=18
+    )
     phone = EncryptedCharField(_("phone"), max_length=30, null=True, blank=True)
+    phone_masked = ShownMaskField(_("phone as shown"), source="phone", mask="casework.masking.mask_phone")
     address = EncryptedCharField(_("address"), max_length=200, null=True, blank=True)
     community = models.ForeignKey(
         "positions.Region", verbose_name=_("community or village"), on_delete=models.PROTECT,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from socialwork.constraints import CheckConstraint, UniqueConstraint
-from socialwork.crypto.fields import EncryptedCharField
+from socialwork.crypto.fields import DerivedColumnsMixin, EncryptedCharField, ShownMaskField
 from socialwork.models import TimeStampedModel
 
 from .clients import Client
@@ -56,9 +56,10 @@ class CommunityActivity(TimeStampedModel):
         return reverse("casework:activity_detail", args=[self.pk])
 
 
-class Volunteer(TimeStampedModel):
+class Volunteer(DerivedColumnsMixin, TimeStampedModel):
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     phone = EncryptedCharField(_("phone"), max_length=30, null=True, blank=True)
+    phone_masked = ShownMaskField(_("phone as shown"), source="phone", mask="casework.masking.mask_phone")
     station = models.ForeignKey(
         "positions.ServiceUnit",
         verbose_name=_("station"),

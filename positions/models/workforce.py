@@ -14,6 +14,7 @@ from socialwork.crypto.fields import (
     DerivedColumnsMixin,
     DigestField,
     EncryptedCharField,
+    ShownMaskField,
     ShownTailField,
     digest_elsewhere,
 )
@@ -169,6 +170,9 @@ class SocialWorker(DerivedColumnsMixin, TimeStampedModel):
         _("last characters of the ID number"), source="id_number", normalize="socialwork.idnumbers.normalize",
         db_index=True,
     )  # fmt: skip
+    id_number_masked = ShownMaskField(
+        _("ID number as shown"), source="id_number", mask="socialwork.idnumbers.mask", max_length=18
+    )
     phone = EncryptedCharField(_("phone"), max_length=30, blank=True)
     education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
     major = models.CharField(_("major"), max_length=100, blank=True)

@@ -77,11 +77,6 @@ def decrypt(value: str) -> str:
     return kr.decrypt(encryption_keyring(), value)
 
 
-def decrypt_many(values) -> list:
-    """Stored values of an encrypted column (as read without the field's conversion), decrypted."""
-    return kr.decrypt_many(encryption_keyring(), values)
-
-
 def encrypt_bytes(data: bytes) -> bytes:
     """A file's bytes under the current key and cipher, the header naming both."""
     return kr.encrypt_bytes(encryption_keyring(), cipher(), data)

@@ -141,7 +141,39 @@ class ShownTailField(models.CharField):
         return value
 
 
-DERIVED = (DigestField, ShownTailField)
+class ShownMaskField(models.CharField):
+    """An encrypted value's masked form (420506********123X, 138****5678), kept plain because it is
+    what every list, export and paper shows of the value anyway: a list or an export of a hundred
+    thousand rows reads it instead of decrypting each row. `mask` names the function that masks
+    the value (the one rule of what is shown); the column is its result, computed on every save,
+    so a change to that rule needs a migration that computes the column again
+    (socialwork.crypto.migration_ops.compute_shown)."""
+
+    def __init__(self, *args, source: str = "", mask: str = "", **kwargs):
+        self.source, self.mask = source, mask
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.update(source=self.source, mask=self.mask)
+        for default in ("editable", "blank", "default"):
+            kwargs.pop(default, None)
+        return name, path, args, kwargs
+
+    def compute(self, value) -> str:
+        return import_string(self.mask)(value) if value else ""
+
+    def pre_save(self, model_instance, add):
+        value = self.compute(getattr(model_instance, self.source))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+DERIVED = (DigestField, ShownTailField, ShownMaskField)
 
 
 class DerivedColumnsMixin:

@@ -18,7 +18,6 @@ import base64
 import binascii
 import os
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -180,30 +179,6 @@ def decrypt(ring: Keyring, value: str) -> str:
             f"a value of a column encrypted with the {ring.purpose} keys is stored in clear (has a migration not run?)"
         )
     raise DecryptionError(f"a value names the cipher {cipher!r}, which this application does not know")
-
-
-def decrypt_many(ring: Keyring, values: Iterable[str | None]) -> list[str | None]:
-    """A column's stored values decrypted as `decrypt` does each (None and "" as they are). Values
-    under the Fernet key of the value before them (nearly all of an export's) skip the header's
-    parsing and the key's look-up."""
-    clear: list[str | None] = []
-    prefix, cut, fernet_decrypt = None, 0, None
-    for value in values:
-        if not value:
-            clear.append(value)
-            continue
-        if prefix is None or not value.startswith(prefix):
-            cipher, key_id = header(value)
-            if cipher != FERNET:
-                clear.append(decrypt(ring, value))
-                continue
-            prefix = f"{cipher}:{key_id}:"
-            cut, fernet_decrypt = len(prefix), _fernet(ring, key_id).decrypt
-        try:
-            clear.append(fernet_decrypt(value[cut:].encode()).decode())
-        except (InvalidToken, UnicodeDecodeError):
-            clear.append(decrypt(ring, value))  # raises DecryptionError, naming the key
-    return clear
 
 
 def _legacy_decrypt(ring: Keyring, value: str) -> str:

@@ -11,7 +11,7 @@ from django.db.models.functions import Cast
 import socialwork.crypto as crypto
 from socialwork.crypto import keyring as kr
 
-from .fields import DERIVED
+from .fields import DERIVED, ShownMaskField
 
 BATCH = 1000
 
@@ -84,3 +84,39 @@ def encrypt_columns(app_label: str, model_name: str, *fields: str, batch: int = 
         _rewrite(apps, app_label, model_name, fields, False, batch)
 
     return forward, backward
+
+
+def compute_shown(app_label: str, model_name: str, *fields: str, batch: int = BATCH):
+    """A RunPython function: compute the masked forms (ShownMaskField) of these encrypted columns
+    for the rows already there, a batch of rows per transaction, by primary key (its reverse is
+    RunPython.noop: the columns go with the migration's reverse)."""
+
+    def forward(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        shown = [
+            f for f in model._meta.concrete_fields if isinstance(f, ShownMaskField) and f.source in fields
+        ]
+        raws = {f"raw_{name}": Cast(F(name), TextField()) for name in fields}
+        cursor = None
+        while True:
+            rows = model._base_manager.order_by("pk").annotate(**raws).values("pk", *raws)
+            if cursor is not None:
+                rows = rows.filter(pk__gt=cursor)
+            rows = list(rows[:batch])
+            if not rows:
+                return
+            cursor = rows[-1]["pk"]
+            objects = []
+            for row in rows:
+                plain = {
+                    name: crypto.decrypt(value) if value and is_encrypted(value) else value
+                    for name, value in ((name, row[f"raw_{name}"]) for name in fields)
+                }
+                obj = model(pk=row["pk"])
+                for field in shown:
+                    setattr(obj, field.attname, field.compute(plain[field.source]))
+                objects.append(obj)
+            with transaction.atomic():
+                model._base_manager.bulk_update(objects, [f.attname for f in shown])
+
+    return forward

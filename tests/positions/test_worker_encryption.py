@@ -10,7 +10,7 @@ from django.db import connection
 from positions.models import SocialWorker
 from positions.selectors.pickers import workers_matching
 from positions.services.workforce import worker_save
-from socialwork.crypto.migration_ops import encrypt_columns
+from socialwork.crypto.migration_ops import compute_shown, encrypt_columns
 from socialwork.idnumbers import check_character
 
 NEW_DIGEST_KEY = "d2027:" + "ZDI3" * 10 + "ZDI="
@@ -39,6 +39,7 @@ def test_a_workers_id_number_and_phone_are_encrypted_with_a_digest_and_the_shown
     assert raw(worker, "phone").startswith("fernet:dev1:")
     assert raw(worker, "id_number_digest").startswith("dev1:h2:")
     assert raw(worker, "id_number_tail") == number(123)[-4:]  # what the masked number shows anyway
+    assert raw(worker, "id_number_masked") == "420506********" + number(123)[-4:]  # as lists show it
     fresh = SocialWorker.objects.get(pk=worker.pk)
     assert (fresh.id_number, fresh.phone) == (number(123), "13900001111")
 
@@ -73,6 +74,7 @@ def test_changing_only_the_id_number_with_update_fields_keeps_its_digest_and_tai
     worker.id_number = number(789)
     worker.save(update_fields=["id_number"])
     assert raw(worker, "id_number_tail") == number(789)[-4:]
+    assert raw(worker, "id_number_masked") == "420506********" + number(789)[-4:]
     assert list(workers_matching(SocialWorker.objects.all(), number(789))) == [worker]
 
 
@@ -94,3 +96,13 @@ def test_the_migration_encrypts_the_plain_rows_on_record_in_batches_and_runs_aga
         assert list(workers_matching(SocialWorker.objects.all(), number(n))) == [worker]
     backward(apps, None)
     assert raw(workers[0], "id_number") == number(0)
+
+
+def test_the_migration_shows_the_masked_numbers_of_the_workers_on_record(district_admin):
+    workers = [save(district_admin, n) for n in range(5)]
+    with connection.cursor() as cursor:  # as the rows were before the column: its default
+        cursor.execute("UPDATE positions_socialworker SET id_number_masked = ''")
+    compute_shown("positions", "SocialWorker", "id_number", batch=2)(apps, None)
+    assert [raw(worker, "id_number_masked") for worker in workers] == [
+        f"420506********{number(n)[-4:]}" for n in range(5)
+    ]

@@ -78,6 +78,35 @@ def test_the_worker_export_masks_labels_and_neutralises(as_user, more, district_
     assert row[8] == "Left"
 
 
+def test_the_long_exports_show_the_masked_numbers_without_decrypting_a_row(
+    more, district_admin, social_worker, monkeypatch
+):
+    """The masks are kept beside the encrypted numbers (ShownMaskField): an export of a hundred
+    thousand workers reads them as stored, no row decrypted."""
+    from socialwork.crypto import keyring
+
+    def refuse(*args):
+        raise AssertionError("a row was decrypted")
+
+    monkeypatch.setattr(keyring, "decrypt", refuse)
+    shown = {}
+    for key, user in (("workers", district_admin), ("clients", social_worker), ("volunteers", social_worker)):
+        export = exports.REGISTRY[key]
+        rows = list(exports.rows_of(export, export.queryset(user=user, params=QueryDict())))
+        headers = [str(column.header) for column in export.columns]
+        shown[key] = {
+            row[0]: [row[i] for i, header in enumerate(headers) if header in ("ID number", "Phone")]
+            for row in rows[1:]
+        }
+    monkeypatch.undo()
+    worker = SocialWorker.objects.get(name="=cmd|' /C calc'!A0")
+    assert shown["workers"]["'=cmd|' /C calc'!A0"] == [
+        f"{worker.id_number[:6]}********{worker.id_number[-4:]}"
+    ]
+    assert shown["clients"]["'@张三"] == ["", "136****5678"]
+    assert set(map(tuple, shown["volunteers"].values())) == {("138****5678",)}
+
+
 def test_the_client_export_names_the_categories_in_the_persons_language(as_user, more, social_worker):
     client = as_user(social_worker)
     rows = {}
