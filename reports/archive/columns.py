@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.dateparse import parse_date, parse_datetime
 
-from socialwork.crypto.fields import DERIVED
+from socialwork.crypto.fields import DerivedField
 
 TYPES = {
     "AutoField": "integer",
@@ -45,7 +45,7 @@ def archived_fields(model) -> list:
     return [
         field
         for field in model._meta.concrete_fields
-        if not isinstance(field, DERIVED) and field.name not in withheld
+        if not isinstance(field, DerivedField) and field.name not in withheld
     ]
 
 

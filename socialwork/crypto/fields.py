@@ -53,16 +53,12 @@ class EncryptedTextField(EncryptedMixin, models.TextField):
     pass
 
 
-class DigestField(models.CharField):
-    """The keyed digest of another field of the row (``source``), for equality searches and
-    unique constraints over an encrypted column. Computed on every save from the source, after
-    ``normalize`` (a dotted path to a function, e.g. ``socialwork.idnumbers.normalize``); empty
-    when the source is. Search with ``digest_q``, which matches digests under every configured
-    digest key while they rotate."""
+class DerivedField(models.CharField):
+    """A column computed from another field of the row (``source``) on every save, by
+    ``compute``: never typed in, empty when the source is."""
 
-    def __init__(self, *args, source: str = "", purpose: str = "", normalize: str = "", **kwargs):
-        self.source, self.purpose, self.normalize = source, purpose, normalize
-        kwargs.setdefault("max_length", 64)
+    def __init__(self, *args, source: str = "", **kwargs):
+        self.source = source
         kwargs.setdefault("editable", False)
         kwargs.setdefault("blank", True)
         kwargs.setdefault("default", "")
@@ -70,11 +66,37 @@ class DigestField(models.CharField):
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
-        kwargs.update(source=self.source, purpose=self.purpose)
-        if self.normalize:
-            kwargs["normalize"] = self.normalize
+        kwargs["source"] = self.source
         for default in ("editable", "blank", "default"):
             kwargs.pop(default, None)
+        return name, path, args, kwargs
+
+    def compute(self, value) -> str:
+        raise NotImplementedError
+
+    def pre_save(self, model_instance, add):
+        value = self.compute(getattr(model_instance, self.source))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class DigestField(DerivedField):
+    """The keyed digest of another field of the row (``source``), for equality searches and
+    unique constraints over an encrypted column. Computed on every save from the source, after
+    ``normalize`` (a dotted path to a function, e.g. ``socialwork.idnumbers.normalize``); empty
+    when the source is. Search with ``digest_q``, which matches digests under every configured
+    digest key while they rotate."""
+
+    def __init__(self, *args, purpose: str = "", normalize: str = "", **kwargs):
+        self.purpose, self.normalize = purpose, normalize
+        kwargs.setdefault("max_length", 64)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["purpose"] = self.purpose
+        if self.normalize:
+            kwargs["normalize"] = self.normalize
         if kwargs.get("max_length") == 64:
             kwargs.pop("max_length")
         return name, path, args, kwargs
@@ -93,11 +115,6 @@ class DigestField(models.CharField):
         value = self.normalized(value)
         return crypto.digest_lookup(self.purpose, value) if value else []
 
-    def pre_save(self, model_instance, add):
-        value = self.compute(getattr(model_instance, self.source))
-        setattr(model_instance, self.attname, value)
-        return value
-
 
 def digest_q(model, field_name: str, value, prefix: str = "") -> Q:
     """``Q(<field>__in=<every digest the value may have>)``: the one way to find a row by an
@@ -107,26 +124,22 @@ def digest_q(model, field_name: str, value, prefix: str = "") -> Q:
     return Q(**{f"{prefix}{field_name}__in": candidates}) if candidates else Q(pk__in=[])
 
 
-class ShownTailField(models.CharField):
+class ShownTailField(DerivedField):
     """The last characters of an encrypted value, kept plain because its masked form shows them
     to everyone anyway (420506********123X): typing the end of an ID number finds its holder
     through this column, then the few candidates are decrypted and compared."""
 
-    def __init__(self, *args, source: str = "", length: int = 4, normalize: str = "", **kwargs):
-        self.source, self.length, self.normalize = source, length, normalize
+    def __init__(self, *args, length: int = 4, normalize: str = "", **kwargs):
+        self.length, self.normalize = length, normalize
         kwargs["max_length"] = length
-        kwargs.setdefault("editable", False)
-        kwargs.setdefault("blank", True)
-        kwargs.setdefault("default", "")
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
-        kwargs.update(source=self.source, length=self.length)
+        kwargs["length"] = self.length
         if self.normalize:
             kwargs["normalize"] = self.normalize
-        for default in ("editable", "blank", "default", "max_length"):
-            kwargs.pop(default, None)
+        kwargs.pop("max_length", None)
         return name, path, args, kwargs
 
     def compute(self, value) -> str:
@@ -135,13 +148,8 @@ class ShownTailField(models.CharField):
             value = import_string(self.normalize)(value)
         return value[-self.length :] if value else ""
 
-    def pre_save(self, model_instance, add):
-        value = self.compute(getattr(model_instance, self.source))
-        setattr(model_instance, self.attname, value)
-        return value
 
-
-class ShownMaskField(models.CharField):
+class ShownMaskField(DerivedField):
     """An encrypted value's masked form (420506********123X, 138****5678), kept plain because it is
     what every list, export and paper shows of the value anyway: a list or an export of a hundred
     thousand rows reads it instead of decrypting each row. `mask` names the function that masks
@@ -149,40 +157,27 @@ class ShownMaskField(models.CharField):
     so a change to that rule needs a migration that computes the column again
     (socialwork.crypto.migration_ops.compute_shown)."""
 
-    def __init__(self, *args, source: str = "", mask: str = "", **kwargs):
-        self.source, self.mask = source, mask
+    def __init__(self, *args, mask: str = "", **kwargs):
+        self.mask = mask
         kwargs.setdefault("max_length", 30)
-        kwargs.setdefault("editable", False)
-        kwargs.setdefault("blank", True)
-        kwargs.setdefault("default", "")
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
-        kwargs.update(source=self.source, mask=self.mask)
-        for default in ("editable", "blank", "default"):
-            kwargs.pop(default, None)
+        kwargs["mask"] = self.mask
         return name, path, args, kwargs
 
     def compute(self, value) -> str:
         return import_string(self.mask)(value) if value else ""
 
-    def pre_save(self, model_instance, add):
-        value = self.compute(getattr(model_instance, self.source))
-        setattr(model_instance, self.attname, value)
-        return value
-
-
-DERIVED = (DigestField, ShownTailField, ShownMaskField)
-
 
 class DerivedColumnsMixin:
-    """For a model with digests or shown tails: they are computed in ``clean()`` too, so that
-    ``full_clean`` checks a unique constraint on a digest, and saved with their source when
-    ``save(update_fields=...)`` names the source."""
+    """For a model with derived columns (digests, shown tails, masks): they are computed in
+    ``clean()`` too, so that ``full_clean`` checks a unique constraint on a digest, and saved with
+    their source when ``save(update_fields=...)`` names the source."""
 
     def _derived_fields(self):
-        return [f for f in self._meta.concrete_fields if isinstance(f, DERIVED)]
+        return [f for f in self._meta.concrete_fields if isinstance(f, DerivedField)]
 
     def clean(self):
         super().clean()

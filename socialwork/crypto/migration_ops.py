@@ -11,7 +11,7 @@ from django.db.models.functions import Cast
 import socialwork.crypto as crypto
 from socialwork.crypto import keyring as kr
 
-from .fields import DERIVED, ShownMaskField
+from .fields import DerivedField, ShownMaskField
 
 BATCH = 1000
 
@@ -25,7 +25,7 @@ def _rewrite(
     apps, app_label: str, model_name: str, fields: tuple[str, ...], forward: bool, batch: int
 ) -> None:
     model = apps.get_model(app_label, model_name)
-    derived = [f for f in model._meta.concrete_fields if isinstance(f, DERIVED) and f.source in fields]
+    derived = [f for f in model._meta.concrete_fields if isinstance(f, DerivedField) and f.source in fields]
     raws = {f"raw_{name}": Cast(F(name), TextField()) for name in fields}
     cursor = None
     while True:
