@@ -4,11 +4,12 @@ The demo city (`seed_demo`: 宜昌市 with Yiling, 12 towns and streets, about 2
 villages, 16 stations, 179 rooms, and the smaller 点军区; the demo accounts, the city's
 administrator `city` among them) is the network; `add_districts` builds more districts under the
 city (`bench/run.py --districts N`), each with its centre, and a station, rooms and posts in its
-towns. On that network, across all its districts, this module adds, at
-`scale` times the issue's volumes: social workers, positions (most of them filled), projects,
-training enrolments, and one social worker account per service room, each with its share of the
-cases; each case has one client and five service notes. The caseloads the casework services keep
-as they write are then built from those rows in one statement.
+towns; `add_cities` more cities under the province (`bench/run.py --cities N`), each with such
+districts, and the province's administrator. On that network, across all its districts, this
+module adds, at `scale` times the issue's volumes: social workers, positions (most of them
+filled), projects, training enrolments, and one social worker account per service room, each with
+its share of the cases; each case has one client and five service notes. The caseloads the
+casework services keep as they write are then built from those rows in one statement.
 
 Rows are generated in Python and streamed to COPY in chunks (`copy_rows`). Primary keys are
 given explicitly, so later tables can point at earlier ones, and each table's identity sequence
@@ -37,7 +38,7 @@ from casework.services.caseload import caseload_rebuild
 from positions.models import HostInstitution, Position, Region, ServiceUnit, SocialWorker, tree_insert
 from positions.models.workforce import Appointment
 from projects.models import Call, Project, SocialOrganization
-from socialwork.crypto.fields import DERIVED, EncryptedMixin
+from socialwork.crypto.fields import DerivedField, EncryptedMixin
 from socialwork.models import User
 from socialwork.roles import Role
 from training.models import Enrolment, TrainingSession
@@ -71,7 +72,14 @@ def counts() -> dict[str, int]:
     models_ = {"cases": Case, "notes": ServiceNote, "workers": SocialWorker, "positions": Position,
                "projects": Project, "enrolments": Enrolment}  # fmt: skip
     found = {name: model.objects.count() for name, model in models_.items()}
-    return {"districts under the city": _districts_under_city(), **found}
+    return {**_places(), **found}
+
+
+def _places() -> dict[str, int]:
+    """The network the volumes spread over: the province's cities, the demo city's districts."""
+    province = Region.objects.get(code="420000")
+    cities = Region.objects.filter(path__startswith=province.path, depth=province.depth + 1).count()
+    return {"cities under the province": cities, "districts under the city": _districts_under_city()}
 
 
 def _districts_under_city() -> int:
@@ -115,7 +123,7 @@ class Copier:
         self.derived = [
             (field, given.index(field.source))
             for field in fields
-            if isinstance(field, DERIVED) and field.source in given
+            if isinstance(field, DerivedField) and field.source in given
         ]
         self.columns += [field.attname for field, _source in self.derived]
         constants = []
@@ -214,69 +222,131 @@ TOWNS_PER_DISTRICT, COMMUNITIES_PER_TOWN = 8, 12
 
 
 def add_districts(total: int, *, log=print) -> int:
-    """Districts under the demo city until it has `total` (the demo has two): each with a service
-    centre, TOWNS_PER_DISTRICT towns with a station, and COMMUNITIES_PER_TOWN communities with a
-    room and a post. Returns how many were built."""
+    """Districts under the demo city until it has `total` (the demo has two): see _build_district.
+    Returns how many were built."""
     city = Region.objects.get(code="420500")
     wanted = max(0, total - _districts_under_city())
     made = 0
     codes = iter(
         CITY_DISTRICTS + [(f"基准区{n:02d}", f"4205{n:02d}", Region.Level.DISTRICT) for n in range(30, 100)]
     )
-    L, U = Region.Level, ServiceUnit.Level
     while made < wanted:
         name, code, level = next(codes)
         if Region.objects.filter(code=code).exists():
             continue
-        district = tree_insert(Region(name=name, code=code, level=level), Region.objects.get(pk=city.pk))
-        association = tree_insert(
-            ServiceUnit(
-                name=f"{name}社会工作者协会", code=f"AS-{code}", level=U.ASSOCIATION, region=district
-            ),
-            None,
-        )
-        centre = tree_insert(
-            ServiceUnit(name=f"{name}社会工作服务中心", code=f"CT-{code}", level=U.CENTRE, region=district),
-            association,
-        )
-        for t in range(1, TOWNS_PER_DISTRICT + 1):
-            town = tree_insert(
-                Region(name=f"{name}第{t}镇", code=f"{code}{100 + t:03d}", level=L.TOWN),
-                Region.objects.get(pk=district.pk),
-            )
-            station = tree_insert(
-                ServiceUnit(
-                    name=f"{town.name}社会工作服务站", code=f"ST-{town.code}", level=U.STATION, region=town
-                ),
-                ServiceUnit.objects.get(pk=centre.pk),
-            )
-            for c in range(1, COMMUNITIES_PER_TOWN + 1):
-                community = tree_insert(
-                    Region(
-                        name=f"{town.name}第{c}村",
-                        code=f"{town.code}{c:03d}",
-                        level=L.COMMUNITY if c == 1 else L.VILLAGE,
-                    ),
-                    Region.objects.get(pk=town.pk),
-                )
-                room = tree_insert(
-                    ServiceUnit(
-                        name=f"{community.name}社会工作服务室", code=f"RM-{community.code}", level=U.ROOM,
-                        region=community,
-                    ),
-                    ServiceUnit.objects.get(pk=station.pk),
-                )  # fmt: skip
-                tree_insert(
-                    ServiceUnit(
-                        name=f"{community.name}综合服务岗", code=f"PT-{community.code}-01", level=U.POST,
-                        region=community,
-                    ),
-                    room,
-                )  # fmt: skip
+        _build_district(city, name, code, level)
         made += 1
     if made:
         log(f"built {made} more districts under {city.name}")
     return made
+
+
+# The province's other cities (division codes of 湖北省), in the order `add_cities` builds them;
+# past these, made-up codes.
+PROVINCE_CITIES = [
+    ("武汉市", "420100"), ("黄石市", "420200"), ("十堰市", "420300"), ("襄阳市", "420600"),
+    ("鄂州市", "420700"), ("荆门市", "420800"), ("孝感市", "420900"), ("荆州市", "421000"),
+    ("黄冈市", "421100"), ("咸宁市", "421200"), ("随州市", "421300"),
+]  # fmt: skip
+PROVINCE_ACCOUNT = "bench-province"
+
+
+def add_cities(total: int, *, districts: int, log=print) -> int:
+    """Cities under the demo's province (湖北省) until it has `total` (the demo has one, 宜昌市),
+    each with a city centre and `districts` districts (see _build_district); and, once the
+    province has more than one city, its administrator `bench-province` (a district
+    administrator placed at the province, as `city` is at the city). Returns how many cities were
+    built."""
+    province = Region.objects.get(code="420000")
+    wanted = max(
+        0, total - Region.objects.filter(path__startswith=province.path, depth=province.depth + 1).count()
+    )
+    made = 0
+    codes = iter(PROVINCE_CITIES + [(f"基准市{n:02d}", f"42{n:02d}00") for n in range(30, 100)])
+    while made < wanted:
+        name, code = next(codes)
+        if Region.objects.filter(code=code).exists():
+            continue
+        city = tree_insert(
+            Region(name=name, code=code, level=Region.Level.CITY), Region.objects.get(pk=province.pk)
+        )
+        tree_insert(
+            ServiceUnit(
+                name=f"{name}社会工作服务中心", code=f"CT-{code}", level=ServiceUnit.Level.CENTRE, region=city
+            ),
+            None,
+        )
+        for d in range(1, districts + 1):
+            _build_district(city, f"{name}第{d}区", f"{code[:4]}{d:02d}", Region.Level.DISTRICT)
+        made += 1
+    if made:
+        log(f"built {made} more cities under {province.name}, {districts} districts each")
+    if total > 1 and not User.objects.filter(username=PROVINCE_ACCOUNT).exists():
+        unit = tree_insert(
+            ServiceUnit(
+                name=f"{province.name}社会工作服务中心", code="CT-420000", level=ServiceUnit.Level.CENTRE,
+                region=province,
+            ),
+            None,
+        )  # fmt: skip
+        user = User(
+            username=PROVINCE_ACCOUNT, full_name="省民政厅（基准）", unit=unit, region=province, is_staff=True
+        )
+        user.set_password(BENCH_PASSWORD)
+        user.save()
+        user.groups.add(Group.objects.get(name=Role.DISTRICT_ADMIN))
+    return made
+
+
+def _build_district(city: Region, name: str, code: str, level: str) -> Region:
+    """A district under `city`, with a social workers' association and its service centre,
+    TOWNS_PER_DISTRICT towns with a station, and COMMUNITIES_PER_TOWN communities with a room and
+    a post."""
+    L, U = Region.Level, ServiceUnit.Level
+    district = tree_insert(Region(name=name, code=code, level=level), Region.objects.get(pk=city.pk))
+    association = tree_insert(
+        ServiceUnit(name=f"{name}社会工作者协会", code=f"AS-{code}", level=U.ASSOCIATION, region=district),
+        None,
+    )
+    centre = tree_insert(
+        ServiceUnit(name=f"{name}社会工作服务中心", code=f"CT-{code}", level=U.CENTRE, region=district),
+        association,
+    )
+    for t in range(1, TOWNS_PER_DISTRICT + 1):
+        town = tree_insert(
+            Region(name=f"{name}第{t}镇", code=f"{code}{100 + t:03d}", level=L.TOWN),
+            Region.objects.get(pk=district.pk),
+        )
+        station = tree_insert(
+            ServiceUnit(
+                name=f"{town.name}社会工作服务站", code=f"ST-{town.code}", level=U.STATION, region=town
+            ),
+            ServiceUnit.objects.get(pk=centre.pk),
+        )
+        for c in range(1, COMMUNITIES_PER_TOWN + 1):
+            community = tree_insert(
+                Region(
+                    name=f"{town.name}第{c}村",
+                    code=f"{town.code}{c:03d}",
+                    level=L.COMMUNITY if c == 1 else L.VILLAGE,
+                ),
+                Region.objects.get(pk=town.pk),
+            )
+            room = tree_insert(
+                ServiceUnit(
+                    name=f"{community.name}社会工作服务室", code=f"RM-{community.code}", level=U.ROOM,
+                    region=community,
+                ),
+                ServiceUnit.objects.get(pk=station.pk),
+            )  # fmt: skip
+            tree_insert(
+                ServiceUnit(
+                    name=f"{community.name}综合服务岗", code=f"PT-{community.code}-01", level=U.POST,
+                    region=community,
+                ),
+                room,
+            )  # fmt: skip
+    return district
 
 
 def seed(scale: float, *, log=print) -> dict:
@@ -519,5 +589,5 @@ def seed(scale: float, *, log=print) -> dict:
         cursor.execute("CHECKPOINT")
     timings["vacuum, analyze and checkpoint"] = time.monotonic() - started
     log(f"seeded {counts} in {sum(timings.values()):.1f} s")
-    counts = {"districts under the city": _districts_under_city(), **counts}
+    counts = {**_places(), **counts}
     return {"counts": counts, "timings": timings, "first_worker_account": f"bench-worker-{1:04d}"}
