@@ -258,9 +258,7 @@ def add_cities(total: int, *, districts: int, log=print) -> int:
     administrator placed at the province, as `city` is at the city). Returns how many cities were
     built."""
     province = Region.objects.get(code="420000")
-    wanted = max(
-        0, total - Region.objects.filter(path__startswith=province.path, depth=province.depth + 1).count()
-    )
+    wanted = max(0, total - _places()["cities under the province"])
     made = 0
     codes = iter(PROVINCE_CITIES + [(f"基准市{n:02d}", f"42{n:02d}00") for n in range(30, 100)])
     while made < wanted:
