@@ -4,6 +4,8 @@ left alone, so a migration that stopped part-way runs again from where it was.""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.db import transaction
 from django.db.models import F, TextField
 from django.db.models.functions import Cast
@@ -26,7 +28,41 @@ def _rewrite(
 ) -> None:
     model = apps.get_model(app_label, model_name)
     derived = [f for f in model._meta.concrete_fields if isinstance(f, DerivedField) and f.source in fields]
-    raws = {f"raw_{name}": Cast(F(name), TextField()) for name in fields}
+    for pks in _batches(model, batch):
+        with transaction.atomic():
+            _rewrite_batch(model, fields, _stored(model, fields, pks), forward, derived)
+
+
+def _rewrite_batch(model, fields: tuple[str, ...], rows: list[dict], forward: bool, derived: list) -> None:
+    objects = []
+    for row in rows:
+        obj, changed = model(pk=row["pk"]), False
+        for name in fields:
+            value = row[name]
+            if value and is_encrypted(value):
+                value = crypto.decrypt(value)
+                changed |= not forward
+            else:
+                changed |= forward and bool(value)
+            setattr(obj, name, value)
+        if changed or derived:
+            objects.append(obj)
+    if not objects:
+        return
+    if forward:
+        for field in derived:
+            for obj in objects:
+                setattr(obj, field.attname, field.compute(getattr(obj, field.source)))
+        model._base_manager.bulk_update(objects, [*fields, *(f.attname for f in derived)])
+    else:
+        # Back to plain columns: write the text itself, around the encrypting field.
+        for name in fields:
+            for obj in objects:
+                model._base_manager.filter(pk=obj.pk).update(**{name: _Plain(getattr(obj, name))})
+
+
+def _batches(model, batch: int) -> Iterator[list]:
+    """The model's primary keys in order, `batch` at a time."""
     cursor = None
     while True:
         pks = model._base_manager.order_by("pk")
@@ -36,33 +72,14 @@ def _rewrite(
         if not pks:
             return
         cursor = pks[-1]
-        with transaction.atomic():
-            rows = model._base_manager.filter(pk__in=pks).annotate(**raws).values("pk", *raws)
-            objects = []
-            for row in rows:
-                obj, changed = model(pk=row["pk"]), False
-                for name in fields:
-                    value = row[f"raw_{name}"]
-                    if value and is_encrypted(value):
-                        value = crypto.decrypt(value)
-                        changed |= not forward
-                    else:
-                        changed |= forward and bool(value)
-                    setattr(obj, name, value)
-                if changed or derived:
-                    objects.append(obj)
-            if not objects:
-                continue
-            if forward:
-                for field in derived:
-                    for obj in objects:
-                        setattr(obj, field.attname, field.compute(getattr(obj, field.source)))
-                model._base_manager.bulk_update(objects, [*fields, *(f.attname for f in derived)])
-            else:
-                # Back to plain columns: write the text itself, around the encrypting field.
-                for name in fields:
-                    for obj in objects:
-                        model._base_manager.filter(pk=obj.pk).update(**{name: _Plain(getattr(obj, name))})
+        yield pks
+
+
+def _stored(model, fields: tuple[str, ...], pks: list) -> list[dict]:
+    """These rows' primary keys and columns, each value as stored (not decrypted by the field)."""
+    raws = {f"raw_{name}": Cast(F(name), TextField()) for name in fields}
+    rows = model._base_manager.filter(pk__in=pks).annotate(**raws).values("pk", *raws)
+    return [{"pk": row["pk"], **{name: row[f"raw_{name}"] for name in fields}} for row in rows]
 
 
 class _Plain(str):
@@ -96,27 +113,16 @@ def compute_shown(app_label: str, model_name: str, *fields: str, batch: int = BA
         shown = [
             f for f in model._meta.concrete_fields if isinstance(f, ShownMaskField) and f.source in fields
         ]
-        raws = {f"raw_{name}": Cast(F(name), TextField()) for name in fields}
-        cursor = None
-        while True:
-            rows = model._base_manager.order_by("pk").annotate(**raws).values("pk", *raws)
-            if cursor is not None:
-                rows = rows.filter(pk__gt=cursor)
-            rows = list(rows[:batch])
-            if not rows:
-                return
-            cursor = rows[-1]["pk"]
-            objects = []
-            for row in rows:
-                plain = {
-                    name: crypto.decrypt(value) if value and is_encrypted(value) else value
-                    for name, value in ((name, row[f"raw_{name}"]) for name in fields)
-                }
-                obj = model(pk=row["pk"])
-                for field in shown:
-                    setattr(obj, field.attname, field.compute(plain[field.source]))
-                objects.append(obj)
+        for pks in _batches(model, batch):
             with transaction.atomic():
+                objects = []
+                for row in _stored(model, fields, pks):
+                    obj = model(pk=row["pk"])
+                    for field in shown:
+                        value = row[field.source]
+                        plain = crypto.decrypt(value) if value and is_encrypted(value) else value
+                        setattr(obj, field.attname, field.compute(plain))
+                    objects.append(obj)
                 model._base_manager.bulk_update(objects, [f.attname for f in shown])
 
     return forward
