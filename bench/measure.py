@@ -102,8 +102,9 @@ def latency() -> list[dict]:
     ]
     results = []
     province = User.objects.filter(username=PROVINCE_ACCOUNT).first()  # with --cities N (N > 1)
+    province_role = (("province admin", province),) if province else ()
     roles = (
-        *((("province admin", province),) if province else ()),
+        *province_role,
         ("city admin", city),
         ("district admin", admin),
         ("station manager", station),
@@ -131,11 +132,7 @@ def latency() -> list[dict]:
                 }
             )
     url = f"/reports/?year={year}"
-    for role, user in (
-        ("district admin", admin),
-        ("city admin", city),
-        *((("province admin", province),) if province else ()),
-    ):
+    for role, user in (("district admin", admin), ("city admin", city), *province_role):
         client = _logged_in(user)
         results += _dashboard(client, url, role)
     return results
