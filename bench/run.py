@@ -83,16 +83,11 @@ def verdict(ok: bool) -> str:
     return "pass" if ok else "**miss**"
 
 
-def districts_wanted() -> int:
-    if "--districts" in sys.argv:
-        return int(sys.argv[sys.argv.index("--districts") + 1])
-    return int(os.environ.get("BENCH_DISTRICTS", "2"))
-
-
-def cities_wanted() -> int:
-    if "--cities" in sys.argv:
-        return int(sys.argv[sys.argv.index("--cities") + 1])
-    return int(os.environ.get("BENCH_CITIES", "1"))
+def asked(option: str, variable: str, default: int) -> int:
+    """A count given on the command line (`--districts N`), else in the environment, else the default."""
+    if option in sys.argv:
+        return int(sys.argv[sys.argv.index(option) + 1])
+    return int(os.environ.get(variable, str(default)))
 
 
 def previous_p50s() -> dict[str, float]:
@@ -293,10 +288,12 @@ def main() -> None:
         call_command("seed_demo", verbosity=0)
         demo_seconds = time.monotonic() - started
         started = time.monotonic()
-        seed.add_districts(districts_wanted())
+        seed.add_districts(asked("--districts", "BENCH_DISTRICTS", 2))
         districts_seconds = time.monotonic() - started
         started = time.monotonic()
-        seed.add_cities(cities_wanted(), districts=int(os.environ.get("BENCH_CITY_DISTRICTS", "4")))
+        seed.add_cities(
+            asked("--cities", "BENCH_CITIES", 1), districts=int(os.environ.get("BENCH_CITY_DISTRICTS", "4"))
+        )
         cities_seconds = time.monotonic() - started
         print(f"seeding at scale {scale:g} …", flush=True)
         seeded = seed.seed(scale)
