@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
+from rest_framework.response import Response
 
 
 class ListSelectorMixin:
@@ -28,13 +29,30 @@ class ListSelectorMixin:
     def list_queryset(self, queryset: QuerySet) -> QuerySet:
         return queryset
 
+    def listed(self) -> QuerySet:
+        """The list action's records: the selector's filterset, then the API's search and
+        ordering. `get_queryset` (a record's scope, for the other actions) is not built for it:
+        the selector reads the person's scope itself, and building it twice cost the case list a
+        query and its compiling."""
+        filterset = type(self).list_selector(user=self.request.user, params=self.request.query_params)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        return self._searched_and_ordered(self.list_queryset(filterset.qs))
+
+    def list(self, request, *args, **kwargs):
+        records = self.listed()
+        page = self.paginate_queryset(records)
+        if page is None:
+            return Response(self.get_serializer(records, many=True).data)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
     def filter_queryset(self, queryset):
         if getattr(self, "action", None) == "list":
-            filterset = type(self).list_selector(user=self.request.user, params=self.request.query_params)
-            if not filterset.is_valid():
-                raise translate_validation(filterset.errors)
-            queryset = self.list_queryset(filterset.qs)
+            return self.listed()
         # A record is found by its id in the person's scope: the list's filters are the list's.
+        return self._searched_and_ordered(queryset)
+
+    def _searched_and_ordered(self, queryset: QuerySet) -> QuerySet:
         for backend in self.filter_backends:
             if not issubclass(backend, DjangoFilterBackend):
                 queryset = backend().filter_queryset(self.request, queryset, self)

@@ -169,7 +169,7 @@ class ClientViewSet(ListSelectorMixin, ScopedDetailMixin, viewsets.ModelViewSet)
         return ClientListSerializer if self.action == "list" else ClientSerializer
 
     def list(self, request, *args, **kwargs):
-        clients = self.filter_queryset(self.get_queryset())
+        clients = self.listed()
         self.paginator.counted = selectors.caseload_counted(user=request.user, clients=clients)
         page = self.paginate_queryset(clients)
         audit_page(request, Client, "client.list", page)
