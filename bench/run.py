@@ -35,6 +35,7 @@ SQL_AND_FLOOR_TIMES = 2.0
 SPREAD = 1.5
 EXPORT_SHARE = 0.5
 LOAD_SHARE = 0.25  # the mixed workload's rate, of the floor's under gunicorn
+GROWTH = 1.5  # a page's p50 on more data (ten times, in the issue), of its p50 before, in floors
 RESULTS_JSON = ROOT / "bench" / "results.json"
 
 
@@ -90,11 +91,45 @@ def asked(option: str, variable: str, default: int) -> int:
     return int(os.environ.get(variable, str(default)))
 
 
-def previous_p50s() -> dict[str, float]:
-    """The p50 of each page in the previous run (bench/results.json), none before the first."""
+def previous_run() -> dict:
+    """The previous run (bench/results.json): its scale and its measured rows by name; no scale
+    and no rows before the first."""
     if not RESULTS_JSON.exists():
-        return {}
-    return {row["what"]: row["p50"] for row in json.loads(RESULTS_JSON.read_text())["pages"] if "p50" in row}
+        return {"scale": None, "pages": {}}
+    run = json.loads(RESULTS_JSON.read_text())
+    return {"scale": run.get("scale"), "pages": {row["what"]: row for row in run["pages"] if "p50" in row}}
+
+
+def growth_lines(pages: list[dict], previous: dict, scale: float) -> list[str]:
+    """On more data than the previous run's, each page's p50 against its p50 then. Both are taken
+    in floors (the p50 over the same person's floor in the same run), so that the two machines'
+    speeds cancel out."""
+    before_scale = previous["scale"]
+    if not before_scale or scale <= before_scale:
+        return []
+    lines = [
+        f"## Growth: {scale / before_scale:g} times the data (BENCH_SCALE={before_scale:g} before)",
+        "",
+        "Each page's p50 in floors (its p50 over the floor of the same person in the same run), now",
+        "and in the previous run, so that the machines' speeds cancel out. Target: growth (now over",
+        f"before) at most {GROWTH:g}.",
+        "",
+        "| page | p50 before | floor before | p50 now | floor now | growth | result |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    met = missed = 0
+    for row in pages:
+        before = previous["pages"].get(row["what"])
+        if row.get("kind") not in ("list", "detail", "dashboard") or not before or "floor" not in before:
+            continue
+        growth = (row["p50"] / row["floor"]) / (before["p50"] / before["floor"])
+        ok = growth <= GROWTH
+        met, missed = met + ok, missed + (not ok)
+        lines.append(
+            f"| {row['what']} | {before['p50']:.1f} | {before['floor']:.1f} | {row['p50']:.1f} | "
+            f"{row['floor']:.1f} | {growth:.2f} | {verdict(ok)} |"
+        )
+    return [*lines, "", f"{met} pages grow within the target, {missed} beyond it.", ""]
 
 
 def mixed_lines(mixed: dict) -> list[str]:
@@ -140,7 +175,8 @@ def _number(value) -> str:
 
 
 def write_results(*, scale, info, seeded, pages, export, load, mixed) -> Path:
-    previous = previous_p50s()
+    before = previous_run()
+    previous = {what: row["p50"] for what, row in before["pages"].items()}
     lines = [
         "# Benchmark results",
         "",
@@ -208,11 +244,11 @@ def write_results(*, scale, info, seeded, pages, export, load, mixed) -> Path:
             f"| {row['what']} | `{row['url']}` | {row['p50']:.1f} | {row['p95']:.1f} | {row['sql']:.1f} | "
             f"{row['floor']:.1f} | {ratio:.2f} | {spread:.2f} | {before} | {verdict(ok)} |"
         )
-    lines += ["", f"{met} pages meet the target, {missed} miss it."]
+    lines += ["", f"{met} pages meet the target, {missed} miss it.", ""]
+    lines += growth_lines(pages, before, scale)
     share = export["export_rows_per_s"] / export["copy_rows_per_s"]
     ratio = load["app"] / load["bare"]
     lines += [
-        "",
         "## Export speed (workers CSV, district administrator)",
         "",
         "| what | rows | rows/s |",

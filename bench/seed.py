@@ -43,7 +43,7 @@ from socialwork.models import User
 from socialwork.roles import Role
 from training.models import Enrolment, TrainingSession
 
-# The issue's volumes at scale 1.
+# The hardening issue's volumes, at scale 1: a district of a million cases.
 VOLUMES = {
     "cases": 1_000_000,
     "notes": 5_000_000,
@@ -51,6 +51,17 @@ VOLUMES = {
     "positions": 20_000,
     "projects": 10_000,
     "enrolments": 50_000,
+}
+# The province issue's (24), at scale 10: ten times the cases, projects and enrolments, but a
+# workforce only half as large again (a province does not employ ten districts' social workers).
+PROVINCE_SCALE = 10
+PROVINCE = {
+    "cases": 10_000_000,
+    "notes": 50_000_000,
+    "workers": 150_000,
+    "positions": 30_000,
+    "projects": 100_000,
+    "enrolments": 500_000,
 }
 NOTES_PER_CASE = 5
 CHUNK = 50_000
@@ -62,7 +73,13 @@ ID_CHECK = "10X98765432"
 
 
 def volumes(scale: float) -> dict[str, int]:
-    counts = {name: max(1, round(count * scale)) for name, count in VOLUMES.items()}
+    """Up to scale 1, that share of the district's volumes; from 1 to 10, each volume moves in a
+    straight line from the district's to the province's (and on past it above 10)."""
+    if scale <= 1:
+        counts = {name: max(1, round(count * scale)) for name, count in VOLUMES.items()}
+    else:
+        step = (scale - 1) / (PROVINCE_SCALE - 1)
+        counts = {name: round(count + (PROVINCE[name] - count) * step) for name, count in VOLUMES.items()}
     counts["notes"] = counts["cases"] * NOTES_PER_CASE
     return counts
 
