@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import F
 from django.http import QueryDict
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from bench.seed import PROVINCE_ACCOUNT
@@ -28,6 +29,7 @@ from socialwork.models import User
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+DASHBOARD_COMPUTES = max(1, int(os.environ.get("BENCH_DASHBOARD_COMPUTES", "5")))
 
 
 def _logged_in(user) -> Client:
@@ -141,24 +143,35 @@ def latency() -> list[dict]:
 def _dashboard(client: Client, url: str, role: str) -> list[dict]:
     """The dashboard's page on a first look (its figures queued for the worker), when its figures
     are a minute old (shown while new ones are queued) and when they are fresh; and the worker's
-    time to compute them. The queue is held in-process: the worker's part is timed here."""
+    time to compute them. The queue is held in-process: the worker's part is timed here, on the
+    first `BENCH_DASHBOARD_COMPUTES` looks (a province's figures take the worker tens of seconds);
+    on the later ones the page is shown the figures computed last, written back as the worker
+    writes them."""
     queued = []
     send = tasks.dashboard_refresh.delay
     tasks.dashboard_refresh.delay = lambda **arguments: queued.append(arguments)
     try:
         first, stale, computing = [], [], []
-        for _ in range(max(5, REPEAT // 3)):
+        for look in range(max(5, REPEAT // 3)):
             DashboardSnapshot.objects.all().delete()
             first.append(_once(client, url))
-            started = time.perf_counter()
-            services.dashboard_refresh_now(**queued.pop())
-            computing.append((time.perf_counter() - started) * 1000)
+            refresh = queued.pop()
+            if look < DASHBOARD_COMPUTES:
+                started = time.perf_counter()
+                services.dashboard_refresh_now(**refresh)
+                computing.append((time.perf_counter() - started) * 1000)
+                computed = DashboardSnapshot.objects.get(pk=refresh["snapshot_id"]).chapters
+            else:
+                DashboardSnapshot.objects.filter(pk=refresh["snapshot_id"]).update(
+                    chapters=computed, computed_at=timezone.now()
+                )
             two_minutes = timedelta(minutes=2)  # the figures' age when next looked at
             DashboardSnapshot.objects.update(
                 computed_at=F("computed_at") - two_minutes, requested_at=F("requested_at") - two_minutes
             )
             stale.append(_once(client, url))
-            services.dashboard_refresh_now(**queued.pop())
+            queued.pop()  # the refresh the stale figures asked for: they are made fresh below
+        DashboardSnapshot.objects.update(computed_at=timezone.now())
     finally:
         tasks.dashboard_refresh.delay = send
     base = floor(client)["p50"]
