@@ -342,15 +342,12 @@ def _side_by_side(place: _Place) -> Chapter:
             user=place.user, year=year, part=place.town, paid_by=place.as_of, by=("by_part",)
         )["by_part"]
     }
-    cases = _by_part(
-        Case.objects.filter(place.within("station"), removed_at__isnull=True),
-        place.part_of("station__region"),
-        opened=Count("pk", filter=Q(intake_on__year=year)),
-        closed=Count("pk", filter=Q(closed_on__year=year)),
-    )
+    # Opened and closed apart, each from its year's entries of the case indexes by station and day.
+    cases = Case.objects.filter(place.within("station"), removed_at__isnull=True)
+    opened = _by_part(cases.filter(intake_on__year=year), place.part_of("station__region"), n=Count("pk"))
+    closed = _by_part(cases.filter(closed_on__year=year), place.part_of("station__region"), n=Count("pk"))
 
     def row(path):
-        case = cases.get(path, {})
         return [
             place.part_label(path),
             stations.get(path, {}).get("n", 0),
@@ -359,12 +356,12 @@ def _side_by_side(place: _Place) -> Chapter:
             certified.get(path, {}).get("n", 0),
             person_times.get(path, {}).get("n", 0),
             funded.get(path, {}).get("n", 0),
-            case.get("opened", 0),
-            case.get("closed", 0),
+            opened.get(path, {}).get("n", 0),
+            closed.get(path, {}).get("n", 0),
         ]
 
     parts = [path for path in place.part_names if path != place.region.path]
-    seen = set().union(stations, posts, filled, certified, person_times, funded, cases)
+    seen = set().union(stations, posts, filled, certified, person_times, funded, opened, closed)
     # The city's own units, and workers neither employed nor holding a post, in rows of their own
     # when they count anything.
     others = [path for path in (place.region.path, None) if path in seen]

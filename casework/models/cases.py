@@ -121,6 +121,21 @@ class Case(Labelled, TimeStampedModel):
                 condition=models.Q(clients_elsewhere=True),
                 name="case_clients_elsewhere_idx",
             ),
+            # The figures' cases opened and closed in a year, by place and category, counted from
+            # the index alone (reports.figures): a province's figures read a year's entries of each
+            # station, not its ten million cases.
+            models.Index(
+                fields=["station", "intake_on"],
+                include=["category", "id"],
+                condition=Q(removed_at__isnull=True),
+                name="case_station_intake_idx",
+            ),
+            models.Index(
+                fields=["station", "closed_on"],
+                include=["category", "status", "id"],
+                condition=Q(removed_at__isnull=True),
+                name="case_station_closed_idx",
+            ),
         ]
 
     def __str__(self):

@@ -8,6 +8,8 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -273,7 +275,7 @@ def test_the_api_gives_the_city_s_figures_with_its_districts(city, city_admin, e
 
 # The queries each chapter costs for a city, however many districts it holds.
 CHAPTER_QUERIES = {
-    "side_by_side": 11, "network": 1, "positions": 4, "workforce": 3, "exams": 1, "training": 2,
+    "side_by_side": 12, "network": 1, "positions": 4, "workforce": 3, "exams": 1, "training": 2,
     "projects": 12, "casework": 18,
 }  # fmt: skip
 
@@ -312,10 +314,67 @@ def test_the_city_s_dashboard_and_api_cost_a_fixed_handful_of_queries(
     browser, program = as_user(admin), api(admin)
     # The page: the figures (computed in the request here: tasks run eagerly in tests) and the
     # snapshot kept; the district's page costs 64 (tests/reports/test_dashboard.py).
-    with django_assert_max_num_queries(71):
+    with django_assert_max_num_queries(72):
         page = browser.get("/reports/", {"year": THIS_YEAR})
-    with django_assert_max_num_queries(49):  # the figures computed, nothing kept
+    with django_assert_max_num_queries(50):  # the figures computed, nothing kept
         data = program.get("/api/v1/figures/", {"year": THIS_YEAR}).json()
     html = page.content.decode()
     assert 'id="parts_side_by_side"' in html and all(name in html for name in NAMES[:count])
     assert len(data["chapters"][0]["tables"][0]["rows"]) == count + 1  # and the city's own row
+
+
+# The indexes the figures' case counts read (issue 24: a province's ten million cases)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the covering indexes are PostgreSQL's")
+def test_the_cases_opened_and_closed_are_counted_from_the_case_indexes_by_station_and_day(city_admin, city):
+    """The counts of the cases opened and closed in the year, in the side-by-side chapter and by
+    category in the casework chapter, each read the case index by station and day that covers them
+    (case_station_intake_idx, case_station_closed_idx): on a province's ten million cases, a count
+    that read the table took 12 s, from the index alone 2 s (bench/results_notes.md). On a test's
+    few rows the planner's choice says nothing, so each count is planned with that index the
+    table's only other one (the rest dropped inside a savepoint, rolled back) and the whole table
+    kept from it (sequential and bitmap scans off): it can only read that index if its shape lets
+    it."""
+    place = figures._Place(user=city_admin, town=None, year=THIS_YEAR)
+    place.region, place.part_names  # noqa: B018
+    with CaptureQueriesContext(connection) as captured:
+        figures._side_by_side(place)
+        figures._casework(place, THIS_YEAR)
+    counts = [
+        q["sql"] for q in captured.captured_queries
+        if 'FROM "casework_case"' in q["sql"] and "casework_followup" not in q["sql"]
+        and ('"intake_on" BETWEEN' in q["sql"] or '"closed_on" BETWEEN' in q["sql"])
+    ]  # fmt: skip
+    assert len(counts) == 4  # opened and closed, side by side and by category (satisfaction apart)
+    for sql in counts:
+        index = "case_station_intake_idx" if '"intake_on" BETWEEN' in sql else "case_station_closed_idx"
+        assert f"using {index} on casework_case" in _plan_with_only(index, sql)
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def _plan_with_only(index: str, sql: str) -> str:
+    """The plan of `sql` with `index` the only index of the case table besides those of its
+    unique constraints, and no sequential or bitmap scan: dropped and set in a savepoint that is
+    rolled back."""
+    plan = ""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'casework_case'::regclass "
+                "AND NOT indisunique AND indexrelid::regclass::text <> %s",
+                [index],
+            )
+            for (other,) in cursor.fetchall():
+                cursor.execute(f'DROP INDEX "{other}"')
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            raise _RolledBack
+    except _RolledBack:
+        pass
+    return plan
