@@ -175,8 +175,8 @@ def _number(value) -> str:
 
 
 def write_results(*, scale, info, seeded, pages, export, load, mixed) -> Path:
-    before = previous_run()
-    previous = {what: row["p50"] for what, row in before["pages"].items()}
+    previous_results = previous_run()
+    previous = {what: row["p50"] for what, row in previous_results["pages"].items()}
     lines = [
         "# Benchmark results",
         "",
@@ -245,7 +245,7 @@ def write_results(*, scale, info, seeded, pages, export, load, mixed) -> Path:
             f"{row['floor']:.1f} | {ratio:.2f} | {spread:.2f} | {before} | {verdict(ok)} |"
         )
     lines += ["", f"{met} pages meet the target, {missed} miss it.", ""]
-    lines += growth_lines(pages, before, scale)
+    lines += growth_lines(pages, previous_results, scale)
     share = export["export_rows_per_s"] / export["copy_rows_per_s"]
     ratio = load["app"] / load["bare"]
     lines += [
