@@ -352,29 +352,21 @@ def test_the_cases_opened_and_closed_are_counted_from_the_case_indexes_by_statio
         assert f"using {index} on casework_case" in _plan_with_only(index, sql)
 
 
-class _RolledBack(Exception):
-    pass
-
-
 def _plan_with_only(index: str, sql: str) -> str:
     """The plan of `sql` with `index` the only index of the case table besides those of its
     unique constraints, and no sequential or bitmap scan: dropped and set in a savepoint that is
     rolled back."""
-    plan = ""
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'casework_case'::regclass "
-                "AND NOT indisunique AND indexrelid::regclass::text <> %s",
-                [index],
-            )
-            for (other,) in cursor.fetchall():
-                cursor.execute(f'DROP INDEX "{other}"')
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            cursor.execute(f"EXPLAIN {sql}")
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            raise _RolledBack
-    except _RolledBack:
-        pass
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'casework_case'::regclass "
+            "AND NOT indisunique AND indexrelid::regclass::text <> %s",
+            [index],
+        )
+        for (other,) in cursor.fetchall():
+            cursor.execute(f'DROP INDEX "{other}"')
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        transaction.set_rollback(True)
     return plan
