@@ -4,9 +4,13 @@ Without /usr/bin/chromium these tests are skipped, and the skip says why.
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connection
+from django.test.testcases import LiveServerThread
 
 from tests.browser.phone import log_in_on
 from tests.browser.steps import paced
@@ -16,6 +20,34 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # Playwright's sync API runs an event loop in this thread; the test's own database work is
 # still synchronous, so Django's async-safety guard does not apply.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class _OneRequestAtATime(ThreadedWSGIServer):
+    """The live server on SQLite, whose tests' database in memory is one connection that every
+    thread of the server shares (django.test.testcases.LiveServerThread, connections_override). A
+    transaction belongs to the connection, not to the thread: a request whose atomic block ended
+    while another ran left the other with autocommit off and outside any block, and its
+    `on_commit` failed ("cannot be used in manual transaction management"). The browser still
+    opens as many connections as it likes; the application answers them one at a time, each
+    answer read to its end (a streamed export's rows are read from the database too)."""
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                answer = application(environ, start_response)
+                try:
+                    return [b"".join(answer)]
+                finally:
+                    if hasattr(answer, "close"):
+                        answer.close()
+
+        super().set_app(one_at_a_time)
+
+
+if connection.vendor == "sqlite":
+    LiveServerThread.server_class = _OneRequestAtATime
 
 
 def pytest_collection_modifyitems(config, items):
