@@ -15,6 +15,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from rest_framework.response import Response
 
+from socialwork.pages import in_parts
+
 
 class ListSelectorMixin:
     """An API viewset whose list action reads `list_selector(user=..., params=...)`.
@@ -34,16 +36,25 @@ class ListSelectorMixin:
         ordering. `get_queryset` (a record's scope, for the other actions) is not built for it:
         the selector reads the person's scope itself, and building it twice cost the case list a
         query and its compiling."""
+        return self._listed()[1]
+
+    def _listed(self):
         filterset = type(self).list_selector(user=self.request.user, params=self.request.query_params)
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
-        return self._searched_and_ordered(self.list_queryset(filterset.qs))
+        return filterset, self._searched_and_ordered(self.list_queryset(filterset.qs))
+
+    def listed_rows(self):
+        """What the list action pages: `listed`, read part by part where the selector gave the
+        parts of the person's scope (`filterset.parts`: the case list; socialwork.pages.InParts)
+        and the list keeps its own order."""
+        filterset, records = self._listed()
+        return in_parts(records, getattr(filterset, "parts", None), order=filterset.qs.query.order_by)
 
     def list(self, request, *args, **kwargs):
-        records = self.listed()
-        page = self.paginate_queryset(records)
+        page = self.paginate_queryset(self.listed_rows())
         if page is None:
-            return Response(self.get_serializer(records, many=True).data)
+            return Response(self.get_serializer(self.listed(), many=True).data)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def filter_queryset(self, queryset):

@@ -1,11 +1,14 @@
 """What every page shares."""
 
 from collections.abc import Callable
+from functools import reduce
+from operator import or_
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +19,61 @@ from socialwork.actions import Action
 PAGE_SIZE = 50
 # A list counts its rows up to this many; beyond, it says "more than 10,000" (see CappedPaginator).
 COUNT_CAP = 10_000
+
+
+class InParts:
+    """The rows of a list (`rows`, a queryset in its order) that are those of any of a few `parts`:
+    conditions each read through its own index in the list's order, such as a person's own cases,
+    those they supervise and their station's. Written as one OR, PostgreSQL cannot read such a
+    list in its order from those indexes: it walked the whole list's order (the intake day's index)
+    past every case the person may not see, 52,139 pages at a province's ten million cases for a
+    social worker's page of 50 (240 ms). A page's ids are read instead as a UNION ALL of the parts,
+    each without the rows of those before it and each read from its index in the list's order up
+    to the page's last row, which PostgreSQL merges (a Merge Append); then the page's rows are read
+    by id, with what the list prefetches. The list is counted as one query, as before."""
+
+    ordered = True
+
+    def __init__(self, rows: QuerySet, parts: list[Q]):
+        self.rows = rows
+        self.parts = [part & ~reduce(or_, parts[:n]) if n else part for n, part in enumerate(parts)]
+        pk = rows.model._meta.pk.attname
+        self.order = [
+            f"-{pk}" if name == "-pk" else pk if name == "pk" else name for name in rows.query.order_by
+        ]
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, page: slice) -> list:
+        pk = self.rows.model._meta.pk.attname
+        columns = [name.lstrip("-") for name in self.order]
+        columns += [] if pk in columns else [pk]
+        keys = self.rows.order_by().prefetch_related(None).values_list(*columns)
+        members = [keys.filter(part) for part in self.parts]
+        if page.stop is not None and connection.features.supports_slicing_ordering_in_compound:
+            # Each part in the list's order up to the page's last row, planned on its own from its
+            # index. Ordered only outside, the parts were read whole and sorted: PostgreSQL does
+            # not carry a part's own condition into the order of the union's merge.
+            members = [member.order_by(*self.order)[: page.stop] for member in members]
+        at = columns.index(pk)
+        found = [row[at] for row in members[0].union(*members[1:], all=True).order_by(*self.order)[page]]
+        rows = {row.pk: row for row in self.rows.order_by().filter(pk__in=found)}
+        return [rows[pk] for pk in found if pk in rows]
+
+
+def in_parts(rows: QuerySet, parts: list[Q] | None, *, order: list | tuple | None = None):
+    """`rows` read by page as `InParts`, when its selector gave the parts of the person's scope
+    and the rows are still in the list's own `order` (a client's ?ordering= reads them as one
+    query); else `rows` itself."""
+    if not parts or len(parts) < 2 or rows.query.distinct:
+        return rows
+    if order is not None and tuple(rows.query.order_by) != tuple(order):
+        return rows
+    return InParts(rows, parts)
 
 
 class CappedPage(Page):
@@ -45,6 +103,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         rows = self.object_list if self.counted is None else self.counted
+        if isinstance(rows, InParts):
+            rows = rows.rows
         if isinstance(rows, QuerySet):
             return rows.order_by()[: COUNT_CAP + 1].count()
         return len(rows)

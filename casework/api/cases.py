@@ -330,7 +330,7 @@ class CaseViewSet(ListSelectorMixin, ScopedDetailMixin, viewsets.ReadOnlyModelVi
         return data.validated_data
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.listed())
+        page = self.paginate_queryset(self.listed_rows())
         audit_page(request, Case, "case.list", page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

@@ -106,6 +106,18 @@ class Case(Labelled, TimeStampedModel):
             models.Index(fields=["supervisor", "status"], name="case_supervisor_status_idx"),
             # The lists' order, and the first intake year a person's cases offer as a filter.
             models.Index(fields=["intake_on", "id"], name="case_intake_idx"),
+            # The case list in its order, read part by part (socialwork.pages.InParts): a person's
+            # own cases and those they supervise, each from one end of its index.
+            models.Index(
+                fields=["worker", "intake_on", "id"],
+                condition=Q(removed_at__isnull=True),
+                name="case_worker_intake_idx",
+            ),
+            models.Index(
+                fields=["supervisor", "intake_on", "id"],
+                condition=Q(removed_at__isnull=True),
+                name="case_supervisor_intake_idx",
+            ),
             # My cases: a worker's open cases in their order, a page read from one end and counted
             # without the table.
             models.Index(

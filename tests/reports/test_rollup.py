@@ -8,7 +8,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -20,6 +20,7 @@ from reports.models import AnnualReport
 from socialwork.roles import Role
 from tests.casework.factories import make_case
 from tests.factories import make_region, make_unit, make_user
+from tests.plans import plan_with_only
 from tests.positions.test_workforce import make_position, make_worker
 from tests.projects.factories import make_call, make_project
 from training.models import Enrolment, TrainingSeries, TrainingSession
@@ -331,11 +332,8 @@ def test_the_cases_opened_and_closed_are_counted_from_the_case_indexes_by_statio
     """The counts of the cases opened and closed in the year, in the side-by-side chapter and by
     category in the casework chapter, each read the case index by station and day that covers them
     (case_station_intake_idx, case_station_closed_idx): on a province's ten million cases, a count
-    that read the table took 12 s, from the index alone 2 s (bench/results_notes.md). On a test's
-    few rows the planner's choice says nothing, so each count is planned with that index the
-    table's only other one (the rest dropped inside a savepoint, rolled back) and the whole table
-    kept from it (sequential and bitmap scans off): it can only read that index if its shape lets
-    it."""
+    that read the table took 12 s, from the index alone 2 s (bench/results_notes.md). Each is
+    planned with that index the table's only other one (tests/plans.py)."""
     place = figures._Place(user=city_admin, town=None, year=THIS_YEAR)
     place.region, place.part_names  # noqa: B018
     with CaptureQueriesContext(connection) as captured:
@@ -349,24 +347,4 @@ def test_the_cases_opened_and_closed_are_counted_from_the_case_indexes_by_statio
     assert len(counts) == 4  # opened and closed, side by side and by category (satisfaction apart)
     for sql in counts:
         index = "case_station_intake_idx" if '"intake_on" BETWEEN' in sql else "case_station_closed_idx"
-        assert f"using {index} on casework_case" in _plan_with_only(index, sql)
-
-
-def _plan_with_only(index: str, sql: str) -> str:
-    """The plan of `sql` with `index` the only index of the case table besides those of its
-    unique constraints, and no sequential or bitmap scan: dropped and set in a savepoint that is
-    rolled back."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'casework_case'::regclass "
-            "AND NOT indisunique AND indexrelid::regclass::text <> %s",
-            [index],
-        )
-        for (other,) in cursor.fetchall():
-            cursor.execute(f'DROP INDEX "{other}"')
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute(f"EXPLAIN {sql}")
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-        transaction.set_rollback(True)
-    return plan
+        assert f"using {index} on casework_case" in plan_with_only([index], sql)
