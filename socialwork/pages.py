@@ -49,6 +49,8 @@ class InParts:
         return self.count()
 
     def __getitem__(self, page: slice) -> list:
+        if page.stop is not None and page.stop <= (page.start or 0):
+            return []  # (the page of an empty list; a part sliced to nothing is none() and no part)
         pk = self.rows.model._meta.pk.attname
         columns = [name.lstrip("-") for name in self.order]
         columns += [] if pk in columns else [pk]

@@ -89,6 +89,13 @@ def test_each_page_of_the_case_list_holds_the_cases_one_query_would_in_its_order
     assert first.context["page"].paginator.count == len(high)
 
 
+def test_a_person_with_no_cases_gets_an_empty_page_and_api_list(as_user, api, district_admin, cases):
+    """Their scope has parts (their own cases, those they supervise), none of which holds a case."""
+    response = as_user(district_admin).get(reverse("casework:case_list"))
+    assert response.status_code == 200 and response.context["rows"] == []
+    assert api(district_admin).get("/api/v1/cases/").json()["results"] == []
+
+
 def test_the_api_s_own_ordering_and_search_still_apply(api, supervisor, cases):
     browser = api(supervisor)
     ascending = [row["id"] for row in browser.get("/api/v1/cases/", {"ordering": "number"}).json()["results"]]
