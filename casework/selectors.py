@@ -293,7 +293,12 @@ CASE_LIST_ORDER = ("-intake_on", "-pk")
 
 
 def cases_visible_to(*, user) -> QuerySet[Case]:
-    return Case.objects.filter(case_scope(user)).select_related(*CASE_RELATED)
+    return _cases_in(case_scope_parts(user))
+
+
+def _cases_in(parts: list[Q]) -> QuerySet[Case]:
+    """The cases of a person's scope, given as its parts (`case_scope_parts`)."""
+    return Case.objects.filter(_scope_of(parts)).select_related(*CASE_RELATED)
 
 
 def quiet_case_days_of(user) -> int:
@@ -636,12 +641,7 @@ def cases_list(*, user, params=None, filters=None):
     from casework.filters import CaseFilter
 
     parts = case_scope_parts(user)
-    cases = (
-        Case.objects.filter(_scope_of(parts))
-        .select_related(*CASE_RELATED)
-        .prefetch_related(MAIN_CLIENT_FIRST)
-        .order_by(*CASE_LIST_ORDER)
-    )
+    cases = _cases_in(parts).prefetch_related(MAIN_CLIENT_FIRST).order_by(*CASE_LIST_ORDER)
     filterset = (filters or CaseFilter)(params, queryset=cases, user=user)
     filterset.parts = parts  # a page is read part by part (socialwork.pages.in_parts)
     return filterset

@@ -48,13 +48,17 @@ class ListSelectorMixin:
         """What the list action pages: `listed`, read part by part where the selector gave the
         parts of the person's scope (`filterset.parts`: the case list; socialwork.pages.InParts)
         and the list keeps its own order."""
-        filterset, records = self._listed()
+        return self._in_parts(*self._listed())
+
+    @staticmethod
+    def _in_parts(filterset, records):
         return in_parts(records, getattr(filterset, "parts", None), order=filterset.qs.query.order_by)
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.listed_rows())
+        filterset, records = self._listed()
+        page = self.paginate_queryset(self._in_parts(filterset, records))
         if page is None:
-            return Response(self.get_serializer(self.listed(), many=True).data)
+            return Response(self.get_serializer(records, many=True).data)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def filter_queryset(self, queryset):

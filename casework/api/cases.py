@@ -295,7 +295,7 @@ class CaseViewSet(ListSelectorMixin, ScopedDetailMixin, viewsets.ReadOnlyModelVi
         if not self.request.user.is_authenticated:  # the schema generator asks anonymously
             return Case.objects.none()
         cases = self._with_current_clients(selectors.cases_visible_to(user=self.request.user)).order_by(
-            "-intake_on", "-pk"
+            *selectors.CASE_LIST_ORDER
         )
         if self.action != "list":  # a case's body lists what the person may do: see CaseSerializer
             cases = cases.annotate(**workflow.state_annotations())
