@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from casework.models import Case, CaseClient, Client, ServiceNote, VulnerabilityCategory
 from casework.services.caseload import caseload_rebuild
+from casework.services.tallies import tallies_rebuild
 from positions.models import HostInstitution, Position, Region, ServiceUnit, SocialWorker, tree_insert
 from positions.models.workforce import Appointment
 from projects.models import Call, Project, SocialOrganization
@@ -650,6 +651,11 @@ def seed(scale: float, *, log=print) -> dict:
         cursor.execute("ANALYZE casework_case, casework_caseclient, casework_client")
     caseload_rebuild()
     timings["caseloads"] = time.monotonic() - started
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE casework_servicenote")
+    tallies_rebuild()
+    timings["figures' tallies"] = time.monotonic() - started
 
     started = time.monotonic()
     # VACUUM as well: autovacuum keeps a production table's visibility map set, which a table just

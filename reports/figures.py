@@ -31,10 +31,11 @@ from casework.models import (
     AdvocacyRecord,
     Case,
     CaseClient,
+    ClientServed,
     CommunityActivity,
     Group,
+    NoteTally,
     Referral,
-    ServiceNote,
     VolunteerHours,
 )
 from casework.selectors import (
@@ -890,6 +891,22 @@ def _dash(share):
     return "—" if share is None else share
 
 
+def _clients_and_notes(place: _Place, cases: QuerySet, year: int) -> tuple[int, int]:
+    """The clients served in the year (each once, however many stations of the place served them)
+    and its service notes, from the tallies the services keep (casework.models.tallies). A year
+    to come has no tallies yet: its figures are counted from the cases still open."""
+    if year > timezone.localdate().year:
+        still_open = cases.filter(intake_on__lte=date(year, 12, 31), closed_on__isnull=True)
+        clients = CaseClient.objects.filter(case__in=still_open.values("pk")).aggregate(
+            n=Count("client", distinct=True)
+        )["n"]
+        return clients, 0
+    served = ClientServed.objects.filter(place.within("station"), year=year)
+    clients = served.aggregate(n=Count("client", distinct=True))["n"]
+    notes = NoteTally.objects.filter(place.within("station"), year=year).aggregate(n=Sum("notes"))["n"] or 0
+    return clients, notes
+
+
 def _casework(place: _Place, year: int) -> Chapter:
     """Counts of case work in the person's place. District-wide people never see a case, but they
     may count them: a count names no one."""
@@ -902,11 +919,7 @@ def _casework(place: _Place, year: int) -> Chapter:
         [name if name else uncategorized, opened.get(name, 0), closed.get(name, 0)]
         for name in sorted(opened.keys() | closed.keys(), key=lambda name: (name is None, name or ""))
     ]
-    open_in_year = cases.filter(Q(intake_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=start)))
-    clients = CaseClient.objects.filter(case__in=open_in_year.values("pk")).aggregate(
-        n=Count("client", distinct=True)
-    )["n"]
-    notes = ServiceNote.objects.filter(case__in=cases.values("pk"), noted_on__year=year).count()
+    clients, notes = _clients_and_notes(place, cases, year)
     referral_outcomes = dict(Referral.Outcome.choices)
     referral_outcomes[""] = _("No outcome yet")
     referrals = _labelled(

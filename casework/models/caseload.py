@@ -15,6 +15,8 @@ class CaseloadEntry(models.Model):
     client list is one index range in name order; sorting their five thousand clients out of a
     million cost 250 ms a page (bench/results.md)."""
 
+    DERIVED = True  # not a record of its own: an import's undo neither keeps nor minds it
+
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
     )

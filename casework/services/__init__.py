@@ -97,6 +97,7 @@ from .subject_requests import (
     subject_request_register,
     working_days_after,
 )
+from .tallies import served_extend, tallies_rebuild
 
 __all__ = [
     "access_decide", "access_record", "access_request", "access_revoke", "grant_approvers", "assessment_record", "case_assign", "case_import", "case_move", "case_open",
@@ -128,3 +129,4 @@ __all__ += ["goal_measure_record"]
 __all__ += ["merge_decide", "merge_propose", "merge_send", "merge_undo", "merged_clients_purge"]
 __all__ += ["attachment_open", "attachments_add", "attachments_check", "consent_sign"]
 __all__ += ["entry_once", "home_visit_add", "session_attendance_record"]
+__all__ += ["served_extend", "tallies_rebuild"]

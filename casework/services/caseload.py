@@ -33,7 +33,8 @@ def caseload_refresh(client_ids: Iterable[int]) -> None:
 
 
 # The whole table in one statement: for the migration that creates it, the benchmark's seed and
-# `manage.py caseload_rebuild` (a repair that should never be needed).
+# `manage.py tallies_rebuild`, which rebuilds the caseloads with the tallies (a repair that
+# should never be needed).
 REBUILD = """
 INSERT INTO casework_caseloadentry (person_id, client_id, name)
 SELECT person_id, client_id, name FROM (

@@ -42,6 +42,7 @@ from casework.services.measures import (
     referral_answered_on,
     referral_deadlines,
 )
+from casework.services.tallies import notes_tallied, served_refresh, tallies_kept
 from casework.services.versions import version_raise
 from positions.models import ServiceUnit
 from socialwork.actions import ActionNotAllowed
@@ -108,6 +109,7 @@ def _transition(*, actor, case: Case, name: str, reason: str = "") -> Case:
     case.status = move.target
     case.closed_on = timezone.localdate() if move.target == S.CLOSED else None
     case.save(update_fields=["status", "closed_on", "updated_at"])
+    served_refresh(case.case_clients.values_list("client_id", flat=True))
     case.transitions.create(from_status=before, to_status=move.target, actor=actor, reason=reason[:500])
     audit_record(
         actor=actor,
@@ -310,6 +312,7 @@ def _case_create(
         CaseClient.objects.create(case=case, client=client, primary=index == 0)
     _note_clients_elsewhere(case)
     caseload_refresh(client.pk for client in clients)
+    served_refresh(client.pk for client in clients)
     return case
 
 
@@ -574,9 +577,10 @@ def note_add(*, actor, case: Case, noted_on: date, method: str, minutes: int, co
         workflow.require(actor, case, "note_add")
         if noted_on < case.intake_on:
             raise ValidationError({"noted_on": _("A note cannot come before the intake date.")})
-        note = ServiceNote.objects.create(
-            case=case, noted_on=noted_on, method=method, minutes=minutes, content=content, author=actor
-        )
+        with notes_tallied([case.pk]):
+            note = ServiceNote.objects.create(
+                case=case, noted_on=noted_on, method=method, minutes=minutes, content=content, author=actor
+            )
         if case.last_note_on is None or noted_on > case.last_note_on:
             case.last_note_on = noted_on
             case.save(update_fields=["last_note_on", "updated_at"])
@@ -835,7 +839,8 @@ def transfer_decide(*, actor, transfer: Transfer, accept: bool, comment: str = "
             new_worker = transfer.to_worker or worker
             _worker_at(transfer.to_station, new_worker)
             diff = apply_changes(case, {"station": transfer.to_station, "worker": new_worker})
-            case.save(update_fields=["station", "worker", "updated_at"])
+            with tallies_kept([case.pk]):
+                case.save(update_fields=["station", "worker", "updated_at"])
             _note_clients_elsewhere(case)
             caseload_refresh(case.case_clients.values_list("client_id", flat=True))
             audit_record(actor=actor, action="transfer.accept", target=case, summary=str(case), changes=diff)

@@ -20,6 +20,7 @@ from casework.selectors import (
     station_of,
 )
 from casework.services.caseload import caseload_refresh
+from casework.services.tallies import tallies_kept
 from casework.services.versions import version_raise
 from positions.models import Region
 from socialwork import idnumbers
@@ -307,7 +308,8 @@ def client_remove(*, actor, client: Client, reason: str) -> Client:
         only_theirs = Case.objects.filter(case_clients__client=client).exclude(
             case_clients__client__removed_at__isnull=True
         )
-        only_theirs.update(removed_at=now)
+        with tallies_kept(only_theirs.values_list("pk", flat=True), clients=[client.pk]):
+            only_theirs.update(removed_at=now)
         caseload_refresh([client.pk])
         audit_record(actor=actor, action="client.remove", target=client, summary=f"#{client.pk}")
         soon = timedelta(minutes=settings.CASEWORK_DUPLICATE_CHECK_BURST_MINUTES)

@@ -45,6 +45,7 @@ from casework.selectors import clients_visible_to, district_administrators_over
 from casework.services.caseload import caseload_refresh
 from casework.services.cases import _note_clients_elsewhere
 from casework.services.labels import _label
+from casework.services.tallies import served_refresh
 from casework.services.versions import version_raise
 from socialwork.roles import Role
 from socialwork.services import audit_record, notification_send
@@ -275,6 +276,7 @@ def _apply(merge: ClientMerge, *, actor, now) -> list[Case]:
     merged.merged_into, merged.merged_at = kept, now
     merged.save(update_fields=["merged_into", "merged_at", "updated_at", *version_raise(merged)])
     caseload_refresh([kept.pk, merged.pk])
+    served_refresh([kept.pk, merged.pk])
     merge.moved = moved
     return cases
 
@@ -377,6 +379,7 @@ def merge_undo(*, actor, merge: ClientMerge, reason: str) -> ClientMerge:
         for case in Case.objects.filter(case_clients__client__in=[kept, merged]).distinct():
             _note_clients_elsewhere(case)
         caseload_refresh([kept.pk, merged.pk])
+        served_refresh([kept.pk, merged.pk])
         merge.status, merge.undone_by, merge.undone_at, merge.undo_reason = (
             ClientMerge.Status.UNDONE, actor, timezone.now(), reason,
         )  # fmt: skip

@@ -23,6 +23,7 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
+from casework.services.tallies import tallies_rebuild
 from socialwork.services import audit_record
 
 from .columns import ROLES, archived_fields, parse
@@ -118,6 +119,7 @@ def archive_import(*, path, passphrase: str) -> dict[str, int]:
                     if label != USER_MODEL:
                         counts[label] = _load(archive, label, users)
                 _reset_sequences(order)
+                tallies_rebuild()
                 audit_record(
                     actor=None,
                     action="archive.import",

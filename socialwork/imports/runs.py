@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -301,6 +302,12 @@ def _tell(run: ImportRun) -> None:
 
 # Undo
 
+# Sent inside an undo's transaction before it deletes what the run created, with `run` and
+# `created` ({model: [pk, ...]}). A receiver may return a function, called once they are deleted:
+# an app whose kept tables derive from those records (casework's caseloads and tallies) puts
+# them right that way.
+undoing = Signal()
+
 
 def import_undo(*, actor, run: ImportRun) -> None:
     """Undo a run as a whole: delete every record it created (the last created first) and give
@@ -313,6 +320,10 @@ def import_undo(*, actor, run: ImportRun) -> None:
         blockers = selectors.undo_blockers(run)
         if blockers:
             raise ValidationError(blockers, code="undo_blocked")
+        created = {ct.model_class(): pks for ct, pks in selectors.created_by(run).items()}
+        afterwards = [
+            then for _receiver, then in undoing.send(sender=ImportRun, run=run, created=created) if then
+        ]
         records = run.records.select_related("content_type").order_by("-pk")
         deleted = restored = 0
         group, group_type = [], None
@@ -326,6 +337,8 @@ def import_undo(*, actor, run: ImportRun) -> None:
                 group, group_type = [], record.content_type_id
             group.append(record.object_id)
         deleted += _delete(group_type, group)
+        for then in afterwards:
+            then()
         run.status = ImportRun.Status.UNDONE
         run.undone_at = timezone.now()
         run.undone_by = actor

@@ -103,8 +103,9 @@ def undo_blockers(run: ImportRun) -> list[str]:
 
 def rows_beside(model, pks, ours):
     """The rows pointing at the records `pks` of `model` (found as the admin's delete page finds
-    them), other than records in `ours` and link tables' rows, each with the parent it hangs from
-    (None for a protected row)."""
+    them), other than records in `ours`, link tables' rows and rows derived from the records
+    (a model marked `DERIVED`: a caseload, a tally), each with the parent it hangs from (None for a
+    protected row)."""
     for start in range(0, len(pks), CHUNK):
         objs = list(model._base_manager.filter(pk__in=pks[start : start + CHUNK]))
         collector = NestedObjects(using=router.db_for_write(model))
@@ -116,7 +117,12 @@ def rows_beside(model, pks, ours):
         for obj in [obj for found in collector.model_objs.values() for obj in found] + list(
             collector.protected
         ):
-            if (obj._meta.model, str(obj.pk)) not in ours and not obj._meta.model._meta.auto_created:
+            model = obj._meta.model
+            if (
+                (model, str(obj.pk)) not in ours
+                and not model._meta.auto_created
+                and not getattr(model, "DERIVED", False)
+            ):
                 yield obj, parent
 
 

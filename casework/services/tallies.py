@@ -1,0 +1,209 @@
+"""The figures' tallies (`casework.models.tallies`): service notes per station and year, and the
+clients each station served in each year. Every service that adds a note, opens, closes, reopens,
+transfers or removes a case, or moves a client's cases to another record, keeps them in the same
+transaction. Each night `served_extend` carries the cases still open into the new year.
+`tallies_rebuild` makes both again from the records: for the migration that created them, the
+benchmark's seed, an archive loaded, and `manage.py tallies_rebuild` (a repair that should never
+be needed, run while nobody writes cases)."""
+
+from collections import Counter
+from collections.abc import Iterable
+from contextlib import contextmanager
+from datetime import date
+
+from django.apps import apps as installed_apps
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+
+def _models(apps):
+    return (
+        apps.get_model("casework", "NoteTally"),
+        apps.get_model("casework", "ClientServed"),
+        apps.get_model("casework", "ServiceNote"),
+        apps.get_model("casework", "CaseClient"),
+        apps.get_model("casework", "Client"),
+    )
+
+
+# Service notes -------------------------------------------------------------------------------
+
+
+def _notes_of(case_ids: list[int]) -> Counter:
+    """The notes of these cases (those not removed), by (station, year)."""
+    _tally, _served, ServiceNote, *_rest = _models(installed_apps)
+    rows = (
+        ServiceNote.objects.filter(case__in=case_ids, case__removed_at__isnull=True)
+        .values_list("case__station_id", ExtractYear("noted_on"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return Counter({(station, year): n for station, year, n in rows})
+
+
+def _add_notes(changes: Counter) -> None:
+    """Add each (station, year)'s change to its tally, in one statement each: two notes written at
+    once at one station both count (the row is locked by the first until it commits)."""
+    NoteTally = _models(installed_apps)[0]
+    for (station, year), n in sorted(changes.items()):
+        if not n:
+            continue
+        tally = NoteTally.objects.filter(station_id=station, year=year)
+        if tally.update(notes=F("notes") + n):
+            continue
+        try:
+            with transaction.atomic():
+                NoteTally.objects.create(station_id=station, year=year, notes=n)
+        except IntegrityError:  # made meanwhile by another transaction, now committed
+            tally.update(notes=F("notes") + n)
+
+
+@contextmanager
+def notes_tallied(case_ids: Iterable[int]):
+    """Around a write that adds notes to these cases, moves them to another station, or removes
+    them: their notes leave the tallies before and count again, where they now are, after. Call it
+    inside the write's transaction, with the cases locked."""
+    ids = list(case_ids)
+    before = _notes_of(ids)
+    yield
+    after = _notes_of(ids)
+    after.subtract(before)
+    _add_notes(after)
+
+
+@contextmanager
+def tallies_kept(case_ids: Iterable[int], *, clients: Iterable[int] = ()):
+    """Around a write that moves these cases to another station, removes or deletes them: their
+    notes and their clients (and `clients`) are counted again where the cases now are."""
+    ids = list(case_ids)
+    CaseClient = _models(installed_apps)[3]
+    linked = CaseClient.objects.filter(case__in=ids).values_list("client_id", flat=True)
+    before = {*linked, *clients}
+    with notes_tallied(ids):
+        yield
+    served_refresh({*before, *linked})
+
+
+# Clients served ------------------------------------------------------------------------------
+
+
+def _served_years(intake_on: date, closed_on: date | None, this_year: int) -> range:
+    """The years a case was open in: from its intake to its closing, or to this year if still open."""
+    last = closed_on.year if closed_on else max(this_year, intake_on.year)
+    return range(intake_on.year, last + 1)
+
+
+def served_refresh(client_ids: Iterable[int]) -> None:
+    """Rewrite the stations and years these clients were served in, from their cases. Call it
+    inside the write's transaction, after the change. The clients are locked first, so that two
+    writes to one client's cases at once each see the other's."""
+    _tally, ClientServed, _note, CaseClient, Client = _models(installed_apps)
+    ids = sorted(set(client_ids))
+    if not ids:
+        return
+    list(Client.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    this_year = timezone.localdate().year
+    wanted = set()
+    links = CaseClient.objects.filter(client__in=ids, case__removed_at__isnull=True).values_list(
+        "client_id", "case__station_id", "case__intake_on", "case__closed_on"
+    )
+    for client, station, intake_on, closed_on in links:
+        wanted.update((client, station, year) for year in _served_years(intake_on, closed_on, this_year))
+    kept = set(ClientServed.objects.filter(client__in=ids).values_list("client_id", "station_id", "year"))
+    gone = kept - wanted
+    if gone:
+        stale = Q()
+        for client, station, year in gone:
+            stale |= Q(client_id=client, station_id=station, year=year)
+        ClientServed.objects.filter(stale).delete()
+    ClientServed.objects.bulk_create(
+        ClientServed(client_id=client, station_id=station, year=year)
+        for client, station, year in sorted(wanted - kept)
+    )
+
+
+def _served_in(year: int, apps=installed_apps):
+    """(client, station, year) of every client served in `year`, as a query of the records."""
+    CaseClient = _models(apps)[3]
+    return (
+        CaseClient.objects.filter(
+            case__removed_at__isnull=True,
+            case__intake_on__lte=date(year, 12, 31),
+        )
+        .filter(Q(case__closed_on__isnull=True) | Q(case__closed_on__gte=date(year, 1, 1)))
+        .values_list("client_id", "case__station_id", Value(year))
+        .distinct()
+        .order_by()
+    )
+
+
+def _insert(model, columns: tuple[str, ...], query) -> int:
+    """INSERT INTO the model's table the rows of `query`, leaving out those already there."""
+    sql, params = query.query.sql_with_params()
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    with connection.cursor() as cursor:
+        # SQLite reads ON CONFLICT after a SELECT only when the SELECT has a WHERE: these have.
+        cursor.execute(f"INSERT INTO {table} ({names}) {sql} ON CONFLICT DO NOTHING", params)
+        return cursor.rowcount
+
+
+def served_extend(year: int | None = None) -> int:
+    """Count the clients of the cases still open in `year` (this year by default) as served in it:
+    the nightly task does it, so that a new year starts with them. Safe to run twice; the number of
+    rows added."""
+    year = year or timezone.localdate().year
+    ClientServed = _models(installed_apps)[1]
+    still_open = _served_in(year).filter(case__closed_on__isnull=True)
+    return _insert(ClientServed, ("client_id", "station_id", "year"), still_open)
+
+
+def imported_cases_undone(sender, *, created: dict, **kwargs):
+    """An import undone (`socialwork.imports.runs.undoing`): once its cases are deleted, their
+    clients' caseloads and the years they were served are rewritten. Their notes need nothing: a
+    note added to an imported case stops the undo."""
+    Case, CaseClient = installed_apps.get_model("casework", "Case"), _models(installed_apps)[3]
+    cases = created.get(Case)
+    if not cases:
+        return None
+    clients = set(CaseClient.objects.filter(case__in=cases).values_list("client_id", flat=True))
+
+    def then():
+        from casework.services.caseload import caseload_refresh
+
+        caseload_refresh(clients)
+        served_refresh(clients)
+
+    return then
+
+
+# The whole of both -----------------------------------------------------------------------------
+
+
+def tallies_rebuild(apps=installed_apps) -> dict[str, int]:
+    """Make both tallies again from the records; the rows of each. The years run from the first
+    intake to this one."""
+    NoteTally, ClientServed, ServiceNote, CaseClient, _client = _models(apps)
+    Case = apps.get_model("casework", "Case")
+    NoteTally.objects.all().delete()
+    ClientServed.objects.all().delete()
+    notes = (
+        ServiceNote.objects.filter(case__removed_at__isnull=True)
+        .values_list("case__station_id", ExtractYear("noted_on"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    NoteTally.objects.bulk_create(
+        (NoteTally(station_id=station, year=year, notes=n) for station, year, n in notes.iterator()),
+        batch_size=1000,
+    )
+    first = (
+        Case.objects.filter(removed_at__isnull=True).order_by("intake_on").values_list("intake_on", flat=True)
+    )
+    served = 0
+    if first := first.first():
+        for year in range(first.year, max(first.year, timezone.localdate().year) + 1):
+            served += _insert(ClientServed, ("client_id", "station_id", "year"), _served_in(year, apps))
+    return {"notes": NoteTally.objects.count(), "served": served}
