@@ -643,7 +643,10 @@ def cases_list(*, user, params=None, filters=None):
     parts = case_scope_parts(user)
     cases = _cases_in(parts).prefetch_related(MAIN_CLIENT_FIRST).order_by(*CASE_LIST_ORDER)
     filterset = (filters or CaseFilter)(params, queryset=cases, user=user)
-    filterset.parts = parts  # a page is read part by part (socialwork.pages.in_parts)
+    # A page is read part by part (socialwork.pages.in_parts), each part a piece of the cases
+    # not removed, filtered as the list is.
+    filterset.parts = parts
+    filterset.unscoped = Case.objects.filter(removed_at__isnull=True)
     return filterset
 
 

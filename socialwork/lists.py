@@ -15,7 +15,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from rest_framework.response import Response
 
-from socialwork.pages import in_parts
+from socialwork.pages import in_parts, unscoped
 
 
 class ListSelectorMixin:
@@ -50,9 +50,12 @@ class ListSelectorMixin:
         and the list keeps its own order."""
         return self._in_parts(*self._listed())
 
-    @staticmethod
-    def _in_parts(filterset, records):
-        return in_parts(records, getattr(filterset, "parts", None), order=filterset.qs.query.order_by)
+    def _in_parts(self, filterset, records):
+        parts = getattr(filterset, "parts", None)
+        within = unscoped(filterset) if parts else None
+        if within is not None:
+            within = self._searched_and_ordered(within)  # the API's ?search= as on the list
+        return in_parts(records, parts, order=filterset.qs.query.order_by, within=within)
 
     def list(self, request, *args, **kwargs):
         filterset, records = self._listed()

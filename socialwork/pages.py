@@ -30,12 +30,18 @@ class InParts:
     social worker's page of 50 (240 ms). A page's ids are read instead as a UNION ALL of the parts,
     each without the rows of those before it and each read from its index in the list's order up
     to the page's last row, which PostgreSQL merges (a Merge Append); then the page's rows are read
-    by id, with what the list prefetches. The list is counted as one query, as before."""
+    by id, with what the list prefetches. The list is counted as one query, as before.
+
+    `within` is the list's filters over the records without the person's scope (each part is a
+    piece of it), when the list gives it: a part read from `rows` repeated the scope's OR, and the
+    planner, multiplying the two, took a social worker's own 7,424 cases for 5 and read them all
+    with a bitmap and a sort instead of the page's 51 from their index."""
 
     ordered = True
 
-    def __init__(self, rows: QuerySet, parts: list[Q]):
+    def __init__(self, rows: QuerySet, parts: list[Q], *, within: QuerySet | None = None):
         self.rows = rows
+        self.within = rows if within is None else within
         self.parts = [part & ~reduce(or_, parts[:n]) if n else part for n, part in enumerate(parts)]
         pk = rows.model._meta.pk.attname
         self.order = [
@@ -54,7 +60,7 @@ class InParts:
         pk = self.rows.model._meta.pk.attname
         columns = [name.lstrip("-") for name in self.order]
         columns += [] if pk in columns else [pk]
-        keys = self.rows.order_by().prefetch_related(None).values_list(*columns)
+        keys = self.within.order_by().prefetch_related(None).values_list(*columns)
         members = [keys.filter(part) for part in self.parts]
         if page.stop is not None and connection.features.supports_slicing_ordering_in_compound:
             # Each part in the list's order up to the page's last row, planned on its own from its
@@ -67,15 +73,28 @@ class InParts:
         return [rows[pk] for pk in found if pk in rows]
 
 
-def in_parts(rows: QuerySet, parts: list[Q] | None, *, order: list | tuple | None = None):
+def in_parts(
+    rows: QuerySet,
+    parts: list[Q] | None,
+    *,
+    order: list | tuple | None = None,
+    within: QuerySet | None = None,
+):
     """`rows` read by page as `InParts`, when its selector gave the parts of the person's scope
     and the rows are still in the list's own `order` (a client's ?ordering= reads them as one
-    query); else `rows` itself."""
+    query); else `rows` itself. `within`: see `InParts`."""
     if not parts or len(parts) < 2 or rows.query.distinct:
         return rows
     if order is not None and tuple(rows.query.order_by) != tuple(order):
         return rows
-    return InParts(rows, parts)
+    return InParts(rows, parts, within=within)
+
+
+def unscoped(filterset) -> QuerySet | None:
+    """A list's filters over the records without the person's scope, for `InParts`, when its
+    selector gave them (`filterset.unscoped`: the case list's cases not removed)."""
+    base = getattr(filterset, "unscoped", None)
+    return None if base is None else filterset.filter_queryset(base)
 
 
 class CappedPage(Page):

@@ -49,7 +49,7 @@ from casework.models.common import Approval
 from casework.pdf import case_file_pdf
 from casework.timeline import PREFETCH, case_timeline, note_event, with_people
 from socialwork.actions import ActionNotAllowed
-from socialwork.pages import in_parts, page_of, refusal_text, show_errors
+from socialwork.pages import in_parts, page_of, refusal_text, show_errors, unscoped
 from socialwork.pdf import PDF_CONTENT_TYPE
 from socialwork.roles import Role
 
@@ -109,7 +109,7 @@ def my_cases(request):
 
 def case_list(request):
     filters = selectors.cases_list(user=request.user, params=request.GET)
-    page = page_of(request, in_parts(filters.qs, filters.parts))
+    page = page_of(request, in_parts(filters.qs, filters.parts, within=unscoped(filters)))
     rows = [(case, selectors.main_client(case)) for case in page]
     _audit_list(request, "case.list", [case.pk for case, _client in rows])
     return render(
