@@ -228,6 +228,13 @@ class Dashboard:
     chapters: list[figures.Chapter] | None  # None until the first figures are computed
     computed_at: datetime | None
     refreshing: bool  # newer figures are on their way
+    key: str = ""  # what the figures depend on (`dashboard_key`)
+
+    @property
+    def rendered_key(self) -> str:
+        """What the rendered figures depend on: these figures, of this key and time (the page
+        keeps their HTML in the cache, so a look at figures already rendered renders nothing)."""
+        return f"{self.key}:{self.computed_at.timestamp() if self.computed_at else '-'}"
 
 
 def dashboard(*, user, year: int, town: Region | None = None) -> Dashboard:
@@ -251,7 +258,9 @@ def dashboard(*, user, year: int, town: Region | None = None) -> Dashboard:
             _queue_refresh(snapshot, user=user, year=year, town=town, language=language)
             snapshot.refresh_from_db()
             chapters = _unpickled(snapshot)
-    return Dashboard(chapters=chapters, computed_at=snapshot.computed_at, refreshing=snapshot.refreshing)
+    return Dashboard(
+        chapters=chapters, computed_at=snapshot.computed_at, refreshing=snapshot.refreshing, key=key
+    )
 
 
 def _queue_refresh(snapshot, *, user, year, town, language) -> None:

@@ -35,6 +35,7 @@ def dashboard(request):
             "chapters": figures.chapters,
             "computed_at": figures.computed_at,
             "refreshing": figures.refreshing,
+            "rendered_key": figures.rendered_key,
             "year": year,
             "place": user.region if user.is_district_wide else user.unit,
             "this_year": timezone.localdate().year,

@@ -240,3 +240,30 @@ def test_figures_begun_before_those_already_written_are_dropped(network, distric
     services.dashboard_refresh_now(**late)
 
     assert DashboardSnapshot.objects.get().computed_at == written + timedelta(minutes=5)
+
+
+def test_figures_already_rendered_are_shown_from_the_cache_until_new_ones_come(
+    network, district_admin, as_user, monkeypatch
+):
+    """Rendering a district's charts and tables took 25–30 ms a look (bench/results.md); the
+    figures change only when the worker writes new ones, so their HTML is kept for them."""
+    from django.utils.safestring import mark_safe
+
+    from reports.templatetags import charts
+
+    make_position(network.posts_a[0])
+    browser = as_user(district_admin)
+    first = browser.get(URL).content.decode()
+    drawn = []
+    monkeypatch.setattr(charts, "chart_svg", lambda table: drawn.append(table) or mark_safe("<svg>new</svg>"))
+
+    again = browser.get(URL).content.decode()
+
+    figures = 'id="dashboard-figures"'
+    assert drawn == [] and again.split(figures)[1] == first.split(figures)[1], (
+        "the same figures: not drawn again"
+    )
+    make_position(network.posts_a[0])
+    age_snapshots(61)
+    fresh = browser.get(URL)
+    assert drawn and "<svg>new</svg>" in fresh.content.decode(), "new figures are drawn"
