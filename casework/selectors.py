@@ -45,6 +45,7 @@ from casework.models import (
     CaseloadEntry,
     CaseworkPolicy,
     Client,
+    ClientServed,
     Closing,
     CommunityActivity,
     EvaluationSample,
@@ -56,6 +57,7 @@ from casework.models import (
     SatisfactionQuestion,
     ServiceNote,
     ServicePlan,
+    StationTally,
     SubjectRequest,
     SupervisorReview,
     Transfer,
@@ -1201,3 +1203,23 @@ def referrals_overdue(*, on: date) -> QuerySet:
         .select_related("case__worker", "case__supervisor", "case__station__region")
         .order_by("pk")
     )
+
+
+# The figures' tallies (casework.services.tallies), as the dashboard and the annual report read them.
+
+
+def clients_served(stations: Q, year: int) -> int:
+    """The clients served in a year by the stations `stations` picks (a condition on a station
+    reached as `station`), each client once: the stations' counts added up, less the repeats of
+    the few clients served by more than one of them. At a province's ten million cases, a count of
+    distinct clients over the year's 8.8 million rows took 26.6 s."""
+    total = StationTally.objects.filter(stations, year=year).aggregate(n=Sum("clients"))["n"] or 0
+    shared = ClientServed.objects.filter(stations, year=year, shared=True).aggregate(
+        rows=Count("pk"), people=Count("client", distinct=True)
+    )
+    return total - (shared["rows"] - shared["people"])
+
+
+def notes_written(stations: Q, year: int) -> int:
+    """The service notes of a year in the cases of the stations `stations` picks."""
+    return StationTally.objects.filter(stations, year=year).aggregate(n=Sum("notes"))["n"] or 0

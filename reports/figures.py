@@ -31,14 +31,14 @@ from casework.models import (
     AdvocacyRecord,
     Case,
     CaseClient,
-    ClientServed,
     CommunityActivity,
     Group,
-    NoteTally,
     Referral,
     VolunteerHours,
 )
 from casework.selectors import (
+    clients_served,
+    notes_written,
     referral_figures,
     referral_figures_by,
     satisfaction_figures,
@@ -894,17 +894,15 @@ def _dash(share):
 def _clients_and_notes(place: _Place, cases: QuerySet, year: int) -> tuple[int, int]:
     """The clients served in the year (each once, however many stations of the place served them)
     and its service notes, from the tallies the services keep (casework.models.tallies). A year
-    to come has no tallies yet: its figures are counted from the cases still open."""
+    to come has no tallies yet: its clients are those of the cases still open."""
     if year > timezone.localdate().year:
         still_open = cases.filter(intake_on__lte=date(year, 12, 31), closed_on__isnull=True)
         clients = CaseClient.objects.filter(case__in=still_open.values("pk")).aggregate(
             n=Count("client", distinct=True)
         )["n"]
         return clients, 0
-    served = ClientServed.objects.filter(place.within("station"), year=year)
-    clients = served.aggregate(n=Count("client", distinct=True))["n"]
-    notes = NoteTally.objects.filter(place.within("station"), year=year).aggregate(n=Sum("notes"))["n"] or 0
-    return clients, notes
+    stations = place.within("station")
+    return clients_served(stations, year), notes_written(stations, year)
 
 
 def _casework(place: _Place, year: int) -> Chapter:

@@ -32,11 +32,11 @@ from .groups import Group, GroupAttendance, GroupMember, GroupSession
 from .labels import BreakGlass, LabelChange, LabelReason
 from .merges import ClientMerge
 from .subject_requests import SubjectRequest, SubjectRequestPolicy, SubjectRequestStep
-from .tallies import ClientServed, NoteTally
+from .tallies import ClientServed, StationTally
 
 __all__ = [
     "BreakGlass", "LabelChange", "LabelReason", "AccessGrant", "AdvocacyRecord", "Approval", "Attachment", "ClientConsent", "Assessment", "AssessmentDomain", "Case", "CaseClient", "CaseloadEntry",
-    "CaseTransition", "CaseworkPolicy", "Client", "ClientServed", "NoteTally", "ClientMerge", "EvaluationSample", "FieldConflict", "FieldEntry", "HomeVisit", "SampledCase", "SatisfactionAnswer", "SatisfactionQuestion", "Closing", "CommunityActivity", "FollowUp", "Group",
+    "CaseTransition", "CaseworkPolicy", "Client", "ClientServed", "StationTally", "ClientMerge", "EvaluationSample", "FieldConflict", "FieldEntry", "HomeVisit", "SampledCase", "SatisfactionAnswer", "SatisfactionQuestion", "Closing", "CommunityActivity", "FollowUp", "Group",
     "GroupAttendance", "GroupMember", "GroupSession", "HouseholdMember", "PlanGoal", "PlanTask", "Referral",
     "PlanRound", "RiskLevel", "ServiceNote", "ServicePlan", "SubjectRequest", "SubjectRequestPolicy", "SubjectRequestStep", "SupervisorReview", "Transfer", "Volunteer", "VolunteerHours",
     "VolunteerPairing", "VulnerabilityCategory",

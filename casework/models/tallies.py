@@ -4,13 +4,15 @@ report read a few thousand rows instead of tens of millions (issue 24). Derived,
 (`manage.py tallies_rebuild`, and each night)."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from socialwork.constraints import UniqueConstraint
 
 
-class NoteTally(models.Model):
-    """The service notes of one year in the cases of one station (cases not removed)."""
+class StationTally(models.Model):
+    """One station's year as the figures count it: the service notes written in its cases (cases
+    not removed), and the clients it served (its `ClientServed` rows)."""
 
     DERIVED = True  # not a record of its own: an import's undo neither keeps nor minds it
 
@@ -19,21 +21,22 @@ class NoteTally(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     notes = models.IntegerField(_("service notes"), default=0)
+    clients = models.IntegerField(_("clients served"), default=0)
 
     class Meta:
-        verbose_name = _("service notes of a station's year")
-        verbose_name_plural = _("service notes of stations' years")
+        verbose_name = _("station's year in figures")
+        verbose_name_plural = _("stations' years in figures")
         constraints = [
             UniqueConstraint(
                 fields=["year", "station"],
-                name="note_tally_year_station_unique",
+                name="station_tally_year_station_unique",
                 field="station",
                 violation_error_message=_("This station's year is already counted."),
             )
         ]
 
     def __str__(self):
-        return f"{self.station} · {self.year}: {self.notes}"
+        return f"{self.station} · {self.year}: {self.notes}, {self.clients}"
 
 
 class ClientServed(models.Model):
@@ -50,6 +53,9 @@ class ClientServed(models.Model):
         "positions.ServiceUnit", verbose_name=_("service station"), on_delete=models.CASCADE, related_name="+"
     )
     year = models.PositiveSmallIntegerField(_("year"))
+    # Served by more than one station in the year: a place adds up its stations' clients, less
+    # these clients' repeats (`casework.selectors.clients_served`).
+    shared = models.BooleanField(_("served by several stations"), db_default=False)
 
     class Meta:
         verbose_name = _("client served in a year")
@@ -62,7 +68,14 @@ class ClientServed(models.Model):
                 violation_error_message=_("This client is already counted at this station in this year."),
             )
         ]
-        indexes = [models.Index(fields=["client"], name="client_served_client_idx")]
+        indexes = [
+            models.Index(fields=["client"], name="client_served_client_idx"),
+            models.Index(
+                fields=["year", "station", "client"],
+                condition=Q(shared=True),
+                name="client_served_shared_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.client_id} · {self.station_id} · {self.year}"

@@ -1,10 +1,10 @@
-"""The figures' tallies (`casework.models.tallies`): service notes per station and year, and the
-clients each station served in each year. Every service that adds a note, opens, closes, reopens,
-transfers or removes a case, or moves a client's cases to another record, keeps them in the same
-transaction. Each night `served_extend` carries the cases still open into the new year.
-`tallies_rebuild` makes both again from the records: for the migration that created them, the
-benchmark's seed, an archive loaded, and `manage.py tallies_rebuild` (a repair that should never
-be needed, run while nobody writes cases)."""
+"""The figures' tallies (`casework.models.tallies`): each station's year (its service notes and
+its clients served) and each client served by a station in a year. Every service that adds a
+note, opens, closes, reopens, transfers or removes a case, or moves a client's cases to another
+record, keeps them in the same transaction. Each night `served_extend` carries the cases still
+open into the new year. `tallies_rebuild` makes them again from the records: for the migration
+that created them, the benchmark's seed, an archive loaded, and `manage.py tallies_rebuild` (a
+repair that should never be needed, run while nobody writes cases)."""
 
 from collections import Counter
 from collections.abc import Iterable
@@ -20,7 +20,7 @@ from django.utils import timezone
 
 def _models(apps):
     return (
-        apps.get_model("casework", "NoteTally"),
+        apps.get_model("casework", "StationTally"),
         apps.get_model("casework", "ClientServed"),
         apps.get_model("casework", "ServiceNote"),
         apps.get_model("casework", "CaseClient"),
@@ -28,12 +28,29 @@ def _models(apps):
     )
 
 
+def _add(field: str, changes: Counter) -> None:
+    """Add each (station, year)'s change to `field` of its tally, in one statement each: two notes
+    written at once at one station both count (the row is locked by the first until it commits)."""
+    StationTally = _models(installed_apps)[0]
+    for (station, year), n in sorted(changes.items()):
+        if not n:
+            continue
+        tally = StationTally.objects.filter(station_id=station, year=year)
+        if tally.update(**{field: F(field) + n}):
+            continue
+        try:
+            with transaction.atomic():
+                StationTally.objects.create(station_id=station, year=year, **{field: n})
+        except IntegrityError:  # made meanwhile by another transaction, now committed
+            tally.update(**{field: F(field) + n})
+
+
 # Service notes -------------------------------------------------------------------------------
 
 
 def _notes_of(case_ids: list[int]) -> Counter:
     """The notes of these cases (those not removed), by (station, year)."""
-    _tally, _served, ServiceNote, *_rest = _models(installed_apps)
+    ServiceNote = _models(installed_apps)[2]
     rows = (
         ServiceNote.objects.filter(case__in=case_ids, case__removed_at__isnull=True)
         .values_list("case__station_id", ExtractYear("noted_on"))
@@ -41,23 +58,6 @@ def _notes_of(case_ids: list[int]) -> Counter:
         .order_by()
     )
     return Counter({(station, year): n for station, year, n in rows})
-
-
-def _add_notes(changes: Counter) -> None:
-    """Add each (station, year)'s change to its tally, in one statement each: two notes written at
-    once at one station both count (the row is locked by the first until it commits)."""
-    NoteTally = _models(installed_apps)[0]
-    for (station, year), n in sorted(changes.items()):
-        if not n:
-            continue
-        tally = NoteTally.objects.filter(station_id=station, year=year)
-        if tally.update(notes=F("notes") + n):
-            continue
-        try:
-            with transaction.atomic():
-                NoteTally.objects.create(station_id=station, year=year, notes=n)
-        except IntegrityError:  # made meanwhile by another transaction, now committed
-            tally.update(notes=F("notes") + n)
 
 
 @contextmanager
@@ -70,7 +70,7 @@ def notes_tallied(case_ids: Iterable[int]):
     yield
     after = _notes_of(ids)
     after.subtract(before)
-    _add_notes(after)
+    _add("notes", after)
 
 
 @contextmanager
@@ -96,9 +96,10 @@ def _served_years(intake_on: date, closed_on: date | None, this_year: int) -> ra
 
 
 def served_refresh(client_ids: Iterable[int]) -> None:
-    """Rewrite the stations and years these clients were served in, from their cases. Call it
-    inside the write's transaction, after the change. The clients are locked first, so that two
-    writes to one client's cases at once each see the other's."""
+    """Rewrite the stations and years these clients were served in, from their cases, and the
+    stations' counts of clients with them. Call it inside the write's transaction, after the
+    change. The clients are locked first, so that two writes to one client's cases at once each
+    see the other's."""
     _tally, ClientServed, _note, CaseClient, Client = _models(installed_apps)
     ids = sorted(set(client_ids))
     if not ids:
@@ -112,16 +113,15 @@ def served_refresh(client_ids: Iterable[int]) -> None:
     for client, station, intake_on, closed_on in links:
         wanted.update((client, station, year) for year in _served_years(intake_on, closed_on, this_year))
     kept = set(ClientServed.objects.filter(client__in=ids).values_list("client_id", "station_id", "year"))
-    gone = kept - wanted
-    if gone:
-        stale = Q()
-        for client, station, year in gone:
-            stale |= Q(client_id=client, station_id=station, year=year)
-        ClientServed.objects.filter(stale).delete()
+    stations = Counter((client, year) for client, _station, year in wanted)
+    ClientServed.objects.filter(client__in=ids).delete()
     ClientServed.objects.bulk_create(
-        ClientServed(client_id=client, station_id=station, year=year)
-        for client, station, year in sorted(wanted - kept)
+        ClientServed(client_id=client, station_id=station, year=year, shared=stations[(client, year)] > 1)
+        for client, station, year in sorted(wanted)
     )
+    change = Counter((station, year) for _client, station, year in wanted)
+    change.subtract(Counter((station, year) for _client, station, year in kept))
+    _add("clients", change)
 
 
 def _served_in(year: int, apps=installed_apps):
@@ -150,14 +150,67 @@ def _insert(model, columns: tuple[str, ...], query) -> int:
         return cursor.rowcount
 
 
+def _count_served(year: int, apps=installed_apps) -> None:
+    """The year's clients served, counted again from its rows: each client's `shared` flag, and
+    each station's count of clients in its tally."""
+    StationTally, ClientServed = _models(apps)[:2]
+    rows = ClientServed.objects.filter(year=year)
+    several = rows.values("client_id").annotate(n=Count("pk")).filter(n__gt=1).values("client_id")
+    rows.filter(client__in=several).exclude(shared=True).update(shared=True)
+    rows.exclude(client__in=several).exclude(shared=False).update(shared=False)
+    counts = dict(rows.values_list("station_id").annotate(n=Count("pk")).order_by())
+    StationTally.objects.filter(year=year).exclude(station__in=counts).update(clients=0)
+    for station, n in counts.items():
+        updated = StationTally.objects.filter(year=year, station_id=station).update(clients=n)
+        if not updated:
+            StationTally.objects.create(year=year, station_id=station, clients=n)
+
+
 def served_extend(year: int | None = None) -> int:
-    """Count the clients of the cases still open in `year` (this year by default) as served in it:
-    the nightly task does it, so that a new year starts with them. Safe to run twice; the number of
-    rows added."""
+    """Count the clients of the cases still open in `year` (this year by default) as served in it,
+    so that a new year starts with them: the nightly task. Safe to run twice; the number of rows
+    added. The year's tallies are locked while it runs: a case written meanwhile counts once its
+    write goes on, after this."""
     year = year or timezone.localdate().year
-    ClientServed = _models(installed_apps)[1]
-    still_open = _served_in(year).filter(case__closed_on__isnull=True)
-    return _insert(ClientServed, ("client_id", "station_id", "year"), still_open)
+    StationTally, ClientServed = _models(installed_apps)[:2]
+    with transaction.atomic():
+        list(StationTally.objects.select_for_update().filter(year=year).values_list("pk"))
+        still_open = _served_in(year).filter(case__closed_on__isnull=True)
+        added = _insert(ClientServed, ("client_id", "station_id", "year"), still_open)
+        if added:
+            _count_served(year)
+    return added
+
+
+# The whole of them -----------------------------------------------------------------------------
+
+
+def tallies_rebuild(apps=installed_apps) -> dict[str, int]:
+    """Make the tallies again from the records; how many stations' years and clients served. The
+    years run from the first intake to this one."""
+    StationTally, ClientServed, ServiceNote, _links, _client = _models(apps)
+    Case = apps.get_model("casework", "Case")
+    StationTally.objects.all().delete()
+    ClientServed.objects.all().delete()
+    notes = (
+        ServiceNote.objects.filter(case__removed_at__isnull=True)
+        .values_list("case__station_id", ExtractYear("noted_on"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    StationTally.objects.bulk_create(
+        (StationTally(station_id=station, year=year, notes=n) for station, year, n in notes.iterator()),
+        batch_size=1000,
+    )
+    first = (
+        Case.objects.filter(removed_at__isnull=True).order_by("intake_on").values_list("intake_on", flat=True)
+    )
+    served = 0
+    if first := first.first():
+        for year in range(first.year, max(first.year, timezone.localdate().year) + 1):
+            served += _insert(ClientServed, ("client_id", "station_id", "year"), _served_in(year, apps))
+            _count_served(year, apps)
+    return {"stations": StationTally.objects.count(), "served": served}
 
 
 def imported_cases_undone(sender, *, created: dict, **kwargs):
@@ -177,33 +230,3 @@ def imported_cases_undone(sender, *, created: dict, **kwargs):
         served_refresh(clients)
 
     return then
-
-
-# The whole of both -----------------------------------------------------------------------------
-
-
-def tallies_rebuild(apps=installed_apps) -> dict[str, int]:
-    """Make both tallies again from the records; the rows of each. The years run from the first
-    intake to this one."""
-    NoteTally, ClientServed, ServiceNote, CaseClient, _client = _models(apps)
-    Case = apps.get_model("casework", "Case")
-    NoteTally.objects.all().delete()
-    ClientServed.objects.all().delete()
-    notes = (
-        ServiceNote.objects.filter(case__removed_at__isnull=True)
-        .values_list("case__station_id", ExtractYear("noted_on"))
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    NoteTally.objects.bulk_create(
-        (NoteTally(station_id=station, year=year, notes=n) for station, year, n in notes.iterator()),
-        batch_size=1000,
-    )
-    first = (
-        Case.objects.filter(removed_at__isnull=True).order_by("intake_on").values_list("intake_on", flat=True)
-    )
-    served = 0
-    if first := first.first():
-        for year in range(first.year, max(first.year, timezone.localdate().year) + 1):
-            served += _insert(ClientServed, ("client_id", "station_id", "year"), _served_in(year, apps))
-    return {"notes": NoteTally.objects.count(), "served": served}

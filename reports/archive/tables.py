@@ -218,7 +218,7 @@ LEFT_OUT: dict[str, str] = {
     "socialwork.User_user_permissions": "permissions come from the roles",
     "positions.AllowanceRollRun": "a background run's progress, not a record",
     "casework.SubjectRequestPolicy": "a setting of the installation",
-    "casework.NoteTally": "counts kept from the service notes; counted again after a restore",
+    "casework.StationTally": "counts kept from the notes and cases; counted again after a restore",
     "casework.ClientServed": "counts kept from the cases; counted again after a restore",
     "reports.AnnualReport": "files computed from the registers; computed again after a restore",
     "reports.DashboardSnapshot": "a cache of the figures",

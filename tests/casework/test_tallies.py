@@ -6,10 +6,12 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from django.db.models import Q
 from django.utils import timezone
 
 from casework import services
-from casework.models import Case, ClientServed, NoteTally, ServiceNote
+from casework.models import Case, ClientServed, ServiceNote, StationTally
+from casework.selectors import clients_served
 from casework.services.tallies import served_extend, tallies_rebuild
 from reports.figures import chapters
 from socialwork.imports import runs
@@ -22,12 +24,14 @@ pytestmark = pytest.mark.django_db
 THIS_YEAR = timezone.localdate().year
 
 
+def tallies() -> dict[tuple[str, int], tuple[int, int]]:
+    """Each station's year: (notes, clients served)."""
+    rows = StationTally.objects.values_list("station__name", "year", "notes", "clients")
+    return {(station, year): (n, clients) for station, year, n, clients in rows if n or clients}
+
+
 def notes() -> dict[tuple[str, int], int]:
-    return {
-        (station, year): n
-        for station, year, n in NoteTally.objects.values_list("station__name", "year", "notes")
-        if n
-    }
+    return {key: n for key, (n, _clients) in tallies().items() if n}
 
 
 def served() -> set[tuple[str, str, int]]:
@@ -35,11 +39,16 @@ def served() -> set[tuple[str, str, int]]:
 
 
 def assert_kept():
-    """What the services kept is what a rebuild from the records gives; both, as names."""
-    kept = notes(), served()
+    """What the services kept (the stations' years, each client served and whether several
+    stations served them) is what a rebuild from the records gives. Returns the notes and the
+    clients served, as names."""
+    kept = tallies(), set(ClientServed.objects.values_list("client__name", "station__name", "year", "shared"))
     tallies_rebuild()
-    assert (notes(), served()) == kept
-    return kept
+    assert (
+        tallies(),
+        set(ClientServed.objects.values_list("client__name", "station__name", "year", "shared")),
+    ) == kept
+    return notes(), served()
 
 
 def note(actor, case, day=None):
@@ -111,13 +120,19 @@ def test_a_merge_and_its_undo_keep_the_clients_served(pair, district_admin, dist
     merge = services.merge_propose(
         actor=district_admin, kept_id=kept.pk, merged_id=merged.pk, reason="同一人", take_from_merged=[]
     )
+    assert clients_served(Q(), THIS_YEAR) == 2, "two records, two people"
     services.merge_decide(actor=district_admin2, merge=merge, approve=True)
     assert ClientServed.objects.filter(client=merged).count() == 0
-    assert set(ClientServed.objects.filter(client=kept).values_list("station__name", flat=True)) == {a, b}
+    assert set(ClientServed.objects.filter(client=kept).values_list("station__name", "shared")) == {
+        (a, True),
+        (b, True),
+    }
     assert assert_kept()[1] == before
+    assert clients_served(Q(), THIS_YEAR) == 1, "one person served by both stations"
     services.merge_undo(actor=district_admin, merge=merge, reason="经核实为两人")
     assert ClientServed.objects.filter(client=merged).values_list("station__name", flat=True).get() == b
     assert assert_kept()[1] == before
+    assert clients_served(Q(), THIS_YEAR) == 2
 
 
 def test_an_import_undone_takes_its_cases_clients_out_of_the_figures(network, station_manager, social_worker):
@@ -202,11 +217,11 @@ def test_the_repair_command_and_the_nightly_schedule(network, social_worker):
 
     case = make_case(social_worker, client=make_client(social_worker, name="修"))
     note(social_worker, case)
-    NoteTally.objects.update(notes=7)  # gone wrong somehow
+    StationTally.objects.update(notes=7, clients=3)  # gone wrong somehow
     output = io.StringIO()
     call_command("tallies_rebuild", stdout=output)
 
-    assert notes() == {(network.station_a.name, THIS_YEAR): 1}
+    assert tallies() == {(network.station_a.name, THIS_YEAR): (1, 1)}
     assert "clients served, by station and year: 1" in output.getvalue()
     task = PeriodicTask.objects.get(task="casework.tasks.extend_clients_served")
     assert (task.crontab.hour, task.crontab.minute) == ("0", "5")

@@ -20,5 +20,5 @@ class Command(BaseCommand):
             entries = caseload_rebuild()
             rows = tallies_rebuild()
         self.stdout.write(f"caseload entries: {entries}")
-        self.stdout.write(f"service notes, stations' years: {rows['notes']}")
+        self.stdout.write(f"stations' years: {rows['stations']}")
         self.stdout.write(f"clients served, by station and year: {rows['served']}")
