@@ -78,9 +78,12 @@ def tallies_kept(case_ids: Iterable[int], *, clients: Iterable[int] = ()):
     """Around a write that moves these cases to another station, removes or deletes them: their
     notes and their clients (and `clients`) are counted again where the cases now are."""
     ids = list(case_ids)
-    CaseClient = _models(installed_apps)[3]
+    CaseClient, Client = _models(installed_apps)[3:]
     linked = CaseClient.objects.filter(case__in=ids).values_list("client_id", flat=True)
     before = {*linked, *clients}
+    # Cases, then clients, then tallies, each in order, as every write takes them: never two
+    # writes each holding what the other waits for.
+    list(Client.objects.select_for_update().filter(pk__in=before).order_by("pk").values_list("pk"))
     with notes_tallied(ids):
         yield
     served_refresh({*before, *linked})
