@@ -959,6 +959,13 @@ class SatisfactionFigures:
     answered: int = 0
     satisfied: int = 0
 
+    def __add__(self, other: "SatisfactionFigures") -> "SatisfactionFigures":
+        """The figures of both sets of cases together (their counts add up; the rates follow)."""
+        return SatisfactionFigures(
+            closed=self.closed + other.closed, followed_up=self.followed_up + other.followed_up,
+            answered=self.answered + other.answered, satisfied=self.satisfied + other.satisfied,
+        )  # fmt: skip
+
     @property
     def followed_up_share(self) -> float | None:
         return self.followed_up / self.closed if self.closed else None

@@ -37,11 +37,11 @@ from casework.models import (
     VolunteerHours,
 )
 from casework.selectors import (
+    SatisfactionFigures,
     clients_served,
     notes_written,
     referral_figures,
     referral_figures_by,
-    satisfaction_figures,
     satisfaction_figures_by,
 )
 from positions.models import CertificateLevel, Position, Region, ServiceUnit, SocialWorker
@@ -858,7 +858,8 @@ def _satisfaction_row(label, figures) -> list:
 def _satisfaction_by_station(cases: QuerySet) -> tuple[list[list], list]:
     """Per station: closed, followed up (and %), answered, satisfied (and %), from
     casework.selectors.satisfaction_figures_by, the one rule of the satisfaction figures; and the
-    closing row, the same figures of all the cases (its rates are not a sum)."""
+    closing row, the same figures of all the cases: every station's counts added up (each case is
+    at one station), its rates taken from those sums."""
     by_station = satisfaction_figures_by(cases, "station")
     names = dict(ServiceUnit.objects.filter(pk__in=[pk for pk in by_station if pk]).values_list("pk", "name"))
     rows = [
@@ -866,7 +867,7 @@ def _satisfaction_by_station(cases: QuerySet) -> tuple[list[list], list]:
         for pk, figures in sorted(by_station.items(), key=lambda item: names.get(item[0], ""))
         if figures.closed or figures.answered
     ]
-    return rows, _satisfaction_row(_("Total"), satisfaction_figures(cases))
+    return rows, _satisfaction_row(_("Total"), sum(by_station.values(), SatisfactionFigures()))
 
 
 def _referral_deadlines(place: _Place, cases: QuerySet, year: int) -> tuple[list[list], list]:

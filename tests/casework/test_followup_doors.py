@@ -250,15 +250,21 @@ def test_the_project_page_shows_the_satisfaction_of_its_cases(
 
 
 def test_the_dashboard_counts_satisfaction_by_station(
-    social_worker, supervisor, questions, district_admin, network
+    social_worker, other_worker, supervisor, questions, district_admin, network
 ):
     from reports.figures import chapters
 
     record(social_worker, closed_case(social_worker, supervisor), questions, 4)
+    closed_case(other_worker, supervisor)  # closed at the other station, not called back yet
     table = next(
         t
         for c in chapters(user=district_admin, year=TODAY.year)
         for t in c.tables
         if t.key == "satisfaction_by_station"
     )
-    assert table.rows == [[network.station_a.name, 1, 1, 100.0, 1, 1, 100.0]]
+    assert sorted(table.rows) == sorted(
+        [[network.station_a.name, 1, 1, 100.0, 1, 1, 100.0], [network.station_b.name, 1, 0, 0.0, 0, 0, "—"]]
+    )
+    assert table.total == ["Total", 2, 1, 50.0, 1, 1, 100.0], (
+        "the stations' counts added up, the rates of the sums"
+    )
