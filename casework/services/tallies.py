@@ -13,25 +13,19 @@ from datetime import date
 
 from django.apps import apps as installed_apps
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Q, Value
+from django.db.models import Count, F, Min, Q, QuerySet, Value
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from casework.models import Case, CaseClient, Client, ClientServed, ServiceNote, StationTally
 
-def _models(apps):
-    return (
-        apps.get_model("casework", "StationTally"),
-        apps.get_model("casework", "ClientServed"),
-        apps.get_model("casework", "ServiceNote"),
-        apps.get_model("casework", "CaseClient"),
-        apps.get_model("casework", "Client"),
-    )
+# The rebuild also runs in the migration that made the tallies, with its historical models: the
+# functions it calls take them from `apps` by name.
 
 
 def _add(field: str, changes: Counter) -> None:
     """Add each (station, year)'s change to `field` of its tally, in one statement each: two notes
     written at once at one station both count (the row is locked by the first until it commits)."""
-    StationTally = _models(installed_apps)[0]
     for (station, year), n in sorted(changes.items()):
         if not n:
             continue
@@ -48,15 +42,19 @@ def _add(field: str, changes: Counter) -> None:
 # Service notes -------------------------------------------------------------------------------
 
 
-def _notes_of(case_ids: list[int]) -> Counter:
-    """The notes of these cases (those not removed), by (station, year)."""
-    ServiceNote = _models(installed_apps)[2]
-    rows = (
-        ServiceNote.objects.filter(case__in=case_ids, case__removed_at__isnull=True)
+def _by_station_and_year(notes: QuerySet) -> QuerySet:
+    """(station, year, how many) of these notes, those of cases not removed."""
+    return (
+        notes.filter(case__removed_at__isnull=True)
         .values_list("case__station_id", ExtractYear("noted_on"))
         .annotate(n=Count("pk"))
         .order_by()
     )
+
+
+def _notes_of(case_ids: list[int]) -> Counter:
+    """The notes of these cases (those not removed), by (station, year)."""
+    rows = _by_station_and_year(ServiceNote.objects.filter(case__in=case_ids))
     return Counter({(station, year): n for station, year, n in rows})
 
 
@@ -78,7 +76,6 @@ def tallies_kept(case_ids: Iterable[int], *, clients: Iterable[int] = ()):
     """Around a write that moves these cases to another station, removes or deletes them: their
     notes and their clients (and `clients`) are counted again where the cases now are."""
     ids = list(case_ids)
-    CaseClient, Client = _models(installed_apps)[3:]
     linked = CaseClient.objects.filter(case__in=ids).values_list("client_id", flat=True)
     before = {*linked, *clients}
     # Cases, then clients, then tallies, each in order, as every write takes them: never two
@@ -103,7 +100,6 @@ def served_refresh(client_ids: Iterable[int]) -> None:
     stations' counts of clients with them. Call it inside the write's transaction, after the
     change. The clients are locked first, so that two writes to one client's cases at once each
     see the other's."""
-    _tally, ClientServed, _note, CaseClient, Client = _models(installed_apps)
     ids = sorted(set(client_ids))
     if not ids:
         return
@@ -129,9 +125,9 @@ def served_refresh(client_ids: Iterable[int]) -> None:
 
 def _served_in(year: int, apps=installed_apps):
     """(client, station, year) of every client served in `year`, as a query of the records."""
-    CaseClient = _models(apps)[3]
     return (
-        CaseClient.objects.filter(
+        apps.get_model("casework", "CaseClient")
+        .objects.filter(
             case__removed_at__isnull=True,
             case__intake_on__lte=date(year, 12, 31),
         )
@@ -142,11 +138,12 @@ def _served_in(year: int, apps=installed_apps):
     )
 
 
-def _insert(model, columns: tuple[str, ...], query) -> int:
-    """INSERT INTO the model's table the rows of `query`, leaving out those already there."""
+def _insert_served(query, apps=installed_apps) -> int:
+    """INSERT the (client, station, year) rows of `query` as clients served, leaving out those
+    already there; how many were added."""
     sql, params = query.query.sql_with_params()
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    table = connection.ops.quote_name(apps.get_model("casework", "ClientServed")._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in ("client_id", "station_id", "year"))
     with connection.cursor() as cursor:
         # SQLite reads ON CONFLICT after a SELECT only when the SELECT has a WHERE: these have.
         cursor.execute(f"INSERT INTO {table} ({names}) {sql} ON CONFLICT DO NOTHING", params)
@@ -156,8 +153,8 @@ def _insert(model, columns: tuple[str, ...], query) -> int:
 def _count_served(year: int, apps=installed_apps) -> None:
     """The year's clients served, counted again from its rows: each client's `shared` flag, and
     each station's count of clients in its tally."""
-    StationTally, ClientServed = _models(apps)[:2]
-    rows = ClientServed.objects.filter(year=year)
+    StationTally = apps.get_model("casework", "StationTally")
+    rows = apps.get_model("casework", "ClientServed").objects.filter(year=year)
     several = rows.values("client_id").annotate(n=Count("pk")).filter(n__gt=1).values("client_id")
     rows.filter(client__in=several).exclude(shared=True).update(shared=True)
     rows.exclude(client__in=several).exclude(shared=False).update(shared=False)
@@ -175,11 +172,10 @@ def served_extend(year: int | None = None) -> int:
     added. The year's tallies are locked while it runs: a case written meanwhile counts once its
     write goes on, after this."""
     year = year or timezone.localdate().year
-    StationTally, ClientServed = _models(installed_apps)[:2]
     with transaction.atomic():
         list(StationTally.objects.select_for_update().filter(year=year).values_list("pk"))
         still_open = _served_in(year).filter(case__closed_on__isnull=True)
-        added = _insert(ClientServed, ("client_id", "station_id", "year"), still_open)
+        added = _insert_served(still_open)
         if added:
             _count_served(year)
     return added
@@ -191,27 +187,20 @@ def served_extend(year: int | None = None) -> int:
 def tallies_rebuild(apps=installed_apps) -> dict[str, int]:
     """Make the tallies again from the records; how many stations' years and clients served. The
     years run from the first intake to this one."""
-    StationTally, ClientServed, ServiceNote, _links, _client = _models(apps)
-    Case = apps.get_model("casework", "Case")
+    StationTally = apps.get_model("casework", "StationTally")
     StationTally.objects.all().delete()
-    ClientServed.objects.all().delete()
-    notes = (
-        ServiceNote.objects.filter(case__removed_at__isnull=True)
-        .values_list("case__station_id", ExtractYear("noted_on"))
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    apps.get_model("casework", "ClientServed").objects.all().delete()
+    notes = _by_station_and_year(apps.get_model("casework", "ServiceNote").objects.all())
     StationTally.objects.bulk_create(
         (StationTally(station_id=station, year=year, notes=n) for station, year, n in notes.iterator()),
         batch_size=1000,
     )
-    first = (
-        Case.objects.filter(removed_at__isnull=True).order_by("intake_on").values_list("intake_on", flat=True)
-    )
+    cases = apps.get_model("casework", "Case").objects.filter(removed_at__isnull=True)
+    first = cases.aggregate(first=Min("intake_on"))["first"]
     served = 0
-    if first := first.first():
+    if first is not None:
         for year in range(first.year, max(first.year, timezone.localdate().year) + 1):
-            served += _insert(ClientServed, ("client_id", "station_id", "year"), _served_in(year, apps))
+            served += _insert_served(_served_in(year, apps), apps)
             _count_served(year, apps)
     return {"stations": StationTally.objects.count(), "served": served}
 
@@ -220,7 +209,6 @@ def imported_cases_undone(sender, *, created: dict, **kwargs):
     """An import undone (`socialwork.imports.runs.undoing`): once its cases are deleted, their
     clients' caseloads and the years they were served are rewritten. Their notes need nothing: a
     note added to an imported case stops the undo."""
-    Case, CaseClient = installed_apps.get_model("casework", "Case"), _models(installed_apps)[3]
     cases = created.get(Case)
     if not cases:
         return None
