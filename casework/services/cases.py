@@ -105,11 +105,12 @@ def _transition(*, actor, case: Case, name: str, reason: str = "") -> Case:
     reason = (reason or "").strip()
     if move.needs_reason and not reason:
         raise ValidationError({"reason": _("Give a reason for “%(move)s”.") % {"move": move.label}})
-    before = case.status
+    before, closed_before = case.status, case.closed_on
     case.status = move.target
     case.closed_on = timezone.localdate() if move.target == S.CLOSED else None
     case.save(update_fields=["status", "closed_on", "updated_at"])
-    served_refresh(case.case_clients.values_list("client_id", flat=True))
+    if case.closed_on != closed_before:  # closed or reopened: the years it was open in change
+        served_refresh(case.case_clients.values_list("client_id", flat=True))
     case.transitions.create(from_status=before, to_status=move.target, actor=actor, reason=reason[:500])
     audit_record(
         actor=actor,
